@@ -1,0 +1,127 @@
+package sockjs
+
+import (
+	"log/slog"
+	"net/netip"
+	"time"
+)
+
+// Transport names, as Session.Transport reports them and as
+// Options.DisabledTransports takes them. They match the names the browser's
+// sockjs-client uses for the same wire protocol.
+const (
+	TransportWebsocket    = "websocket"
+	TransportXHRStreaming = "xhr-streaming"
+	TransportXHRPolling   = "xhr-polling"
+	TransportEventSource  = "eventsource"
+	TransportHTMLFile     = "htmlfile"
+	TransportJSONP        = "jsonp-polling"
+	// TransportRawWebsocket is the plain WebSocket endpoint {prefix}/websocket,
+	// with no SockJS framing, for non-browser clients.
+	TransportRawWebsocket = "websocket-raw"
+)
+
+// Options configure a Server. The zero value of every field means the
+// documented default, so Options{} is a working configuration.
+type Options struct {
+	// HeartbeatDelay is how often an idle session gets a heartbeat frame, so
+	// proxies do not close idle connections. Zero means 25 seconds.
+	HeartbeatDelay time.Duration
+
+	// DisconnectDelay is how long an HTTP-transport session lives with no
+	// receiving request attached before it is closed (the client went away),
+	// and how long a closed session keeps answering with its close frame.
+	// Zero means 5 seconds.
+	DisconnectDelay time.Duration
+
+	// ResponseLimit is how many bytes one streaming response (xhr-streaming,
+	// eventsource, htmlfile) carries before the server ends it and the client
+	// opens another, so the browser can free what it has read. Zero means
+	// 128 KiB.
+	ResponseLimit int
+
+	// JSessionID makes every HTTP-transport response set the JSESSIONID cookie
+	// (echoing the client's value, else "dummy"), for load balancers whose
+	// sticky sessions key on it. Off by default.
+	JSessionID bool
+
+	// AllowedOrigins lists the browser origins allowed to connect, applied
+	// alike to the WebSocket upgrade and to CORS on the HTTP transports.
+	// Entries are origins ("https://example.com", "http://localhost:8080"),
+	// host patterns with a leading wildcard ("https://*.example.com"), or "*"
+	// for any origin. Nil means same-origin only: the Origin header's host
+	// must equal the request's Host. Requests without an Origin header (not
+	// from a browser) are always allowed.
+	//
+	// Danger: "*" lets any web page open sessions with your users' cookies.
+	AllowedOrigins []string
+
+	// DisabledTransports lists transports (Transport* constants) the server
+	// refuses. /info reports websocket:false when TransportWebsocket is listed.
+	DisabledTransports []string
+
+	// MaxMessageSize bounds one inbound message frame: a WebSocket message,
+	// an xhr_send or jsonp_send body. Over it, a WebSocket session is closed
+	// with CloseMessageTooBig and an HTTP send gets 413. Zero means 64 KiB.
+	MaxMessageSize int
+
+	// SendQueueBytes bounds the bytes queued for one session and not yet
+	// written to the network (or, on polling transports, not yet collected
+	// by a poll). A session over it is closed with CloseSlowConsumer; others
+	// are unaffected. Zero means 1 MiB.
+	SendQueueBytes int
+
+	// WriteTimeout bounds one network write. A client that does not read for
+	// that long is closed with CloseWriteTimeout. Zero means 10 seconds.
+	WriteTimeout time.Duration
+
+	// SockJSURL is the URL of the sockjs-client script that the iframe page
+	// (used by the iframe-based transports) loads. Empty means
+	// {prefix}/sockjs.min.js, which this server serves itself from an
+	// embedded copy of sockjs-client 1.6.
+	SockJSURL string
+
+	// TrustedProxies lists the networks of reverse proxies whose
+	// X-Forwarded-For header is believed when computing RequestInfo.RemoteIP.
+	// Empty means none: the TCP peer address is the remote IP.
+	TrustedProxies []netip.Prefix
+
+	// Logger receives the server's logs. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// withDefaults returns a copy of o with every zero field set to its default.
+func (o Options) withDefaults() Options {
+	if o.HeartbeatDelay <= 0 {
+		o.HeartbeatDelay = 25 * time.Second
+	}
+	if o.DisconnectDelay <= 0 {
+		o.DisconnectDelay = 5 * time.Second
+	}
+	if o.ResponseLimit <= 0 {
+		o.ResponseLimit = 128 << 10
+	}
+	if o.MaxMessageSize <= 0 {
+		o.MaxMessageSize = 64 << 10
+	}
+	if o.SendQueueBytes <= 0 {
+		o.SendQueueBytes = 1 << 20
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// disabled reports whether transport t is switched off.
+func (o *Options) disabled(t string) bool {
+	for _, d := range o.DisabledTransports {
+		if d == t {
+			return true
+		}
+	}
+	return false
+}

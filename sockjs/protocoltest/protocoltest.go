@@ -1,0 +1,144 @@
+// Package protocoltest holds the standard SockJS protocol test endpoints
+// (/echo, /close, /disabled_websocket_echo, /cookie_needed_echo, /amplify,
+// /broadcast, /ticker) as one http.Handler, for cmd/sockjs-testserver and for
+// tests that drive real clients against them.
+package protocoltest
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trelljaz/trelljaz/sockjs"
+)
+
+// Endpoints is the set of test endpoints. It is an http.Handler.
+type Endpoints struct {
+	mux     *http.ServeMux
+	servers []*sockjs.Server
+
+	mu        sync.Mutex
+	broadcast map[*sockjs.Session]struct{}
+}
+
+// New returns the endpoints, logging to log.
+func New(log *slog.Logger) *Endpoints {
+	e := &Endpoints{mux: http.NewServeMux(), broadcast: make(map[*sockjs.Session]struct{})}
+	base := sockjs.Options{
+		AllowedOrigins: []string{"*"},
+		ResponseLimit:  4096,
+		Logger:         log,
+	}
+	add := func(prefix string, newHandler func() sockjs.Handler, edit func(*sockjs.Options)) {
+		opts := base
+		if edit != nil {
+			edit(&opts)
+		}
+		srv := sockjs.NewServer(prefix, newHandler, &opts)
+		e.servers = append(e.servers, srv)
+		e.mux.Handle(prefix, srv)
+		e.mux.Handle(prefix+"/", srv)
+	}
+	add("/echo", func() sockjs.Handler { return &echo{} }, nil)
+	add("/disabled_websocket_echo", func() sockjs.Handler { return &echo{} }, func(o *sockjs.Options) {
+		o.DisabledTransports = []string{sockjs.TransportWebsocket}
+	})
+	add("/cookie_needed_echo", func() sockjs.Handler { return &echo{} }, func(o *sockjs.Options) { o.JSessionID = true })
+	add("/close", func() sockjs.Handler { return &closer{} }, nil)
+	add("/amplify", func() sockjs.Handler { return &amplify{} }, nil)
+	add("/broadcast", func() sockjs.Handler { return &broadcaster{e: e} }, nil)
+	add("/ticker", func() sockjs.Handler { return &ticker{} }, nil)
+	return e
+}
+
+// ServeHTTP implements http.Handler.
+func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+
+// Shutdown shuts every endpoint's server down.
+func (e *Endpoints) Shutdown(ctx context.Context) error {
+	var errs []error
+	for _, s := range e.servers {
+		errs = append(errs, s.Shutdown(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+type echo struct{ s *sockjs.Session }
+
+func (h *echo) OnOpen(s *sockjs.Session) error { h.s = s; return nil }
+func (h *echo) OnMessage(msg string)           { _ = h.s.Send(msg) }
+func (h *echo) OnClose()                       {}
+
+type closer struct{}
+
+func (closer) OnOpen(s *sockjs.Session) error { return s.Close(sockjs.CloseGoAway, "Go away!") }
+func (closer) OnMessage(string)               {}
+func (closer) OnClose()                       {}
+
+type amplify struct{ s *sockjs.Session }
+
+func (h *amplify) OnOpen(s *sockjs.Session) error { h.s = s; return nil }
+func (h *amplify) OnMessage(msg string) {
+	n, err := strconv.Atoi(msg)
+	if err != nil || n < 1 || n > 19 {
+		n = 1
+	}
+	_ = h.s.Send(strings.Repeat("x", 1<<n))
+}
+func (h *amplify) OnClose() {}
+
+type broadcaster struct {
+	e *Endpoints
+	s *sockjs.Session
+}
+
+func (h *broadcaster) OnOpen(s *sockjs.Session) error {
+	h.s = s
+	h.e.mu.Lock()
+	h.e.broadcast[s] = struct{}{}
+	h.e.mu.Unlock()
+	return nil
+}
+
+func (h *broadcaster) OnMessage(msg string) {
+	h.e.mu.Lock()
+	all := make([]*sockjs.Session, 0, len(h.e.broadcast))
+	for s := range h.e.broadcast {
+		all = append(all, s)
+	}
+	h.e.mu.Unlock()
+	sockjs.Broadcast(all, msg)
+}
+
+func (h *broadcaster) OnClose() {
+	h.e.mu.Lock()
+	delete(h.e.broadcast, h.s)
+	h.e.mu.Unlock()
+}
+
+type ticker struct{}
+
+func (ticker) OnOpen(s *sockjs.Session) error {
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-s.Context().Done():
+				return
+			case <-t.C:
+				if s.Send("tick!") != nil {
+					return
+				}
+			}
+		}
+	}()
+	return nil
+}
+func (ticker) OnMessage(string) {}
+func (ticker) OnClose()         {}

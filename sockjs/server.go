@@ -1,0 +1,224 @@
+package sockjs
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// ErrServerClosed is returned by Shutdown when called a second time.
+var ErrServerClosed = errors.New("sockjs: server closed")
+
+// Server serves one SockJS endpoint: every transport under one URL prefix.
+// It is an http.Handler; mount it on any router at its prefix. With
+// gorilla/mux use Router.SkipClean(true), since the protocol's URLs may hold
+// "//", which mux would otherwise redirect.
+//
+// A Server starts goroutines as clients connect; call Shutdown to end them.
+type Server struct {
+	prefix     string
+	newHandler func() Handler
+	opts       Options
+	log        *slog.Logger
+	upgrader   websocket.Upgrader
+	iframe     []byte
+	iframeETag string
+	buffers    sync.Pool
+	idPrefix   string
+	nextID     atomic.Uint64
+
+	mu           sync.Mutex
+	byID         map[string]*Session   // HTTP-transport sessions by client session id
+	live         map[*Session]struct{} // every session not yet finished
+	shuttingDown bool
+	heartbeats   chan struct{} // closed to stop the heartbeat goroutine; nil until started
+
+	wg sync.WaitGroup // every goroutine the server started
+}
+
+// NewServer returns a Server for the SockJS endpoint at prefix (like "/echo";
+// no trailing slash). newHandler is called once per session. A nil opts means
+// all defaults.
+func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	o = o.withDefaults()
+	var id [6]byte
+	_, _ = rand.Read(id[:])
+	srv := &Server{
+		prefix:     strings.TrimSuffix(prefix, "/"),
+		newHandler: newHandler,
+		opts:       o,
+		log:        o.Logger,
+		idPrefix:   hex.EncodeToString(id[:]) + "-",
+		byID:       make(map[string]*Session),
+		live:       make(map[*Session]struct{}),
+	}
+	srv.buffers.New = func() any { return new(bytes.Buffer) }
+	srv.upgrader = websocket.Upgrader{
+		ReadBufferSize:  1024,
+		WriteBufferSize: 8 << 10,
+		WriteBufferPool: new(sync.Pool),
+		// Origins are checked before the upgrade, with the same rule as CORS.
+		CheckOrigin: func(*http.Request) bool { return true },
+	}
+	sockjsURL := o.SockJSURL
+	if sockjsURL == "" {
+		sockjsURL = srv.prefix + "/sockjs.min.js"
+	}
+	srv.iframe, srv.iframeETag = iframePage(sockjsURL)
+	return srv
+}
+
+// newSession makes and registers a session for r, or returns nil when the
+// server is shutting down.
+func (srv *Server) newSession(r *http.Request, transport string) *Session {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Session{
+		id:        srv.idPrefix + strconv.FormatUint(srv.nextID.Add(1), 36),
+		transport: transport,
+		srv:       srv,
+		handler:   srv.newHandler(),
+		req:       newRequestInfo(r, srv.opts.TrustedProxies),
+		ctx:       ctx,
+		cancel:    cancel,
+		wake:      make(chan struct{}, 1),
+		isWS:      transport == TransportWebsocket || transport == TransportRawWebsocket,
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.shuttingDown {
+		cancel()
+		return nil
+	}
+	srv.live[s] = struct{}{}
+	srv.startHeartbeatsLocked()
+	return s
+}
+
+// forget drops a session that never opened (or has finished) from the
+// server's books.
+func (srv *Server) forget(s *Session) {
+	s.cancel()
+	srv.mu.Lock()
+	delete(srv.live, s)
+	srv.mu.Unlock()
+}
+
+// closed is called once a session's OnClose has run.
+func (srv *Server) closed(s *Session) {
+	srv.mu.Lock()
+	delete(srv.live, s)
+	srv.mu.Unlock()
+}
+
+// Sessions returns the sessions open now, for Broadcast.
+func (srv *Server) Sessions() []*Session {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	out := make([]*Session, 0, len(srv.live))
+	for s := range srv.live {
+		if !s.isClosed() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// startHeartbeatsLocked starts the goroutine that sends heartbeat frames, on
+// the first session. srv.mu must be held.
+func (srv *Server) startHeartbeatsLocked() {
+	if srv.heartbeats != nil {
+		return
+	}
+	stop := make(chan struct{})
+	srv.heartbeats = stop
+	srv.wg.Go(func() {
+		t := time.NewTicker(srv.opts.HeartbeatDelay)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				for _, s := range srv.snapshot() {
+					s.queueHeartbeat()
+				}
+			}
+		}
+	})
+}
+
+func (srv *Server) snapshot() []*Session {
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	out := make([]*Session, 0, len(srv.live))
+	for s := range srv.live {
+		out = append(out, s)
+	}
+	return out
+}
+
+// Shutdown stops accepting sessions, closes every open session with
+// CloseGoingAway ("Going away") after the messages already queued, and waits
+// until every OnClose has run and every goroutine of the server has ended, or
+// until ctx is done. On ctx expiry it drops the remaining connections and
+// returns ctx.Err(). Requests after Shutdown get 503.
+func (srv *Server) Shutdown(ctx context.Context) error {
+	srv.mu.Lock()
+	if srv.shuttingDown {
+		srv.mu.Unlock()
+		return ErrServerClosed
+	}
+	srv.shuttingDown = true
+	if srv.heartbeats != nil {
+		close(srv.heartbeats)
+	}
+	sessions := make([]*Session, 0, len(srv.live))
+	for s := range srv.live {
+		sessions = append(sessions, s)
+	}
+	srv.mu.Unlock()
+
+	for _, s := range sessions {
+		s.Close(CloseGoingAway, CloseReason(CloseGoingAway))
+	}
+	done := make(chan struct{})
+	go func() {
+		srv.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		for _, s := range sessions {
+			s.abortWebsocket(CloseGoingAway, CloseReason(CloseGoingAway))
+		}
+		return ctx.Err()
+	}
+	// HTTP sessions linger to repeat their close frame; end that now.
+	srv.mu.Lock()
+	for id, s := range srv.byID {
+		s.mu.Lock()
+		if s.timer != nil {
+			s.timer.Stop()
+		}
+		s.mu.Unlock()
+		delete(srv.byID, id)
+	}
+	srv.mu.Unlock()
+	return nil
+}

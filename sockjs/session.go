@@ -1,0 +1,355 @@
+package sockjs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Handler is the application's value for one client. The server makes one
+// Handler per session with the factory given to NewServer and calls its hooks:
+//
+//   - OnOpen once, before anything else. Returning an error rejects the
+//     client: it gets a close frame (the code of a *CloseError, else
+//     CloseRejected) and no other hook runs.
+//   - OnMessage for every message from the client, one at a time and in the
+//     client's order, never concurrently with another OnMessage of the same
+//     session.
+//   - OnClose exactly once, after the last OnMessage, for every session whose
+//     OnOpen succeeded, however the session ended.
+//
+// A panic in a hook closes that session with CloseInternalError and is
+// logged; the server keeps running.
+type Handler interface {
+	OnOpen(s *Session) error
+	OnMessage(msg string)
+	OnClose()
+}
+
+// Errors returned by Session methods.
+var (
+	// ErrSessionClosed is returned when sending to a closed session.
+	ErrSessionClosed = errors.New("sockjs: session closed")
+	// ErrSlowConsumer is returned by the send that overflowed the session's
+	// queue; the session is then closed with CloseSlowConsumer.
+	ErrSlowConsumer = errors.New("sockjs: slow consumer: send queue full")
+)
+
+// writerIdle is how long a websocket writer goroutine waits for more to send
+// before it exits; an idle session then holds no writer goroutine.
+const writerIdle = 5 * time.Second
+
+// Session is one connected client on any transport. All methods may be
+// called concurrently from any goroutine.
+type Session struct {
+	id        string
+	transport string
+	srv       *Server
+	handler   Handler
+	req       *RequestInfo
+	ctx       context.Context
+	cancel    context.CancelFunc
+
+	// inMu serialises the hooks: OnOpen, every OnMessage, then OnClose.
+	inMu sync.Mutex
+
+	mu          sync.Mutex
+	closed      bool       // no more sends; the close frame is pending or sent
+	closeCode   int        // valid once closed
+	closeReason string     // valid once closed
+	closeSent   bool       // the close frame went to a receiver
+	finished    bool       // OnClose has run (or was scheduled)
+	queue       []*Message // messages not yet handed to the network
+	spare       []*Message // the previous queue's storage, reused
+	queued      int        // bytes in queue
+	heartbeat   bool       // a heartbeat frame is due
+
+	// HTTP transports: the attached receiving request, if any, and the
+	// timer that ends a session left without one.
+	recv  *receiver
+	timer *time.Timer
+
+	// Websocket transports.
+	isWS    bool
+	ws      *websocket.Conn // set once OnOpen succeeded and "o" was sent
+	raw     bool            // no SockJS framing (the raw websocket endpoint)
+	writing bool            // a writer goroutine is running
+	wake    chan struct{}
+}
+
+// ID returns the server-assigned identifier of the session, unique within the
+// process. (The SockJS session id chosen by the client is never exposed to the
+// application, as the protocol requires.)
+func (s *Session) ID() string { return s.id }
+
+// Transport returns the name of the transport that opened the session, one
+// of the Transport* constants.
+func (s *Session) Transport() string { return s.transport }
+
+// Request returns the snapshot of the request that opened the session.
+func (s *Session) Request() *RequestInfo { return s.req }
+
+// Context returns a context that is cancelled when the session closes.
+func (s *Session) Context() context.Context { return s.ctx }
+
+// Send queues msg for the client. It never blocks on the network: it returns
+// ErrSessionClosed after the session closed, and ErrSlowConsumer (closing the
+// session with CloseSlowConsumer) when the session's queue would go over
+// Options.SendQueueBytes. Messages to one session arrive in the order sent.
+func (s *Session) Send(msg string) error { return s.SendMessage(NewMessage(msg)) }
+
+// SendJSON encodes v as JSON and sends it as one message.
+func (s *Session) SendJSON(v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("sockjs: encode message: %w", err)
+	}
+	return s.Send(string(b))
+}
+
+// SendMessage queues a pre-encoded message, as Send does. Sending one Message
+// to many sessions encodes it once and allocates nothing per session.
+func (s *Session) SendMessage(m *Message) error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return ErrSessionClosed
+	}
+	if s.queued+m.size() > s.srv.opts.SendQueueBytes {
+		s.mu.Unlock()
+		s.closeWith(CloseSlowConsumer, CloseReason(CloseSlowConsumer), true)
+		return ErrSlowConsumer
+	}
+	s.queue = append(s.queue, m)
+	s.queued += m.size()
+	s.notifyLocked()
+	s.mu.Unlock()
+	return nil
+}
+
+// Close closes the session with a close code and reason, after the messages
+// already queued. Code 0 means CloseNormal; an empty reason means the table's
+// reason for the code. Closing a closed session returns ErrSessionClosed.
+func (s *Session) Close(code int, reason string) error {
+	if code == 0 {
+		code = CloseNormal
+	}
+	if reason == "" {
+		reason = CloseReason(code)
+	}
+	if !s.closeWith(code, reason, false) {
+		return ErrSessionClosed
+	}
+	return nil
+}
+
+// closeWith marks the session closed and has its close frame sent; with
+// dropQueue the queued messages are discarded first. It reports whether this
+// call closed the session.
+func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return false
+	}
+	s.closed = true
+	s.closeCode, s.closeReason = code, reason
+	if dropQueue {
+		clear(s.queue)
+		s.queue = s.queue[:0]
+		s.queued = 0
+	}
+	if s.isWS {
+		s.notifyLocked()
+		s.mu.Unlock()
+		if dropQueue {
+			// The client is not reading: do not wait behind its stalled
+			// writes, end the connection now.
+			s.srv.wg.Go(func() { s.abortWebsocket(code, reason) })
+		}
+		return true
+	}
+	// HTTP transports: wake the receiver, if any, to deliver the close
+	// frame; the hooks end now.
+	s.notifyLocked()
+	if s.recv == nil {
+		s.armTimerLocked()
+	}
+	s.mu.Unlock()
+	s.srv.wg.Go(s.finish)
+	return true
+}
+
+// notifyLocked tells whoever delivers the session's frames that there is
+// something to deliver. s.mu must be held.
+func (s *Session) notifyLocked() {
+	if s.isWS {
+		if s.ws == nil {
+			return // readLoop notifies once OnOpen is done and "o" is sent
+		}
+		if !s.writing {
+			s.writing = true
+			s.srv.wg.Go(s.writeLoop)
+			return
+		}
+	}
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// queueHeartbeat makes the next delivery carry a heartbeat frame when nothing
+// else is due.
+func (s *Session) queueHeartbeat() {
+	s.mu.Lock()
+	if !s.closed && !s.raw && (s.ws != nil || s.recv != nil) {
+		s.heartbeat = true
+		s.notifyLocked()
+	}
+	s.mu.Unlock()
+}
+
+// outbox is what one delivery takes from a session.
+type outbox struct {
+	batch     []*Message
+	heartbeat bool
+	close     bool // send the close frame (code, reason) after batch
+	code      int
+	reason    string
+}
+
+func (o *outbox) empty() bool { return len(o.batch) == 0 && !o.heartbeat && !o.close }
+
+// takeLocked moves what is due from the session into an outbox: the queued
+// messages, else the close frame (once), else a heartbeat. s.mu must be held.
+func (s *Session) takeLocked() outbox {
+	var o outbox
+	switch {
+	case len(s.queue) > 0:
+		o.batch = s.queue
+		s.queue, s.spare = s.spare[:0], nil
+		s.queued = 0
+	case s.closed && !s.closeSent:
+		s.closeSent = true
+		o.close, o.code, o.reason = true, s.closeCode, s.closeReason
+	case s.heartbeat:
+		o.heartbeat = true
+	}
+	s.heartbeat = false
+	return o
+}
+
+// release returns a delivered batch's storage for reuse.
+func (s *Session) release(batch []*Message) {
+	clear(batch)
+	s.mu.Lock()
+	if s.spare == nil && cap(batch) <= 1024 {
+		s.spare = batch[:0]
+	}
+	s.mu.Unlock()
+}
+
+// dispatch calls OnMessage for each message, in order, unless the session
+// closed. It holds inMu, so calls never overlap.
+func (s *Session) dispatch(msgs []string) {
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	for _, m := range msgs {
+		if s.isClosed() {
+			return
+		}
+		if !s.safeOnMessage(m) {
+			return
+		}
+	}
+}
+
+func (s *Session) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+// safeOnMessage runs OnMessage and turns a panic into CloseInternalError.
+func (s *Session) safeOnMessage(m string) (ok bool) {
+	defer s.recoverHook("OnMessage", &ok)
+	s.handler.OnMessage(m)
+	return true
+}
+
+// open runs OnOpen under inMu and reports the close error that rejects the
+// client, if any.
+func (s *Session) open() (rejected *CloseError) {
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	ok := false
+	func() {
+		defer s.recoverHook("OnOpen", &ok)
+		if err := s.handler.OnOpen(s); err != nil {
+			var ce *CloseError
+			if !errors.As(err, &ce) {
+				ce = &CloseError{Code: CloseRejected, Reason: err.Error()}
+			}
+			rejected = ce
+			return
+		}
+		ok = true
+	}()
+	if rejected == nil && !ok {
+		rejected = &CloseError{Code: CloseInternalError, Reason: CloseReason(CloseInternalError)}
+	}
+	if rejected != nil {
+		s.mu.Lock()
+		s.closed, s.closeCode, s.closeReason = true, rejected.Code, rejected.Reason
+		s.finished = true // OnClose is only for sessions that opened
+		s.mu.Unlock()
+		s.cancel()
+	}
+	return rejected
+}
+
+// recoverHook turns a panic in a hook into a logged CloseInternalError.
+func (s *Session) recoverHook(hook string, ok *bool) {
+	if v := recover(); v != nil {
+		*ok = false
+		s.srv.log.Error("sockjs: handler panicked; closing session",
+			slog.String("hook", hook), slog.String("session", s.id),
+			slog.String("transport", s.transport), slog.Any("panic", v),
+			slog.String("stack", string(debug.Stack())))
+		if hook != "OnOpen" {
+			s.closeWith(CloseInternalError, CloseReason(CloseInternalError), false)
+		}
+	}
+}
+
+// finish runs OnClose once, after any OnMessage in progress, and forgets the
+// session's subscriptions by cancelling its context.
+func (s *Session) finish() {
+	s.mu.Lock()
+	if s.finished {
+		s.mu.Unlock()
+		return
+	}
+	s.finished = true
+	s.mu.Unlock()
+	s.cancel()
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	defer func() {
+		if v := recover(); v != nil {
+			s.srv.log.Error("sockjs: handler panicked", slog.String("hook", "OnClose"),
+				slog.String("session", s.id), slog.Any("panic", v),
+				slog.String("stack", string(debug.Stack())))
+		}
+	}()
+	s.handler.OnClose()
+	s.srv.closed(s)
+}

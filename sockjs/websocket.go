@@ -1,0 +1,273 @@
+package sockjs
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// closeGrace is how long a websocket session waits for the client's close
+// frame after sending its own before it drops the connection.
+const closeGrace = 2 * time.Second
+
+var (
+	openFrame      = []byte("o")
+	heartbeatFrame = []byte("h")
+)
+
+// serveWebsocket upgrades r to a websocket session: SockJS-framed on
+// {prefix}/{server}/{session}/websocket, plain on {prefix}/websocket.
+func (srv *Server) serveWebsocket(w http.ResponseWriter, r *http.Request, raw bool) {
+	if r.Method != http.MethodGet {
+		methodNotAllowed(w, "GET")
+		return
+	}
+	if !headerHasToken(r.Header, "Upgrade", "websocket") {
+		http.Error(w, `Can "Upgrade" only to "WebSocket".`, http.StatusBadRequest)
+		return
+	}
+	if !headerHasToken(r.Header, "Connection", "upgrade") {
+		http.Error(w, `"Connection" must be "Upgrade".`, http.StatusBadRequest)
+		return
+	}
+	if !srv.originAllowed(r) {
+		http.Error(w, "Origin not allowed", http.StatusForbidden)
+		return
+	}
+	transport := TransportWebsocket
+	if raw {
+		transport = TransportRawWebsocket
+	}
+	s := srv.newSession(r, transport)
+	if s == nil {
+		http.Error(w, "Server shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	ws, err := srv.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		srv.forget(s) // the upgrader has answered the client
+		return
+	}
+	s.raw = raw
+	// Read on a fresh goroutine and let net/http's connection goroutine, with
+	// its deeper stack, end: an idle session then costs one small stack.
+	srv.wg.Go(func() { s.readLoop(ws) })
+}
+
+// readLoop runs OnOpen, then reads messages until the connection ends, then
+// runs OnClose. It is the only reader of ws.
+func (s *Session) readLoop(ws *websocket.Conn) {
+	if rej := s.open(); rej != nil {
+		deadline := time.Now().Add(s.srv.opts.WriteTimeout)
+		_ = ws.SetWriteDeadline(deadline)
+		if !s.raw {
+			_ = ws.WriteMessage(websocket.TextMessage, appendCloseFrame(nil, rej.Code, rej.Reason))
+		}
+		_ = ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocketCloseCode(rej.Code), rej.Reason), deadline)
+		_ = ws.Close()
+		s.srv.forget(s)
+		return
+	}
+	if !s.raw {
+		_ = ws.SetWriteDeadline(time.Now().Add(s.srv.opts.WriteTimeout))
+		if err := ws.WriteMessage(websocket.TextMessage, openFrame); err != nil {
+			s.endWebsocket(ws)
+			return
+		}
+	}
+	// From here the writer goroutine delivers; what OnOpen sent is queued.
+	s.mu.Lock()
+	s.ws = ws
+	if len(s.queue) > 0 || s.closed {
+		s.notifyLocked()
+	}
+	s.mu.Unlock()
+
+	max := s.srv.opts.MaxMessageSize
+	for {
+		_, rd, err := ws.NextReader()
+		if err != nil {
+			break
+		}
+		buf := s.srv.getBuffer()
+		n, err := buf.ReadFrom(io.LimitReader(rd, int64(max)+1))
+		switch {
+		case err != nil:
+			s.srv.putBuffer(buf)
+			s.endWebsocket(ws)
+			return
+		case n > int64(max):
+			// Keep reading (and discarding) until the close handshake ends the
+			// connection, so the close frame reaches the client.
+			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+		case s.raw:
+			s.dispatch([]string{buf.String()})
+		default:
+			msgs, err := decodeMessages(buf.Bytes())
+			switch {
+			case errors.Is(err, errPayloadExpected):
+				// The protocol says empty frames are ignored.
+			case err != nil:
+				s.closeWith(CloseBadRequest, "Broken JSON encoding", false)
+			default:
+				s.dispatch(msgs)
+			}
+		}
+		s.srv.putBuffer(buf)
+	}
+	s.endWebsocket(ws)
+}
+
+// endWebsocket closes the connection and runs OnClose. A session that was not
+// closed by the server ended from the network side.
+func (s *Session) endWebsocket(ws *websocket.Conn) {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed, s.closeCode, s.closeReason = true, CloseInterrupted, CloseReason(CloseInterrupted)
+		s.closeSent = true // nobody is there to read it
+		clear(s.queue)
+		s.queue, s.queued = s.queue[:0], 0
+	}
+	s.mu.Unlock()
+	_ = ws.Close()
+	s.finish()
+}
+
+// abortWebsocket ends a session whose client does not read: one short try at
+// a close frame, then the connection is dropped, which also unblocks a writer
+// stuck on the network.
+func (s *Session) abortWebsocket(code int, reason string) {
+	s.mu.Lock()
+	ws := s.ws
+	s.mu.Unlock()
+	if ws == nil {
+		return // still opening: readLoop delivers the close after OnOpen
+	}
+	_ = ws.WriteControl(websocket.CloseMessage,
+		websocket.FormatCloseMessage(websocketCloseCode(code), reason), time.Now().Add(100*time.Millisecond))
+	_ = ws.Close()
+}
+
+// writeLoop delivers the session's frames. It runs while there is something
+// to send and exits after writerIdle with nothing to send, so idle sessions
+// hold no writer goroutine.
+func (s *Session) writeLoop() {
+	var idle *time.Timer
+	defer func() {
+		if idle != nil {
+			idle.Stop()
+		}
+	}()
+	for {
+		s.mu.Lock()
+		ws := s.ws
+		o := s.takeLocked()
+		if o.empty() {
+			if idle == nil {
+				idle = time.NewTimer(writerIdle)
+			} else {
+				idle.Reset(writerIdle)
+			}
+			s.mu.Unlock()
+			select {
+			case <-s.wake:
+				continue
+			case <-idle.C:
+				s.mu.Lock()
+				if len(s.queue) == 0 && !s.heartbeat && !(s.closed && !s.closeSent) {
+					s.writing = false
+					s.mu.Unlock()
+					return
+				}
+				s.mu.Unlock()
+				continue
+			}
+		}
+		s.mu.Unlock()
+		err := s.writeOutbox(ws, o)
+		s.release(o.batch)
+		if err != nil || o.close {
+			if err != nil {
+				s.closeWith(CloseWriteTimeout, CloseReason(CloseWriteTimeout), true)
+				_ = ws.Close()
+			} else {
+				// Wait for the client's close frame, but not forever.
+				_ = ws.SetReadDeadline(time.Now().Add(closeGrace))
+			}
+			s.mu.Lock()
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
+	}
+}
+
+// writeOutbox writes one delivery: the queued messages (coalesced into one
+// SockJS frame), a heartbeat, or the close frame.
+func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
+	deadline := time.Now().Add(s.srv.opts.WriteTimeout)
+	if err := ws.SetWriteDeadline(deadline); err != nil {
+		return err
+	}
+	switch {
+	case s.raw && len(o.batch) > 0:
+		for _, m := range o.batch {
+			if err := ws.WriteMessage(websocket.TextMessage, m.raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	case s.raw && o.close:
+		return ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocketCloseCode(o.code), o.reason), deadline)
+	case s.raw:
+		return nil // no heartbeats without SockJS framing
+	case len(o.batch) == 1:
+		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
+	case len(o.batch) > 1:
+		buf := s.srv.getBuffer()
+		buf.Write(appendBatchFrame(buf.AvailableBuffer(), o.batch))
+		err := ws.WriteMessage(websocket.TextMessage, buf.Bytes())
+		s.srv.putBuffer(buf)
+		return err
+	case o.close:
+		if err := ws.WriteMessage(websocket.TextMessage, appendCloseFrame(nil, o.code, o.reason)); err != nil {
+			return err
+		}
+		return ws.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(CloseNormal, ""), deadline)
+	case o.heartbeat:
+		return ws.WriteMessage(websocket.TextMessage, heartbeatFrame)
+	}
+	return nil
+}
+
+// appendBatchFrame appends the SockJS array frame a[m1,m2,...].
+func appendBatchFrame(dst []byte, batch []*Message) []byte {
+	dst = append(dst, 'a', '[')
+	for i, m := range batch {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, m.quoted...)
+	}
+	return append(dst, ']')
+}
+
+// getBuffer and putBuffer pool the buffers of reads and coalesced writes.
+func (srv *Server) getBuffer() *bytes.Buffer {
+	buf := srv.buffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	return buf
+}
+
+func (srv *Server) putBuffer(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 {
+		srv.buffers.Put(buf)
+	}
+}
