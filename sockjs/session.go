@@ -99,6 +99,18 @@ func (s *Session) Request() *RequestInfo { return s.req }
 // Context returns a context that is cancelled when the session closes.
 func (s *Session) Context() context.Context { return s.ctx }
 
+// CloseStatus returns the code and reason the session closed with, or 0 and
+// "" while it is open. In OnClose it tells why the session ended; a session
+// ended from the network side reports CloseInterrupted.
+func (s *Session) CloseStatus() (code int, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		return 0, ""
+	}
+	return s.closeCode, s.closeReason
+}
+
 // Send queues msg for the client. It never blocks on the network: it returns
 // ErrSessionClosed after the session closed, and ErrSlowConsumer (closing the
 // session with CloseSlowConsumer) when the session's queue would go over
