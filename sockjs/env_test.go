@@ -233,7 +233,7 @@ func readChunk(t testing.TB, r io.Reader, want int) string {
 // dial opens a SockJS websocket session and reads its open frame.
 func (env *testEnv) dial(header http.Header) *websocket.Conn {
 	env.t.Helper()
-	ws := env.dialRaw("/000/" + randomID() + "/websocket", header)
+	ws := env.dialRaw("/000/"+randomID()+"/websocket", header)
 	if got := env.readWS(ws); got != "o" {
 		env.t.Fatalf("first frame = %q, want o", got)
 	}
