@@ -1,0 +1,167 @@
+package rules
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// presets are option sets covering every play setting the presets of RULES
+// §13 use, plus the remaining §14 options switched to their non-default side.
+func presets(players int) map[string]Options {
+	sochi := DefaultOptions(players)
+	codex := sochi
+	codex.TenMode = TenWhisted
+	leningrad := sochi
+	leningrad.Exit = [3]uint8{6, 7, 8}
+	rostov := sochi
+	rostov.RaspasyTalon = TalonIgnored
+	fspr := sochi
+	fspr.TenMode = TenWhisted
+	fspr.Exit = [3]uint8{7, 7, 7}
+	fspr.ExitRequiresWhisted = true
+	fspr.MisereExits = false
+	if players == 4 {
+		fspr.RaspasyTalon = TalonParticipates
+	}
+	exotic := sochi
+	exotic.SeniorHold = true
+	exotic.BidJumps = false
+	exotic.Stalingrad = true
+	exotic.CheckedTenOpen = true
+	exotic.OpenTiming = AfterFirstTrick
+	exotic.MisereExpose = AfterFirstCard
+	exotic.MisereShowDeclarer = true
+	exotic.Trick3ByWinner = true
+	exotic.Concede = true
+	exotic.HalfWhist = false
+	exotic.ExitByFailedContract = false
+	exotic.Exit = [3]uint8{9, 9, 9}
+	return map[string]Options{"codex": codex, "sochi": sochi, "leningrad": leningrad,
+		"rostov": rostov, "fspr": fspr, "exotic": exotic}
+}
+
+// playRandom plays one deal with random legal moves, calling visit on every
+// state reached (including the first and the last).
+func playRandom(t testing.TB, d Deal, rng *rand.Rand, visit func(State)) State {
+	s, err := New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]Move, 0, 80)
+	for steps := 0; !s.Done(); steps++ {
+		if steps > 200 {
+			t.Fatalf("deal %+v did not end", d)
+		}
+		if visit != nil {
+			visit(s)
+		}
+		buf = LegalMoves(&s, buf[:0])
+		if len(buf) == 0 {
+			t.Fatalf("no legal moves in phase %s", s.Phase())
+		}
+		m := buf[rng.IntN(len(buf))]
+		next, err := Apply(s, m)
+		if err != nil {
+			t.Fatalf("legal move %s refused: %v", m, err)
+		}
+		s = next
+	}
+	if visit != nil {
+		visit(s)
+	}
+	return s
+}
+
+// checkFinal checks the invariants of a finished deal.
+func checkFinal(t testing.TB, s State) {
+	t.Helper()
+	r, ok := s.Result()
+	if !ok {
+		t.Fatal("deal not over")
+	}
+	sum := 0
+	for _, n := range r.Tricks {
+		sum += n
+	}
+	if r.Ending == EndingPlayed {
+		if sum != 10 {
+			t.Fatalf("tricks sum to %d, want 10: %+v", sum, r)
+		}
+		if r.Kind != KindRaspasy && s.Played() != FullDeck&^s.Discard() {
+			t.Fatalf("played %v: not every card once", s.Played())
+		}
+		if r.Kind == KindRaspasy && s.Played() != FullDeck&^HandOf(s.Talon()[0], s.Talon()[1]) {
+			t.Fatalf("raspasy played %v: not every card once", s.Played())
+		}
+		for p := 0; p < s.Players(); p++ {
+			if s.Hand(p) != 0 {
+				t.Fatalf("seat %d still holds %v", p, s.Hand(p))
+			}
+		}
+	} else if sum != 0 {
+		t.Fatalf("unplayed deal has tricks %v", r.Tricks)
+	}
+	if s.Players() == 4 && r.Tricks[s.Dealer()] != 0 && s.Options().RaspasyTalon != TalonParticipates {
+		t.Fatalf("sitting-out dealer took tricks")
+	}
+}
+
+func TestRandomDeals(t *testing.T) {
+	n := 400
+	if testing.Short() {
+		n = 50
+	}
+	for _, players := range []int{3, 4} {
+		for name, opt := range presets(players) {
+			t.Run(fmt.Sprintf("%s/%dp", name, players), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(players), 7))
+				series := 0
+				for i := 0; i < n; i++ {
+					d := Deal{Seed: rng.Uint64(), Dealer: i % players, Series: series, Options: opt}
+					s := playRandom(t, d, rng, func(s State) { checkState(t, s) })
+					checkFinal(t, s)
+					next, ok := s.NextSeries()
+					if !ok {
+						t.Fatal("NextSeries not ok at the end")
+					}
+					series = next
+				}
+			})
+		}
+	}
+}
+
+// checkState checks invariants that hold in every reachable state.
+func checkState(t testing.TB, s State) {
+	t.Helper()
+	var all Hand
+	total := 0
+	for p := 0; p < s.Players(); p++ {
+		h := s.Hand(p)
+		if all&h != 0 {
+			t.Fatalf("card in two hands")
+		}
+		all |= h
+		total += h.Len()
+	}
+	if all&s.Played() != 0 || all&s.Discard() != 0 {
+		t.Fatalf("a played or discarded card is still in a hand")
+	}
+	// a random illegal move is refused with a typed error and no change
+	m := Move{Seat: uint8((s.Actor() + 1) % s.Players()), Kind: MovePlay, Card: 0}
+	if s.Done() {
+		m.Seat = 0
+	}
+	after, err := Apply(s, m)
+	var ime *IllegalMoveError
+	if err == nil {
+		t.Fatalf("move by a seat not on turn accepted: %s", m)
+	} else if !errors.As(err, &ime) {
+		t.Fatalf("error %v is not *IllegalMoveError", err)
+	}
+	if after != s {
+		t.Fatal("state changed on error")
+	}
+}

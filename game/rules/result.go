@@ -1,0 +1,80 @@
+package rules
+
+// Result is the outcome of a finished deal, in seats: what a score sheet
+// needs to write it (see package score).
+type Result struct {
+	Kind     Kind
+	Ending   Ending
+	Dealer   int
+	Players  int
+	Declarer int     // -1 in raspasy
+	Contract Bid     // the declared contract; the winning bid when conceded
+	Calls    [4]Call // whisting calls by seat (CallNone for the declarer, the 4p dealer, misère, raspasy)
+	Tricks   [4]int  // tricks by seat; all zero when unplayed
+	Talon    [2]Card // the talon cards (for the talon bonus)
+	Open     bool    // a lone whister played open
+	Series   int     // consecutive raspasy before the deal
+}
+
+// Result returns the outcome of a finished deal; ok is false while it is in progress.
+func (s *State) Result() (r Result, ok bool) {
+	if s.phase != PhaseDone {
+		return Result{}, false
+	}
+	r = Result{
+		Kind: s.kind, Ending: s.ending, Dealer: int(s.dealer), Players: int(s.players),
+		Declarer: -1, Contract: s.contract, Calls: s.calls, Tricks: s.Tricks(),
+		Talon: s.talon, Open: s.open, Series: int(s.series),
+	}
+	if s.kind != KindRaspasy {
+		r.Declarer = int(s.declarer)
+	}
+	return r, true
+}
+
+// Made reports whether a played trick contract was made (false otherwise).
+func (r Result) Made() bool {
+	return r.Kind == KindContract && r.Ending == EndingPlayed && r.Declarer >= 0 && r.Tricks[r.Declarer] >= r.Contract.Level()
+}
+
+// whisted reports whether the contract had at least one whister.
+func (r Result) whisted() bool {
+	for _, c := range r.Calls {
+		if c.whists() {
+			return true
+		}
+	}
+	return false
+}
+
+// NextSeries returns the raspasy series counter for the next deal (RULES
+// §9.3): one more after a raspasy; 0 after a contract that counts as an
+// exit; unchanged after one that does not (a failed contract without
+// ExitByFailedContract, an unwhisted contract with ExitRequiresWhisted, a
+// misère without MisereExits). ok is false while the deal is in progress.
+func (s *State) NextSeries() (int, bool) {
+	r, ok := s.Result()
+	if !ok {
+		return 0, false
+	}
+	k := int(s.series)
+	switch r.Kind {
+	case KindRaspasy:
+		return k + 1, true
+	case KindMisere:
+		if !s.opt.MisereExits {
+			return k, true
+		}
+		if !s.opt.ExitByFailedContract && r.Tricks[r.Declarer] > 0 {
+			return k, true
+		}
+		return 0, true
+	}
+	if s.opt.ExitRequiresWhisted && (r.Ending != EndingPlayed || !r.whisted()) {
+		return k, true
+	}
+	if !s.opt.ExitByFailedContract && (r.Ending == EndingConceded || (r.Ending == EndingPlayed && !r.Made())) {
+		return k, true
+	}
+	return 0, true
+}
