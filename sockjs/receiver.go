@@ -248,7 +248,7 @@ func (srv *Server) serveReceiver(w http.ResponseWriter, r *http.Request, session
 			srv.drop(sessionID, s)
 			return
 		}
-		if err := rcv.writeFrame(openFrame); err != nil || !t.streaming {
+		if err := rcv.writeFrame(openFrame); err != nil || !t.streaming || rcv.written >= srv.opts.ResponseLimit {
 			s.detach(rcv, err != nil)
 			return
 		}

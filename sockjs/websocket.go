@@ -92,6 +92,16 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 	for {
 		_, rd, err := ws.NextReader()
 		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
+				// The client closed: keep its code and reason.
+				s.mu.Lock()
+				if !s.closed {
+					s.closed, s.closeSent = true, true
+					s.closeCode, s.closeReason = ce.Code, ce.Text
+				}
+				s.mu.Unlock()
+			}
 			break
 		}
 		buf := s.srv.getBuffer()
