@@ -632,7 +632,7 @@ func TestRemoteIP(t *testing.T) {
 	proxies := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 	cases := []struct {
 		name, peer, xff, want string
-		trusted              []netip.Prefix
+		trusted               []netip.Prefix
 	}{
 		{"no proxies configured ignores the header", "203.0.113.5:1000", "198.51.100.7", "203.0.113.5", nil},
 		{"untrusted peer cannot spoof", "203.0.113.5:1000", "198.51.100.7", "203.0.113.5", proxies},

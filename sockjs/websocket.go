@@ -123,7 +123,20 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 			case errors.Is(err, errPayloadExpected):
 				// The protocol says empty frames are ignored.
 			case err != nil:
-				s.closeWith(CloseBadRequest, "Broken JSON encoding", false)
+				// Broken framing ends the connection at once, as in
+				// sockjs-node: a WebSocket close frame, no SockJS "c" frame.
+				s.mu.Lock()
+				if !s.closed {
+					s.closed, s.closeSent = true, true
+					s.closeCode, s.closeReason = CloseBadRequest, "Broken JSON encoding"
+				}
+				s.mu.Unlock()
+				_ = ws.WriteControl(websocket.CloseMessage,
+					websocket.FormatCloseMessage(websocketCloseCode(CloseBadRequest), "Broken JSON encoding"),
+					time.Now().Add(s.srv.opts.WriteTimeout))
+				s.srv.putBuffer(buf)
+				s.endWebsocket(ws)
+				return
 			default:
 				s.dispatch(msgs)
 			}

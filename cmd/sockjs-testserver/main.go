@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,12 +39,20 @@ func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
 	endpoints := protocoltest.New(log)
-	mux := http.NewServeMux()
-	mux.Handle("/", endpoints)
+	// No http.ServeMux here: it would redirect the "//" and "/./" URLs the
+	// protocol suite expects a 404 for.
+	var handler http.Handler = endpoints
 	if *static != "" {
-		mux.Handle("/static/", http.StripPrefix("/static/", http.FileServer(http.Dir(*static))))
+		files := http.StripPrefix("/static/", http.FileServer(http.Dir(*static)))
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/static/") {
+				files.ServeHTTP(w, r)
+				return
+			}
+			endpoints.ServeHTTP(w, r)
+		})
 	}
-	srv := &http.Server{Addr: *addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Addr: *addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -19,8 +19,8 @@ import (
 
 // Endpoints is the set of test endpoints. It is an http.Handler.
 type Endpoints struct {
-	mux     *http.ServeMux
-	servers []*sockjs.Server
+	prefixes []string // prefixes[i] is where servers[i] is mounted
+	servers  []*sockjs.Server
 
 	mu        sync.Mutex
 	broadcast map[*sockjs.Session]struct{}
@@ -28,7 +28,7 @@ type Endpoints struct {
 
 // New returns the endpoints, logging to log.
 func New(log *slog.Logger) *Endpoints {
-	e := &Endpoints{mux: http.NewServeMux(), broadcast: make(map[*sockjs.Session]struct{})}
+	e := &Endpoints{broadcast: make(map[*sockjs.Session]struct{})}
 	base := sockjs.Options{
 		AllowedOrigins: []string{"*"},
 		ResponseLimit:  4096,
@@ -40,9 +40,8 @@ func New(log *slog.Logger) *Endpoints {
 			edit(&opts)
 		}
 		srv := sockjs.NewServer(prefix, newHandler, &opts)
+		e.prefixes = append(e.prefixes, prefix)
 		e.servers = append(e.servers, srv)
-		e.mux.Handle(prefix, srv)
-		e.mux.Handle(prefix+"/", srv)
 	}
 	add("/echo", func() sockjs.Handler { return &echo{} }, nil)
 	add("/disabled_websocket_echo", func() sockjs.Handler { return &echo{} }, func(o *sockjs.Options) {
@@ -56,8 +55,18 @@ func New(log *slog.Logger) *Endpoints {
 	return e
 }
 
-// ServeHTTP implements http.Handler.
-func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) { e.mux.ServeHTTP(w, r) }
+// ServeHTTP implements http.Handler. It routes by path prefix itself:
+// http.ServeMux would redirect the protocol's "//" and "/./" URLs, which must
+// reach the sockjs.Server and get its 404.
+func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for i, p := range e.prefixes {
+		if r.URL.Path == p || strings.HasPrefix(r.URL.Path, p+"/") {
+			e.servers[i].ServeHTTP(w, r)
+			return
+		}
+	}
+	http.NotFound(w, r)
+}
 
 // Shutdown shuts every endpoint's server down.
 func (e *Endpoints) Shutdown(ctx context.Context) error {
