@@ -1,0 +1,560 @@
+package score
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Convention is a named preset of table settings (RULES §13): the way the
+// pulka is written («Сочи», «Ленинград», «Ростов», …).
+type Convention uint8
+
+// Conventions (RULES §13). Custom starts from the Sochi values (Decision 15).
+const (
+	Codex     Convention = iota // Кодекс преферанса baseline
+	Sochi                       // «Сочи»
+	Leningrad                   // «Ленинград», «Питер»
+	Rostov                      // «Ростов», «Москва»
+	FSPR                        // ФСПР tournament rules, Leningrad system
+	Custom                      // Sochi values, expecting changes
+)
+
+// Enumerated settings. Each type has its RULES §14 spellings, see the
+// enumNames table below; String returns that spelling.
+type (
+	// Progression is raspasy_prog: how the raspasy trick price grows in a series.
+	Progression uint8
+	// RaspasyTalon is raspasy_talon: what the talon does on raspasy (RULES §7.5).
+	RaspasyTalon uint8
+	// TenMode is ten_mode: whether a ten is checked (forced whist) or whisted.
+	TenMode uint8
+	// WhistResp is whist_resp: responsibility for the defenders' shortfall (недобор).
+	WhistResp uint8
+	// WhistStyle is whist_style: greedy (жлобский) or gentleman (джентльменский) whist.
+	WhistStyle uint8
+	// OpenTiming is open_timing: when open (в светлую) hands go face up.
+	OpenTiming uint8
+	// MisereExposeTiming is misere_expose_timing: when the catchers expose their hands.
+	MisereExposeTiming uint8
+	// Consolation is consolation (консоляция): what each defender writes per undertrick.
+	Consolation uint8
+	// Overflow is overflow: what happens to pool points past the target (RULES §10).
+	Overflow uint8
+	// GentlemanScope is gentleman_scope: when a gentleman whist splits.
+	GentlemanScope uint8
+	// LowObligMode is low_oblig_mode: who answers for a shortfall on 8, 9 and whisted 10.
+	LowObligMode uint8
+	// RaspasyScoring is raspasy_scoring: mountain (Sochi, Leningrad) or whists (Rostov).
+	RaspasyScoring uint8
+	// Trick3Leader is raspasy_trick3_leader: who leads trick 3 of raspasy.
+	Trick3Leader uint8
+	// Claims is claims: how a player may claim the remaining tricks.
+	Claims uint8
+	// TimeoutAction is timeout_action: what happens when a player runs out of time.
+	TimeoutAction uint8
+)
+
+// Values of the enumerated settings.
+const (
+	ProgNone       Progression = iota // 1-1-1
+	ProgArithmetic                    // 1-2-3
+	ProgGeometric                     // 1-2-4
+)
+
+// Values of RaspasyTalon.
+const (
+	TalonLeadSuit     RaspasyTalon = iota // talon cards set the suit of tricks 1 and 2
+	TalonIgnored                          // talon stays closed (Rostov)
+	TalonParticipates                     // 4p FSPR: the dealer plays the talon cards and may win them
+)
+
+// Values of TenMode.
+const (
+	TenChecked TenMode = iota // «проверяется»: both whist by force, obligation 0
+	TenWhisted                // «вистуется»: obligation 1
+)
+
+// Values of WhistResp.
+const (
+	RespFull WhistResp = iota // ответственный: price per missing trick
+	RespHalf                  // полуответственный: half the price
+	RespNone                  // no responsibility
+)
+
+// Values of WhistStyle.
+const (
+	Greedy    WhistStyle = iota // жлобский: the whister writes all the side's tricks
+	Gentleman                   // джентльменский: whister and passer split them
+)
+
+// Values of OpenTiming.
+const (
+	OpenBeforeFirstLead OpenTiming = iota
+	OpenAfterFirstTrick
+)
+
+// Values of MisereExposeTiming.
+const (
+	ExposeAfterFirstTrick MisereExposeTiming = iota
+	ExposeAfterFirstCard
+)
+
+// Values of Consolation.
+const (
+	ConsolationPrice   Consolation = iota // the whist price of the contract per undertrick
+	ConsolationFixed10                    // 10 per undertrick (Rostov)
+	ConsolationNone                       // no consolation
+)
+
+// Values of Overflow.
+const (
+	OverflowHelp         Overflow = iota // помощь: the excess closes other pools
+	OverflowMountainOnly                 // excess off the own mountain (×pool_factor)
+	OverflowMountainX2                   // excess ×2 off the own mountain (Leningrad)
+	OverflowNone                         // no pool target (FSPR, played on time)
+)
+
+// Values of GentlemanScope.
+const (
+	ScopeOnRemise GentlemanScope = iota // split only when the declarer fails
+	ScopeAlways                         // split always (FSPR reading)
+)
+
+// Values of LowObligMode.
+const (
+	LowObligSecond LowObligMode = iota // the second whister answers
+	LowObligBoth                       // each whister answers
+)
+
+// Values of RaspasyScoring.
+const (
+	RaspasyMountain RaspasyScoring = iota // tricks to the mountain, zero-trick premium to the pool
+	RaspasyWhists                         // the fewest-trick players write 5 whists per trick on the others
+)
+
+// Values of Trick3Leader.
+const (
+	Trick3FirstHand Trick3Leader = iota
+	Trick3Trick2Winner
+)
+
+// Values of Claims.
+const (
+	ClaimsOff Claims = iota
+	ClaimsDeclarerOnly
+	ClaimsProposeAccept
+)
+
+// Values of TimeoutAction.
+const (
+	TimeoutBotTakeover TimeoutAction = iota // a bot plays for the player
+	TimeoutAutoPass                         // auto-pass in bidding and whisting, lowest legal card in play
+)
+
+var (
+	conventionNames     = []string{"codex", "sochi", "leningrad", "rostov", "fspr", "custom"}
+	progressionNames    = []string{"none", "arithmetic", "geometric"}
+	raspasyTalonNames   = []string{"lead_suit", "ignored", "participates"}
+	tenModeNames        = []string{"checked", "whisted"}
+	whistRespNames      = []string{"full", "half", "none"}
+	whistStyleNames     = []string{"greedy", "gentleman"}
+	openTimingNames     = []string{"before_first_lead", "after_first_trick"}
+	exposeTimingNames   = []string{"after_first_trick", "after_first_card"}
+	consolationNames    = []string{"price", "fixed10", "none"}
+	overflowNames       = []string{"help", "mountain_only", "mountain_x2", "none"}
+	gentlemanScopeNames = []string{"on_remise", "always"}
+	lowObligNames       = []string{"second", "both"}
+	raspasyScoringNames = []string{"mountain", "whists"}
+	trick3Names         = []string{"first_hand", "trick2_winner"}
+	claimsNames         = []string{"off", "declarer-only", "propose-accept"}
+	timeoutNames        = []string{"bot-takeover", "auto-pass"}
+)
+
+func enumString(names []string, v uint8) string {
+	if int(v) < len(names) {
+		return names[v]
+	}
+	return strconv.Itoa(int(v))
+}
+
+func (c Convention) String() string         { return enumString(conventionNames, uint8(c)) }
+func (v Progression) String() string        { return enumString(progressionNames, uint8(v)) }
+func (v RaspasyTalon) String() string       { return enumString(raspasyTalonNames, uint8(v)) }
+func (v TenMode) String() string            { return enumString(tenModeNames, uint8(v)) }
+func (v WhistResp) String() string          { return enumString(whistRespNames, uint8(v)) }
+func (v WhistStyle) String() string         { return enumString(whistStyleNames, uint8(v)) }
+func (v OpenTiming) String() string         { return enumString(openTimingNames, uint8(v)) }
+func (v MisereExposeTiming) String() string { return enumString(exposeTimingNames, uint8(v)) }
+func (v Consolation) String() string        { return enumString(consolationNames, uint8(v)) }
+func (v Overflow) String() string           { return enumString(overflowNames, uint8(v)) }
+func (v GentlemanScope) String() string     { return enumString(gentlemanScopeNames, uint8(v)) }
+func (v LowObligMode) String() string       { return enumString(lowObligNames, uint8(v)) }
+func (v RaspasyScoring) String() string     { return enumString(raspasyScoringNames, uint8(v)) }
+func (v Trick3Leader) String() string       { return enumString(trick3Names, uint8(v)) }
+func (v Claims) String() string             { return enumString(claimsNames, uint8(v)) }
+func (v TimeoutAction) String() string      { return enumString(timeoutNames, uint8(v)) }
+
+// ParseConvention reads a convention identifier (codex, sochi, leningrad,
+// rostov, fspr, custom).
+func ParseConvention(s string) (Convention, error) {
+	for i, n := range conventionNames {
+		if s == n {
+			return Convention(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown convention %q: want one of %s", s, strings.Join(conventionNames, ", "))
+}
+
+// Exit is raspasy_exit, the minimum contract level after consecutive raspasy
+// (выход, RULES §9.3): Exit[0] after one raspasy, Exit[1] after two, Exit[2]
+// after three or more (Decision 3).
+type Exit [3]int
+
+// String writes the exit list as "6-7-8".
+func (e Exit) String() string { return fmt.Sprintf("%d-%d-%d", e[0], e[1], e[2]) }
+
+// After returns the lowest contract level allowed after k consecutive raspasy.
+func (e Exit) After(k int) int {
+	if k <= 0 {
+		return 6
+	}
+	return e[min(k, len(e))-1]
+}
+
+var exitValues = []Exit{{6, 6, 6}, {6, 7, 7}, {6, 7, 8}, {7, 7, 7}}
+
+// Settings are all the table settings of RULES §14, each under its RULES
+// identifier (given in the field comment). Start from Preset; ParseOptions
+// applies a record's or a table's options. Settings are a plain value: copy
+// them freely.
+type Settings struct {
+	Convention Convention // convention
+	Players    int        // players: 3 or 4
+	PoolTarget int        // pool_target: P*, ignored when Overflow is OverflowNone
+	// WhistPrice is whist_price, money or rating points per whist, as an
+	// exact decimal ("1", "0.5"); see WhistPriceRat.
+	WhistPrice string
+
+	RaspasyBase          int          // raspasy_base: 1 or 2
+	RaspasyProg          Progression  // raspasy_prog
+	RaspasyExit          Exit         // raspasy_exit
+	ExitByFailedContract bool         // exit_by_failed_contract
+	RaspasyTalon         RaspasyTalon // raspasy_talon
+	Stalingrad           bool         // stalingrad: 6♠ whisted by both by force
+	TenMode              TenMode      // ten_mode
+	CheckedTenOpen       bool         // checked_ten_open
+	WhistResp            WhistResp    // whist_resp
+	WhistStyle           WhistStyle   // whist_style
+	HalfWhist            bool         // half_whist (полвиста on 6 and 7)
+	OpenTiming           OpenTiming   // open_timing
+
+	MisereExposeTiming  MisereExposeTiming // misere_expose_timing
+	MisereShowDeclarer  bool               // misere_show_declarer
+	Consolation         Consolation        // consolation
+	ConsolationToDealer bool               // consolation_to_dealer (4 players)
+	Overflow            Overflow           // overflow
+
+	WhistMult  int // whist_mult: whist price = v·whist_mult
+	FailMult   int // fail_mult: declarer mountain per undertrick = v·fail_mult
+	MisereMult int // misere_mult: mountain per trick taken on misère
+
+	GentlemanScope GentlemanScope // gentleman_scope
+	LowObligMode   LowObligMode   // low_oblig_mode
+	DealerMayWhist bool           // dealer_may_whist (4 players, FSPR)
+	TalonBonus     bool           // talon_bonus («платный прикуп»)
+	RaspasyScoring RaspasyScoring // raspasy_scoring
+	PoolFactor     int            // pool_factor: k, mountain points per pool point at settlement
+
+	ExitRequiresWhisted     bool         // exit_requires_whisted
+	MisereExits             bool         // misere_exits
+	RaspasyTrick3Leader     Trick3Leader // raspasy_trick3_leader
+	DealRotatesAfterRaspasy bool         // deal_rotates_after_raspasy
+	SeniorHold              bool         // senior_hold («здесь»)
+	BidJumps                bool         // bid_jumps
+	ConcedeWithoutThree     bool         // concede_without_three («без трёх»)
+
+	Claims        Claims        // claims
+	MoveTime      int           // move_time: seconds per decision
+	TimeoutAction TimeoutAction // timeout_action
+	MaxDeals      int           // max_deals: 0 means no limit
+	TimeLimit     int           // time_limit: seconds, 0 means no limit
+
+	Private       bool   // private
+	Password      string // password (private tables)
+	Spectators    bool   // spectators
+	Chat          bool   // chat
+	BotsFillSeats bool   // bots_fill_seats
+}
+
+// Preset returns the settings of a convention (RULES §13 and §14 defaults,
+// with the Decisions). The name is a convention identifier.
+func Preset(name string) (Settings, error) {
+	c, err := ParseConvention(name)
+	if err != nil {
+		return Settings{}, err
+	}
+	return PresetOf(c), nil
+}
+
+// PresetOf returns the settings of convention c; an unknown c gives Sochi.
+func PresetOf(c Convention) Settings {
+	s := Settings{ // Sochi, and the §14 defaults
+		Convention: c, Players: 3, PoolTarget: 20, WhistPrice: "1",
+		RaspasyBase: 1, RaspasyProg: ProgArithmetic, RaspasyExit: Exit{6, 6, 6},
+		ExitByFailedContract: true, RaspasyTalon: TalonLeadSuit, TenMode: TenChecked,
+		WhistResp: RespFull, WhistStyle: Greedy, HalfWhist: true,
+		MisereExposeTiming: ExposeAfterFirstTrick, Consolation: ConsolationPrice,
+		ConsolationToDealer: true, Overflow: OverflowHelp,
+		WhistMult: 1, FailMult: 1, MisereMult: 10,
+		GentlemanScope: ScopeOnRemise, LowObligMode: LowObligSecond,
+		RaspasyScoring: RaspasyMountain, PoolFactor: 1, MisereExits: true,
+		DealRotatesAfterRaspasy: true, BidJumps: true,
+		Claims: ClaimsProposeAccept, MoveTime: 30, TimeoutAction: TimeoutBotTakeover,
+		Spectators: true, Chat: true,
+	}
+	switch c {
+	case Codex:
+		s.RaspasyProg = ProgNone
+		s.TenMode = TenWhisted
+		s.Overflow = OverflowMountainOnly
+	case Leningrad:
+		s.WhistMult, s.FailMult, s.MisereMult = 2, 2, 20
+		s.WhistResp, s.WhistStyle = RespHalf, Gentleman
+		s.LowObligMode = LowObligBoth
+		s.RaspasyBase, s.RaspasyExit = 2, Exit{6, 7, 8}
+		s.Overflow, s.PoolFactor = OverflowMountainX2, 2
+	case Rostov:
+		s.Consolation = ConsolationFixed10
+		s.WhistResp, s.WhistStyle = RespHalf, Gentleman
+		s.RaspasyTalon, s.RaspasyScoring = TalonIgnored, RaspasyWhists
+		s.RaspasyProg = ProgNone
+	case FSPR:
+		s.WhistMult, s.FailMult, s.MisereMult = 2, 2, 20
+		s.WhistResp, s.WhistStyle, s.GentlemanScope = RespHalf, Gentleman, ScopeAlways
+		s.LowObligMode, s.DealerMayWhist, s.TenMode = LowObligBoth, true, TenWhisted
+		s.RaspasyBase, s.RaspasyExit = 2, Exit{7, 7, 7}
+		s.RaspasyTalon = TalonParticipates
+		s.ExitRequiresWhisted, s.MisereExits = true, false
+		s.Overflow, s.PoolFactor, s.TalonBonus = OverflowNone, 2, true
+	}
+	return s
+}
+
+// WhistPriceRat returns WhistPrice as an exact rational.
+func (s Settings) WhistPriceRat() (*big.Rat, error) {
+	r, ok := new(big.Rat).SetString(s.WhistPrice)
+	if !ok || strings.ContainsAny(s.WhistPrice, "/eE") {
+		return nil, fmt.Errorf("whist_price: %q is not a decimal number", s.WhistPrice)
+	}
+	return r, nil
+}
+
+// Validate checks the values that have a range.
+func (s Settings) Validate() error {
+	switch {
+	case s.Players != 3 && s.Players != 4:
+		return fmt.Errorf("players: %d, want 3 or 4", s.Players)
+	case s.PoolTarget < 1 || s.PoolTarget > 10000:
+		return fmt.Errorf("pool_target: %d outside 1..10000", s.PoolTarget)
+	case s.RaspasyBase < 1 || s.RaspasyBase > 2:
+		return fmt.Errorf("raspasy_base: %d, want 1 or 2", s.RaspasyBase)
+	case s.PoolFactor < 1 || s.PoolFactor > 2:
+		return fmt.Errorf("pool_factor: %d, want 1 or 2", s.PoolFactor)
+	case s.WhistMult < 1 || s.WhistMult > 100:
+		return fmt.Errorf("whist_mult: %d outside 1..100", s.WhistMult)
+	case s.FailMult < 1 || s.FailMult > 100:
+		return fmt.Errorf("fail_mult: %d outside 1..100", s.FailMult)
+	case s.MisereMult < 1 || s.MisereMult > 1000:
+		return fmt.Errorf("misere_mult: %d outside 1..1000", s.MisereMult)
+	case s.MoveTime < 0, s.MaxDeals < 0, s.TimeLimit < 0:
+		return fmt.Errorf("move_time, max_deals, time_limit: must not be negative")
+	}
+	if _, err := s.WhistPriceRat(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// option describes one §14 setting: how to read its JSON value into Settings.
+type option struct {
+	name string
+	set  func(s *Settings, raw json.RawMessage) error
+}
+
+func boolOpt(name string, f func(*Settings) *bool) option {
+	return option{name, func(s *Settings, raw json.RawMessage) error {
+		var b bool
+		if err := strictJSON(raw, &b); err != nil {
+			return fmt.Errorf("want true or false")
+		}
+		*f(s) = b
+		return nil
+	}}
+}
+
+func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
+	return option{name, func(s *Settings, raw json.RawMessage) error {
+		var n int
+		if err := strictJSON(raw, &n); err != nil || n < lo || n > hi {
+			return fmt.Errorf("want an integer %d..%d", lo, hi)
+		}
+		*f(s) = n
+		return nil
+	}}
+}
+
+func enumOpt[T ~uint8](name string, names []string, f func(*Settings) *T) option {
+	return option{name, func(s *Settings, raw json.RawMessage) error {
+		var v string
+		if err := strictJSON(raw, &v); err == nil {
+			for i, n := range names {
+				if v == n {
+					*f(s) = T(i)
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("want one of %s", strings.Join(names, ", "))
+	}}
+}
+
+// options lists every RULES §14 setting but convention (which picks the preset).
+var options = []option{
+	intOpt("players", 3, 4, func(s *Settings) *int { return &s.Players }),
+	intOpt("pool_target", 1, 10000, func(s *Settings) *int { return &s.PoolTarget }),
+	{"whist_price", func(s *Settings, raw json.RawMessage) error {
+		var n json.Number
+		var str string
+		if strictJSON(raw, &n) == nil {
+			str = n.String()
+		} else if strictJSON(raw, &str) != nil {
+			return fmt.Errorf("want a decimal number")
+		}
+		if _, err := (Settings{WhistPrice: str}).WhistPriceRat(); err != nil || len(str) > 40 {
+			return fmt.Errorf("want a decimal number")
+		}
+		s.WhistPrice = str
+		return nil
+	}},
+	intOpt("raspasy_base", 1, 2, func(s *Settings) *int { return &s.RaspasyBase }),
+	enumOpt("raspasy_prog", progressionNames, func(s *Settings) *Progression { return &s.RaspasyProg }),
+	{"raspasy_exit", func(s *Settings, raw json.RawMessage) error {
+		var v string
+		if strictJSON(raw, &v) == nil {
+			for _, e := range exitValues {
+				if e.String() == v {
+					s.RaspasyExit = e
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("want one of 6-6-6, 6-7-7, 6-7-8, 7-7-7")
+	}},
+	boolOpt("exit_by_failed_contract", func(s *Settings) *bool { return &s.ExitByFailedContract }),
+	enumOpt("raspasy_talon", raspasyTalonNames, func(s *Settings) *RaspasyTalon { return &s.RaspasyTalon }),
+	boolOpt("stalingrad", func(s *Settings) *bool { return &s.Stalingrad }),
+	enumOpt("ten_mode", tenModeNames, func(s *Settings) *TenMode { return &s.TenMode }),
+	boolOpt("checked_ten_open", func(s *Settings) *bool { return &s.CheckedTenOpen }),
+	enumOpt("whist_resp", whistRespNames, func(s *Settings) *WhistResp { return &s.WhistResp }),
+	enumOpt("whist_style", whistStyleNames, func(s *Settings) *WhistStyle { return &s.WhistStyle }),
+	boolOpt("half_whist", func(s *Settings) *bool { return &s.HalfWhist }),
+	enumOpt("open_timing", openTimingNames, func(s *Settings) *OpenTiming { return &s.OpenTiming }),
+	enumOpt("misere_expose_timing", exposeTimingNames, func(s *Settings) *MisereExposeTiming { return &s.MisereExposeTiming }),
+	boolOpt("misere_show_declarer", func(s *Settings) *bool { return &s.MisereShowDeclarer }),
+	enumOpt("consolation", consolationNames, func(s *Settings) *Consolation { return &s.Consolation }),
+	boolOpt("consolation_to_dealer", func(s *Settings) *bool { return &s.ConsolationToDealer }),
+	enumOpt("overflow", overflowNames, func(s *Settings) *Overflow { return &s.Overflow }),
+	intOpt("whist_mult", 1, 100, func(s *Settings) *int { return &s.WhistMult }),
+	intOpt("fail_mult", 1, 100, func(s *Settings) *int { return &s.FailMult }),
+	intOpt("misere_mult", 1, 1000, func(s *Settings) *int { return &s.MisereMult }),
+	enumOpt("gentleman_scope", gentlemanScopeNames, func(s *Settings) *GentlemanScope { return &s.GentlemanScope }),
+	enumOpt("low_oblig_mode", lowObligNames, func(s *Settings) *LowObligMode { return &s.LowObligMode }),
+	boolOpt("dealer_may_whist", func(s *Settings) *bool { return &s.DealerMayWhist }),
+	boolOpt("talon_bonus", func(s *Settings) *bool { return &s.TalonBonus }),
+	enumOpt("raspasy_scoring", raspasyScoringNames, func(s *Settings) *RaspasyScoring { return &s.RaspasyScoring }),
+	intOpt("pool_factor", 1, 2, func(s *Settings) *int { return &s.PoolFactor }),
+	boolOpt("exit_requires_whisted", func(s *Settings) *bool { return &s.ExitRequiresWhisted }),
+	boolOpt("misere_exits", func(s *Settings) *bool { return &s.MisereExits }),
+	enumOpt("raspasy_trick3_leader", trick3Names, func(s *Settings) *Trick3Leader { return &s.RaspasyTrick3Leader }),
+	boolOpt("deal_rotates_after_raspasy", func(s *Settings) *bool { return &s.DealRotatesAfterRaspasy }),
+	boolOpt("senior_hold", func(s *Settings) *bool { return &s.SeniorHold }),
+	boolOpt("bid_jumps", func(s *Settings) *bool { return &s.BidJumps }),
+	boolOpt("concede_without_three", func(s *Settings) *bool { return &s.ConcedeWithoutThree }),
+	enumOpt("claims", claimsNames, func(s *Settings) *Claims { return &s.Claims }),
+	intOpt("move_time", 0, 86400, func(s *Settings) *int { return &s.MoveTime }),
+	enumOpt("timeout_action", timeoutNames, func(s *Settings) *TimeoutAction { return &s.TimeoutAction }),
+	intOpt("max_deals", 0, 100000, func(s *Settings) *int { return &s.MaxDeals }),
+	intOpt("time_limit", 0, 7*86400, func(s *Settings) *int { return &s.TimeLimit }),
+	boolOpt("private", func(s *Settings) *bool { return &s.Private }),
+	{"password", func(s *Settings, raw json.RawMessage) error {
+		var v string
+		if strictJSON(raw, &v) != nil || len(v) > 256 {
+			return fmt.Errorf("want a string of at most 256 bytes")
+		}
+		s.Password = v
+		return nil
+	}},
+	boolOpt("spectators", func(s *Settings) *bool { return &s.Spectators }),
+	boolOpt("chat", func(s *Settings) *bool { return &s.Chat }),
+	boolOpt("bots_fill_seats", func(s *Settings) *bool { return &s.BotsFillSeats }),
+}
+
+// OptionNames returns the identifiers ParseOptions accepts, sorted.
+func OptionNames() []string {
+	names := make([]string, len(options))
+	for i, o := range options {
+		names[i] = o.name
+	}
+	sort.Strings(names)
+	return names
+}
+
+// ParseOptions applies options, keyed by their RULES §14 identifiers with
+// JSON values, on top of base and returns the result. Options override the
+// preset under every convention (Decision 15). An unknown key, a value of the
+// wrong type or out of range is an error naming the key; so is "convention",
+// which selects the preset and is not an option.
+func ParseOptions(base Settings, opts map[string]json.RawMessage) (Settings, error) {
+	keys := make([]string, 0, len(opts))
+	for k := range opts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // report the first bad key deterministically
+	s := base
+	for _, k := range keys {
+		found := false
+		for _, o := range options {
+			if o.name == k {
+				found = true
+				if err := o.set(&s, opts[k]); err != nil {
+					return base, fmt.Errorf("options: %s: %w", k, err)
+				}
+				break
+			}
+		}
+		if !found {
+			return base, fmt.Errorf("options: unknown option %q", k)
+		}
+	}
+	if err := s.Validate(); err != nil {
+		return base, fmt.Errorf("options: %w", err)
+	}
+	return s, nil
+}
+
+// strictJSON decodes one JSON value into v, rejecting trailing data.
+func strictJSON(raw json.RawMessage, v any) error {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("trailing data")
+	}
+	return nil
+}
