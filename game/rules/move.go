@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // MoveKind is what a move does.
@@ -64,6 +65,15 @@ func Simple(seat int, k MoveKind) Move { return Move{Seat: uint8(seat), Kind: k}
 
 // PlayMove returns seat playing card c.
 func PlayMove(seat int, c Card) Move { return Move{Seat: uint8(seat), Kind: MovePlay, Card: c} }
+
+// Canonical returns m with the discarded cards in ascending order, the
+// form LegalMoves lists; Apply treats both orders alike.
+func (m Move) Canonical() Move {
+	if m.Kind == MoveDiscard && m.Card2 < m.Card {
+		m.Card, m.Card2 = m.Card2, m.Card
+	}
+	return m
+}
 
 // String renders the move for logs and error messages.
 func (m Move) String() string {
@@ -194,6 +204,9 @@ func (m *Move) UnmarshalJSON(data []byte) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&w); err != nil {
 		return fmt.Errorf("move: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("move: trailing data after the JSON object")
 	}
 	if w.Seat < 0 || w.Seat > 3 {
 		return fmt.Errorf("move: seat %d out of range 0..3", w.Seat)
