@@ -1,0 +1,116 @@
+package bridge
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
+)
+
+// playPulka plays a whole pulka of random legal moves under settings set
+// and returns the sheet. It cross-checks the engine's raspasy series
+// against the sheet's after every deal.
+func playPulka(t *testing.T, set score.Settings, rng *rand.Rand, maxDeals int) *score.Sheet {
+	t.Helper()
+	opt, err := Options(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := score.NewSheet(set, rng.IntN(set.Players))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]rules.Move, 0, 80)
+	for i := 0; i < maxDeals && !sheet.Over(); i++ {
+		s, err := rules.New(rules.Deal{Seed: rng.Uint64(), Dealer: sheet.Dealer(), Series: sheet.Series(), Options: opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !s.Done() {
+			buf = rules.LegalMoves(&s, buf[:0])
+			if s, err = rules.Apply(s, buf[rng.IntN(len(buf))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, _ := s.Result()
+		d := Deal(r)
+		if err := sheet.Apply(d); err != nil {
+			t.Fatalf("deal %d (%+v): sheet refused %+v: %v", i, r, d, err)
+		}
+		if next, _ := s.NextSeries(); next != sheet.Series() {
+			t.Fatalf("deal %d (%+v): engine says series %d, sheet %d", i, r, next, sheet.Series())
+		}
+	}
+	return sheet
+}
+
+// TestRandomPulkasSumToZero plays random pulkas under every preset with 3
+// and 4 players; the sheet accepts every deal the engine produces and the
+// settled results sum to zero (RULES §15.1).
+func TestRandomPulkasSumToZero(t *testing.T) {
+	pulkas := 30
+	if testing.Short() {
+		pulkas = 5
+	}
+	for _, conv := range []string{"codex", "sochi", "leningrad", "rostov", "fspr"} {
+		for _, players := range []int{3, 4} {
+			t.Run(fmt.Sprintf("%s/%dp", conv, players), func(t *testing.T) {
+				set, err := score.Preset(conv)
+				if err != nil {
+					t.Fatal(err)
+				}
+				set.Players = players
+				rng := rand.New(rand.NewPCG(uint64(players), 99))
+				for p := 0; p < pulkas; p++ {
+					sheet := playPulka(t, set, rng, 300)
+					res, err := sheet.Settle()
+					if err != nil {
+						t.Fatal(err)
+					}
+					sum, rounded := new(big.Rat), int64(0)
+					for i := 0; i < players; i++ {
+						sum.Add(sum, res.Exact[i])
+						rounded += res.Rounded[i]
+					}
+					if sum.Sign() != 0 || rounded != 0 {
+						t.Fatalf("results %v sum to %v (rounded %d), want 0", res.Exact, sum, rounded)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestOptionsFollowPresets(t *testing.T) {
+	tests := []struct {
+		conv    string
+		ten     rules.TenMode
+		exit    [3]uint8
+		talon   rules.RaspasyTalon
+		players int
+	}{
+		{"sochi", rules.TenChecked, [3]uint8{6, 6, 6}, rules.TalonLeadSuit, 3},
+		{"codex", rules.TenWhisted, [3]uint8{6, 6, 6}, rules.TalonLeadSuit, 3},
+		{"leningrad", rules.TenChecked, [3]uint8{6, 7, 8}, rules.TalonLeadSuit, 3},
+		{"rostov", rules.TenChecked, [3]uint8{6, 6, 6}, rules.TalonIgnored, 3},
+		{"fspr", rules.TenWhisted, [3]uint8{7, 7, 7}, rules.TalonParticipates, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.conv, func(t *testing.T) {
+			set, err := score.Preset(tt.conv)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := Options(set)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.TenMode != tt.ten || o.Exit != tt.exit || o.RaspasyTalon != tt.talon || o.Players != set.Players {
+				t.Fatalf("options %+v, want ten %d exit %v talon %d", o, tt.ten, tt.exit, tt.talon)
+			}
+		})
+	}
+}
