@@ -1,0 +1,265 @@
+package redisbroker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/trelljaz/trelljaz/sockjs"
+)
+
+// PresenceOptions configure a Presence. The zero value of every field means
+// the documented default.
+type PresenceOptions struct {
+	// TTL is how long a member stays present after its process last
+	// refreshed it: how long the members of a crashed process linger. The
+	// process refreshes its members every TTL/3. Zero means 30 seconds.
+	TTL time.Duration
+
+	// KeyPrefix is prepended to the Redis key of each channel's presence
+	// (a sorted set). Empty means "sockjs:presence:".
+	KeyPrefix string
+
+	// Logger receives the logs. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Presence is a sockjs.Presence shared by every process through Redis.
+//
+// Each channel is one sorted set whose members are the encoded
+// sockjs.Members and whose scores are their expiry times (Unix
+// milliseconds). Every process refreshes the scores of its own members every
+// TTL/3; Members ignores expired entries, so the members of a process that
+// crashed disappear after at most TTL by themselves, and Reap removes them
+// (ZREM tells which process removed an entry first, so one leave event is
+// sent for each). The key itself expires 2×TTL after the last refresh. A
+// Redis restart loses the sets; the next refresh writes this process's
+// members back.
+type Presence struct {
+	client *redis.Client
+	opts   PresenceOptions
+	log    *slog.Logger
+
+	mu    sync.Mutex
+	local map[string]map[string]string // channel -> member ID -> encoded member
+
+	stop chan struct{}
+	done chan struct{}
+}
+
+// NewPresence returns a Presence using the broker's Redis connection and
+// starts refreshing this process's members. Close it before the broker.
+func NewPresence(b *Broker, opts *PresenceOptions) *Presence {
+	var o PresenceOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.TTL <= 0 {
+		o.TTL = 30 * time.Second
+	}
+	if o.KeyPrefix == "" {
+		o.KeyPrefix = "sockjs:presence:"
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	p := &Presence{
+		client: b.Client(),
+		opts:   o,
+		log:    o.Logger.With(slog.String("component", "redisbroker.Presence")),
+		local:  make(map[string]map[string]string),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	go p.refreshLoop()
+	return p
+}
+
+func (p *Presence) key(channel string) string { return p.opts.KeyPrefix + channel }
+
+func encodeMember(m sockjs.Member) string {
+	b, _ := json.Marshal(m) // strings only: cannot fail
+	return string(b)
+}
+
+func (p *Presence) expiry() float64 {
+	return float64(time.Now().Add(p.opts.TTL).UnixMilli())
+}
+
+// Join records m in channel, with one pipelined round trip.
+func (p *Presence) Join(ctx context.Context, channel string, m sockjs.Member) error {
+	enc := encodeMember(m)
+	p.mu.Lock()
+	ms := p.local[channel]
+	if ms == nil {
+		ms = make(map[string]string)
+		p.local[channel] = ms
+	}
+	ms[m.ID] = enc
+	p.mu.Unlock()
+	key := p.key(channel)
+	_, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		pl.ZAdd(ctx, key, redis.Z{Score: p.expiry(), Member: enc})
+		pl.PExpire(ctx, key, 2*p.opts.TTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisbroker: presence join %q: %w", channel, err)
+	}
+	return nil
+}
+
+// Leave removes m from channel.
+func (p *Presence) Leave(ctx context.Context, channel string, m sockjs.Member) error {
+	p.mu.Lock()
+	if ms := p.local[channel]; ms != nil {
+		delete(ms, m.ID)
+		if len(ms) == 0 {
+			delete(p.local, channel)
+		}
+	}
+	p.mu.Unlock()
+	if err := p.client.ZRem(ctx, p.key(channel), encodeMember(m)).Err(); err != nil {
+		return fmt.Errorf("redisbroker: presence leave %q: %w", channel, err)
+	}
+	return nil
+}
+
+// Members returns the unexpired members of channel, sorted by ID.
+func (p *Presence) Members(ctx context.Context, channel string) ([]sockjs.Member, error) {
+	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
+	encs, err := p.client.ZRangeByScore(ctx, p.key(channel), &redis.ZRangeBy{Min: "(" + now, Max: "+inf"}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisbroker: presence members %q: %w", channel, err)
+	}
+	return decodeMembers(encs), nil
+}
+
+// Reap removes the expired members of channel and returns those this call
+// removed.
+func (p *Presence) Reap(ctx context.Context, channel string) ([]sockjs.Member, error) {
+	key := p.key(channel)
+	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
+	encs, err := p.client.ZRangeByScore(ctx, key, &redis.ZRangeBy{Min: "-inf", Max: now}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisbroker: presence reap %q: %w", channel, err)
+	}
+	if len(encs) == 0 {
+		return nil, nil
+	}
+	cmds := make([]*redis.IntCmd, len(encs))
+	if _, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		for i, e := range encs {
+			cmds[i] = pl.ZRem(ctx, key, e)
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("redisbroker: presence reap %q: %w", channel, err)
+	}
+	var mine []string
+	for i, c := range cmds {
+		if c.Val() == 1 {
+			mine = append(mine, encs[i])
+		}
+	}
+	return decodeMembers(mine), nil
+}
+
+func decodeMembers(encs []string) []sockjs.Member {
+	out := make([]sockjs.Member, 0, len(encs))
+	for _, e := range encs {
+		var m sockjs.Member
+		if json.Unmarshal([]byte(e), &m) == nil && m.ID != "" {
+			out = append(out, m)
+		}
+	}
+	sockjs.SortMembers(out)
+	return out
+}
+
+// Close stops refreshing and removes this process's members from Redis (a
+// graceful shutdown); they would otherwise expire after TTL.
+func (p *Presence) Close() error {
+	select {
+	case <-p.stop:
+		return nil
+	default:
+	}
+	close(p.stop)
+	<-p.done
+	p.mu.Lock()
+	local := p.local
+	p.local = make(map[string]map[string]string)
+	p.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		for channel, ms := range local {
+			for _, enc := range ms {
+				pl.ZRem(ctx, p.key(channel), enc)
+			}
+		}
+		return nil
+	})
+	if err != nil && len(local) > 0 {
+		return fmt.Errorf("redisbroker: presence close: %w", err)
+	}
+	return nil
+}
+
+func (p *Presence) refreshLoop() {
+	defer close(p.done)
+	t := time.NewTicker(p.opts.TTL / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			return
+		case <-t.C:
+		}
+		if err := p.refresh(); err != nil {
+			p.log.Warn("redisbroker: presence refresh failed; members expire if this persists", slog.Any("err", err))
+		}
+	}
+}
+
+// refresh pushes the expiry of every local member forward, in one pipelined
+// round trip.
+func (p *Presence) refresh() error {
+	p.mu.Lock()
+	type entry struct{ key, enc string }
+	var entries []entry
+	keys := make([]string, 0, len(p.local))
+	for channel, ms := range p.local {
+		keys = append(keys, p.key(channel))
+		for _, enc := range ms {
+			entries = append(entries, entry{p.key(channel), enc})
+		}
+	}
+	p.mu.Unlock()
+	if len(entries) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), p.opts.TTL/3)
+	defer cancel()
+	score := p.expiry()
+	_, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		for _, e := range entries {
+			pl.ZAdd(ctx, e.key, redis.Z{Score: score, Member: e.enc})
+		}
+		for _, k := range keys {
+			pl.PExpire(ctx, k, 2*p.opts.TTL)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("refresh %d members: %w", len(entries), err)
+	}
+	return nil
+}
