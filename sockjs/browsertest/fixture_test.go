@@ -109,9 +109,11 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	start := time.Now()
 	if err := f.srv.Shutdown(ctx); err != nil {
 		f.t.Errorf("server shutdown: %v", err)
 	}
+	f.t.Logf("server shutdown took %v", time.Since(start).Round(time.Millisecond))
 	f.ts.CloseClientConnections()
 	f.ts.Close()
 }
