@@ -795,3 +795,224 @@ func TestBenchClientProcess(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// benchReader is a BenchmarkSend client: it reads one session at base (like
+// http://127.0.0.1:port/bench/000/s1) until the close frame or ctx ends,
+// calling got with the number of benchmark messages in each chunk it reads.
+type benchReader func(ctx context.Context, hc *http.Client, base string, got func(n int)) error
+
+// benchClosed reports whether chunk holds a SockJS close frame (the payload
+// never contains "c[").
+func benchClosed(chunk []byte) bool { return bytes.Contains(chunk, []byte("c[")) }
+
+// benchReadWebsocket reads the websocket transport.
+func benchReadWebsocket(ctx context.Context, _ *http.Client, base string, got func(int)) error {
+	u := strings.TrimPrefix(base, "http://")
+	addr, path, _ := strings.Cut(u, "/")
+	c, err := benchDial(addr, "/"+path+"/websocket", true)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	stop := context.AfterFunc(ctx, c.close)
+	defer stop()
+	payload := []byte(benchPayload())
+	for {
+		_, msg, err := c.readMessage()
+		if err != nil {
+			return err
+		}
+		if benchClosed(msg) {
+			return nil
+		}
+		got(bytes.Count(msg, payload))
+	}
+}
+
+// benchReadStreaming reads a streaming transport (xhr_streaming with POST,
+// eventsource with GET), line by line, opening a new request each time the
+// server ends one at its response limit.
+func benchReadStreaming(method, transport string) benchReader {
+	return func(ctx context.Context, hc *http.Client, base string, got func(int)) error {
+		payload := []byte(benchPayload())
+		var line []byte
+		for {
+			req, err := http.NewRequestWithContext(ctx, method, base+"/"+transport, nil)
+			if err != nil {
+				return err
+			}
+			resp, err := hc.Do(req)
+			if err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				resp.Body.Close()
+				return fmt.Errorf("%s: status %d", transport, resp.StatusCode)
+			}
+			r := bufio.NewReaderSize(resp.Body, 64<<10)
+			for {
+				chunk, err := r.ReadSlice('\n')
+				line = append(line, chunk...)
+				if err == bufio.ErrBufferFull {
+					continue
+				}
+				if err != nil {
+					break
+				}
+				if benchClosed(line) {
+					resp.Body.Close()
+					return nil
+				}
+				got(bytes.Count(line, payload))
+				line = line[:0]
+			}
+			resp.Body.Close()
+			line = line[:0]
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
+}
+
+// benchReadPolling reads a polling transport (xhr with POST, jsonp with
+// GET), one request after another.
+func benchReadPolling(method, transport string) benchReader {
+	return func(ctx context.Context, hc *http.Client, base string, got func(int)) error {
+		payload := []byte(benchPayload())
+		var body bytes.Buffer
+		for {
+			req, err := http.NewRequestWithContext(ctx, method, base+"/"+transport, nil)
+			if err != nil {
+				return err
+			}
+			resp, err := hc.Do(req)
+			if err != nil {
+				return err
+			}
+			body.Reset()
+			_, err = body.ReadFrom(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				return err
+			}
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("%s: status %d: %q", transport, resp.StatusCode, body.Bytes())
+			}
+			if benchClosed(body.Bytes()) {
+				return nil
+			}
+			got(bytes.Count(body.Bytes(), payload))
+		}
+	}
+}
+
+// BenchmarkSend measures one session's throughput per transport: b.N
+// Session.Send calls of a 100-byte message, reported as messages per second
+// read by the client (at most benchSendWindow unread at a time). Polling
+// clients poll in a loop.
+func BenchmarkSend(b *testing.B) {
+	transports := []struct {
+		name string
+		read benchReader
+	}{
+		{TransportWebsocket, benchReadWebsocket},
+		{TransportXHRStreaming, benchReadStreaming(http.MethodPost, "xhr_streaming")},
+		{TransportEventSource, benchReadStreaming(http.MethodGet, "eventsource")},
+		{TransportXHRPolling, benchReadPolling(http.MethodPost, "xhr")},
+		{TransportJSONP, benchReadPolling(http.MethodGet, "jsonp?c=cb")},
+	}
+	for _, tr := range transports {
+		b.Run(tr.name, func(b *testing.B) { benchSend(b, tr.read) })
+	}
+}
+
+func benchSend(b *testing.B, read benchReader) {
+	base := runtime.NumGoroutine()
+	reg := &benchRegistry{opened: make(chan *Session, 1)}
+	srv := NewServer("/bench", func() Handler { return &benchHandler{reg: reg} }, &Options{Logger: benchSilentLogger()})
+	ts := httptest.NewServer(srv)
+	hc := &http.Client{Transport: &http.Transport{}}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	var (
+		received atomic.Int64
+		notify   = make(chan struct{}, 1)
+		readErr  = make(chan error, 1)
+	)
+	go func() {
+		readErr <- read(ctx, hc, ts.URL+"/bench/000/s1", func(n int) {
+			if n > 0 {
+				received.Add(int64(n))
+				select {
+				case notify <- struct{}{}:
+				default:
+				}
+			}
+		})
+	}()
+	readerDone := false
+	defer func() {
+		cancel()
+		if !readerDone {
+			<-readErr
+		}
+		shutdown, stop := context.WithTimeout(context.Background(), benchWait)
+		defer stop()
+		if err := srv.Shutdown(shutdown); err != nil {
+			b.Errorf("shutdown: %v", err)
+		}
+		hc.CloseIdleConnections()
+		ts.Close()
+		benchWaitGoroutines(b, base)
+	}()
+	var s *Session
+	select {
+	case s = <-reg.opened:
+	case err := <-readErr:
+		readerDone = true
+		b.Fatalf("client: %v", err)
+	case <-time.After(benchWait):
+		b.Fatal("no session opened")
+	}
+	// waitReceived waits until the client has read all but window messages.
+	waitReceived := func(sent int64, window int64) {
+		for sent-received.Load() > window {
+			select {
+			case <-notify:
+			case err := <-readErr:
+				readerDone = true
+				b.Fatalf("client ended after %d of %d messages: %v", received.Load(), sent, err)
+			case <-ctx.Done():
+				b.Fatalf("client read %d of %d messages in time", received.Load(), sent)
+			}
+		}
+	}
+	payload := benchPayload()
+	var sent int64
+	var start time.Time
+	b.ReportAllocs()
+	for b.Loop() {
+		if sent == 0 {
+			start = time.Now()
+		}
+		waitReceived(sent, benchSendWindow-1)
+		if err := s.Send(payload); err != nil {
+			b.Fatalf("Send: %v", err)
+		}
+		sent++
+	}
+	waitReceived(sent, 0)
+	b.ReportMetric(float64(sent)/time.Since(start).Seconds(), "msgs/s")
+	if err := s.Close(0, ""); err != nil {
+		b.Errorf("Close: %v", err)
+	}
+	select {
+	case err := <-readErr:
+		readerDone = true
+		if err != nil {
+			b.Errorf("client: %v", err)
+		}
+	case <-time.After(benchWait):
+		b.Error("client did not see the close frame")
+	}
+}
