@@ -109,7 +109,7 @@ func checkFinal(t testing.TB, s State) {
 }
 
 func TestRandomDeals(t *testing.T) {
-	n := 400
+	n := 2000
 	if testing.Short() {
 		n = 50
 	}

@@ -61,7 +61,7 @@ func maySee(s State, viewer int) Hand {
 // TestViewNeverLeaks is the view property: in every state of random games,
 // under every preset, no view holds a card its viewer may not see.
 func TestViewNeverLeaks(t *testing.T) {
-	n := 300
+	n := 500
 	if testing.Short() {
 		n = 40
 	}
