@@ -8,40 +8,40 @@ const Spectator = -1
 // are absent: hidden hands are empty sets (their sizes are in HandSize), a
 // hidden talon card is NoCard, a hidden discard is 0.
 type SeatView struct {
-	Viewer  int // a seat, or Spectator
-	Players int
-	Dealer  int
-	Series  int // consecutive raspasy before this deal
-	Phase   Phase
-	Kind    Kind
-	Turn    int // the seat on turn
-	Actor   int // the seat that must move (differs from Turn in open play)
+	Viewer  int   `json:"viewer"` // a seat, or Spectator
+	Players int   `json:"players"`
+	Dealer  int   `json:"dealer"`
+	Series  int   `json:"series"` // consecutive raspasy before this deal
+	Phase   Phase `json:"phase"`
+	Kind    Kind  `json:"kind"`
+	Turn    int   `json:"turn"`  // the seat on turn
+	Actor   int   `json:"actor"` // the seat that must move (differs from Turn in open play)
 
-	Hands    [4]Hand // the cards of each seat visible to the viewer
-	HandSize [4]int  // how many cards each seat holds
-	Exposed  [4]bool // hands face up for everyone
-	Talon    [2]Card // NoCard while hidden
-	Discard  Hand    // the declarer's discard, for the declarer only
+	Hands    [4]Hand `json:"hands"`     // the cards of each seat visible to the viewer
+	HandSize [4]int  `json:"hand_size"` // how many cards each seat holds
+	Exposed  [4]bool `json:"exposed"`   // hands face up for everyone
+	Talon    [2]Card `json:"talon"`     // NoCard while hidden
+	Discard  Hand    `json:"discard"`   // the declarer's discard, for the declarer only
 
-	Passed  [4]bool // seats that passed in the auction
-	LastBid [4]Bid  // each seat's last bid
-	TopBid  Bid
-	TopSeat int // -1 when nobody bid
+	Passed  [4]bool `json:"passed"`   // seats that passed in the auction
+	LastBid [4]Bid  `json:"last_bid"` // each seat's last bid
+	TopBid  Bid     `json:"top_bid"`
+	TopSeat int     `json:"top_seat"` // -1 when nobody bid
 
-	Declarer int // -1 when there is none
-	Contract Bid
-	Calls    [4]Call
-	Open     bool
+	Declarer int     `json:"declarer"` // -1 when there is none
+	Contract Bid     `json:"contract"`
+	Calls    [4]Call `json:"calls"`
+	Open     bool    `json:"open"`
 
-	Trick      [4]Card // the current trick by seat (NoCard where not played)
-	Leader     int
-	TalonLead  Card // the talon card leading the current raspasy trick, or NoCard
-	TrickNo    int  // completed tricks
-	LastTrick  [4]Card
-	LastWinner int // -1 before the first trick is complete
-	Tricks     [4]int
-	Played     Hand // every card played to a trick
-	Ending     Ending
+	Trick      [4]Card `json:"trick"` // the current trick by seat (NoCard where not played)
+	Leader     int     `json:"leader"`
+	TalonLead  Card    `json:"talon_lead"` // the talon card leading the current raspasy trick, or NoCard
+	TrickNo    int     `json:"trick_no"`   // completed tricks
+	LastTrick  [4]Card `json:"last_trick"`
+	LastWinner int     `json:"last_winner"` // -1 before the first trick is complete
+	Tricks     [4]int  `json:"tricks"`
+	Played     Hand    `json:"played"` // every card played to a trick
+	Ending     Ending  `json:"ending"`
 }
 
 // talonOpen reports whether the talon is face up for everyone.

@@ -1,0 +1,110 @@
+package rules
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"regexp"
+	"testing"
+)
+
+var cardInJSON = regexp.MustCompile(`"(10|[789JQKA])[SCDH]"`)
+
+// TestViewJSONNeverLeaks checks the encoded form the server sends: every
+// card named anywhere in a view's JSON is a card its viewer may see.
+func TestViewJSONNeverLeaks(t *testing.T) {
+	n := 8
+	if testing.Short() {
+		n = 2
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, players := range []int{3, 4} {
+		for name, opt := range presets(players) {
+			for i := 0; i < n; i++ {
+				d := Deal{Seed: rng.Uint64(), Dealer: i % players, Options: opt}
+				playRandom(t, d, rng, func(s State) {
+					for viewer := -1; viewer < players; viewer++ {
+						data, err := json.Marshal(View(s, viewer))
+						if err != nil {
+							t.Fatal(err)
+						}
+						// bids ("10S") look like cards: drop the bid fields, scan the rest
+						var fields map[string]json.RawMessage
+						if err := json.Unmarshal(data, &fields); err != nil {
+							t.Fatal(err)
+						}
+						delete(fields, "last_bid")
+						delete(fields, "top_bid")
+						delete(fields, "contract")
+						if data, err = json.Marshal(fields); err != nil {
+							t.Fatal(err)
+						}
+						allowed := maySee(s, viewer) | s.Played()
+						for _, m := range cardInJSON.FindAllString(string(data), -1) {
+							c, err := ParseCard(m[1 : len(m)-1])
+							if err != nil {
+								t.Fatal(err)
+							}
+							if !allowed.Has(c) {
+								t.Fatalf("%s: viewer %d's JSON names %v: %s", name, viewer, c, data)
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func TestViewJSONRoundTrip(t *testing.T) {
+	s, err := New(Deal{Seed: 5, Dealer: 0, Options: DefaultOptions(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = mustApply(t, s, BidMove(1, BidOf(6, NoTrump)), Pass(2), Pass(0))
+	v := View(s, 1)
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Hands  [4]Hand `json:"hands"`
+		Talon  [2]Card `json:"talon"`
+		TopBid Bid     `json:"top_bid"`
+		Phase  string  `json:"phase"`
+		Calls  []string
+	}
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Hands != v.Hands || back.Talon != v.Talon || back.TopBid != v.TopBid || back.Phase != "discard" {
+		t.Fatalf("round trip %+v from %s", back, data)
+	}
+}
+
+// FuzzParse: the card, bid and hand parsers never panic and what they
+// accept prints back to an equal value.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"10H", "TH", "Q♠", "misere", "6NT", "7♦ 8♦", "Д♥", "10"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if c, err := ParseCard(s); err == nil {
+			if back, err := ParseCard(c.ASCII()); err != nil || back != c {
+				t.Fatalf("card %q -> %v -> %v", s, c, back)
+			}
+		}
+		if b, err := ParseBid(s); err == nil {
+			if !b.Valid() {
+				t.Fatalf("ParseBid(%q) accepted an invalid bid %d", s, b)
+			}
+			if back, err := ParseBid(b.ASCII()); err != nil || back != b {
+				t.Fatalf("bid %q -> %v -> %v", s, b, back)
+			}
+		}
+		if h, err := ParseHand(s); err == nil {
+			if back, err := ParseHand(h.String()); err != nil || back != h {
+				t.Fatalf("hand %q -> %v -> %v", s, h, back)
+			}
+		}
+	})
+}
