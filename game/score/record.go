@@ -89,7 +89,9 @@ func DecodeBytes(data []byte) (Record, error) {
 		case "convention":
 			err = strict(raw, &rec.Convention)
 		case "options":
-			err = strict(raw, &rec.Options)
+			if err = strict(raw, &rec.Options); err == nil && len(rec.Options) == 0 {
+				rec.Options = nil // {} and absent mean the same
+			}
 		case "players":
 			err = strict(raw, &rec.Players)
 		case "pool_target":
