@@ -1,0 +1,119 @@
+package sockjs
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// FuzzDecodeMessages feeds arbitrary client payloads (websocket frames,
+// xhr_send and jsonp_send bodies) to the decoder: it never panics, and what
+// it accepts is exactly what encoding/json reads as a string or string array.
+func FuzzDecodeMessages(f *testing.F) {
+	for _, seed := range []string{``, `[]`, `["a"]`, `"a"`, `["a","b"]`, `["\u0000\ud83d\ude00"]`, `["a`, `[1]`, `null`, ` [ "x" ] `, `{}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msgs, err := decodeMessages(data)
+		if err != nil {
+			if err != errPayloadExpected && err != errBrokenJSON {
+				t.Fatalf("unexpected error type %v", err)
+			}
+			if msgs != nil {
+				t.Fatal("messages returned with an error")
+			}
+			return
+		}
+		var arr []string
+		var one string
+		if json.Unmarshal(data, &arr) != nil && json.Unmarshal(data, &one) != nil {
+			t.Fatalf("accepted %q that encoding/json rejects", data)
+		}
+	})
+}
+
+// FuzzParseSessionPath checks the /{server}/{session}/{transport} parser.
+func FuzzParseSessionPath(f *testing.F) {
+	for _, seed := range []string{"/000/abc/xhr", "//", "/a./a/xhr", "/a/a/", "/a/b/c/d", "/1/2/websocket", "/a/%20/xhr"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, path string) {
+		id, transport, ok := parseSessionPath(path)
+		if !ok {
+			return
+		}
+		if id == "" || strings.ContainsAny(id, "./") || strings.Contains(transport, "/") {
+			t.Fatalf("accepted %q as session %q transport %q", path, id, transport)
+		}
+		if !strings.HasSuffix(path, "/"+id+"/"+transport) {
+			t.Fatalf("%q parsed as %q/%q", path, id, transport)
+		}
+	})
+}
+
+// FuzzQuote checks the SockJS JSON encoder: the output is valid JSON that
+// decodes to the input (invalid UTF-8 becoming U+FFFD) and carries none of
+// the characters the protocol wants escaped.
+func FuzzQuote(f *testing.F) {
+	for _, seed := range []string{"", "a", "\x00\x1f\"\\", "\u2028\ufff0", "😀", "\xff\xfe"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q := appendQuoted(nil, s)
+		var back string
+		if err := json.Unmarshal(q, &back); err != nil {
+			t.Fatalf("%q encoded to invalid JSON %q: %v", s, q, err)
+		}
+		if want := strings.ToValidUTF8(s, "\uFFFD"); utf8.ValidString(s) && back != want {
+			t.Fatalf("round trip %q -> %q", s, back)
+		}
+		for _, r := range string(q) {
+			if r < 0x20 || mustEscape(r) {
+				t.Fatalf("%q sent raw in %q", r, q)
+			}
+		}
+	})
+}
+
+// FuzzSend posts arbitrary bodies to xhr_send and jsonp_send of a live
+// session: the server answers every one with 204/200, 413 or 500, and the
+// session keeps working.
+func FuzzSend(f *testing.F) {
+	for _, seed := range []string{`["a"]`, `d=%5B%22x%22%5D`, ``, `d=`, `["` + strings.Repeat("x", 300) + `"]`, "\xff"} {
+		f.Add(seed, false)
+		f.Add(seed, true)
+	}
+	srv := NewServer("/f", func() Handler { return nopHandler{} }, &Options{MaxMessageSize: 256, AllowedOrigins: []string{"*"}, DisconnectDelay: time.Hour})
+	defer srv.Shutdown(f.Context())
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, httptest.NewRequest("POST", "/f/0/fuzz/xhr", nil))
+	if rec.Body.String() != "o\n" {
+		f.Fatalf("open: %q", rec.Body.String())
+	}
+	f.Fuzz(func(t *testing.T, body string, form bool) {
+		for _, transport := range []string{"xhr_send", "jsonp_send"} {
+			req := httptest.NewRequest("POST", "/f/0/fuzz/"+transport, bytes.NewBufferString(body))
+			if form {
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			switch rec.Code {
+			case http.StatusNoContent, http.StatusOK, http.StatusRequestEntityTooLarge, http.StatusInternalServerError:
+			default:
+				t.Fatalf("%s %q: status %d", transport, body, rec.Code)
+			}
+		}
+	})
+}
+
+type nopHandler struct{}
+
+func (nopHandler) OnOpen(*Session) error { return nil }
+func (nopHandler) OnMessage(string)      {}
+func (nopHandler) OnClose()              {}
