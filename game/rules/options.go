@@ -86,6 +86,10 @@ type Options struct {
 	// Trick3ByWinner makes the winner of trick 2 lead trick 3 in raspasy
 	// with talon leads; by default the first hand leads it (Decision 2).
 	Trick3ByWinner bool
+	// DealerMayWhist lets the sitting-out dealer of a four-player deal
+	// whist after «пас — полвиста — пас» (FSPR, RULES §6). He then plays
+	// both defenders' hands, face up. Default false.
+	DealerMayWhist bool
 	// Concede allows «без трёх»: after the discard the declarer may refuse
 	// to play (scored as the winning bid failed by 3). Default false.
 	Concede bool

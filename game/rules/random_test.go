@@ -24,6 +24,7 @@ func presets(players int) map[string]Options {
 	fspr.MisereExits = false
 	if players == 4 {
 		fspr.RaspasyTalon = TalonParticipates
+		fspr.DealerMayWhist = true
 	}
 	exotic := sochi
 	exotic.SeniorHold = true
@@ -163,5 +164,65 @@ func checkState(t testing.TB, s State) {
 	}
 	if after != s {
 		t.Fatal("state changed on error")
+	}
+}
+
+// allMoves lists every syntactically possible move for players seats.
+func allMoves(players int) []Move {
+	var out []Move
+	for seat := 0; seat < players; seat++ {
+		for _, k := range []MoveKind{MovePass, MoveWhist, MoveHalf, MoveOpen, MoveClosed, MoveConcede} {
+			out = append(out, Simple(seat, k))
+		}
+		for b := SixSpades; b <= TenNoTrump; b++ {
+			out = append(out, BidMove(seat, b), Declare(seat, b))
+		}
+		for c := Card(0); c < NumCards; c++ {
+			out = append(out, PlayMove(seat, c))
+			for c2 := c + 1; c2 < NumCards; c2++ {
+				out = append(out, DiscardMove(seat, c, c2))
+			}
+		}
+	}
+	return out
+}
+
+// TestApplyAgreesWithLegalMoves: in states of random games, Apply accepts
+// exactly the moves LegalMoves lists, out of every possible move.
+func TestApplyAgreesWithLegalMoves(t *testing.T) {
+	n := 6
+	if testing.Short() {
+		n = 1
+	}
+	for _, players := range []int{3, 4} {
+		every := allMoves(players)
+		for name, opt := range presets(players) {
+			rng := rand.New(rand.NewPCG(uint64(players), 31))
+			for i := 0; i < n; i++ {
+				d := Deal{Seed: rng.Uint64(), Dealer: i % players, Series: i % 2, Options: opt}
+				playRandom(t, d, rng, func(s State) {
+					legal := map[Move]bool{}
+					for _, m := range LegalMoves(&s, nil) {
+						if legal[m] {
+							t.Fatalf("%s: %s listed twice", name, m)
+						}
+						legal[m] = true
+					}
+					accepted := 0
+					for _, m := range every {
+						_, err := Apply(s, m)
+						if (err == nil) != legal[m] {
+							t.Fatalf("%s, phase %s: %s: Apply error %v, listed %v", name, s.Phase(), m, err, legal[m])
+						}
+						if err == nil {
+							accepted++
+						}
+					}
+					if accepted != len(legal) {
+						t.Fatalf("%s: %d moves accepted, %d listed", name, accepted, len(legal))
+					}
+				})
+			}
+		}
 	}
 }

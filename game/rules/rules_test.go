@@ -77,7 +77,7 @@ func TestDeclarationRules(t *testing.T) {
 			s := mustApply(t, newDeal(t, tt.opt, 0), BidMove(h1, tt.bid), Pass(h2), Pass(h3))
 			h := s.Hand(h1)
 			wantIllegal(t, s, DiscardMove(h1, h.Lowest(), h.Lowest()), "two different cards")
-			wantIllegal(t, s, DiscardMove(h1, h.Lowest(), (FullDeck &^ h).Lowest()), "you do not hold")
+			wantIllegal(t, s, DiscardMove(h1, h.Lowest(), (FullDeck&^h).Lowest()), "you do not hold")
 			s = mustApply(t, s, DiscardMove(h1, h.Highest(), h.Lowest()))
 			if s.Hand(h1).Len() != 10 || s.Discard().Len() != 2 {
 				t.Fatal("discard must leave 10 cards")
@@ -303,5 +303,49 @@ func TestDealOverRefusesMoves(t *testing.T) {
 	var zero State
 	if _, err := Apply(zero, Pass(0)); err == nil {
 		t.Fatal("the zero State is not a deal")
+	}
+}
+
+func TestDealerMayWhist(t *testing.T) {
+	// FSPR, 4 players: after «пас — полвиста — пас» the sitting-out dealer
+	// may whist; he then plays both defenders' hands face up.
+	opt := DefaultOptions(4)
+	opt.DealerMayWhist = true
+	const dealer = 3 // hands: seat 0, 1, 2
+	start := func(opt Options) State {
+		s, err := New(Deal{Seed: 9, Dealer: dealer, Options: opt})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = mustApply(t, s, BidMove(0, BidOf(6, 3)), Pass(1), Pass(2))
+		h := s.Hand(0)
+		return mustApply(t, s, DiscardMove(0, h.Lowest(), h.Highest()), Declare(0, BidOf(6, 3)),
+			Pass(1), Simple(2, MoveHalf), Pass(1))
+	}
+	s := start(opt)
+	if s.Phase() != PhaseWhist || s.Turn() != dealer {
+		t.Fatalf("phase %s turn %d, want the dealer to decide", s.Phase(), s.Turn())
+	}
+	wantIllegal(t, s, Simple(dealer, MoveHalf), "only whist or pass")
+	passed := mustApply(t, s, Pass(dealer))
+	if r, _ := passed.Result(); r.Ending != EndingHalfWhist {
+		t.Fatalf("dealer pass: ending %s, want half-whist", r.Ending)
+	}
+	s = mustApply(t, s, Simple(dealer, MoveWhist))
+	if s.Phase() != PhasePlay || s.Call(dealer) != CallWhist {
+		t.Fatalf("phase %s call %s", s.Phase(), s.Call(dealer))
+	}
+	s = mustApply(t, s, LegalMoves(&s, nil)[0]) // the declarer leads
+	if s.Turn() != 1 || s.Actor() != dealer {
+		t.Fatalf("turn %d actor %d, want the dealer to play seat 1's card", s.Turn(), s.Actor())
+	}
+	if v := View(s, dealer); v.Hands[1] != s.Hand(1) || v.Hands[2] != s.Hand(2) || v.Hands[0] != 0 {
+		t.Fatal("the defenders' hands (only) are face up")
+	}
+	// without the option the half-whist stands
+	off := opt
+	off.DealerMayWhist = false
+	if s := start(off); !s.Done() {
+		t.Fatal("without dealer_may_whist the half-whist ends the deal")
 	}
 }

@@ -141,12 +141,16 @@ func (s *State) Kind() Kind { return s.kind }
 func (s *State) Turn() int { return int(s.turn) }
 
 // Actor returns the seat that must send the next move: the seat on turn,
+// the sitting-out dealer for both defenders when he whisted (DealerMayWhist),
 // or the lone whister when it is the open passer's card and the passer's
 // hand is face up (with OpenTiming AfterFirstTrick the passer plays his own
 // card to trick 1).
 func (s *State) Actor() int {
 	if s.phase == PhasePlay && s.open && s.calls[s.turn] == CallPass && s.exposed&(1<<s.turn) != 0 {
 		return int(s.whisterSeat())
+	}
+	if s.phase == PhasePlay && s.players == 4 && s.calls[s.dealer] == CallWhist && s.turn != s.declarer {
+		return int(s.dealer)
 	}
 	return int(s.turn)
 }

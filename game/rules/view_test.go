@@ -34,6 +34,9 @@ func maySee(s State, viewer int) Hand {
 			if s.Contract().Level() == 10 && opt.TenMode == TenChecked && opt.CheckedTenOpen {
 				ok |= defenders
 			}
+			if s.Players() == 4 && s.Call(s.Dealer()) == CallWhist {
+				ok |= defenders // the dealer whisted and plays both hands face up
+			}
 		}
 	case KindMisere:
 		ok |= talon

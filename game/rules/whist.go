@@ -5,6 +5,8 @@ package rules
 //	F: whist | pass
 //	S: whist | pass | half (only after F passed, level 6 or 7, option HalfWhist)
 //	after F pass, S half: F whist (returns the whist, S is out) | pass (half-whist scored)
+//	then, with four players and DealerMayWhist, after F's pass: the dealer whists (plays
+//	both defenders' hands, face up) | passes (half-whist scored)
 //	no whister: unplayed; one whister: open/closed choice; two: closed play.
 
 func (s *State) applyWhist(m Move) error {
@@ -15,6 +17,18 @@ func (s *State) applyWhist(m Move) error {
 		return illegal(s, m, "defenders may only whist, pass or half-whist now")
 	}
 	switch {
+	case s.players == 4 && s.turn == s.dealer:
+		switch m.Kind {
+		case MoveWhist:
+			s.calls[s.dealer] = CallWhist
+			s.startPlay()
+			s.exposeDefenders()
+		case MovePass:
+			s.ending = EndingHalfWhist
+			s.phase = PhaseDone
+		default:
+			return illegal(s, m, "the dealer may only whist or pass")
+		}
 	case s.turn == f && s.calls[f] == CallNone:
 		if m.Kind == MoveHalf {
 			return illegal(s, m, "only the second defender may half-whist, after the first passed")
@@ -46,6 +60,10 @@ func (s *State) applyWhist(m Move) error {
 			s.calls[f] = CallReturned
 			s.resolveWhist()
 		default:
+			if s.players == 4 && s.opt.DealerMayWhist {
+				s.turn = s.dealer // FSPR: the dealer may whist himself
+				return nil
+			}
 			s.ending = EndingHalfWhist
 			s.phase = PhaseDone
 		}
@@ -88,7 +106,7 @@ func (s *State) legalWhist(buf []Move) []Move {
 	f, _ := s.defenders()
 	seat := int(s.turn)
 	buf = append(buf, Simple(seat, MoveWhist), Simple(seat, MovePass))
-	if s.turn != f && s.calls[f] == CallPass && s.opt.HalfWhist && s.contract.Level() <= 7 {
+	if s.turn != f && !(s.players == 4 && s.turn == s.dealer) && s.calls[f] == CallPass && s.opt.HalfWhist && s.contract.Level() <= 7 {
 		buf = append(buf, Simple(seat, MoveHalf))
 	}
 	return buf

@@ -9,8 +9,6 @@ import (
 
 // Options returns the play settings of a table's score settings: the RULES
 // §14 options that change the auction, whisting or the play of the cards.
-// dealer_may_whist (FSPR, four players) is not played by the engine yet:
-// after «пас — полвиста — пас» the half-whist is scored.
 func Options(s score.Settings) (rules.Options, error) {
 	o := rules.Options{
 		Players:              s.Players,
@@ -25,6 +23,7 @@ func Options(s score.Settings) (rules.Options, error) {
 		MisereShowDeclarer:   s.MisereShowDeclarer,
 		Trick3ByWinner:       s.RaspasyTrick3Leader == score.Trick3Trick2Winner,
 		Concede:              s.ConcedeWithoutThree,
+		DealerMayWhist:       s.DealerMayWhist,
 	}
 	for i, e := range s.RaspasyExit {
 		if e < 6 || e > 10 {
