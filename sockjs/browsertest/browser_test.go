@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,12 +27,18 @@ const (
 	// stepTimeout bounds each step of the driver (an open, a burst, a close);
 	// echoTimeout one echo.
 	stepTimeout = 10 * time.Second
-	echoTimeout = 4 * time.Second
+	echoTimeout = 3 * time.Second
 	// driverBudget bounds the whole driver run; the test's own deadline is a
 	// little later, so the driver can report before it is killed.
-	driverBudget = 80 * time.Second
+	driverBudget = 100 * time.Second
 	burstSize    = 20
 )
+
+// transportSpec names a transport on both ends.
+type transportSpec struct {
+	client string // sockjs-client's name, as in {transports: [name]} and sock.transport
+	server string // Session.Transport()
+}
 
 // browserTransports is every transport sockjs-client has in Chromium, with
 // the name the server's Session.Transport reports for it: the iframe-*
@@ -40,11 +47,8 @@ const (
 // htmlfile is in the list because sockjs-client 1.6.1 enables it in Chromium:
 // HtmlfileReceiver.enabled is true wherever postMessage exists (it falls back
 // from ActiveX to an iframe), and HtmlFileTransport.enabled also wants the
-// page and the endpoint on the same origin, as they are here.
-var browserTransports = []struct {
-	client string // sockjs-client's name, as in {transports: [name]} and sock.transport
-	server string // Session.Transport()
-}{
+// page and the endpoint on the same origin (see originRuns).
+var browserTransports = []transportSpec{
 	{"websocket", sockjs.TransportWebsocket},
 	{"xhr-streaming", sockjs.TransportXHRStreaming},
 	{"xhr-polling", sockjs.TransportXHRPolling},
@@ -54,6 +58,37 @@ var browserTransports = []struct {
 	{"iframe-htmlfile", sockjs.TransportHTMLFile},
 	{"iframe-xhr-polling", sockjs.TransportXHRPolling},
 	{"jsonp-polling", sockjs.TransportJSONP},
+}
+
+// originRun is one placement of page and endpoint: every transport runs in
+// each, with the outcome the origin rules give.
+type originRun struct {
+	name     string // subtest name, and prefix of the conn ids
+	pageHost string // host of the test page's URL; the endpoint is always on 127.0.0.1
+	prefix   string // the SockJS endpoint's path
+	// refused gives, for a transport that must not open, the close code
+	// the browser sees; ok is false for a transport that must work.
+	refused func(client string) (code int, ok bool)
+	// only limits the run to these transports (nil: all).
+	only []string
+}
+
+// originRuns places the page on the endpoint's origin, on another origin
+// the endpoint allows (/cors-echo allows http://localhost:port), and on an
+// origin the endpoint does not allow (/echo keeps the default, same origin
+// only). Across origins sockjs-client switches htmlfile off (it needs the
+// parent page's callback), so that client fails with "All transports
+// failed" (2000) without a request; the iframe-* transports exist for this
+// case. A foreign origin is refused by the server at /info (403), which
+// sockjs-client reports as 1002 before choosing a transport, so one
+// transport shows it.
+var originRuns = []originRun{
+	{name: "same-origin", pageHost: "127.0.0.1", prefix: "/echo",
+		refused: func(string) (int, bool) { return 0, false }},
+	{name: "cross-origin", pageHost: "localhost", prefix: "/cors-echo",
+		refused: func(client string) (int, bool) { return 2000, client == "htmlfile" }},
+	{name: "foreign-origin", pageHost: "localhost", prefix: "/echo",
+		refused: func(string) (int, bool) { return 1002, true }, only: []string{"websocket"}},
 }
 
 var onlyTransports = flag.String("transports", "", "comma-separated sockjs-client transports for TestBrowserTransports (default: all)")
@@ -107,16 +142,16 @@ func bigText(n int) string {
 
 // driverConfig is what driver.mjs reads.
 type driverConfig struct {
-	Base         string    `json:"base"`
-	Modules      string    `json:"modules"`
-	Chromium     string    `json:"chromium"`
-	Transports   []string  `json:"transports"`
-	Payloads     []payload `json:"payloads"`
-	Burst        int       `json:"burst"`
-	CloseCommand string    `json:"closeCommand"`
-	StepMs       int64     `json:"stepMs"`
-	EchoMs       int64     `json:"echoMs"`
-	BudgetMs     int64     `json:"budgetMs"`
+	Control      string      `json:"control"` // base URL of /test/closed
+	Modules      string      `json:"modules"`
+	Chromium     string      `json:"chromium"`
+	Runs         []driverRun `json:"runs"`
+	Payloads     []payload   `json:"payloads"`
+	Burst        int         `json:"burst"`
+	CloseCommand string      `json:"closeCommand"`
+	StepMs       int64       `json:"stepMs"`
+	EchoMs       int64       `json:"echoMs"`
+	BudgetMs     int64       `json:"budgetMs"`
 }
 
 // serverView is /test/closed's answer: the server's record of a connection.
@@ -126,6 +161,19 @@ type serverView struct {
 	Closed    bool   `json:"closed"`
 	Code      int    `json:"code"`
 	Reason    string `json:"reason"`
+}
+
+// driverRun is one originRun as the driver takes it.
+type driverRun struct {
+	Name       string            `json:"name"`
+	Page       string            `json:"page"`     // URL of the test page
+	Endpoint   string            `json:"endpoint"` // SockJS URL
+	Transports []driverTransport `json:"transports"`
+}
+
+type driverTransport struct {
+	Name  string `json:"name"`
+	Opens bool   `json:"opens"`
 }
 
 // closeEvent is the browser's close event.
@@ -138,6 +186,7 @@ type closeEvent struct {
 // result is one line of the driver's output; which fields are set depends on
 // the case.
 type result struct {
+	Run       string `json:"run"`
 	Transport string `json:"transport"`
 	Case      string `json:"case"`
 	OK        bool   `json:"ok"`
@@ -170,17 +219,17 @@ func prerequisites() string {
 	return ""
 }
 
-// runDriver runs driver.mjs against f and returns its results by transport
-// and case, in order of arrival.
-func runDriver(t *testing.T, f *fixture, transports []string) map[string]map[string]result {
+// runDriver runs driver.mjs against f and returns its results by
+// "run/transport" and case.
+func runDriver(t *testing.T, f *fixture, runs []driverRun) map[string]map[string]result {
 	t.Helper()
 	modules, err := filepath.Abs(modulesDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := driverConfig{
-		Base: f.base, Modules: modules, Chromium: chromiumPath,
-		Transports: transports, Payloads: payloads, Burst: burstSize,
+		Control: f.base, Modules: modules, Chromium: chromiumPath,
+		Runs: runs, Payloads: payloads, Burst: burstSize,
 		CloseCommand: closeCommand,
 		StepMs:       stepTimeout.Milliseconds(), EchoMs: echoTimeout.Milliseconds(), BudgetMs: driverBudget.Milliseconds(),
 	}
@@ -219,10 +268,11 @@ func runDriver(t *testing.T, f *fixture, transports []string) map[string]map[str
 			continue
 		}
 		logResult(t, r)
-		if results[r.Transport] == nil {
-			results[r.Transport] = make(map[string]result)
+		key := r.Run + "/" + r.Transport
+		if results[key] == nil {
+			results[key] = make(map[string]result)
 		}
-		results[r.Transport][r.Case] = r
+		results[key][r.Case] = r
 	}
 	if err := sc.Err(); err != nil {
 		t.Errorf("reading the driver's output: %v", err)
@@ -232,10 +282,10 @@ func runDriver(t *testing.T, f *fixture, transports []string) map[string]map[str
 	if err != nil {
 		t.Errorf("node driver.mjs: %v (deadline: %v)\nstderr:\n%s", err, ctx.Err(), stderr.String())
 	}
-	if drv, ok := results[""]["driver"]; ok {
+	if drv, ok := results["/"]["driver"]; ok {
 		t.Errorf("driver failed: %s", drv.Error)
 	}
-	if _, ok := results[""]["done"]; !ok {
+	if _, ok := results["/"]["done"]; !ok {
 		t.Errorf("driver did not finish\nstderr:\n%s", stderr.String())
 	}
 	return results
@@ -257,43 +307,83 @@ func logLine(r result) string {
 }
 
 // TestBrowserTransports runs sockjs-client 1.6.1 in headless Chromium on
-// every transport and checks each end of each case: the transport used, the
+// every transport, from a page on the endpoint's origin and from pages on
+// other origins, and checks each end of each case: the transport used, the
 // echo of every payload byte-exact in both directions, a burst arriving in
-// order, a client-side close reaching OnClose, and a server-side close
-// reaching the browser with the server's code and reason.
+// order, a client-side close reaching OnClose, a server-side close reaching
+// the browser with the server's code and reason, and the refusals the origin
+// rules call for.
 func TestBrowserTransports(t *testing.T) {
 	if why := prerequisites(); why != "" {
 		t.Skip("browser test skipped: " + why)
 	}
 	f := newFixture(t)
-	var names []string
-	for _, tr := range browserTransports {
-		if selected(tr.client) {
-			names = append(names, tr.client)
+	var runs []driverRun
+	for _, or := range originRuns {
+		dr := driverRun{
+			Name:     or.name,
+			Page:     "http://" + net.JoinHostPort(or.pageHost, f.port) + "/test/page.html",
+			Endpoint: f.base + or.prefix,
+		}
+		for _, tr := range browserTransports {
+			if selected(tr.client) && (or.only == nil || slices.Contains(or.only, tr.client)) {
+				_, refused := or.refused(tr.client)
+				dr.Transports = append(dr.Transports, driverTransport{Name: tr.client, Opens: !refused})
+			}
+		}
+		if len(dr.Transports) > 0 {
+			runs = append(runs, dr)
 		}
 	}
-	if len(names) == 0 {
+	if len(runs) == 0 {
 		t.Fatalf("-transports=%s selects none of the transports", *onlyTransports)
 	}
-	results := runDriver(t, f, names)
+	results := runDriver(t, f, runs)
 
-	if v := results[""]["browser"].Version; v == "" {
+	if v := results["/"]["browser"].Version; v == "" {
 		t.Errorf("driver reported no browser version")
 	} else {
 		t.Logf("browser: Chromium %s", v)
 	}
-	for _, tr := range browserTransports {
-		if !selected(tr.client) {
-			continue
-		}
-		t.Run(tr.client, func(t *testing.T) {
-			checkTransport(t, f, tr.client, tr.server, results[tr.client])
+	for _, dr := range runs {
+		or := originRuns[slices.IndexFunc(originRuns, func(o originRun) bool { return o.name == dr.Name })]
+		t.Run(dr.Name, func(t *testing.T) {
+			for _, dt := range dr.Transports {
+				tr := browserTransports[slices.IndexFunc(browserTransports, func(b transportSpec) bool { return b.client == dt.Name })]
+				res := results[dr.Name+"/"+dt.Name]
+				t.Run(dt.Name, func(t *testing.T) {
+					if code, refused := or.refused(dt.Name); refused {
+						checkRefused(t, f, dr.Name+"."+dt.Name, code, res)
+						return
+					}
+					checkTransport(t, f, dr.Name+"."+dt.Name, dt.Name, tr.server, res)
+				})
+			}
 		})
 	}
 }
 
+// checkRefused asserts that a transport which must not open did not, and
+// that the server never ran OnOpen for it.
+func checkRefused(t *testing.T, f *fixture, connPrefix string, wantCode int, res map[string]result) {
+	r, ok := res["open"]
+	if !ok {
+		t.Fatalf("driver reported no open result")
+	}
+	if r.OK {
+		t.Fatalf("opened with %q, want it refused", r.ClientTransport)
+	}
+	if r.Close == nil || r.Close.Code != wantCode {
+		t.Errorf("browser: %s; want a close event with code %d", logLine(r), wantCode)
+	}
+	if c := f.conn(connPrefix + ".echo"); c != nil {
+		t.Errorf("the server opened a session for the refused client (transport %s)", c.transport)
+	}
+}
+
 // checkTransport asserts every case of one transport, each as a subtest.
-func checkTransport(t *testing.T, f *fixture, client, server string, res map[string]result) {
+// The driver's connections are connPrefix+".echo" and connPrefix+".close".
+func checkTransport(t *testing.T, f *fixture, connPrefix, client, server string, res map[string]result) {
 	get := func(t *testing.T, name string) result {
 		t.Helper()
 		r, ok := res[name]
@@ -305,7 +395,7 @@ func checkTransport(t *testing.T, f *fixture, client, server string, res map[str
 		}
 		return r
 	}
-	echoID, closeID := client+".echo", client+".close"
+	echoID, closeID := connPrefix+".echo", connPrefix+".close"
 
 	t.Run("client_script_version", func(t *testing.T) {
 		if got := get(t, "client-version").Version; got != "1.6.1" {
@@ -447,7 +537,7 @@ func checkTransport(t *testing.T, f *fixture, client, server string, res map[str
 
 // orphanJSONP is the page error of a JSONP poll answered after the client
 // closed.
-var orphanJSONP = regexp.MustCompile(`^TypeError: _jp\.a\w+ is not a function$`)
+var orphanJSONP = regexp.MustCompile(`^(Uncaught )?TypeError: _jp\.a\w+ is not a function$`)
 
 // describe shows a message briefly: a short one quoted, a long one by
 // length and its ends.

@@ -1,15 +1,18 @@
 // driver.mjs runs sockjs-client in headless Chromium against the test server
 // of browser_test.go and prints one JSON object per line on stdout for every
-// step: {"transport", "case", ...}. It is run by TestBrowserTransports:
+// step: {"run", "transport", "case", ...}. It is run by TestBrowserTransports:
 //
 //   node driver.mjs config.json
 //
-// config.json: {"base": "http://127.0.0.1:port", "modules": "/path/static/node_modules",
-//   "chromium": "/usr/bin/chromium", "transports": [...], "payloads": [{"name","text"}],
-//   "burst": n, "closeCommand": "...", "stepMs": n, "echoMs": n, "budgetMs": n}
+// config.json: {"control": "http://127.0.0.1:port", "modules": "/path/static/node_modules",
+//   "chromium": "/usr/bin/chromium", "runs": [{"name", "page", "endpoint",
+//   "transports": [{"name", "opens"}]}], "payloads": [{"name", "text"}], "burst": n,
+//   "closeCommand": "...", "stepMs": n, "echoMs": n, "budgetMs": n}
 //
-// Every wait is bounded; the script always exits by itself, with status 2 when
-// its overall budget ran out.
+// A run opens its page (a URL) and connects to its endpoint (a SockJS URL)
+// with each transport; a transport expected not to open ("opens": false) is
+// only tried. Every wait is bounded; the script always exits by itself, with
+// status 2 when its overall budget ran out.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -24,7 +27,7 @@ function emit(obj) {
 
 let browser = null;
 const watchdog = setTimeout(async () => {
-  emit({ transport: '', case: 'driver', error: `overall budget of ${config.budgetMs} ms ran out` });
+  emit({ run: '', transport: '', case: 'driver', error: `overall budget of ${config.budgetMs} ms ran out` });
   await Promise.race([browser?.close(), sleep(3000)]).catch(() => {});
   process.exit(2);
 }, config.budgetMs);
@@ -144,9 +147,9 @@ function browserHelpers() {
 }
 
 // runTransport runs every case of one transport in a fresh browser context.
-async function runTransport(transport) {
+async function runTransport(run, { name: transport, opens }) {
   const step = config.stepMs;
-  const report = (c, r) => emit({ transport, case: c, ...r });
+  const report = (c, r) => emit({ ...r, run: run.name, transport, case: c });
   const context = await browser.newContext();
   const pageErrors = [];
   try {
@@ -156,16 +159,17 @@ async function runTransport(transport) {
       if (m.type() === 'error') pageErrors.push('console: ' + m.text());
     });
     await page.addInitScript(browserHelpers);
-    await bounded(page.goto(config.base + '/test/page.html'), step, 'load test page');
+    await bounded(page.goto(run.page), step, 'load test page');
     report('client-version', { version: await page.evaluate(() => T.version()) });
 
     const call = (what, fn, arg) => bounded(page.evaluate(fn, arg), step + 2000, what);
-    const url = (id, role) => `${config.base}/echo?conn=${encodeURIComponent(id)}&role=${role}`;
+    const url = (id, role) => `${run.endpoint}?conn=${encodeURIComponent(id)}&role=${role}`;
 
     // Echo connection: open, echo every payload, a burst, then a client close.
-    const echoID = `${transport}.echo`;
+    const echoID = `${run.name}.${transport}.echo`;
     const opened = await call('open', ([k, u, t, ms]) => T.open(k, u, t, ms), ['echo', url(echoID, 'echo'), transport, step]);
     report('open', { conn: echoID, ...opened });
+    if (!opens) return;
     if (opened.ok) {
       for (const p of config.payloads) {
         const r = await call('echo ' + p.name, ([k, text, ms]) => T.echo(k, text, ms), ['echo', p.text, config.echoMs]);
@@ -176,12 +180,12 @@ async function runTransport(transport) {
       report('client-close', closed);
       // Wait, with the browser still up, until the server has run OnClose.
       const t0 = Date.now();
-      const res = await bounded(fetch(`${config.base}/test/closed?conn=${encodeURIComponent(echoID)}&wait=${step}`), step + 2000, 'server close status');
+      const res = await bounded(fetch(`${config.control}/test/closed?conn=${encodeURIComponent(echoID)}&wait=${step}`), step + 2000, 'server close status');
       report('server-saw-close', { server: await res.json(), afterMs: Date.now() - t0 });
     }
 
     // Server-close connection: the server closes it on closeCommand.
-    const closeID = `${transport}.close`;
+    const closeID = `${run.name}.${transport}.close`;
     const opened2 = await call('open', ([k, u, t, ms]) => T.open(k, u, t, ms), ['close', url(closeID, 'close'), transport, step]);
     report('open-second', { conn: closeID, ...opened2 });
     if (opened2.ok) {
@@ -206,15 +210,17 @@ try {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     timeout: 30000,
   }), 35000, 'launch chromium');
-  emit({ transport: '', case: 'browser', version: browser.version() });
-  for (const t of config.transports) {
-    await runTransport(t);
+  emit({ run: '', transport: '', case: 'browser', version: browser.version() });
+  for (const run of config.runs) {
+    for (const t of run.transports) {
+      await runTransport(run, t);
+    }
   }
 } catch (e) {
-  emit({ transport: '', case: 'driver', error: String(e && e.stack ? e.stack : e) });
+  emit({ run: '', transport: '', case: 'driver', error: String(e && e.stack ? e.stack : e) });
   process.exitCode = 1;
 } finally {
   if (browser) await bounded(browser.close(), 10000, 'close browser').catch(() => {});
   clearTimeout(watchdog);
-  emit({ transport: '', case: 'done' });
+  emit({ run: '', transport: '', case: 'done' });
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -60,14 +61,17 @@ func (c *conn) closeStatus() (closes, code int, reason string) {
 	return c.closes, c.closeCode, c.closeReason
 }
 
-// fixture is an httptest server on 127.0.0.1 with the SockJS endpoint /echo,
-// the test page, and /test/closed, which lets the driver wait until the
-// server has seen a connection close.
+// fixture is an httptest server on 127.0.0.1 with two SockJS endpoints,
+// /echo (the default origin policy: same origin only) and /cors-echo (which
+// allows pages from the fixture's localhost origin), the test page, and
+// /test/closed, which lets the driver wait until the server has seen a
+// connection close.
 type fixture struct {
 	t    testing.TB
-	srv  *sockjs.Server
+	srvs []*sockjs.Server
 	ts   *httptest.Server
 	base string // http://127.0.0.1:port
+	port string
 
 	mu    sync.Mutex
 	conns map[string]*conn
@@ -87,20 +91,33 @@ const (
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, conns: make(map[string]*conn)}
-	f.srv = sockjs.NewServer("/echo", func() sockjs.Handler { return &handler{f: f} }, &sockjs.Options{
-		DisconnectDelay: disconnectDelay,
-		HeartbeatDelay:  heartbeatDelay,
-		Logger:          slog.New(slog.NewTextHandler(testWriter{t}, nil)),
-	})
 	mux := http.NewServeMux()
-	mux.Handle("/echo", f.srv)
-	mux.Handle("/echo/", f.srv)
+	f.ts = httptest.NewUnstartedServer(mux)
+	_, f.port, _ = net.SplitHostPort(f.ts.Listener.Addr().String())
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	for _, ep := range []struct {
+		prefix  string
+		origins []string
+	}{
+		{"/echo", nil},
+		{"/cors-echo", []string{"http://localhost:" + f.port}},
+	} {
+		srv := sockjs.NewServer(ep.prefix, func() sockjs.Handler { return &handler{f: f} }, &sockjs.Options{
+			AllowedOrigins:  ep.origins,
+			DisconnectDelay: disconnectDelay,
+			HeartbeatDelay:  heartbeatDelay,
+			Logger:          logger,
+		})
+		f.srvs = append(f.srvs, srv)
+		mux.Handle(ep.prefix, srv)
+		mux.Handle(ep.prefix+"/", srv)
+	}
 	mux.HandleFunc("GET /test/page.html", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(testPage))
 	})
 	mux.HandleFunc("GET /test/closed", f.serveClosed)
-	f.ts = httptest.NewServer(mux)
+	f.ts.Start()
 	f.base = f.ts.URL
 	t.Cleanup(f.close)
 	return f
@@ -109,11 +126,13 @@ func newFixture(t testing.TB) *fixture {
 func (f *fixture) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	start := time.Now()
-	if err := f.srv.Shutdown(ctx); err != nil {
-		f.t.Errorf("server shutdown: %v", err)
+	for _, srv := range f.srvs {
+		start := time.Now()
+		if err := srv.Shutdown(ctx); err != nil {
+			f.t.Errorf("server shutdown: %v", err)
+		}
+		f.t.Logf("server shutdown took %v", time.Since(start).Round(time.Millisecond))
 	}
-	f.t.Logf("server shutdown took %v", time.Since(start).Round(time.Millisecond))
 	f.ts.CloseClientConnections()
 	f.ts.Close()
 }
