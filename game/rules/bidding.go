@@ -147,19 +147,15 @@ func (s *State) legalAuction(buf []Move) []Move {
 	if s.lastBid[seat] == Misere {
 		return buf
 	}
-	if s.checkBid(seat, Misere) == bidOK {
-		buf = append(buf, BidMove(int(seat), Misere))
-	}
+	misere := s.checkBid(seat, Misere) == bidOK
 	lo := s.minTrickBid(seat)
-	if lo == NoBid {
-		return buf
-	}
 	hi := lo
-	if s.opt.BidJumps {
+	if s.opt.BidJumps && lo != NoBid {
 		hi = TenNoTrump
 	}
-	for b := lo; b <= hi; b++ {
-		if b != Misere {
+	// in ladder order, misère between 8NT and 9♠
+	for b := SixSpades; b <= TenNoTrump; b++ {
+		if (b == Misere && misere) || (b != Misere && lo != NoBid && b >= lo && b <= hi) {
 			buf = append(buf, BidMove(int(seat), b))
 		}
 	}

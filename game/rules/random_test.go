@@ -62,7 +62,7 @@ func playRandom(t testing.TB, d Deal, rng *rand.Rand, visit func(State)) State {
 		if len(buf) == 0 {
 			t.Fatalf("no legal moves in phase %s", s.Phase())
 		}
-		m := buf[rng.IntN(len(buf))]
+		m := buf[pick(rng, len(buf))]
 		next, err := Apply(s, m)
 		if err != nil {
 			t.Fatalf("legal move %s refused: %v", m, err)
@@ -73,6 +73,19 @@ func playRandom(t testing.TB, d Deal, rng *rand.Rand, visit func(State)) State {
 		visit(s)
 	}
 	return s
+}
+
+// pick chooses a move index, biased towards the first two moves (pass and
+// the lowest bid in the auction, the lowest contract, whist and pass) so
+// that random games reach low contracts, half-whists and raspasy often.
+func pick(rng *rand.Rand, n int) int {
+	switch r := rng.IntN(6); {
+	case r < 2:
+		return 0
+	case r < 4 && n > 1:
+		return 1
+	}
+	return rng.IntN(n)
 }
 
 // checkFinal checks the invariants of a finished deal.
@@ -179,6 +192,17 @@ func allMoves(players int) []Move {
 		}
 		for c := Card(0); c < NumCards; c++ {
 			out = append(out, PlayMove(seat, c))
+		}
+		out = append(out, DiscardMove(seat, 0, 1), DiscardMove(seat, 30, 31))
+	}
+	return out
+}
+
+// allDiscards lists every discard for players seats.
+func allDiscards(players int) []Move {
+	var out []Move
+	for seat := 0; seat < players; seat++ {
+		for c := Card(0); c < NumCards; c++ {
 			for c2 := c + 1; c2 < NumCards; c2++ {
 				out = append(out, DiscardMove(seat, c, c2))
 			}
@@ -190,12 +214,13 @@ func allMoves(players int) []Move {
 // TestApplyAgreesWithLegalMoves: in states of random games, Apply accepts
 // exactly the moves LegalMoves lists, out of every possible move.
 func TestApplyAgreesWithLegalMoves(t *testing.T) {
-	n := 6
+	n := 30
 	if testing.Short() {
-		n = 1
+		n = 3
 	}
 	for _, players := range []int{3, 4} {
 		every := allMoves(players)
+		discards := append(allMoves(players), allDiscards(players)...)
 		for name, opt := range presets(players) {
 			rng := rand.New(rand.NewPCG(uint64(players), 31))
 			for i := 0; i < n; i++ {
@@ -208,18 +233,22 @@ func TestApplyAgreesWithLegalMoves(t *testing.T) {
 						}
 						legal[m] = true
 					}
-					accepted := 0
-					for _, m := range every {
+					accepted := map[Move]bool{}
+					candidates := every
+					if s.Phase() == PhaseDiscard {
+						candidates = discards
+					}
+					for _, m := range candidates {
 						_, err := Apply(s, m)
 						if (err == nil) != legal[m] {
 							t.Fatalf("%s, phase %s: %s: Apply error %v, listed %v", name, s.Phase(), m, err, legal[m])
 						}
 						if err == nil {
-							accepted++
+							accepted[m] = true
 						}
 					}
-					if accepted != len(legal) {
-						t.Fatalf("%s: %d moves accepted, %d listed", name, accepted, len(legal))
+					if len(accepted) != len(legal) {
+						t.Fatalf("%s: %d moves accepted, %d listed", name, len(accepted), len(legal))
 					}
 				})
 			}
