@@ -171,16 +171,13 @@ func object(data []byte) (map[string]json.RawMessage, error) {
 
 // strict decodes exactly one JSON value, with a short error message.
 func strict(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
+	// json.Unmarshal rejects trailing data after the value.
+	if err := json.Unmarshal(data, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return fmt.Errorf("want %s, got JSON %s", jsonKind(te.Type.Kind().String()), te.Value)
 		}
 		return fmt.Errorf("bad JSON: %s", strings.TrimPrefix(err.Error(), "json: "))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("bad JSON: trailing data")
 	}
 	return nil
 }

@@ -56,7 +56,7 @@ func TestRecordErrors(t *testing.T) {
 		{"options disagree on players", `{"convention": "sochi", "options": {"players": 4}, "players": ["A","B","C"], "first_dealer": "A", "deals": []}`,
 			`options: players: 4, but 3 players are listed`},
 		{"not JSON", `{"convention": `, `record: bad JSON`},
-		{"trailing data", `{"convention": "sochi"} {}`, `record: bad JSON: trailing data`},
+		{"trailing data", `{"convention": "sochi"} {}`, `record: bad JSON: invalid character '{' after top-level value`},
 		{"deal after the end", `{"convention": "sochi", "players": ["A","B","C"], "pool_target": 2, "first_dealer": "C", "deals": [` +
 			`{"contract": "6S", "declarer": "A", "whist": {"B": "pass", "C": "pass"}},` +
 			`{"contract": "6S", "declarer": "B", "whist": {"C": "pass", "A": "pass"}},` +

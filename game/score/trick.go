@@ -221,14 +221,14 @@ func (s *Sheet) trick(d Deal) (exits bool, err error) {
 	// Consolation (консоляция).
 	if under > 0 {
 		cons := Pts(under * s.set.ConsolationRate(c))
-		writers := []int{f}
+		writers, nw := [3]int{f}, 1
 		if !def.returned {
-			writers = append(writers, sec)
+			writers[nw], nw = sec, nw+1
 		}
 		if s.set.Players == 4 && s.set.ConsolationToDealer {
-			writers = append(writers, s.dealer)
+			writers[nw], nw = s.dealer, nw+1
 		}
-		for _, x := range writers {
+		for _, x := range writers[:nw] {
 			if def.dealer { // the whisting dealer writes everything (RULES §6)
 				x = s.dealer
 			}

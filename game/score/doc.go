@@ -1,0 +1,24 @@
+// Package score is the Preferans (преферанс) score sheet: per-deal scoring,
+// the pulka (пулька) and its final settlement (расчёт пули), as specified in
+// shared/preferans/RULES.md §8–§14 with its "Decisions" as the defaults.
+//
+// The parts, by file, like a rule book:
+//
+//   - convention.go: Settings, the convention presets (Codex, Sochi,
+//     Leningrad, Rostov, FSPR, custom) and ParseOptions for the RULES §14
+//     options, which override a preset under every convention.
+//   - deal.go: the input of one deal (Contract, WhistDecision, Deal), as the
+//     rules engine hands it over. Seats are 0..n-1 clockwise.
+//   - sheet.go: the Sheet (pool пуля, mountain гора, whists висты) and Apply.
+//   - trick.go, misere.go, raspasy.go: the scoring of trick contracts
+//     (whist, pass, half-whist, responsibility, consolation, forced whist),
+//     misère, and raspasy (распасы) with series, progression and exit.
+//   - pool.go: pool overflow (перебор) and help (помощь).
+//   - settle.go: the settlement with exact fractions and display rounding.
+//   - record.go: the pulka record of PULKA-FORMAT.md (Decode, Run, RunJSON),
+//     used by cmd/pulka.
+//
+// Numbers on the sheet are Points, exact in twelfths; results are big.Rat.
+// The package does no I/O of its own beyond the readers and writers it is
+// given, reads no clock and keeps no global mutable state.
+package score
