@@ -349,3 +349,49 @@ func TestDealerMayWhist(t *testing.T) {
 		t.Fatal("without dealer_may_whist the half-whist ends the deal")
 	}
 }
+
+func TestTimeoutMoveIsLegal(t *testing.T) {
+	// auto-pass: every timeout move is legal and a deal of timeouts ends.
+	for _, players := range []int{3, 4} {
+		for seed := uint64(0); seed < 50; seed++ {
+			s, err := New(Deal{Seed: seed, Dealer: int(seed) % players, Series: int(seed % 3), Options: DefaultOptions(players)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for steps := 0; !s.Done(); steps++ {
+				m, ok := TimeoutMove(&s)
+				if !ok || steps > 100 {
+					t.Fatal("timeout moves do not finish the deal")
+				}
+				if s, err = Apply(s, m); err != nil {
+					t.Fatalf("timeout move %s: %v", m, err)
+				}
+			}
+			if r, _ := s.Result(); r.Kind != KindRaspasy {
+				t.Fatalf("all timeouts in the auction must give raspasy, got %s", r.Kind)
+			}
+			if _, ok := TimeoutMove(&s); ok {
+				t.Fatal("no timeout move after the end")
+			}
+		}
+	}
+	// discard, declaration: the two lowest cards and the winning bid
+	s := mustApply(t, newDeal(t, DefaultOptions(3), 0), BidMove(h1, BidOf(7, 1)), Pass(h2), Pass(h3))
+	low := s.Hand(h1).Lowest()
+	for !s.Done() {
+		m, _ := TimeoutMove(&s)
+		s = mustApply(t, s, m)
+	}
+	if r, _ := s.Result(); r.Contract != BidOf(7, 1) || r.Ending != EndingUnwhisted || !s.Discard().Has(low) {
+		t.Fatalf("result %+v discard %v", r, s.Discard())
+	}
+	// open choice and play
+	s = mustApply(t, declared(t, DefaultOptions(3), BidOf(7, 1)), Simple(h2, MoveWhist), Pass(h3))
+	for !s.Done() {
+		m, _ := TimeoutMove(&s)
+		s = mustApply(t, s, m)
+	}
+	if s.open {
+		t.Fatal("a timed-out whister plays closed")
+	}
+}
