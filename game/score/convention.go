@@ -383,6 +383,7 @@ func (s Settings) Validate() error {
 type option struct {
 	name string
 	set  func(s *Settings, raw json.RawMessage) error
+	get  func(s Settings) any // the value as JSON would show it
 }
 
 func boolOpt(name string, f func(*Settings) *bool) option {
@@ -393,7 +394,7 @@ func boolOpt(name string, f func(*Settings) *bool) option {
 		}
 		*f(s) = b
 		return nil
-	}}
+	}, func(s Settings) any { return *f(&s) }}
 }
 
 func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
@@ -404,7 +405,7 @@ func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
 		}
 		*f(s) = n
 		return nil
-	}}
+	}, func(s Settings) any { return *f(&s) }}
 }
 
 func enumOpt[T ~uint8](name string, names []string, f func(*Settings) *T) option {
@@ -419,7 +420,7 @@ func enumOpt[T ~uint8](name string, names []string, f func(*Settings) *T) option
 			}
 		}
 		return fmt.Errorf("want one of %s", strings.Join(names, ", "))
-	}}
+	}, func(s Settings) any { return enumString(names, uint8(*f(&s))) }}
 }
 
 // options lists every RULES §14 setting but convention (which picks the preset).
@@ -439,7 +440,7 @@ var options = []option{
 		}
 		s.WhistPrice = str
 		return nil
-	}},
+	}, func(s Settings) any { return s.WhistPrice }},
 	intOpt("raspasy_base", 1, 2, func(s *Settings) *int { return &s.RaspasyBase }),
 	enumOpt("raspasy_prog", progressionNames, func(s *Settings) *Progression { return &s.RaspasyProg }),
 	{"raspasy_exit", func(s *Settings, raw json.RawMessage) error {
@@ -453,7 +454,7 @@ var options = []option{
 			}
 		}
 		return fmt.Errorf("want one of 6-6-6, 6-7-7, 6-7-8, 7-7-7")
-	}},
+	}, func(s Settings) any { return s.RaspasyExit.String() }},
 	boolOpt("exit_by_failed_contract", func(s *Settings) *bool { return &s.ExitByFailedContract }),
 	enumOpt("raspasy_talon", raspasyTalonNames, func(s *Settings) *RaspasyTalon { return &s.RaspasyTalon }),
 	boolOpt("stalingrad", func(s *Settings) *bool { return &s.Stalingrad }),
@@ -497,7 +498,7 @@ var options = []option{
 		}
 		s.Password = v
 		return nil
-	}},
+	}, func(s Settings) any { return s.Password }},
 	boolOpt("spectators", func(s *Settings) *bool { return &s.Spectators }),
 	boolOpt("chat", func(s *Settings) *bool { return &s.Chat }),
 	boolOpt("bots_fill_seats", func(s *Settings) *bool { return &s.BotsFillSeats }),
@@ -544,6 +545,29 @@ func ParseOptions(base Settings, opts map[string]json.RawMessage) (Settings, err
 		return base, fmt.Errorf("options: %w", err)
 	}
 	return s, nil
+}
+
+// Options returns the options that turn the preset of s.Convention into s,
+// keyed by their RULES §14 identifiers: ParseOptions(PresetOf(s.Convention),
+// s.Options()) gives s back. Use it to write a record's "options".
+func (s Settings) Options() map[string]json.RawMessage {
+	base := PresetOf(s.Convention)
+	out := map[string]json.RawMessage{}
+	for _, o := range options {
+		v := o.get(s)
+		if v == o.get(base) {
+			continue
+		}
+		raw, err := json.Marshal(v)
+		if err != nil {
+			continue // cannot happen: bools, ints and strings
+		}
+		if o.name == "whist_price" {
+			raw = json.RawMessage(strconv.Quote(s.WhistPrice))
+		}
+		out[o.name] = raw
+	}
+	return out
 }
 
 // strictJSON decodes one JSON value into v, rejecting trailing data.

@@ -194,3 +194,21 @@ func TestTalonBonus(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionsRoundTrip checks that Settings.Options inverts ParseOptions.
+func TestOptionsRoundTrip(t *testing.T) {
+	s := PresetOf(Rostov)
+	s.Players, s.PoolTarget, s.WhistPrice = 4, 30, "0.5"
+	s.RaspasyExit, s.Stalingrad, s.WhistStyle, s.Password = Exit{6, 7, 7}, true, Greedy, "p"
+	opts := s.Options()
+	if len(opts) != 7 {
+		t.Errorf("%d options, want 7: %v", len(opts), opts)
+	}
+	back, err := ParseOptions(PresetOf(Rostov), opts)
+	if err != nil || back != s {
+		t.Errorf("round trip: %v\n%+v\n%+v", err, back, s)
+	}
+	if len(PresetOf(FSPR).Options()) != 0 {
+		t.Error("a preset needs no options")
+	}
+}

@@ -1,7 +1,6 @@
 package score
 
 import (
-	"encoding/json"
 	"math/big"
 	"testing"
 
@@ -270,14 +269,8 @@ func TestPropertyRecordMatchesSheet(t *testing.T) {
 		s.TalonBonus = false // a record holds talon cards, not the bonus
 		sh, deals := genPulka(t, s)
 		players := names[:s.Players]
-		opts := map[string]string{
-			"overflow": `"` + s.Overflow.String() + `"`, "whist_style": `"` + s.WhistStyle.String() + `"`,
-			"ten_mode": `"` + s.TenMode.String() + `"`, "raspasy_scoring": `"` + s.RaspasyScoring.String() + `"`,
-			"talon_bonus": "false", "stalingrad": boolJSON(s.Stalingrad),
-			"concede_without_three": boolJSON(s.ConcedeWithoutThree), "pool_factor": string(rune('0' + s.PoolFactor)),
-		}
 		r := Record{Convention: s.Convention.String(), Players: players, PoolTarget: s.PoolTarget,
-			FirstDealer: players[sh.FirstDealer()], Options: rawOptions(opts)}
+			FirstDealer: players[sh.FirstDealer()], Options: s.Options()}
 		for _, d := range deals {
 			if d.Conceded {
 				return // «без трёх» has no record form
@@ -292,19 +285,4 @@ func TestPropertyRecordMatchesSheet(t *testing.T) {
 			t.Fatalf("record sheet differs:\n%+v\n%+v", got, sh)
 		}
 	})
-}
-
-func boolJSON(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
-
-func rawOptions(m map[string]string) map[string]json.RawMessage {
-	out := make(map[string]json.RawMessage, len(m))
-	for k, v := range m {
-		out[k] = json.RawMessage(v)
-	}
-	return out
 }

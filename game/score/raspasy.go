@@ -16,8 +16,8 @@ func (s Settings) RaspasyPrice(k int) int {
 
 // raspasy scores an all-pass deal (распасы, RULES §9).
 func (s *Sheet) raspasy(d Deal) error {
-	if d.Contract != (Contract{}) || d.Declarer != 0 || d.Conceded || d.TalonBonus != 0 {
-		return fieldErr("raspasy", "a raspasy deal has no contract, declarer or talon")
+	if d.Conceded {
+		return fieldErr("raspasy", "a raspasy deal cannot be conceded")
 	}
 	if err := noWhist(d, "raspasy"); err != nil {
 		return err

@@ -215,7 +215,10 @@ func (r Record) Settings() (Settings, error) {
 	if err != nil {
 		return s, fieldErr("convention", "%v", err)
 	}
-	if r.PoolTarget != 0 {
+	if r.PoolTarget < 0 || r.PoolTarget > 10000 {
+		return s, fieldErr("pool_target", "%d outside 1..10000", r.PoolTarget)
+	}
+	if r.PoolTarget != 0 { // 0 or absent: the preset's target
 		s.PoolTarget = r.PoolTarget
 	}
 	s.Players = len(r.Players)

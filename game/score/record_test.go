@@ -55,6 +55,8 @@ func TestRecordErrors(t *testing.T) {
 		{"unknown record field", `{"convention": "sochi", "player": []}`, `player: unknown field`},
 		{"options disagree on players", `{"convention": "sochi", "options": {"players": 4}, "players": ["A","B","C"], "first_dealer": "A", "deals": []}`,
 			`options: players: 4, but 3 players are listed`},
+		{"negative pool target", `{"convention": "sochi", "players": ["A","B","C"], "pool_target": -1, "first_dealer": "A", "deals": []}`,
+			`pool_target: -1 outside 1..10000`},
 		{"not JSON", `{"convention": `, `record: bad JSON`},
 		{"trailing data", `{"convention": "sochi"} {}`, `record: bad JSON: invalid character '{' after top-level value`},
 		{"deal after the end", `{"convention": "sochi", "players": ["A","B","C"], "pool_target": 2, "first_dealer": "C", "deals": [` +

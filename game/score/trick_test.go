@@ -281,7 +281,7 @@ func TestInvalidDeals(t *testing.T) {
 		{"dealer takes no tricks (4 players)", "sochi", 4, played("6D", 0, bothWhist, 6, 2, 1, 1), "tricks", "sits this deal out"},
 		{"forced whist cannot be passed (checked ten)", "sochi", 3, played("10S", 0, bothPass), "whist", "by force"},
 		{"misère is not whisted", "sochi", 3, Deal{Contract: Misere, Whist: [4]WhistDecision{0, Whist}, Tricks: [4]int{0, 5, 5}}, "whist", "not whisted"},
-		{"raspasy has no contract", "sochi", 3, Deal{Raspasy: true, Contract: Trick(6, Spades), Tricks: [4]int{3, 3, 4}}, "raspasy", "no contract"},
+		{"raspasy cannot be conceded", "sochi", 3, Deal{Raspasy: true, Conceded: true, Tricks: [4]int{3, 3, 4}}, "raspasy", "conceded"},
 		{"invalid contract", "sochi", 3, Deal{Contract: Contract{Level: 11}}, "contract", "not a contract"},
 		{"declarer out of range", "sochi", 3, played("6S", 5, nil), "declarer", "out of range"},
 		{"concede needs the option", "sochi", 3, Deal{Contract: Trick(6, Spades), Conceded: true}, "contract", "concede_without_three"},
