@@ -10,6 +10,19 @@ import (
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
+// pick chooses a move index, biased towards the first two legal moves
+// (pass and the lowest bid, the lowest contract, whist and pass) so random
+// pulkas see low contracts, half-whists and raspasy, and end.
+func pick(rng *rand.Rand, n int) int {
+	switch r := rng.IntN(6); {
+	case r < 2:
+		return 0
+	case r < 4 && n > 1:
+		return 1
+	}
+	return rng.IntN(n)
+}
+
 // playPulka plays a whole pulka of random legal moves under settings set
 // and returns the sheet. It cross-checks the engine's raspasy series
 // against the sheet's after every deal.
@@ -31,7 +44,7 @@ func playPulka(t *testing.T, set score.Settings, rng *rand.Rand, maxDeals int) *
 		}
 		for !s.Done() {
 			buf = rules.LegalMoves(&s, buf[:0])
-			if s, err = rules.Apply(s, buf[rng.IntN(len(buf))]); err != nil {
+			if s, err = rules.Apply(s, buf[pick(rng, len(buf))]); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -64,8 +77,11 @@ func TestRandomPulkasSumToZero(t *testing.T) {
 				}
 				set.Players = players
 				rng := rand.New(rand.NewPCG(uint64(players), 99))
+				deals := 0
+				defer func() { t.Logf("%d pulkas, %d deals", pulkas, deals) }()
 				for p := 0; p < pulkas; p++ {
 					sheet := playPulka(t, set, rng, 300)
+					deals += sheet.Deals()
 					res, err := sheet.Settle()
 					if err != nil {
 						t.Fatal(err)
@@ -80,6 +96,42 @@ func TestRandomPulkasSumToZero(t *testing.T) {
 					}
 				}
 			})
+		}
+	}
+}
+
+// TestRandomPulkasEveryPlayOption plays pulkas with every play option
+// switched away from its default; the sheet still accepts every deal and
+// agrees with the engine on the raspasy series.
+func TestRandomPulkasEveryPlayOption(t *testing.T) {
+	for _, players := range []int{3, 4} {
+		set, err := score.Preset("sochi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		set.Players = players
+		set.SeniorHold = true
+		set.BidJumps = false
+		set.Stalingrad = true
+		set.TenMode = score.TenChecked
+		set.CheckedTenOpen = true
+		set.OpenTiming = score.OpenAfterFirstTrick
+		set.MisereExposeTiming = score.ExposeAfterFirstCard
+		set.MisereShowDeclarer = true
+		set.RaspasyTrick3Leader = score.Trick3Trick2Winner
+		set.ConcedeWithoutThree = true
+		set.ExitByFailedContract = false
+		set.ExitRequiresWhisted = true
+		set.MisereExits = false
+		set.RaspasyExit = score.Exit{6, 7, 8}
+		set.DealerMayWhist = players == 4
+		set.HalfWhist = true
+		rng := rand.New(rand.NewPCG(uint64(players), 5))
+		for p := 0; p < 10; p++ {
+			sheet := playPulka(t, set, rng, 300)
+			if _, err := sheet.Settle(); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 }
