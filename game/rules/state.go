@@ -171,7 +171,7 @@ func (s *State) Discard() Hand { return s.discard }
 
 // Declarer returns the declarer's seat, or -1 when there is none (auction, raspasy).
 func (s *State) Declarer() int {
-	if s.kind != KindContract && s.kind != KindMisere && s.phase != PhaseDiscard && s.phase != PhaseDeclare {
+	if s.kind != KindContract && s.kind != KindMisere {
 		return -1
 	}
 	return int(s.declarer)
