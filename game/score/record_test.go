@@ -163,3 +163,51 @@ func FuzzRecord(f *testing.F) {
 		}
 	})
 }
+
+// FuzzApply feeds arbitrary deal outcomes to a sheet: Apply must never
+// panic, must either accept the deal or leave the sheet unchanged, and the
+// settlement must stay zero-sum.
+func FuzzApply(f *testing.F) {
+	f.Add(uint8(1), false, false, uint8(7), uint8(3), uint8(0), uint8(2), uint8(2), uint8(0), int8(7), int8(2), int8(1), int8(0), uint8(0))
+	f.Add(uint8(4), true, true, uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), uint8(0), int8(4), int8(2), int8(4), int8(0), uint8(0))
+	f.Add(uint8(4), true, false, uint8(6), uint8(2), uint8(0), uint8(4), uint8(3), uint8(2), int8(5), int8(5), int8(0), int8(0), uint8(2))
+	f.Fuzz(func(t *testing.T, conv uint8, four, raspasy bool, level, strain, decl, wf, ws, wd uint8, t0, t1, t2, t3 int8, bonus uint8) {
+		s := PresetOf(Convention(conv % 6))
+		if four {
+			s.Players = 4
+		}
+		s.PoolTarget = 10
+		sh, err := NewSheet(s, s.Players-1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := Deal{Raspasy: raspasy, Declarer: int(decl % 5), TalonBonus: int(bonus % 5),
+			Tricks: [4]int{int(t0), int(t1), int(t2), int(t3)}}
+		if level == 0 {
+			d.Contract = Misere
+		} else {
+			d.Contract = Trick(int(level), Strain(strain%6))
+		}
+		d.Whist[1], d.Whist[2], d.Whist[3] = WhistDecision(wf%6), WhistDecision(ws%6), WhistDecision(wd%6)
+		for range 3 { // the same deal three times: overflow and series come into play
+			before := *sh
+			if err := sh.Apply(d); err != nil {
+				if *sh != before {
+					t.Fatal("a rejected deal changed the sheet")
+				}
+				break
+			}
+		}
+		res, err := sh.Settle()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for p := 0; p < s.Players; p++ {
+			sum += res.Rounded[p]
+		}
+		if sum != 0 {
+			t.Fatalf("rounded results sum to %d", sum)
+		}
+	})
+}
