@@ -286,3 +286,39 @@ func TestPropertyRecordMatchesSheet(t *testing.T) {
 		}
 	})
 }
+
+// TestPropertyDeltaDependsOnDealOnly checks RULES §15 item 5: without pool
+// overflow, a contract's sheet delta depends only on the deal and the seats,
+// not on what the sheet held before.
+func TestPropertyDeltaDependsOnDealOnly(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		s := genSettings(t)
+		s.Overflow, s.RaspasyExit = OverflowNone, Exit{6, 6, 6}
+		old, _ := genPulka(t, s)
+		fresh, err := NewSheet(s, old.Dealer())
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := genDeal(t, old)
+		if d.Raspasy { // a raspasy's price depends on the series: state, by design
+			return
+		}
+		a, b := *old, *fresh
+		if err := a.Apply(d); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Apply(d); err != nil {
+			t.Fatal(err)
+		}
+		for p := 0; p < s.Players; p++ {
+			if a.Pool[p]-old.Pool[p] != b.Pool[p] || a.Mountain[p]-old.Mountain[p] != b.Mountain[p] {
+				t.Fatalf("seat %d: delta differs with history", p)
+			}
+			for q := 0; q < s.Players; q++ {
+				if a.Whists[p][q]-old.Whists[p][q] != b.Whists[p][q] {
+					t.Fatalf("whists %d on %d: delta differs with history", p, q)
+				}
+			}
+		}
+	})
+}
