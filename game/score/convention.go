@@ -181,22 +181,53 @@ func enumString(names []string, v uint8) string {
 	return strconv.Itoa(int(v))
 }
 
-func (c Convention) String() string         { return enumString(conventionNames, uint8(c)) }
-func (v Progression) String() string        { return enumString(progressionNames, uint8(v)) }
-func (v RaspasyTalon) String() string       { return enumString(raspasyTalonNames, uint8(v)) }
-func (v TenMode) String() string            { return enumString(tenModeNames, uint8(v)) }
-func (v WhistResp) String() string          { return enumString(whistRespNames, uint8(v)) }
-func (v WhistStyle) String() string         { return enumString(whistStyleNames, uint8(v)) }
-func (v OpenTiming) String() string         { return enumString(openTimingNames, uint8(v)) }
+// String returns the RULES §14 spelling of the value.
+func (c Convention) String() string { return enumString(conventionNames, uint8(c)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v Progression) String() string { return enumString(progressionNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v RaspasyTalon) String() string { return enumString(raspasyTalonNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v TenMode) String() string { return enumString(tenModeNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v WhistResp) String() string { return enumString(whistRespNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v WhistStyle) String() string { return enumString(whistStyleNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v OpenTiming) String() string { return enumString(openTimingNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
 func (v MisereExposeTiming) String() string { return enumString(exposeTimingNames, uint8(v)) }
-func (v Consolation) String() string        { return enumString(consolationNames, uint8(v)) }
-func (v Overflow) String() string           { return enumString(overflowNames, uint8(v)) }
-func (v GentlemanScope) String() string     { return enumString(gentlemanScopeNames, uint8(v)) }
-func (v LowObligMode) String() string       { return enumString(lowObligNames, uint8(v)) }
-func (v RaspasyScoring) String() string     { return enumString(raspasyScoringNames, uint8(v)) }
-func (v Trick3Leader) String() string       { return enumString(trick3Names, uint8(v)) }
-func (v Claims) String() string             { return enumString(claimsNames, uint8(v)) }
-func (v TimeoutAction) String() string      { return enumString(timeoutNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v Consolation) String() string { return enumString(consolationNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v Overflow) String() string { return enumString(overflowNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v GentlemanScope) String() string { return enumString(gentlemanScopeNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v LowObligMode) String() string { return enumString(lowObligNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v RaspasyScoring) String() string { return enumString(raspasyScoringNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v Trick3Leader) String() string { return enumString(trick3Names, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v Claims) String() string { return enumString(claimsNames, uint8(v)) }
+
+// String returns the RULES §14 spelling of the value.
+func (v TimeoutAction) String() string { return enumString(timeoutNames, uint8(v)) }
 
 // ParseConvention reads a convention identifier (codex, sochi, leningrad,
 // rostov, fspr, custom).
