@@ -81,3 +81,54 @@ func BenchmarkRunRecord(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPulka measures a whole Sochi pulka to its end: deals cycling
+// through a made contract, a failed one, a half-whist, raspasy and misère
+// until every pool of 20 is closed, then the settlement.
+func BenchmarkPulka(b *testing.B) {
+	s := PresetOf(Sochi)
+	cycle := []func(decl int, f, sec int) Deal{
+		func(d, f, s int) Deal {
+			return Deal{Contract: Trick(7, Hearts), Declarer: d, Whist: whists(f, Whist, s, Pass), Tricks: tricks(d, 7, f, 3)}
+		},
+		func(d, f, s int) Deal {
+			return Deal{Contract: Trick(6, Spades), Declarer: d, Whist: whists(f, Whist, s, Whist), Tricks: tricks(d, 5, f, 3)}
+		},
+		func(d, f, s int) Deal { return Deal{Contract: Trick(6, Clubs), Declarer: d, Whist: whists(f, Pass, s, HalfWhist)} },
+		func(d, f, s int) Deal { return Deal{Raspasy: true, Tricks: tricks(d, 0, f, 4)} },
+		func(d, f, s int) Deal { return Deal{Contract: Misere, Declarer: d, Tricks: tricks(d, 0, f, 5)} },
+	}
+	deals := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		sh, _ := NewSheet(s, 2)
+		for i := 0; !sh.Over() && i < 200; i++ {
+			a := sh.Active()
+			d := a[i%3]
+			f, sec := sh.defenders(d)
+			if err := sh.Apply(cycle[i%len(cycle)](d, f, sec)); err != nil {
+				b.Fatal(err)
+			}
+			deals++
+		}
+		if !sh.Over() {
+			b.Fatal("pulka did not end")
+		}
+		if _, err := sh.Settle(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(deals)/float64(b.N), "deals/pulka")
+}
+
+func whists(f int, wf WhistDecision, s int, ws WhistDecision) (w [MaxPlayers]WhistDecision) {
+	w[f], w[s] = wf, ws
+	return w
+}
+
+// tricks gives a tricks, b tricks to seats x, y and the rest of 10 to the third seat of three.
+func tricks(x, a, y, b int) (t [MaxPlayers]int) {
+	t[x], t[y] = a, b
+	t[3-x-y] = 10 - a - b
+	return t
+}
