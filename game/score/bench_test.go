@@ -94,7 +94,9 @@ func BenchmarkPulka(b *testing.B) {
 		func(d, f, s int) Deal {
 			return Deal{Contract: Trick(6, Spades), Declarer: d, Whist: whists(f, Whist, s, Whist), Tricks: tricks(d, 5, f, 3)}
 		},
-		func(d, f, s int) Deal { return Deal{Contract: Trick(6, Clubs), Declarer: d, Whist: whists(f, Pass, s, HalfWhist)} },
+		func(d, f, s int) Deal {
+			return Deal{Contract: Trick(6, Clubs), Declarer: d, Whist: whists(f, Pass, s, HalfWhist)}
+		},
 		func(d, f, s int) Deal { return Deal{Raspasy: true, Tricks: tricks(d, 0, f, 4)} },
 		func(d, f, s int) Deal { return Deal{Contract: Misere, Declarer: d, Tricks: tricks(d, 0, f, 5)} },
 	}
