@@ -77,14 +77,16 @@ type fixture struct {
 	conns map[string]*conn
 }
 
-// disconnectDelay is short so that the polling transports' client-side
-// close reaches OnClose quickly. heartbeatDelay is short too: sockjs-client
-// cannot abort a JSONP poll in flight, so after a client close the server
-// holds that orphan poll until the next heartbeat answers it, and only then
-// starts the disconnect delay. (It also puts heartbeat frames among the
-// echoes on every transport.)
+// disconnectDelay is shorter than the default so that a client-side close
+// that the server can only learn from silence reaches OnClose soon, yet long
+// enough that a slow browser on a loaded machine never misses it between
+// two polls. heartbeatDelay is short because sockjs-client cannot abort a
+// JSONP poll in flight: after a client close the server holds that orphan
+// poll until the next heartbeat answers it, and only then starts the
+// disconnect delay. (It also puts heartbeat frames among the echoes on every
+// transport.)
 const (
-	disconnectDelay = 300 * time.Millisecond
+	disconnectDelay = 2 * time.Second
 	heartbeatDelay  = 2 * time.Second
 )
 
