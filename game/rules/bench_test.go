@@ -30,13 +30,42 @@ func BenchmarkRandomDeal(b *testing.B) {
 			buf := make([]Move, 0, 80)
 			b.ReportAllocs()
 			var s State
+			played := 0
 			for i := 0; b.Loop(); i++ {
 				s, buf = randomDeal(Deal{Seed: uint64(i), Dealer: i % players, Options: opt}, rng, buf)
+				if s.ending == EndingPlayed {
+					played++
+				}
 			}
-			_ = s
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deals/s")
+			b.ReportMetric(float64(played)/float64(b.N), "played/deal")
 		})
 	}
+}
+
+// BenchmarkRandomPlayedDeal measures deals that are always played to
+// trick 10: an all-pass auction, then raspasy with random legal cards.
+func BenchmarkRandomPlayedDeal(b *testing.B) {
+	opt := DefaultOptions(3)
+	rng := rand.NewPCG(3, 4)
+	buf := make([]Move, 0, 80)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		s, err := New(Deal{Seed: uint64(i), Dealer: i % 3, Options: opt})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for p := 0; p < 3; p++ {
+			s, _ = Apply(s, Pass(s.Turn()))
+		}
+		for !s.Done() {
+			buf = LegalMoves(&s, buf[:0])
+			if s, err = Apply(s, buf[rng.Uint64()%uint64(len(buf))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 }
 
 func BenchmarkLegalMoves(b *testing.B) {
