@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"errors"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -135,5 +137,39 @@ func TestReplayFromSeedIsIdentical(t *testing.T) {
 	// the shuffle is pinned: a change to it would break recorded games
 	if got := Shuffle(1); got == Shuffle(2) {
 		t.Fatal("seeds 1 and 2 give the same deck")
+	}
+}
+
+func TestReplayRecordedMoves(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for i := 0; i < 100; i++ {
+		d := Deal{Seed: rng.Uint64(), Dealer: i % 4, Options: DefaultOptions(4)}
+		var moves []Move
+		var last State
+		s, err := New(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !s.Done() {
+			legal := LegalMoves(&s, nil)
+			m := legal[pick(rng, len(legal))]
+			moves = append(moves, m)
+			if s, err = Apply(s, m); err != nil {
+				t.Fatal(err)
+			}
+			last = s
+		}
+		got, err := Replay(d, moves)
+		if err != nil || got != last {
+			t.Fatalf("replay of deal %d differs (%v)", i, err)
+		}
+		// a corrupted record fails at the right move, with a typed error
+		bad := append([]Move(nil), moves...)
+		bad[1].Seat = (bad[1].Seat + 1) % 4
+		_, err = Replay(d, bad)
+		var ime *IllegalMoveError
+		if !errors.As(err, &ime) || !strings.Contains(err.Error(), "replay move 1") {
+			t.Fatalf("corrupted replay: %v", err)
+		}
 	}
 }

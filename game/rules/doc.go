@@ -21,7 +21,8 @@
 // (auction), contract.go (talon, discard, declaration), whist.go
 // (whisting), play.go (tricks), view.go (per-seat views), move.go (moves,
 // Apply, LegalMoves, the JSON wire form), result.go (outcome and raspasy
-// series). Package rules/bridge converts a Result into a score.Deal and
+// series), replay.go (replaying a recorded deal), timeout.go (auto-pass
+// moves). Package rules/bridge converts a Result into a score.Deal and
 // score.Settings into Options.
 //
 // A server loop looks like:
