@@ -156,6 +156,11 @@ func (s *Session) endWebsocket(ws *websocket.Conn) {
 		clear(s.queue)
 		s.queue, s.queued = s.queue[:0], 0
 	}
+	// Wake an idle writer so that it sees the end and exits.
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 	s.mu.Unlock()
 	_ = ws.Close()
 	s.finish()
@@ -190,6 +195,13 @@ func (s *Session) writeLoop() {
 		s.mu.Lock()
 		ws := s.ws
 		o := s.takeLocked()
+		if o.empty() && s.closed {
+			// The close frame went out (or nobody is left to read it):
+			// nothing will ever be sent again.
+			s.writing = false
+			s.mu.Unlock()
+			return
+		}
 		if o.empty() {
 			if idle == nil {
 				idle = time.NewTimer(writerIdle)

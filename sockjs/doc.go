@@ -1,0 +1,54 @@
+// Package sockjs is a SockJS server: one value per connected browser, with
+// OnOpen, OnMessage and OnClose hooks that behave the same on every SockJS
+// transport — websocket, xhr-streaming, xhr-polling, eventsource, htmlfile,
+// jsonp-polling, the iframe-based variants the browser's sockjs-client builds
+// on them — and a raw websocket endpoint for programs.
+//
+// # Quick start
+//
+//	type chat struct{ s *sockjs.Session }
+//
+//	func (c *chat) OnOpen(s *sockjs.Session) error { c.s = s; return nil }
+//	func (c *chat) OnMessage(msg string)           { c.s.Send("echo: " + msg) }
+//	func (c *chat) OnClose()                       {}
+//
+//	srv := sockjs.NewServer("/chat", func() sockjs.Handler { return &chat{} }, nil)
+//	http.Handle("/chat/", srv)
+//	defer srv.Shutdown(ctx)
+//
+// In the browser: new SockJS("/chat"). The server serves sockjs-client itself
+// at /chat/sockjs.min.js.
+//
+// # Guarantees
+//
+//   - OnMessage calls for one session never overlap and keep the client's
+//     order. OnClose runs exactly once for every session whose OnOpen
+//     succeeded, after its last OnMessage, however the session ended.
+//   - Send never blocks on the network. Each session has a bounded queue
+//     (Options.SendQueueBytes); a client that cannot keep up is closed with
+//     CloseSlowConsumer and the others are unaffected. Queued messages are
+//     coalesced into one SockJS frame per network write.
+//   - Bad input costs bounded memory: Options.MaxMessageSize limits websocket
+//     messages (CloseMessageTooBig) and xhr_send/jsonp_send bodies (HTTP 413);
+//     broken JSON gets the protocol's errors.
+//   - Options.AllowedOrigins is one rule for the websocket upgrade and for
+//     CORS on the HTTP transports; by default only same-origin pages connect.
+//   - A panic in a hook closes that session with CloseInternalError and is
+//     logged; the server keeps running.
+//   - Shutdown closes every session with CloseGoingAway and waits for every
+//     OnClose and every goroutine the server started.
+//
+// Every close code the server uses is in one table, in closecodes.go.
+//
+// # Fan-out
+//
+// Broadcast sends one message to many sessions, encoding it once. For
+// channels across processes see Hub, MemoryBroker and package redisbroker.
+//
+// # Routers
+//
+// A Server is an http.Handler for its prefix and everything below it. The
+// protocol's URLs may contain "//": with gorilla/mux call
+// Router.SkipClean(true) and mount with PathPrefix; with http.ServeMux, which
+// redirects such paths, wrap the server so it sees them first.
+package sockjs
