@@ -1,0 +1,824 @@
+package sockjs_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/internal/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+)
+
+// waitLimit bounds every wait in these tests.
+const waitLimit = 10 * time.Second
+
+// backend is one way for several hubs to share channels: one MemoryBroker
+// (one process) or one redis-server (several processes).
+type backend struct {
+	name string
+	// broker returns a new broker on the backend; for Redis, a new
+	// connection to the same redis-server.
+	broker func(t *testing.T, opts redisbroker.Options) sockjs.Broker
+	// presence returns the Presence for a hub on that broker.
+	presence func(t *testing.T, b sockjs.Broker) sockjs.Presence
+}
+
+// backends is the table every shared behaviour test runs against.
+func backends() []backend {
+	var (
+		mu  sync.Mutex
+		mem = map[*testing.T]*sockjs.MemoryBroker{}
+		mp  = map[*testing.T]*sockjs.MemoryPresence{}
+		rs  = map[*testing.T]*redistest.Server{}
+	)
+	return []backend{
+		{
+			name: "memory",
+			broker: func(t *testing.T, _ redisbroker.Options) sockjs.Broker {
+				mu.Lock()
+				defer mu.Unlock()
+				if mem[t] == nil {
+					mem[t] = sockjs.NewMemoryBroker()
+				}
+				return mem[t]
+			},
+			presence: func(t *testing.T, _ sockjs.Broker) sockjs.Presence {
+				mu.Lock()
+				defer mu.Unlock()
+				if mp[t] == nil {
+					mp[t] = sockjs.NewMemoryPresence()
+				}
+				return mp[t]
+			},
+		},
+		{
+			name: "redis",
+			broker: func(t *testing.T, opts redisbroker.Options) sockjs.Broker {
+				mu.Lock()
+				srv := rs[t]
+				if srv == nil {
+					srv = redistest.Start(t)
+					rs[t] = srv
+				}
+				mu.Unlock()
+				opts.URL = srv.URL()
+				if opts.Logger == nil {
+					opts.Logger = quietLogger()
+				}
+				b, err := redisbroker.New(opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { b.Close() })
+				waitFor(t, "broker ready", b.Ready)
+				return b
+			},
+			presence: func(t *testing.T, b sockjs.Broker) sockjs.Presence {
+				p := redisbroker.NewPresence(b.(*redisbroker.Broker), &redisbroker.PresenceOptions{TTL: 600 * time.Millisecond})
+				t.Cleanup(func() { p.Close() })
+				return p
+			},
+		},
+	}
+}
+
+func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// waitFor polls cond until it holds, failing the test after waitLimit.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// node is one server process: a Hub and a SockJS server whose sessions
+// subscribe to the channels in their ?ch= query (comma separated), with the
+// presence identity in ?user=.
+type node struct {
+	hub    *sockjs.Hub
+	srv    *sockjs.Server
+	http   *httptest.Server
+	closed chan closeInfo
+}
+
+type closeInfo struct {
+	code int
+	user string
+}
+
+type nodeHandler struct {
+	n *node
+	s *sockjs.Session
+}
+
+func (h *nodeHandler) OnOpen(s *sockjs.Session) error {
+	h.s = s
+	for _, ch := range strings.Split(s.Request().Query().Get("ch"), ",") {
+		if ch == "" {
+			continue
+		}
+		if err := h.n.hub.Subscribe(s, ch); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *nodeHandler) OnMessage(string) {}
+
+func (h *nodeHandler) OnClose() {
+	code, _ := h.s.CloseStatus()
+	select {
+	case h.n.closed <- closeInfo{code, h.s.Request().Query().Get("user")}:
+	default:
+	}
+}
+
+func newNode(t *testing.T, b sockjs.Broker, hopts *sockjs.HubOptions, sopts *sockjs.Options) *node {
+	t.Helper()
+	if hopts == nil {
+		hopts = &sockjs.HubOptions{}
+	}
+	if hopts.Logger == nil {
+		hopts.Logger = quietLogger()
+	}
+	if sopts == nil {
+		sopts = &sockjs.Options{}
+	}
+	if sopts.Logger == nil {
+		sopts.Logger = quietLogger()
+	}
+	n := &node{hub: sockjs.NewHub(b, hopts), closed: make(chan closeInfo, 64)}
+	n.srv = sockjs.NewServer("/hub", func() sockjs.Handler { return &nodeHandler{n: n} }, sopts)
+	n.http = httptest.NewServer(n.srv)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		n.srv.Shutdown(ctx)
+		n.http.Close()
+		n.hub.Close()
+	})
+	return n
+}
+
+// client is a browser stand-in on the SockJS websocket transport.
+type client struct {
+	t       *testing.T
+	ws      *websocket.Conn
+	pending []string
+}
+
+var sessionSeq struct {
+	sync.Mutex
+	n int
+}
+
+// dial opens a SockJS websocket session on n with the given query and
+// returns once the server sent "o" (OnOpen, and so every Subscribe, is done).
+func dial(t *testing.T, n *node, query string) *client {
+	t.Helper()
+	sessionSeq.Lock()
+	sessionSeq.n++
+	id := fmt.Sprintf("s%d", sessionSeq.n)
+	sessionSeq.Unlock()
+	url := "ws" + strings.TrimPrefix(n.http.URL, "http") + "/hub/000/" + id + "/websocket?" + query
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", url, err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	c := &client{t: t, ws: ws}
+	if f := c.frame(); f != "o" {
+		t.Fatalf("first frame = %q, want o", f)
+	}
+	return c
+}
+
+func (c *client) frame() string {
+	c.t.Helper()
+	c.ws.SetReadDeadline(time.Now().Add(waitLimit))
+	_, data, err := c.ws.ReadMessage()
+	if err != nil {
+		c.t.Fatalf("read frame: %v", err)
+	}
+	return string(data)
+}
+
+// next returns the next message the client received, skipping heartbeats.
+func (c *client) next() string {
+	c.t.Helper()
+	m, err := c.tryNext()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return m
+}
+
+// tryNext is next for goroutines other than the test's.
+func (c *client) tryNext() (string, error) {
+	for len(c.pending) == 0 {
+		c.ws.SetReadDeadline(time.Now().Add(waitLimit))
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return "", fmt.Errorf("read frame: %w", err)
+		}
+		f := string(data)
+		switch {
+		case f == "h":
+		case strings.HasPrefix(f, "a"):
+			var msgs []string
+			if err := json.Unmarshal(data[1:], &msgs); err != nil {
+				return "", fmt.Errorf("bad frame %q: %w", f, err)
+			}
+			c.pending = append(c.pending, msgs...)
+		default:
+			return "", fmt.Errorf("unexpected frame %.40q", f)
+		}
+	}
+	m := c.pending[0]
+	c.pending = c.pending[1:]
+	return m, nil
+}
+
+// TestHubDeliversExactlyOnceInPublishOrder is behaviour 1: with two hubs
+// sharing a backend, what a publisher on either publishes reaches every
+// subscriber on both exactly once, in publish order per publisher.
+func TestHubDeliversExactlyOnceInPublishOrder(t *testing.T) {
+	const perPublisher = 300
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			a := newNode(t, be.broker(t, redisbroker.Options{}), nil, nil)
+			b := newNode(t, be.broker(t, redisbroker.Options{}), nil, nil)
+			clients := []*client{
+				dial(t, a, "ch=room:1"), dial(t, a, "ch=room:1,room:2"),
+				dial(t, b, "ch=room:1"), dial(t, b, "ch=room:2,room:1"),
+			}
+			other := dial(t, b, "ch=room:2") // must see nothing of room:1
+
+			var wg sync.WaitGroup
+			for _, p := range []struct {
+				name string
+				hub  *sockjs.Hub
+			}{{"A", a.hub}, {"B", b.hub}} {
+				wg.Go(func() {
+					for i := range perPublisher {
+						if err := p.hub.Publish(context.Background(), "room:1", fmt.Sprintf("%s-%d", p.name, i)); err != nil {
+							t.Errorf("publish: %v", err)
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+			// Markers published after every stream message: nothing of the
+			// streams (a late duplicate) may follow them.
+			for _, ch := range []string{"room:1", "room:2"} {
+				if err := a.hub.Publish(context.Background(), ch, "end of "+ch); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for ci, c := range clients {
+				next := map[string]int{"A": 0, "B": 0}
+				for range 2 * perPublisher {
+					m := c.next()
+					pub, _, _ := strings.Cut(m, "-")
+					if want := fmt.Sprintf("%s-%d", pub, next[pub]); m != want {
+						t.Fatalf("client %d got %q, want %q (duplicate, loss or reorder)", ci, m, want)
+					}
+					next[pub]++
+				}
+				if m := c.next(); m != "end of room:1" {
+					t.Fatalf("client %d got %q after the streams, want the room:1 marker", ci, m)
+				}
+				if ci == 1 || ci == 3 {
+					if m := c.next(); m != "end of room:2" {
+						t.Fatalf("client %d got %q, want the room:2 marker", ci, m)
+					}
+				}
+			}
+			if m := other.next(); m != "end of room:2" {
+				t.Fatalf("room:2 subscriber got %q, want only the room:2 marker", m)
+			}
+		})
+	}
+}
+
+// logBuffer is a concurrency-safe log sink for asserting log lines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+func (l *logBuffer) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
+
+// events records broker events.
+type events struct {
+	mu  sync.Mutex
+	evs []sockjs.BrokerEvent
+}
+
+func (e *events) add(ev sockjs.BrokerEvent) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.evs = append(e.evs, ev)
+}
+
+func (e *events) kinds() []sockjs.BrokerEventKind {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var ks []sockjs.BrokerEventKind
+	for _, ev := range e.evs {
+		ks = append(ks, ev.Kind)
+	}
+	return ks
+}
+
+func (e *events) last() sockjs.BrokerEvent {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.evs[len(e.evs)-1]
+}
+
+// counterValue reads a counter or gauge from a registry.
+func counterValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		m := mf.GetMetric()[0]
+		if c := m.GetCounter(); c != nil {
+			return c.GetValue()
+		}
+		return m.GetGauge().GetValue()
+	}
+	t.Fatalf("metric %s not registered", name)
+	return 0
+}
+
+// TestRedisRestartResubscribesAndReportsGap is behaviour 2: Redis killed
+// and restarted mid-stream. The broker goes not ready at once, reconnects
+// and resubscribes by itself, delivery resumes with no server restart, and
+// the gap is reported by an event, a log line and a metric.
+func TestRedisRestartResubscribesAndReportsGap(t *testing.T) {
+	rs := redistest.Start(t)
+	var logs logBuffer
+	var evs events
+	reg := prometheus.NewRegistry()
+	mk := func(opts redisbroker.Options) *redisbroker.Broker {
+		opts.URL = rs.URL()
+		opts.ReconnectMin, opts.ReconnectMax = 20*time.Millisecond, 100*time.Millisecond
+		opts.HealthInterval = 200 * time.Millisecond
+		b, err := redisbroker.New(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		waitFor(t, "broker ready", b.Ready)
+		return b
+	}
+	ba := mk(redisbroker.Options{Logger: quietLogger()})
+	bb := mk(redisbroker.Options{Logger: logs.logger(), OnEvent: evs.add, Registerer: reg})
+	a := newNode(t, ba, nil, nil)
+	b := newNode(t, bb, nil, nil)
+	c := dial(t, b, "ch=room:1")
+
+	publish := func(msg string) error { return a.hub.Publish(context.Background(), "room:1", msg) }
+	if err := publish("before"); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.next(); m != "before" {
+		t.Fatalf("got %q, want before", m)
+	}
+	if got := counterValue(t, reg, "sockjs_broker_ready"); got != 1 {
+		t.Fatalf("ready gauge = %v while connected, want 1", got)
+	}
+
+	rs.Stop()
+	waitFor(t, "not ready after Redis stopped", func() bool { return !bb.Ready() && !b.hub.Ready() })
+	if err := publish("while down"); err == nil {
+		t.Fatal("publish succeeded with Redis down")
+	}
+	waitFor(t, "down event", func() bool { return slices.Contains(evs.kinds(), sockjs.BrokerDown) })
+	if got := counterValue(t, reg, "sockjs_broker_ready"); got != 0 {
+		t.Fatalf("ready gauge = %v while down, want 0", got)
+	}
+
+	rs.Start()
+	waitFor(t, "ready after Redis restarted", bb.Ready)
+	waitFor(t, "publisher ready", ba.Ready)
+	waitFor(t, "resubscribed event", func() bool { return slices.Contains(evs.kinds(), sockjs.BrokerResubscribed) })
+	ev := evs.last()
+	if ev.Kind != sockjs.BrokerResubscribed || !slices.Contains(ev.Channels, "room:1") || ev.Down <= 0 {
+		t.Fatalf("gap event = %+v, want resubscribed with room:1 and a duration", ev)
+	}
+	if got := counterValue(t, reg, "sockjs_broker_gaps_total"); got != 1 {
+		t.Fatalf("gaps_total = %v, want 1", got)
+	}
+	if !strings.Contains(logs.String(), "resubscribed after a gap") {
+		t.Fatalf("no gap log line in:\n%s", logs.String())
+	}
+	if err := publish("after"); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.next(); m != "after" {
+		t.Fatalf("got %q after the restart, want after", m)
+	}
+}
+
+// TestRedisSubscriptionLossIsNotReady checks that health follows the
+// subscription itself, not PING: when Redis drops only the pub/sub
+// connection (CLIENT KILL TYPE pubsub) while commands still work, the broker
+// is not ready until it has resubscribed, and reports the gap.
+func TestRedisSubscriptionLossIsNotReady(t *testing.T) {
+	rs := redistest.Start(t)
+	var evs events
+	var mu sync.Mutex
+	var readyAtDown []bool
+	var bb *redisbroker.Broker
+	onEvent := func(ev sockjs.BrokerEvent) {
+		if ev.Kind == sockjs.BrokerDown {
+			mu.Lock()
+			readyAtDown = append(readyAtDown, bb.Ready())
+			mu.Unlock()
+		}
+		evs.add(ev)
+	}
+	var err error
+	bb, err = redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quietLogger(), OnEvent: onEvent,
+		ReconnectMin: 300 * time.Millisecond, ReconnectMax: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bb.Close() })
+	waitFor(t, "ready", bb.Ready)
+	n := newNode(t, bb, nil, nil)
+	c := dial(t, n, "ch=room:1")
+
+	// The publish connection still answers; only the subscription dies.
+	if err := bb.Client().Do(context.Background(), "CLIENT", "KILL", "TYPE", "pubsub").Err(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "down event", func() bool { return slices.Contains(evs.kinds(), sockjs.BrokerDown) })
+	if err := bb.Client().Ping(context.Background()).Err(); err != nil {
+		t.Fatalf("PING failed, the test needs it to work: %v", err)
+	}
+	mu.Lock()
+	if len(readyAtDown) == 0 || readyAtDown[0] {
+		t.Fatalf("Ready() at the down event = %v, want false", readyAtDown)
+	}
+	mu.Unlock()
+	waitFor(t, "resubscribed", func() bool { return slices.Contains(evs.kinds(), sockjs.BrokerResubscribed) })
+	if !bb.Ready() {
+		t.Fatal("not ready after resubscribing")
+	}
+	if err := n.hub.Publish(context.Background(), "room:1", "again"); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.next(); m != "again" {
+		t.Fatalf("got %q, want again", m)
+	}
+}
+
+// TestRedisUnavailableAtStart is behaviour 3: the broker starts without
+// Redis, says so in the log, is not ready, accepts subscriptions, and
+// delivers once Redis appears.
+func TestRedisUnavailableAtStart(t *testing.T) {
+	rs := redistest.Start(t)
+	rs.Stop()
+	var logs logBuffer
+	bb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: logs.logger(),
+		ReconnectMin: 20 * time.Millisecond, ReconnectMax: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("New with Redis down: %v", err)
+	}
+	t.Cleanup(func() { bb.Close() })
+	waitFor(t, "start log line", func() bool { return strings.Contains(logs.String(), "Redis unavailable at start") })
+	if bb.Ready() {
+		t.Fatal("ready with Redis down")
+	}
+	n := newNode(t, bb, nil, nil)
+	if n.hub.Ready() {
+		t.Fatal("hub ready with Redis down")
+	}
+	c := dial(t, n, "ch=room:1") // Subscribe must not wait for Redis
+	if err := n.hub.Publish(context.Background(), "room:1", "lost"); err == nil {
+		t.Fatal("publish succeeded with Redis down")
+	}
+
+	rs.Start()
+	waitFor(t, "ready once Redis is up", bb.Ready)
+	if err := n.hub.Publish(context.Background(), "room:1", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.next(); m != "hello" {
+		t.Fatalf("got %q, want hello", m)
+	}
+}
+
+// TestSlowSubscriberDoesNotBlockDelivery is behaviour 4: a subscriber that
+// never reads is closed by its session's slow-consumer policy, and the
+// others get every message without waiting for it. The publisher keeps at
+// most one batch ahead of the reading client, so only the subscriber that
+// does not read can go over its queue limit.
+func TestSlowSubscriberDoesNotBlockDelivery(t *testing.T) {
+	const (
+		messages = 10000
+		batch    = 50
+	)
+	payload := strings.Repeat("x", 2048)
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			n := newNode(t, be.broker(t, redisbroker.Options{}), nil, &sockjs.Options{SendQueueBytes: 256 << 10})
+			fast := dial(t, n, "ch=room:1&user=fast")
+			_ = dial(t, n, "ch=room:1&user=slow") // never reads
+
+			progress := make(chan int, messages/batch+1)
+			failed := make(chan error, 1)
+			go func() {
+				for i := range messages {
+					m, err := fast.tryNext()
+					if err != nil {
+						failed <- fmt.Errorf("message %d: %w", i, err)
+						return
+					}
+					if m != fmt.Sprintf("%d:%s", i, payload) {
+						failed <- fmt.Errorf("message %d wrong: %.20q", i, m)
+						return
+					}
+					if (i+1)%batch == 0 {
+						progress <- i + 1
+					}
+				}
+			}()
+			for i := range messages {
+				if i > 0 && i%batch == 0 {
+					select {
+					case <-progress:
+					case err := <-failed:
+						t.Fatal(err)
+					case <-time.After(waitLimit):
+						t.Fatalf("reading client stuck at %d", i)
+					}
+				}
+				if err := n.hub.Publish(context.Background(), "room:1", fmt.Sprintf("%d:%s", i, payload)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			select {
+			case <-progress:
+			case err := <-failed:
+				t.Fatal(err)
+			case <-time.After(waitLimit):
+				t.Fatal("reading client did not get the last batch")
+			}
+			select {
+			case ci := <-n.closed:
+				if ci.user != "slow" || ci.code != sockjs.CloseSlowConsumer {
+					t.Fatalf("closed %+v, want the slow session with CloseSlowConsumer", ci)
+				}
+			case <-time.After(waitLimit):
+				t.Fatal("slow subscriber was never closed")
+			}
+		})
+	}
+}
+
+// spyBroker fails the test if anything reaches the real broker.
+type spyBroker struct {
+	sockjs.Broker
+	t *testing.T
+}
+
+func (s spyBroker) Publish(ctx context.Context, ch string, p []byte) error {
+	s.t.Errorf("invalid publish reached the broker: channel %q, %d bytes", ch, len(p))
+	return s.Broker.Publish(ctx, ch, p)
+}
+
+// TestHubValidatesBeforeTheBroker is behaviour 5: channel names and
+// payloads are checked before they reach the broker, with errors that say
+// what is wrong.
+func TestHubValidatesBeforeTheBroker(t *testing.T) {
+	hub := sockjs.NewHub(spyBroker{sockjs.NewMemoryBroker(), t}, &sockjs.HubOptions{MaxPayload: 16})
+	defer hub.Close()
+	cases := []struct {
+		rule, channel, payload string
+		want                   error
+	}{
+		{"empty channel", "", "hi", sockjs.ErrInvalidChannel},
+		{"channel over 128 bytes", strings.Repeat("a", 129), "hi", sockjs.ErrInvalidChannel},
+		{"space in channel", "room 1", "hi", sockjs.ErrInvalidChannel},
+		{"glob characters in channel", "room:*", "hi", sockjs.ErrInvalidChannel},
+		{"hash reserved for the hub", "#presence:room", "hi", sockjs.ErrInvalidChannel},
+		{"control character in channel", "room\n1", "hi", sockjs.ErrInvalidChannel},
+		{"non-ASCII channel", "комната", "hi", sockjs.ErrInvalidChannel},
+		{"payload over the limit", "room:1", strings.Repeat("x", 17), sockjs.ErrPayloadTooLarge},
+		{"payload not UTF-8", "room:1", "\xff\xfe", sockjs.ErrInvalidPayload},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			err := hub.Publish(context.Background(), c.channel, c.payload)
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Publish(%q) = %v, want %v", c.channel, err, c.want)
+			}
+		})
+	}
+	for _, ok := range []string{"room:1", "a", strings.Repeat("z", 128), "user@example.com/inbox", "A-Z_0.9=x"} {
+		if err := sockjs.ValidateChannel(ok); err != nil {
+			t.Errorf("ValidateChannel(%q) = %v, want nil", ok, err)
+		}
+	}
+}
+
+// TestSubscribeRejectsInvalidChannel checks a client-chosen name is refused
+// at Subscribe too, closing nothing but the request.
+func TestSubscribeRejectsInvalidChannel(t *testing.T) {
+	n := newNode(t, sockjs.NewMemoryBroker(), nil, nil)
+	url := "ws" + strings.TrimPrefix(n.http.URL, "http") + "/hub/000/bad/websocket?ch=room*"
+	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	ws.SetReadDeadline(time.Now().Add(waitLimit))
+	_, f, err := ws.ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(f), "c[4000,") || !strings.Contains(string(f), "invalid channel") {
+		t.Fatalf("frame %q, want a rejection naming the invalid channel", f)
+	}
+}
+
+// TestSubscriptionsEndWhenSessionCloses checks that a closed session leaves
+// its channels (and the broker subscription goes with the last one).
+func TestSubscriptionsEndWhenSessionCloses(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			n := newNode(t, be.broker(t, redisbroker.Options{}), nil, nil)
+			c := dial(t, n, "ch=room:1,room:2")
+			if got := n.hub.Subscribers("room:1"); got != 1 {
+				t.Fatalf("subscribers = %d, want 1", got)
+			}
+			c.ws.Close()
+			waitFor(t, "subscriptions gone", func() bool {
+				return n.hub.Subscribers("room:1") == 0 && n.hub.Subscribers("room:2") == 0
+			})
+		})
+	}
+}
+
+// presenceLog records presence events.
+type presenceLog struct {
+	mu  sync.Mutex
+	evs []string
+}
+
+func (p *presenceLog) add(ev sockjs.PresenceEvent) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	verb := "left"
+	if ev.Joined {
+		verb = "joined"
+	}
+	p.evs = append(p.evs, ev.Member.Identity+" "+verb+" "+ev.Channel)
+}
+
+func (p *presenceLog) has(s string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Contains(p.evs, s)
+}
+
+func identities(ms []sockjs.Member) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Identity)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestPresenceAcrossHubs checks that presence is shared by hubs on one
+// backend: who is in, and join and leave events on both.
+func TestPresenceAcrossHubs(t *testing.T) {
+	identity := func(s *sockjs.Session) string { return s.Request().Query().Get("user") }
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			var evA presenceLog
+			brA := be.broker(t, redisbroker.Options{})
+			brB := be.broker(t, redisbroker.Options{})
+			a := newNode(t, brA, &sockjs.HubOptions{Identity: identity, Presence: be.presence(t, brA), OnPresence: evA.add}, nil)
+			b := newNode(t, brB, &sockjs.HubOptions{Identity: identity, Presence: be.presence(t, brB)}, nil)
+			_ = dial(t, a, "ch=room:1&user=ann")
+			bob := dial(t, b, "ch=room:1&user=bob")
+			_ = dial(t, b, "ch=room:2&user=cid")
+
+			waitFor(t, "bob's join event on A", func() bool { return evA.has("bob joined room:1") })
+			for _, h := range []*sockjs.Hub{a.hub, b.hub} {
+				ms, err := h.Members(context.Background(), "room:1")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := identities(ms); !slices.Equal(got, []string{"ann", "bob"}) {
+					t.Fatalf("members = %v, want [ann bob]", got)
+				}
+			}
+			bob.ws.Close()
+			waitFor(t, "bob's leave event on A", func() bool { return evA.has("bob left room:1") })
+			ms, err := a.hub.Members(context.Background(), "room:1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := identities(ms); !slices.Equal(got, []string{"ann"}) {
+				t.Fatalf("members after bob left = %v, want [ann]", got)
+			}
+			if evA.has("cid joined room:2") {
+				t.Fatal("A got an event of a channel it has no subscriber in")
+			}
+		})
+	}
+}
+
+// TestPresenceForgetsCrashedProcess checks that the members of a process
+// that stops refreshing them disappear by themselves, with one leave event.
+func TestPresenceForgetsCrashedProcess(t *testing.T) {
+	rs := redistest.Start(t)
+	mk := func() *redisbroker.Broker {
+		b, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quietLogger()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		waitFor(t, "ready", b.Ready)
+		return b
+	}
+	const ttl = 300 * time.Millisecond
+	brA, brCrash := mk(), mk()
+	var evA presenceLog
+	pA := redisbroker.NewPresence(brA, &redisbroker.PresenceOptions{TTL: ttl, Logger: quietLogger()})
+	t.Cleanup(func() { pA.Close() })
+	a := newNode(t, brA, &sockjs.HubOptions{
+		Identity:     func(s *sockjs.Session) string { return s.Request().Query().Get("user") },
+		Presence:     pA,
+		OnPresence:   evA.add,
+		ReapInterval: 50 * time.Millisecond,
+	}, nil)
+	_ = dial(t, a, "ch=room:1&user=ann")
+
+	crashed := redisbroker.NewPresence(brCrash, &redisbroker.PresenceOptions{TTL: ttl, Logger: quietLogger()})
+	if err := crashed.Join(context.Background(), "room:1", sockjs.Member{ID: "dead.1", Identity: "zed"}); err != nil {
+		t.Fatal(err)
+	}
+	ms, err := a.hub.Members(context.Background(), "room:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := identities(ms); !slices.Equal(got, []string{"ann", "zed"}) {
+		t.Fatalf("members = %v, want [ann zed]", got)
+	}
+	brCrash.Close() // the process dies: its refreshes fail from now on
+	waitFor(t, "zed's leave event", func() bool { return evA.has("zed left room:1") })
+	ms, err = a.hub.Members(context.Background(), "room:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := identities(ms); !slices.Equal(got, []string{"ann"}) {
+		t.Fatalf("members after the crash = %v, want [ann]", got)
+	}
+	crashed.Close() // stops its goroutine; its Redis client is gone
+}
