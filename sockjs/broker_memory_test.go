@@ -1,0 +1,170 @@
+package sockjs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+)
+
+// recorder collects what a broker handler receives.
+type recorder struct {
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *recorder) handle(p []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, string(p))
+}
+
+func (r *recorder) snapshot() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
+}
+
+// TestBrokerContract checks the Broker guarantees directly, on every
+// backend: per-publisher order, one delivery per subscription, nothing after
+// unsubscribe, nothing across channels, ErrBrokerClosed after Close.
+func TestBrokerContract(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b1 := be.broker(t, redisbroker.Options{})
+			b2 := be.broker(t, redisbroker.Options{})
+			ctx := context.Background()
+			var r1, r2, other recorder
+			u1, err := b1.Subscribe(ctx, "c", r1.handle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u2, err := b2.Subscribe(ctx, "c", r2.handle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			uo, err := b2.Subscribe(ctx, "d", other.handle)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer uo()
+			var want []string
+			for i := range 100 {
+				p := fmt.Sprint(i)
+				want = append(want, p)
+				if err := b1.Publish(ctx, "c", []byte(p)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, "all delivered", func() bool { return len(r1.snapshot()) >= 100 && len(r2.snapshot()) >= 100 })
+			for name, r := range map[string]*recorder{"same broker": &r1, "other broker": &r2} {
+				if got := r.snapshot(); !slices.Equal(got, want) {
+					t.Fatalf("%s got %d payloads out of order or duplicated: %v", name, len(got), got)
+				}
+			}
+			if got := other.snapshot(); len(got) != 0 {
+				t.Fatalf("subscriber of another channel got %v", got)
+			}
+
+			u1()
+			u1() // idempotent
+			if err := b2.Publish(ctx, "c", []byte("after")); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, "delivered after unsubscribe", func() bool { return len(r2.snapshot()) == 101 })
+			time.Sleep(50 * time.Millisecond) // give a wrong delivery the time to land
+			if got := r1.snapshot(); len(got) != 100 {
+				t.Fatalf("unsubscribed handler got %d payloads, want 100", len(got))
+			}
+			u2()
+		})
+	}
+}
+
+// TestMemoryBrokerClosed checks that a closed MemoryBroker refuses work.
+func TestMemoryBrokerClosed(t *testing.T) {
+	b := sockjs.NewMemoryBroker()
+	if !b.Ready() {
+		t.Fatal("new MemoryBroker not ready")
+	}
+	b.Close()
+	if b.Ready() {
+		t.Fatal("closed MemoryBroker ready")
+	}
+	if err := b.Publish(context.Background(), "c", nil); !errors.Is(err, sockjs.ErrBrokerClosed) {
+		t.Fatalf("Publish after Close = %v, want ErrBrokerClosed", err)
+	}
+	if _, err := b.Subscribe(context.Background(), "c", func([]byte) {}); !errors.Is(err, sockjs.ErrBrokerClosed) {
+		t.Fatalf("Subscribe after Close = %v, want ErrBrokerClosed", err)
+	}
+}
+
+// TestMemoryBrokerHandlerMaySubscribe checks that a handler may change
+// subscriptions (and publish) without deadlocking the broker.
+func TestMemoryBrokerHandlerMaySubscribe(t *testing.T) {
+	b := sockjs.NewMemoryBroker()
+	ctx := context.Background()
+	var r recorder
+	var unsub func()
+	unsub, err := b.Subscribe(ctx, "c", func(p []byte) {
+		r.handle(p)
+		unsub()
+		if err := b.Publish(ctx, "d", p); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d recorder
+	if _, err := b.Subscribe(ctx, "d", d.handle); err != nil {
+		t.Fatal(err)
+	}
+	b.Publish(ctx, "c", []byte("1"))
+	b.Publish(ctx, "c", []byte("2"))
+	if got := r.snapshot(); !slices.Equal(got, []string{"1"}) {
+		t.Fatalf("self-unsubscribing handler got %v, want [1]", got)
+	}
+	if got := d.snapshot(); !slices.Equal(got, []string{"1"}) {
+		t.Fatalf("re-published %v, want [1]", got)
+	}
+}
+
+// ExampleNewHub wires a Hub to a SockJS server: every session joins the
+// room named in its URL and what it sends goes to everyone in the room, on
+// every process sharing the broker.
+func ExampleNewHub() {
+	hub := sockjs.NewHub(sockjs.NewMemoryBroker(), nil) // redisbroker.New(...) for several processes
+	defer hub.Close()
+	_ = sockjs.NewServer("/chat", func() sockjs.Handler { return &roomConn{hub: hub} }, nil)
+}
+
+type roomConn struct {
+	hub  *sockjs.Hub
+	room string
+}
+
+func (c *roomConn) OnOpen(s *sockjs.Session) error {
+	c.room = "room:" + s.Request().Query().Get("room")
+	return c.hub.Subscribe(s, c.room) // ends by itself when s closes
+}
+
+func (c *roomConn) OnMessage(msg string) {
+	_ = c.hub.Publish(context.Background(), c.room, msg)
+}
+
+func (c *roomConn) OnClose() {}
+
+func ExampleValidateChannel() {
+	fmt.Println(sockjs.ValidateChannel("room:42"))
+	fmt.Println(sockjs.ValidateChannel("room 42"))
+	// Output:
+	// <nil>
+	// sockjs: invalid channel name: "room 42": byte 4 (' ') is not a letter, digit or one of -_.:@/=
+}
