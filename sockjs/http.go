@@ -149,12 +149,12 @@ func (srv *Server) originAllowed(r *http.Request) bool {
 	if origin == "" {
 		return true
 	}
-	allowed := srv.opts.AllowedOrigins
-	if allowed == nil {
-		u, err := url.Parse(origin)
-		return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
+	// The endpoint's own origin is always allowed: the iframe-based
+	// transports send from the server's own iframe page.
+	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) {
+		return true
 	}
-	for _, a := range allowed {
+	for _, a := range srv.opts.AllowedOrigins {
 		if a == "*" || strings.EqualFold(a, origin) || matchWildcardOrigin(a, origin) {
 			return true
 		}

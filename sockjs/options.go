@@ -49,9 +49,10 @@ type Options struct {
 	// alike to the WebSocket upgrade and to CORS on the HTTP transports.
 	// Entries are origins ("https://example.com", "http://localhost:8080"),
 	// host patterns with a leading wildcard ("https://*.example.com"), or "*"
-	// for any origin. Nil means same-origin only: the Origin header's host
-	// must equal the request's Host. Requests without an Origin header (not
-	// from a browser) are always allowed.
+	// for any origin. The endpoint's own origin (the Origin header's host
+	// equals the request's Host) is always allowed, so nil means same-origin
+	// only. Requests without an Origin header (not from a browser) are always
+	// allowed.
 	//
 	// Danger: "*" lets any web page open sessions with your users' cookies.
 	AllowedOrigins []string

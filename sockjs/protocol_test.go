@@ -453,6 +453,7 @@ func TestOrigins(t *testing.T) {
 		{"same origin by default", nil, "http://HOST", true},
 		{"cross origin refused by default", nil, "http://evil.example", false},
 		{"star allows any", []string{"*"}, "http://evil.example", true},
+		{"own origin even with a list", []string{"https://club.example"}, "http://HOST", true},
 		{"listed origin", []string{"https://club.example"}, "https://club.example", true},
 		{"listed origin, other scheme", []string{"https://club.example"}, "http://club.example", false},
 		{"wildcard subdomain", []string{"https://*.club.example"}, "https://chat.club.example", true},
@@ -641,5 +642,12 @@ func TestCloseReasonsTable(t *testing.T) {
 	}
 	if got := fmt.Sprint(websocketCloseCode(2010)); got != "1000" {
 		t.Errorf("2010 maps to %s", got)
+	}
+}
+
+func TestEventSourcePercentEscaping(t *testing.T) {
+	got := string(eventSource.frame(nil, []byte("a[\"50% off\r\n\x00\"]"), ""))
+	if want := "data: a[\"50%25 off%0D%0A%00\"]\r\n\r\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

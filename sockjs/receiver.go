@@ -40,7 +40,7 @@ var (
 		prelude:     func(string) []byte { return []byte("\r\n") },
 		frame: func(dst, frame []byte, _ string) []byte {
 			dst = append(dst, "data: "...)
-			dst = append(dst, frame...)
+			dst = appendPercentEscaped(dst, frame)
 			return append(dst, "\r\n\r\n"...)
 		},
 	}
@@ -67,6 +67,27 @@ var (
 		},
 	}
 )
+
+// appendPercentEscaped escapes '%', CR, LF and NUL as %XX: sockjs-client runs
+// every eventsource message through decodeURI, and the event-stream format
+// ends a field at a line break.
+func appendPercentEscaped(dst, frame []byte) []byte {
+	for _, c := range frame {
+		switch c {
+		case '%':
+			dst = append(dst, "%25"...)
+		case '\r':
+			dst = append(dst, "%0D"...)
+		case '\n':
+			dst = append(dst, "%0A"...)
+		case 0:
+			dst = append(dst, "%00"...)
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
 
 func lineFrame(dst, frame []byte, _ string) []byte {
 	dst = append(dst, frame...)

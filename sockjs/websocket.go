@@ -99,6 +99,10 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 				if !s.closed {
 					s.closed, s.closeSent = true, true
 					s.closeCode, s.closeReason = ce.Code, ce.Text
+					if ce.Code == websocket.CloseNoStatusReceived {
+						// Browsers close without a code; 1005 is never a status.
+						s.closeCode, s.closeReason = CloseNormal, CloseReason(CloseNormal)
+					}
 				}
 				s.mu.Unlock()
 			}
