@@ -217,7 +217,9 @@ func (env *testEnv) stream(method, url string) (*http.Response, func()) {
 	if err != nil {
 		env.t.Fatalf("%s %s: %v", method, url, err)
 	}
-	return resp, func() { cancel(); resp.Body.Close() }
+	stop := func() { cancel(); resp.Body.Close() }
+	env.t.Cleanup(stop) // before env.close, which runs first-registered last
+	return resp, stop
 }
 
 // readChunk reads what the server flushed next, at least want bytes.
