@@ -1,0 +1,99 @@
+// Command chat is the classic SockJS chat with rooms: every browser in a room
+// sees every line, on any transport. One process needs nothing else; several
+// processes share rooms through Redis:
+//
+//	go run ./examples/chat -addr 127.0.0.1:8000
+//	go run ./examples/chat -addr 127.0.0.1:8001 -redis redis://127.0.0.1:6379/0
+//
+// A slow browser never holds the others up: its session is closed as a slow
+// consumer (sockjs.CloseSlowConsumer) and the page reconnects.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"flag"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+)
+
+//go:embed index.html
+var indexHTML []byte
+
+func main() {
+	addr := flag.String("addr", envOr("CHAT_ADDR", "127.0.0.1:8000"), "address to listen on (env CHAT_ADDR)")
+	redisURL := flag.String("redis", os.Getenv("CHAT_REDIS"), "Redis URL to share rooms between processes (env CHAT_REDIS); empty: one process")
+	flag.Parse()
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	if err := run(*addr, *redisURL, log); err != nil {
+		log.Error("chat", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(addr, redisURL string, log *slog.Logger) error {
+	var broker sockjs.Broker = sockjs.NewMemoryBroker()
+	var presence sockjs.Presence
+	if redisURL != "" {
+		rb, err := redisbroker.New(redisbroker.Options{URL: redisURL, Logger: log})
+		if err != nil {
+			return err
+		}
+		broker, presence = rb, redisbroker.NewPresence(rb, &redisbroker.PresenceOptions{Logger: log})
+	}
+	defer broker.Close()
+	chat := NewChat(broker, presence, log)
+	defer chat.Close()
+
+	srv := sockjs.NewServer("/chat", chat.NewHandler, &sockjs.Options{MaxMessageSize: 4 << 10, Logger: log})
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hs := &http.Server{Addr: addr, Handler: routes(srv, chat), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+		_ = hs.Shutdown(shutdown)
+	}()
+	log.Info("chat listening", "addr", "http://"+addr, "redis", redisURL != "")
+	if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// routes mounts the page, the SockJS endpoint and the readiness probe.
+func routes(srv *sockjs.Server, chat *Chat) http.Handler {
+	r := mux.NewRouter().SkipClean(true) // SockJS URLs may hold "//"
+	r.PathPrefix("/chat").Handler(srv)
+	r.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !chat.hub.Ready() {
+			http.Error(w, "broker not ready", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	r.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write(indexHTML)
+	})
+	return r
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
