@@ -39,7 +39,10 @@ func startNode(t *testing.T, broker sockjs.Broker, presence sockjs.Presence) *no
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 var sessionIDs atomic.Int64
 
