@@ -21,6 +21,7 @@ import "strconv"
 //	4000  CloseRejected            "Rejected"           Handler.OnOpen returned a plain error
 //	4002  CloseBadRequest          "Bad request"        broken JSON or framing from the client
 //	4003  CloseForbidden           "Forbidden"          the application refused an action (auth)
+//	4005  CloseRateLimited         "Too many messages"  the client went over Options.MessageRate
 //	4100  CloseSlowConsumer        "Slow consumer"      the outbound queue went over Options.SendQueueBytes
 //	4101  CloseWriteTimeout        "Write timeout"      a network write took longer than Options.WriteTimeout
 const (
@@ -34,6 +35,7 @@ const (
 	CloseRejected          = 4000
 	CloseBadRequest        = 4002
 	CloseForbidden         = 4003
+	CloseRateLimited       = 4005
 	CloseSlowConsumer      = 4100
 	CloseWriteTimeout      = 4101
 )
@@ -50,6 +52,7 @@ var closeReasons = map[int]string{
 	CloseRejected:          "Rejected",
 	CloseBadRequest:        "Bad request",
 	CloseForbidden:         "Forbidden",
+	CloseRateLimited:       "Too many messages",
 	CloseSlowConsumer:      "Slow consumer",
 	CloseWriteTimeout:      "Write timeout",
 }

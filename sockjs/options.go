@@ -66,6 +66,15 @@ type Options struct {
 	// with CloseMessageTooBig and an HTTP send gets 413. Zero means 64 KiB.
 	MaxMessageSize int
 
+	// MessageRate limits how many messages per second one session may send
+	// (a token bucket with a burst of MessageBurst). A session over it is
+	// closed with CloseRateLimited. Zero means no limit.
+	MessageRate float64
+
+	// MessageBurst is the bucket size for MessageRate. Zero means
+	// max(1, 2×MessageRate).
+	MessageBurst int
+
 	// SendQueueBytes bounds the bytes queued for one session and not yet
 	// written to the network (or, on polling transports, not yet collected
 	// by a poll). A session over it is closed with CloseSlowConsumer; others
@@ -110,6 +119,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.WriteTimeout <= 0 {
 		o.WriteTimeout = 10 * time.Second
+	}
+	if o.MessageRate > 0 && o.MessageBurst <= 0 {
+		o.MessageBurst = max(1, int(2*o.MessageRate))
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

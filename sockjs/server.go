@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // ErrServerClosed is returned by Shutdown when called a second time.
@@ -97,6 +98,9 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 		cancel:    cancel,
 		wake:      make(chan struct{}, 1),
 		isWS:      transport == TransportWebsocket || transport == TransportRawWebsocket,
+	}
+	if srv.opts.MessageRate > 0 {
+		s.limiter = rate.NewLimiter(rate.Limit(srv.opts.MessageRate), srv.opts.MessageBurst)
 	}
 	srv.mu.Lock()
 	defer srv.mu.Unlock()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"golang.org/x/time/rate"
 )
 
 // Handler is the application's value for one client. The server makes one
@@ -58,7 +59,8 @@ type Session struct {
 	cancel    context.CancelFunc
 
 	// inMu serialises the hooks: OnOpen, every OnMessage, then OnClose.
-	inMu sync.Mutex
+	inMu    sync.Mutex
+	limiter *rate.Limiter // nil without Options.MessageRate; guarded by inMu
 
 	mu          sync.Mutex
 	closed      bool       // no more sends; the close frame is pending or sent
@@ -276,6 +278,10 @@ func (s *Session) dispatch(msgs []string) {
 	defer s.inMu.Unlock()
 	for _, m := range msgs {
 		if s.isClosed() {
+			return
+		}
+		if s.limiter != nil && !s.limiter.Allow() {
+			s.closeWith(CloseRateLimited, CloseReason(CloseRateLimited), false)
 			return
 		}
 		if !s.safeOnMessage(m) {

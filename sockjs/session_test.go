@@ -700,3 +700,17 @@ func (s *Session) queuedBytes() int {
 	defer s.mu.Unlock()
 	return s.queued
 }
+
+func TestMessageRateLimit(t *testing.T) {
+	env := newEnv(t, Options{MessageRate: 1, MessageBurst: 3}, hooks{onMessage: func(*Session, string) {}})
+	ws := env.dial(nil)
+	c := env.next()
+	_ = ws.WriteMessage(1, []byte(`["1","2","3","4"]`))
+	if got := env.readWS(ws); got != `c[4005,"Too many messages"]` {
+		t.Errorf("over the rate: %q", got)
+	}
+	c.waitClosed(t)
+	if got := c.received(); len(got) != 3 {
+		t.Errorf("%d messages reached OnMessage, want the burst of 3", len(got))
+	}
+}
