@@ -1,6 +1,7 @@
 package sockjs_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,8 +10,10 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,7 +21,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/trelljaz/trelljaz/sockjs"
-	"github.com/trelljaz/trelljaz/sockjs/internal/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 )
 
@@ -31,23 +34,23 @@ type backend struct {
 	name string
 	// broker returns a new broker on the backend; for Redis, a new
 	// connection to the same redis-server.
-	broker func(t *testing.T, opts redisbroker.Options) sockjs.Broker
+	broker func(t testing.TB, opts redisbroker.Options) sockjs.Broker
 	// presence returns the Presence for a hub on that broker.
-	presence func(t *testing.T, b sockjs.Broker) sockjs.Presence
+	presence func(t testing.TB, b sockjs.Broker) sockjs.Presence
 }
 
 // backends is the table every shared behaviour test runs against.
 func backends() []backend {
 	var (
 		mu  sync.Mutex
-		mem = map[*testing.T]*sockjs.MemoryBroker{}
-		mp  = map[*testing.T]*sockjs.MemoryPresence{}
-		rs  = map[*testing.T]*redistest.Server{}
+		mem = map[testing.TB]*sockjs.MemoryBroker{}
+		mp  = map[testing.TB]*sockjs.MemoryPresence{}
+		rs  = map[testing.TB]*redistest.Server{}
 	)
 	return []backend{
 		{
 			name: "memory",
-			broker: func(t *testing.T, _ redisbroker.Options) sockjs.Broker {
+			broker: func(t testing.TB, _ redisbroker.Options) sockjs.Broker {
 				mu.Lock()
 				defer mu.Unlock()
 				if mem[t] == nil {
@@ -55,7 +58,7 @@ func backends() []backend {
 				}
 				return mem[t]
 			},
-			presence: func(t *testing.T, _ sockjs.Broker) sockjs.Presence {
+			presence: func(t testing.TB, _ sockjs.Broker) sockjs.Presence {
 				mu.Lock()
 				defer mu.Unlock()
 				if mp[t] == nil {
@@ -66,7 +69,7 @@ func backends() []backend {
 		},
 		{
 			name: "redis",
-			broker: func(t *testing.T, opts redisbroker.Options) sockjs.Broker {
+			broker: func(t testing.TB, opts redisbroker.Options) sockjs.Broker {
 				mu.Lock()
 				srv := rs[t]
 				if srv == nil {
@@ -86,7 +89,7 @@ func backends() []backend {
 				waitFor(t, "broker ready", b.Ready)
 				return b
 			},
-			presence: func(t *testing.T, b sockjs.Broker) sockjs.Presence {
+			presence: func(t testing.TB, b sockjs.Broker) sockjs.Presence {
 				p := redisbroker.NewPresence(b.(*redisbroker.Broker), &redisbroker.PresenceOptions{TTL: 600 * time.Millisecond})
 				t.Cleanup(func() { p.Close() })
 				return p
@@ -98,7 +101,7 @@ func backends() []backend {
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // waitFor polls cond until it holds, failing the test after waitLimit.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitLimit)
 	for !cond() {
@@ -152,7 +155,7 @@ func (h *nodeHandler) OnClose() {
 	}
 }
 
-func newNode(t *testing.T, b sockjs.Broker, hopts *sockjs.HubOptions, sopts *sockjs.Options) *node {
+func newNode(t testing.TB, b sockjs.Broker, hopts *sockjs.HubOptions, sopts *sockjs.Options) *node {
 	t.Helper()
 	if hopts == nil {
 		hopts = &sockjs.HubOptions{}
@@ -181,7 +184,7 @@ func newNode(t *testing.T, b sockjs.Broker, hopts *sockjs.HubOptions, sopts *soc
 
 // client is a browser stand-in on the SockJS websocket transport.
 type client struct {
-	t       *testing.T
+	t       testing.TB
 	ws      *websocket.Conn
 	pending []string
 }
@@ -193,7 +196,7 @@ var sessionSeq struct {
 
 // dial opens a SockJS websocket session on n with the given query and
 // returns once the server sent "o" (OnOpen, and so every Subscribe, is done).
-func dial(t *testing.T, n *node, query string) *client {
+func dial(t testing.TB, n *node, query string) *client {
 	t.Helper()
 	sessionSeq.Lock()
 	sessionSeq.n++
@@ -821,4 +824,194 @@ func TestPresenceForgetsCrashedProcess(t *testing.T) {
 		t.Fatalf("members after the crash = %v, want [ann]", got)
 	}
 	crashed.Close() // stops its goroutine; its Redis client is gone
+}
+
+// BenchmarkHubPublishDeliver measures publish -> deliver through a Hub with
+// 1000 websocket subscribers spread over 1 or 2 hubs (processes), through
+// MemoryBroker and through Redis on loopback. rate=max publishes as fast as
+// the publishers can (one per hub, in parallel); rate=N paces them to N
+// publishes/s in total.
+//
+// Reported: publishes/s, deliveries/s (messages read by the clients),
+// p50/p99-ms: publish -> queued on every local session of a hub (the
+// library's part: broker, fan-out, encode once), e2e-p99-ms: publish -> read
+// by a websocket client, and for Redis redis-cmds/publish, PUBLISH commands
+// Redis executed per publish.
+func BenchmarkHubPublishDeliver(b *testing.B) {
+	for _, backend := range []string{"memory", "redis"} {
+		for _, hubs := range []int{1, 2} {
+			for _, rate := range []int{0, 1000, 10000} {
+				r := "max"
+				if rate > 0 {
+					r = strconv.Itoa(rate)
+				}
+				b.Run(fmt.Sprintf("%s/hubs=%d/subs=1000/rate=%s", backend, hubs, r), func(b *testing.B) {
+					benchPublishDeliver(b, backend, hubs, 1000, rate)
+				})
+			}
+		}
+	}
+}
+
+// latencies collects durations from several goroutines.
+type latencies struct {
+	mu sync.Mutex
+	ds []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.ds = append(l.ds, d)
+	l.mu.Unlock()
+}
+
+func (l *latencies) quantile(q float64) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.ds) == 0 {
+		return 0
+	}
+	slices.Sort(l.ds)
+	return l.ds[min(len(l.ds)-1, int(q*float64(len(l.ds))))]
+}
+
+// sentAt reads the publish time at the head of a benchmark payload.
+func sentAt(p []byte) time.Time {
+	digits, _, _ := bytes.Cut(p, []byte("x"))
+	n, _ := strconv.ParseInt(string(digits), 10, 64)
+	return time.Unix(0, n)
+}
+
+func benchPublishDeliver(b *testing.B, backend string, hubs, subs, rate int) {
+	ctx := context.Background()
+	brokers := make([]sockjs.Broker, hubs)
+	var rs *redistest.Server
+	switch backend {
+	case "memory":
+		mb := sockjs.NewMemoryBroker()
+		for i := range brokers {
+			brokers[i] = mb
+		}
+	case "redis":
+		rs = redistest.Start(b)
+		for i := range brokers {
+			rb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quietLogger()})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { rb.Close() })
+			waitFor(b, "ready", rb.Ready)
+			brokers[i] = rb
+		}
+	}
+	nodes := make([]*node, hubs)
+	for i := range nodes {
+		nodes[i] = newNode(b, brokers[i], nil, &sockjs.Options{SendQueueBytes: 256 << 20})
+	}
+
+	var received atomic.Int64
+	var e2e latencies
+	var drains sync.WaitGroup
+	for i := range subs {
+		c := dial(b, nodes[i%hubs], "ch=bench")
+		probe := i < hubs // one end-to-end probe client per hub
+		drains.Go(func() {
+			for {
+				_, data, err := c.ws.ReadMessage()
+				if err != nil {
+					return
+				}
+				if len(data) == 0 || data[0] != 'a' {
+					continue
+				}
+				received.Add(int64(bytes.Count(data, []byte(`","`)) + 1))
+				if probe {
+					for _, m := range bytes.Split(data[3:], []byte(`","`)) {
+						e2e.add(time.Since(sentAt(m)))
+					}
+				}
+			}
+		})
+	}
+	b.Cleanup(drains.Wait) // the clients close first (cleanups run last first)
+
+	// A probe subscribed after the hub runs after the hub handed the payload
+	// to every local session.
+	var fanout latencies
+	for _, br := range brokers[:hubs] {
+		u, err := br.Subscribe(ctx, "bench", func(p []byte) { fanout.add(time.Since(sentAt(p))) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer u()
+	}
+	var redisPublishesBefore int64
+	if rs != nil {
+		redisPublishesBefore = publishCalls(b, brokers[0].(*redisbroker.Broker))
+	}
+	pad := strings.Repeat("x", 32)
+
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	var pubs sync.WaitGroup
+	for h := range hubs {
+		n := b.N / hubs
+		if h == 0 {
+			n += b.N % hubs
+		}
+		pubs.Go(func() {
+			var interval time.Duration
+			if rate > 0 {
+				interval = time.Duration(hubs) * time.Second / time.Duration(rate)
+			}
+			for i := range n {
+				if interval > 0 {
+					if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+						time.Sleep(d)
+					}
+				}
+				payload := strconv.FormatInt(time.Now().UnixNano(), 10) + pad
+				if err := nodes[h].hub.Publish(ctx, "bench", payload); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	pubs.Wait()
+	want := int64(b.N) * int64(subs)
+	deadline := time.Now().Add(2 * time.Minute)
+	for received.Load() < want && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if got := received.Load(); got != want {
+		b.Fatalf("clients read %d messages, want %d", got, want)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "publishes/s")
+	b.ReportMetric(float64(want)/elapsed.Seconds(), "deliveries/s")
+	b.ReportMetric(float64(fanout.quantile(0.50))/1e6, "p50-ms")
+	b.ReportMetric(float64(fanout.quantile(0.99))/1e6, "p99-ms")
+	b.ReportMetric(float64(e2e.quantile(0.99))/1e6, "e2e-p99-ms")
+	if rs != nil {
+		calls := publishCalls(b, brokers[0].(*redisbroker.Broker)) - redisPublishesBefore
+		b.ReportMetric(float64(calls)/float64(b.N), "redis-cmds/publish")
+	}
+}
+
+// publishCalls returns how many PUBLISH commands Redis has executed.
+func publishCalls(tb testing.TB, rb *redisbroker.Broker) int64 {
+	info, err := rb.Client().Info(context.Background(), "commandstats").Result()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for line := range strings.Lines(info) {
+		if rest, ok := strings.CutPrefix(line, "cmdstat_publish:calls="); ok {
+			n, _ := strconv.ParseInt(rest[:strings.IndexByte(rest, ',')], 10, 64)
+			return n
+		}
+	}
+	return 0
 }
