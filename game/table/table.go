@@ -71,8 +71,9 @@ type Config struct {
 	Seeds io.Reader
 	// BotSeed seeds the bots' random choices.
 	BotSeed uint64
-	// OnChange, if set, gets the table's summary whenever it changes. It is
-	// called from the table's goroutine and must not block.
+	// OnChange, if set, gets the table's summary when the table starts and
+	// whenever the summary changes. It is called from the table's goroutine
+	// and must not block for long.
 	OnChange func(protocol.Summary)
 	// Logger receives the table's logs. Nil means slog.Default().
 	Logger *slog.Logger
@@ -183,6 +184,9 @@ func New(cfg Config) (*Table, error) {
 
 func (t *Table) run(a *actor) {
 	defer close(t.stopped)
+	if a.cfg.OnChange != nil {
+		a.cfg.OnChange(a.summary)
+	}
 	for {
 		select {
 		case f := <-t.cmds:

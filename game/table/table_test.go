@@ -105,8 +105,8 @@ func TestIllegalMoveAnsweredToThatPlayerOnly(t *testing.T) {
 	}
 	before := len(anna.all())
 	tb.Move(boris, rules.PlayMove(1, rules.NewCard(rules.Ace, rules.Spades))) // a card in the auction
-	tb.Move(anna, rules.Pass(0))                                               // not Anna's turn
-	tb.Move(boris, rules.Pass(0))                                              // another seat's move
+	tb.Move(anna, rules.Pass(0))                                              // not Anna's turn
+	tb.Move(boris, rules.Pass(0))                                             // another seat's move
 	tb.Summary()
 	berrs, aerrs := boris.errors(t), anna.errors(t)
 	if len(berrs) != 2 || !strings.HasPrefix(berrs[0], "illegal move: ") || !strings.Contains(berrs[1], "you sit at seat 1") {
