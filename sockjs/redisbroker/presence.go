@@ -134,7 +134,7 @@ func (p *Presence) Leave(ctx context.Context, channel string, m sockjs.Member) e
 // Members returns the unexpired members of channel, sorted by ID.
 func (p *Presence) Members(ctx context.Context, channel string) ([]sockjs.Member, error) {
 	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	encs, err := p.client.ZRangeByScore(ctx, p.key(channel), &redis.ZRangeBy{Min: "(" + now, Max: "+inf"}).Result()
+	encs, err := p.client.ZRangeArgs(ctx, redis.ZRangeArgs{Key: p.key(channel), Start: "(" + now, Stop: "+inf", ByScore: true}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redisbroker: presence members %q: %w", channel, err)
 	}
@@ -146,7 +146,7 @@ func (p *Presence) Members(ctx context.Context, channel string) ([]sockjs.Member
 func (p *Presence) Reap(ctx context.Context, channel string) ([]sockjs.Member, error) {
 	key := p.key(channel)
 	now := strconv.FormatInt(time.Now().UnixMilli(), 10)
-	encs, err := p.client.ZRangeByScore(ctx, key, &redis.ZRangeBy{Min: "-inf", Max: now}).Result()
+	encs, err := p.client.ZRangeArgs(ctx, redis.ZRangeArgs{Key: key, Start: "-inf", Stop: now, ByScore: true}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redisbroker: presence reap %q: %w", channel, err)
 	}
