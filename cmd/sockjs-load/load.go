@@ -106,7 +106,8 @@ func (r *report) print(w io.Writer) {
 		r.Sent, r.Sending.Round(time.Millisecond), float64(r.Sent)/max(r.Sending.Seconds(), 1e-9), r.SendErrs)
 	fmt.Fprintf(w, "delivered: %d messages in %v: %.0f msgs/s\n", r.Delivered, r.Elapsed.Round(time.Millisecond), r.deliveredRate())
 	fmt.Fprintf(w, "latency:   p50 %v  p99 %v  max %v\n",
-		r.Latency.quantile(0.50), r.Latency.quantile(0.99), r.Latency.quantile(1))
+		r.Latency.quantile(0.50).Round(time.Microsecond), r.Latency.quantile(0.99).Round(time.Microsecond),
+		r.Latency.quantile(1).Round(time.Microsecond))
 }
 
 // client is one websocket session. Only the sender writes and only the
