@@ -140,7 +140,7 @@ function renderLobby() {
   if (state.tables.length === 0) body.append(el("tr", {}, el("td", { colspan: 6, class: "hint" }, "No tables yet: create one.")));
   for (const t of state.tables) {
     const seats = t.seats.map((s, i) => {
-      if (s.name) return el("span", { class: "seatcell" }, `${i + 1}. ${s.name}${s.bot ? " 🤖" : ""}${!s.bot && !s.online ? " (away)" : ""}`);
+      if (s.name) return el("span", { class: "seatcell" }, `${i + 1}. ${s.name}${s.bot ? " (bot)" : ""}${!s.bot && !s.online ? " (away)" : ""}`);
       if (t.status !== "waiting") return el("span", { class: "seatcell" }, `${i + 1}. —`);
       return el("span", { class: "seatcell" }, `${i + 1}. `,
         el("button", { onclick: () => { state.current = t.id; send({ type: "sit", table: t.id, seat: i }); } }, "Sit"), " ",
