@@ -174,6 +174,8 @@ func (l *Lobby) Create(c table.Conn, convention string, poolTarget, moveTime int
 		}
 		s.tables[id] = t
 		s.order = append(s.order, id)
+		s.summaries[id] = t.Initial()
+		s.send(s.list())
 		s.cfg.Logger.Info("table created", "table", id, "by", c.Player(), "convention", convention)
 		c.Send(encode(protocol.Created{Type: protocol.TypeCreated, Table: id}))
 	})

@@ -71,8 +71,8 @@ type Config struct {
 	Seeds io.Reader
 	// BotSeed seeds the bots' random choices.
 	BotSeed uint64
-	// OnChange, if set, gets the table's summary when the table starts and
-	// whenever the summary changes. It is called from the table's goroutine
+	// OnChange, if set, gets the table's summary whenever it changes (the
+	// first one is Table.Initial). It is called from the table's goroutine
 	// and must not block for long.
 	OnChange func(protocol.Summary)
 	// Logger receives the table's logs. Nil means slog.Default().
@@ -90,6 +90,7 @@ type DealRecord struct {
 // Stop they do nothing (the synchronous ones return zero values).
 type Table struct {
 	id      string
+	initial protocol.Summary
 	cmds    chan func(*actor)
 	quit    chan struct{}
 	stopped chan struct{}
@@ -178,15 +179,13 @@ func New(cfg Config) (*Table, error) {
 		buf: make([]rules.Move, 0, 80), conns: map[Conn]struct{}{},
 	}
 	a.summary = a.makeSummary()
+	t.initial = a.summary
 	go t.run(a)
 	return t, nil
 }
 
 func (t *Table) run(a *actor) {
 	defer close(t.stopped)
-	if a.cfg.OnChange != nil {
-		a.cfg.OnChange(a.summary)
-	}
 	for {
 		select {
 		case f := <-t.cmds:
@@ -219,6 +218,10 @@ func (t *Table) ask(f func(*actor)) bool {
 		return false
 	}
 }
+
+// Initial returns the summary of the table as New made it, before any
+// change.
+func (t *Table) Initial() protocol.Summary { return t.initial }
 
 // ID returns the table's id.
 func (t *Table) ID() string { return t.id }
