@@ -28,7 +28,9 @@ type Config struct {
 	// bot delay, deal pause and logger. ID, Convention, PoolTarget,
 	// MoveTime and OnChange are set by the lobby.
 	Table table.Config
-	// MaxTables bounds the number of tables. 0 means DefaultMaxTables.
+	// MaxTables bounds the number of tables. When the lobby is full, a new
+	// table replaces the oldest finished one nobody watches. 0 means
+	// DefaultMaxTables.
 	MaxTables int
 	// Logger receives the lobby's logs. Nil means slog.Default().
 	Logger *slog.Logger
@@ -151,6 +153,9 @@ func (l *Lobby) Chat(c table.Conn, text string) {
 func (l *Lobby) Create(c table.Conn, convention string, poolTarget, moveTime int) {
 	l.post(func(s *state) {
 		if len(s.tables) >= s.cfg.MaxTables {
+			s.dropFinished()
+		}
+		if len(s.tables) >= s.cfg.MaxTables {
 			c.Send(encode(protocol.Error{Type: protocol.TypeError, Text: "the club has no room for another table"}))
 			return
 		}
@@ -216,6 +221,23 @@ func (l *Lobby) Tables() []protocol.Summary {
 		}
 	})
 	return out
+}
+
+// dropFinished removes the oldest table whose pulka is over and that
+// nobody watches, to make room for a new one.
+func (s *state) dropFinished() {
+	for i, id := range s.order {
+		if sum := s.summaries[id]; sum.Status == protocol.StatusFinished && sum.Watchers == 0 {
+			t := s.tables[id]
+			delete(s.tables, id)
+			delete(s.summaries, id)
+			s.order = append(s.order[:i:i], s.order[i+1:]...)
+			// stopped in its own goroutine: the table may be waiting to tell the lobby
+			go t.Stop()
+			s.cfg.Logger.Info("finished table dropped", "table", id)
+			return
+		}
+	}
 }
 
 func (s *state) list() []byte {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
@@ -135,3 +136,34 @@ func TestLeftConnectionsGetNothing(t *testing.T) {
 }
 
 var _ table.Conn = (*fakeConn)(nil)
+
+func TestAFullLobbyReplacesAFinishedTable(t *testing.T) {
+	l := New(Config{MaxTables: 1, Logger: slog.New(slog.DiscardHandler),
+		Table: table.Config{BotDelay: time.Microsecond, DealPause: time.Microsecond}})
+	t.Cleanup(l.Stop)
+	anna := &fakeConn{name: "Anna"}
+	l.Create(anna, "sochi", 1, 0)
+	t1, _ := l.Table("t1")
+	for i := range 3 {
+		t1.AddBot(anna, i)
+	}
+	l.Create(anna, "sochi", 1, 0) // refused: t1 is playing
+	l.Tables()
+	var e protocol.Error
+	if !anna.lastOf(t, "error", &e) || !strings.Contains(e.Text, "no room") {
+		t.Fatalf("a second table while t1 plays: error %+v", e)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for t1.Summary().Status != protocol.StatusFinished {
+		if time.Now().After(deadline) {
+			t.Fatalf("bots did not finish a pulka to 1 in 20 s: %+v", t1.Summary())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	l.Tables() // the lobby has the finished summary
+	l.Create(anna, "rostov", 0, 0)
+	ts := l.Tables()
+	if len(ts) != 1 || ts[0].ID != "t2" || ts[0].Convention != "rostov" {
+		t.Fatalf("tables %+v, want only the new t2", ts)
+	}
+}

@@ -353,14 +353,15 @@ type TableView struct {
 	Status     string           `json:"status"`
 	Seats      [Seats]Seat      `json:"seats"`
 	Watchers   int              `json:"watchers"`
-	You        int              `json:"you"`       // the client's seat, or -1
-	DealNo     int              `json:"deal_no"`   // 1 for the first deal, 0 before it
-	MoveNo     int              `json:"move_no"`   // moves applied in this deal
-	Deal       *rules.SeatView  `json:"deal"`      // rules.View for You (spectator view when -1); nil before the first deal
-	Legal      []rules.Move     `json:"legal"`     // the client's legal moves when it is to move
-	Deadline   int64            `json:"deadline"`  // Unix ms when the player to move times out, 0 if none
-	Sheet      *score.SheetView `json:"sheet"`     // after the first deal
-	LastDeal   string           `json:"last_deal"` // a line on the last finished deal
-	Result     *Settlement      `json:"result"`    // once the pulka is over
-	Chat       []ChatLine       `json:"chat"`      // recent table chat
+	Spectators []string         `json:"spectators"` // names watching without a seat
+	You        int              `json:"you"`        // the client's seat, or -1
+	DealNo     int              `json:"deal_no"`    // 1 for the first deal, 0 before it
+	MoveNo     int              `json:"move_no"`    // moves applied in this deal
+	Deal       *rules.SeatView  `json:"deal"`       // rules.View for You (spectator view when -1); nil before the first deal
+	Legal      []rules.Move     `json:"legal"`      // the client's legal moves when it is to move
+	Deadline   int64            `json:"deadline"`   // Unix ms when the player to move times out, 0 if none
+	Sheet      *score.SheetView `json:"sheet"`      // from the start of the pulka
+	LastDeal   string           `json:"last_deal"`  // a line on the last finished deal
+	Result     *Settlement      `json:"result"`     // once the pulka is over
+	Chat       []ChatLine       `json:"chat"`       // recent table chat
 }

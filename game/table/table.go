@@ -22,6 +22,7 @@ import (
 	"io"
 	"log/slog"
 	mrand "math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -478,7 +479,8 @@ func (a *actor) finishDeal() {
 	if err := a.sheet.Apply(bridge.Deal(res)); err != nil {
 		a.log.Error("the sheet refused a deal", "deal", a.dealNo, "err", err)
 	}
-	a.log.Info("deal over", "deal", a.dealNo, "result", a.lastDeal)
+	rec := a.records[len(a.records)-1]
+	a.log.Info("deal over", "deal", a.dealNo, "seed", rec.Deal.Seed, "moves", len(rec.Moves), "result", a.lastDeal)
 	if !a.sheet.Over() {
 		return
 	}
@@ -590,7 +592,7 @@ func (a *actor) view(viewer int) protocol.TableView {
 	tv := protocol.TableView{
 		Type: protocol.TypeTable, ID: a.cfg.ID, Convention: a.cfg.Convention,
 		PoolTarget: a.settings.PoolTarget, MoveTime: a.settings.MoveTime,
-		Status: a.status, Seats: a.seatInfo(), Watchers: len(a.conns), You: viewer,
+		Status: a.status, Seats: a.seatInfo(), Watchers: len(a.conns), Spectators: a.spectators(), You: viewer,
 		DealNo: a.dealNo, MoveNo: a.moveNo, LastDeal: a.lastDeal, Result: a.result, Chat: a.chat,
 	}
 	if a.dealNo > 0 {
@@ -620,6 +622,20 @@ func (a *actor) seatInfo() [protocol.Seats]protocol.Seat {
 			out[i].Online = true
 		}
 	}
+	return out
+}
+
+// spectators returns the names watching the table without a seat, sorted.
+func (a *actor) spectators() []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for c := range a.conns {
+		if n := c.Player(); a.seatOf(n) < 0 && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
 	return out
 }
 

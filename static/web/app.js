@@ -231,6 +231,7 @@ function renderTable() {
   renderMoves(t, legal, discarding);
   renderSheet(t);
   $("last-deal").textContent = t.last_deal || "";
+  $("watchers").textContent = (t.spectators && t.spectators.length) ? "Watching: " + t.spectators.join(", ") : "";
   const chat = $("table-chat");
   chat.replaceChildren();
   addLines(chat, t.chat);
