@@ -1,0 +1,17 @@
+package protocol_test
+
+import (
+	"fmt"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+)
+
+func ExampleDecode() {
+	r, err := protocol.Decode([]byte(`{"type":"move","table":"t1","move":{"seat":2,"kind":"bid","bid":"7H"}}`))
+	fmt.Println(r.Type, r.Table, r.Move, err)
+	_, err = protocol.Decode([]byte(`{"type":"sit","table":"t1","seat":5}`))
+	fmt.Println(err)
+	// Output:
+	// move t1 seat 2 bid 7♥ <nil>
+	// sit: seat must be 0 to 2
+}
