@@ -18,7 +18,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -32,7 +34,9 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stderr, nil); err != nil {
 		fmt.Fprintln(os.Stderr, "trelljaz:", err)
 		os.Exit(1)
 	}
@@ -57,7 +61,9 @@ func envDuration(name string, def time.Duration) (time.Duration, error) {
 	return d, nil
 }
 
-func run(args []string) error {
+// run serves the club until ctx is cancelled, then drains. Logs go to
+// logs; ready, if set, gets the address the server listens on.
+func run(ctx context.Context, args []string, logs io.Writer, ready func(addr string)) error {
 	botDelay, err := envDuration("TRELLJAZ_BOT_DELAY", table.DefaultBotDelay)
 	if err != nil {
 		return err
@@ -73,24 +79,26 @@ func run(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	slog.SetDefault(log)
+	log := slog.New(slog.NewTextHandler(logs, nil))
 
 	lb := lobby.New(lobby.Config{Logger: log, Table: table.Config{BotDelay: botDelay, DealPause: dealPause}})
 	defer lb.Stop()
 	site := web.New(web.Config{Lobby: lb, Assets: static.Web(), Logger: log})
 	srv := &http.Server{Addr: *addr, Handler: site, ReadHeaderTimeout: 10 * time.Second}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
 	errc := make(chan error, 1)
-	go func() {
-		log.Info("trelljaz club listening", "addr", "http://"+*addr+"/", "signin", "dev sign-in (no OAuth configured)")
-		errc <- srv.ListenAndServe()
-	}()
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("trelljaz club listening", "addr", "http://"+ln.Addr().String()+"/", "signin", "dev sign-in (no OAuth configured)")
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
-		return fmt.Errorf("listen: %w", err)
+		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("draining")

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// syncBuffer is a log sink safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServesAndDrains starts the club on 127.0.0.1, checks the page, the
+// health endpoints and a SockJS session, then cancels: the session is
+// closed with "going away" and run returns.
+func TestServesAndDrains(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	errc := make(chan error, 1)
+	logs := &syncBuffer{}
+	go func() { errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, logs, func(a string) { addrc <- a }) }()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-errc:
+		t.Fatal(err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not start in 10 s")
+	}
+	for path, want := range map[string]string{"/": "dev sign-in (no OAuth configured)", "/healthz": "ok", "/readyz": "ready",
+		"/static/app.js": "new SockJS", "/sockjs/sockjs.min.js": "SockJS"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d, body without %q", path, resp.StatusCode, want)
+		}
+	}
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/sockjs/000/drain/websocket", http.Header{"Origin": {"http://" + addr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, open, err := ws.ReadMessage(); err != nil || string(open) != "o" {
+		t.Fatalf("open frame %q, %v", open, err)
+	}
+	cancel()
+	var last string
+	for {
+		_, f, err := ws.ReadMessage()
+		if err != nil {
+			break
+		}
+		last = string(f)
+	}
+	if !strings.Contains(last, "1001") {
+		t.Errorf("last frame before the close %q, want the going-away close frame", last)
+	}
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("run did not return after the drain")
+	}
+	if !strings.Contains(logs.String(), "draining") {
+		t.Errorf("logs: %s", logs.String())
+	}
+}
+
+func TestBadSettingsAreRefused(t *testing.T) {
+	t.Setenv("TRELLJAZ_BOT_DELAY", "soon")
+	err := run(context.Background(), nil, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "TRELLJAZ_BOT_DELAY") {
+		t.Fatalf("error %v, want one naming TRELLJAZ_BOT_DELAY", err)
+	}
+}
