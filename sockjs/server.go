@@ -99,6 +99,9 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 		wake:      make(chan struct{}, 1),
 		isWS:      transport == TransportWebsocket || transport == TransportRawWebsocket,
 	}
+	if s.isWS {
+		s.writeFn = s.writeLoop // one func value, so starting a writer allocates no closure
+	}
 	if srv.opts.MessageRate > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(srv.opts.MessageRate), srv.opts.MessageBurst)
 	}

@@ -84,6 +84,8 @@ type Session struct {
 	raw     bool            // no SockJS framing (the raw websocket endpoint)
 	writing bool            // a writer goroutine is running
 	wake    chan struct{}
+	writeFn func()      // s.writeLoop, made once
+	idle    *time.Timer // the writer's idle timer, made on first use, kept
 }
 
 // ID returns the server-assigned identifier of the session, unique within the
@@ -210,7 +212,8 @@ func (s *Session) notifyLocked() {
 		}
 		if !s.writing {
 			s.writing = true
-			s.srv.wg.Go(s.writeLoop)
+			s.srv.wg.Add(1)
+			go s.writeFn()
 			return
 		}
 	}

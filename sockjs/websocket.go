@@ -189,12 +189,10 @@ func (s *Session) abortWebsocket(code int, reason string) {
 // to send and exits after writerIdle with nothing to send, so idle sessions
 // hold no writer goroutine.
 func (s *Session) writeLoop() {
-	var idle *time.Timer
-	defer func() {
-		if idle != nil {
-			idle.Stop()
-		}
-	}()
+	defer s.srv.wg.Done()
+	// s.idle belongs to whichever writer runs: writers never overlap (the
+	// writing flag, under s.mu), so it needs no lock of its own. It is not
+	// stopped on exit; a stale tick only makes a later writer look again.
 	for {
 		s.mu.Lock()
 		ws := s.ws
@@ -207,16 +205,16 @@ func (s *Session) writeLoop() {
 			return
 		}
 		if o.empty() {
-			if idle == nil {
-				idle = time.NewTimer(writerIdle)
+			if s.idle == nil {
+				s.idle = time.NewTimer(writerIdle)
 			} else {
-				idle.Reset(writerIdle)
+				s.idle.Reset(writerIdle)
 			}
 			s.mu.Unlock()
 			select {
 			case <-s.wake:
 				continue
-			case <-idle.C:
+			case <-s.idle.C:
 				s.mu.Lock()
 				if len(s.queue) == 0 && !s.heartbeat && !(s.closed && !s.closeSent) {
 					s.writing = false
