@@ -191,8 +191,10 @@ func (s *Session) abortWebsocket(code int, reason string) {
 func (s *Session) writeLoop() {
 	defer s.srv.wg.Done()
 	// s.idle belongs to whichever writer runs: writers never overlap (the
-	// writing flag, under s.mu), so it needs no lock of its own. It is not
-	// stopped on exit; a stale tick only makes a later writer look again.
+	// writing flag, under s.mu), so it needs no lock of its own. It is armed
+	// once per idle period, not per write, and the writer exits when a whole
+	// period passed without a write.
+	armed, wrote := false, false
 	for {
 		s.mu.Lock()
 		ws := s.ws
@@ -205,18 +207,25 @@ func (s *Session) writeLoop() {
 			return
 		}
 		if o.empty() {
-			if s.idle == nil {
-				s.idle = time.NewTimer(writerIdle)
-			} else {
-				s.idle.Reset(writerIdle)
+			if !armed {
+				if s.idle == nil {
+					s.idle = time.NewTimer(writerIdle)
+				} else {
+					s.idle.Reset(writerIdle)
+				}
+				armed, wrote = true, false
 			}
 			s.mu.Unlock()
 			select {
 			case <-s.wake:
 				continue
 			case <-s.idle.C:
+				armed = false
+				if wrote {
+					continue // not idle for a whole period yet
+				}
 				s.mu.Lock()
-				if len(s.queue) == 0 && !s.heartbeat && !(s.closed && !s.closeSent) {
+				if len(s.queue) == 0 && !s.heartbeat && !s.closed {
 					s.writing = false
 					s.mu.Unlock()
 					return
@@ -225,6 +234,7 @@ func (s *Session) writeLoop() {
 				continue
 			}
 		}
+		wrote = true
 		s.mu.Unlock()
 		err := s.writeOutbox(ws, o)
 		s.release(o.batch)
