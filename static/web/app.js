@@ -137,7 +137,7 @@ function addLines(box, lines) {
 function renderLobby() {
   const body = $("tables");
   body.replaceChildren();
-  if (state.tables.length === 0) body.append(el("tr", {}, el("td", { colspan: 6, class: "hint" }, "No tables yet: create one.")));
+  if (state.tables.length === 0) body.append(el("tr", {}, el("td", { colspan: 5, class: "hint" }, "No tables yet: create one.")));
   for (const t of state.tables) {
     const seats = t.seats.map((s, i) => {
       if (s.name) return el("span", { class: "seatcell" }, `${i + 1}. ${s.name}${s.bot ? " (bot)" : ""}${!s.bot && !s.online ? " (away)" : ""}`);
@@ -146,10 +146,10 @@ function renderLobby() {
         el("button", { onclick: () => { state.current = t.id; send({ type: "sit", table: t.id, seat: i }); } }, "Sit"), " ",
         el("button", { onclick: () => { state.current = t.id; send({ type: "watch", table: t.id }); send({ type: "add_bot", table: t.id, seat: i }); } }, "Add bot"));
     });
+    const open = el("button", { onclick: () => { state.current = t.id; send({ type: "watch", table: t.id }); if (state.open[t.id]) { renderTable(); renderTabs(); } } }, "Open");
     body.append(el("tr", {},
-      el("td", {}, t.id), el("td", {}, t.convention), el("td", {}, t.pool_target),
-      el("td", {}, t.status + (t.deals ? ` (${t.deals} deals)` : "")), el("td", {}, seats),
-      el("td", {}, el("button", { onclick: () => { state.current = t.id; send({ type: "watch", table: t.id }); if (state.open[t.id]) { renderTable(); renderTabs(); } } }, "Open"))));
+      el("td", {}, t.id, " ", open), el("td", {}, t.convention), el("td", {}, t.pool_target),
+      el("td", {}, t.status + (t.deals ? ` (${t.deals} deals)` : "")), el("td", {}, seats)));
   }
 }
 
