@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -229,5 +230,32 @@ func TestRoutes(t *testing.T) {
 		if resp.StatusCode != tc.code || !strings.Contains(string(body), tc.body) {
 			t.Errorf("GET %s: %d %q, want %d with %q", tc.path, resp.StatusCode, body, tc.code, tc.body)
 		}
+	}
+}
+
+func TestAFloodIsCutAtTheRateLimit(t *testing.T) {
+	srv := testServer(t)
+	c := dial(t, srv, "s1")
+	c.send(map[string]any{"type": "signin", "name": "Anna"})
+	c.await("welcome")
+	const sent = 3 * DefaultMaxMessageRate
+	for i := range sent {
+		c.send(map[string]any{"type": "lobby_chat", "text": fmt.Sprint("line ", i)})
+	}
+	c.send(map[string]any{"type": "lobby_chat", "text": "last"}) // may be dropped too
+	lines, slowDowns := 0, 0
+	deadline := time.Now().Add(3 * time.Second)
+	for time.Now().Before(deadline) {
+		_ = c.ws.SetReadDeadline(deadline)
+		_, data, err := c.ws.ReadMessage()
+		if err != nil {
+			break
+		}
+		lines += strings.Count(string(data), `\"text\":\"line `)
+		slowDowns += strings.Count(string(data), "slow down")
+	}
+	if slowDowns < 1 || lines >= sent || lines < DefaultMaxMessageRate-1 { // the sign-in counted too
+		t.Fatalf("%d of %d lines went through with %d slow-down errors; want at least %d, not all, and an error",
+			lines, sent, slowDowns, DefaultMaxMessageRate-1)
 	}
 }

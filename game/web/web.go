@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync/atomic"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -34,9 +35,16 @@ type Config struct {
 	// SockJS are the endpoint's options. Nil means defaults with a 4 KiB
 	// message limit.
 	SockJS *sockjs.Options
+	// MaxMessageRate bounds the messages one connection may send per
+	// second; the rest are dropped with one "slow down" error, so one
+	// client cannot flood a table's chat. 0 means DefaultMaxMessageRate.
+	MaxMessageRate int
 	// Logger receives the site's logs. Nil means slog.Default().
 	Logger *slog.Logger
 }
+
+// DefaultMaxMessageRate is Config.MaxMessageRate's default.
+const DefaultMaxMessageRate = 20
 
 // Server is the club's HTTP handler.
 type Server struct {
@@ -44,6 +52,7 @@ type Server struct {
 	sjs      *sockjs.Server
 	router   *mux.Router
 	log      *slog.Logger
+	rate     int
 	draining atomic.Bool
 }
 
@@ -56,7 +65,10 @@ func New(cfg Config) *Server {
 	if opts == nil {
 		opts = &sockjs.Options{MaxMessageSize: 4096, Logger: cfg.Logger}
 	}
-	s := &Server{lobby: cfg.Lobby, log: cfg.Logger}
+	if cfg.MaxMessageRate <= 0 {
+		cfg.MaxMessageRate = DefaultMaxMessageRate
+	}
+	s := &Server{lobby: cfg.Lobby, log: cfg.Logger, rate: cfg.MaxMessageRate}
 	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]*table.Table{}} }, opts)
 	r := mux.NewRouter().SkipClean(true)
 	r.PathPrefix(Prefix).Handler(s.sjs)
@@ -100,6 +112,9 @@ type conn struct {
 	s      *sockjs.Session
 	name   string
 	tables map[string]*table.Table // the tables this connection receives
+
+	window time.Time // start of the current one-second rate window
+	count  int       // messages in it
 }
 
 // Player returns the signed-in name.
@@ -134,6 +149,16 @@ func (c *conn) fail(text, tableID string) {
 }
 
 func (c *conn) OnMessage(msg string) {
+	if now := time.Now(); now.Sub(c.window) >= time.Second {
+		c.window, c.count = now, 0
+	}
+	c.count++
+	if c.count > c.srv.rate {
+		if c.count == c.srv.rate+1 {
+			c.fail("too many messages: slow down", "")
+		}
+		return
+	}
 	req, err := protocol.Decode([]byte(msg))
 	if err != nil {
 		c.fail(err.Error(), "")
