@@ -11,6 +11,7 @@ import (
 
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 // recorder collects what a broker handler receives.
@@ -167,4 +168,92 @@ func ExampleValidateChannel() {
 	// Output:
 	// <nil>
 	// sockjs: invalid channel name: "room 42": byte 4 (' ') is not a letter, digit or one of -_.:@/=
+}
+
+// BenchmarkBrokerPublishDeliver measures the broker path alone: publish ->
+// handler on every broker (process), paced at rate publishes/s in total
+// (0: as fast as possible), publishers alternating between the brokers. The
+// Hub's local fan-out to sessions comes on top (BenchmarkHubPublishDeliver).
+func BenchmarkBrokerPublishDeliver(b *testing.B) {
+	for _, backend := range []string{"memory", "redis"} {
+		for _, procs := range []int{1, 2} {
+			for _, rate := range []int{0, 10000} {
+				r := "max"
+				if rate > 0 {
+					r = fmt.Sprint(rate)
+				}
+				b.Run(fmt.Sprintf("%s/procs=%d/rate=%s", backend, procs, r), func(b *testing.B) {
+					brokers := make([]sockjs.Broker, procs)
+					var rs *redistest.Server
+					if backend == "redis" {
+						rs = redistest.Start(b) // per run: cleanups run after each b.N round
+					}
+					for i := range brokers {
+						if rs == nil {
+							brokers[i] = sockjs.NewMemoryBroker() // one process: both hubs share it
+							if i > 0 {
+								brokers[i] = brokers[0]
+							}
+							continue
+						}
+						rb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quietLogger()})
+						if err != nil {
+							b.Fatal(err)
+						}
+						b.Cleanup(func() { rb.Close() })
+						waitFor(b, "ready", rb.Ready)
+						brokers[i] = rb
+					}
+					var lat latencies
+					var got sync.WaitGroup
+					got.Add(b.N * procs)
+					for _, br := range brokers {
+						u, err := br.Subscribe(context.Background(), "bench", func(p []byte) {
+							lat.add(time.Since(sentAt(p)))
+							got.Done()
+						})
+						if err != nil {
+							b.Fatal(err)
+						}
+						defer u()
+					}
+					b.ReportAllocs()
+					b.ResetTimer()
+					start := time.Now()
+					var pubs sync.WaitGroup
+					for h := range procs {
+						n := b.N / procs
+						if h == 0 {
+							n += b.N % procs
+						}
+						pubs.Go(func() {
+							var interval time.Duration
+							if rate > 0 {
+								interval = time.Duration(procs) * time.Second / time.Duration(rate)
+							}
+							for i := range n {
+								if interval > 0 {
+									if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
+										time.Sleep(d)
+									}
+								}
+								p := []byte(fmt.Sprintf("%dx%032d", time.Now().UnixNano(), 0))
+								if err := brokers[h].Publish(context.Background(), "bench", p); err != nil {
+									b.Error(err)
+									return
+								}
+							}
+						})
+					}
+					pubs.Wait()
+					got.Wait()
+					elapsed := time.Since(start)
+					b.StopTimer()
+					b.ReportMetric(float64(b.N)/elapsed.Seconds(), "publishes/s")
+					b.ReportMetric(float64(lat.quantile(0.50))/1e6, "p50-ms")
+					b.ReportMetric(float64(lat.quantile(0.99))/1e6, "p99-ms")
+				})
+			}
+		}
+	}
 }

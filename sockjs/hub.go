@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -79,8 +80,11 @@ type Hub struct {
 type hubChannel struct {
 	name string
 
-	mu       sync.RWMutex
+	mu       sync.Mutex
 	sessions map[*Session]struct{}
+	// list is a snapshot of sessions, replaced (never modified) on every
+	// change, so that delivery ranges over a slice without a lock.
+	list atomic.Pointer[[]*Session]
 
 	// ready is closed once the broker subscriptions are made (or failed,
 	// with err set); unsub ends them.
@@ -181,6 +185,7 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	}
 	hc.mu.Lock()
 	hc.sessions[s] = struct{}{}
+	hc.snapshotLocked()
 	hc.mu.Unlock()
 	ss.channels[channel] = hc
 	member := ss.member
@@ -230,13 +235,24 @@ func (h *Hub) subscribeBroker(ctx context.Context, hc *hubChannel) error {
 
 // deliver hands one payload to every local subscriber, encoded once.
 func (hc *hubChannel) deliver(payload []byte) {
+	list := hc.list.Load()
+	if list == nil {
+		return
+	}
 	m := NewMessage(string(payload))
-	hc.mu.RLock()
-	defer hc.mu.RUnlock()
-	for s := range hc.sessions {
+	for _, s := range *list {
 		// Never blocks; a full queue closes that session as a slow consumer.
 		_ = s.SendMessage(m)
 	}
+}
+
+// snapshotLocked publishes a new delivery list. hc.mu must be held.
+func (hc *hubChannel) snapshotLocked() {
+	list := make([]*Session, 0, len(hc.sessions))
+	for s := range hc.sessions {
+		list = append(list, s)
+	}
+	hc.list.Store(&list)
 }
 
 // subscribed waits until the broker subscriptions of hc are made and reports
@@ -279,6 +295,7 @@ func (h *Hub) Unsubscribe(s *Session, channel string) {
 func (h *Hub) removeLocked(hc *hubChannel, s *Session) *hubChannel {
 	hc.mu.Lock()
 	delete(hc.sessions, s)
+	hc.snapshotLocked()
 	empty := len(hc.sessions) == 0
 	hc.mu.Unlock()
 	if !empty {
@@ -370,8 +387,8 @@ func (h *Hub) Subscribers(channel string) int {
 	if hc == nil {
 		return 0
 	}
-	hc.mu.RLock()
-	defer hc.mu.RUnlock()
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
 	return len(hc.sessions)
 }
 
