@@ -147,11 +147,18 @@ func (h *Hub) Ready() bool { return h.broker.Ready() }
 // any process is sent to s until Unsubscribe or until s closes. The first
 // local subscriber of a channel subscribes the broker, which for Redis waits
 // until Redis confirmed the subscription (bounded by s's context). When
-// HubOptions.Identity gives s an identity, s joins the channel's presence.
-// Subscribing twice is a no-op.
+// HubOptions.Identity gives s an identity (it is asked once per Subscribe
+// call, and the first answer for a session is kept), s joins the channel's
+// presence. Subscribing twice is a no-op.
 func (h *Hub) Subscribe(s *Session, channel string) error {
 	if err := ValidateChannel(channel); err != nil {
 		return fmt.Errorf("subscribe: %w", err)
+	}
+	var member Member
+	if h.opts.Identity != nil {
+		if ident := h.opts.Identity(s); ident != "" {
+			member = Member{ID: h.id + "." + s.ID(), Identity: ident}
+		}
 	}
 	h.mu.Lock()
 	if h.closed {
@@ -164,12 +171,7 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	}
 	ss := h.sessions[s]
 	if ss == nil {
-		ss = &sessionSubs{channels: make(map[string]*hubChannel)}
-		if h.opts.Identity != nil {
-			if ident := h.opts.Identity(s); ident != "" {
-				ss.member = Member{ID: h.id + "." + s.ID(), Identity: ident}
-			}
-		}
+		ss = &sessionSubs{channels: make(map[string]*hubChannel), member: member}
 		h.sessions[s] = ss
 		ss.stop = context.AfterFunc(s.Context(), func() { h.dropSession(s) })
 	}
@@ -188,7 +190,7 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	hc.snapshotLocked()
 	hc.mu.Unlock()
 	ss.channels[channel] = hc
-	member := ss.member
+	member = ss.member
 	h.mu.Unlock()
 
 	if creator {
@@ -203,6 +205,14 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	}
 	if member.ID != "" {
 		h.join(s.Context(), channel, member)
+		// The session may have left (closed) while joining: its leave may
+		// have run before the join, so leave again.
+		h.mu.Lock()
+		still := h.sessions[s] != nil && h.sessions[s].channels[channel] == hc
+		h.mu.Unlock()
+		if !still {
+			h.leave(channel, member)
+		}
 	}
 	return nil
 }
