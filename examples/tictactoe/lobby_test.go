@@ -15,8 +15,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/trelljaz/trelljaz/sockjs"
-	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 const waitLimit = 10 * time.Second
