@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -151,6 +152,7 @@ func (m *member) join(nick, room string) error {
 	for _, mb := range members {
 		names = append(names, mb.Identity)
 	}
+	slices.Sort(names)
 	_ = m.s.SendJSON(outbound{Type: "members", Room: room, Members: names})
 	return nil
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 // node is one chat process on a loopback httptest server.
@@ -157,6 +159,37 @@ func TestBadInputGetsAnError(t *testing.T) {
 		}
 		if got := b.next("error"); !strings.Contains(got.Text, c.want) {
 			t.Errorf("%s: error %q, want %q", c.name, got.Text, c.want)
+		}
+	}
+}
+
+// Two chat processes on one Redis share their rooms.
+func TestRoomsAcrossProcessesOverRedis(t *testing.T) {
+	rs := redistest.Start(t)
+	nodes := make([]*node, 2)
+	for i := range nodes {
+		rb, err := redisbroker.New(redisbroker.Options{URL: rs.URL()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		presence := redisbroker.NewPresence(rb, nil)
+		t.Cleanup(func() { _ = presence.Close(); _ = rb.Close() })
+		nodes[i] = startNode(t, rb, presence)
+	}
+	ann, bob := nodes[0].connect(t), nodes[1].connect(t)
+	ann.send(inbound{Type: "join", Nick: "ann", Room: "lobby"})
+	ann.next("members")
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby"})
+	if got := bob.next("members"); strings.Join(got.Members, ",") != "ann,bob" {
+		t.Errorf("members seen on the second process: %v", got.Members)
+	}
+	if got := ann.next("joined"); got.Nick != "bob" {
+		t.Errorf("ann did not see bob join on the other process: %+v", got)
+	}
+	bob.send(inbound{Type: "say", Text: "hello from process 2"})
+	for _, b := range []*browser{ann, bob} {
+		if got := b.next("msg"); got.Text != "hello from process 2" || got.Nick != "bob" {
+			t.Errorf("got %+v", got)
 		}
 	}
 }
