@@ -7,7 +7,7 @@
 //	/close                    closes every session at once with 3000 "Go away!"
 //	/disabled_websocket_echo  echo with the websocket transport off
 //	/cookie_needed_echo       echo with the JSESSIONID cookie on
-//	/amplify                  answers message n with a string of 2^n 'x' (n in 1..19)
+//	/amplify                  answers message n with a string of 2^n x (n in 1..18)
 //	/broadcast                sends every message to every open session
 //	/ticker                   sends "tick!" every second
 //

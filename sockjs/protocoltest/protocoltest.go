@@ -7,6 +7,7 @@ package protocoltest
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -65,7 +66,33 @@ func (e *Endpoints) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.NotFound(w, r)
+	switch r.URL.Path {
+	case "/simple.txt", "/streaming.txt":
+		serveClientFixture(w, r)
+	default:
+		w.WriteHeader(http.StatusNotFound) // no body: sockjs-client's tests expect none
+	}
+}
+
+// serveClientFixture serves the two plain files sockjs-client's own test
+// suite reads from its test server: 2 KiB of 'a' then "b", in one response
+// or in two chunks 250 ms apart.
+func serveClientFixture(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	first := strings.Repeat("a", 2048) + "\n"
+	if r.URL.Path == "/simple.txt" {
+		_, _ = io.WriteString(w, first+"b\n")
+		return
+	}
+	_, _ = io.WriteString(w, first)
+	_ = http.NewResponseController(w).Flush()
+	select {
+	case <-time.After(250 * time.Millisecond):
+	case <-r.Context().Done():
+		return
+	}
+	_, _ = io.WriteString(w, "b\n")
 }
 
 // Shutdown shuts every endpoint's server down.
@@ -94,7 +121,7 @@ type amplify struct{ s *sockjs.Session }
 func (h *amplify) OnOpen(s *sockjs.Session) error { h.s = s; return nil }
 func (h *amplify) OnMessage(msg string) {
 	n, err := strconv.Atoi(msg)
-	if err != nil || n < 1 || n > 19 {
+	if err != nil || n < 1 || n > 18 {
 		n = 1
 	}
 	_ = h.s.Send(strings.Repeat("x", 1<<n))
