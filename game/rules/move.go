@@ -13,19 +13,23 @@ type MoveKind uint8
 
 // Move kinds. Pass is used both in the auction and in whisting.
 const (
-	MovePass    MoveKind = iota + 1 // пас (auction or whisting)
-	MoveBid                         // a bid; equal to the top bid it is «здесь» (senior hold)
-	MoveDiscard                     // снос: two cards
-	MoveDeclare                     // заказ: the contract
-	MoveConcede                     // «без трёх» (option Concede)
-	MoveWhist                       // вист (also the first defender's return of the whist)
-	MoveHalf                        // полвиста
-	MoveOpen                        // the lone whister plays open («ляжем»)
-	MoveClosed                      // the lone whister plays closed («стоя»)
-	MovePlay                        // a card to the trick
+	MovePass         MoveKind = iota + 1 // пас (auction or whisting)
+	MoveBid                              // a bid; equal to the top bid it is «здесь» (senior hold)
+	MoveDiscard                          // снос: two cards
+	MoveDeclare                          // заказ: the contract
+	MoveConcede                          // «без трёх» (option Concede)
+	MoveWhist                            // вист (also the first defender's return of the whist)
+	MoveHalf                             // полвиста
+	MoveOpen                             // the lone whister plays open («ляжем»)
+	MoveClosed                           // the lone whister plays closed («стоя»)
+	MovePlay                             // a card to the trick
+	MoveClaim                            // «остальные мои»: the declarer claims every remaining trick (claims: declarer-only)
+	MoveClaimPropose                     // propose a split of the remaining tricks (claims: propose-accept)
+	MoveClaimAccept                      // accept the pending proposal
+	MoveClaimReject                      // reject it: play resumes
 )
 
-var moveKindNames = [...]string{"", "pass", "bid", "discard", "declare", "concede", "whist", "half", "open", "closed", "play"}
+var moveKindNames = [...]string{"", "pass", "bid", "discard", "declare", "concede", "whist", "half", "open", "closed", "play", "claim", "claim_propose", "claim_accept", "claim_reject"}
 
 // String returns the JSON name of the kind.
 func (k MoveKind) String() string {
@@ -36,13 +40,15 @@ func (k MoveKind) String() string {
 }
 
 // Move is one decision by one seat. Bid is set for MoveBid and MoveDeclare,
-// Card for MovePlay, Card and Card2 for MoveDiscard.
+// Card for MovePlay, Card and Card2 for MoveDiscard, Tricks (the
+// declarer's share of the remaining tricks) for MoveClaimPropose.
 type Move struct {
-	Seat  uint8
-	Kind  MoveKind
-	Bid   Bid
-	Card  Card
-	Card2 Card
+	Seat   uint8
+	Kind   MoveKind
+	Bid    Bid
+	Card   Card
+	Card2  Card
+	Tricks uint8
 }
 
 // Pass returns a pass (auction or whisting) by seat.
@@ -60,7 +66,7 @@ func DiscardMove(seat int, a, b Card) Move {
 }
 
 // Simple returns a move of a kind that carries no bid or card (whist,
-// half, open, closed, concede, pass).
+// half, open, closed, concede, pass, claim, claim_accept, claim_reject).
 func Simple(seat int, k MoveKind) Move { return Move{Seat: uint8(seat), Kind: k} }
 
 // PlayMove returns seat playing card c.
@@ -84,6 +90,8 @@ func (m Move) String() string {
 		return fmt.Sprintf("seat %d plays %s", m.Seat, m.Card)
 	case MoveDiscard:
 		return fmt.Sprintf("seat %d discards %s %s", m.Seat, m.Card, m.Card2)
+	case MoveClaimPropose:
+		return fmt.Sprintf("seat %d proposes %d tricks to the declarer", m.Seat, m.Tricks)
 	}
 	return fmt.Sprintf("seat %d %s", m.Seat, m.Kind)
 }
@@ -131,7 +139,7 @@ func Apply(s State, m Move) (State, error) {
 	case PhaseOpenChoice:
 		err = t.applyOpenChoice(m)
 	case PhasePlay:
-		err = t.applyPlay(m)
+		err = t.applyPlayPhase(m)
 	}
 	if err != nil {
 		return s, err
@@ -171,12 +179,14 @@ var ErrMoveTooLarge = errors.New("move: larger than MaxMoveSize")
 //	{"seat":0,"kind":"bid","bid":"7H"}
 //	{"seat":1,"kind":"play","card":"10S"}
 //	{"seat":2,"kind":"discard","cards":["7S","8S"]}
+//	{"seat":0,"kind":"claim_propose","tricks":3}
 type moveJSON struct {
-	Seat  int      `json:"seat"`
-	Kind  string   `json:"kind"`
-	Bid   string   `json:"bid,omitempty"`
-	Card  string   `json:"card,omitempty"`
-	Cards []string `json:"cards,omitempty"`
+	Seat   int      `json:"seat"`
+	Kind   string   `json:"kind"`
+	Bid    string   `json:"bid,omitempty"`
+	Card   string   `json:"card,omitempty"`
+	Cards  []string `json:"cards,omitempty"`
+	Tricks *int     `json:"tricks,omitempty"`
 }
 
 // MarshalJSON encodes the move in its wire form (ASCII cards and bids).
@@ -192,6 +202,9 @@ func (m Move) MarshalJSON() ([]byte, error) {
 		w.Card = m.Card.ASCII()
 	case MoveDiscard:
 		w.Cards = []string{m.Card.ASCII(), m.Card2.ASCII()}
+	case MoveClaimPropose:
+		n := int(m.Tricks)
+		w.Tricks = &n
 	}
 	return json.Marshal(w)
 }
@@ -221,7 +234,7 @@ func (m *Move) UnmarshalJSON(data []byte) error {
 	if out.Kind == 0 {
 		return fmt.Errorf("move: unknown kind %q", w.Kind)
 	}
-	wantBid, wantCard, wantCards := false, false, false
+	wantBid, wantCard, wantCards, wantTricks := false, false, false, false
 	switch out.Kind {
 	case MoveBid, MoveDeclare:
 		wantBid = true
@@ -251,8 +264,18 @@ func (m *Move) UnmarshalJSON(data []byte) error {
 			return fmt.Errorf("move discard: %w", err)
 		}
 		out.Card, out.Card2 = a, b
+	case MoveClaimPropose:
+		wantTricks = true
+		if w.Tricks == nil || *w.Tricks < 0 || *w.Tricks > 10 {
+			n := -1
+			if w.Tricks != nil {
+				n = *w.Tricks
+			}
+			return claimTricksError(n)
+		}
+		out.Tricks = uint8(*w.Tricks)
 	}
-	if (w.Bid != "") != wantBid || (w.Card != "") != wantCard || (w.Cards != nil) != wantCards {
+	if (w.Bid != "") != wantBid || (w.Card != "") != wantCard || (w.Cards != nil) != wantCards || (w.Tricks != nil) != wantTricks {
 		return fmt.Errorf("move %s: unexpected field", w.Kind)
 	}
 	*m = out

@@ -93,6 +93,9 @@ type Options struct {
 	// Concede allows «без трёх»: after the discard the declarer may refuse
 	// to play (scored as the winning bid failed by 3). Default false.
 	Concede bool
+	// Claims is how the remaining tricks of a trick contract may be
+	// claimed (RULES §14 `claims`, claim.go). Default ClaimsProposeAccept.
+	Claims ClaimMode
 }
 
 // DefaultOptions returns the Trelljaz defaults (the Sochi preset of RULES
@@ -109,6 +112,7 @@ func DefaultOptions(players int) Options {
 		OpenTiming:           BeforeFirstLead,
 		MisereExpose:         AfterFirstTrick,
 		RaspasyTalon:         TalonLeadSuit,
+		Claims:               ClaimsProposeAccept,
 	}
 }
 
@@ -133,6 +137,9 @@ func (o Options) Validate() error {
 	}
 	if o.RaspasyTalon > TalonParticipates {
 		return fmt.Errorf("options: unknown raspasy talon mode %d", o.RaspasyTalon)
+	}
+	if o.Claims > ClaimsProposeAccept {
+		return fmt.Errorf("options: unknown claims mode %d", o.Claims)
 	}
 	return nil
 }

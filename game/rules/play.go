@@ -143,6 +143,7 @@ func (s *State) finishTrick() {
 	s.lastTrick, s.lastLeader, s.lastWinner = s.trick, s.leader, w
 	s.trick = [4]Card{NoCard, NoCard, NoCard, NoCard}
 	s.inTrick = 0
+	s.claimUsed = 0
 	s.trickNo++
 	if s.trickNo == 1 {
 		switch {
@@ -179,8 +180,11 @@ func (s *State) finishTrick() {
 
 func (s *State) legalPlay(buf []Move) []Move {
 	actor := s.Actor()
+	if s.claimWait != 0 {
+		return append(buf, Simple(actor, MoveClaimAccept), Simple(actor, MoveClaimReject))
+	}
 	for a := s.allowed(); a != 0; a &= a - 1 {
 		buf = append(buf, PlayMove(actor, a.Lowest()))
 	}
-	return buf
+	return s.legalClaims(buf)
 }

@@ -13,6 +13,7 @@ func presets(players int) map[string]Options {
 	sochi := DefaultOptions(players)
 	codex := sochi
 	codex.TenMode = TenWhisted
+	codex.Claims = ClaimsOff
 	leningrad := sochi
 	leningrad.Exit = [3]uint8{6, 7, 8}
 	rostov := sochi
@@ -39,6 +40,7 @@ func presets(players int) map[string]Options {
 	exotic.HalfWhist = false
 	exotic.ExitByFailedContract = false
 	exotic.Exit = [3]uint8{9, 9, 9}
+	exotic.Claims = ClaimsDeclarerOnly
 	return map[string]Options{"codex": codex, "sochi": sochi, "leningrad": leningrad,
 		"rostov": rostov, "fspr": fspr, "exotic": exotic}
 }
@@ -102,6 +104,16 @@ func checkFinal(t testing.TB, s State) {
 	if r.Ending == EndingPlayed {
 		if sum != 10 {
 			t.Fatalf("tricks sum to %d, want 10: %+v", sum, r)
+		}
+		if r.Claimed {
+			all := s.Played() | s.Discard()
+			for p := 0; p < s.Players(); p++ {
+				all |= s.Hand(p)
+			}
+			if r.Kind != KindContract || all != FullDeck {
+				t.Fatalf("claimed %s deal: cards %v of the deck accounted for", r.Kind, all)
+			}
+			return
 		}
 		if r.Kind != KindRaspasy && s.Played() != FullDeck&^s.Discard() {
 			t.Fatalf("played %v: not every card once", s.Played())
@@ -184,8 +196,12 @@ func checkState(t testing.TB, s State) {
 func allMoves(players int) []Move {
 	var out []Move
 	for seat := 0; seat < players; seat++ {
-		for _, k := range []MoveKind{MovePass, MoveWhist, MoveHalf, MoveOpen, MoveClosed, MoveConcede} {
+		for _, k := range []MoveKind{MovePass, MoveWhist, MoveHalf, MoveOpen, MoveClosed, MoveConcede,
+			MoveClaim, MoveClaimAccept, MoveClaimReject} {
 			out = append(out, Simple(seat, k))
+		}
+		for n := 0; n <= 11; n++ {
+			out = append(out, ClaimProposeMove(seat, n))
 		}
 		for b := SixSpades; b <= TenNoTrump; b++ {
 			out = append(out, BidMove(seat, b), Declare(seat, b))

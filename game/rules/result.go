@@ -14,6 +14,7 @@ type Result struct {
 	Talon    [2]Card // the talon cards (for the talon bonus)
 	Open     bool    // a lone whister played open
 	Series   int     // consecutive raspasy before the deal
+	Claimed  bool    // ended by a claim: Ending is EndingPlayed and Tricks sum to 10, but cards were left in hand
 }
 
 // Result returns the outcome of a finished deal; ok is false while it is in progress.
@@ -24,7 +25,7 @@ func (s *State) Result() (r Result, ok bool) {
 	r = Result{
 		Kind: s.kind, Ending: s.ending, Dealer: int(s.dealer), Players: int(s.players),
 		Declarer: -1, Contract: s.contract, Calls: s.calls, Tricks: s.Tricks(),
-		Talon: s.talon, Open: s.open, Series: int(s.series),
+		Talon: s.talon, Open: s.open, Series: int(s.series), Claimed: s.claimed,
 	}
 	if s.kind != KindRaspasy {
 		r.Declarer = int(s.declarer)

@@ -66,7 +66,7 @@ type Ending uint8
 // Deal endings.
 const (
 	EndingNone      Ending = iota // not over
-	EndingPlayed                  // played out to trick 10
+	EndingPlayed                  // played out to trick 10, or the rest settled by a claim (State.Claimed)
 	EndingUnwhisted               // both defenders passed: unplayed, declarer credited
 	EndingHalfWhist               // half-whist accepted: unplayed
 	EndingConceded                // «без трёх»: the declarer refused to play
@@ -116,6 +116,13 @@ type State struct {
 	played       Hand
 	talonTurned  uint8 // talon cards turned in raspasy (0..2)
 	talonOnTrick bool  // the current trick is led by a turned talon card
+
+	// claims (claim.go)
+	claimBy     uint8 // proposer of the pending claim
+	claimTricks uint8 // the declarer's share of the remaining tricks in it
+	claimWait   uint8 // seats yet to answer it; 0 when none is pending
+	claimUsed   uint8 // seats that proposed in the current trick
+	claimed     bool  // the deal ended by a claim
 }
 
 // Players returns the number of players at the table (3 or 4).
@@ -140,12 +147,16 @@ func (s *State) Kind() Kind { return s.kind }
 // passer's cards are played by the whister: see Actor.
 func (s *State) Turn() int { return int(s.turn) }
 
-// Actor returns the seat that must send the next move: the seat on turn,
+// Actor returns the seat that must send the next move: the seat that must
+// answer a pending claim proposal, the seat on turn,
 // the sitting-out dealer for both defenders when he whisted (DealerMayWhist),
 // or the lone whister when it is the open passer's card and the passer's
 // hand is face up (with OpenTiming AfterFirstTrick the passer plays his own
 // card to trick 1).
 func (s *State) Actor() int {
+	if s.phase == PhasePlay && s.claimWait != 0 {
+		return int(s.claimResponder())
+	}
 	if s.phase == PhasePlay && s.open && s.calls[s.turn] == CallPass && s.exposed&(1<<s.turn) != 0 {
 		return int(s.whisterSeat())
 	}

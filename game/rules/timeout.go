@@ -3,7 +3,8 @@ package rules
 // TimeoutMove returns the move made for a player who ran out of time under
 // timeout_action = auto-pass (RULES §14): pass in the auction and in
 // whisting, the two lowest cards as the discard, the winning bid as the
-// contract, closed play, and the lowest legal card. ok is false when the
+// contract, closed play, the lowest legal card, and the rejection of a
+// pending claim proposal (play resumes). ok is false when the
 // deal is over.
 func TimeoutMove(s *State) (m Move, ok bool) {
 	seat := s.Actor()
@@ -19,6 +20,9 @@ func TimeoutMove(s *State) (m Move, ok bool) {
 	case PhaseOpenChoice:
 		return Simple(seat, MoveClosed), true
 	case PhasePlay:
+		if s.claimWait != 0 {
+			return Simple(seat, MoveClaimReject), true
+		}
 		return PlayMove(seat, s.allowed().Lowest()), true
 	}
 	return Move{}, false

@@ -42,6 +42,9 @@ type SeatView struct {
 	Tricks     [4]int  `json:"tricks"`
 	Played     Hand    `json:"played"` // every card played to a trick
 	Ending     Ending  `json:"ending"`
+
+	Claim   ClaimView `json:"claim"`   // a pending claim proposal, shown to everyone
+	Claimed bool      `json:"claimed"` // the deal ended by a claim
 }
 
 // talonOpen reports whether the talon is face up for everyone.
@@ -78,6 +81,7 @@ func (s *State) ViewFor(viewer int) SeatView {
 		Contract: s.contract, Calls: s.calls, Open: s.open,
 		Trick: s.trick, Leader: int(s.leader), TalonLead: NoCard, TrickNo: int(s.trickNo),
 		LastTrick: s.lastTrick, LastWinner: -1, Tricks: s.Tricks(), Played: s.played, Ending: s.ending,
+		Claim: s.claimView(), Claimed: s.claimed,
 	}
 	if viewer < 0 || viewer >= int(s.players) {
 		v.Viewer = Spectator

@@ -126,6 +126,7 @@ func TestRandomPulkasEveryPlayOption(t *testing.T) {
 		set.RaspasyExit = score.Exit{6, 7, 8}
 		set.DealerMayWhist = players == 4
 		set.HalfWhist = true
+		set.Claims = score.ClaimsDeclarerOnly
 		rng := rand.New(rand.NewPCG(uint64(players), 5))
 		for p := 0; p < 10; p++ {
 			sheet := playPulka(t, set, rng, 300)
@@ -159,6 +160,13 @@ func TestOptionsFollowPresets(t *testing.T) {
 			o, err := Options(set)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if o.Claims != rules.ClaimsProposeAccept {
+				t.Fatalf("claims %s, want the default propose-accept (RULES §14)", o.Claims)
+			}
+			set.Claims = score.ClaimsDeclarerOnly
+			if o2, err := Options(set); err != nil || o2.Claims != rules.ClaimsDeclarerOnly {
+				t.Fatalf("claims declarer-only maps to %s (%v)", o2.Claims, err)
 			}
 			if o.TenMode != tt.ten || o.Exit != tt.exit || o.RaspasyTalon != tt.talon || o.Players != set.Players {
 				t.Fatalf("options %+v, want ten %d exit %v talon %d", o, tt.ten, tt.exit, tt.talon)

@@ -65,6 +65,16 @@ func Options(s score.Settings) (rules.Options, error) {
 	default:
 		return rules.Options{}, fmt.Errorf("raspasy_talon: unknown value %d", s.RaspasyTalon)
 	}
+	switch s.Claims {
+	case score.ClaimsOff:
+		o.Claims = rules.ClaimsOff
+	case score.ClaimsDeclarerOnly:
+		o.Claims = rules.ClaimsDeclarerOnly
+	case score.ClaimsProposeAccept:
+		o.Claims = rules.ClaimsProposeAccept
+	default:
+		return rules.Options{}, fmt.Errorf("claims: unknown value %d", s.Claims)
+	}
 	if err := o.Validate(); err != nil {
 		return rules.Options{}, err
 	}
