@@ -214,7 +214,9 @@ func (s *State) applyClaim(m Move) error {
 			return illegal(s, m, "claim not certain: a defender's card beats %s", notTop)
 		}
 		if gap > 0 {
-			return illegal(s, m, "claim not certain: the defenders hold %d more trumps than you", gap)
+			t, _ := s.trump()
+			mine := s.hands[s.declarer].OfSuit(t).Len()
+			return illegal(s, m, "claim not certain: the defenders hold %d trumps %s, you only %d", mine+gap, t, mine)
 		}
 		s.settleClaim(remaining)
 		return nil

@@ -1,6 +1,7 @@
 // Package rules is the Preferans (преферанс) rules engine: cards, the seeded
 // deal, the auction (торговля), the talon and the declaration (заказ),
-// whisting (вист / пас / полвиста), trick play for trick contracts, misère and
+// whisting (вист / пас / полвиста), trick play for trick contracts (with
+// claims of the remaining tricks), misère and
 // raspasy (распасы), and what each seat may see of a deal.
 //
 // The engine is pure: a State is a small value (no pointers, slices or
@@ -19,7 +20,8 @@
 // Files by concern: cards.go (cards, suits, ranks, Hand bitsets), bid.go
 // (the 26-step ladder), deal.go (seeded shuffle and dealing), bidding.go
 // (auction), contract.go (talon, discard, declaration), whist.go
-// (whisting), play.go (tricks), view.go (per-seat views), move.go (moves,
+// (whisting), play.go (tricks), claim.go (claims: «остальные мои» and
+// proposed splits of the remaining tricks), view.go (per-seat views), move.go (moves,
 // Apply, LegalMoves, the JSON wire form), result.go (outcome and raspasy
 // series), replay.go (replaying a recorded deal), timeout.go (auto-pass
 // moves). Package rules/bridge converts a Result into a score.Deal and

@@ -72,3 +72,18 @@ func ExampleParseCard() {
 	fmt.Println()
 	// Output: 10♥ 10H; 10♥ 10H; Q♠ QS; Q♦ QD;
 }
+
+// In a trick contract the player to move may propose how the remaining
+// tricks fall (claims: propose-accept); the others accept or reject it.
+func ExampleClaimProposeMove() {
+	m := rules.ClaimProposeMove(1, 3)
+	out, _ := m.MarshalJSON()
+	fmt.Println(m)
+	fmt.Println(string(out))
+	back, _ := rules.DecodeMove([]byte(`{"seat":2,"kind":"claim_accept"}`))
+	fmt.Println(back)
+	// Output:
+	// seat 1 proposes 3 tricks to the declarer
+	// {"seat":1,"kind":"claim_propose","tricks":3}
+	// seat 2 claim_accept
+}

@@ -40,6 +40,10 @@ func FuzzApply(f *testing.F) {
 	f.Add(uint64(4), uint8(40), false, []byte(`{"seat":0,"kind":"play","card":"10H"}`))
 	f.Add(uint64(5), uint8(6), false, []byte(`{"seat":1,"kind":"half"}`))
 	f.Add(uint64(6), uint8(5), true, []byte(`{"seat":3,"kind":"declare","bid":"misere"}`))
+	f.Add(uint64(7), uint8(20), false, []byte(`{"seat":0,"kind":"claim_propose","tricks":4}`))
+	f.Add(uint64(8), uint8(21), false, []byte(`{"seat":1,"kind":"claim_accept"}`))
+	f.Add(uint64(9), uint8(22), false, []byte(`{"seat":2,"kind":"claim_reject"}`))
+	f.Add(uint64(11), uint8(30), false, []byte(`{"seat":0,"kind":"claim"}`))
 	presetNames := []string{"sochi", "codex", "leningrad", "rostov", "fspr", "exotic"}
 	f.Fuzz(func(t *testing.T, seed uint64, steps uint8, four bool, data []byte) {
 		players := 3
@@ -80,6 +84,8 @@ func FuzzDecodeMove(f *testing.F) {
 		`{"seat":0,"kind":"bid","bid":"6S"}`, `{"seat":1,"kind":"play","card":"10♥"}`,
 		`{"seat":2,"kind":"discard","cards":["7S","TH"]}`, `{"seat":3,"kind":"open"}`,
 		`{"seat":0,"kind":"declare","bid":"misère"}`, `[]`, `{"seat":-1}`,
+		`{"seat":1,"kind":"claim_propose","tricks":7}`, `{"seat":2,"kind":"claim_accept"}`,
+		`{"seat":0,"kind":"claim"}`, `{"seat":0,"kind":"claim_reject","tricks":null}`,
 	} {
 		f.Add([]byte(s))
 	}

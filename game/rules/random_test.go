@@ -65,6 +65,9 @@ func playRandom(t testing.TB, d Deal, rng *rand.Rand, visit func(State)) State {
 			t.Fatalf("no legal moves in phase %s", s.Phase())
 		}
 		m := buf[pick(rng, len(buf))]
+		if m.Kind == MoveClaimPropose && rng.IntN(8) != 0 {
+			m = buf[0] // a card: claim sometimes, so full play stays common too
+		}
 		next, err := Apply(s, m)
 		if err != nil {
 			t.Fatalf("legal move %s refused: %v", m, err)
@@ -143,17 +146,25 @@ func TestRandomDeals(t *testing.T) {
 		for name, opt := range presets(players) {
 			t.Run(fmt.Sprintf("%s/%dp", name, players), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(players), 7))
-				series := 0
+				series, claimed := 0, 0
 				for i := 0; i < n; i++ {
 					d := Deal{Seed: rng.Uint64(), Dealer: i % players, Series: series, Options: opt}
 					s := playRandom(t, d, rng, func(s State) { checkState(t, s) })
 					checkFinal(t, s)
+					if s.Claimed() {
+						claimed++
+					}
 					next, ok := s.NextSeries()
 					if !ok {
 						t.Fatal("NextSeries not ok at the end")
 					}
 					series = next
 				}
+				// random games claim too: proposals, answers, certain claims
+				if (opt.Claims == ClaimsOff) != (claimed == 0) && n >= 1000 {
+					t.Fatalf("%d of %d deals claimed with claims %s", claimed, n, opt.Claims)
+				}
+				t.Logf("%d of %d deals claimed (claims %s)", claimed, n, opt.Claims)
 			})
 		}
 	}
