@@ -313,6 +313,12 @@ type Settings struct {
 	TimeoutAction TimeoutAction // timeout_action
 	MaxDeals      int           // max_deals: 0 means no limit
 	TimeLimit     int           // time_limit: seconds, 0 means no limit
+	// FinishRound is finish_round (RULES §11 "when a limit is hit, finish
+	// the current round of deals (option), then settle"): once max_deals
+	// is reached the pulka goes on until the deal has come back round to
+	// the first dealer (Sheet.RoundComplete). Default false: it ends at
+	// once.
+	FinishRound bool
 
 	Private       bool   // private
 	Password      string // password (private tables)
@@ -521,6 +527,7 @@ var options = []option{
 	enumOpt("timeout_action", timeoutNames, func(s *Settings) *TimeoutAction { return &s.TimeoutAction }),
 	intOpt("max_deals", 0, 100000, func(s *Settings) *int { return &s.MaxDeals }),
 	intOpt("time_limit", 0, 7*86400, func(s *Settings) *int { return &s.TimeLimit }),
+	boolOpt("finish_round", func(s *Settings) *bool { return &s.FinishRound }),
 	boolOpt("private", func(s *Settings) *bool { return &s.Private }),
 	{"password", func(s *Settings, raw json.RawMessage) error {
 		var v string

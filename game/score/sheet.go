@@ -44,6 +44,7 @@ type Sheet struct {
 	dealer      int // dealer of the next deal
 	series      int // consecutive raspasy before the next deal
 	deals       int // deals applied
+	passes      int // times the deal has passed to the next seat
 }
 
 // NewSheet returns an empty sheet for settings s (s.Players seats) whose
@@ -94,10 +95,24 @@ func (s *Sheet) MinLevel() int { return s.set.RaspasyExit.After(s.series) }
 // Deals returns the number of deals applied.
 func (s *Sheet) Deals() int { return s.deals }
 
+// RoundComplete reports whether the deals so far make whole rounds: the
+// deal has passed round the table and the first dealer deals next (a
+// raspasy without rotation, deal_rotates_after_raspasy off, does not move
+// it). It is false before the first deal.
+func (s *Sheet) RoundComplete() bool {
+	return s.passes > 0 && s.passes%s.set.Players == 0
+}
+
+// LimitReached reports whether max_deals deals have been played.
+func (s *Sheet) LimitReached() bool {
+	return s.set.MaxDeals > 0 && s.deals >= s.set.MaxDeals
+}
+
 // Over reports whether the pulka has ended (RULES §11): every pool has
-// reached the target (never with overflow none), or max_deals were played.
+// reached the target (never with overflow none), or max_deals were played
+// and, with finish_round, the current round of deals is complete.
 func (s *Sheet) Over() bool {
-	if s.set.MaxDeals > 0 && s.deals >= s.set.MaxDeals {
+	if s.LimitReached() && (!s.set.FinishRound || s.RoundComplete()) {
 		return true
 	}
 	if s.set.Overflow == OverflowNone {
@@ -149,6 +164,7 @@ func (s *Sheet) Apply(d Deal) error {
 	}
 	if !d.Raspasy || s.set.DealRotatesAfterRaspasy {
 		next.dealer = (next.dealer + 1) % s.set.Players
+		next.passes++
 	}
 	next.deals++
 	*s = next
