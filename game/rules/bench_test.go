@@ -24,23 +24,38 @@ func randomDeal(d Deal, rng *rand.PCG, buf []Move) (State, []Move) {
 	return s, buf
 }
 
+// BenchmarkRandomDeal plays deals with uniformly random legal moves. The
+// "3p" and "4p" cases play with claims off, so every played deal goes to
+// trick 10 (the workload before claims existed); "claims" cases use the
+// default propose-accept, where random players propose and accept splits
+// and most played contracts end early (claimed/deal).
 func BenchmarkRandomDeal(b *testing.B) {
-	for _, players := range []int{3, 4} {
-		b.Run(map[int]string{3: "3p", 4: "4p"}[players], func(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		players int
+		claims  ClaimMode
+	}{{"3p", 3, ClaimsOff}, {"4p", 4, ClaimsOff}, {"3p-claims", 3, ClaimsProposeAccept}, {"4p-claims", 4, ClaimsProposeAccept}} {
+		b.Run(tc.name, func(b *testing.B) {
+			players := tc.players
 			opt := DefaultOptions(players)
+			opt.Claims = tc.claims
 			rng := rand.NewPCG(1, 2)
 			buf := make([]Move, 0, 80)
 			b.ReportAllocs()
 			var s State
-			played := 0
+			played, claimed := 0, 0
 			for i := 0; b.Loop(); i++ {
 				s, buf = randomDeal(Deal{Seed: uint64(i), Dealer: i % players, Options: opt}, rng, buf)
 				if s.ending == EndingPlayed {
 					played++
 				}
+				if s.claimed {
+					claimed++
+				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 			b.ReportMetric(float64(played)/float64(b.N), "played/deal")
+			b.ReportMetric(float64(claimed)/float64(b.N), "claimed/deal")
 		})
 	}
 }
@@ -70,23 +85,31 @@ func BenchmarkRandomPlayedDeal(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "deals/s")
 }
 
+// BenchmarkLegalMoves lists the moves of a sample of states from every
+// phase. With claims off the sample is the one used before claims existed;
+// with propose-accept every play state also lists up to 11 proposals.
 func BenchmarkLegalMoves(b *testing.B) {
-	// a sample of states from every phase
-	rng := rand.New(rand.NewPCG(5, 6))
-	var states []State
-	for i := 0; i < 50; i++ {
-		playRandom(b, Deal{Seed: rng.Uint64(), Dealer: i % 3, Options: DefaultOptions(3)}, rng, func(s State) {
-			if !s.Done() {
-				states = append(states, s)
+	for _, claims := range []ClaimMode{ClaimsOff, ClaimsProposeAccept} {
+		b.Run(claims.String(), func(b *testing.B) {
+			opt := DefaultOptions(3)
+			opt.Claims = claims
+			rng := rand.New(rand.NewPCG(5, 6))
+			var states []State
+			for i := 0; i < 50; i++ {
+				playRandom(b, Deal{Seed: rng.Uint64(), Dealer: i % 3, Options: opt}, rng, func(s State) {
+					if !s.Done() {
+						states = append(states, s)
+					}
+				})
+			}
+			buf := make([]Move, 0, 80)
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				buf = LegalMoves(&states[i%len(states)], buf[:0])
+				i++
 			}
 		})
-	}
-	buf := make([]Move, 0, 80)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		buf = LegalMoves(&states[i%len(states)], buf[:0])
-		i++
 	}
 }
 

@@ -186,5 +186,8 @@ func (s *State) legalPlay(buf []Move) []Move {
 	for a := s.allowed(); a != 0; a &= a - 1 {
 		buf = append(buf, PlayMove(actor, a.Lowest()))
 	}
+	if s.opt.Claims == ClaimsOff || s.kind != KindContract {
+		return buf
+	}
 	return s.legalClaims(buf)
 }
