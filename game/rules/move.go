@@ -148,7 +148,9 @@ func Apply(s State, m Move) (State, error) {
 }
 
 // LegalMoves appends every legal move in s to buf and returns it. With a
-// buffer of capacity 70 or more it allocates nothing.
+// buffer of capacity 70 or more it allocates nothing. In trick play the
+// cards come first, then the claim moves the claims option allows (an
+// answer to a pending proposal is listed alone: accept, reject).
 func LegalMoves(s *State, buf []Move) []Move {
 	switch s.phase {
 	case PhaseAuction:

@@ -9,7 +9,9 @@
 //     options, which override a preset under every convention.
 //   - deal.go: the input of one deal (Contract, WhistDecision, Deal), as the
 //     rules engine hands it over. Seats are 0..n-1 clockwise.
-//   - sheet.go: the Sheet (pool пуля, mountain гора, whists висты) and Apply.
+//   - sheet.go: the Sheet (pool пуля, mountain гора, whists висты), Apply,
+//     and the end of the pulka (Over: closed pools, or max_deals with
+//     finish_round finishing the current round of deals, RULES §11).
 //   - trick.go, misere.go, raspasy.go: the scoring of trick contracts
 //     (whist, pass, half-whist, responsibility, consolation, forced whist),
 //     misère, and raspasy (распасы) with series, progression and exit.

@@ -56,3 +56,24 @@ func ExampleParseContract() {
 	fmt.Println(c, c.Value(), c.Rank())
 	// Output: 10NT 10 26
 }
+
+// With max_deals and finish_round the pulka does not stop at the limit:
+// it goes on until the deal is back with the first dealer (RULES §11).
+func ExampleSheet_Over() {
+	s, _ := score.Preset("sochi")
+	s.MaxDeals, s.FinishRound = 2, true
+	sh, _ := score.NewSheet(s, 0)
+	for !sh.Over() {
+		a := sh.Active()
+		d := score.Deal{Contract: score.Trick(6, score.Spades), Declarer: a[0]}
+		d.Whist[a[1]], d.Whist[a[2]] = score.Pass, score.Pass // both pass: unplayed
+		if err := sh.Apply(d); err != nil {
+			panic(err)
+		}
+		fmt.Println("deal", sh.Deals(), "limit reached:", sh.LimitReached(), "round complete:", sh.RoundComplete())
+	}
+	// Output:
+	// deal 1 limit reached: false round complete: false
+	// deal 2 limit reached: true round complete: false
+	// deal 3 limit reached: true round complete: true
+}
