@@ -244,6 +244,10 @@ function renderStatus(t) {
   if (t.status === "finished") parts.push("The pulka is over.");
   if (d && t.status === "playing") {
     parts.push(`Deal ${t.deal_no} · ${d.phase}` + (d.kind !== "undecided" ? ` · ${d.kind}` : "") + (d.contract ? " " + bidText(d.contract) : "") + (d.top_bid && d.phase === "auction" ? " · top bid " + bidText(d.top_bid) : ""));
+    if (d.claim && d.claim.pending) {
+      parts.push(`${seatName(t, d.claim.by)} proposes: declarer takes ${d.claim.tricks} of the last ${d.claim.remaining}`);
+    }
+    if (d.claimed) parts.push("ended by a claim");
     if (d.actor >= 0) parts.push(d.actor === t.you ? "YOUR MOVE" : seatName(t, d.actor) + " to move");
   }
   const s = $("status");
@@ -269,6 +273,10 @@ function moveLabel(m) {
     case "open": return "Whist open";
     case "closed": return "Whist closed";
     case "concede": return "Concede (без трёх)";
+    case "claim": return "Claim the rest (остальные мои)";
+    case "claim_propose": return "Propose: declarer takes " + m.tricks;
+    case "claim_accept": return "Accept the proposal";
+    case "claim_reject": return "Reject, play on";
   }
   return m.kind;
 }
