@@ -45,7 +45,7 @@ type Server struct {
 	shuttingDown bool
 	heartbeats   chan struct{} // closed to stop the heartbeat goroutine; nil until started
 
-	wg sync.WaitGroup // every goroutine the server started
+	running goroutines // every goroutine the server started
 }
 
 // NewServer returns a Server for the SockJS endpoint at prefix (like "/echo";
@@ -98,6 +98,7 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 		cancel:    cancel,
 		wake:      make(chan struct{}, 1),
 		isWS:      transport == TransportWebsocket || transport == TransportRawWebsocket,
+		raw:       transport == TransportRawWebsocket,
 	}
 	if s.isWS {
 		s.writeFn = s.writeLoop // one func value, so starting a writer allocates no closure
@@ -112,6 +113,11 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 		return nil
 	}
 	srv.live[s] = struct{}{}
+	if s.isWS {
+		// Count the reader goroutine now, while Shutdown cannot have
+		// started waiting: serveWebsocket starts it after the upgrade.
+		srv.running.Add()
+	}
 	srv.startHeartbeatsLocked()
 	return s
 }
@@ -153,7 +159,7 @@ func (srv *Server) startHeartbeatsLocked() {
 	}
 	stop := make(chan struct{})
 	srv.heartbeats = stop
-	srv.wg.Go(func() {
+	srv.running.Go(func() {
 		t := time.NewTicker(srv.opts.HeartbeatDelay)
 		defer t.Stop()
 		for {
@@ -203,18 +209,11 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	for _, s := range sessions {
 		s.Close(CloseGoingAway, CloseReason(CloseGoingAway))
 	}
-	done := make(chan struct{})
-	go func() {
-		srv.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-ctx.Done():
+	if err := srv.running.Wait(ctx); err != nil {
 		for _, s := range sessions {
 			s.abortWebsocket(CloseGoingAway, CloseReason(CloseGoingAway))
 		}
-		return ctx.Err()
+		return err
 	}
 	// HTTP sessions linger to repeat their close frame; end that now.
 	srv.mu.Lock()

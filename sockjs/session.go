@@ -67,6 +67,7 @@ type Session struct {
 	closeCode   int        // valid once closed
 	closeReason string     // valid once closed
 	closeSent   bool       // the close frame went to a receiver
+	opened      bool       // OnOpen succeeded
 	finished    bool       // OnClose has run (or was scheduled)
 	queue       []*Message // messages not yet handed to the network
 	spare       []*Message // the previous queue's storage, reused
@@ -188,7 +189,7 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 		if dropQueue {
 			// The client is not reading: do not wait behind its stalled
 			// writes, end the connection now.
-			s.srv.wg.Go(func() { s.abortWebsocket(code, reason) })
+			s.srv.running.Go(func() { s.abortWebsocket(code, reason) })
 		}
 		return true
 	}
@@ -199,7 +200,7 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 		s.armTimerLocked()
 	}
 	s.mu.Unlock()
-	s.srv.wg.Go(s.finish)
+	s.srv.running.Go(s.finish)
 	return true
 }
 
@@ -212,7 +213,7 @@ func (s *Session) notifyLocked() {
 		}
 		if !s.writing {
 			s.writing = true
-			s.srv.wg.Add(1)
+			s.srv.running.Add()
 			go s.writeFn()
 			return
 		}
@@ -311,6 +312,17 @@ func (s *Session) safeOnMessage(m string) (ok bool) {
 func (s *Session) open() (rejected *CloseError) {
 	s.inMu.Lock()
 	defer s.inMu.Unlock()
+	s.mu.Lock()
+	if s.closed {
+		// Closed before it opened (Shutdown raced the opening request):
+		// the client gets the close frame and no hook runs.
+		rejected = &CloseError{Code: s.closeCode, Reason: s.closeReason}
+		s.finished = true
+		s.mu.Unlock()
+		s.cancel()
+		return rejected
+	}
+	s.mu.Unlock()
 	ok := false
 	func() {
 		defer s.recoverHook("OnOpen", &ok)
@@ -327,11 +339,15 @@ func (s *Session) open() (rejected *CloseError) {
 	if rejected == nil && !ok {
 		rejected = &CloseError{Code: CloseInternalError, Reason: CloseReason(CloseInternalError)}
 	}
+	s.mu.Lock()
 	if rejected != nil {
-		s.mu.Lock()
 		s.closed, s.closeCode, s.closeReason = true, rejected.Code, rejected.Reason
 		s.finished = true // OnClose is only for sessions that opened
-		s.mu.Unlock()
+	} else {
+		s.opened = true
+	}
+	s.mu.Unlock()
+	if rejected != nil {
 		s.cancel()
 	}
 	return rejected
@@ -362,8 +378,15 @@ func (s *Session) finish() {
 	s.finished = true
 	s.mu.Unlock()
 	s.cancel()
-	s.inMu.Lock()
+	defer s.srv.closed(s)
+	s.inMu.Lock() // after any OnOpen or OnMessage in progress
 	defer s.inMu.Unlock()
+	s.mu.Lock()
+	opened := s.opened
+	s.mu.Unlock()
+	if !opened {
+		return // closed while opening, and OnOpen refused or never ran
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			s.srv.log.Error("sockjs: handler panicked", slog.String("hook", "OnClose"),
@@ -372,5 +395,4 @@ func (s *Session) finish() {
 		}
 	}()
 	s.handler.OnClose()
-	s.srv.closed(s)
 }

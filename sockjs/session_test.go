@@ -716,3 +716,50 @@ func TestMessageRateLimit(t *testing.T) {
 		t.Errorf("%d messages reached OnMessage, want the burst of 3", len(got))
 	}
 }
+
+// Shutdown while a session is still in OnOpen waits for it, then runs its
+// OnClose before returning.
+func TestShutdownDuringOnOpen(t *testing.T) {
+	for _, transport := range []string{"websocket", "xhr"} {
+		t.Run(transport, func(t *testing.T) {
+			entered, release := make(chan struct{}), make(chan struct{})
+			env := newEnv(t, Options{}, hooks{onOpen: func(s *Session) error {
+				close(entered)
+				<-release
+				return nil
+			}})
+			go func() {
+				if transport == "websocket" {
+					url := "ws" + strings.TrimPrefix(env.base, "http") + "/000/" + randomID() + "/websocket"
+					if ws, _, err := dialer().Dial(url, nil); err == nil {
+						defer ws.Close()
+						_, _, _ = ws.ReadMessage()
+					}
+					return
+				}
+				req, _ := http.NewRequest("POST", env.base+"/000/"+randomID()+"/xhr", nil)
+				if resp, err := env.client.Do(req); err == nil {
+					resp.Body.Close()
+				}
+			}()
+			<-entered
+			c := env.next()
+			done := make(chan error, 1)
+			go func() { done <- env.srv.Shutdown(context.Background()) }()
+			select {
+			case <-done:
+				t.Fatal("Shutdown returned while OnOpen was still running")
+			case <-time.After(100 * time.Millisecond):
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-c.closed:
+			default:
+				t.Fatal("Shutdown returned before OnClose ran")
+			}
+		})
+	}
+}

@@ -50,12 +50,16 @@ func (srv *Server) serveWebsocket(w http.ResponseWriter, r *http.Request, raw bo
 	ws, err := srv.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		srv.forget(s) // the upgrader has answered the client
+		srv.running.Done()
 		return
 	}
-	s.raw = raw
-	// Read on a fresh goroutine and let net/http's connection goroutine, with
-	// its deeper stack, end: an idle session then costs one small stack.
-	srv.wg.Go(func() { s.readLoop(ws) })
+	// Read on a fresh goroutine (counted in newSession) and let net/http's
+	// connection goroutine, with its deeper stack, end: an idle session then
+	// costs one small stack.
+	go func() {
+		defer srv.running.Done()
+		s.readLoop(ws)
+	}()
 }
 
 // readLoop runs OnOpen, then reads messages until the connection ends, then
@@ -189,7 +193,7 @@ func (s *Session) abortWebsocket(code int, reason string) {
 // to send and exits after writerIdle with nothing to send, so idle sessions
 // hold no writer goroutine.
 func (s *Session) writeLoop() {
-	defer s.srv.wg.Done()
+	defer s.srv.running.Done()
 	// s.idle belongs to whichever writer runs: writers never overlap (the
 	// writing flag, under s.mu), so it needs no lock of its own. It is armed
 	// once per idle period, not per write, and the writer exits when a whole
