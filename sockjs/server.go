@@ -138,7 +138,9 @@ func (srv *Server) closed(s *Session) {
 	srv.mu.Unlock()
 }
 
-// Sessions returns the sessions open now, for Broadcast.
+// Sessions returns the sessions not closed now, for Broadcast. It includes
+// sessions whose OnOpen is still running: what they are sent is delivered
+// once they open.
 func (srv *Server) Sessions() []*Session {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
