@@ -502,13 +502,20 @@ func BenchmarkBroadcastLockstep(b *testing.B) {
 	}
 }
 
-// benchBroadcast runs b.N broadcasts to n sessions, at most window in flight.
-func benchBroadcast(b *testing.B, t *benchTarget, n, window int) {
+// benchServe serves t on a loopback server and connects n clients in mode,
+// waiting until the server holds every session. beforeClients, if not nil,
+// runs once the server is up and before the clients connect. The returned
+// function closes everything and waits until the goroutines are back to what
+// they were.
+func benchServe(b *testing.B, t *benchTarget, n int, mode string, beforeClients func()) (*benchClients, func()) {
 	benchNeedFiles(b, uint64(n+256))
 	base := runtime.NumGoroutine()
 	ts := httptest.NewServer(t.handler)
-	clients, err := startBenchClients(ts.Listener.Addr().String(), t.path, n, t.sockjs, benchModeCount)
-	defer func() {
+	if beforeClients != nil {
+		beforeClients()
+	}
+	clients, err := startBenchClients(ts.Listener.Addr().String(), t.path, n, t.sockjs, mode)
+	teardown := func() {
 		if clients != nil {
 			if err := clients.close(); err != nil {
 				b.Error(err)
@@ -519,13 +526,22 @@ func benchBroadcast(b *testing.B, t *benchTarget, n, window int) {
 		}
 		ts.Close()
 		benchWaitGoroutines(b, base)
-	}()
+	}
 	if err != nil {
+		teardown()
 		b.Fatal(err)
 	}
 	if !benchWaitFor(func() bool { return t.count() == n }) {
+		teardown()
 		b.Fatalf("%d of %d sessions open on the server", t.count(), n)
 	}
+	return clients, teardown
+}
+
+// benchBroadcast runs b.N broadcasts to n sessions, at most window in flight.
+func benchBroadcast(b *testing.B, t *benchTarget, n, window int) {
+	clients, teardown := benchServe(b, t, n, benchModeCount, nil)
+	defer teardown()
 	payload := benchPayload()
 	var ms runtime.MemStats
 	// broadcast sends broadcast number sent, once broadcast sent-window has

@@ -2,7 +2,6 @@ package sockjs
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -75,30 +74,13 @@ func benchSettle() {
 }
 
 func benchIdleMemory(b *testing.B, t *benchTarget, n int, name string) {
-	benchNeedFiles(b, uint64(n+256))
-	base := runtime.NumGoroutine()
-	ts := httptest.NewServer(t.handler)
-	heap0, stacks0 := benchMemoryInUse()
-	goroutines0 := runtime.NumGoroutine()
-	clients, err := startBenchClients(ts.Listener.Addr().String(), t.path, n, t.sockjs, benchModeIdle)
-	defer func() {
-		if clients != nil {
-			if err := clients.close(); err != nil {
-				b.Error(err)
-			}
-		}
-		if err := t.shutdown(); err != nil {
-			b.Errorf("shutdown: %v", err)
-		}
-		ts.Close()
-		benchWaitGoroutines(b, base)
-	}()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if !benchWaitFor(func() bool { return t.count() == n }) {
-		b.Fatalf("%d of %d sessions open on the server", t.count(), n)
-	}
+	var heap0, stacks0 uint64
+	var goroutines0 int
+	_, teardown := benchServe(b, t, n, benchModeIdle, func() {
+		heap0, stacks0 = benchMemoryInUse()
+		goroutines0 = runtime.NumGoroutine()
+	})
+	defer teardown()
 	benchSettle()
 	heap1, stacks1 := benchMemoryInUse()
 	goroutines1 := runtime.NumGoroutine()
