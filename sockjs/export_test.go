@@ -9,3 +9,7 @@ func DrainQueue(s *Session) int {
 	s.release(o.batch)
 	return len(o.batch)
 }
+
+// SyncBuffer is the goroutine-safe log sink of the tests, for the external
+// test package too.
+type SyncBuffer = syncBuffer

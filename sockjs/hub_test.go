@@ -325,25 +325,10 @@ func TestHubDeliversExactlyOnceInPublishOrder(t *testing.T) {
 	}
 }
 
-// logBuffer is a concurrency-safe log sink for asserting log lines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
+// logBuffer is the package's concurrency-safe log sink (env_test.go).
+type logBuffer = sockjs.SyncBuffer
 
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func (l *logBuffer) logger() *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
+func loggerTo(l *logBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(l, nil)) }
 
 // events records broker events.
 type events struct {
@@ -416,7 +401,7 @@ func TestRedisRestartResubscribesAndReportsGap(t *testing.T) {
 		return b
 	}
 	ba := mk(redisbroker.Options{Logger: quietLogger()})
-	bb := mk(redisbroker.Options{Logger: logs.logger(), OnEvent: evs.add, Registerer: reg})
+	bb := mk(redisbroker.Options{Logger: loggerTo(&logs), OnEvent: evs.add, Registerer: reg})
 	a := newNode(t, ba, nil, nil)
 	b := newNode(t, bb, nil, nil)
 	c := dial(t, b, "ch=room:1")
@@ -525,7 +510,7 @@ func TestRedisUnavailableAtStart(t *testing.T) {
 	rs := redistest.Start(t)
 	rs.Stop()
 	var logs logBuffer
-	bb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: logs.logger(),
+	bb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: loggerTo(&logs),
 		ReconnectMin: 20 * time.Millisecond, ReconnectMax: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("New with Redis down: %v", err)
