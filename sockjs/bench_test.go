@@ -463,15 +463,7 @@ func benchWaitGoroutines(b *testing.B, base int) {
 // so they include what the server's writer goroutines and the clients
 // allocate meanwhile).
 func BenchmarkBroadcast(b *testing.B) {
-	targets := []struct {
-		name string
-		make func() *benchTarget
-	}{
-		{"sockjs", benchSockJSTarget},
-		{"bare-gorilla-prepared", benchBareHubTarget},
-		{"igm-send-loop", benchIGMTarget},
-	}
-	for _, tgt := range targets {
+	for _, tgt := range benchBroadcastTargets {
 		b.Run(tgt.name, func(b *testing.B) {
 			for _, n := range []int{2000, 10000} {
 				b.Run("sessions="+strconv.Itoa(n), func(b *testing.B) {
@@ -482,20 +474,22 @@ func BenchmarkBroadcast(b *testing.B) {
 	}
 }
 
+// benchBroadcastTargets are the servers the broadcast benchmarks compare.
+var benchBroadcastTargets = []struct {
+	name string
+	make func() *benchTarget
+}{
+	{"sockjs", benchSockJSTarget},
+	{"bare-gorilla-prepared", benchBareHubTarget},
+	{"igm-send-loop", benchIGMTarget},
+}
+
 // BenchmarkBroadcastLockstep is BenchmarkBroadcast with one broadcast in
 // flight: each is sent once the previous one reached every client, so no
 // server can coalesce queued messages and the figure is the per-message cost
 // plus a round trip.
 func BenchmarkBroadcastLockstep(b *testing.B) {
-	targets := []struct {
-		name string
-		make func() *benchTarget
-	}{
-		{"sockjs", benchSockJSTarget},
-		{"bare-gorilla-prepared", benchBareHubTarget},
-		{"igm-send-loop", benchIGMTarget},
-	}
-	for _, tgt := range targets {
+	for _, tgt := range benchBroadcastTargets {
 		b.Run(tgt.name+"/sessions=2000", func(b *testing.B) {
 			benchBroadcast(b, tgt.make(), 2000, 1)
 		})
