@@ -656,37 +656,6 @@ func TestRemoteIP(t *testing.T) {
 	}
 }
 
-// Sending one encoded message to many sessions allocates nothing per
-// recipient.
-func TestBroadcastAllocatesNothingPerRecipient(t *testing.T) {
-	env := newEnv(t, Options{SendQueueBytes: 64 << 20}, hooks{})
-	const n = 50
-	var sessions []*Session
-	for i := 0; i < n; i++ {
-		ws := env.dial(nil)
-		go func() { // drain
-			for {
-				if _, _, err := ws.ReadMessage(); err != nil {
-					return
-				}
-			}
-		}()
-		sessions = append(sessions, env.next().s)
-	}
-	msg := NewMessage(strings.Repeat("z", 100))
-	for _, s := range sessions { // start the writers
-		_ = s.SendMessage(msg)
-	}
-	allocs := testing.AllocsPerRun(200, func() {
-		for _, s := range sessions {
-			_ = s.SendMessage(msg)
-		}
-	})
-	if perRecipient := allocs / n; perRecipient > 0.05 {
-		t.Errorf("%.2f allocations per recipient, want 0", perRecipient)
-	}
-}
-
 func jsonUnmarshalFrame(frame string, v *[]string) error {
 	if !strings.HasPrefix(frame, "a") {
 		return fmt.Errorf("not a message frame")
