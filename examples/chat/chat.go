@@ -3,24 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/trelljaz/trelljaz/sockjs"
-)
-
-// Limits on what a client may send.
-const (
-	maxNick = 24
-	maxText = 1000
-	maxRoom = 32
 )
 
 // Chat is the chat service: rooms are hub channels ("room:<name>"), so with a
@@ -58,15 +47,6 @@ func (c *Chat) nick(s *sockjs.Session) string {
 	return c.nicks[s]
 }
 
-// inbound is what a client sends: {"type":"join","room":"lobby","nick":"ann"}
-// or {"type":"say","text":"hello"}.
-type inbound struct {
-	Type string `json:"type"`
-	Room string `json:"room"`
-	Nick string `json:"nick"`
-	Text string `json:"text"`
-}
-
 // outbound is what clients get: chat lines, joins and leaves, member lists
 // and errors.
 type outbound struct {
@@ -88,9 +68,9 @@ type member struct {
 func (m *member) OnOpen(s *sockjs.Session) error { m.s = s; return nil }
 
 func (m *member) OnMessage(raw string) {
-	var in inbound
-	if err := json.Unmarshal([]byte(raw), &in); err != nil {
-		m.fail("messages are JSON objects with a type")
+	in, err := parseInbound(raw, m.room != "")
+	if err != nil {
+		m.fail(err.Error())
 		return
 	}
 	switch in.Type {
@@ -99,18 +79,7 @@ func (m *member) OnMessage(raw string) {
 			m.fail(err.Error())
 		}
 	case "say":
-		if m.room == "" {
-			m.fail("join a room first")
-			return
-		}
-		text := strings.TrimSpace(in.Text)
-		if text == "" || utf8.RuneCountInString(text) > maxText || !utf8.ValidString(text) {
-			m.fail(fmt.Sprintf("a message has 1 to %d characters", maxText))
-			return
-		}
-		m.publish(outbound{Type: "msg", Room: m.room, Nick: m.chat.nick(m.s), Text: text, Time: time.Now().UnixMilli()})
-	default:
-		m.fail(fmt.Sprintf("unknown message type %q", in.Type))
+		m.publish(outbound{Type: "msg", Room: m.room, Nick: m.chat.nick(m.s), Text: in.Text, Time: time.Now().UnixMilli()})
 	}
 }
 
@@ -121,14 +90,8 @@ func (m *member) OnClose() {
 	// The hub drops the session's subscription (and presence) by itself.
 }
 
-// join moves the member to room under nick.
+// join moves the member to room under nick, both checked by parseInbound.
 func (m *member) join(nick, room string) error {
-	if err := validName("nick", nick, maxNick); err != nil {
-		return err
-	}
-	if err := validName("room", room, maxRoom); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(m.s.Context(), 5*time.Second)
 	defer cancel()
 	if m.room != "" {
@@ -170,17 +133,3 @@ func (m *member) publish(out outbound) {
 func (m *member) fail(text string) { _ = m.s.SendJSON(outbound{Type: "error", Text: text}) }
 
 func channelOf(room string) string { return "room:" + room }
-
-// validName accepts 1..max letters, digits, '-', '_' and spaces inside.
-func validName(what, v string, max int) error {
-	n := utf8.RuneCountInString(v)
-	if n == 0 || n > max || strings.TrimSpace(v) != v {
-		return fmt.Errorf("a %s has 1 to %d characters, no spaces around", what, max)
-	}
-	for _, r := range v {
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' && r != ' ' {
-			return errors.New("a " + what + " has letters, digits, '-', '_' and spaces only")
-		}
-	}
-	return nil
-}
