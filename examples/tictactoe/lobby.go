@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/trelljaz/trelljaz/sockjs"
@@ -104,19 +103,6 @@ type game struct {
 	oReady bool   // O is subscribed to the game channel
 }
 
-// ctrl is a message between processes.
-type ctrl struct {
-	Kind   string `json:"kind"` // waiting, gone, claim, accepted, rejected, joined, move, leave
-	From   string `json:"from"` // sending process
-	Player string `json:"player,omitempty"`
-	Name   string `json:"name,omitempty"`
-	// Claims: the challenger offered to the waiting Player.
-	Challenger     string `json:"challenger,omitempty"`
-	ChallengerName string `json:"challengerName,omitempty"`
-	Game           string `json:"game,omitempty"`
-	Cell           int    `json:"cell,omitempty"`
-}
-
 // NewLobby starts a lobby on hub and broker (the broker the hub uses).
 func NewLobby(ctx context.Context, hub *sockjs.Hub, broker sockjs.Broker, opts *LobbyOptions) (*Lobby, error) {
 	var o LobbyOptions
@@ -187,9 +173,9 @@ func (l *Lobby) post(f func()) {
 
 // receive is the broker handler of the lobby and process channels.
 func (l *Lobby) receive(payload []byte) {
-	var m ctrl
-	if err := json.Unmarshal(payload, &m); err != nil || m.From == "" {
-		l.log.Warn("tictactoe: bad control message", slog.String("payload", string(payload)))
+	m, err := parseCtrl(payload)
+	if err != nil {
+		l.log.Warn("tictactoe: bad control message", slog.String("payload", string(payload)), slog.Any("err", err))
 		return
 	}
 	if m.From == l.id && m.Kind != "move" && m.Kind != "leave" {
@@ -209,12 +195,6 @@ func (l *Lobby) send(proc string, m ctrl) {
 }
 
 // Browser protocol.
-
-type clientMsg struct {
-	Type string `json:"type"` // play, move
-	Name string `json:"name"`
-	Cell int    `json:"cell"`
-}
 
 type serverMsg struct {
 	Type     string `json:"type"` // waiting, start, state, error
@@ -245,24 +225,17 @@ func (c *conn) OnOpen(s *sockjs.Session) error {
 }
 
 func (c *conn) OnMessage(raw string) {
-	var m clientMsg
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
-		_ = c.p.s.SendJSON(serverMsg{Type: "error", Error: "bad message"})
+	m, err := parseClientMsg(raw)
+	if err != nil {
+		_ = c.p.s.SendJSON(serverMsg{Type: "error", Error: err.Error()})
 		return
 	}
 	p := c.p
 	switch m.Type {
 	case "play":
-		name := strings.TrimSpace(m.Name)
-		if name == "" || len(name) > 32 {
-			_ = p.s.SendJSON(serverMsg{Type: "error", Error: "a name of 1 to 32 characters, please"})
-			return
-		}
-		c.l.post(func() { c.l.play(p, name) })
+		c.l.post(func() { c.l.play(p, m.Name) })
 	case "move":
 		c.l.post(func() { c.l.localMove(p, m.Cell) })
-	default:
-		_ = p.s.SendJSON(serverMsg{Type: "error", Error: "unknown message type"})
 	}
 }
 
