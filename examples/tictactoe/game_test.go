@@ -67,3 +67,93 @@ func TestBoardRefusesOutOfTurn(t *testing.T) {
 		t.Fatalf("X moving twice: %v, want ErrNotYourTurn", err)
 	}
 }
+
+// FuzzBoardPlay plays any sequence of moves, by either mark and to any
+// cell, and checks Board.Play refuses without changing the board or makes
+// exactly the move asked, and that the status always matches the cells.
+func FuzzBoardPlay(f *testing.F) {
+	// A byte is a move: bit 4 set for O, else X; the low 4 bits less one
+	// the cell (-1 to 14).
+	f.Add([]byte{0x01, 0x14, 0x02, 0x15, 0x03})                         // X wins the top row
+	f.Add([]byte{0x01, 0x12, 0x03, 0x15, 0x04, 0x16, 0x08, 0x17, 0x09}) // a draw
+	f.Add([]byte{0x05, 0x05, 0x15, 0x00, 0x0a, 0x10, 0x11})             // taken, off board, out of turn
+	f.Fuzz(func(t *testing.T, moves []byte) {
+		b := NewBoard()
+		for _, mv := range moves {
+			mark, cell := X, int(mv&0x0f)-1
+			if mv&0x10 != 0 {
+				mark = O
+			}
+			next, err := b.Play(mark, cell)
+			if err != nil {
+				if next != b {
+					t.Fatalf("refused %c to %d (%v) but changed %s to %s", mark, cell, err, b, next)
+				}
+				if !errors.Is(err, ErrGameOver) && !errors.Is(err, ErrNotYourTurn) && !errors.Is(err, ErrNoSuchCell) && !errors.Is(err, ErrOccupied) {
+					t.Fatalf("refused %c to %d with %v, not one of the board's errors", mark, cell, err)
+				}
+				continue
+			}
+			if b.Status != Playing || mark != b.Turn || cell < 0 || cell > 8 || b.Cells[cell] != Empty {
+				t.Fatalf("allowed %c to %d on %s (%s, %c to move)", mark, cell, b, b.Status, b.Turn)
+			}
+			want := b.Cells
+			want[cell] = mark
+			if next.Cells != want || next.Turn != mark.Other() {
+				t.Fatalf("%c to %d on %s gave %s with %c to move", mark, cell, b, next, next.Turn)
+			}
+			checkStatus(t, next)
+			b = next
+		}
+	})
+}
+
+// checkStatus fails t unless b's status and winner follow from its cells.
+func checkStatus(t *testing.T, b Board) {
+	t.Helper()
+	var xCount, oCount, empty int
+	for _, c := range b.Cells {
+		switch c {
+		case X:
+			xCount++
+		case O:
+			oCount++
+		case Empty:
+			empty++
+		default:
+			t.Fatalf("board %s holds %q", b, c)
+		}
+	}
+	if d := xCount - oCount; d != 0 && d != 1 {
+		t.Fatalf("board %s: X moves first and turns alternate", b)
+	}
+	at := func(row, col int) Mark { return b.Cells[3*row+col] }
+	won := map[Mark]bool{}
+	for i := range 3 {
+		if at(i, 0) != Empty && at(i, 0) == at(i, 1) && at(i, 1) == at(i, 2) {
+			won[at(i, 0)] = true
+		}
+		if at(0, i) != Empty && at(0, i) == at(1, i) && at(1, i) == at(2, i) {
+			won[at(0, i)] = true
+		}
+	}
+	if at(1, 1) != Empty && (at(0, 0) == at(1, 1) && at(1, 1) == at(2, 2) || at(0, 2) == at(1, 1) && at(1, 1) == at(2, 0)) {
+		won[at(1, 1)] = true
+	}
+	switch {
+	case len(won) > 1:
+		t.Fatalf("board %s: both marks have a line", b)
+	case len(won) == 1:
+		if b.Status != Won || !won[b.Winner] {
+			t.Fatalf("board %s: %s winner %q", b, b.Status, b.Winner)
+		}
+	case empty == 0:
+		if b.Status != Draw || b.Winner != 0 {
+			t.Fatalf("board %s: %s winner %q, want a draw", b, b.Status, b.Winner)
+		}
+	default:
+		if b.Status != Playing || b.Winner != 0 {
+			t.Fatalf("board %s: %s winner %q, want playing", b, b.Status, b.Winner)
+		}
+	}
+}

@@ -239,3 +239,34 @@ func TestMoveOutOfTurnIsRefused(t *testing.T) {
 		t.Fatalf("error %+v, want not your turn", e)
 	}
 }
+
+// TestBadInputGetsAnError checks the browser is told why its message was
+// refused, in the words of parseClientMsg.
+func TestBadInputGetsAnError(t *testing.T) {
+	p := startProcess(t, sockjs.NewMemoryBroker())
+	b := p.browser(t)
+	cases := []struct {
+		rule string
+		msg  any
+		want string
+	}{
+		{"a message is JSON", "nope", "bad message"},
+		{"a message's type is known", clientMsg{Type: "resign"}, "unknown message type"},
+		{"a name has at most 32 bytes", clientMsg{Type: "play", Name: strings.Repeat("n", 33)}, "a name of 1 to 32 characters, please"},
+		{"a move is to a cell of the board", clientMsg{Type: "move", Cell: 9}, "no such cell: 9"},
+		{"a move needs a game", clientMsg{Type: "move", Cell: 4}, "not in a game"},
+	}
+	for _, c := range cases {
+		if s, ok := c.msg.(string); ok {
+			frame, _ := json.Marshal([]string{s})
+			if err := b.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			b.send(c.msg)
+		}
+		if e := b.expect("error"); e.Error != c.want {
+			t.Errorf("%s: error %q, want %q", c.rule, e.Error, c.want)
+		}
+	}
+}
