@@ -1,8 +1,11 @@
 package sockjs
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -274,20 +277,26 @@ func (srv *Server) serveReceiver(w http.ResponseWriter, r *http.Request, session
 			return
 		}
 	}
-	interrupted := srv.pump(r, s, rcv)
-	s.detach(rcv, interrupted)
+	if err := srv.pump(r, s, rcv); err != nil {
+		srv.log.Debug("sockjs: receiver interrupted", slog.String("transport", t.name),
+			slog.String("session", s.ID()), slog.Any("error", err))
+		s.detach(rcv, true)
+		return
+	}
+	s.detach(rcv, false)
 }
 
 // pump delivers the session's frames to rcv until the response is done. It
-// reports whether the client went away (network error or aborted request).
-func (srv *Server) pump(r *http.Request, s *Session, rcv *receiver) (interrupted bool) {
+// returns why the client went away (a network error or an aborted request),
+// or nil when the response ended as the transport wants.
+func (srv *Server) pump(r *http.Request, s *Session, rcv *receiver) error {
 	for {
 		s.mu.Lock()
 		if s.recv != rcv {
 			// Another delivery path took over (the session closed while we
 			// were not attached); nothing more for this response.
 			s.mu.Unlock()
-			return false
+			return nil
 		}
 		o := s.takeLocked()
 		if o.empty() && s.closed {
@@ -301,16 +310,16 @@ func (srv *Server) pump(r *http.Request, s *Session, rcv *receiver) (interrupted
 			case <-s.wake:
 				continue
 			case <-r.Context().Done():
-				return true
+				return fmt.Errorf("request ended while waiting: %w", context.Cause(r.Context()))
 			}
 		}
 		err := rcv.deliver(o)
 		s.release(o.batch)
 		if err != nil {
-			return true
+			return fmt.Errorf("write: %w", err)
 		}
 		if o.close || !rcv.t.streaming || rcv.written >= srv.opts.ResponseLimit {
-			return false
+			return nil
 		}
 	}
 }

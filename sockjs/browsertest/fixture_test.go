@@ -96,7 +96,7 @@ func newFixture(t testing.TB) *fixture {
 	mux := http.NewServeMux()
 	f.ts = httptest.NewUnstartedServer(mux)
 	_, f.port, _ = net.SplitHostPort(f.ts.Listener.Addr().String())
-	logger := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	for _, ep := range []struct {
 		prefix  string
 		origins []string
