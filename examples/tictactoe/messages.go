@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxName is the longest player name, in bytes.
@@ -22,7 +23,7 @@ type clientMsg struct {
 // text is what the browser is told. An accepted message holds only the
 // fields of its type:
 //
-//   - play: Name, trimmed, 1 to maxName bytes;
+//   - play: Name, trimmed, 1 to maxName characters;
 //   - move: Cell, a cell of the board (0-8; a missing cell is 0). Whether
 //     the move is allowed now is the game's business (Board.Play).
 func parseClientMsg(raw string) (clientMsg, error) {
@@ -33,7 +34,7 @@ func parseClientMsg(raw string) (clientMsg, error) {
 	switch m.Type {
 	case "play":
 		name := strings.TrimSpace(m.Name)
-		if name == "" || len(name) > maxName {
+		if name == "" || utf8.RuneCountInString(name) > maxName {
 			return clientMsg{}, fmt.Errorf("a name of 1 to %d characters, please", maxName)
 		}
 		return clientMsg{Type: m.Type, Name: name}, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // clientMsgCases are the rules of parseClientMsg, one broken per refused
@@ -18,7 +19,7 @@ var clientMsgCases = []struct {
 	{"play names the player", `{"type":"play","name":"xavier"}`, clientMsg{Type: "play", Name: "xavier"}, ""},
 	{"a name is trimmed", `{"type":"play","name":"  olga\t"}`, clientMsg{Type: "play", Name: "olga"}, ""},
 	{"play keeps only the name", `{"type":"play","name":"olga","cell":3}`, clientMsg{Type: "play", Name: "olga"}, ""},
-	{"a name of 32 bytes is accepted", `{"type":"play","name":"` + strings.Repeat("n", maxName) + `"}`,
+	{"a name of 32 characters is accepted", `{"type":"play","name":"` + strings.Repeat("n", maxName) + `"}`,
 		clientMsg{Type: "play", Name: strings.Repeat("n", maxName)}, ""},
 	{"a move names a cell", `{"type":"move","cell":8}`, clientMsg{Type: "move", Cell: 8}, ""},
 	{"a move without a cell is to cell 0", `{"type":"move"}`, clientMsg{Type: "move", Cell: 0}, ""},
@@ -32,9 +33,11 @@ var clientMsgCases = []struct {
 	{"a message's type is known", `{"type":"resign"}`, clientMsg{}, "unknown message type"},
 	{"play has a name", `{"type":"play"}`, clientMsg{}, "a name of 1 to 32 characters, please"},
 	{"a name is not only spaces", `{"type":"play","name":"  "}`, clientMsg{}, "a name of 1 to 32 characters, please"},
-	{"a name has at most 32 bytes", `{"type":"play","name":"` + strings.Repeat("n", maxName+1) + `"}`, clientMsg{},
+	{"a name has at most 32 characters", `{"type":"play","name":"` + strings.Repeat("n", maxName+1) + `"}`, clientMsg{},
 		"a name of 1 to 32 characters, please"},
-	{"a name's limit counts bytes", `{"type":"play","name":"` + strings.Repeat("ж", maxName/2+1) + `"}`, clientMsg{},
+	{"a name's limit counts characters, not bytes", `{"type":"play","name":"` + strings.Repeat("ж", maxName) + `"}`,
+		clientMsg{Type: "play", Name: strings.Repeat("ж", maxName)}, ""},
+	{"a name of 33 non-ASCII characters is refused", `{"type":"play","name":"` + strings.Repeat("ж", maxName+1) + `"}`, clientMsg{},
 		"a name of 1 to 32 characters, please"},
 	{"a move is to a cell of the board", `{"type":"move","cell":9}`, clientMsg{}, "no such cell: 9"},
 	{"a move is not to a negative cell", `{"type":"move","cell":-1}`, clientMsg{}, "no such cell: -1"},
@@ -80,7 +83,7 @@ func FuzzParseClientMsg(f *testing.F) {
 		}
 		switch m.Type {
 		case "play":
-			if m.Name == "" || len(m.Name) > maxName || strings.TrimSpace(m.Name) != m.Name || m.Cell != 0 {
+			if m.Name == "" || utf8.RuneCountInString(m.Name) > maxName || strings.TrimSpace(m.Name) != m.Name || m.Cell != 0 {
 				t.Fatalf("accepted play %+v from %q", m, raw)
 			}
 		case "move":
