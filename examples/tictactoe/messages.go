@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// maxName is the longest player name, in bytes.
+// maxName is the longest player name, in characters.
 const maxName = 32
 
 // clientMsg is what a browser sends: {"type":"play","name":"ann"} or
