@@ -43,25 +43,34 @@ var clientMsgCases = []struct {
 	{"a move is not to a negative cell", `{"type":"move","cell":-1}`, clientMsg{}, "no such cell: -1"},
 }
 
+// checkDecoded checks one decoder result against a table row: the wanted
+// value, or a refusal whose text is wantErr (or starts with it, when
+// prefix) and whose value is zero.
+func checkDecoded[T comparable](t *testing.T, got T, err error, want T, wantErr string, prefix bool) {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || err.Error() != wantErr && !(prefix && strings.HasPrefix(err.Error(), wantErr)) {
+			t.Fatalf("error %v, want %q", err, wantErr)
+		}
+		var zero T
+		if got != zero {
+			t.Fatalf("refused message decoded as %+v", got)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+}
+
 func TestParseClientMsg(t *testing.T) {
 	for _, c := range clientMsgCases {
 		t.Run(c.rule, func(t *testing.T) {
 			got, err := parseClientMsg(c.raw)
-			if c.wantErr != "" {
-				if err == nil || err.Error() != c.wantErr {
-					t.Fatalf("error %v, want %q", err, c.wantErr)
-				}
-				if got != (clientMsg{}) {
-					t.Fatalf("refused message decoded as %+v", got)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != c.want {
-				t.Fatalf("got %+v, want %+v", got, c.want)
-			}
+			checkDecoded(t, got, err, c.want, c.wantErr, false)
 		})
 	}
 }
@@ -154,22 +163,8 @@ func TestParseCtrl(t *testing.T) {
 	for _, c := range ctrlCases {
 		t.Run(c.rule, func(t *testing.T) {
 			got, err := parseCtrl([]byte(c.payload))
-			if c.wantErr != "" {
-				// A prefix: the JSON decoder's own words may change.
-				if err == nil || !strings.HasPrefix(err.Error(), c.wantErr) {
-					t.Fatalf("error %v, want %q", err, c.wantErr)
-				}
-				if got != (ctrl{}) {
-					t.Fatalf("refused message decoded as %+v", got)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != c.want {
-				t.Fatalf("got %+v, want %+v", got, c.want)
-			}
+			// A prefix: the JSON decoder's own words may change.
+			checkDecoded(t, got, err, c.want, c.wantErr, true)
 		})
 	}
 }
