@@ -402,6 +402,9 @@ func (s *Session) expire() {
 	wasOpen := !s.closed
 	s.mu.Unlock()
 	if wasOpen {
+		s.srv.log.Debug("sockjs: session expired: no receiver within the disconnect delay",
+			slog.String("transport", s.transport), slog.String("session", s.id),
+			slog.Duration("disconnect_delay", s.srv.opts.DisconnectDelay))
 		s.closeWith(CloseInterrupted, CloseReason(CloseInterrupted), true)
 		// closeWith re-armed the timer: the close frame stays available for
 		// one more DisconnectDelay, then the session is dropped.

@@ -24,9 +24,10 @@ const (
 	chromiumPath = "/usr/bin/chromium"
 	// modulesDir is static/node_modules, relative to this package.
 	modulesDir = "../../static/node_modules"
-	// stepTimeout bounds each step of the driver (an open, a burst, a close);
-	// echoTimeout one echo.
-	stepTimeout = 10 * time.Second
+	// stepTimeout bounds each step of the driver (an open, a burst, a close,
+	// the server's learning of a close: up to heartbeatDelay +
+	// disconnectDelay); echoTimeout one echo.
+	stepTimeout = 15 * time.Second
 	echoTimeout = 3 * time.Second
 	// driverBudget bounds the whole driver run; the test's own deadline is a
 	// little later, so the driver can report before it is killed.

@@ -77,16 +77,17 @@ type fixture struct {
 	conns map[string]*conn
 }
 
-// disconnectDelay is shorter than the default so that a client-side close
-// that the server can only learn from silence reaches OnClose soon, yet long
-// enough that a slow browser on a loaded machine never misses it between
-// two polls. heartbeatDelay is short because sockjs-client cannot abort a
-// JSONP poll in flight: after a client close the server holds that orphan
-// poll until the next heartbeat answers it, and only then starts the
-// disconnect delay. (It also puts heartbeat frames among the echoes on every
-// transport.)
+// disconnectDelay is the protocol's default. A client-side close that the
+// server can only learn from silence (a JSONP poll, which sockjs-client
+// cannot abort) reaches OnClose after it, so the tests wait for that; a
+// shorter delay made a browser starved of CPU on a loaded machine miss it
+// between two polls, and the server ended a live session (seen once in CI
+// conditions with 2 s). heartbeatDelay is short because after a client
+// close the server holds the orphan JSONP poll until the next heartbeat
+// answers it, and only then starts the disconnect delay. (It also puts
+// heartbeat frames among the echoes on every transport.)
 const (
-	disconnectDelay = 2 * time.Second
+	disconnectDelay = 5 * time.Second
 	heartbeatDelay  = 2 * time.Second
 )
 
@@ -162,12 +163,12 @@ func (f *fixture) conn(id string) *conn {
 }
 
 // serveClosed answers GET /test/closed?conn=ID&wait=MS with what the server
-// knows of the connection, after waiting up to wait (at most 10 s) for its
+// knows of the connection, after waiting up to wait (at most 20 s) for its
 // OnClose.
 func (f *fixture) serveClosed(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("conn")
 	wait, _ := strconv.Atoi(r.URL.Query().Get("wait"))
-	wait = min(max(wait, 0), 10_000)
+	wait = min(max(wait, 0), 20_000)
 	timer := time.NewTimer(time.Duration(wait) * time.Millisecond)
 	defer timer.Stop()
 	var c *conn
