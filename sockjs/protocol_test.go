@@ -259,7 +259,6 @@ func TestAnotherConnectionStillOpen(t *testing.T) {
 	// either a new session or this close frame).
 	cancel()
 	<-firstDone
-	time.Sleep(50 * time.Millisecond)
 	if r := env.do("POST", url+"/xhr", "", nil); r.body != `c[1002,"Connection interrupted"]`+"\n" {
 		t.Errorf("after aborted poll: %q", r.body)
 	}
@@ -649,5 +648,30 @@ func TestEventSourcePercentEscaping(t *testing.T) {
 	got := string(eventSource.frame(nil, []byte("a[\"50% off\r\n\x00\"]"), ""))
 	if want := "data: a[\"50%25 off%0D%0A%00\"]\r\n\r\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// A receiver that the client aborts is gone for the next one at once: the
+// new request gets the session's interruption, never "Another connection
+// still open" because the server had not noticed the abort yet (the
+// protocol suite's HandlingClose.test_abort_* tests race exactly this).
+func TestAbortedReceiverMakesRoom(t *testing.T) {
+	env := newEnv(t, Options{}, hooks{})
+	const prelude = 2049 // 2048 'h' and a newline
+	for i := 0; i < 30; i++ {
+		url := env.base + "/000/" + randomID()
+		resp, stop := env.stream("POST", url+"/xhr_streaming")
+		if got := readChunk(t, resp.Body, prelude+2)[prelude:]; got != "o\n" {
+			t.Fatalf("round %d: open frame %q", i, got)
+		}
+		stop() // abort the attached receiver
+		resp, stop = env.stream("POST", url+"/xhr_streaming")
+		readChunk(t, resp.Body, prelude)
+		want := `c[1002,"Connection interrupted"]` + "\n"
+		if got := readChunk(t, resp.Body, len(want)); got != want {
+			t.Fatalf("round %d: after the abort, the next receiver got %q, want %q", i, got, want)
+		}
+		stop()
+		env.next().waitClosed(t)
 	}
 }

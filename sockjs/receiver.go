@@ -190,7 +190,16 @@ type receiver struct {
 	timeout  time.Duration
 	written  int // frame bytes written, for ResponseLimit
 	buf      []byte
+	gone     chan struct{} // closed when the request is done with its session
 }
+
+// busyGrace is how long a receiving request waits for the session's
+// attached receiver to go before it is told "Another connection still
+// open". A client that aborts a request and at once sends the next (the
+// protocol suite does; so may a proxy) is ahead of the server's noticing the
+// abort by a moment; the wait lets the new request find the session
+// interrupted instead. Two live receivers cost the second this long.
+const busyGrace = 250 * time.Millisecond
 
 // write sends bytes and flushes them as one chunk.
 func (rcv *receiver) write(b []byte) error {
@@ -244,8 +253,25 @@ func (srv *Server) serveReceiver(w http.ResponseWriter, r *http.Request, session
 	h.Set("Cache-Control", noCache)
 	srv.setJSessionID(w, r)
 
-	rcv := &receiver{w: w, rc: http.NewResponseController(w), t: t, callback: callback, timeout: srv.opts.WriteTimeout}
-	s, created, busy := srv.attach(r, sessionID, t.name, rcv)
+	rcv := &receiver{w: w, rc: http.NewResponseController(w), t: t, callback: callback,
+		timeout: srv.opts.WriteTimeout, gone: make(chan struct{})}
+	// Runs after every detach below: a request waiting for rcv to go then
+	// finds the session as rcv left it.
+	defer close(rcv.gone)
+	s, created, other := srv.attach(r, sessionID, t.name, rcv)
+	if other != nil {
+		timer := time.NewTimer(busyGrace)
+		select {
+		case <-other.gone:
+			s, created, other = srv.attach(r, sessionID, t.name, rcv)
+		case <-timer.C:
+		case <-r.Context().Done():
+			timer.Stop()
+			return
+		}
+		timer.Stop()
+	}
+	busy := other != nil
 	if s == nil {
 		http.Error(w, "Server shutting down", http.StatusServiceUnavailable)
 		return
@@ -325,17 +351,17 @@ func (srv *Server) pump(r *http.Request, s *Session, rcv *receiver) error {
 }
 
 // attach finds or makes the session for an HTTP receiver and attaches rcv to
-// it. created reports a new session (rcv attached, OnOpen still to run); busy
-// reports that another receiver is attached (rcv is not). It returns a nil
-// session when the server is shutting down.
-func (srv *Server) attach(r *http.Request, sessionID, transport string, rcv *receiver) (s *Session, created, busy bool) {
+// it. created reports a new session (rcv attached, OnOpen still to run); a
+// non-nil busy is the receiver already attached (rcv is not). It returns a
+// nil session when the server is shutting down.
+func (srv *Server) attach(r *http.Request, sessionID, transport string, rcv *receiver) (s *Session, created bool, busy *receiver) {
 	srv.mu.Lock()
 	s = srv.byID[sessionID]
 	srv.mu.Unlock()
 	if s == nil {
 		s = srv.newSession(r, transport)
 		if s == nil {
-			return nil, false, false
+			return nil, false, nil
 		}
 		srv.mu.Lock()
 		if other := srv.byID[sessionID]; other != nil {
@@ -347,13 +373,13 @@ func (srv *Server) attach(r *http.Request, sessionID, transport string, rcv *rec
 			s.recv = rcv
 			srv.byID[sessionID] = s
 			srv.mu.Unlock()
-			return s, true, false
+			return s, true, nil
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.recv != nil {
-		return s, false, true
+		return s, false, s.recv
 	}
 	s.recv = rcv
 	if s.timer != nil {
@@ -364,7 +390,7 @@ func (srv *Server) attach(r *http.Request, sessionID, transport string, rcv *rec
 	case <-s.wake:
 	default:
 	}
-	return s, false, false
+	return s, false, nil
 }
 
 // detach ends rcv's turn on the session. A receiver the client aborted closes
