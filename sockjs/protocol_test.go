@@ -675,3 +675,25 @@ func TestAbortedReceiverMakesRoom(t *testing.T) {
 		env.next().waitClosed(t)
 	}
 }
+
+// An htmlfile frame keeps every '<' of a message out of the markup: the
+// script element it sits in cannot be ended or commented out by a message,
+// and the script still sees the frame unchanged.
+func TestHTMLFileFrameKeepsMarkupOut(t *testing.T) {
+	for _, msg := range []string{"</script><script>alert(1)</script>", "<!-- x", "a<b", "<</SCRIPT >"} {
+		frame := appendBatchFrame(nil, []*Message{NewMessage(msg)})
+		got := string(htmlFile.frame(nil, frame, "cb"))
+		const head, tail = "<script>\np(", ");\n</script>\r\n"
+		if !strings.HasPrefix(got, head) || !strings.HasSuffix(got, tail) {
+			t.Fatalf("%q: frame %q", msg, got)
+		}
+		literal := strings.TrimSuffix(strings.TrimPrefix(got, head), tail)
+		if strings.Contains(literal, "<") {
+			t.Errorf("%q: '<' inside the script: %q", msg, literal)
+		}
+		var decoded string
+		if err := json.Unmarshal([]byte(literal), &decoded); err != nil || decoded != string(frame) {
+			t.Errorf("%q: the script sees %q (%v), want %q", msg, decoded, err, frame)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package sockjs
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -53,7 +54,9 @@ var (
 		prelude:     htmlFilePrelude,
 		frame: func(dst, frame []byte, _ string) []byte {
 			dst = append(dst, "<script>\np("...)
+			start := len(dst)
 			dst = appendQuoted(dst, string(frame))
+			dst = escapeScriptLess(dst, start)
 			return append(dst, ");\n</script>\r\n"...)
 		},
 	}
@@ -88,6 +91,28 @@ func appendPercentEscaped(dst, frame []byte) []byte {
 		default:
 			dst = append(dst, c)
 		}
+	}
+	return dst
+}
+
+// escapeScriptLess rewrites every '<' in dst[start:], a quoted JavaScript
+// string, as \u003c: the same string to the script, but a message can no
+// longer end the htmlfile transport's <script> element ("</script>") or
+// open an HTML comment in it, and so cannot run as markup in the
+// endpoint's origin.
+func escapeScriptLess(dst []byte, start int) []byte {
+	n := bytes.Count(dst[start:], []byte{'<'})
+	if n == 0 {
+		return dst
+	}
+	quoted := append([]byte(nil), dst[start:]...)
+	dst = dst[:start]
+	for _, c := range quoted {
+		if c == '<' {
+			dst = append(dst, `\u003c`...)
+			continue
+		}
+		dst = append(dst, c)
 	}
 	return dst
 }

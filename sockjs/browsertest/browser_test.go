@@ -116,6 +116,9 @@ var payloads = []payload{
 	// sockjs-client passes every eventsource message through decodeURI:
 	// a '%' must reach it escaped, or the text is decoded or dropped.
 	{"percent", "%41%42%43 = 100%25 of %E2%9C%93"},
+	// The htmlfile transport writes frames inside a <script> element in
+	// the endpoint's origin: markup in a message must stay text.
+	{"markup", "</script><script>document.title='injected'</script><!-- <b>x</b> -->"},
 	{"control", controlChars()},
 	{"empty", ""},
 	{"60KiB", bigText(60 << 10)},
