@@ -154,6 +154,9 @@ func (s *Session) SendMessage(m *Message) error {
 // Close closes the session with a close code and reason, after the messages
 // already queued. Code 0 means CloseNormal; an empty reason means the table's
 // reason for the code. Closing a closed session returns ErrSessionClosed.
+// The SockJS close frame carries the reason whole; a websocket close frame
+// (on the raw endpoint, the only place the code travels) holds 123 bytes of
+// it, cut at a character boundary.
 func (s *Session) Close(code int, reason string) error {
 	if code == 0 {
 		code = CloseNormal

@@ -14,6 +14,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -728,6 +729,62 @@ func TestShutdownDuringOnOpen(t *testing.T) {
 			case <-c.closed:
 			default:
 				t.Fatal("Shutdown returned before OnClose ran")
+			}
+		})
+	}
+}
+
+// A close reason longer than a websocket close frame holds (123 bytes) is
+// cut at a character boundary there, so the client still learns the code;
+// the SockJS close frame carries it whole.
+func TestLongCloseReasonStillCarriesTheCode(t *testing.T) {
+	long := strings.Repeat("ж", 100) // 200 bytes
+	env := newEnv(t, Options{}, hooks{
+		onOpen: func(s *Session) error {
+			if s.Request().Query().Get("reject") != "" {
+				return &CloseError{Code: CloseForbidden, Reason: long}
+			}
+			return nil
+		},
+		onMessage: func(s *Session, _ string) { _ = s.Close(CloseForbidden, long) },
+	})
+	for _, c := range []struct {
+		name, path string
+		sockjs     bool // the endpoint speaks SockJS framing
+		send       bool // the client sends a message that makes the server close
+	}{
+		{"raw, OnOpen rejects", "/websocket?reject=1", false, false},
+		{"raw, Session.Close", "/websocket", false, true},
+		{"sockjs, OnOpen rejects", "/000/" + randomID() + "/websocket?reject=1", true, false},
+		{"sockjs, Session.Close", "/000/" + randomID() + "/websocket", true, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ws := env.dialRaw(c.path, nil)
+			_ = ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+			if c.sockjs && c.send {
+				if got := env.readWS(ws); got != "o" {
+					t.Fatalf("open frame %q", got)
+				}
+				_ = ws.WriteMessage(websocket.TextMessage, []byte(`["bye"]`))
+			} else if c.send {
+				_ = ws.WriteMessage(websocket.TextMessage, []byte("bye"))
+			}
+			if c.sockjs {
+				want := `c[4003,"` + long + `"]`
+				if got := env.readWS(ws); got != want {
+					t.Errorf("SockJS close frame %q, want %q", got, want)
+				}
+			}
+			_, _, err := ws.ReadMessage()
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) {
+				t.Fatalf("read: %v, want a close frame", err)
+			}
+			if c.sockjs {
+				return // the SockJS close frame above told the code; the websocket closes after it
+			}
+			if ce.Code != CloseForbidden || len(ce.Text) > 123 || !utf8.ValidString(ce.Text) || !strings.HasPrefix(long, ce.Text) || len(ce.Text) < 122 {
+				t.Errorf("close frame %d %q (%d bytes), want %d and the reason's first 122 bytes", ce.Code, ce.Text, len(ce.Text), CloseForbidden)
 			}
 		})
 	}

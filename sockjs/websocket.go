@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 )
@@ -72,7 +73,7 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 			_ = ws.WriteMessage(websocket.TextMessage, appendCloseFrame(nil, rej.Code, rej.Reason))
 		}
 		_ = ws.WriteControl(websocket.CloseMessage,
-			websocket.FormatCloseMessage(websocketCloseCode(rej.Code), rej.Reason), deadline)
+			closeMessage(rej.Code, rej.Reason), deadline)
 		_ = ws.Close()
 		s.srv.forget(s)
 		return
@@ -140,7 +141,7 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 				}
 				s.mu.Unlock()
 				_ = ws.WriteControl(websocket.CloseMessage,
-					websocket.FormatCloseMessage(websocketCloseCode(CloseBadRequest), "Broken JSON encoding"),
+					closeMessage(CloseBadRequest, "Broken JSON encoding"),
 					time.Now().Add(s.srv.opts.WriteTimeout))
 				s.srv.putBuffer(buf)
 				s.endWebsocket(ws)
@@ -185,7 +186,7 @@ func (s *Session) abortWebsocket(code int, reason string) {
 		return // still opening: readLoop delivers the close after OnOpen
 	}
 	_ = ws.WriteControl(websocket.CloseMessage,
-		websocket.FormatCloseMessage(websocketCloseCode(code), reason), time.Now().Add(100*time.Millisecond))
+		closeMessage(code, reason), time.Now().Add(100*time.Millisecond))
 	_ = ws.Close()
 }
 
@@ -275,7 +276,7 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 		return nil
 	case s.raw && o.close:
 		return ws.WriteControl(websocket.CloseMessage,
-			websocket.FormatCloseMessage(websocketCloseCode(o.code), o.reason), deadline)
+			closeMessage(o.code, o.reason), deadline)
 	case s.raw:
 		return nil // no heartbeats without SockJS framing
 	case len(o.batch) == 1:
@@ -291,7 +292,7 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 			return err
 		}
 		return ws.WriteControl(websocket.CloseMessage,
-			websocket.FormatCloseMessage(CloseNormal, ""), deadline)
+			closeMessage(CloseNormal, ""), deadline)
 	case o.heartbeat:
 		return ws.WriteMessage(websocket.TextMessage, heartbeatFrame)
 	}
@@ -321,4 +322,23 @@ func (srv *Server) putBuffer(buf *bytes.Buffer) {
 	if buf.Cap() <= 64<<10 {
 		srv.buffers.Put(buf)
 	}
+}
+
+// maxCloseReason is the most a websocket close frame carries of a reason:
+// a control frame's payload is 125 bytes, two of them the code.
+const maxCloseReason = 123
+
+// closeMessage is the payload of a websocket close frame with code (mapped
+// by websocketCloseCode) and reason, cut to maxCloseReason bytes at a
+// character boundary: gorilla/websocket refuses a longer control frame, and
+// the client would see no code at all.
+func closeMessage(code int, reason string) []byte {
+	if len(reason) > maxCloseReason {
+		cut := maxCloseReason
+		for cut > 0 && !utf8.RuneStart(reason[cut]) {
+			cut--
+		}
+		reason = reason[:cut]
+	}
+	return websocket.FormatCloseMessage(websocketCloseCode(code), reason)
 }
