@@ -513,7 +513,10 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 	srv.mu.Lock()
 	s := srv.byID[sessionID]
 	srv.mu.Unlock()
-	if s == nil || s.isClosed() {
+	// A session still in OnOpen is not there yet for messages: a client
+	// cannot have seen its "o", and OnMessage must not run before OnOpen
+	// (nor at all if OnOpen refuses the client).
+	if s == nil || !s.isOpen() {
 		http.NotFound(w, r)
 		return
 	}

@@ -278,13 +278,14 @@ func (s *Session) release(batch []*Message) {
 	s.mu.Unlock()
 }
 
-// dispatch calls OnMessage for each message, in order, unless the session
-// closed. It holds inMu, so calls never overlap.
+// dispatch calls OnMessage for each message, in order, while the session
+// is open: never before OnOpen accepted it, never after it closed. It holds
+// inMu, so calls never overlap.
 func (s *Session) dispatch(msgs []string) {
 	s.inMu.Lock()
 	defer s.inMu.Unlock()
 	for _, m := range msgs {
-		if s.isClosed() {
+		if !s.isOpen() {
 			return
 		}
 		if s.limiter != nil && !s.limiter.Allow() {
@@ -295,6 +296,14 @@ func (s *Session) dispatch(msgs []string) {
 			return
 		}
 	}
+}
+
+// isOpen reports whether OnOpen has accepted the session and it has not
+// closed since.
+func (s *Session) isOpen() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opened && !s.closed
 }
 
 func (s *Session) isClosed() bool {

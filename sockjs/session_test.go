@@ -7,10 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -785,6 +787,71 @@ func TestLongCloseReasonStillCarriesTheCode(t *testing.T) {
 			}
 			if ce.Code != CloseForbidden || len(ce.Text) > 123 || !utf8.ValidString(ce.Text) || !strings.HasPrefix(long, ce.Text) || len(ce.Text) < 122 {
 				t.Errorf("close frame %d %q (%d bytes), want %d and the reason's first 122 bytes", ce.Code, ce.Text, len(ce.Text), CloseForbidden)
+			}
+		})
+	}
+}
+
+// stallWriter is a ResponseWriter whose first Write blocks until release is
+// closed: a receiving request whose prelude is slow to go out, so its
+// session is registered while OnOpen has not run yet.
+type stallWriter struct {
+	h       http.Header
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (w *stallWriter) Header() http.Header { return w.h }
+func (w *stallWriter) WriteHeader(int)     {}
+func (w *stallWriter) Flush()              {}
+func (w *stallWriter) Write(b []byte) (int, error) {
+	w.once.Do(func() { close(w.entered); <-w.release })
+	return len(b), nil
+}
+
+// OnMessage never runs before OnOpen, nor for a session OnOpen refused: an
+// xhr_send that arrives while the opening request is still on its way is
+// answered 404, as for a session that does not exist yet.
+func TestNoMessageBeforeOnOpen(t *testing.T) {
+	for _, reject := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reject=%v", reject), func(t *testing.T) {
+			var opened, early, messages atomic.Int32
+			env := newEnv(t, Options{}, hooks{
+				onOpen: func(*Session) error {
+					opened.Add(1)
+					if reject {
+						return &CloseError{Code: CloseForbidden, Reason: "members only"}
+					}
+					return nil
+				},
+				onMessage: func(*Session, string) {
+					messages.Add(1)
+					if opened.Load() == 0 {
+						early.Add(1)
+					}
+				},
+			})
+			sw := &stallWriter{h: http.Header{}, entered: make(chan struct{}), release: make(chan struct{})}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				env.srv.ServeHTTP(sw, httptest.NewRequest("POST", "/echo/000/sess/xhr_streaming", nil))
+			}()
+			<-sw.entered // registered, prelude under way, OnOpen not run
+			rec := httptest.NewRecorder()
+			env.srv.ServeHTTP(rec, httptest.NewRequest("POST", "/echo/000/sess/xhr_send", strings.NewReader(`["a","b"]`)))
+			close(sw.release)
+			if !reject {
+				// Let the streaming request end: the session closes.
+				_ = env.next().s.Close(CloseNormal, "")
+			}
+			<-done
+			if rec.Code != http.StatusNotFound {
+				t.Errorf("xhr_send before OnOpen: %d, want 404", rec.Code)
+			}
+			if early.Load() != 0 || (reject && messages.Load() != 0) {
+				t.Errorf("OnMessage ran %d times (%d before OnOpen)", messages.Load(), early.Load())
 			}
 		})
 	}
