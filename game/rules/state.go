@@ -150,14 +150,15 @@ func (s *State) Turn() int { return int(s.turn) }
 // Actor returns the seat that must send the next move: the seat that must
 // answer a pending claim proposal, the seat on turn,
 // the sitting-out dealer for both defenders when he whisted (DealerMayWhist),
-// or the lone whister when it is the open passer's card and the passer's
-// hand is face up (with OpenTiming AfterFirstTrick the passer plays his own
-// card to trick 1).
+// or the lone whister when it is the other defender's card (he passed, or
+// half-whisted and the whister returned) and that hand is face up (with
+// OpenTiming AfterFirstTrick the other defender plays his own card to
+// trick 1).
 func (s *State) Actor() int {
 	if s.phase == PhasePlay && s.claimWait != 0 {
 		return int(s.claimResponder())
 	}
-	if s.phase == PhasePlay && s.open && s.calls[s.turn] == CallPass && s.exposed&(1<<s.turn) != 0 {
+	if s.phase == PhasePlay && s.open && s.turn != s.declarer && s.turn != s.whisterSeat() && s.exposed&(1<<s.turn) != 0 {
 		return int(s.whisterSeat())
 	}
 	if s.phase == PhasePlay && s.players == 4 && s.calls[s.dealer] == CallWhist && s.turn != s.declarer {
