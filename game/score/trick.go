@@ -221,18 +221,21 @@ func (s *Sheet) trick(d Deal) (exits bool, err error) {
 	// Consolation (консоляция).
 	if under > 0 {
 		cons := Pts(under * s.set.ConsolationRate(c))
-		writers, nw := [3]int{f}, 1
-		if !def.returned {
-			writers[nw], nw = sec, nw+1
-		}
-		if s.set.Players == 4 && s.set.ConsolationToDealer {
-			writers[nw], nw = s.dealer, nw+1
-		}
-		for _, x := range writers[:nw] {
-			if def.dealer { // the whisting dealer writes everything (RULES §6)
-				x = s.dealer
+		if def.dealer {
+			// The whisting dealer writes all the whists, the consolation once
+			// (RULES §6; its source [F] takes the writers as a set).
+			s.Whists[s.dealer][D] += cons
+		} else {
+			writers, nw := [3]int{f}, 1
+			if !def.returned {
+				writers[nw], nw = sec, nw+1
 			}
-			s.Whists[x][D] += cons
+			if s.set.Players == 4 && s.set.ConsolationToDealer {
+				writers[nw], nw = s.dealer, nw+1
+			}
+			for _, x := range writers[:nw] {
+				s.Whists[x][D] += cons
+			}
 		}
 	}
 	// Responsibility (недобор на висте, RULES §5.4).

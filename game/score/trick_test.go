@@ -188,7 +188,11 @@ func TestTrickContractScoring(t *testing.T) {
 			played("6H", 0, bothWhist, 5, 3, 2), nil, map[int]int{0: 2}, map[string]int{"1>0": 6 + 2, "2>0": 4 + 2}},
 		{"4 players FSPR: the dealer whists after pass and half-whist, writes everything", "fspr", 4, func(s *Settings) { s.TalonBonus = false },
 			played("6H", 0, map[int]WhistDecision{1: Pass, 2: HalfWhist, 3: Whist}, 5, 3, 2), nil, map[int]int{0: 4},
-			map[string]int{"3>0": 20 + 3*4}},
+			map[string]int{"3>0": 20 + 4}}, // side's tricks, the consolation once (RULES §6, as [F])
+		{"4 players FSPR: the whisting dealer writes one consolation with consolation_to_dealer off", "fspr", 4,
+			func(s *Settings) { s.TalonBonus, s.ConsolationToDealer = false, false },
+			played("6H", 0, map[int]WhistDecision{1: Pass, 2: HalfWhist, 3: Whist}, 5, 3, 2), nil, map[int]int{0: 4},
+			map[string]int{"3>0": 20 + 4}},
 		{"talon bonus, 3 players: each defender writes half", "sochi", 3, func(s *Settings) { s.TalonBonus = true },
 			func() Deal { d := played("7S", 0, bothWhist, 7, 2, 1); d.TalonBonus = 2; return d }(),
 			map[int]int{0: 4}, nil, map[string]int{"1>0": 8 + 4, "2>0": 4 + 4}},
