@@ -186,13 +186,22 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 		s.queue = s.queue[:0]
 		s.queued = 0
 	}
+	// The goroutines started below are counted while s.mu is held: a
+	// Shutdown that finds the session already closed must still wait for
+	// them (and for OnClose).
 	if s.isWS {
 		s.notifyLocked()
+		if dropQueue {
+			s.srv.running.Add()
+		}
 		s.mu.Unlock()
 		if dropQueue {
 			// The client is not reading: do not wait behind its stalled
 			// writes, end the connection now.
-			s.srv.running.Go(func() { s.abortWebsocket(code, reason) })
+			go func() {
+				defer s.srv.running.Done()
+				s.abortWebsocket(code, reason)
+			}()
 		}
 		return true
 	}
@@ -202,8 +211,12 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 	if s.recv == nil {
 		s.armTimerLocked()
 	}
+	s.srv.running.Add()
 	s.mu.Unlock()
-	s.srv.running.Go(s.finish)
+	go func() {
+		defer s.srv.running.Done()
+		s.finish()
+	}()
 	return true
 }
 

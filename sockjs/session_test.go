@@ -856,3 +856,46 @@ func TestNoMessageBeforeOnOpen(t *testing.T) {
 		})
 	}
 }
+
+// countingHandler counts its sessions' OnOpen and OnClose calls.
+type countingHandler struct{ opens, closes *atomic.Int32 }
+
+func (h countingHandler) OnOpen(*Session) error { h.opens.Add(1); return nil }
+func (h countingHandler) OnMessage(string)      {}
+func (h countingHandler) OnClose()              { h.closes.Add(1) }
+
+// Shutdown waits for the OnClose of sessions other goroutines are closing
+// at the same moment: Shutdown's own Close finds them closed already, yet
+// their OnClose has to be done when it returns. The race is narrow, so it
+// runs many rounds.
+func TestShutdownWaitsForConcurrentCloses(t *testing.T) {
+	const rounds, sessions = 200, 50
+	for r := range rounds {
+		var opens, closes atomic.Int32
+		srv := NewServer("/echo", func() Handler { return countingHandler{&opens, &closes} },
+			&Options{Logger: benchSilentLogger()})
+		for i := range sessions {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest("POST", "/echo/000/s"+itoa(uint64(i))+"/xhr", nil))
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, s := range srv.Sessions() {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				_ = s.Close(CloseForbidden, "")
+			}()
+		}
+		close(start)
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		got, want := closes.Load(), opens.Load()
+		wg.Wait()
+		if want != sessions || got != want {
+			t.Fatalf("round %d: Shutdown returned with %d of %d OnClose calls done (%d opened)", r, got, want, sessions)
+		}
+	}
+}
