@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 )
@@ -303,12 +305,12 @@ func (srv *Server) serveReceiver(w http.ResponseWriter, r *http.Request, session
 	}
 	w.WriteHeader(http.StatusOK)
 	if t.prelude != nil {
-		if rcv.write(t.prelude(callback)) != nil {
+		if err := rcv.write(t.prelude(callback)); err != nil {
 			switch {
 			case created:
 				srv.drop(sessionID, s)
 			case !busy:
-				s.detach(rcv, true)
+				s.detach(rcv, err)
 			}
 			return
 		}
@@ -324,17 +326,16 @@ func (srv *Server) serveReceiver(w http.ResponseWriter, r *http.Request, session
 			return
 		}
 		if err := rcv.writeFrame(openFrame); err != nil || !t.streaming || rcv.written >= srv.opts.ResponseLimit {
-			s.detach(rcv, err != nil)
+			s.detach(rcv, err)
 			return
 		}
 	}
-	if err := srv.pump(r, s, rcv); err != nil {
+	err := srv.pump(r, s, rcv)
+	if err != nil {
 		srv.log.Debug("sockjs: receiver interrupted", slog.String("transport", t.name),
 			slog.String("session", s.ID()), slog.Any("error", err))
-		s.detach(rcv, true)
-		return
 	}
-	s.detach(rcv, false)
+	s.detach(rcv, err)
 }
 
 // pump delivers the session's frames to rcv until the response is done. It
@@ -418,18 +419,32 @@ func (srv *Server) attach(r *http.Request, sessionID, transport string, rcv *rec
 	return s, false, nil
 }
 
-// detach ends rcv's turn on the session. A receiver the client aborted closes
-// the session (CloseInterrupted); otherwise the disconnect timer starts.
-func (s *Session) detach(rcv *receiver, interrupted bool) {
+// detach ends rcv's turn on the session. A receiver that failed (err, from
+// writing to the client or waiting for frames) closes the session with
+// writeFailureCode(err); otherwise the disconnect timer starts.
+func (s *Session) detach(rcv *receiver, err error) {
 	s.mu.Lock()
 	if s.recv == rcv {
 		s.recv = nil
 		s.armTimerLocked()
 	}
 	s.mu.Unlock()
-	if interrupted {
-		s.closeWith(CloseInterrupted, CloseReason(CloseInterrupted), true)
+	if err != nil {
+		code := writeFailureCode(err)
+		s.closeWith(code, CloseReason(code), true)
 	}
+}
+
+// writeFailureCode is the close code for a session whose connection failed
+// with err: CloseWriteTimeout when a write outlasted Options.WriteTimeout
+// (the client stopped reading), CloseInterrupted for the network or the
+// client ending the connection.
+func writeFailureCode(err error) int {
+	var ne net.Error // gorilla/websocket hides the deadline error in its own
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
+		return CloseWriteTimeout
+	}
+	return CloseInterrupted
 }
 
 // armTimerLocked (re)starts the timer that ends a session left without a

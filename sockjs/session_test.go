@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -898,4 +899,93 @@ func TestShutdownWaitsForConcurrentCloses(t *testing.T) {
 			t.Fatalf("round %d: Shutdown returned with %d of %d OnClose calls done (%d opened)", r, got, want, sessions)
 		}
 	}
+}
+
+// stalledConn dials addr with a tiny receive buffer; the caller never reads
+// from it, so the server's writes to it block once the buffers are full.
+func stalledConn(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+		return rc.Control(func(fd uintptr) {
+			_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+		})
+	}}
+	c, err := d.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// A session whose client stops reading until a write outlasts WriteTimeout
+// is closed with CloseWriteTimeout; one whose client drops the connection
+// (TCP reset) with CloseInterrupted, whatever the server was doing.
+func TestWriteFailureCloseCodes(t *testing.T) {
+	env := newEnv(t, Options{WriteTimeout: 300 * time.Millisecond, SendQueueBytes: 256 << 20, ResponseLimit: 1 << 30}, hooks{})
+	addr := strings.TrimPrefix(env.base, "http://")
+	addr = addr[:strings.Index(addr, "/")]
+	big := strings.Repeat("x", 16<<10)
+	// sendUntilClosed sends until the session closes (at most 128 MiB).
+	sendUntilClosed := func(s *Session) {
+		for i := 0; i < 8192 && s.Send(big) == nil; i++ {
+		}
+	}
+	cases := []struct {
+		name string
+		open func(t *testing.T) (s *Session, drop func())
+		want int
+	}{
+		{"websocket, client stops reading", func(t *testing.T) (*Session, func()) {
+			c := stalledConn(t, addr)
+			ws, _, err := websocket.NewClient(c, mustURL(t, "ws://"+addr+"/echo/000/"+randomID()+"/websocket"), nil, 1024, 1024)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = ws
+			return env.next().s, nil
+		}, CloseWriteTimeout},
+		{"xhr-streaming, client stops reading", func(t *testing.T) (*Session, func()) {
+			c := stalledConn(t, addr)
+			fmt.Fprintf(c, "POST /echo/000/%s/xhr_streaming HTTP/1.1\r\nHost: %s\r\nContent-Length: 0\r\n\r\n", randomID(), addr)
+			return env.next().s, nil
+		}, CloseWriteTimeout},
+		{"websocket, client resets the connection", func(t *testing.T) (*Session, func()) {
+			ws := env.dial(nil)
+			return env.next().s, func() {
+				tc := ws.UnderlyingConn().(*net.TCPConn)
+				_ = tc.SetLinger(0)
+				_ = tc.Close()
+			}
+		}, CloseInterrupted},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, drop := c.open(t)
+			if drop != nil {
+				go func() {
+					time.Sleep(5 * time.Millisecond)
+					drop()
+				}()
+			}
+			sendUntilClosed(s)
+			select {
+			case <-s.Context().Done():
+			case <-time.After(10 * time.Second):
+				t.Fatal("session still open")
+			}
+			if code, reason := s.CloseStatus(); code != c.want {
+				t.Errorf("closed with %d %q, want %d", code, reason, c.want)
+			}
+		})
+	}
+}
+
+func mustURL(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

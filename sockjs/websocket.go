@@ -245,7 +245,8 @@ func (s *Session) writeLoop() {
 		s.release(o.batch)
 		if err != nil || o.close {
 			if err != nil {
-				s.closeWith(CloseWriteTimeout, CloseReason(CloseWriteTimeout), true)
+				code := writeFailureCode(err)
+				s.closeWith(code, CloseReason(code), true)
 				_ = ws.Close()
 			} else {
 				// Wait for the client's close frame, but not forever.
