@@ -101,7 +101,8 @@ func (s *Session) Transport() string { return s.transport }
 // Request returns the snapshot of the request that opened the session.
 func (s *Session) Request() *RequestInfo { return s.req }
 
-// Context returns a context that is cancelled when the session closes.
+// Context returns a context that is cancelled when the session closes: by
+// the time Close returns, or before OnClose runs when the client ended it.
 func (s *Session) Context() context.Context { return s.ctx }
 
 // CloseStatus returns the code and reason the session closed with, or 0 and
@@ -195,6 +196,9 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 			s.srv.running.Add()
 		}
 		s.mu.Unlock()
+		// The session is closed now, though the connection may take up to
+		// closeGrace to end.
+		s.cancel()
 		if dropQueue {
 			// The client is not reading: do not wait behind its stalled
 			// writes, end the connection now.
@@ -213,6 +217,7 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 	}
 	s.srv.running.Add()
 	s.mu.Unlock()
+	s.cancel()
 	go func() {
 		defer s.srv.running.Done()
 		s.finish()

@@ -989,3 +989,29 @@ func mustURL(t *testing.T, raw string) *url.URL {
 	}
 	return u
 }
+
+// Session.Context is done when Close returns, on every kind of session, not
+// only once the connection has ended (a websocket waits up to closeGrace for
+// the client's close frame).
+func TestContextDoneAtClose(t *testing.T) {
+	env := newEnv(t, Options{}, hooks{})
+	for _, c := range []struct {
+		name string
+		open func()
+	}{
+		{"websocket", func() { env.dial(nil) }},
+		{"raw websocket", func() { env.dialRaw("/websocket", nil) }},
+		{"xhr-polling", func() { env.do("POST", env.base+"/000/"+randomID()+"/xhr", "", nil) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.open() // the client reads nothing more, nor answers a close frame
+			s := env.next().s
+			if err := s.Close(CloseForbidden, ""); err != nil {
+				t.Fatal(err)
+			}
+			if s.Context().Err() == nil {
+				t.Fatal("context not done when Close returned")
+			}
+		})
+	}
+}
