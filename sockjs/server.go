@@ -191,7 +191,9 @@ func (srv *Server) snapshot() []*Session {
 // CloseGoingAway ("Going away") after the messages already queued, and waits
 // until every OnClose has run and every goroutine of the server has ended, or
 // until ctx is done. On ctx expiry it drops the remaining connections and
-// returns ctx.Err(). Requests after Shutdown get 503.
+// returns ctx.Err(). Requests after Shutdown get 503. Call it from outside
+// the Handler's hooks: it waits for them, so a hook that calls it waits for
+// itself until ctx is done.
 func (srv *Server) Shutdown(ctx context.Context) error {
 	srv.mu.Lock()
 	if srv.shuttingDown {
