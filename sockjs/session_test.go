@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"net/url"
 	"runtime"
 	"strings"
 	"sync"
@@ -937,12 +936,10 @@ func TestWriteFailureCloseCodes(t *testing.T) {
 		want int
 	}{
 		{"websocket, client stops reading", func(t *testing.T) (*Session, func()) {
-			c := stalledConn(t, addr)
-			ws, _, err := websocket.NewClient(c, mustURL(t, "ws://"+addr+"/echo/000/"+randomID()+"/websocket"), nil, 1024, 1024)
-			if err != nil {
+			d := websocket.Dialer{NetDial: func(string, string) (net.Conn, error) { return stalledConn(t, addr), nil }}
+			if _, _, err := d.Dial("ws://"+addr+"/echo/000/"+randomID()+"/websocket", nil); err != nil {
 				t.Fatal(err)
 			}
-			_ = ws
 			return env.next().s, nil
 		}, CloseWriteTimeout},
 		{"xhr-streaming, client stops reading", func(t *testing.T) (*Session, func()) {
@@ -979,15 +976,6 @@ func TestWriteFailureCloseCodes(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustURL(t *testing.T, raw string) *url.URL {
-	t.Helper()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
 }
 
 // Session.Context is done when Close returns, on every kind of session, not
