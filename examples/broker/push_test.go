@@ -136,6 +136,7 @@ func TestTokenDecidesTheChannel(t *testing.T) {
 	}{
 		{"valid token subscribes its channel", mint(t, testSecret, "user:1", time.Minute), "user:1"},
 		{"expired token is refused", mint(t, testSecret, "user:1", -time.Minute), ""},
+		{"a token expired a second ago is refused (no leeway)", mint(t, testSecret, "user:1", -time.Second), ""},
 		{"token signed with another key is refused", mint(t, []byte("another-secret-another-secret-xx"), "user:1", time.Minute), ""},
 		{"token without expiry is refused", noExpiry, ""},
 		{"unsigned (alg none) token is refused", noneAlg, ""},

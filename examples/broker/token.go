@@ -45,15 +45,15 @@ var (
 )
 
 // parseToken checks a subscription token: HS256 only (no "none", no
-// algorithm confusion), signed with secret, not expired, with an expiry, and
-// naming a valid channel.
+// algorithm confusion), signed with secret, with an expiry that has not
+// passed by this process's clock (no leeway: keep the website's and the
+// broker's clocks in sync), and naming a valid channel.
 func parseToken(secret []byte, token string) (*SubscribeClaims, error) {
 	var claims SubscribeClaims
 	_, err := jwt.ParseWithClaims(token, &claims,
 		func(*jwt.Token) (any, error) { return secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithExpirationRequired(),
-		jwt.WithLeeway(5*time.Second),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("token: %w", err)
