@@ -143,10 +143,16 @@ func NewHub(broker Broker, opts *HubOptions) *Hub {
 // from a readiness endpoint.
 func (h *Hub) Ready() bool { return h.broker.Ready() }
 
+// subscribeWait bounds how long Subscribe waits for the broker to confirm a
+// channel's subscription (for Redis, one round trip while connected).
+const subscribeWait = 10 * time.Second
+
 // Subscribe subscribes s to channel: every payload published to channel on
 // any process is sent to s until Unsubscribe or until s closes. The first
 // local subscriber of a channel subscribes the broker, which for Redis waits
-// until Redis confirmed the subscription (bounded by s's context). When
+// until Redis confirmed the subscription (at most subscribeWait, 10 s); the
+// channel's other subscribers, and a repeated Subscribe, wait for the same
+// confirmation and get the same error. When
 // HubOptions.Identity gives s an identity (it is asked once per Subscribe
 // call, and the first answer for a session is kept), s joins the channel's
 // presence. Subscribing twice is a no-op.
@@ -175,8 +181,14 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 		h.sessions[s] = ss
 		ss.stop = context.AfterFunc(s.Context(), func() { h.dropSession(s) })
 	}
-	if _, ok := ss.channels[channel]; ok {
+	if hc, ok := ss.channels[channel]; ok {
+		// Subscribed already, or being subscribed by a concurrent call:
+		// its outcome is this call's.
 		h.mu.Unlock()
+		<-hc.ready
+		if hc.err != nil {
+			return fmt.Errorf("subscribe %q: %w", channel, hc.err)
+		}
 		return nil
 	}
 	hc := h.channels[channel]
@@ -194,7 +206,11 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	h.mu.Unlock()
 
 	if creator {
-		hc.err = h.subscribeBroker(s.Context(), hc)
+		// The wait is for every session of the channel, not only this one:
+		// it must not end because this session closes.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.Context()), subscribeWait)
+		hc.err = h.subscribeBroker(ctx, hc)
+		cancel()
 		close(hc.ready)
 	} else {
 		<-hc.ready

@@ -1097,3 +1097,140 @@ func publishCalls(tb testing.TB, rb *redisbroker.Broker) int64 {
 	}
 	return 0
 }
+
+// gatedBroker is a MemoryBroker whose Subscribe to "room" blocks until
+// released and then fails, like a broker that cannot confirm a subscription.
+type gatedBroker struct {
+	*sockjs.MemoryBroker
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (g *gatedBroker) Subscribe(ctx context.Context, ch string, fn func([]byte)) (func(), error) {
+	if ch == "room" {
+		g.once.Do(func() { close(g.entered) })
+		<-g.release
+		return nil, errors.New("broker: subscription refused")
+	}
+	return g.MemoryBroker.Subscribe(ctx, ch, fn)
+}
+
+type sessionGrabber struct{ got chan *sockjs.Session }
+
+func (h *sessionGrabber) OnOpen(s *sockjs.Session) error { h.got <- s; return nil }
+func (h *sessionGrabber) OnMessage(string)               {}
+func (h *sessionGrabber) OnClose()                       {}
+
+// Two concurrent Subscribe calls of one session to one channel whose broker
+// subscription fails: the second must not report success for a
+// subscription that never became live.
+func TestRepeatedSubscribeSharesTheOutcome(t *testing.T) {
+	got := make(chan *sockjs.Session, 1)
+	srv := sockjs.NewServer("/r", func() sockjs.Handler { return &sessionGrabber{got: got} }, &sockjs.Options{Logger: quietLogger()})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}()
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/r/000/a/websocket", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	s := <-got
+
+	gb := &gatedBroker{MemoryBroker: sockjs.NewMemoryBroker(), entered: make(chan struct{}), release: make(chan struct{})}
+	hub := sockjs.NewHub(gb, &sockjs.HubOptions{Logger: quietLogger()})
+	defer hub.Close()
+
+	first := make(chan error, 1)
+	go func() { first <- hub.Subscribe(s, "room") }()
+	select {
+	case <-gb.entered:
+	case <-time.After(waitLimit):
+		t.Fatal("broker Subscribe never called")
+	}
+	second := make(chan error, 1)
+	go func() { second <- hub.Subscribe(s, "room") }()
+	time.Sleep(50 * time.Millisecond) // let the second call find the channel pending
+	close(gb.release)
+	err1 := <-first
+	var err2 error
+	select {
+	case err2 = <-second:
+	case <-time.After(waitLimit):
+		t.Fatal("the second Subscribe never returned")
+	}
+	if err2 == nil && err1 != nil {
+		// Wait until the failed subscription is cleaned up.
+		waitFor(t, "cleanup", func() bool { return hub.Subscribers("room") == 0 })
+		t.Fatalf("first Subscribe failed (%v) but the concurrent second returned nil; subscribers now %d",
+			err1, hub.Subscribers("room"))
+	}
+}
+
+// Hub.Subscribe returns, for Redis, once Redis confirmed the subscription,
+// also for a session that joins a channel whose first subscriber closes
+// while that confirmation is pending. Redis is kept busy by a 1.5 s Lua loop.
+func TestSubscribeWaitsForRedisWhenTheFirstSubscriberLeaves(t *testing.T) {
+	rs := redistest.Start(t)
+	rb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rb.Close()
+	waitFor(t, "broker ready", rb.Ready)
+	hub := sockjs.NewHub(rb, &sockjs.HubOptions{Logger: quietLogger()})
+	defer hub.Close()
+
+	got := make(chan *sockjs.Session, 2)
+	srv := sockjs.NewServer("/r", func() sockjs.Handler { return &sessionGrabber{got: got} }, &sockjs.Options{Logger: quietLogger()})
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}()
+	var ss []*sockjs.Session
+	for _, id := range []string{"a", "b"} {
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/r/000/"+id+"/websocket", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ws.Close()
+		ss = append(ss, <-got)
+	}
+
+	raw := rb.Client()
+	busyDone := make(chan struct{})
+	go func() {
+		defer close(busyDone)
+		raw.Eval(context.Background(), `local s = redis.call('TIME')
+while true do
+  local n = redis.call('TIME')
+  if (n[1]-s[1])*1000000 + (n[2]-s[2]) > 1500000 then break end
+end
+return 1`, nil)
+	}()
+	time.Sleep(100 * time.Millisecond) // Redis is now busy
+
+	go hub.Subscribe(ss[0], "room") // creator: waits for Redis' confirmation
+	time.Sleep(50 * time.Millisecond)
+	second := make(chan error, 1)
+	go func() { second <- hub.Subscribe(ss[1], "room") }()
+	time.Sleep(50 * time.Millisecond)
+	ss[0].Close(0, "") // the creator leaves
+	select {
+	case err := <-second:
+		select {
+		case <-busyDone:
+		default:
+			t.Fatalf("second session's Subscribe returned %v while Redis was still busy (nothing confirmed)", err)
+		}
+	case <-busyDone:
+	}
+}
