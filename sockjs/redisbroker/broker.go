@@ -198,7 +198,8 @@ func (b *Broker) Publish(ctx context.Context, channel string, payload []byte) er
 // Subscribe calls fn with every payload published to channel. While the
 // broker is connected it returns once Redis confirmed the subscription (or
 // ctx is done, or the connection drops); while it is not, it returns at once
-// and the channel is subscribed on reconnection.
+// and the channel is subscribed on reconnection. ctx bounds only that wait:
+// the subscription is made even when ctx is done before Redis confirmed it.
 func (b *Broker) Subscribe(ctx context.Context, channel string, fn func([]byte)) (func(), error) {
 	name := b.opts.Prefix + channel
 	h := &handler{fn: fn}
@@ -220,9 +221,15 @@ func (b *Broker) Subscribe(ctx context.Context, channel string, fn func([]byte))
 	ps, down, confirmed := b.ps, b.down, cs.confirmed
 	b.mu.Unlock()
 	if isNew && ps != nil {
-		// A failed write means the connection is going down; the receive
-		// loop notices and resubscribes everything on reconnection.
-		_ = ps.Subscribe(ctx, name)
+		// The write uses the broker's context, not the caller's: go-redis
+		// turns a context deadline into the connection's write deadline and
+		// drops the connection when the write fails, and that connection is
+		// every channel's. A failed write means the connection is going
+		// down; the receive loop notices and resubscribes everything on
+		// reconnection.
+		wctx, cancel := context.WithTimeout(b.ctx, b.opts.HealthInterval)
+		_ = ps.Subscribe(wctx, name)
+		cancel()
 	}
 	b.cmdMu.Unlock()
 

@@ -2,8 +2,10 @@ package redisbroker_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -66,6 +68,89 @@ func TestClosedBrokerRefusesWork(t *testing.T) {
 		t.Fatal("ready after Close")
 	}
 }
+
+// TestCallerContextDoesNotDropTheSharedSubscription checks that a caller
+// whose context is done before Subscribe writes SUBSCRIBE does not tear down
+// the subscription connection every channel of the process shares (no
+// BrokerDown, no gap), and that its channel is still subscribed.
+func TestCallerContextDoesNotDropTheSharedSubscription(t *testing.T) {
+	cases := []struct {
+		rule string
+		ctx  func() (context.Context, context.CancelFunc)
+	}{
+		{"an expired deadline", func() (context.Context, context.CancelFunc) {
+			return context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+		}},
+		{"a canceled context", func() (context.Context, context.CancelFunc) {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			return ctx, cancel
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			rs := redistest.Start(t)
+			var mu sync.Mutex
+			var kinds []sockjs.BrokerEventKind
+			b, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quiet(), OnEvent: func(ev sockjs.BrokerEvent) {
+				mu.Lock()
+				kinds = append(kinds, ev.Kind)
+				mu.Unlock()
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			waitReady(t, b)
+			if _, err := b.Subscribe(context.Background(), "others", func([]byte) {}); err != nil {
+				t.Fatal(err)
+			}
+			got := make(chan []byte, 16)
+			ctx, cancel := c.ctx()
+			defer cancel()
+			if _, err := b.Subscribe(ctx, "late", func(p []byte) { got <- p }); err != nil {
+				t.Fatal(err)
+			}
+			// Publish until the late subscription delivers (it is confirmed
+			// asynchronously), bounded in time.
+			deadline := time.Now().Add(5 * time.Second)
+		wait:
+			for {
+				if err := b.Publish(context.Background(), "late", []byte("x")); err != nil {
+					t.Fatal(err)
+				}
+				select {
+				case <-got:
+					break wait
+				case <-time.After(20 * time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("the channel subscribed with a done context never received a payload")
+				}
+			}
+			time.Sleep(300 * time.Millisecond) // a dropped connection is reported within this
+			mu.Lock()
+			defer mu.Unlock()
+			if len(kinds) > 0 {
+				t.Fatalf("broker events %v: the subscription connection was dropped (a gap for every channel)", kinds)
+			}
+		})
+	}
+}
+
+// waitReady waits, bounded, until b's subscription connection is live.
+func waitReady(t *testing.T, b *redisbroker.Broker) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !b.Ready() {
+		if time.Now().After(deadline) {
+			t.Fatal("broker never ready")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // ExampleNew shares channels between processes through Redis, with
 // presence and gap reporting.
