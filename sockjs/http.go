@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,24 +131,37 @@ func (srv *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 	h := w.Header()
 	h.Add("Vary", "Origin")
 	origin := r.Header.Get("Origin")
-	if origin == "" {
-		h.Set("Access-Control-Allow-Origin", "*")
-		return true
-	}
 	if !srv.originAllowed(r) {
 		http.Error(w, "Origin not allowed", http.StatusForbidden)
 		return false
+	}
+	if origin == "" {
+		h.Set("Access-Control-Allow-Origin", "*")
+		return true
 	}
 	h.Set("Access-Control-Allow-Origin", origin)
 	h.Set("Access-Control-Allow-Credentials", "true")
 	return true
 }
 
-// originAllowed applies Options.AllowedOrigins to r's Origin header.
+// originAllowed applies Options.AllowedOrigins to the origin of the page
+// that sent r: its Origin header, or, for a browser's cross-site request
+// that carries none (a JSONP <script> or an htmlfile <iframe> load, which
+// bring the user's cookies all the same), the origin of its Referer. A
+// request with neither is not from a browser page and is allowed.
 func (srv *Server) originAllowed(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
 	if origin == "" {
-		return true
+		switch r.Header.Get("Sec-Fetch-Site") {
+		case "", "same-origin", "none":
+			return true
+		}
+		ref, err := url.Parse(r.Referer())
+		if err != nil || ref.Scheme == "" || ref.Host == "" {
+			// A cross-site load that hides its page: only "*" admits it.
+			return slices.Contains(srv.opts.AllowedOrigins, "*")
+		}
+		origin = ref.Scheme + "://" + ref.Host
 	}
 	// The endpoint's own origin is always allowed: the iframe-based
 	// transports send from the server's own iframe page.
@@ -160,6 +174,22 @@ func (srv *Server) originAllowed(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// frameAncestors is the CSP frame-ancestors source list that lets exactly
+// the allowed origins frame the iframe page, or "" when any may. ("null"
+// cannot be expressed; such pages cannot frame it.)
+func frameAncestors(allowed []string) string {
+	if slices.Contains(allowed, "*") {
+		return ""
+	}
+	sources := []string{"'self'"}
+	for _, a := range allowed {
+		if a != "null" && !strings.ContainsAny(a, " ;,") {
+			sources = append(sources, a)
+		}
+	}
+	return strings.Join(sources, " ")
 }
 
 // matchWildcardOrigin matches "https://*.example.com" against an origin
@@ -245,6 +275,14 @@ func (srv *Server) serveIframe(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", cacheable)
 	h.Set("Expires", time.Now().Add(oneYear).UTC().Format(http.TimeFormat))
 	h.Set("ETag", srv.iframeETag)
+	// Only the allowed origins may frame the page: a page that frames it
+	// drives sessions from the endpoint's own, always allowed, origin.
+	if srv.frameAncestors != "" {
+		h.Set("Content-Security-Policy", "frame-ancestors "+srv.frameAncestors)
+		if srv.frameAncestors == "'self'" {
+			h.Set("X-Frame-Options", "SAMEORIGIN") // for browsers without CSP 2
+		}
+	}
 	if r.Header.Get("If-None-Match") == srv.iframeETag {
 		w.WriteHeader(http.StatusNotModified)
 		return

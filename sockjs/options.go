@@ -51,8 +51,13 @@ type Options struct {
 	// host patterns with a leading wildcard ("https://*.example.com"), or "*"
 	// for any origin. The endpoint's own origin (the Origin header's host
 	// equals the request's Host) is always allowed, so nil means same-origin
-	// only. Requests without an Origin header (not from a browser) are always
-	// allowed.
+	// only. A request without an Origin header is a non-browser client, or a
+	// browser's script or frame load (JSONP, htmlfile): when the browser
+	// marks it cross-site or same-site (Sec-Fetch-Site), the page's origin
+	// is taken from its Referer and must be allowed; otherwise it is. The
+	// iframe page may be framed only by the allowed origins (CSP
+	// frame-ancestors), since the iframe transports send from the
+	// endpoint's own origin.
 	//
 	// Danger: "*" lets any web page open sessions with your users' cookies.
 	AllowedOrigins []string

@@ -2,6 +2,7 @@ package sockjs
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -695,5 +696,83 @@ func TestHTMLFileFrameKeepsMarkupOut(t *testing.T) {
 		if err := json.Unmarshal([]byte(literal), &decoded); err != nil || decoded != string(frame) {
 			t.Errorf("%q: the script sees %q (%v), want %q", msg, decoded, err, frame)
 		}
+	}
+}
+
+// Requests without an Origin header: a browser's <script> (JSONP) or
+// <iframe> (htmlfile) load from another site brings the user's cookies but
+// no Origin; its Sec-Fetch-Site and Referer tell whose page it is, and the
+// allowlist applies to that page as it does to an xhr or websocket.
+func TestOriginlessBrowserLoadsFollowTheAllowlist(t *testing.T) {
+	const allowed = "https://club.example"
+	cases := []struct {
+		name    string
+		origins []string
+		header  map[string]string
+		opens   bool
+	}{
+		{"no browser headers (a non-browser client)", []string{allowed}, nil, true},
+		{"same-origin load", []string{allowed}, map[string]string{"Sec-Fetch-Site": "same-origin"}, true},
+		{"cross-site load from an allowed page", []string{allowed},
+			map[string]string{"Sec-Fetch-Site": "cross-site", "Referer": allowed + "/room/1"}, true},
+		{"cross-site load from another page", []string{allowed},
+			map[string]string{"Sec-Fetch-Site": "cross-site", "Referer": "http://evil.example/"}, false},
+		{"same-site load from another page", []string{allowed},
+			map[string]string{"Sec-Fetch-Site": "same-site", "Referer": "https://other.club.example/"}, false},
+		{"cross-site load hiding its page", []string{allowed},
+			map[string]string{"Sec-Fetch-Site": "cross-site"}, false},
+		{"cross-site load hiding its page, any origin allowed", []string{"*"},
+			map[string]string{"Sec-Fetch-Site": "cross-site"}, true},
+	}
+	for _, c := range cases {
+		for _, transport := range []string{"jsonp?c=cb", "htmlfile?c=cb"} {
+			t.Run(c.name+"/"+strings.Split(transport, "?")[0], func(t *testing.T) {
+				opened := make(chan struct{}, 1)
+				env := newEnv(t, Options{AllowedOrigins: c.origins}, hooks{onOpen: func(*Session) error {
+					opened <- struct{}{}
+					return errors.New("test over")
+				}})
+				h := map[string]string{"Cookie": "auth=victim"}
+				for k, v := range c.header {
+					h[k] = v
+				}
+				r := env.do("GET", env.base+"/000/"+randomID()+"/"+transport, "", h)
+				didOpen := len(opened) == 1
+				if didOpen != c.opens || (c.opens && r.status != 200) || (!c.opens && r.status != http.StatusForbidden) {
+					t.Errorf("status %d, session opened %v; want opened %v", r.status, didOpen, c.opens)
+				}
+			})
+		}
+	}
+}
+
+// The iframe page runs sockjs-client's bootstrap_iframe, which opens
+// sessions from the endpoint's own (always allowed) origin on the orders of
+// whichever page frames it: only the allowed origins may frame it.
+func TestIframePageFramedOnlyByAllowedOrigins(t *testing.T) {
+	cases := []struct {
+		name    string
+		origins []string
+		csp     string
+		xfo     string
+	}{
+		{"same origin only", nil, "frame-ancestors 'self'", "SAMEORIGIN"},
+		{"a list", []string{"https://club.example", "https://*.club.example"},
+			"frame-ancestors 'self' https://club.example https://*.club.example", ""},
+		{"any origin", []string{"*"}, "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			env := newEnv(t, Options{AllowedOrigins: c.origins}, hooks{})
+			env.srv.opts.AllowedOrigins = c.origins
+			env.srv.frameAncestors = frameAncestors(c.origins)
+			r := env.do("GET", env.base+"/iframe.html", "", nil)
+			if got := r.header.Get("Content-Security-Policy"); r.status != 200 || got != c.csp {
+				t.Errorf("status %d, Content-Security-Policy %q, want %q", r.status, got, c.csp)
+			}
+			if got := r.header.Get("X-Frame-Options"); got != c.xfo {
+				t.Errorf("X-Frame-Options %q, want %q", got, c.xfo)
+			}
+		})
 	}
 }

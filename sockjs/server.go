@@ -35,9 +35,12 @@ type Server struct {
 	upgrader   websocket.Upgrader
 	iframe     []byte
 	iframeETag string
-	buffers    sync.Pool
-	idPrefix   string
-	nextID     atomic.Uint64
+	// frameAncestors is the iframe page's CSP frame-ancestors source list,
+	// "" when any origin is allowed.
+	frameAncestors string
+	buffers        sync.Pool
+	idPrefix       string
+	nextID         atomic.Uint64
 
 	mu           sync.Mutex
 	byID         map[string]*Session   // HTTP-transport sessions by client session id
@@ -81,6 +84,7 @@ func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server 
 		sockjsURL = srv.prefix + "/sockjs.min.js"
 	}
 	srv.iframe, srv.iframeETag = iframePage(sockjsURL)
+	srv.frameAncestors = frameAncestors(o.AllowedOrigins)
 	return srv
 }
 
