@@ -2,8 +2,8 @@ package sockjs
 
 import (
 	"context"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -413,8 +413,12 @@ func TestJSONPPolling(t *testing.T) {
 	if r := env.do("POST", url+"/jsonp_send", `["%61bc"]`, map[string]string{"Content-Type": "text/plain"}); r.body != "ok" {
 		t.Errorf("plain send: %q", r.body)
 	}
+	// MIME types are case-insensitive, and may carry parameters.
+	if r := env.do("POST", url+"/jsonp_send", `d=%5B%22y%22%5D`, map[string]string{"Content-Type": "Application/X-WWW-Form-Urlencoded; charset=UTF-8"}); r.body != "ok" {
+		t.Errorf("form send, odd case: %q", r.body)
+	}
 	env.do("POST", url+"/jsonp_send", `d=%5B%5D`, form)
-	if r := env.do("GET", url+"/jsonp?c=x", "", nil); r.body != "/**/x(\"a[\\\"x\\\",\\\"%61bc\\\"]\");\r\n" {
+	if r := env.do("GET", url+"/jsonp?c=x", "", nil); r.body != "/**/x(\"a[\\\"x\\\",\\\"%61bc\\\",\\\"y\\\"]\");\r\n" {
 		t.Errorf("poll %q", r.body)
 	}
 }

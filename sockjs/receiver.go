@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -562,7 +563,8 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 // jsonp_send may carry it form-encoded as d=..., which may triple its size on
 // the wire.
 func readBody(r *http.Request, w http.ResponseWriter, limit int, jsonp bool) ([]byte, error) {
-	form := jsonp && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded")
+	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	form := jsonp && mediaType == "application/x-www-form-urlencoded" // ParseMediaType lowercases
 	wire := int64(limit)
 	if form {
 		wire = wire*3 + 2
