@@ -46,6 +46,13 @@ type Presence struct {
 	opts   PresenceOptions
 	log    *slog.Logger
 
+	// writing is held (a one-slot channel, so that waiting for it honours
+	// a context) for each Redis write of Join, Leave, refresh and Close:
+	// a refresh holds it from reading local until its ZADDs are done, so a
+	// Leave, which removes its member from local first, then waits for it,
+	// always removes the entry after any refresh that still wrote it.
+	writing chan struct{}
+
 	mu    sync.Mutex
 	local map[string]map[string]string // channel -> member ID -> encoded member
 
@@ -70,18 +77,31 @@ func NewPresence(b *Broker, opts *PresenceOptions) *Presence {
 		o.Logger = slog.Default()
 	}
 	p := &Presence{
-		client: b.Client(),
-		opts:   o,
-		log:    o.Logger.With(slog.String("component", "redisbroker.Presence")),
-		local:  make(map[string]map[string]string),
-		stop:   make(chan struct{}),
-		done:   make(chan struct{}),
+		client:  b.Client(),
+		opts:    o,
+		log:     o.Logger.With(slog.String("component", "redisbroker.Presence")),
+		local:   make(map[string]map[string]string),
+		writing: make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
 	}
 	go p.refreshLoop()
 	return p
 }
 
 func (p *Presence) key(channel string) string { return p.opts.KeyPrefix + channel }
+
+// lock takes p.writing, or fails when ctx is done first.
+func (p *Presence) lock(ctx context.Context) error {
+	select {
+	case p.writing <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (p *Presence) unlock() { <-p.writing }
 
 func encodeMember(m sockjs.Member) string {
 	b, _ := json.Marshal(m) // strings only: cannot fail
@@ -92,9 +112,15 @@ func (p *Presence) expiry() float64 {
 	return float64(time.Now().Add(p.opts.TTL).UnixMilli())
 }
 
-// Join records m in channel, with one pipelined round trip.
+// Join records m in channel, with one pipelined round trip. It first waits
+// for a refresh, Join or Leave of this Presence that is writing to Redis;
+// when ctx ends that wait, it records nothing.
 func (p *Presence) Join(ctx context.Context, channel string, m sockjs.Member) error {
 	enc := encodeMember(m)
+	if err := p.lock(ctx); err != nil {
+		return fmt.Errorf("redisbroker: presence join %q: %w", channel, err)
+	}
+	defer p.unlock()
 	p.mu.Lock()
 	ms := p.local[channel]
 	if ms == nil {
@@ -115,7 +141,11 @@ func (p *Presence) Join(ctx context.Context, channel string, m sockjs.Member) er
 	return nil
 }
 
-// Leave removes m from channel.
+// Leave removes m from channel: no refresh starting after Leave was called
+// writes m, and Leave waits for a refresh, Join or Leave of this Presence
+// that is writing to Redis before it removes m's entry, so a Leave that
+// returned nil is never undone. When ctx ends that wait or the removal
+// fails, m stays listed until its entry expires (TTL) and a Reap removes it.
 func (p *Presence) Leave(ctx context.Context, channel string, m sockjs.Member) error {
 	p.mu.Lock()
 	if ms := p.local[channel]; ms != nil {
@@ -125,6 +155,10 @@ func (p *Presence) Leave(ctx context.Context, channel string, m sockjs.Member) e
 		}
 	}
 	p.mu.Unlock()
+	if err := p.lock(ctx); err != nil {
+		return fmt.Errorf("redisbroker: presence leave %q: %w", channel, err)
+	}
+	defer p.unlock()
 	if err := p.client.ZRem(ctx, p.key(channel), encodeMember(m)).Err(); err != nil {
 		return fmt.Errorf("redisbroker: presence leave %q: %w", channel, err)
 	}
@@ -199,6 +233,10 @@ func (p *Presence) Close() error {
 	p.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	if err := p.lock(ctx); err != nil {
+		return fmt.Errorf("redisbroker: presence close: %w", err)
+	}
+	defer p.unlock()
 	_, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
 		for channel, ms := range local {
 			for _, enc := range ms {
@@ -230,8 +268,14 @@ func (p *Presence) refreshLoop() {
 }
 
 // refresh pushes the expiry of every local member forward, in one pipelined
-// round trip.
+// round trip, holding p.writing so that no Join or Leave interleaves.
 func (p *Presence) refresh() error {
+	ctx, cancel := context.WithTimeout(context.Background(), p.opts.TTL/3)
+	defer cancel()
+	if err := p.lock(ctx); err != nil {
+		return fmt.Errorf("wait for a join or leave: %w", err)
+	}
+	defer p.unlock()
 	p.mu.Lock()
 	type entry struct{ key, enc string }
 	var entries []entry
@@ -246,8 +290,6 @@ func (p *Presence) refresh() error {
 	if len(entries) == 0 {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), p.opts.TTL/3)
-	defer cancel()
 	score := p.expiry()
 	_, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
 		for _, e := range entries {
