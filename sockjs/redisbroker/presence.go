@@ -41,7 +41,16 @@ type PresenceOptions struct {
 // sent for each). The key itself expires 2×TTL after the last refresh. A
 // Redis restart loses the sets; the next refresh writes this process's
 // members back.
+//
+// A refresh that finds one of this process's members missing (reaped by
+// another process after this one missed refreshes for longer than TTL, lost
+// by a Redis restart, or never written by a Join that failed) writes it back
+// and publishes a join event for it through the broker, as a sockjs.Hub
+// does for a Join, so that OnPresence listeners that were told it left learn
+// that it is back. After a Redis restart that means a join event for every
+// member of this process, which listeners already knew as present.
 type Presence struct {
+	broker *Broker
 	client *redis.Client
 	opts   PresenceOptions
 	log    *slog.Logger
@@ -77,6 +86,7 @@ func NewPresence(b *Broker, opts *PresenceOptions) *Presence {
 		o.Logger = slog.Default()
 	}
 	p := &Presence{
+		broker:  b,
 		client:  b.Client(),
 		opts:    o,
 		log:     o.Logger.With(slog.String("component", "redisbroker.Presence")),
@@ -268,7 +278,10 @@ func (p *Presence) refreshLoop() {
 }
 
 // refresh pushes the expiry of every local member forward, in one pipelined
-// round trip, holding p.writing so that no Join or Leave interleaves.
+// round trip, holding p.writing so that no Join or Leave interleaves. It
+// announces the members it had to write back (see Presence) before it
+// releases p.writing, so that a join event never follows the leave event of
+// a Leave that came after the refresh.
 func (p *Presence) refresh() error {
 	ctx, cancel := context.WithTimeout(context.Background(), p.opts.TTL/3)
 	defer cancel()
@@ -277,13 +290,13 @@ func (p *Presence) refresh() error {
 	}
 	defer p.unlock()
 	p.mu.Lock()
-	type entry struct{ key, enc string }
+	type entry struct{ channel, enc string }
 	var entries []entry
 	keys := make([]string, 0, len(p.local))
 	for channel, ms := range p.local {
 		keys = append(keys, p.key(channel))
 		for _, enc := range ms {
-			entries = append(entries, entry{p.key(channel), enc})
+			entries = append(entries, entry{channel, enc})
 		}
 	}
 	p.mu.Unlock()
@@ -291,9 +304,11 @@ func (p *Presence) refresh() error {
 		return nil
 	}
 	score := p.expiry()
+	added := make([]*redis.IntCmd, len(entries))
 	_, err := p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
-		for _, e := range entries {
-			pl.ZAdd(ctx, e.key, redis.Z{Score: score, Member: e.enc})
+		for i, e := range entries {
+			// Without CH, ZADD counts only the entries it created.
+			added[i] = pl.ZAdd(ctx, p.key(e.channel), redis.Z{Score: score, Member: e.enc})
 		}
 		for _, k := range keys {
 			pl.PExpire(ctx, k, 2*p.opts.TTL)
@@ -303,5 +318,37 @@ func (p *Presence) refresh() error {
 	if err != nil {
 		return fmt.Errorf("refresh %d members: %w", len(entries), err)
 	}
+	var back []entry
+	for i, c := range added {
+		if c.Val() == 1 {
+			back = append(back, entries[i])
+		}
+	}
+	if len(back) == 0 {
+		return nil
+	}
+	p.log.Info("redisbroker: presence refresh wrote back members that were missing; announcing them as joined",
+		slog.Int("members", len(back)))
+	_, err = p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
+		for _, e := range back {
+			pl.Publish(ctx, p.broker.opts.Prefix+presenceEventChannel(e.channel), joinEvent(e.enc))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("announce %d members written back: %w", len(back), err)
+	}
+	p.broker.metrics.published.Add(float64(len(back)))
 	return nil
+}
+
+// presenceEventChannel and joinEvent repeat the wire format of the presence
+// events of a sockjs.Hub (its presenceChannel and encodePresenceEvent, which
+// sockjs does not export); TestRefreshAnnouncesAMemberItWroteBack checks
+// them against a Hub's OnPresence.
+func presenceEventChannel(channel string) string { return "#presence:" + channel }
+
+// joinEvent is the join event of the encoded member enc.
+func joinEvent(enc string) string {
+	return `{"joined":true,"member":` + enc + `}`
 }
