@@ -57,9 +57,10 @@ type Presence struct {
 
 	// writing is held (a one-slot channel, so that waiting for it honours
 	// a context) for each Redis write of Join, Leave, refresh and Close:
-	// a refresh holds it from reading local until its ZADDs are done, so a
-	// Leave, which removes its member from local first, then waits for it,
-	// always removes the entry after any refresh that still wrote it.
+	// a refresh holds it from reading local until its ZADDs (and the join
+	// events of the members it wrote back) are done, so a Leave, which
+	// removes its member from local first and then waits for it, always
+	// removes the entry after any refresh that still wrote it.
 	writing chan struct{}
 
 	mu    sync.Mutex
