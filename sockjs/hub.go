@@ -242,7 +242,7 @@ func (h *Hub) subscribeBroker(ctx context.Context, hc *hubChannel) error {
 	}
 	hc.unsub = append(hc.unsub, u)
 	if on := h.opts.OnPresence; on != nil && h.opts.Identity != nil {
-		u, err := h.broker.Subscribe(ctx, presenceChannel(hc.name), func(p []byte) {
+		u, err := h.broker.Subscribe(ctx, PresenceEventChannel(hc.name), func(p []byte) {
 			ev, err := decodePresenceEvent(hc.name, p)
 			if err != nil {
 				h.log.Warn("sockjs: hub: dropping bad presence event", slog.Any("err", err))
@@ -440,7 +440,7 @@ func (h *Hub) leave(channel string, m Member) {
 
 // announce publishes a join or leave event to every process.
 func (h *Hub) announce(ctx context.Context, channel string, joined bool, m Member) {
-	if err := h.broker.Publish(ctx, presenceChannel(channel), encodePresenceEvent(joined, m)); err != nil &&
+	if err := h.broker.Publish(ctx, PresenceEventChannel(channel), EncodePresenceEvent(PresenceEvent{Channel: channel, Member: m, Joined: joined})); err != nil &&
 		!errors.Is(err, ErrBrokerClosed) {
 		h.log.Warn("sockjs: hub: presence event not sent", slog.String("channel", channel), slog.Any("err", err))
 	}

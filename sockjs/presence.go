@@ -106,10 +106,13 @@ func SortMembers(ms []Member) {
 	slices.SortFunc(ms, func(a, b Member) int { return strings.Compare(a.ID, b.ID) })
 }
 
-// presenceChannel is the broker channel that carries the join and leave
-// events of channel. '#' is not allowed in channel names, so it cannot
-// collide with an application channel.
-func presenceChannel(channel string) string { return "#presence:" + channel }
+// PresenceEventChannel is the broker channel on which Hubs exchange the
+// join and leave events of channel. '#' is not allowed in channel names, so
+// it cannot collide with an application channel. A Presence that learns of
+// a change by itself (redisbroker's, when a refresh writes back a member
+// another process had reaped) publishes EncodePresenceEvent there, and every
+// Hub's OnPresence sees it.
+func PresenceEventChannel(channel string) string { return "#presence:" + channel }
 
 // presenceWire is a PresenceEvent on the broker.
 type presenceWire struct {
@@ -117,8 +120,11 @@ type presenceWire struct {
 	Member Member `json:"member"`
 }
 
-func encodePresenceEvent(joined bool, m Member) []byte {
-	b, _ := json.Marshal(presenceWire{Joined: joined, Member: m}) // cannot fail for strings and bools
+// EncodePresenceEvent is ev as Hubs exchange it on
+// PresenceEventChannel(ev.Channel) (which names the channel, so the
+// encoding does not).
+func EncodePresenceEvent(ev PresenceEvent) []byte {
+	b, _ := json.Marshal(presenceWire{Joined: ev.Joined, Member: ev.Member}) // cannot fail for strings and bools
 	return b
 }
 

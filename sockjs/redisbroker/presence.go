@@ -332,7 +332,12 @@ func (p *Presence) refresh() error {
 		slog.Int("members", len(back)))
 	_, err = p.client.Pipelined(ctx, func(pl redis.Pipeliner) error {
 		for _, e := range back {
-			pl.Publish(ctx, p.broker.opts.Prefix+presenceEventChannel(e.channel), joinEvent(e.enc))
+			var m sockjs.Member
+			if err := json.Unmarshal([]byte(e.enc), &m); err != nil {
+				return fmt.Errorf("member %q of %q: %w", e.enc, e.channel, err)
+			}
+			ev := sockjs.PresenceEvent{Channel: e.channel, Member: m, Joined: true}
+			pl.Publish(ctx, p.broker.opts.Prefix+sockjs.PresenceEventChannel(e.channel), sockjs.EncodePresenceEvent(ev))
 		}
 		return nil
 	})
@@ -341,15 +346,4 @@ func (p *Presence) refresh() error {
 	}
 	p.broker.metrics.published.Add(float64(len(back)))
 	return nil
-}
-
-// presenceEventChannel and joinEvent repeat the wire format of the presence
-// events of a sockjs.Hub (its presenceChannel and encodePresenceEvent, which
-// sockjs does not export); TestRefreshAnnouncesAMemberItWroteBack checks
-// them against a Hub's OnPresence.
-func presenceEventChannel(channel string) string { return "#presence:" + channel }
-
-// joinEvent is the join event of the encoded member enc.
-func joinEvent(enc string) string {
-	return `{"joined":true,"member":` + enc + `}`
 }
