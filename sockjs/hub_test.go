@@ -1122,25 +1122,36 @@ func (h *sessionGrabber) OnOpen(s *sockjs.Session) error { h.got <- s; return ni
 func (h *sessionGrabber) OnMessage(string)               {}
 func (h *sessionGrabber) OnClose()                       {}
 
+// openSessions serves a SockJS endpoint and opens n websocket sessions on
+// it, returning the server's side of each; all are closed when t ends.
+func openSessions(t *testing.T, n int) []*sockjs.Session {
+	t.Helper()
+	got := make(chan *sockjs.Session, n)
+	srv := sockjs.NewServer("/r", func() sockjs.Handler { return &sessionGrabber{got: got} }, &sockjs.Options{Logger: quietLogger()})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		ts.Close()
+	})
+	var ss []*sockjs.Session
+	for i := range n {
+		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/r/000/"+strconv.Itoa(i)+"/websocket", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		ss = append(ss, <-got)
+	}
+	return ss
+}
+
 // Two concurrent Subscribe calls of one session to one channel whose broker
 // subscription fails: the second must not report success for a
 // subscription that never became live.
 func TestRepeatedSubscribeSharesTheOutcome(t *testing.T) {
-	got := make(chan *sockjs.Session, 1)
-	srv := sockjs.NewServer("/r", func() sockjs.Handler { return &sessionGrabber{got: got} }, &sockjs.Options{Logger: quietLogger()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-		defer cancel()
-		srv.Shutdown(ctx)
-	}()
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/r/000/a/websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	s := <-got
+	s := openSessions(t, 1)[0]
 
 	gb := &gatedBroker{MemoryBroker: sockjs.NewMemoryBroker(), entered: make(chan struct{}), release: make(chan struct{})}
 	hub := sockjs.NewHub(gb, &sockjs.HubOptions{Logger: quietLogger()})
@@ -1172,65 +1183,52 @@ func TestRepeatedSubscribeSharesTheOutcome(t *testing.T) {
 	}
 }
 
-// Hub.Subscribe returns, for Redis, once Redis confirmed the subscription,
-// also for a session that joins a channel whose first subscriber closes
-// while that confirmation is pending. Redis is kept busy by a 1.5 s Lua loop.
-func TestSubscribeWaitsForRedisWhenTheFirstSubscriberLeaves(t *testing.T) {
-	rs := redistest.Start(t)
-	rb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Logger: quietLogger()})
-	if err != nil {
-		t.Fatal(err)
+// confirmingBroker is a MemoryBroker whose Subscribe waits, as redisbroker's
+// does, for a confirmation (here: confirm being closed) or the caller's
+// context, and then returns the subscription with no error.
+type confirmingBroker struct {
+	*sockjs.MemoryBroker
+	entered chan struct{}
+	confirm chan struct{}
+	once    sync.Once
+}
+
+func (c *confirmingBroker) Subscribe(ctx context.Context, ch string, fn func([]byte)) (func(), error) {
+	c.once.Do(func() { close(c.entered) })
+	select {
+	case <-c.confirm:
+	case <-ctx.Done():
 	}
-	defer rb.Close()
-	waitFor(t, "broker ready", rb.Ready)
-	hub := sockjs.NewHub(rb, &sockjs.HubOptions{Logger: quietLogger()})
+	return c.MemoryBroker.Subscribe(ctx, ch, fn)
+}
+
+// Subscribe returns once the broker confirmed the subscription, also for a
+// session that joins a channel whose first subscriber closes while that
+// confirmation is pending: the wait is the channel's, not the first
+// subscriber's.
+func TestSubscribeWaitsForTheBrokerWhenTheFirstSubscriberLeaves(t *testing.T) {
+	ss := openSessions(t, 2)
+	cb := &confirmingBroker{MemoryBroker: sockjs.NewMemoryBroker(), entered: make(chan struct{}), confirm: make(chan struct{})}
+	hub := sockjs.NewHub(cb, &sockjs.HubOptions{Logger: quietLogger()})
 	defer hub.Close()
 
-	got := make(chan *sockjs.Session, 2)
-	srv := sockjs.NewServer("/r", func() sockjs.Handler { return &sessionGrabber{got: got} }, &sockjs.Options{Logger: quietLogger()})
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-		defer cancel()
-		srv.Shutdown(ctx)
-	}()
-	var ss []*sockjs.Session
-	for _, id := range []string{"a", "b"} {
-		ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(ts.URL, "http")+"/r/000/"+id+"/websocket", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ws.Close()
-		ss = append(ss, <-got)
-	}
-
-	raw := rb.Client()
-	busyDone := make(chan struct{})
-	go func() {
-		defer close(busyDone)
-		raw.Eval(context.Background(), `local s = redis.call('TIME')
-while true do
-  local n = redis.call('TIME')
-  if (n[1]-s[1])*1000000 + (n[2]-s[2]) > 1500000 then break end
-end
-return 1`, nil)
-	}()
-	time.Sleep(100 * time.Millisecond) // Redis is now busy
-
-	go hub.Subscribe(ss[0], "room") // creator: waits for Redis' confirmation
-	time.Sleep(50 * time.Millisecond)
+	go func() { _ = hub.Subscribe(ss[0], "room") }() // the first: its broker subscription waits
+	<-cb.entered
 	second := make(chan error, 1)
 	go func() { second <- hub.Subscribe(ss[1], "room") }()
-	time.Sleep(50 * time.Millisecond)
-	ss[0].Close(0, "") // the creator leaves
+	_ = ss[0].Close(0, "") // the first subscriber leaves
 	select {
 	case err := <-second:
-		select {
-		case <-busyDone:
-		default:
-			t.Fatalf("second session's Subscribe returned %v while Redis was still busy (nothing confirmed)", err)
+		t.Fatalf("second session's Subscribe returned %v before the broker confirmed", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(cb.confirm)
+	select {
+	case err := <-second:
+		if err != nil {
+			t.Fatalf("second session's Subscribe: %v", err)
 		}
-	case <-busyDone:
+	case <-time.After(waitLimit):
+		t.Fatal("second session's Subscribe never returned")
 	}
 }
