@@ -31,8 +31,10 @@
 //   - Bad input costs bounded memory: Options.MaxMessageSize limits websocket
 //     messages (CloseMessageTooBig) and xhr_send/jsonp_send bodies (HTTP 413);
 //     broken JSON gets the protocol's errors.
-//   - Options.AllowedOrigins is one rule for the websocket upgrade and for
-//     CORS on the HTTP transports; by default only same-origin pages connect.
+//   - Options.AllowedOrigins is one rule for the websocket upgrade, for
+//     CORS on the HTTP transports, for a browser's script and frame loads
+//     (JSONP, htmlfile) and for who may frame the iframe page; by default
+//     only same-origin pages connect.
 //   - A panic in a hook closes that session with CloseInternalError and is
 //     logged; the server keeps running.
 //   - Shutdown closes every session with CloseGoingAway and waits for every
