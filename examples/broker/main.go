@@ -9,17 +9,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"log/slog"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
+	"github.com/trelljaz/trelljaz/examples/internal/serve"
 	"github.com/trelljaz/trelljaz/sockjs"
-	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 )
 
 func main() {
@@ -33,14 +30,10 @@ func main() {
 		os.Exit(2)
 	}
 
-	var broker sockjs.Broker = sockjs.NewMemoryBroker()
-	if *redisURL != "" {
-		rb, err := redisbroker.New(redisbroker.Options{URL: *redisURL, Logger: log})
-		if err != nil {
-			log.Error("redis broker", slog.Any("err", err))
-			os.Exit(2)
-		}
-		broker = rb
+	broker, _, err := serve.Broker(*redisURL, log)
+	if err != nil {
+		log.Error("broker", slog.Any("err", err))
+		os.Exit(2)
 	}
 	defer broker.Close()
 	hub := sockjs.NewHub(broker, &sockjs.HubOptions{Logger: log})
@@ -48,19 +41,10 @@ func main() {
 
 	pb := &pushBroker{hub: hub, secret: []byte(secret), publishToken: publishToken, log: log}
 	handler, sockSrv := pb.routes(&sockjs.Options{Logger: log, AllowedOrigins: []string{"*"}})
-	httpSrv := &http.Server{Addr: *addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = sockSrv.Shutdown(shut)
-		_ = httpSrv.Shutdown(shut)
-	}()
 	log.Info("push broker listening", slog.String("addr", *addr), slog.Bool("redis", *redisURL != ""))
-	if err := httpSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := serve.Run(ctx, *addr, handler, sockSrv); err != nil {
 		log.Error("serve", slog.Any("err", err))
 		os.Exit(1)
 	}

@@ -12,17 +12,16 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/trelljaz/trelljaz/examples/internal/serve"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 )
@@ -42,14 +41,13 @@ func main() {
 }
 
 func run(addr, redisURL string, log *slog.Logger) error {
-	var broker sockjs.Broker = sockjs.NewMemoryBroker()
+	broker, rb, err := serve.Broker(redisURL, log)
+	if err != nil {
+		return err
+	}
 	var presence sockjs.Presence
-	if redisURL != "" {
-		rb, err := redisbroker.New(redisbroker.Options{URL: redisURL, Logger: log})
-		if err != nil {
-			return err
-		}
-		broker, presence = rb, redisbroker.NewPresence(rb, &redisbroker.PresenceOptions{Logger: log})
+	if rb != nil {
+		presence = redisbroker.NewPresence(rb, &redisbroker.PresenceOptions{Logger: log})
 	}
 	defer broker.Close()
 	chat := NewChat(broker, presence, log)
@@ -58,19 +56,8 @@ func run(addr, redisURL string, log *slog.Logger) error {
 	srv := sockjs.NewServer("/chat", chat.NewHandler, &sockjs.Options{MaxMessageSize: 4 << 10, Logger: log})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	hs := &http.Server{Addr: addr, Handler: routes(srv, chat), ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdown)
-		_ = hs.Shutdown(shutdown)
-	}()
 	log.Info("chat listening", "addr", "http://"+addr, "redis", redisURL != "")
-	if err := hs.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return serve.Run(ctx, addr, routes(srv, chat), srv)
 }
 
 // routes mounts the page, the SockJS endpoint and the readiness probe.

@@ -7,17 +7,15 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
+	"github.com/trelljaz/trelljaz/examples/internal/serve"
 	"github.com/trelljaz/trelljaz/sockjs"
-	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 )
 
 //go:embed index.html
@@ -29,14 +27,10 @@ func main() {
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 
-	var broker sockjs.Broker = sockjs.NewMemoryBroker()
-	if *redisURL != "" {
-		rb, err := redisbroker.New(redisbroker.Options{URL: *redisURL, Logger: log})
-		if err != nil {
-			log.Error("redis broker", slog.Any("err", err))
-			os.Exit(2)
-		}
-		broker = rb
+	broker, _, err := serve.Broker(*redisURL, log)
+	if err != nil {
+		log.Error("broker", slog.Any("err", err))
+		os.Exit(2)
 	}
 	defer broker.Close()
 	hub := sockjs.NewHub(broker, &sockjs.HubOptions{Logger: log})
@@ -51,16 +45,8 @@ func main() {
 	defer lobby.Close()
 
 	handler, sockSrv := routes(lobby, &sockjs.Options{Logger: log})
-	httpSrv := &http.Server{Addr: *addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = sockSrv.Shutdown(shut)
-		_ = httpSrv.Shutdown(shut)
-	}()
 	log.Info("tictactoe listening", slog.String("addr", *addr), slog.Bool("redis", *redisURL != ""))
-	if err := httpSrv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := serve.Run(ctx, *addr, handler, sockSrv); err != nil {
 		log.Error("serve", slog.Any("err", err))
 		os.Exit(1)
 	}
