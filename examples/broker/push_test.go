@@ -15,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/gorilla/websocket"
 
+	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
 )
 
@@ -53,16 +54,7 @@ type browser struct {
 
 func (e *env) browser(id string) *browser {
 	e.t.Helper()
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(e.url, "http")+"/push/000/"+id+"/websocket", nil)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	e.t.Cleanup(func() { ws.Close() })
-	b := &browser{t: e.t, ws: ws}
-	if f := b.frame(); f != "o" {
-		e.t.Fatalf("open frame %q", f)
-	}
-	return b
+	return &browser{t: e.t, ws: sockjsclient.Dial(e.t, e.url, "/push", id)}
 }
 
 func (b *browser) frame() string {
@@ -92,10 +84,7 @@ func (b *browser) next() string {
 
 func (b *browser) send(msg string) {
 	b.t.Helper()
-	data, _ := json.Marshal([]string{msg})
-	if err := b.ws.WriteMessage(websocket.TextMessage, data); err != nil {
-		b.t.Fatal(err)
-	}
+	sockjsclient.Send(b.t, b.ws, msg)
 }
 
 func (e *env) publish(channel, body, auth string) int {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
@@ -56,16 +57,8 @@ type browser struct {
 
 func (n *node) connect(t *testing.T) *browser {
 	t.Helper()
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(n.url, "http")+"/chat/000/"+strconv.Itoa(int(sessionIDs.Add(1)))+"/websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	b := &browser{t: t, ws: ws}
-	if f := b.frame(); f != "o" {
-		t.Fatalf("open frame %q", f)
-	}
-	return b
+	ws := sockjsclient.Dial(t, n.url, "/chat", strconv.Itoa(int(sessionIDs.Add(1))))
+	return &browser{t: t, ws: ws}
 }
 
 func (b *browser) frame() string {
@@ -80,11 +73,7 @@ func (b *browser) frame() string {
 
 func (b *browser) send(v any) {
 	b.t.Helper()
-	msg, _ := json.Marshal(v)
-	frame, _ := json.Marshal([]string{string(msg)})
-	if err := b.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-		b.t.Fatal(err)
-	}
+	sockjsclient.SendJSON(b.t, b.ws, v)
 }
 
 // next returns the next message of the given type, skipping others.

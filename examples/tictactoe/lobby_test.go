@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
@@ -77,27 +78,13 @@ var sessionIDs atomic.Int64
 
 func (p *process) browser(t *testing.T) *browser {
 	t.Helper()
-	id := fmt.Sprint(sessionIDs.Add(1))
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(p.url, "http")+"/ttt/000/"+id+"/websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	b := &browser{t: t, ws: ws}
-	ws.SetReadDeadline(time.Now().Add(waitLimit))
-	if _, f, err := ws.ReadMessage(); err != nil || string(f) != "o" {
-		t.Fatalf("open: %q %v", f, err)
-	}
-	return b
+	ws := sockjsclient.Dial(t, p.url, "/ttt", fmt.Sprint(sessionIDs.Add(1)))
+	return &browser{t: t, ws: ws}
 }
 
 func (b *browser) send(v any) {
 	b.t.Helper()
-	msg, _ := json.Marshal(v)
-	frame, _ := json.Marshal([]string{string(msg)})
-	if err := b.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-		b.t.Fatal(err)
-	}
+	sockjsclient.SendJSON(b.t, b.ws, v)
 }
 
 // expect reads messages until one of type typ arrives and returns it;
