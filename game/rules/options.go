@@ -33,24 +33,24 @@ type Options struct {
 	HalfWhist bool
 	// Stalingrad forces both defenders to whist 6♠. Default false.
 	Stalingrad bool
-	// TenMode is checked (forced whist) or whisted. Default TenChecked (Sochi).
+	// TenMode is checked (forced whist) or whisted. Default pref.TenChecked (Sochi).
 	TenMode pref.TenMode
 	// CheckedTenOpen plays a checked ten with both defenders' hands face
 	// up (each defender still plays their own cards). Default false.
 	CheckedTenOpen bool
-	// OpenTiming is when open whisting shows the hands: BeforeFirstLead
-	// (default) or AfterFirstTrick.
+	// OpenTiming is when open whisting shows the hands: pref.BeforeFirstLead
+	// (default) or pref.AfterFirstTrick.
 	OpenTiming pref.Timing
 	// MisereExpose is when the misère catchers show their hands:
-	// AfterFirstTrick (default) or AfterFirstCard.
+	// pref.AfterFirstTrick (default) or pref.AfterFirstCard.
 	MisereExpose pref.Timing
 	// MisereShowDeclarer also shows the misère declarer's remaining hand and
 	// discard after the first trick. Default false.
 	MisereShowDeclarer bool
-	// RaspasyTalon is what the talon does in raspasy. Default TalonLeadSuit.
+	// RaspasyTalon is what the talon does in raspasy. Default pref.TalonLeadSuit.
 	RaspasyTalon pref.RaspasyTalon
 	// Trick3Leader is who leads trick 3 in raspasy with talon leads:
-	// Trick3FirstHand by default (Decision 2), or Trick3Trick2Winner.
+	// pref.Trick3FirstHand by default (Decision 2), or pref.Trick3Trick2Winner.
 	Trick3Leader pref.Trick3Leader
 	// DealerMayWhist lets the sitting-out dealer of a four-player deal
 	// whist after «пас — полвиста — пас» (FSPR, RULES §6). He then plays
@@ -60,7 +60,7 @@ type Options struct {
 	// to play (scored as the winning bid failed by 3). Default false.
 	Concede bool
 	// Claims is how the remaining tricks of a trick contract may be
-	// claimed (RULES §14 `claims`, claim.go). Default ClaimsProposeAccept.
+	// claimed (RULES §14 `claims`, claim.go). Default pref.ClaimsProposeAccept.
 	Claims pref.ClaimMode
 }
 
