@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
@@ -145,7 +146,7 @@ func checkFrame(who string, msg []byte, recs []DealRecord) error {
 		if c == talon[0] || c == talon[1] {
 			// the talon is turned face up once the auction is won; in
 			// raspasy it stays closed under talon_ignored (Rostov)
-			if s.Phase() == rules.PhaseAuction || (s.Kind() == rules.KindRaspasy && s.Options().RaspasyTalon == rules.TalonIgnored) {
+			if s.Phase() == rules.PhaseAuction || (s.Kind() == rules.KindRaspasy && s.Options().RaspasyTalon == pref.TalonIgnored) {
 				return fmt.Errorf("%s (seat %d) sees the closed talon card %v: %s", who, f.You, c, msg)
 			}
 			continue
