@@ -213,3 +213,5 @@ func decodeJSON(t *testing.T, resp *http.Response, wantStatus int, v any) {
 		t.Fatalf("%s %s: %v in %s", resp.Request.Method, resp.Request.URL.Path, err, body)
 	}
 }
+
+func nilDirectory() account.Directory { return account.NewMemoryDirectory(nil) }

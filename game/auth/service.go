@@ -47,8 +47,8 @@ type Service struct {
 	providerNames []string // in configured order
 	dev           bool
 
-	secure                bool // every cookie Secure, not only over TLS
-	sessionMaxAge         time.Duration
+	secure                 bool // every cookie Secure, not only over TLS
+	sessionMaxAge          time.Duration
 	session, devKey, oauth *sessions.CookieStore
 
 	tokens *tokens

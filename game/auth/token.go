@@ -67,6 +67,7 @@ func newTokens(key []byte, ttl time.Duration, now func() time.Time) *tokens {
 			jwt.WithAudience(tokenAudience),
 			jwt.WithExpirationRequired(),
 			jwt.WithIssuedAt(),
+			jwt.WithStrictDecoding(), // one encoding per token
 			jwt.WithTimeFunc(now),
 		),
 		used: make(map[string]time.Time),
