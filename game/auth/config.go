@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -108,16 +109,35 @@ func (m *DevMode) IsBoolFlag() bool { return true }
 
 // Environment variables that ProvidersFromEnv reads, for each provider
 // NAME: TRELLJAZ_NAME_KEY (the OAuth client id) and TRELLJAZ_NAME_SECRET.
+// Each provider gets an HTTP client with a timeout: goth's fallback,
+// http.DefaultClient, would let a provider that never answers hold a
+// callback forever.
 var providerEnv = []struct {
 	name string
-	make func(key, secret, callback string) goth.Provider
+	make func(key, secret, callback string, c *http.Client) goth.Provider
 }{
 	// GitHub's public profile (id, name, login) needs no scope.
-	{"github", func(k, s, cb string) goth.Provider { return github.New(k, s, cb) }},
+	{"github", func(k, s, cb string, c *http.Client) goth.Provider {
+		p := github.New(k, s, cb)
+		p.HTTPClient = c
+		return p
+	}},
 	// "profile" gives the name; no e-mail is asked for.
-	{"google", func(k, s, cb string) goth.Provider { return google.New(k, s, cb, "openid", "profile") }},
-	{"yandex", func(k, s, cb string) goth.Provider { return yandex.New(k, s, cb, "login:info") }},
+	{"google", func(k, s, cb string, c *http.Client) goth.Provider {
+		p := google.New(k, s, cb, "openid", "profile")
+		p.HTTPClient = c
+		return p
+	}},
+	{"yandex", func(k, s, cb string, c *http.Client) goth.Provider {
+		p := yandex.New(k, s, cb, "login:info")
+		p.HTTPClient = c
+		return p
+	}},
 }
+
+// providerTimeout bounds each request to a provider (code exchange, user
+// profile).
+const providerTimeout = 15 * time.Second
 
 // ProviderNames lists the providers ProvidersFromEnv knows, in the order it
 // offers them.
@@ -149,7 +169,7 @@ func ProvidersFromEnv(getenv func(string) string, publicURL string) ([]goth.Prov
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p.make(key, secret, cb))
+		out = append(out, p.make(key, secret, cb, &http.Client{Timeout: providerTimeout}))
 	}
 	return out, nil
 }

@@ -99,9 +99,15 @@ func newTestClub(t *testing.T, withFaux bool, cfg Config) *testClub {
 	c.svc = svc
 	r := mux.NewRouter()
 	svc.Routes(r)
-	c.srv = httptest.NewServer(svc.CheckHost(SecurityHeaders("")(r)))
-	t.Cleanup(c.srv.Close)
+	c.srv = newServer(t, svc.CheckHost(SecurityHeaders("")(r)))
 	return c
+}
+
+// newServer serves h on a free loopback port until the test ends.
+func newServer(t *testing.T, h http.Handler) *httptest.Server {
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // browser is an HTTP client with its own cookie jar that does not follow
