@@ -3,6 +3,7 @@ package auth
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -92,6 +93,9 @@ func newTestClub(t *testing.T, withFaux bool, cfg Config) *testClub {
 	}
 	cfg.Secret = testSecret
 	cfg.Now = c.clock.Now
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
 	svc, err := New(c.dir, cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
