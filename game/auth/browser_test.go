@@ -66,16 +66,16 @@ func TestBrowserRefusesCrossSiteRequests(t *testing.T) {
 		t.Skip("playwright-core is not installed: npm ci --prefix static")
 	}
 
-	club := newTestClub(t, false, Config{})
 	var mu sync.Mutex
 	var seen []seenRequest
-	inner := club.srv.Config.Handler
-	club.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		inner.ServeHTTP(sw, r)
-		mu.Lock()
-		seen = append(seen, seenRequest{r.Method, r.URL.Path, r.Header.Get("Sec-Fetch-Site"), sw.status})
-		mu.Unlock()
+	club := newWrappedTestClub(t, false, Config{}, func(inner http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			inner.ServeHTTP(sw, r)
+			mu.Lock()
+			seen = append(seen, seenRequest{r.Method, r.URL.Path, r.Header.Get("Sec-Fetch-Site"), sw.status})
+			mu.Unlock()
+		})
 	})
 	clubURL := club.srv.URL // http://127.0.0.1:port
 	attacker := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

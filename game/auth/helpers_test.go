@@ -83,6 +83,13 @@ type testClub struct {
 // withFaux, through the middlewares the club uses.
 func newTestClub(t *testing.T, withFaux bool, cfg Config) *testClub {
 	t.Helper()
+	return newWrappedTestClub(t, withFaux, cfg, nil)
+}
+
+// newWrappedTestClub is newTestClub with wrap, when not nil, around the
+// club's handler.
+func newWrappedTestClub(t *testing.T, withFaux bool, cfg Config, wrap func(http.Handler) http.Handler) *testClub {
+	t.Helper()
 	c := &testClub{dir: account.NewMemoryDirectory(nil), clock: newFakeClock()}
 	if withFaux {
 		c.faux = newFauxProvider()
@@ -103,7 +110,11 @@ func newTestClub(t *testing.T, withFaux bool, cfg Config) *testClub {
 	c.svc = svc
 	r := mux.NewRouter()
 	svc.Routes(r)
-	c.srv = newServer(t, svc.CheckHost(SecurityHeaders("")(r)))
+	h := svc.CheckHost(SecurityHeaders("")(r))
+	if wrap != nil {
+		h = wrap(h)
+	}
+	c.srv = newServer(t, h)
 	return c
 }
 
