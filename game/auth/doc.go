@@ -14,9 +14,12 @@
 //	})
 //	svc.WarnIfExposed(listenAddr)
 //	r := mux.NewRouter()
-//	svc.Routes(r)                      // /auth/..., /logout, /api/me, /api/token
-//	site := auth.SecurityHeaders("")(r) // pages and API; not the SockJS prefix
-//	handler := svc.CheckHost(site)      // everything, SockJS included
+//	svc.Routes(r) // /auth/..., /logout, /api/me, /api/token
+//	// ... the site's own pages and API on r; its POSTs in svc.ProtectCSRF
+//	site := http.NewServeMux()
+//	site.Handle("/sockjs/", sockjsServer)           // no page headers: its iframe transports run inline scripts
+//	site.Handle("/", auth.SecurityHeaders("")(r))   // pages and API
+//	server := &http.Server{Handler: svc.CheckHost(site)} // every request, SockJS included
 //
 // On the socket, the first message carries a token from GET /api/token;
 // the web layer calls Verify on it and learns the player's ID and name.
