@@ -58,7 +58,9 @@
 // tokens need no store lookup. Its keys are derived (HKDF-SHA256) from one
 // secret: TRELLJAZ_SESSION_KEY, else the file session.key in the data
 // directory, generated on first start. All processes of a club need the
-// same secret; changing it signs everyone out.
+// same secret; changing it signs everyone out. The session lives in the
+// cookie only: sign-out deletes it from the browser, but a copied cookie
+// stays valid until it expires (30 days) or the secret changes.
 //
 // State-changing endpoints are POST and wrapped in ProtectCSRF, which is
 // net/http's CrossOriginProtection (Go 1.25+) rather than gorilla/csrf:
@@ -76,8 +78,10 @@
 // {"token": "...", "expires_in": 60}. The token is a JWT (HS256,
 // golang-jwt/v5) with the player's id, name and provider, an audience,
 // a one-minute lifetime and a random id; Verify refuses a forged,
-// altered, expired or already used token. The page fetches a new token for
-// every connection and reconnection. SockJS transports never see cookies
+// altered, expired or already used token (used: on this process; behind a
+// load balancer a stolen token could be spent once per process within its
+// minute). The page fetches a new token for every connection and
+// reconnection. SockJS transports never see cookies
 // as credentials, and a name the client states is never believed.
 //
 // # The OAuth flow
