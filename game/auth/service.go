@@ -163,7 +163,8 @@ func (s *Service) DevSignIn() bool { return s.dev }
 func (s *Service) Providers() []string { return append([]string(nil), s.providerNames...) }
 
 // Player returns the player signed in on r's browser session. Only ID, Name
-// and Provider are filled: the session carries no more.
+// and Provider are filled: the session carries no more. Call it from r's
+// own handler: gorilla/sessions caches the decoded cookie in r's context.
 func (s *Service) Player(r *http.Request) (account.Player, bool) {
 	sess, err := s.session.Get(r, SessionCookie)
 	if err != nil {
