@@ -15,9 +15,9 @@ import (
 // pg is the PostgreSQL server the tests share; nil when it could not start
 // (pgErr says why).
 var (
-	pg     *pgtest.Server
-	pgErr  error
-	dbSeq  atomic.Int64
+	pg    *pgtest.Server
+	pgErr error
+	dbSeq atomic.Int64
 )
 
 func TestMain(m *testing.M) {

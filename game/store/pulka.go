@@ -33,7 +33,7 @@ type Pulka struct {
 	Seats []account.ID
 	// Config is the table's own settings (move time...), JSON the store
 	// keeps and returns as is. Empty means {}.
-	Config json.RawMessage
+	Config  json.RawMessage
 	Started time.Time
 }
 
