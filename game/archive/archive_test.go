@@ -409,3 +409,32 @@ func FuzzParseListQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestFinedPulkaRecordCarriesItsFines(t *testing.T) {
+	c := newClub(t, 0)
+	ctx := context.Background()
+	p, err := storetest.Play(3, c.names, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.s.BeginPulka(ctx, p.Pulka("t", c.ids, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Finish(id, t0)
+	f.Fines = map[string]int{"Boris": 10}
+	if _, err := c.s.Finish(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	var resp struct {
+		Record struct {
+			Fines map[string]int `json:"fines"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal(c.get(t, fmt.Sprint("/api/pulkas/", id), http.StatusOK), &resp); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(resp.Record.Fines, f.Fines) {
+		t.Errorf("record fines %v, want %v", resp.Record.Fines, f.Fines)
+	}
+}
