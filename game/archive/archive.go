@@ -24,7 +24,7 @@ import (
 type Source interface {
 	Profile(ctx context.Context, id account.ID) (store.Profile, error)
 	Pulkas(ctx context.Context, q store.PulkaQuery) ([]store.Summary, error)
-	Pulka(ctx context.Context, id store.PulkaID) (store.Archived, error)
+	Archived(ctx context.Context, id store.PulkaID) (store.Archived, error)
 }
 
 var _ Source = (*store.Store)(nil)
@@ -230,7 +230,7 @@ func (h *Handler) pulka(w http.ResponseWriter, r *http.Request) {
 	v, err, _ := h.flight.Do("pulka/"+strconv.FormatInt(n, 10), func() (any, error) {
 		ctx, cancel := readContext(r)
 		defer cancel()
-		a, err := h.src.Pulka(ctx, id)
+		a, err := h.src.Archived(ctx, id)
 		if err != nil {
 			return nil, err
 		}

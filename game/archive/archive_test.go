@@ -44,9 +44,9 @@ func (c *countingSource) Pulkas(ctx context.Context, q store.PulkaQuery) ([]stor
 	return c.Store.Pulkas(ctx, q)
 }
 
-func (c *countingSource) Pulka(ctx context.Context, id store.PulkaID) (store.Archived, error) {
+func (c *countingSource) Archived(ctx context.Context, id store.PulkaID) (store.Archived, error) {
 	c.reads.Add(1)
-	return c.Store.Pulka(ctx, id)
+	return c.Store.Archived(ctx, id)
 }
 
 type club struct {

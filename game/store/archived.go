@@ -230,9 +230,9 @@ func (a Archived) ExactResults() ([]*big.Rat, error) {
 	return out, nil
 }
 
-// Pulka returns a finished pulka in full, or ErrNoPulka (also for one in
+// Archived returns a finished pulka in full, or ErrNoPulka (also for one in
 // progress: the archive shows finished pulkas only).
-func (s *Store) Pulka(ctx context.Context, id PulkaID) (Archived, error) {
+func (s *Store) Archived(ctx context.Context, id PulkaID) (Archived, error) {
 	var a Archived
 	var settings, config string
 	var fines sql.NullString

@@ -45,6 +45,6 @@
 //
 // # Reading
 //
-// Profile, Pulkas and Pulka read what the archive serves (game/archive,
+// Profile, Pulkas and Archived read what the archive serves (game/archive,
 // which caches them); the game's pages never query the store.
 package store

@@ -268,7 +268,7 @@ func TestFinishCommitsPulkaSettlementAndRatings(t *testing.T) {
 				if prs, err := s.InProgress(ctx); err != nil || len(prs) != 0 {
 					t.Errorf("in progress after finish: %d, %v", len(prs), err)
 				}
-				a, err := s.Pulka(ctx, id)
+				a, err := s.Archived(ctx, id)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -346,7 +346,7 @@ func TestFinishIsAllOrNothing(t *testing.T) {
 		if pr.Games != 0 || pr.Rating.Sigma != 25.0/3 {
 			t.Errorf("a failed Finish changed the profile: %+v", pr)
 		}
-		if _, err := s.Pulka(ctx, id); !errors.Is(err, store.ErrNoPulka) {
+		if _, err := s.Archived(ctx, id); !errors.Is(err, store.ErrNoPulka) {
 			t.Errorf("archive shows an unfinished pulka: %v", err)
 		}
 		if _, err := s.Finish(ctx, p.Finish(id, t0)); err != nil {
@@ -425,7 +425,7 @@ func TestOpenAgainKeepsEverything(t *testing.T) {
 			t.Errorf("Append after Close: %v, want ErrClosed", err)
 		}
 		s2 := open(t, url) // migrations already applied: a no-op
-		if _, err := s2.Pulka(context.Background(), id); err != nil {
+		if _, err := s2.Archived(context.Background(), id); err != nil {
 			t.Errorf("pulka after reopening: %v", err)
 		}
 	})
