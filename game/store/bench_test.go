@@ -50,6 +50,7 @@ func BenchmarkAppend(b *testing.B) {
 			}
 			ctx := context.Background()
 			b.SetParallelism((tables + 1) / 2) // GOMAXPROCS is 2 here: 32 goroutines
+			before := s.Stats()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				id := <-ids
@@ -60,6 +61,10 @@ func BenchmarkAppend(b *testing.B) {
 					}
 				}
 			})
+			b.StopTimer()
+			if st := s.Stats(); st.Commits > before.Commits {
+				b.ReportMetric(float64(st.Moves-before.Moves)/float64(st.Commits-before.Commits), "moves/commit")
+			}
 		})
 	}
 }

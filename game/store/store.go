@@ -98,6 +98,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", engine, err)
 	}
+	if engine == Postgres {
+		// Enough for the writer, Finish and the archive's reads; a
+		// PostgreSQL server's default limit is 100 for every client.
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(4)
+	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: connect to %s: %w", engine, err)

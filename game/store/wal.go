@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/rules"
@@ -83,6 +84,24 @@ type writer struct {
 	stopped  chan struct{}
 	once     sync.Once
 	maxBatch int
+
+	commits, moves atomic.Int64
+}
+
+// commitTimeout bounds one group commit, so a database that stops
+// answering fails the waiting Appends instead of hanging them.
+const commitTimeout = 30 * time.Second
+
+// Stats counts the write-ahead log's work since Open.
+type Stats struct {
+	// Commits is the number of group commits; Moves the moves they wrote.
+	// Moves/Commits is the mean batch.
+	Commits, Moves int64
+}
+
+// Stats returns the write-ahead log's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.w.commits.Load(), Moves: s.w.moves.Load()}
 }
 
 func startWriter(s *Store, maxBatch int) *writer {
@@ -158,7 +177,9 @@ func (w *writer) commitAll(batch []*request) {
 const movesPerInsert = 200
 
 func (w *writer) commit(batch []*request) error {
-	ctx := context.Background() // a caller's cancellation must not abort the others' commit
+	// A caller's cancellation must not abort the others' commit.
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
 	tx, err := w.s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: write ahead: %w", err)
@@ -175,6 +196,7 @@ func (w *writer) commit(batch []*request) error {
 		}
 		moves = append(moves, r.moves...)
 	}
+	written := len(moves)
 	for len(moves) > 0 {
 		n := min(len(moves), movesPerInsert)
 		if err := insertMoves(ctx, tx, moves[:n], ""); err != nil {
@@ -185,6 +207,8 @@ func (w *writer) commit(batch []*request) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit moves: %w", err)
 	}
+	w.commits.Add(1)
+	w.moves.Add(int64(written))
 	return nil
 }
 
