@@ -155,6 +155,15 @@ func TestWriteAheadRebuildsPulkasInProgress(t *testing.T) {
 			wg.Go(func() { writeAhead(t, s, played[i], ids[i]) })
 		}
 		wg.Wait()
+		total := 0
+		for _, p := range played {
+			for _, d := range p.Deals {
+				total += len(d.Moves)
+			}
+		}
+		if st := s.Stats(); st.Moves != int64(total) || st.Commits < 1 {
+			t.Errorf("Stats = %+v, want %d moves", st, total)
+		}
 		got, err := s.InProgress(ctx)
 		if err != nil {
 			t.Fatal(err)
