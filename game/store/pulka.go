@@ -282,39 +282,66 @@ func (s *Store) Finish(ctx context.Context, f Finish) ([]RatingChange, error) {
 		return nil, fmt.Errorf("store: finish pulka %d: %w", f.Pulka, err)
 	}
 	defer rollback(tx)
-	changes, err := s.finish(ctx, tx, f)
+	changes, hdr, err := s.finish(ctx, tx, f)
 	if err != nil {
 		return nil, fmt.Errorf("store: finish pulka %d: %w", f.Pulka, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: finish pulka %d: commit: %w", f.Pulka, err)
 	}
+	s.checkSettlement(hdr, f)
 	return changes, nil
 }
 
-func (s *Store) finish(ctx context.Context, tx *sql.Tx, f Finish) ([]RatingChange, error) {
+// checkSettlement re-scores a finished pulka's record, as the archive's
+// readers will with cmd/pulka, and logs an error when the result differs
+// from the table's: the pulka is stored as the table played it either way.
+// A pulka with fines is not checked (the scorer does not take fines yet).
+func (s *Store) checkSettlement(rec score.Record, f Finish) {
+	if len(f.Fines) > 0 {
+		return
+	}
+	for _, d := range f.Deals {
+		rec.Deals = append(rec.Deals, d.Score)
+	}
+	out, _, err := score.Run(rec)
+	if err != nil {
+		s.log.Error("the record of a finished pulka does not score", "pulka", f.Pulka, "err", err)
+		return
+	}
+	for i, r := range out.Rounded.Values {
+		if r != f.Result.Rounded[i] || out.Result.Values[i] != f.Result.Exact[i].RatString() {
+			s.log.Error("the record of a finished pulka scores differently from its table",
+				"pulka", f.Pulka, "record", out.Result.Values, "seat", i, "table", f.Result.Exact[i].RatString())
+			return
+		}
+	}
+}
+
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, f Finish) ([]RatingChange, score.Record, error) {
+	var hdr score.Record
 	var fines any // NULL without fines
 	if len(f.Fines) > 0 {
 		js, err := json.Marshal(f.Fines)
 		if err != nil {
-			return nil, fmt.Errorf("%w: fines: %v", ErrBadInput, err)
+			return nil, hdr, fmt.Errorf("%w: fines: %v", ErrBadInput, err)
 		}
 		fines = string(js)
 	}
-	res, err := tx.ExecContext(ctx, "UPDATE pulkas SET finished_ms = $1, fines = $2 WHERE id = $3 AND finished_ms IS NULL",
-		ms(f.At), fines, int64(f.Pulka))
+	var settings string
+	err := tx.QueryRowContext(ctx, "UPDATE pulkas SET finished_ms = $1, fines = $2 WHERE id = $3 AND finished_ms IS NULL RETURNING settings",
+		ms(f.At), fines, int64(f.Pulka)).Scan(&settings)
 	if err != nil {
-		return nil, err
+		return nil, hdr, errNoRows(err, ErrNoPulka)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return nil, err
-	} else if n == 0 {
-		return nil, ErrNoPulka
+	if err := json.Unmarshal([]byte(settings), &hdr); err != nil {
+		return nil, hdr, fmt.Errorf("settings: %w", err)
 	}
 	if err := writeDeals(ctx, tx, f); err != nil {
-		return nil, err
+		return nil, hdr, err
 	}
-	return s.rate(ctx, tx, f)
+	changes, err := s.rate(ctx, tx, f)
+	return changes, hdr, err
 }
 
 // writeDeals inserts the deals and moves the log lacks and every score.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"sync"
@@ -446,4 +447,50 @@ func TestOpenRefusesUnknownURL(t *testing.T) {
 			t.Errorf("Open(%q) succeeded", u)
 		}
 	}
+}
+
+func TestFinishLogsASettlementTheRecordDoesNotGive(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	s, err := store.Open(context.Background(), store.Config{
+		URL:    "sqlite:" + t.TempDir() + "/club.db",
+		Logger: slog.New(slog.NewTextHandler(&lockedWriter{mu: &mu, w: &logs}, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	names := []string{"Anna", "Boris", "Vera"}
+	ids := signIn(t, s, names...)
+	for _, tamper := range []bool{false, true} {
+		p := play(t, 13, names, 3)
+		id, err := s.BeginPulka(context.Background(), p.Pulka("t", ids, t0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := p.Finish(id, t0)
+		if tamper {
+			f.Result.Rounded[0], f.Result.Rounded[1] = f.Result.Rounded[0]+1, f.Result.Rounded[1]-1
+		}
+		if _, err := s.Finish(context.Background(), f); err != nil {
+			t.Fatal(err) // stored either way
+		}
+		mu.Lock()
+		logged := strings.Contains(logs.String(), "scores differently")
+		mu.Unlock()
+		if logged != tamper {
+			t.Errorf("tampered %v: logged %v: %s", tamper, logged, logs.String())
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  *strings.Builder
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
