@@ -80,7 +80,10 @@ func BenchmarkFinish(b *testing.B) {
 			ids := signIn(b, s, names...)
 			p := play(b, 3, names, 20)
 			ctx := context.Background()
-			b.ReportMetric(float64(len(p.Deals)), "deals")
+			moves := 0
+			for _, d := range p.Deals {
+				moves += len(d.Moves)
+			}
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
@@ -94,6 +97,8 @@ func BenchmarkFinish(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64(len(p.Deals)), "deals")
+			b.ReportMetric(float64(moves), "moves")
 		})
 	}
 }
