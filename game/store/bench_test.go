@@ -69,9 +69,10 @@ func BenchmarkAppend(b *testing.B) {
 	}
 }
 
-// BenchmarkFinish measures the commit of a finished pulka of 20 deals whose
-// moves are already in the write-ahead log (the usual case): scores,
-// settlement and ratings in one transaction.
+// BenchmarkFinish measures the commit of a finished pulka (played until its
+// pools closed, at most 20 deals) whose moves are already in the
+// write-ahead log, the usual case: scores, settlement and ratings in one
+// transaction.
 func BenchmarkFinish(b *testing.B) {
 	for _, e := range engines() {
 		b.Run(e.name, func(b *testing.B) {

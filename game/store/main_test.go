@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,8 +46,11 @@ func engines() []engine {
 			return "sqlite:" + filepath.Join(t.TempDir(), "club.db")
 		}},
 		{"postgres", func(t testing.TB) string {
-			if pg == nil {
+			switch {
+			case errors.Is(pgErr, pgtest.ErrNotInstalled):
 				t.Skipf("PostgreSQL tests skipped: %v", pgErr)
+			case pgErr != nil:
+				t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
 			}
 			u, err := pg.CreateDB(context.Background(), fmt.Sprintf("t%d", dbSeq.Add(1)))
 			if err != nil {
