@@ -51,12 +51,7 @@ func (s *State) NextSeries() (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	rs := pref.SeriesRules{
-		ExitByFailedContract: s.opt.ExitByFailedContract,
-		ExitRequiresWhisted:  s.opt.ExitRequiresWhisted,
-		MisereExits:          s.opt.MisereExits,
-	}
-	return rs.Next(int(s.series), r.Kind == KindMisere, r.outcome()), true
+	return s.opt.SeriesRules.Next(int(s.series), r.Kind == KindMisere, r.outcome()), true
 }
 
 // outcome is how the deal ended, for the raspasy series.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // FieldError is an invalid deal: Field names the pulka-record field at
@@ -150,7 +151,7 @@ func (s *Sheet) Apply(d Deal) error {
 	switch {
 	case d.Raspasy:
 		err = next.raspasy(d)
-	case d.Contract.Misere:
+	case d.Contract == rules.Misere:
 		out, err = next.misere(d)
 	default:
 		out, err = next.trick(d)
@@ -158,7 +159,7 @@ func (s *Sheet) Apply(d Deal) error {
 	if err != nil {
 		return err
 	}
-	next.series = s.set.SeriesRules().Next(s.series, d.Contract.Misere && !d.Raspasy, out)
+	next.series = s.set.SeriesRules.Next(s.series, d.Contract == rules.Misere && !d.Raspasy, out)
 	if !d.Raspasy || s.set.DealRotatesAfterRaspasy {
 		next.dealer = (next.dealer + 1) % s.set.Players
 		next.passes++

@@ -1,4 +1,4 @@
-package bridge
+package score_test
 
 import (
 	"testing"
@@ -26,10 +26,10 @@ func TestE12_W1_HalfWhistScoredOnTheSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := Options(set)
-	if err != nil {
+	if err := set.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	opt := set.Options
 	const d, f, sd = 0, 1, 2 // dealer seat 2: seat 0 is the first hand
 	s, err := rules.New(rules.Deal{Seed: 1, Dealer: 2, Options: opt})
 	if err != nil {
@@ -47,7 +47,7 @@ func TestE12_W1_HalfWhistScoredOnTheSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sheet.Apply(Deal(r)); err != nil {
+	if err := sheet.Apply(score.DealOf(r)); err != nil {
 		t.Fatal(err)
 	}
 	if sheet.Pool[d] != score.Pts(2) || sheet.Whists[sd][d] != score.Pts(4) || sheet.Whists[f][d] != 0 {
@@ -72,8 +72,8 @@ func TestE12_W2_ReturnedWhistScoredOnTheSheet(t *testing.T) {
 		Tricks: [4]int{a: 5, f: 5},
 		Talon:  [2]rules.Card{rules.NewCard(rules.Seven, rules.Spades), rules.NewCard(rules.Eight, rules.Clubs)},
 	}
-	d := Deal(r)
-	if d.Whist[f] != pref.CallReturned || d.Whist[sd] != pref.CallHalf || d.Contract != score.Trick(6, score.Spades) {
+	d := score.DealOf(r)
+	if d.Whist[f] != pref.CallReturned || d.Whist[sd] != pref.CallHalf || d.Contract != rules.SixSpades {
 		t.Fatalf("converted deal %+v", d)
 	}
 	sheet, err := score.NewSheet(set, dealer)
