@@ -6,6 +6,10 @@ import (
 	"github.com/trelljaz/trelljaz/game/pref"
 )
 
+// MaxPlayers is the largest table: four players, the dealer sitting each
+// deal out. Per-seat arrays have this length.
+const MaxPlayers = 4
+
 // Options are the table settings that change how a deal is played: the
 // RULES §14 settings of the auction, whisting and the play of the cards,
 // each field named after its RULES identifier. The scoring settings live in

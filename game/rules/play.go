@@ -143,7 +143,7 @@ func (s *State) finishTrick() {
 	w := s.trickWinner()
 	s.tricks[w]++
 	s.lastTrick, s.lastLeader, s.lastWinner = s.trick, s.leader, w
-	s.trick = [4]Card{NoCard, NoCard, NoCard, NoCard}
+	s.trick = [MaxPlayers]Card{NoCard, NoCard, NoCard, NoCard}
 	s.inTrick = 0
 	s.claimUsed = 0
 	s.trickNo++

@@ -126,13 +126,13 @@ func BenchmarkPulka(b *testing.B) {
 	b.ReportMetric(float64(deals)/float64(b.N), "deals/pulka")
 }
 
-func whists(f int, wf pref.Call, s int, ws pref.Call) (w [MaxPlayers]pref.Call) {
+func whists(f int, wf pref.Call, s int, ws pref.Call) (w [rules.MaxPlayers]pref.Call) {
 	w[f], w[s] = wf, ws
 	return w
 }
 
 // tricks gives a tricks, b tricks to seats x, y and the rest of 10 to the third seat of three.
-func tricks(x, a, y, b int) (t [MaxPlayers]int) {
+func tricks(x, a, y, b int) (t [rules.MaxPlayers]int) {
 	t[x], t[y] = a, b
 	t[3-x-y] = 10 - a - b
 	return t

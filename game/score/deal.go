@@ -9,9 +9,6 @@ import (
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
-// MaxPlayers is the largest pulka: four players, the dealer sitting each deal out.
-const MaxPlayers = 4
-
 // ParseContract reads a contract as written in a pulka record: "6S", "7H",
 // "10NT" (level 6..10, strain S C D H NT) or "misere", case ignored. It is
 // rules.ParseBid held to the record's spelling (Bid.ASCII): the engine's
@@ -57,11 +54,11 @@ type Deal struct {
 	// sitting-out dealer may say pref.CallWhist when the option dealer_may_whist is on
 	// (FSPR, RULES §6). Misère has no decisions. A forced whist (checked ten,
 	// Stalingrad) may be left as pref.CallNone for both defenders.
-	Whist [MaxPlayers]pref.Call
+	Whist [rules.MaxPlayers]pref.Call
 	// Tricks are the tricks each seat took, when the deal was played. They
 	// sum to 10 over the active players (raspasy with raspasy_talon =
 	// participates: over all four, the dealer taking at most 2).
-	Tricks [MaxPlayers]int
+	Tricks [rules.MaxPlayers]int
 	// Conceded marks «без трёх»: the declarer refused to play after the
 	// discard (option concede_without_three, Decision 9). Tricks are unused.
 	Conceded bool

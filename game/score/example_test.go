@@ -19,8 +19,8 @@ func ExampleSheet_Apply() {
 	err := sh.Apply(score.Deal{
 		Contract: rules.BidOf(7, rules.Strain(rules.Hearts)),
 		Declarer: 0,
-		Whist:    [score.MaxPlayers]pref.Call{1: pref.CallWhist, 2: pref.CallWhist},
-		Tricks:   [score.MaxPlayers]int{7, 2, 1},
+		Whist:    [rules.MaxPlayers]pref.Call{1: pref.CallWhist, 2: pref.CallWhist},
+		Tricks:   [rules.MaxPlayers]int{7, 2, 1},
 	})
 	fmt.Println(err, sh.Pool[0], sh.Whists[1][0], sh.Whists[2][0])
 	res, _ := sh.Settle()

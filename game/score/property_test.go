@@ -29,8 +29,8 @@ func genSettings(t *rapid.T) Settings {
 }
 
 // genTricks splits 10 tricks among three seats.
-func genTricks(t *rapid.T, seats [3]int, total int) [MaxPlayers]int {
-	var tr [MaxPlayers]int
+func genTricks(t *rapid.T, seats [3]int, total int) [rules.MaxPlayers]int {
+	var tr [rules.MaxPlayers]int
 	a := rapid.IntRange(0, total).Draw(t, "t0")
 	b := rapid.IntRange(0, total-a).Draw(t, "t1")
 	tr[seats[0]], tr[seats[1]], tr[seats[2]] = a, b, total-a-b

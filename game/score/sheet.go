@@ -35,14 +35,14 @@ var ErrPulkaOver = errors.New("the pulka is over: every pool is closed")
 // keep a snapshot. It is not safe for concurrent use.
 type Sheet struct {
 	// Pool (пуля) is each seat's pool, in points.
-	Pool [MaxPlayers]Points
+	Pool [rules.MaxPlayers]Points
 	// Mountain (гора) is each seat's mountain; it may go negative (RULES §10).
-	Mountain [MaxPlayers]Points
+	Mountain [rules.MaxPlayers]Points
 	// Whists (висты): Whists[a][b] are the whists a wrote on b (b owes a).
-	Whists [MaxPlayers][MaxPlayers]Points
+	Whists [rules.MaxPlayers][rules.MaxPlayers]Points
 
 	set         Settings
-	names       [MaxPlayers]string
+	names       [rules.MaxPlayers]string
 	firstDealer int
 	dealer      int // dealer of the next deal
 	series      int // consecutive raspasy before the next deal
@@ -175,7 +175,7 @@ func (s *Sheet) Apply(d Deal) error {
 func (s *Sheet) checkTricks(d Deal, extra, extraMax int) error {
 	active := s.Active()
 	sum := 0
-	for p := 0; p < MaxPlayers; p++ {
+	for p := 0; p < rules.MaxPlayers; p++ {
 		t := d.Tricks[p]
 		isActive := p == active[0] || p == active[1] || p == active[2]
 		switch {
@@ -198,7 +198,7 @@ func (s *Sheet) checkTricks(d Deal, extra, extraMax int) error {
 }
 
 func (s *Sheet) name(p int) string {
-	if p >= 0 && p < MaxPlayers && s.names[p] != "" {
+	if p >= 0 && p < rules.MaxPlayers && s.names[p] != "" {
 		return s.names[p]
 	}
 	return "seat " + strconv.Itoa(p)

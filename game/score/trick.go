@@ -106,7 +106,7 @@ type defence struct {
 // whisting validates the whist decisions of a trick contract (RULES §5.2).
 func (s *Sheet) whisting(d Deal, f, sec int) (defence, error) {
 	n := s.set.Players
-	for p := 0; p < MaxPlayers; p++ {
+	for p := 0; p < rules.MaxPlayers; p++ {
 		w := d.Whist[p]
 		if w == pref.CallNone || p == f || p == sec {
 			continue

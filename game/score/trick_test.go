@@ -27,14 +27,14 @@ func deltaOf(t *testing.T, before, after *Sheet) entries {
 		}
 		return int(p / pointsDen)
 	}
-	for a := 0; a < MaxPlayers; a++ {
+	for a := 0; a < rules.MaxPlayers; a++ {
 		if d := after.Pool[a] - before.Pool[a]; d != 0 {
 			e.pool[a] = whole(d)
 		}
 		if d := after.Mountain[a] - before.Mountain[a]; d != 0 {
 			e.mountain[a] = whole(d)
 		}
-		for b := 0; b < MaxPlayers; b++ {
+		for b := 0; b < rules.MaxPlayers; b++ {
 			if d := after.Whists[a][b] - before.Whists[a][b]; d != 0 {
 				e.whists[string(rune('0'+a))+">"+string(rune('0'+b))] = whole(d)
 			}
