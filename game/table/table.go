@@ -27,7 +27,6 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -169,13 +168,9 @@ func New(cfg Config) (*Table, error) {
 	if err := set.Validate(); err != nil {
 		return nil, fmt.Errorf("table %s: %w", cfg.ID, err)
 	}
-	opt, err := bridge.Options(set)
-	if err != nil {
-		return nil, fmt.Errorf("table %s: %w", cfg.ID, err)
-	}
 	t := &Table{id: cfg.ID, cmds: make(chan func(*actor), 64), quit: make(chan struct{}), stopped: make(chan struct{})}
 	a := &actor{
-		t: t, cfg: cfg, settings: set, opt: opt, status: protocol.StatusWaiting,
+		t: t, cfg: cfg, settings: set, opt: set.Options, status: protocol.StatusWaiting,
 		log: cfg.Logger.With("table", cfg.ID), rng: mrand.New(mrand.NewPCG(cfg.BotSeed, 7)),
 		buf: make([]rules.Move, 0, 80), conns: map[Conn]struct{}{},
 	}
@@ -476,7 +471,7 @@ func (a *actor) apply(next rules.State, m rules.Move) {
 func (a *actor) finishDeal() {
 	res, _ := a.state.Result()
 	a.lastDeal = describe(a.dealNo, res, a.names())
-	if err := a.sheet.Apply(bridge.Deal(res)); err != nil {
+	if err := a.sheet.Apply(score.DealOf(res)); err != nil {
 		a.log.Error("the sheet refused a deal", "deal", a.dealNo, "err", err)
 	}
 	rec := a.records[len(a.records)-1]

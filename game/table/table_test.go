@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -185,7 +184,7 @@ func TestBotsFinishADealAndTheSheetUpdates(t *testing.T) {
 	set, _ := score.Preset("sochi")
 	want, _ := score.NewSheet(set, 0)
 	r, _ := s.Result()
-	if err := want.Apply(bridge.Deal(r)); err != nil {
+	if err := want.Apply(score.DealOf(r)); err != nil {
 		t.Fatal(err)
 	}
 	if sh.Pool != want.Pool || sh.Mountain != want.Mountain || sh.Whists != want.Whists {
