@@ -1,0 +1,156 @@
+package sockjs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// errAlreadySubscribed refuses SubscribeSince for a session subscribed to the
+// channel already: it may have had live publications, which a recovery would
+// send again.
+var errAlreadySubscribed = errors.New("sockjs: already subscribed")
+
+// maxPending bounds the live publications held back for one session while
+// its recovery reads the history. Past it the recovery fails (the session
+// is told by Recovery.Recovered and by the gap in offsets).
+const maxPending = MaxHistorySize
+
+// recovery is one session's live publications held back while its missed
+// ones are read from history. hc.mu guards it.
+type recovery struct {
+	pending  []pendingPublication
+	overflow bool
+}
+
+type pendingPublication struct {
+	pos Position
+	msg *Message
+}
+
+// SubscribeSince subscribes s to channel, a channel with history
+// (HubOptions.History), and first sends s the publications it missed: those
+// after since. It is how a client that comes back (a new session, on any
+// transport, on any process) continues where it was; the client learns the
+// position of each publication it receives from HubOptions.EncodePublication.
+//
+// When the history still holds everything after since (same epoch, nothing
+// trimmed by HistoryLimits), s gets those publications in order, then the
+// live ones, none twice, and Recovery.Recovered is true. Otherwise
+// (the epoch changed: the history was lost, for example in a Redis restart;
+// or the missed publications are no longer kept) s gets no history, only
+// live publications after Recovery.Position, and Recovered is false with a
+// Reason: the application must resync s. The zero since means a client that
+// never saw the channel: nothing to recover, Recovered is true.
+//
+// s is subscribed in both cases; an error means it is not: the channel has
+// no history (ErrNoHistory), s is subscribed to it already, or the broker
+// failed. Like Subscribe, it joins s to the channel's presence. The history
+// read is bounded by 10 s.
+func (h *Hub) SubscribeSince(s *Session, channel string, since Position) (Recovery, error) {
+	hc, err := h.subscribe(s, channel, true)
+	if err != nil {
+		return Recovery{}, err
+	}
+	ctx, cancel := context.WithTimeout(s.Context(), subscribeWait)
+	pubs, top, err := h.history.History(ctx, channel, since.Offset, *hc.history)
+	cancel()
+	if err != nil {
+		h.Unsubscribe(s, channel)
+		return Recovery{}, fmt.Errorf("subscribe %q since %s: read history: %w", channel, since, err)
+	}
+	rec, ok := hc.finishRecovery(s, since, pubs, top)
+	if !ok {
+		return Recovery{}, fmt.Errorf("subscribe %q since %s: %w", channel, since, ErrSessionClosed)
+	}
+	return rec, nil
+}
+
+// deliverPublication hands one publication of a channel with history to the
+// local subscribers: sent at once to the live ones, held back for those
+// being recovered.
+func (hc *hubChannel) deliverPublication(frame []byte) {
+	pos, payload, ok := decodePublicationFrame(frame)
+	if !ok {
+		// Published outside history (say by redis-cli): no position.
+		payload = frame
+	}
+	m := NewMessage(hc.encode(Publication{Channel: hc.name, Payload: string(payload), Position: pos}))
+	// Under hc.mu, so that a session moving from recovering to live gets
+	// each publication exactly once, in order. Sending never blocks.
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	if list := hc.list.Load(); list != nil {
+		for _, s := range *list {
+			_ = s.SendMessage(m)
+		}
+	}
+	for _, r := range hc.recovering {
+		if len(r.pending) >= maxPending {
+			r.overflow = true
+			continue
+		}
+		r.pending = append(r.pending, pendingPublication{pos, m})
+	}
+}
+
+// finishRecovery sends s what it missed after since, given the history read
+// after its subscription was live, then the publications held back
+// meanwhile that the history did not hold, and makes s a live subscriber.
+// ok is false when s left the channel meanwhile.
+func (hc *hubChannel) finishRecovery(s *Session, since Position, pubs []Publication, top Position) (rec Recovery, ok bool) {
+	hc.mu.Lock()
+	defer hc.mu.Unlock()
+	r := hc.recovering[s]
+	if r == nil {
+		return Recovery{}, false
+	}
+	delete(hc.recovering, s)
+	missed, reason := recoverable(since, pubs, top)
+	rec = Recovery{Recovered: reason == "", Reason: reason, Position: top}
+	for _, p := range missed {
+		_ = s.SendMessage(NewMessage(hc.encode(p)))
+	}
+	rec.Missed = len(missed)
+	last := top
+	for _, p := range r.pending {
+		if !p.pos.IsZero() && p.pos.Epoch == last.Epoch && p.pos.Offset <= last.Offset {
+			continue // in the history read: sent above, or older than since
+		}
+		_ = s.SendMessage(p.msg)
+	}
+	if r.overflow && rec.Recovered {
+		rec.Recovered = false
+		rec.Reason = fmt.Sprintf("more than %d publications arrived while the history was read", maxPending)
+	}
+	hc.sessions[s] = struct{}{}
+	hc.snapshotLocked()
+	return rec, true
+}
+
+// recoverable returns the publications a subscriber at since missed, given
+// the history after since.Offset and the channel's position top, or why
+// they cannot be recovered.
+func recoverable(since Position, pubs []Publication, top Position) (missed []Publication, reason string) {
+	switch {
+	case since.IsZero():
+		return nil, ""
+	case since.Epoch != top.Epoch:
+		return nil, fmt.Sprintf("the channel's history was lost (epoch %q is now %q)", since.Epoch, top.Epoch)
+	case since.Offset > top.Offset:
+		return nil, fmt.Sprintf("offset %d is ahead of the channel's %d", since.Offset, top.Offset)
+	}
+	need := int(top.Offset - since.Offset)
+	if need == 0 {
+		return nil, ""
+	}
+	if len(pubs) < need {
+		return nil, fmt.Sprintf("%d publications were missed and %d are still kept", need, len(pubs))
+	}
+	for i, p := range pubs[:need] {
+		if p.Position.Offset != since.Offset+1+uint64(i) || p.Position.Epoch != top.Epoch {
+			return nil, fmt.Sprintf("publications after offset %d are no longer kept", since.Offset)
+		}
+	}
+	return pubs[:need], ""
+}
