@@ -88,8 +88,9 @@ type HistoryLimits struct {
 //     published to the channel's subscribers, and a History call sees
 //     either both or neither. So a subscription that is live before a
 //     History call receives, live, every publication History did not
-//     return (some History did return may arrive live too; a Hub drops
-//     those by offset).
+//     return. Some that History did return may arrive live too, even after
+//     History returned (for Redis the read and the subscription are two
+//     connections); a Hub drops those by offset.
 //
 // Subscribers of the channel receive each publication framed with its
 // position (EncodePublicationFrame), which Hub decodes.

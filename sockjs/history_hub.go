@@ -16,11 +16,18 @@ var errAlreadySubscribed = errors.New("sockjs: already subscribed")
 // is told by Recovery.Recovered and by the gap in offsets).
 const maxPending = MaxHistorySize
 
-// recovery is one session's live publications held back while its missed
-// ones are read from history. hc.mu guards it.
+// recovery is the state of one session being recovered; hc.mu guards it.
+// First its live publications are held back while its missed ones are read
+// from history (pending). Then, once those are sent (finished), live
+// publications up to until are dropped: Redis may deliver a publication
+// after a History read that returned it, because the read and the
+// subscription are two connections. The first live publication after until
+// makes the session an ordinary subscriber.
 type recovery struct {
 	pending  []pendingPublication
 	overflow bool
+	finished bool
+	until    Position
 }
 
 type pendingPublication struct {
@@ -85,19 +92,37 @@ func (hc *hubChannel) deliverPublication(frame []byte) {
 			_ = s.SendMessage(m)
 		}
 	}
-	for _, r := range hc.recovering {
-		if len(r.pending) >= maxPending {
+	joined := false
+	for s, r := range hc.recovering {
+		switch {
+		case !r.finished && len(r.pending) >= maxPending:
 			r.overflow = true
-			continue
+		case !r.finished:
+			r.pending = append(r.pending, pendingPublication{pos, m})
+		case r.until.covers(pos):
+			// Sent from history already.
+		default:
+			_ = s.SendMessage(m)
+			delete(hc.recovering, s)
+			hc.sessions[s] = struct{}{}
+			joined = true
 		}
-		r.pending = append(r.pending, pendingPublication{pos, m})
 	}
+	if joined {
+		hc.snapshotLocked()
+	}
+}
+
+// covers reports whether a live publication at p is one a recovery up to
+// until has sent: an earlier offset of the same epoch.
+func (until Position) covers(p Position) bool {
+	return !p.IsZero() && p.Epoch == until.Epoch && p.Offset <= until.Offset
 }
 
 // finishRecovery sends s what it missed after since, given the history read
 // after its subscription was live, then the publications held back
-// meanwhile that the history did not hold, and makes s a live subscriber.
-// ok is false when s left the channel meanwhile.
+// meanwhile that the history did not hold. ok is false when s left the
+// channel meanwhile.
 func (hc *hubChannel) finishRecovery(s *Session, since Position, pubs []Publication, top Position) (rec Recovery, ok bool) {
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
@@ -105,26 +130,26 @@ func (hc *hubChannel) finishRecovery(s *Session, since Position, pubs []Publicat
 	if r == nil {
 		return Recovery{}, false
 	}
-	delete(hc.recovering, s)
 	missed, reason := recoverable(since, pubs, top)
-	rec = Recovery{Recovered: reason == "", Reason: reason, Position: top}
+	rec = Recovery{Recovered: reason == "", Reason: reason, Missed: len(missed), Position: top}
 	for _, p := range missed {
 		_ = s.SendMessage(NewMessage(hc.encode(p)))
 	}
-	rec.Missed = len(missed)
-	last := top
+	r.until = top
 	for _, p := range r.pending {
-		if !p.pos.IsZero() && p.pos.Epoch == last.Epoch && p.pos.Offset <= last.Offset {
+		if r.until.covers(p.pos) {
 			continue // in the history read: sent above, or older than since
 		}
 		_ = s.SendMessage(p.msg)
+		if p.pos.Epoch == r.until.Epoch || r.until.IsZero() {
+			r.until = p.pos
+		}
 	}
+	r.pending, r.finished = nil, true
 	if r.overflow && rec.Recovered {
 		rec.Recovered = false
 		rec.Reason = fmt.Sprintf("more than %d publications arrived while the history was read", maxPending)
 	}
-	hc.sessions[s] = struct{}{}
-	hc.snapshotLocked()
 	return rec, true
 }
 
