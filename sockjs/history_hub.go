@@ -53,7 +53,14 @@ type pendingPublication struct {
 // s is subscribed in both cases; an error means it is not: the channel has
 // no history (ErrNoHistory), s is subscribed to it already, or the broker
 // failed. Like Subscribe, it joins s to the channel's presence. The history
-// read is bounded by 10 s.
+// read is bounded by 10 s. The missed publications are queued on s like any
+// others: more than its send queue holds closes s as a slow consumer, so
+// keep HistoryLimits.Size within what one session may be sent at once.
+//
+// Recovery covers what the history holds, not a gap of the broker: a
+// publication the broker lost while its subscription was down (a
+// BrokerResubscribed event) shows to clients as a jump in offsets, after
+// which they may subscribe since their last position again.
 func (h *Hub) SubscribeSince(s *Session, channel string, since Position) (Recovery, error) {
 	hc, err := h.subscribe(s, channel, true)
 	if err != nil {
