@@ -44,9 +44,11 @@ func browserPrerequisites() string {
 }
 
 // droppable is a chat process whose connections the test can drop: drop
-// closes every session and refuses new SockJS requests until reopen.
+// closes every session and refuses new SockJS requests until reopen; lose
+// drops what the broker delivers until unlose.
 type droppable struct {
 	closed atomic.Bool
+	losing atomic.Bool
 	mu     sync.Mutex
 	open   []*sockjs.Session
 }
@@ -63,9 +65,24 @@ func (h trackedHandler) OnOpen(s *sockjs.Session) error {
 	return h.Handler.OnOpen(s)
 }
 
-func (d *droppable) serve(t *testing.T, broker sockjs.Broker) *httptest.Server {
+// lossyBroker is a MemoryBroker whose deliveries to this process are lost
+// while losing is set, as with a Redis subscription that is down.
+type lossyBroker struct {
+	*sockjs.MemoryBroker
+	losing *atomic.Bool
+}
+
+func (b lossyBroker) Subscribe(ctx context.Context, ch string, fn func([]byte)) (func(), error) {
+	return b.MemoryBroker.Subscribe(ctx, ch, func(p []byte) {
+		if !b.losing.Load() {
+			fn(p)
+		}
+	})
+}
+
+func (d *droppable) serve(t *testing.T, broker *sockjs.MemoryBroker) *httptest.Server {
 	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
-	chat := NewChat(broker, nil, log)
+	chat := NewChat(lossyBroker{broker, &d.losing}, nil, log)
 	srv := sockjs.NewServer("/chat", func() sockjs.Handler { return trackedHandler{chat.NewHandler(), d} },
 		&sockjs.Options{MaxMessageSize: 4 << 10, Logger: log})
 	site := routes(srv, chat)
@@ -81,6 +98,8 @@ func (d *droppable) serve(t *testing.T, broker sockjs.Broker) *httptest.Server {
 		}
 	})
 	mux.HandleFunc("POST /test/reopen", func(w http.ResponseWriter, _ *http.Request) { d.closed.Store(false) })
+	mux.HandleFunc("POST /test/lose", func(w http.ResponseWriter, _ *http.Request) { d.losing.Store(true) })
+	mux.HandleFunc("POST /test/unlose", func(w http.ResponseWriter, _ *http.Request) { d.losing.Store(false) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		if d.closed.Load() && strings.HasPrefix(r.URL.Path, "/chat/") && !strings.HasSuffix(r.URL.Path, ".js") {
 			http.Error(w, "test: the network is down", http.StatusServiceUnavailable)
@@ -100,7 +119,9 @@ func (d *droppable) serve(t *testing.T, broker sockjs.Broker) *httptest.Server {
 // The page itself, in Chromium: bob's connection drops while ann (on the
 // other process) says two lines and bob types one; when bob's page is back
 // it shows the lines it missed, in order, says it recovered them, and sends
-// the line typed while away.
+// the line typed while away. Then a line is lost on its way to bob's
+// process: bob's page notices the jump in offsets at the next line and
+// shows both, in order.
 func TestPageRecoversMissedLinesInChromium(t *testing.T) {
 	if why := browserPrerequisites(); why != "" {
 		t.Skip("skipping the Chromium test: " + why)
@@ -149,7 +170,7 @@ func TestPageRecoversMissedLinesInChromium(t *testing.T) {
 	if i < 0 {
 		t.Fatal("bob's page never said it reconnected")
 	}
-	want := []string{"bob left lobby", "ann: one", "ann: two", "↑ 3 line(s) you missed while disconnected"}
+	want := []string{"bob left lobby", "ann: one", "ann: two", "↑ 3 missed line(s) recovered"}
 	var got []string
 	for _, l := range out.Bob[i+1:] {
 		if !strings.HasPrefix(l, "(not sent yet)") {
@@ -161,5 +182,14 @@ func TestPageRecoversMissedLinesInChromium(t *testing.T) {
 	}
 	if slices.ContainsFunc(out.Bob, func(l string) bool { return strings.HasPrefix(l, "(not sent yet)") }) {
 		t.Error("the line typed while away is still marked unsent")
+	}
+	var chat []string
+	for _, l := range out.Bob {
+		if strings.HasPrefix(l, "ann: ") || strings.HasPrefix(l, "bob: ") {
+			chat = append(chat, l)
+		}
+	}
+	if want := []string{"ann: one", "ann: two", "bob: typed while away", "ann: three", "ann: four"}; !slices.Equal(chat, want) {
+		t.Errorf("bob's page shows the lines %q, want %q (each once, in order)", chat, want)
 	}
 }

@@ -140,13 +140,18 @@ func (m *member) leave() {
 }
 
 // join moves the member to room under nick, both checked by parseInbound,
-// first sending it the lines it missed after since.
+// first sending it the lines it missed after since. A page rejoins its own
+// room under the same nick to resync after a jump in offsets: the room is
+// not told.
 func (m *member) join(nick, room string, since sockjs.Position) error {
 	ctx, cancel := context.WithTimeout(m.s.Context(), 5*time.Second)
 	defer cancel()
+	resync := m.room == room && m.chat.nick(m.s) == nick
 	if m.room != "" {
 		m.chat.hub.Unsubscribe(m.s, channelOf(m.room))
-		m.leave()
+		if !resync {
+			m.leave()
+		}
 	}
 	m.chat.mu.Lock()
 	m.chat.nicks[m.s] = nick
@@ -162,6 +167,9 @@ func (m *member) join(nick, room string, since sockjs.Position) error {
 	}
 	_ = m.s.SendJSON(recoveryNote{Type: "recovery", Room: room, Recovered: rec.Recovered, Missed: rec.Missed,
 		Reason: rec.Reason, Offset: rec.Position.Offset, Epoch: rec.Position.Epoch})
+	if resync {
+		return nil
+	}
 	m.publish(outbound{Type: "joined", Room: room, Nick: nick, Time: time.Now().UnixMilli()})
 	members, err := m.chat.hub.Members(ctx, channelOf(room))
 	if err != nil {

@@ -405,3 +405,30 @@ func TestRoomsInAnyScript(t *testing.T) {
 		t.Fatalf("bob got %+v", got)
 	}
 }
+
+// A page that rejoins its own room under its nick (to resync after a jump
+// in offsets) gets the lines after its position, and the room is not told.
+func TestRejoiningTheSameRoomResyncsQuietly(t *testing.T) {
+	n := startNode(t, sockjs.NewMemoryBroker(), nil)
+	ann, bob := n.connect(t), n.connect(t)
+	ann.send(inbound{Type: "join", Nick: "ann", Room: "lobby"})
+	ann.next("recovery")
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby"})
+	bob.next("recovery")
+	from := bob.next("joined")
+	ann.send(inbound{Type: "say", Text: "one"})
+	ann.next("msg")
+	bob.next("msg")
+
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby", Since: sockjs.Position{Offset: from.Offset, Epoch: from.Epoch}})
+	if l := bob.nextLine(); l.Type != "msg" || l.Text != "one" || l.Offset != from.Offset+1 {
+		t.Fatalf("resync sent %+v, want the line after the position", l)
+	}
+	if l := bob.nextLine(); l.Type != "recovery" || !l.Recovered || l.Missed != 1 {
+		t.Fatalf("resync note %+v", l)
+	}
+	ann.send(inbound{Type: "say", Text: "two"})
+	if l := ann.nextLine(); l.Type != "msg" || l.Text != "two" {
+		t.Fatalf("ann saw %+v before her next line: the resync was announced", l)
+	}
+}

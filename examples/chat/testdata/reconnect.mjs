@@ -9,7 +9,8 @@
 // ann's page is on one process, bob's on the other. The script has the
 // test drop bob's connection (and refuse new ones), has ann say two lines
 // and bob type one while away, lets bob back in, and waits for bob's page
-// to show what it recovered. It prints one JSON object, {"bob": [log
+// to show what it recovered. Then bob's process loses a line on its way
+// from the broker, and the script waits for bob's page to resync. It prints one JSON object, {"bob": [log
 // lines], "ann": [log lines]} or {"error": "..."}, and exits by itself
 // (status 2 when its budget ran out).
 import { readFileSync } from 'node:fs';
@@ -81,9 +82,18 @@ try {
   await until('bob', '(not sent yet) typed while away');
 
   await control('reopen');
-  await until('bob', 'line(s) you missed while disconnected');
+  await until('bob', 'missed line(s) recovered');
   await until('ann', 'bob: typed while away');
   await until('bob', 'bob: typed while away');
+
+  // Lines lost on the way to bob's process (a broker gap): the next line
+  // shows a jump in offsets and bob's page resyncs.
+  await control('lose');
+  await say('ann', 'three');
+  await until('ann', 'ann: three');
+  await control('unlose');
+  await say('ann', 'four');
+  await until('bob', 'ann: four');
   await finish({}, 0);
 } catch (e) {
   await finish({ error: String(e && e.message || e) }, 1);
