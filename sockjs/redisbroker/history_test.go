@@ -21,6 +21,13 @@ func newTestBroker(t *testing.T, rs *redistest.Server, prefix string) *redisbrok
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	deadline := time.Now().Add(10 * time.Second)
+	for !b.Ready() {
+		if time.Now().After(deadline) {
+			t.Fatal("broker not ready after 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 	return b
 }
 
