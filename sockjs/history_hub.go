@@ -59,8 +59,9 @@ type pendingPublication struct {
 //
 // Recovery covers what the history holds, not a gap of the broker: a
 // publication the broker lost while its subscription was down (a
-// BrokerResubscribed event) shows to clients as a jump in offsets, after
-// which they may subscribe since their last position again.
+// BrokerResubscribed event) shows to clients as a jump in offsets; the
+// application then calls Unsubscribe and SubscribeSince from the client's
+// last position to fill it (examples/chat does).
 func (h *Hub) SubscribeSince(s *Session, channel string, since Position) (Recovery, error) {
 	hc, err := h.subscribe(s, channel, true)
 	if err != nil {

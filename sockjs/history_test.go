@@ -382,3 +382,23 @@ func BenchmarkHubPublishHistory(b *testing.B) {
 		}
 	}
 }
+
+// TestSubscribeToAChannelWithHistoryCarriesPositions: a plain Subscribe to
+// a channel with history gets each publication with its position, and a
+// channel without history gets payloads as published.
+func TestSubscribeToAChannelWithHistoryCarriesPositions(t *testing.T) {
+	n := newNode(t, sockjs.NewMemoryBroker(), &sockjs.HubOptions{History: map[string]sockjs.HistoryLimits{"kept:*": {}}}, nil)
+	c := dial(t, n, "ch=kept:1,plain")
+	publishN(t, n.hub, "kept:1", 0, 2)
+	if err := n.hub.Publish(context.Background(), "plain", "as published"); err != nil {
+		t.Fatal(err)
+	}
+	first, second := c.nextPublication(), c.nextPublication()
+	if first.Channel != "kept:1" || first.Data != "m0" || first.Offset != 1 || first.Epoch == "" ||
+		second.Data != "m1" || second.Offset != 2 || second.Epoch != first.Epoch {
+		t.Fatalf("publications %+v, %+v; want m0 and m1 at offsets 1 and 2 of one epoch", first, second)
+	}
+	if m := c.next(); m != "as published" {
+		t.Fatalf("channel without history delivered %q", m)
+	}
+}

@@ -55,7 +55,9 @@ type HubOptions struct {
 	// history. The broker must be a HistoryBroker (MemoryBroker and
 	// redisbroker.Broker are). NewHub panics on a malformed pattern, limits
 	// out of bounds or a broker without history: a history silently off
-	// would lose what it promises to keep.
+	// would lose what it promises to keep. Give every process the same
+	// History: a process without it publishes payloads that are not kept,
+	// which the others deliver with the zero Position.
 	//
 	// Sessions subscribed to a channel with history receive each
 	// publication as EncodePublication makes it, so that the client learns
@@ -221,14 +223,14 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 }
 
 // subscribe subscribes s to channel, as recovering (its live publications
-// held back until finishRecovery) when recover is set. It returns the
+// held back until finishRecovery) when recovering is set. It returns the
 // channel, or an error wrapping errAlreadySubscribed for a repeated
 // recovering subscription.
-func (h *Hub) subscribe(s *Session, channel string, recover bool) (*hubChannel, error) {
+func (h *Hub) subscribe(s *Session, channel string, recovering bool) (*hubChannel, error) {
 	if err := ValidateChannel(channel); err != nil {
 		return nil, fmt.Errorf("subscribe: %w", err)
 	}
-	if _, ok := h.rules.match(channel); recover && !ok {
+	if _, ok := h.rules.match(channel); recovering && !ok {
 		return nil, fmt.Errorf("subscribe %q since a position: %w", channel, ErrNoHistory)
 	}
 	var member Member
@@ -257,7 +259,7 @@ func (h *Hub) subscribe(s *Session, channel string, recover bool) (*hubChannel, 
 		// its outcome is this call's. A recovery cannot join it: the
 		// session may have had live publications already.
 		h.mu.Unlock()
-		if recover {
+		if recovering {
 			return nil, fmt.Errorf("subscribe %q since a position: %w", channel, errAlreadySubscribed)
 		}
 		<-hc.ready
@@ -276,7 +278,7 @@ func (h *Hub) subscribe(s *Session, channel string, recover bool) (*hubChannel, 
 		h.channels[channel] = hc
 	}
 	hc.mu.Lock()
-	if recover {
+	if recovering {
 		hc.recovering[s] = &recovery{}
 	} else {
 		hc.sessions[s] = struct{}{}
