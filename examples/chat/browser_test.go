@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -98,6 +99,15 @@ func (d *droppable) serve(t *testing.T, broker *sockjs.MemoryBroker) *httptest.S
 		}
 	})
 	mux.HandleFunc("POST /test/reopen", func(w http.ResponseWriter, _ *http.Request) { d.closed.Store(false) })
+	mux.HandleFunc("POST /test/flood", func(w http.ResponseWriter, r *http.Request) {
+		for i := range roomHistory.Size + 1 {
+			b, _ := json.Marshal(outbound{Type: "msg", Room: "lobby", Nick: "flood", Text: strconv.Itoa(i)})
+			if err := chat.hub.Publish(r.Context(), channelOf("lobby"), string(b)); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+	})
 	mux.HandleFunc("POST /test/lose", func(w http.ResponseWriter, _ *http.Request) { d.losing.Store(true) })
 	mux.HandleFunc("POST /test/unlose", func(w http.ResponseWriter, _ *http.Request) { d.losing.Store(false) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -121,7 +131,8 @@ func (d *droppable) serve(t *testing.T, broker *sockjs.MemoryBroker) *httptest.S
 // it shows the lines it missed, in order, says it recovered them, and sends
 // the line typed while away. Then a line is lost on its way to bob's
 // process: bob's page notices the jump in offsets at the next line and
-// shows both, in order.
+// shows both, in order. Last, more lines than the room keeps are said while
+// bob is away: his page says it could not recover them, then goes on.
 func TestPageRecoversMissedLinesInChromium(t *testing.T) {
 	if why := browserPrerequisites(); why != "" {
 		t.Skip("skipping the Chromium test: " + why)
@@ -183,13 +194,17 @@ func TestPageRecoversMissedLinesInChromium(t *testing.T) {
 	if slices.ContainsFunc(out.Bob, func(l string) bool { return strings.HasPrefix(l, "(not sent yet)") }) {
 		t.Error("the line typed while away is still marked unsent")
 	}
+	lost := slices.IndexFunc(out.Bob, func(l string) bool { return strings.Contains(l, "could not be recovered") })
+	if lost < 0 || !slices.Contains(out.Bob[lost:], "ann: five") || slices.ContainsFunc(out.Bob, func(l string) bool { return strings.HasPrefix(l, "flood: ") }) {
+		t.Errorf("after more lines than the room keeps, bob's page did not say it could not recover them before going on")
+	}
 	var chat []string
 	for _, l := range out.Bob {
 		if strings.HasPrefix(l, "ann: ") || strings.HasPrefix(l, "bob: ") {
 			chat = append(chat, l)
 		}
 	}
-	if want := []string{"ann: one", "ann: two", "bob: typed while away", "ann: three", "ann: four"}; !slices.Equal(chat, want) {
+	if want := []string{"ann: one", "ann: two", "bob: typed while away", "ann: three", "ann: four", "ann: five"}; !slices.Equal(chat, want) {
 		t.Errorf("bob's page shows the lines %q, want %q (each once, in order)", chat, want)
 	}
 }

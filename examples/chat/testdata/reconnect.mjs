@@ -10,7 +10,9 @@
 // test drop bob's connection (and refuse new ones), has ann say two lines
 // and bob type one while away, lets bob back in, and waits for bob's page
 // to show what it recovered. Then bob's process loses a line on its way
-// from the broker, and the script waits for bob's page to resync. It prints one JSON object, {"bob": [log
+// from the broker, and the script waits for bob's page to resync. Last,
+// more lines than the room keeps are said while bob is away, and his page
+// must say it could not recover them. It prints one JSON object, {"bob": [log
 // lines], "ann": [log lines]} or {"error": "..."}, and exits by itself
 // (status 2 when its budget ran out).
 import { readFileSync } from 'node:fs';
@@ -94,6 +96,16 @@ try {
   await control('unlose');
   await say('ann', 'four');
   await until('bob', 'ann: four');
+
+  // More lines than the room keeps while bob is away: his page says it
+  // could not recover them, then goes on.
+  await control('drop');
+  await until('bob', 'disconnected', '#status');
+  await control('flood');
+  await control('reopen');
+  await until('bob', 'could not be recovered');
+  await say('ann', 'five');
+  await until('bob', 'ann: five');
   await finish({}, 0);
 } catch (e) {
   await finish({ error: String(e && e.message || e) }, 1);
