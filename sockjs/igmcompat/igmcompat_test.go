@@ -71,9 +71,10 @@ func TestEchoHandlerRunsOnEveryTransport(t *testing.T) {
 			c := dial(t, url, "/echo", tr)
 			c.send("hello")
 			c.expect("hello")
-			c.send("one", `two "quoted" ✓`, "")
+			c.send("one", `two "quoted" ✓`, "three\nlines\u2028\x00", "")
 			c.expect("one")
 			c.expect(`two "quoted" ✓`)
+			c.expect("three\nlines\u2028\x00")
 			if tr != "websocket-raw" { // a raw websocket cannot send an empty SockJS message
 				c.expect("")
 			}
