@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strings"
@@ -85,7 +85,7 @@ func (b *bridge) stream() {
 	defer b.h.open.Done()
 	ctx := b.s.Context()
 	for ctx.Err() == nil {
-		b.h.igm.ServeHTTP(&frameSink{b: b}, b.request(ctx, "xhr_streaming", nil))
+		b.h.igm.ServeHTTP(&frameSink{b: b}, b.request(ctx))
 		if ctx.Err() == nil && !b.igmActive() {
 			// Closed on igm's side without a close frame (cannot happen
 			// while a stream is attached, but never leave s open alone).
@@ -95,20 +95,25 @@ func (b *bridge) stream() {
 	}
 }
 
-// request builds a request for the in-memory igm handler from the one that
-// opened the session: igm's Session.Request returns it.
-func (b *bridge) request(ctx context.Context, transport string, body []byte) *http.Request {
+// request builds the xhr_streaming request for the in-memory igm handler
+// from the one that opened the session: igm's Session.Request returns it.
+func (b *bridge) request(ctx context.Context) *http.Request {
 	ri := b.s.Request()
-	r := httptest.NewRequestWithContext(ctx, http.MethodPost, "/0/"+b.s.ID()+"/"+transport, bytes.NewReader(body))
-	r.URL.RawQuery = ri.RawQuery
-	r.RequestURI = (&url.URL{Path: ri.Path, RawQuery: ri.RawQuery}).RequestURI()
-	r.Header = ri.Header.Clone()
-	if r.Header == nil {
-		r.Header = make(http.Header)
+	header := ri.Header.Clone()
+	if header == nil {
+		header = make(http.Header)
 	}
-	r.Host = ri.Host
-	r.RemoteAddr = netip.AddrPortFrom(ri.RemoteIP, 0).String()
-	return r
+	r := &http.Request{
+		Method:     http.MethodPost,
+		URL:        &url.URL{Path: "/0/" + b.s.ID() + "/xhr_streaming", RawQuery: ri.RawQuery},
+		RequestURI: (&url.URL{Path: ri.Path, RawQuery: ri.RawQuery}).RequestURI(),
+		Proto:      "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:     header,
+		Body:       http.NoBody,
+		Host:       ri.Host,
+		RemoteAddr: netip.AddrPortFrom(ri.RemoteIP, 0).String(),
+	}
+	return r.WithContext(ctx)
 }
 
 // OnMessage hands msg to igm as one xhr_send. It returns when the handler
@@ -118,13 +123,43 @@ func (b *bridge) OnMessage(msg string) {
 	if err != nil {
 		return // a string always encodes
 	}
-	w := httptest.NewRecorder()
-	b.h.igm.ServeHTTP(w, b.request(b.s.Context(), "xhr_send", body))
-	if w.Code != http.StatusNoContent && b.igmActive() {
-		b.h.log.Warn("igmcompat: igm refused a message",
-			slog.String("session", b.s.ID()), slog.Int("status", w.Code),
-			slog.String("body", strings.TrimSpace(w.Body.String())))
+	w := &sendResult{header: make(http.Header)}
+	// igm keeps no xhr_send request, so a bare one does.
+	r := &http.Request{
+		Method: http.MethodPost,
+		URL:    &url.URL{Path: "/0/" + b.s.ID() + "/xhr_send"},
+		Header: make(http.Header),
+		Body:   io.NopCloser(bytes.NewReader(body)),
 	}
+	b.h.igm.ServeHTTP(w, r.WithContext(b.s.Context()))
+	if w.code != http.StatusNoContent && b.igmActive() {
+		b.h.log.Warn("igmcompat: igm refused a message",
+			slog.String("session", b.s.ID()), slog.Int("status", w.code),
+			slog.String("body", strings.TrimSpace(w.body.String())))
+	}
+}
+
+// sendResult is the ResponseWriter of one in-memory xhr_send.
+type sendResult struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+func (w *sendResult) Header() http.Header { return w.header }
+
+func (w *sendResult) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+}
+
+func (w *sendResult) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	if w.body.Len() < 512 { // enough for a log line
+		w.body.Write(p[:min(len(p), 512)])
+	}
+	return len(p), nil
 }
 
 // OnClose has nothing left to do: the session's context, cancelled by now,
