@@ -9,7 +9,7 @@
 // network side is then this module's: the protocol conformance, every
 // transport working with the browser's sockjs-client, bounded send queues,
 // Options.MaxMessageSize, the origin rule, panics in the handler contained,
-// and Shutdown (on the *Handler that New returns).
+// and Shutdown (on *Handler, which both constructors return).
 //
 // # How it works
 //
@@ -59,7 +59,8 @@
 //   - Request returns a request rebuilt from the one that opened the
 //     session: its Header, Host, query (URL.RawQuery) and RemoteAddr (the
 //     client IP, honouring sockjs.Options.TrustedProxies, with port 0) are
-//     the client's; its Method, URL.Path and Context are not.
+//     the client's, and RequestURI is the client's path; its Method,
+//     URL.Path and Context are the bridge's.
 //   - ReceiverType always reports ReceiverTypeXHRStreaming, the bridge's
 //     own transport, whatever the client uses.
 //   - ID is the server's session id, not the one the client chose.
