@@ -19,13 +19,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 // TestNginxConfigKeepsFallbackSessionsOnOneProcess runs Debian's nginx with
 // nginx.conf (only its addresses replaced) on a free loopback port in front
 // of two tictactoe processes sharing a Redis, and plays a game through it
-// over xhr-polling, the transport that needs sticky sessions most: each
+// over xhr-polling, the transport that needs sticky sessions most (then
+// opens a websocket session through it too): each
 // poll and each send is a new HTTP request. Without the sticky hash the
 // requests of one session are spread over both processes and the game
 // never starts; with "Host $host" the port is lost and every send is
@@ -78,6 +81,18 @@ func TestNginxConfigKeepsFallbackSessionsOnOneProcess(t *testing.T) {
 	}
 	if last.Status != Won || last.Winner != "X" || last.Board != "XXXOO...." {
 		t.Fatalf("final state %+v", last)
+	}
+
+	// The page's first choice, a websocket, is upgraded through nginx too.
+	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(front, "http")+"/ttt/000/ws-through-nginx/websocket",
+		http.Header{"Origin": {front}})
+	if err != nil {
+		t.Fatalf("websocket through nginx: %v", err)
+	}
+	defer ws.Close()
+	_ = ws.SetReadDeadline(time.Now().Add(waitLimit))
+	if _, f, err := ws.ReadMessage(); err != nil || string(f) != "o" {
+		t.Fatalf("websocket through nginx: open frame %q, %v", f, err)
 	}
 }
 
