@@ -14,7 +14,7 @@ import "strconv"
 //	1000  CloseNormal              "Normal closure"     Session.Close with no code, the client closed
 //	1001  CloseGoingAway           "Going away"         Server.Shutdown; the client should reconnect later
 //	1002  CloseInterrupted         "Connection interrupted" an HTTP receiver was aborted by the network
-//	1009  CloseMessageTooBig       "Message too big"    an inbound message over Options.MaxMessageSize
+//	1009  CloseMessageTooBig       "Message too big"    an inbound message over Options.MaxMessageSize (or frame over MaxFrameSize)
 //	1011  CloseInternalError       "Internal error"     a Handler hook panicked
 //	2010  CloseAnotherConnection   "Another connection still open" a second receiver for one session (SockJS)
 //	3000  CloseGoAway              "Go away!"           the SockJS protocol's example server close

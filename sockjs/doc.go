@@ -28,9 +28,13 @@
 //     (Options.SendQueueBytes); a client that cannot keep up is closed with
 //     CloseSlowConsumer and the others are unaffected. Queued messages are
 //     coalesced into one SockJS frame per network write.
-//   - Bad input costs bounded memory: Options.MaxMessageSize limits websocket
-//     messages (CloseMessageTooBig) and xhr_send/jsonp_send bodies (HTTP 413);
-//     broken JSON gets the protocol's errors.
+//   - Bad input costs bounded memory: Options.MaxMessageSize bounds each
+//     message as OnMessage gets it, on every transport, and
+//     Options.MaxFrameSize one inbound frame (an xhr_send/jsonp_send body,
+//     which sockjs-client fills with every send queued meanwhile, or a
+//     websocket message); over either a websocket session is closed with
+//     CloseMessageTooBig and an HTTP send gets 413. Broken JSON gets the
+//     protocol's errors.
 //   - Options.AllowedOrigins is one rule for the websocket upgrade, for
 //     CORS on the HTTP transports, for a browser's script and frame loads
 //     (JSONP, htmlfile) and for who may frame the iframe page; by default

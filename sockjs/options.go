@@ -66,10 +66,26 @@ type Options struct {
 	// refuses. /info reports websocket:false when TransportWebsocket is listed.
 	DisabledTransports []string
 
-	// MaxMessageSize bounds one inbound message frame: a WebSocket message,
-	// an xhr_send or jsonp_send body. Over it, a WebSocket session is closed
-	// with CloseMessageTooBig and an HTTP send gets 413. Zero means 64 KiB.
+	// MaxMessageSize bounds one inbound message as the application gets it:
+	// the decoded string OnMessage receives, counted in bytes of UTF-8, on
+	// every transport (not its JSON quoting on the wire). Over it, a
+	// websocket session is closed with CloseMessageTooBig and an HTTP send
+	// (xhr_send, jsonp_send) is answered 413 with nothing of its body
+	// delivered. Zero means 64 KiB.
 	MaxMessageSize int
+
+	// MaxFrameSize bounds one inbound frame as it travels: an xhr_send or
+	// jsonp_send body, or one SockJS-framed websocket message. A frame may
+	// carry many messages: sockjs-client queues every send made while an
+	// xhr_send is in flight and posts them together as one JSON array, so a
+	// burst of sends far over MaxMessageSize in sum arrives in one body.
+	// Over it an HTTP send is answered 413 and a websocket session is closed
+	// with CloseMessageTooBig. It is what one such request may cost the
+	// server in memory. Zero means 1 MiB, or 6×MaxMessageSize+2 when that is
+	// more: room for one message of MaxMessageSize whose every byte is sent
+	// escaped. (The raw websocket endpoint has no framing: its frames are
+	// bounded by MaxMessageSize.)
+	MaxFrameSize int
 
 	// MessageRate limits how many messages per second one session may send
 	// (a token bucket with a burst of MessageBurst). A session over it is
@@ -118,6 +134,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxMessageSize <= 0 {
 		o.MaxMessageSize = 64 << 10
+	}
+	if o.MaxFrameSize <= 0 {
+		o.MaxFrameSize = max(1<<20, 6*o.MaxMessageSize+2)
 	}
 	if o.SendQueueBytes <= 0 {
 		o.SendQueueBytes = 1 << 20

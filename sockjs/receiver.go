@@ -536,7 +536,7 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 		http.NotFound(w, r)
 		return
 	}
-	payload, err := readBody(r, w, srv.opts.MaxMessageSize, jsonp)
+	payload, err := readBody(r, w, srv.opts.MaxFrameSize, jsonp)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -551,6 +551,11 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 		http.Error(w, protocolText(err), http.StatusInternalServerError)
 		return
 	}
+	if !srv.messagesFit(msgs) {
+		// Nothing of the body is delivered: the client may retry it whole.
+		http.Error(w, "Message too big", http.StatusRequestEntityTooLarge)
+		return
+	}
 	s.dispatch(msgs)
 	if jsonp {
 		_, _ = w.Write([]byte("ok"))
@@ -559,7 +564,7 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// readBody reads a send request's payload, at most limit bytes of message.
+// readBody reads a send request's payload, at most limit bytes of frame.
 // jsonp_send may carry it form-encoded as d=..., which may triple its size on
 // the wire.
 func readBody(r *http.Request, w http.ResponseWriter, limit int, jsonp bool) ([]byte, error) {

@@ -93,7 +93,11 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 	}
 	s.mu.Unlock()
 
-	max := s.srv.opts.MaxMessageSize
+	// A SockJS frame may carry many messages; each is bounded once decoded.
+	limit := s.srv.opts.MaxFrameSize
+	if s.raw {
+		limit = s.srv.opts.MaxMessageSize
+	}
 	for {
 		_, rd, err := ws.NextReader()
 		if err != nil {
@@ -114,13 +118,13 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 			break
 		}
 		buf := s.srv.getBuffer()
-		n, err := buf.ReadFrom(io.LimitReader(rd, int64(max)+1))
+		n, err := buf.ReadFrom(io.LimitReader(rd, int64(limit)+1))
 		switch {
 		case err != nil:
 			s.srv.putBuffer(buf)
 			s.endWebsocket(ws)
 			return
-		case n > int64(max):
+		case n > int64(limit):
 			// Keep reading (and discarding) until the close handshake ends the
 			// connection, so the close frame reaches the client.
 			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
@@ -146,6 +150,8 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 				s.srv.putBuffer(buf)
 				s.endWebsocket(ws)
 				return
+			case !s.srv.messagesFit(msgs):
+				s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
 			default:
 				s.dispatch(msgs)
 			}
