@@ -69,9 +69,9 @@ type Options struct {
 	// MaxMessageSize bounds one inbound message as the application gets it:
 	// the decoded string OnMessage receives, counted in bytes of UTF-8, on
 	// every transport (not its JSON quoting on the wire). Over it, a
-	// websocket session is closed with CloseMessageTooBig and an HTTP send
-	// (xhr_send, jsonp_send) is answered 413 with nothing of its body
-	// delivered. Zero means 64 KiB.
+	// session is closed with CloseMessageTooBig, on every transport; an HTTP
+	// send (xhr_send, jsonp_send) is also answered 413, and nothing of its
+	// body is delivered. Zero means 64 KiB.
 	MaxMessageSize int
 
 	// MaxFrameSize bounds one inbound frame as it travels: an xhr_send or
@@ -79,8 +79,8 @@ type Options struct {
 	// carry many messages: sockjs-client queues every send made while an
 	// xhr_send is in flight and posts them together as one JSON array, so a
 	// burst of sends far over MaxMessageSize in sum arrives in one body.
-	// Over it an HTTP send is answered 413 and a websocket session is closed
-	// with CloseMessageTooBig. It is what one such request may cost the
+	// Over it the session is closed with CloseMessageTooBig (an HTTP send is
+	// answered 413). It is what one such request may cost the
 	// server in memory. Zero means 1 MiB, or 6×MaxMessageSize+2 when that is
 	// more: room for one message of MaxMessageSize whose every byte is sent
 	// escaped. (The raw websocket endpoint has no framing: its frames are

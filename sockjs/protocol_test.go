@@ -207,8 +207,6 @@ func TestSendErrors(t *testing.T) {
 	env := newEnv(t, Options{MaxMessageSize: 1024, MaxFrameSize: 8192}, hooks{})
 	url := env.base + "/000/" + randomID()
 	env.do("POST", url+"/xhr", "", nil)
-	overMessage := `["` + strings.Repeat("x", 1025) + `"]`
-	overMessageMultiByte := `["` + strings.Repeat("é", 512) + `x"]` // 1025 bytes of UTF-8
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 	cases := []struct {
 		name, transport, body string
@@ -219,18 +217,10 @@ func TestSendErrors(t *testing.T) {
 		{"broken JSON", "xhr_send", `["x`, nil, 500, "Broken JSON encoding."},
 		{"not an array of strings", "xhr_send", `[1]`, nil, 500, "Broken JSON encoding."},
 		{"no payload", "xhr_send", ``, nil, 500, "Payload expected."},
-		{"one message over MaxMessageSize", "xhr_send", overMessage, nil, 413, "Message too big"},
-		{"one multi-byte message over MaxMessageSize", "xhr_send", overMessageMultiByte, nil, 413, "Message too big"},
-		{"message over MaxMessageSize only once decoded", "xhr_send", `["` + strings.Repeat(`\u00ff`, 513) + `"]`, nil, 413, "Message too big"},
-		{"body over MaxFrameSize", "xhr_send", `["` + strings.Repeat("x", 8200) + `"]`, nil, 413, "Message too big"},
 		{"jsonp broken JSON", "jsonp_send", `d=%5B%22x`, form, 500, "Broken JSON encoding."},
 		{"jsonp empty", "jsonp_send", ``, form, 500, "Payload expected."},
 		{"jsonp empty d", "jsonp_send", `d=`, form, 500, "Payload expected."},
 		{"jsonp no d", "jsonp_send", `p=p`, form, 500, "Payload expected."},
-		{"jsonp message over MaxMessageSize", "jsonp_send", "d=" + neturl.QueryEscape(overMessage), form, 413, "Message too big"},
-		{"jsonp raw message over MaxMessageSize", "jsonp_send", overMessage, nil, 413, "Message too big"},
-		{"jsonp body over MaxFrameSize", "jsonp_send", "d=" + strings.Repeat("x", 8200), form, 413, "Message too big"},
-		{"jsonp raw body over MaxFrameSize", "jsonp_send", strings.Repeat("x", 8200), nil, 413, "Message too big"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -240,11 +230,56 @@ func TestSendErrors(t *testing.T) {
 			}
 		})
 	}
-	// The session survived every bad request, and nothing of a refused body
-	// was delivered.
+	// The session survived every bad request.
 	env.do("POST", url+"/xhr_send", `["alive"]`, nil)
 	if r := env.do("POST", url+"/xhr", "", nil); r.body != `a["alive"]`+"\n" {
 		t.Errorf("after bad input: %q", r.body)
+	}
+}
+
+// TestSendOverSizeClosesTheSession checks that a send body over MaxFrameSize,
+// or holding one message over MaxMessageSize once decoded, is answered 413,
+// none of it is delivered, and the session is closed with
+// CloseMessageTooBig, which the next poll carries.
+func TestSendOverSizeClosesTheSession(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	env := newEnv(t, Options{MaxMessageSize: 1024, MaxFrameSize: 8192}, hooks{onMessage: func(_ *Session, msg string) {
+		mu.Lock()
+		got = append(got, msg)
+		mu.Unlock()
+	}})
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	overMessage := `["ok","` + strings.Repeat("x", 1025) + `"]`
+	cases := []struct {
+		name, transport, body string
+		header                map[string]string
+	}{
+		{"one message over MaxMessageSize", "xhr_send", overMessage, nil},
+		{"one multi-byte message over MaxMessageSize", "xhr_send", `["` + strings.Repeat("é", 512) + `x"]`, nil},
+		{"message over MaxMessageSize only once decoded", "xhr_send", `["` + strings.Repeat(`\u00ff`, 513) + `"]`, nil},
+		{"body over MaxFrameSize", "xhr_send", `["` + strings.Repeat("x", 8200) + `"]`, nil},
+		{"jsonp message over MaxMessageSize", "jsonp_send", "d=" + neturl.QueryEscape(overMessage), form},
+		{"jsonp raw message over MaxMessageSize", "jsonp_send", overMessage, nil},
+		{"jsonp body over MaxFrameSize", "jsonp_send", "d=" + strings.Repeat("x", 8200), form},
+		{"jsonp raw body over MaxFrameSize", "jsonp_send", strings.Repeat("x", 8200), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			url := env.base + "/000/" + randomID()
+			env.do("POST", url+"/xhr", "", nil)
+			if r := env.do("POST", url+"/"+c.transport, c.body, c.header); r.status != 413 || !strings.Contains(r.body, "Message too big") {
+				t.Errorf("send: %d %q, want 413 Message too big", r.status, r.body)
+			}
+			if r := env.do("POST", url+"/xhr", "", nil); r.body != `c[1009,"Message too big"]`+"\n" {
+				t.Errorf("next poll: %q, want the close frame", r.body)
+			}
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 0 {
+		t.Errorf("OnMessage got %q of refused bodies", got)
 	}
 }
 

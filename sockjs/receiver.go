@@ -540,7 +540,7 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			http.Error(w, "Message too big", http.StatusRequestEntityTooLarge)
+			srv.refuseTooBig(w, s)
 			return
 		}
 		http.Error(w, protocolText(err), http.StatusInternalServerError)
@@ -552,8 +552,7 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 		return
 	}
 	if !srv.messagesFit(msgs) {
-		// Nothing of the body is delivered: the client may retry it whole.
-		http.Error(w, "Message too big", http.StatusRequestEntityTooLarge)
+		srv.refuseTooBig(w, s)
 		return
 	}
 	s.dispatch(msgs)
@@ -562,6 +561,16 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// refuseTooBig answers a send over MaxFrameSize or holding a message over
+// MaxMessageSize: 413, nothing of the body delivered, and the session closed
+// with CloseMessageTooBig, as on websocket. (sockjs-client gives up its end
+// on a failed xhr_send; a jsonp_send it cannot even see fail, so the close
+// frame on the next poll is how that client learns.)
+func (srv *Server) refuseTooBig(w http.ResponseWriter, s *Session) {
+	http.Error(w, "Message too big", http.StatusRequestEntityTooLarge)
+	s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
 }
 
 // readBody reads a send request's payload, at most limit bytes of frame.
