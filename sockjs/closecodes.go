@@ -24,6 +24,7 @@ import "strconv"
 //	4005  CloseRateLimited         "Too many messages"  the client went over Options.MessageRate
 //	4100  CloseSlowConsumer        "Slow consumer"      the outbound queue went over Options.SendQueueBytes
 //	4101  CloseWriteTimeout        "Write timeout"      a network write took longer than Options.WriteTimeout
+//	4102  ClosePeerTimeout         "Peer timeout"       a websocket peer sent nothing, not even a pong, for Options.PeerTimeout
 const (
 	CloseNormal            = 1000
 	CloseGoingAway         = 1001
@@ -38,6 +39,7 @@ const (
 	CloseRateLimited       = 4005
 	CloseSlowConsumer      = 4100
 	CloseWriteTimeout      = 4101
+	ClosePeerTimeout       = 4102
 )
 
 // closeReasons holds the default reason text for every code in the table.
@@ -55,6 +57,7 @@ var closeReasons = map[int]string{
 	CloseRateLimited:       "Too many messages",
 	CloseSlowConsumer:      "Slow consumer",
 	CloseWriteTimeout:      "Write timeout",
+	ClosePeerTimeout:       "Peer timeout",
 }
 
 // CloseReason returns the default reason text for a close code of the table,

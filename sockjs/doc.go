@@ -39,6 +39,10 @@
 //     CORS on the HTTP transports, for a browser's script and frame loads
 //     (JSONP, htmlfile) and for who may frame the iframe page; by default
 //     only same-origin pages connect.
+//   - Dead peers are noticed: every heartbeat carries a WebSocket ping, and
+//     a websocket session that hears nothing from its client, not even the
+//     pong, for Options.PeerTimeout is closed with ClosePeerTimeout (and its
+//     OnClose runs), instead of minutes later when TCP gives up.
 //   - A panic in a hook closes that session with CloseInternalError and is
 //     logged; the server keeps running.
 //   - Shutdown closes every session with CloseGoingAway and waits for every

@@ -28,6 +28,17 @@ type Options struct {
 	// proxies do not close idle connections. Zero means 25 seconds.
 	HeartbeatDelay time.Duration
 
+	// PeerTimeout is how long a websocket session (SockJS or raw) may go
+	// without hearing from its peer — a message, a pong, any frame — before
+	// it is closed with ClosePeerTimeout and OnClose runs. The server sends
+	// a WebSocket ping with every heartbeat (HeartbeatDelay), which every
+	// live client answers by itself, so a client that vanished without
+	// closing its connection (lid closed, network gone) is noticed within
+	// PeerTimeout instead of when TCP gives up, minutes later. Zero means
+	// 2×HeartbeatDelay (two pings to answer); negative means never (the
+	// read waits for TCP). HTTP transports are covered by DisconnectDelay.
+	PeerTimeout time.Duration
+
 	// DisconnectDelay is how long an HTTP-transport session lives with no
 	// receiving request attached before it is closed (the client went away),
 	// and how long a closed session keeps answering with its close frame.
@@ -125,6 +136,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.HeartbeatDelay <= 0 {
 		o.HeartbeatDelay = 25 * time.Second
+	}
+	if o.PeerTimeout == 0 {
+		o.PeerTimeout = 2 * o.HeartbeatDelay
 	}
 	if o.DisconnectDelay <= 0 {
 		o.DisconnectDelay = 5 * time.Second

@@ -246,10 +246,11 @@ func (s *Session) notifyLocked() {
 }
 
 // queueHeartbeat makes the next delivery carry a heartbeat frame when nothing
-// else is due.
+// else is due; on websocket, with a ping.
 func (s *Session) queueHeartbeat() {
 	s.mu.Lock()
-	if !s.closed && !s.raw && (s.ws != nil || s.recv != nil) {
+	// Raw websocket sessions get no heartbeat frame, but their ping.
+	if !s.closed && (s.ws != nil || s.recv != nil) {
 		s.heartbeat = true
 		s.notifyLocked()
 	}

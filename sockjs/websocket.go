@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"time"
 	"unicode/utf8"
 
@@ -98,9 +101,20 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 	if s.raw {
 		limit = s.srv.opts.MaxMessageSize
 	}
+	peerTimeout := s.srv.opts.PeerTimeout
+	if peerTimeout > 0 {
+		ws.SetPongHandler(s.heardFromPeer)
+	}
 	for {
+		if peerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
+			_ = ws.SetReadDeadline(time.Now().Add(peerTimeout))
+		}
 		_, rd, err := ws.NextReader()
 		if err != nil {
+			if isTimeout(err) {
+				s.peerTimedOut()
+				break
+			}
 			var ce *websocket.CloseError
 			if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
 				// The client closed: keep its code and reason.
@@ -159,6 +173,35 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 		s.srv.putBuffer(buf)
 	}
 	s.endWebsocket(ws)
+}
+
+// heardFromPeer is the pong handler: a pong moves the read deadline on.
+func (s *Session) heardFromPeer(string) error {
+	s.mu.Lock()
+	ws, closed := s.ws, s.closed
+	s.mu.Unlock()
+	if ws == nil || closed { // once closed, closeGrace rules
+		return nil
+	}
+	return ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+}
+
+// peerTimedOut closes a session whose peer sent nothing, not even a pong,
+// for PeerTimeout: its queue is dropped and the connection ended after one
+// short try at a close frame.
+func (s *Session) peerTimedOut() {
+	s.srv.log.Debug("sockjs: websocket peer silent; closing session",
+		slog.String("transport", s.transport), slog.String("session", s.id),
+		slog.Duration("peer_timeout", s.srv.opts.PeerTimeout))
+	s.closeWith(ClosePeerTimeout, CloseReason(ClosePeerTimeout), true)
+	// The reader ends the connection next: try the close frame before that.
+	s.abortWebsocket(ClosePeerTimeout, CloseReason(ClosePeerTimeout))
+}
+
+// isTimeout reports whether err is a deadline's expiry.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // endWebsocket closes the connection and runs OnClose. A session that was not
@@ -285,7 +328,8 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 		return ws.WriteControl(websocket.CloseMessage,
 			closeMessage(o.code, o.reason), deadline)
 	case s.raw:
-		return nil // no heartbeats without SockJS framing
+		// No heartbeat frame without SockJS framing: the ping is the heartbeat.
+		return ws.WriteControl(websocket.PingMessage, nil, deadline)
 	case len(o.batch) == 1:
 		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
 	case len(o.batch) > 1:
@@ -301,7 +345,13 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 		return ws.WriteControl(websocket.CloseMessage,
 			closeMessage(CloseNormal, ""), deadline)
 	case o.heartbeat:
-		return ws.WriteMessage(websocket.TextMessage, heartbeatFrame)
+		if err := ws.WriteMessage(websocket.TextMessage, heartbeatFrame); err != nil {
+			return err
+		}
+		// The heartbeat frame keeps proxies from closing an idle connection;
+		// the ping, answered by the client's WebSocket stack itself, tells
+		// the reader the peer is still there (Options.PeerTimeout).
+		return ws.WriteControl(websocket.PingMessage, nil, deadline)
 	}
 	return nil
 }
