@@ -62,7 +62,8 @@ type Options struct {
 	// host patterns with a leading wildcard ("https://*.example.com"), or "*"
 	// for any origin. The endpoint's own origin (the Origin header's host
 	// equals the request's Host) is always allowed, so nil means same-origin
-	// only. A request without an Origin header is a non-browser client, or a
+	// only (see Hosts for what that trusts). A refused origin is logged, at
+	// a bounded rate, since the browser shows the page only a CORS error. A request without an Origin header is a non-browser client, or a
 	// browser's script or frame load (JSONP, htmlfile): when the browser
 	// marks it cross-site or same-site (Sec-Fetch-Site), the page's origin
 	// is taken from its Referer and must be allowed; otherwise it is. The
@@ -72,6 +73,21 @@ type Options struct {
 	//
 	// Danger: "*" lets any web page open sessions with your users' cookies.
 	AllowedOrigins []string
+
+	// Hosts lists the host names the server answers to, as the Host header
+	// names them: "example.com" (any port), "example.com:8443" (that port
+	// only), "*.example.com" (any subdomain). A request for any other host
+	// is answered 421 before any session is made, and logged (at a bounded
+	// rate). Empty means any host.
+	//
+	// Danger: with Hosts empty, a DNS-rebinding attack reaches the server.
+	// The endpoint's own origin is always allowed (AllowedOrigins), judged
+	// by the Origin's host being the Host header; a page on a hostname of
+	// the attacker's that re-resolves to this server sends matching Origin
+	// and Host, and its sessions are accepted. Set Hosts on any server a
+	// browser can reach by a name you do not control the DNS of (localhost
+	// and intranet servers included).
+	Hosts []string
 
 	// DisabledTransports lists transports (Transport* constants) the server
 	// refuses. /info reports websocket:false when TransportWebsocket is listed.

@@ -39,6 +39,7 @@ type Server struct {
 	// "" when any origin is allowed.
 	frameAncestors string
 	buffers        sync.Pool
+	refusals       rateLog // refused origins and hosts
 	idPrefix       string
 	nextID         atomic.Uint64
 
