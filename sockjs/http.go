@@ -162,6 +162,9 @@ func (srv *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 func (srv *Server) originAllowed(r *http.Request) bool {
 	origin, ok := srv.pageOriginAllowed(r)
 	if !ok {
+		if srv.metrics != nil {
+			srv.metrics.refusedOrigin.Inc()
+		}
 		srv.refusals.log(srv.log, "sockjs: refused a request from an origin not in Options.AllowedOrigins",
 			slog.String("origin", origin), slog.String("host", r.Host),
 			slog.String("path", r.URL.Path), slog.String("remote", r.RemoteAddr))
@@ -222,6 +225,9 @@ func (srv *Server) hostAllowed(r *http.Request) bool {
 				return true
 			}
 		}
+	}
+	if srv.metrics != nil {
+		srv.metrics.refusedHost.Inc()
 	}
 	srv.refusals.log(srv.log, "sockjs: refused a request for a host not in Options.Hosts",
 		slog.String("host", r.Host), slog.String("path", r.URL.Path), slog.String("remote", r.RemoteAddr))

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/netip"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Transport names, as Session.Transport reports them and as
@@ -143,6 +145,28 @@ type Options struct {
 	// X-Forwarded-For header is believed when computing RequestInfo.RemoteIP.
 	// Empty means none: the TCP peer address is the remote IP.
 	TrustedProxies []netip.Prefix
+
+	// Metrics, if set, receives the server's Prometheus metrics. Nil means
+	// none, at no cost. Nothing is registered globally. Several servers may
+	// share one registry: they then add up in the same series (wrap it with
+	// prometheus.WrapRegistererWith to tell them apart). The metrics:
+	//
+	//	sockjs_sessions_open{transport}                gauge: open sessions (OnOpen done, OnClose not yet)
+	//	sockjs_sessions_opened_total{transport}        sessions whose OnOpen succeeded
+	//	sockjs_sessions_closed_total{transport,code}   sessions closed (OnClose ran), by close code
+	//	sockjs_messages_received_total{transport}      messages from clients (OnMessage calls)
+	//	sockjs_received_bytes_total{transport}         their bytes, as OnMessage gets them
+	//	sockjs_messages_sent_total{transport}          messages handed to the network
+	//	sockjs_sent_bytes_total{transport}             their bytes, unframed
+	//	sockjs_send_queue_bytes{transport}             histogram: bytes queued for a session when a delivery takes them
+	//	sockjs_slow_consumer_closes_total              closes with CloseSlowConsumer
+	//	sockjs_write_timeout_closes_total              closes with CloseWriteTimeout
+	//	sockjs_rate_limit_closes_total                 closes with CloseRateLimited
+	//	sockjs_peer_timeout_closes_total               closes with ClosePeerTimeout
+	//	sockjs_message_too_big_closes_total            closes with CloseMessageTooBig
+	//	sockjs_refused_origin_total                    requests refused by AllowedOrigins
+	//	sockjs_refused_host_total                      requests refused by Hosts
+	Metrics prometheus.Registerer
 
 	// Logger receives the server's logs. Nil means slog.Default().
 	Logger *slog.Logger

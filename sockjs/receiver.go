@@ -366,6 +366,9 @@ func (srv *Server) pump(r *http.Request, s *Session, rcv *receiver) error {
 				return fmt.Errorf("request ended while waiting: %w", context.Cause(r.Context()))
 			}
 		}
+		if s.metrics != nil {
+			s.metrics.delivered(o.batch, o.queued)
+		}
 		err := rcv.deliver(o)
 		s.release(o.batch)
 		if err != nil {

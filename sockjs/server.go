@@ -39,7 +39,8 @@ type Server struct {
 	// "" when any origin is allowed.
 	frameAncestors string
 	buffers        sync.Pool
-	refusals       rateLog // refused origins and hosts
+	refusals       rateLog  // refused origins and hosts
+	metrics        *metrics // nil without Options.Metrics
 	idPrefix       string
 	nextID         atomic.Uint64
 
@@ -71,6 +72,9 @@ func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server 
 		idPrefix:   hex.EncodeToString(id[:]) + "-",
 		byID:       make(map[string]*Session),
 		live:       make(map[*Session]struct{}),
+	}
+	if o.Metrics != nil {
+		srv.metrics = newMetrics(o.Metrics, o.Logger)
 	}
 	srv.buffers.New = func() any { return new(bytes.Buffer) }
 	srv.upgrader = websocket.Upgrader{
@@ -107,6 +111,9 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 	}
 	if s.isWS {
 		s.writeFn = s.writeLoop // one func value, so starting a writer allocates no closure
+	}
+	if srv.metrics != nil {
+		s.metrics = srv.metrics.byTransport[transport]
 	}
 	if srv.opts.MessageRate > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(srv.opts.MessageRate), srv.opts.MessageBurst)

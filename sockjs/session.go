@@ -60,7 +60,8 @@ type Session struct {
 
 	// inMu serialises the hooks: OnOpen, every OnMessage, then OnClose.
 	inMu    sync.Mutex
-	limiter *rate.Limiter // nil without Options.MessageRate; guarded by inMu
+	limiter *rate.Limiter     // nil without Options.MessageRate; guarded by inMu
+	metrics *transportMetrics // nil without Options.Metrics
 
 	mu          sync.Mutex
 	closed      bool       // no more sends; the close frame is pending or sent
@@ -182,6 +183,9 @@ func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
 	}
 	s.closed = true
 	s.closeCode, s.closeReason = code, reason
+	if s.srv.metrics != nil {
+		s.srv.metrics.forcedClose(code)
+	}
 	if dropQueue {
 		clear(s.queue)
 		s.queue = s.queue[:0]
@@ -261,6 +265,7 @@ func (s *Session) queueHeartbeat() {
 type outbox struct {
 	batch     []*Message
 	heartbeat bool
+	queued    int  // bytes the queue held when batch was taken
 	close     bool // send the close frame (code, reason) after batch
 	code      int
 	reason    string
@@ -274,7 +279,7 @@ func (s *Session) takeLocked() outbox {
 	var o outbox
 	switch {
 	case len(s.queue) > 0:
-		o.batch = s.queue
+		o.batch, o.queued = s.queue, s.queued
 		s.queue, s.spare = s.spare[:0], nil
 		s.queued = 0
 	case s.closed && !s.closeSent:
@@ -310,6 +315,10 @@ func (s *Session) dispatch(msgs []string) {
 		if s.limiter != nil && !s.limiter.Allow() {
 			s.closeWith(CloseRateLimited, CloseReason(CloseRateLimited), false)
 			return
+		}
+		if s.metrics != nil {
+			s.metrics.messagesIn.Inc()
+			s.metrics.bytesIn.Add(float64(len(m)))
 		}
 		if !s.safeOnMessage(m) {
 			return
@@ -376,6 +385,10 @@ func (s *Session) open() (rejected *CloseError) {
 		s.finished = true // OnClose is only for sessions that opened
 	} else {
 		s.opened = true
+		if s.metrics != nil {
+			s.metrics.opened.Inc()
+			s.metrics.open.Inc()
+		}
 	}
 	s.mu.Unlock()
 	if rejected != nil {
@@ -417,6 +430,10 @@ func (s *Session) finish() {
 	s.mu.Unlock()
 	if !opened {
 		return // closed while opening, and OnOpen refused or never ran
+	}
+	if s.metrics != nil {
+		code, _ := s.CloseStatus()
+		s.metrics.sessionClosed(code)
 	}
 	defer func() {
 		if v := recover(); v != nil {

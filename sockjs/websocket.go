@@ -290,6 +290,9 @@ func (s *Session) writeLoop() {
 		}
 		wrote = true
 		s.mu.Unlock()
+		if s.metrics != nil {
+			s.metrics.delivered(o.batch, o.queued)
+		}
 		err := s.writeOutbox(ws, o)
 		s.release(o.batch)
 		if err != nil || o.close {
