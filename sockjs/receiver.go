@@ -486,7 +486,8 @@ func (s *Session) expire() {
 // drop removes a session that never opened: no hook of it runs any more.
 func (srv *Server) drop(sessionID string, s *Session) {
 	s.mu.Lock()
-	s.closed, s.finished = true, true
+	s.closeLocked(CloseInterrupted, CloseReason(CloseInterrupted), closeFrameGone)
+	s.finished = true
 	if s.timer != nil {
 		s.timer.Stop()
 	}

@@ -172,24 +172,54 @@ func (s *Session) Close(code int, reason string) error {
 	return nil
 }
 
-// closeWith marks the session closed and has its close frame sent; with
-// dropQueue the queued messages are discarded first. It reports whether this
-// call closed the session.
-func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
-	s.mu.Lock()
+// closeFlags say what else closing a session does to its state.
+type closeFlags uint8
+
+const (
+	// closeDropQueue discards the messages not yet delivered.
+	closeDropQueue closeFlags = 1 << iota
+	// closeFrameGone marks the close frame as sent: nobody will read one
+	// (the peer is gone), or the peer was told otherwise (a WebSocket close
+	// frame of its own).
+	closeFrameGone
+)
+
+// closeLocked is the session's one transition from open to closed: every
+// way a session closes goes through it, and it is the only writer of closed,
+// closeCode and closeReason. It reports whether this call closed the session
+// (false: it was closed already, and nothing changed). s.mu must be held.
+func (s *Session) closeLocked(code int, reason string, flags closeFlags) bool {
 	if s.closed {
-		s.mu.Unlock()
 		return false
 	}
 	s.closed = true
 	s.closeCode, s.closeReason = code, reason
-	if s.srv.metrics != nil {
-		s.srv.metrics.forcedClose(code)
+	if flags&closeFrameGone != 0 {
+		s.closeSent = true
 	}
-	if dropQueue {
+	if flags&closeDropQueue != 0 {
 		clear(s.queue)
 		s.queue = s.queue[:0]
 		s.queued = 0
+	}
+	if s.srv.metrics != nil {
+		s.srv.metrics.forcedClose(code)
+	}
+	return true
+}
+
+// closeWith closes the session and has its close frame sent; with
+// dropQueue the queued messages are discarded first. It reports whether this
+// call closed the session.
+func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
+	var flags closeFlags
+	if dropQueue {
+		flags = closeDropQueue
+	}
+	s.mu.Lock()
+	if !s.closeLocked(code, reason, flags) {
+		s.mu.Unlock()
+		return false
 	}
 	// The goroutines started below are counted while s.mu is held: a
 	// Shutdown that finds the session already closed must still wait for
@@ -381,7 +411,7 @@ func (s *Session) open() (rejected *CloseError) {
 	}
 	s.mu.Lock()
 	if rejected != nil {
-		s.closed, s.closeCode, s.closeReason = true, rejected.Code, rejected.Reason
+		s.closeLocked(rejected.Code, rejected.Reason, 0)
 		s.finished = true // OnClose is only for sessions that opened
 	} else {
 		s.opened = true

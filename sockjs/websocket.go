@@ -101,78 +101,90 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 	if s.raw {
 		limit = s.srv.opts.MaxMessageSize
 	}
-	peerTimeout := s.srv.opts.PeerTimeout
-	if peerTimeout > 0 {
+	if s.srv.opts.PeerTimeout > 0 {
 		ws.SetPongHandler(s.heardFromPeer)
 	}
+	s.readMessages(ws, limit)
+	s.endWebsocket(ws)
+}
+
+// readMessages reads until the connection ends or must end. It is a small
+// loop around two calls: an idle session waits inside NextReader with this
+// shallow stack under it, which the runtime shrinks to its smallest size
+// (readMessage, with the big frame, returns before the next wait).
+func (s *Session) readMessages(ws *websocket.Conn, limit int) {
 	for {
-		if peerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
-			_ = ws.SetReadDeadline(time.Now().Add(peerTimeout))
+		if s.srv.opts.PeerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
+			_ = ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
 		}
 		_, rd, err := ws.NextReader()
 		if err != nil {
-			if isTimeout(err) {
-				s.peerTimedOut()
-				break
-			}
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
-				// The client closed: keep its code and reason.
-				s.mu.Lock()
-				if !s.closed {
-					s.closed, s.closeSent = true, true
-					s.closeCode, s.closeReason = ce.Code, ce.Text
-					if ce.Code == websocket.CloseNoStatusReceived {
-						// Browsers close without a code; 1005 is never a status.
-						s.closeCode, s.closeReason = CloseNormal, CloseReason(CloseNormal)
-					}
-				}
-				s.mu.Unlock()
-			}
-			break
-		}
-		buf := s.srv.getBuffer()
-		n, err := buf.ReadFrom(io.LimitReader(rd, int64(limit)+1))
-		switch {
-		case err != nil:
-			s.srv.putBuffer(buf)
-			s.endWebsocket(ws)
+			s.readFailed(err)
 			return
-		case n > int64(limit):
-			// Keep reading (and discarding) until the close handshake ends the
-			// connection, so the close frame reaches the client.
-			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
-		case s.raw:
-			s.dispatch([]string{buf.String()})
-		default:
-			msgs, err := decodeMessages(buf.Bytes())
-			switch {
-			case errors.Is(err, errPayloadExpected):
-				// The protocol says empty frames are ignored.
-			case err != nil:
-				// Broken framing ends the connection at once, as in
-				// sockjs-node: a WebSocket close frame, no SockJS "c" frame.
-				s.mu.Lock()
-				if !s.closed {
-					s.closed, s.closeSent = true, true
-					s.closeCode, s.closeReason = CloseBadRequest, "Broken JSON encoding"
-				}
-				s.mu.Unlock()
-				_ = ws.WriteControl(websocket.CloseMessage,
-					closeMessage(CloseBadRequest, "Broken JSON encoding"),
-					time.Now().Add(s.srv.opts.WriteTimeout))
-				s.srv.putBuffer(buf)
-				s.endWebsocket(ws)
-				return
-			case !s.srv.messagesFit(msgs):
-				s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
-			default:
-				s.dispatch(msgs)
-			}
 		}
-		s.srv.putBuffer(buf)
+		if !s.readMessage(ws, rd, limit) {
+			return
+		}
 	}
-	s.endWebsocket(ws)
+}
+
+// readFailed records why reading ended: the peer's silence, or its close
+// frame (whose code and reason the session keeps).
+func (s *Session) readFailed(err error) {
+	if isTimeout(err) {
+		s.peerTimedOut()
+		return
+	}
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
+		code, reason := ce.Code, ce.Text
+		if code == websocket.CloseNoStatusReceived {
+			// Browsers close without a code; 1005 is never a status.
+			code, reason = CloseNormal, CloseReason(CloseNormal)
+		}
+		s.mu.Lock()
+		s.closeLocked(code, reason, closeFrameGone)
+		s.mu.Unlock()
+	}
+}
+
+// readMessage reads one message and dispatches what it holds. It reports
+// whether to read on.
+func (s *Session) readMessage(ws *websocket.Conn, rd io.Reader, limit int) bool {
+	buf := s.srv.getBuffer()
+	defer s.srv.putBuffer(buf)
+	n, err := buf.ReadFrom(io.LimitReader(rd, int64(limit)+1))
+	switch {
+	case err != nil:
+		return false
+	case n > int64(limit):
+		// Keep reading (and discarding) until the close handshake ends the
+		// connection, so the close frame reaches the client.
+		s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+	case s.raw:
+		s.dispatch([]string{buf.String()})
+	default:
+		msgs, err := decodeMessages(buf.Bytes())
+		switch {
+		case errors.Is(err, errPayloadExpected):
+			// The protocol says empty frames are ignored.
+		case err != nil:
+			// Broken framing ends the connection at once, as in
+			// sockjs-node: a WebSocket close frame, no SockJS "c" frame.
+			s.mu.Lock()
+			s.closeLocked(CloseBadRequest, "Broken JSON encoding", closeFrameGone)
+			s.mu.Unlock()
+			_ = ws.WriteControl(websocket.CloseMessage,
+				closeMessage(CloseBadRequest, "Broken JSON encoding"),
+				time.Now().Add(s.srv.opts.WriteTimeout))
+			return false
+		case !s.srv.messagesFit(msgs):
+			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+		default:
+			s.dispatch(msgs)
+		}
+	}
+	return true
 }
 
 // heardFromPeer is the pong handler: a pong moves the read deadline on.
@@ -208,12 +220,8 @@ func isTimeout(err error) bool {
 // closed by the server ended from the network side.
 func (s *Session) endWebsocket(ws *websocket.Conn) {
 	s.mu.Lock()
-	if !s.closed {
-		s.closed, s.closeCode, s.closeReason = true, CloseInterrupted, CloseReason(CloseInterrupted)
-		s.closeSent = true // nobody is there to read it
-		clear(s.queue)
-		s.queue, s.queued = s.queue[:0], 0
-	}
+	// Nobody is there to read a close frame, or what is queued.
+	s.closeLocked(CloseInterrupted, CloseReason(CloseInterrupted), closeDropQueue|closeFrameGone)
 	// Wake an idle writer so that it sees the end and exits.
 	select {
 	case s.wake <- struct{}{}:
