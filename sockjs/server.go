@@ -78,7 +78,9 @@ func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server 
 	}
 	srv.buffers.New = func() any { return new(bytes.Buffer) }
 	srv.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
+		// An idle session holds its read buffer: keep it small. Messages
+		// larger than it are read straight into the message buffer.
+		ReadBufferSize:  128, // gorilla's least: a control frame's payload (125) fits
 		WriteBufferSize: 8 << 10,
 		WriteBufferPool: new(sync.Pool),
 		// Origins are checked before the upgrade, with the same rule as CORS.

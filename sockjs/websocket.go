@@ -60,15 +60,26 @@ func (srv *Server) serveWebsocket(w http.ResponseWriter, r *http.Request, raw bo
 	// Read on a fresh goroutine (counted in newSession) and let net/http's
 	// connection goroutine, with its deeper stack, end: an idle session then
 	// costs one small stack.
-	go func() {
-		defer srv.running.Done()
-		s.readLoop(ws)
-	}()
+	go s.serveConn(ws)
 }
 
-// readLoop runs OnOpen, then reads messages until the connection ends, then
-// runs OnClose. It is the only reader of ws.
-func (s *Session) readLoop(ws *websocket.Conn) {
+// serveConn runs OnOpen, then reads messages until the connection ends, then
+// runs OnClose. It is the only reader of ws. It is kept small, with the
+// opening in a call of its own: an idle session waits in readMessages with
+// only this frame under it, and the runtime shrinks such a stack to its
+// smallest size.
+func (s *Session) serveConn(ws *websocket.Conn) {
+	defer s.srv.running.Done()
+	if !s.openWebsocket(ws) {
+		return
+	}
+	s.readMessages(ws)
+	s.endWebsocket(ws)
+}
+
+// openWebsocket runs OnOpen and answers the client: the open frame, or the
+// rejection. It reports whether the session opened.
+func (s *Session) openWebsocket(ws *websocket.Conn) bool {
 	if rej := s.open(); rej != nil {
 		deadline := time.Now().Add(s.srv.opts.WriteTimeout)
 		_ = ws.SetWriteDeadline(deadline)
@@ -79,13 +90,13 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 			closeMessage(rej.Code, rej.Reason), deadline)
 		_ = ws.Close()
 		s.srv.forget(s)
-		return
+		return false
 	}
 	if !s.raw {
 		_ = ws.SetWriteDeadline(time.Now().Add(s.srv.opts.WriteTimeout))
 		if err := ws.WriteMessage(websocket.TextMessage, openFrame); err != nil {
 			s.endWebsocket(ws)
-			return
+			return false
 		}
 	}
 	// From here the writer goroutine delivers; what OnOpen sent is queued.
@@ -96,23 +107,22 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 	}
 	s.mu.Unlock()
 
+	if s.srv.opts.PeerTimeout > 0 {
+		ws.SetPongHandler(s.heardFromPeer)
+	}
+	return true
+}
+
+// readMessages reads until the connection ends or must end. It is a small
+// loop around two calls: an idle session waits inside NextReader with this
+// shallow stack under it (readMessage, with the big frame, returns before
+// the next wait).
+func (s *Session) readMessages(ws *websocket.Conn) {
 	// A SockJS frame may carry many messages; each is bounded once decoded.
 	limit := s.srv.opts.MaxFrameSize
 	if s.raw {
 		limit = s.srv.opts.MaxMessageSize
 	}
-	if s.srv.opts.PeerTimeout > 0 {
-		ws.SetPongHandler(s.heardFromPeer)
-	}
-	s.readMessages(ws, limit)
-	s.endWebsocket(ws)
-}
-
-// readMessages reads until the connection ends or must end. It is a small
-// loop around two calls: an idle session waits inside NextReader with this
-// shallow stack under it, which the runtime shrinks to its smallest size
-// (readMessage, with the big frame, returns before the next wait).
-func (s *Session) readMessages(ws *websocket.Conn, limit int) {
 	for {
 		if s.srv.opts.PeerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
 			_ = ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
