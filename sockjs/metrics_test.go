@@ -8,6 +8,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 // metricValue reads reg: the sum over the series of name whose labels
@@ -75,12 +76,17 @@ func TestMetricsCountASessionsLife(t *testing.T) {
 	_ = ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(CloseNormal, ""))
 	c.waitClosed(t)
 
-	// An xhr-polling session the server closes.
-	url := env.base + "/000/" + randomID()
-	env.do("POST", url+"/xhr", "", nil)
+	// An xhr-streaming session the server closes.
+	xc := env.sockjsClient(sockjstest.XHRStreaming)
 	hc := env.next()
+	xc.Send("over xhr")
+	if got := xc.Next(); got != "over xhr" {
+		t.Fatalf("xhr echo %q", got)
+	}
 	_ = hc.s.Close(CloseForbidden, "")
-	env.do("POST", url+"/xhr", "", nil)
+	if ce := xc.WaitClosed(); ce.Code != CloseForbidden {
+		t.Errorf("close frame %+v", ce)
+	}
 	hc.waitClosed(t)
 
 	cases := []struct {
@@ -96,9 +102,11 @@ func TestMetricsCountASessionsLife(t *testing.T) {
 		{"sockjs_messages_sent_total", wsLabels, 2},
 		{"sockjs_sent_bytes_total", wsLabels, float64(len("hello") + len("wörld"))},
 		{"sockjs_send_queue_bytes", wsLabels, 0}, // sample count: checked below
-		{"sockjs_sessions_opened_total", map[string]string{"transport": TransportXHRPolling}, 1},
-		{"sockjs_sessions_closed_total", map[string]string{"transport": TransportXHRPolling, "code": "4003"}, 1},
-		{"sockjs_sessions_open", map[string]string{"transport": TransportXHRPolling}, 0},
+		{"sockjs_sessions_opened_total", map[string]string{"transport": TransportXHRStreaming}, 1},
+		{"sockjs_messages_received_total", map[string]string{"transport": TransportXHRStreaming}, 1},
+		{"sockjs_messages_sent_total", map[string]string{"transport": TransportXHRStreaming}, 1},
+		{"sockjs_sessions_closed_total", map[string]string{"transport": TransportXHRStreaming, "code": "4003"}, 1},
+		{"sockjs_sessions_open", map[string]string{"transport": TransportXHRStreaming}, 0},
 	}
 	for _, c := range cases {
 		got := metricValue(t, reg, c.name, c.labels)

@@ -14,10 +14,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 const waitLimit = 10 * time.Second
@@ -70,6 +70,7 @@ func redisBroker(t *testing.T, rs *redistest.Server) sockjs.Broker {
 // browser is a player's SockJS websocket connection.
 type browser struct {
 	t       *testing.T
+	c       *sockjstest.Client
 	ws      *websocket.Conn
 	pending []serverMsg
 }
@@ -78,13 +79,13 @@ var sessionIDs atomic.Int64
 
 func (p *process) browser(t *testing.T) *browser {
 	t.Helper()
-	ws := sockjsclient.Dial(t, p.url, "/ttt", fmt.Sprint(sessionIDs.Add(1)))
-	return &browser{t: t, ws: ws}
+	c := sockjstest.Dial(t, p.url+"/ttt", &sockjstest.Options{SessionID: fmt.Sprint(sessionIDs.Add(1))})
+	return &browser{t: t, c: c, ws: c.Conn()}
 }
 
 func (b *browser) send(v any) {
 	b.t.Helper()
-	sockjsclient.SendJSON(b.t, b.ws, v)
+	b.c.SendJSON(v)
 }
 
 // expect reads messages until one of type typ arrives and returns it;
