@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +126,40 @@ func TestRateLogCountsWhatItDidNotLog(t *testing.T) {
 	got := buf.String()
 	if strings.Count(got, "refused") != 2 || !strings.Contains(got, "refusals_not_logged_since_last=2") {
 		t.Errorf("log:\n%s\nwant two lines, the second counting 2 not logged", got)
+	}
+}
+
+// TestRequestInfoKeepsHeadersButTheHandshakes checks the compact copy of
+// the opening request's headers: every header and value, in order, but for
+// the WebSocket handshake's own.
+func TestRequestInfoKeepsHeadersButTheHandshakes(t *testing.T) {
+	h := http.Header{
+		"Cookie":                 []string{"a=1", "b=2"},
+		"User-Agent":             []string{"test"},
+		"X-Empty":                []string{""},
+		"Origin":                 []string{"https://example.com"},
+		"Sec-Websocket-Key":      []string{"dGhlIHNhbXBsZSBub25jZQ=="},
+		"Sec-Websocket-Version":  []string{"13"},
+		"Upgrade":                []string{"websocket"},
+		"Connection":             []string{"Upgrade"},
+		"Sec-Websocket-Protocol": []string{"chat"},
+	}
+	got := compactHeader(h)
+	for k, vv := range h {
+		switch {
+		case handshakeOnly[k]:
+			if _, ok := got[k]; ok {
+				t.Errorf("kept %s", k)
+			}
+		case !slices.Equal(got[k], vv):
+			t.Errorf("%s = %q, want %q", k, got[k], vv)
+		}
+	}
+	if len(got) != 5 {
+		t.Errorf("%d headers kept, want 5", len(got))
+	}
+	got.Add("Cookie", "c=3") // values of one key must not run into another's
+	if !slices.Equal(got["User-Agent"], []string{"test"}) {
+		t.Errorf("appending to one header changed another: %q", got["User-Agent"])
 	}
 }
