@@ -191,6 +191,14 @@ func (c *benchConn) readMessage() (opcode byte, msg []byte, err error) {
 			if op == 8 {
 				return 0, nil, errBenchClosed
 			}
+			if op == 9 {
+				// Answer the server's ping (its Options.PeerTimeout), with a
+				// zero mask key as a client frame must be masked.
+				pong := append([]byte{0x8a, 0x80 | byte(n), 0, 0, 0, 0}, c.ctl[:n]...)
+				if _, err := c.conn.Write(pong); err != nil {
+					return 0, nil, err
+				}
+			}
 			continue
 		}
 		if n > 64<<20 {

@@ -137,31 +137,6 @@ func TestMemoryBrokerHandlerMaySubscribe(t *testing.T) {
 	}
 }
 
-// ExampleNewHub wires a Hub to a SockJS server: every session joins the
-// room named in its URL and what it sends goes to everyone in the room, on
-// every process sharing the broker.
-func ExampleNewHub() {
-	hub := sockjs.NewHub(sockjs.NewMemoryBroker(), nil) // redisbroker.New(...) for several processes
-	defer hub.Close()
-	_ = sockjs.NewServer("/chat", func() sockjs.Handler { return &roomConn{hub: hub} }, nil)
-}
-
-type roomConn struct {
-	hub  *sockjs.Hub
-	room string
-}
-
-func (c *roomConn) OnOpen(s *sockjs.Session) error {
-	c.room = "room:" + s.Request().Query().Get("room")
-	return c.hub.Subscribe(s, c.room) // ends by itself when s closes
-}
-
-func (c *roomConn) OnMessage(msg string) {
-	_ = c.hub.Publish(context.Background(), c.room, msg)
-}
-
-func (c *roomConn) OnClose() {}
-
 func ExampleValidateChannel() {
 	fmt.Println(sockjs.ValidateChannel("room:42"))
 	fmt.Println(sockjs.ValidateChannel("room 42"))

@@ -14,7 +14,7 @@ import "strconv"
 //	1000  CloseNormal              "Normal closure"     Session.Close with no code, the client closed
 //	1001  CloseGoingAway           "Going away"         Server.Shutdown; the client should reconnect later
 //	1002  CloseInterrupted         "Connection interrupted" an HTTP receiver was aborted by the network
-//	1009  CloseMessageTooBig       "Message too big"    an inbound message over Options.MaxMessageSize
+//	1009  CloseMessageTooBig       "Message too big"    an inbound message over Options.MaxMessageSize (or frame over MaxFrameSize)
 //	1011  CloseInternalError       "Internal error"     a Handler hook panicked
 //	2010  CloseAnotherConnection   "Another connection still open" a second receiver for one session (SockJS)
 //	3000  CloseGoAway              "Go away!"           the SockJS protocol's example server close
@@ -24,6 +24,7 @@ import "strconv"
 //	4005  CloseRateLimited         "Too many messages"  the client went over Options.MessageRate
 //	4100  CloseSlowConsumer        "Slow consumer"      the outbound queue went over Options.SendQueueBytes
 //	4101  CloseWriteTimeout        "Write timeout"      a network write took longer than Options.WriteTimeout
+//	4102  ClosePeerTimeout         "Peer timeout"       a websocket peer sent nothing, not even a pong, for Options.PeerTimeout
 const (
 	CloseNormal            = 1000
 	CloseGoingAway         = 1001
@@ -38,6 +39,7 @@ const (
 	CloseRateLimited       = 4005
 	CloseSlowConsumer      = 4100
 	CloseWriteTimeout      = 4101
+	ClosePeerTimeout       = 4102
 )
 
 // closeReasons holds the default reason text for every code in the table.
@@ -55,6 +57,7 @@ var closeReasons = map[int]string{
 	CloseRateLimited:       "Too many messages",
 	CloseSlowConsumer:      "Slow consumer",
 	CloseWriteTimeout:      "Write timeout",
+	ClosePeerTimeout:       "Peer timeout",
 }
 
 // CloseReason returns the default reason text for a close code of the table,

@@ -28,13 +28,21 @@
 //     (Options.SendQueueBytes); a client that cannot keep up is closed with
 //     CloseSlowConsumer and the others are unaffected. Queued messages are
 //     coalesced into one SockJS frame per network write.
-//   - Bad input costs bounded memory: Options.MaxMessageSize limits websocket
-//     messages (CloseMessageTooBig) and xhr_send/jsonp_send bodies (HTTP 413);
-//     broken JSON gets the protocol's errors.
+//   - Bad input costs bounded memory: Options.MaxMessageSize bounds each
+//     message as OnMessage gets it, on every transport, and
+//     Options.MaxFrameSize one inbound frame (an xhr_send/jsonp_send body,
+//     which sockjs-client fills with every send queued meanwhile, or a
+//     websocket message); over either a websocket session is closed with
+//     CloseMessageTooBig and an HTTP send gets 413. Broken JSON gets the
+//     protocol's errors.
 //   - Options.AllowedOrigins is one rule for the websocket upgrade, for
 //     CORS on the HTTP transports, for a browser's script and frame loads
 //     (JSONP, htmlfile) and for who may frame the iframe page; by default
 //     only same-origin pages connect.
+//   - Dead peers are noticed: every heartbeat carries a WebSocket ping, and
+//     a websocket session that hears nothing from its client, not even the
+//     pong, for Options.PeerTimeout is closed with ClosePeerTimeout (and its
+//     OnClose runs), instead of minutes later when TCP gives up.
 //   - A panic in a hook closes that session with CloseInternalError and is
 //     logged; the server keeps running.
 //   - Shutdown closes every session with CloseGoingAway and waits for every

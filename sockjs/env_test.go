@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 	"go.uber.org/goleak"
 )
 
@@ -232,14 +233,17 @@ func readChunk(t testing.TB, r io.Reader, want int) string {
 	return string(buf)
 }
 
-// dial opens a SockJS websocket session and reads its open frame.
+// dial opens a SockJS websocket session with the shared test client and
+// reads its open frame; the tests then speak frames on its websocket.
 func (env *testEnv) dial(header http.Header) *websocket.Conn {
 	env.t.Helper()
-	ws := env.dialRaw("/000/"+randomID()+"/websocket", header)
-	if got := env.readWS(ws); got != "o" {
-		env.t.Fatalf("first frame = %q, want o", got)
-	}
-	return ws
+	return sockjstest.Dial(env.t, env.base, &sockjstest.Options{SessionID: randomID(), Header: header}).Conn()
+}
+
+// sockjsClient opens a SockJS session with the shared test client.
+func (env *testEnv) sockjsClient(transport string) *sockjstest.Client {
+	env.t.Helper()
+	return sockjstest.Dial(env.t, env.base, &sockjstest.Options{Transport: transport, SessionID: randomID()})
 }
 
 func (env *testEnv) dialRaw(path string, header http.Header) *websocket.Conn {

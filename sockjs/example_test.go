@@ -111,3 +111,53 @@ type announcer struct{ sessions chan *sockjs.Session }
 func (a *announcer) OnOpen(s *sockjs.Session) error { a.sessions <- s; return nil }
 func (a *announcer) OnMessage(string)               {}
 func (a *announcer) OnClose()                       {}
+
+// ExampleNewHub wires a Hub to a SockJS server: every session joins the
+// room named in its URL and what it sends goes to everyone in the room, on
+// every process sharing the broker.
+func ExampleNewHub() {
+	hub := sockjs.NewHub(sockjs.NewMemoryBroker(), nil) // redisbroker.New(...) for several processes
+	defer hub.Close()
+	srv := sockjs.NewServer("/chat", func() sockjs.Handler { return &roomConn{hub: hub} }, nil)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	defer srv.Shutdown(context.Background())
+
+	join := func(session, room string) *websocket.Conn {
+		url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/chat/000/" + session + "/websocket?room=" + room
+		ws, _, err := websocket.DefaultDialer.Dial(url, nil)
+		if err != nil {
+			panic(err)
+		}
+		_, _, _ = ws.ReadMessage() // "o": OnOpen, and so Subscribe, is done
+		return ws
+	}
+	ann, bob := join("ann", "42"), join("bob", "42")
+	defer ann.Close()
+	defer bob.Close()
+	_ = ann.WriteMessage(websocket.TextMessage, []byte(`["hi, room 42"]`))
+	for _, ws := range []*websocket.Conn{ann, bob} {
+		_ = ws.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, frame, _ := ws.ReadMessage()
+		fmt.Println(string(frame))
+	}
+	// Output:
+	// a["hi, room 42"]
+	// a["hi, room 42"]
+}
+
+type roomConn struct {
+	hub  *sockjs.Hub
+	room string
+}
+
+func (c *roomConn) OnOpen(s *sockjs.Session) error {
+	c.room = "room:" + s.Request().Query().Get("room")
+	return c.hub.Subscribe(s, c.room) // ends by itself when s closes
+}
+
+func (c *roomConn) OnMessage(msg string) {
+	_ = c.hub.Publish(context.Background(), c.room, msg)
+}
+
+func (c *roomConn) OnClose() {}

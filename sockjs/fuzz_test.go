@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -81,30 +83,40 @@ func FuzzQuote(f *testing.F) {
 }
 
 // FuzzSend posts arbitrary bodies to xhr_send and jsonp_send of a live
-// session: the server answers every one with 204/200, 413 or 500, and the
-// session keeps working.
+// session: the server answers every one with 204/200, 500 (and the session
+// keeps working) or 413 (and the session is closed with CloseMessageTooBig).
 func FuzzSend(f *testing.F) {
-	for _, seed := range []string{`["a"]`, `d=%5B%22x%22%5D`, ``, `d=`, `["` + strings.Repeat("x", 300) + `"]`, "\xff"} {
+	for _, seed := range []string{`["a"]`, `d=%5B%22x%22%5D`, ``, `d=`, `["` + strings.Repeat("x", 300) + `"]`, "\xff",
+		`["` + strings.Repeat(`\u00ff`, 200) + `"]`, `["a","b"]`} {
 		f.Add(seed, false)
 		f.Add(seed, true)
 	}
-	srv := NewServer("/f", func() Handler { return nopHandler{} }, &Options{MaxMessageSize: 256, AllowedOrigins: []string{"*"}, DisconnectDelay: time.Hour})
+	srv := NewServer("/f", func() Handler { return nopHandler{} }, &Options{MaxMessageSize: 256, MaxFrameSize: 1024, AllowedOrigins: []string{"*"}, DisconnectDelay: time.Hour})
 	defer srv.Shutdown(f.Context())
-	rec := httptest.NewRecorder()
-	srv.ServeHTTP(rec, httptest.NewRequest("POST", "/f/0/fuzz/xhr", nil))
-	if rec.Body.String() != "o\n" {
-		f.Fatalf("open: %q", rec.Body.String())
+	var sessions atomic.Int64
+	poll := func(t *testing.T, id string) string {
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("POST", "/f/0/"+id+"/xhr", nil))
+		return rec.Body.String()
 	}
 	f.Fuzz(func(t *testing.T, body string, form bool) {
 		for _, transport := range []string{"xhr_send", "jsonp_send"} {
-			req := httptest.NewRequest("POST", "/f/0/fuzz/"+transport, bytes.NewBufferString(body))
+			id := "fuzz" + strconv.FormatInt(sessions.Add(1), 10)
+			if got := poll(t, id); got != "o\n" {
+				t.Fatalf("open: %q", got)
+			}
+			req := httptest.NewRequest("POST", "/f/0/"+id+"/"+transport, bytes.NewBufferString(body))
 			if form {
 				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			}
 			rec := httptest.NewRecorder()
 			srv.ServeHTTP(rec, req)
 			switch rec.Code {
-			case http.StatusNoContent, http.StatusOK, http.StatusRequestEntityTooLarge, http.StatusInternalServerError:
+			case http.StatusNoContent, http.StatusOK, http.StatusInternalServerError:
+			case http.StatusRequestEntityTooLarge:
+				if got := poll(t, id); got != `c[1009,"Message too big"]`+"\n" {
+					t.Fatalf("%s %q: 413, then poll %q, want the close frame", transport, body, got)
+				}
 			default:
 				t.Fatalf("%s %q: status %d", transport, body, rec.Code)
 			}

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"github.com/trelljaz/trelljaz/sockjs/internal/clientjs"
+	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trelljaz/trelljaz/sockjs/internal/clientjs"
 )
 
 const (
@@ -27,6 +30,11 @@ func (srv *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path, ok := strings.CutPrefix(r.URL.Path, srv.prefix)
 	if !ok || (path != "" && path[0] != '/') {
 		http.NotFound(w, r)
+		return
+	}
+	if !srv.hostAllowed(r) {
+		// Before anything else, so no session is ever made for such a host.
+		http.Error(w, "Host not allowed", http.StatusMisdirectedRequest)
 		return
 	}
 	switch {
@@ -148,31 +156,81 @@ func (srv *Server) cors(w http.ResponseWriter, r *http.Request) bool {
 // that sent r: its Origin header, or, for a browser's cross-site request
 // that carries none (a JSONP <script> or an htmlfile <iframe> load, which
 // bring the user's cookies all the same), the origin of its Referer. A
-// request with neither is not from a browser page and is allowed.
+// request with neither is not from a browser page and is allowed. A refusal
+// is logged (at a bounded rate): the browser shows the page only a CORS
+// error.
 func (srv *Server) originAllowed(r *http.Request) bool {
-	origin := r.Header.Get("Origin")
+	origin, ok := srv.pageOriginAllowed(r)
+	if !ok {
+		if srv.metrics != nil {
+			srv.metrics.refusedOrigin.Inc()
+		}
+		srv.refusals.log(srv.log, "sockjs: refused a request from an origin not in Options.AllowedOrigins",
+			slog.String("origin", origin), slog.String("host", r.Host),
+			slog.String("path", r.URL.Path), slog.String("remote", r.RemoteAddr))
+	}
+	return ok
+}
+
+// pageOriginAllowed is originAllowed without the log; it returns the origin
+// it judged.
+func (srv *Server) pageOriginAllowed(r *http.Request) (origin string, ok bool) {
+	origin = r.Header.Get("Origin")
 	if origin == "" {
 		switch r.Header.Get("Sec-Fetch-Site") {
 		case "", "same-origin", "none":
-			return true
+			return "", true
 		}
 		ref, err := url.Parse(r.Referer())
 		if err != nil || ref.Scheme == "" || ref.Host == "" {
 			// A cross-site load that hides its page: only "*" admits it.
-			return slices.Contains(srv.opts.AllowedOrigins, "*")
+			return "(none: a cross-site load without a Referer)", slices.Contains(srv.opts.AllowedOrigins, "*")
 		}
 		origin = ref.Scheme + "://" + ref.Host
 	}
 	// The endpoint's own origin is always allowed: the iframe-based
-	// transports send from the server's own iframe page.
+	// transports send from the server's own iframe page. (Options.Hosts is
+	// what keeps a DNS-rebinding page from passing as the endpoint's own.)
 	if u, err := url.Parse(origin); err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host) {
-		return true
+		return origin, true
 	}
 	for _, a := range srv.opts.AllowedOrigins {
 		if a == "*" || strings.EqualFold(a, origin) || matchWildcardOrigin(a, origin) {
-			return true
+			return origin, true
 		}
 	}
+	return origin, false
+}
+
+// hostAllowed applies Options.Hosts to r's Host header: an entry "name"
+// matches that host on any port, "name:port" only on that port,
+// "*.example.com" any subdomain of example.com. No entries allow any host.
+func (srv *Server) hostAllowed(r *http.Request) bool {
+	if len(srv.opts.Hosts) == 0 {
+		return true
+	}
+	host := strings.ToLower(r.Host)
+	name := host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		name = h
+	}
+	name = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(name, "]"), "["), ".")
+	for _, want := range srv.opts.Hosts {
+		want = strings.ToLower(want)
+		switch {
+		case want == host, want == name:
+			return true
+		case strings.HasPrefix(want, "*."):
+			if strings.HasSuffix(name, want[1:]) && len(name) > len(want)-1 {
+				return true
+			}
+		}
+	}
+	if srv.metrics != nil {
+		srv.metrics.refusedHost.Inc()
+	}
+	srv.refusals.log(srv.log, "sockjs: refused a request for a host not in Options.Hosts",
+		slog.String("host", r.Host), slog.String("path", r.URL.Path), slog.String("remote", r.RemoteAddr))
 	return false
 }
 

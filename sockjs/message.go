@@ -187,4 +187,15 @@ func decodeMessages(data []byte) ([]string, error) {
 	return nil, errBrokenJSON
 }
 
+// messagesFit reports whether every decoded message is within
+// Options.MaxMessageSize.
+func (srv *Server) messagesFit(msgs []string) bool {
+	for _, m := range msgs {
+		if len(m) > srv.opts.MaxMessageSize {
+			return false
+		}
+	}
+	return true
+}
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

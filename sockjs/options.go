@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/netip"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Transport names, as Session.Transport reports them and as
@@ -28,6 +30,17 @@ type Options struct {
 	// proxies do not close idle connections. Zero means 25 seconds.
 	HeartbeatDelay time.Duration
 
+	// PeerTimeout is how long a websocket session (SockJS or raw) may go
+	// without hearing from its peer — a message, a pong, any frame — before
+	// it is closed with ClosePeerTimeout and OnClose runs. The server sends
+	// a WebSocket ping with every heartbeat (HeartbeatDelay), which every
+	// live client answers by itself, so a client that vanished without
+	// closing its connection (lid closed, network gone) is noticed within
+	// PeerTimeout instead of when TCP gives up, minutes later. Zero means
+	// 2×HeartbeatDelay (two pings to answer); negative means never (the
+	// read waits for TCP). HTTP transports are covered by DisconnectDelay.
+	PeerTimeout time.Duration
+
 	// DisconnectDelay is how long an HTTP-transport session lives with no
 	// receiving request attached before it is closed (the client went away),
 	// and how long a closed session keeps answering with its close frame.
@@ -51,7 +64,8 @@ type Options struct {
 	// host patterns with a leading wildcard ("https://*.example.com"), or "*"
 	// for any origin. The endpoint's own origin (the Origin header's host
 	// equals the request's Host) is always allowed, so nil means same-origin
-	// only. A request without an Origin header is a non-browser client, or a
+	// only (see Hosts for what that trusts). A refused origin is logged, at
+	// a bounded rate, since the browser shows the page only a CORS error. A request without an Origin header is a non-browser client, or a
 	// browser's script or frame load (JSONP, htmlfile): when the browser
 	// marks it cross-site or same-site (Sec-Fetch-Site), the page's origin
 	// is taken from its Referer and must be allowed; otherwise it is. The
@@ -62,14 +76,45 @@ type Options struct {
 	// Danger: "*" lets any web page open sessions with your users' cookies.
 	AllowedOrigins []string
 
+	// Hosts lists the host names the server answers to, as the Host header
+	// names them: "example.com" (any port), "example.com:8443" (that port
+	// only), "*.example.com" (any subdomain). A request for any other host
+	// is answered 421 before any session is made, and logged (at a bounded
+	// rate). Empty means any host.
+	//
+	// Danger: with Hosts empty, a DNS-rebinding attack reaches the server.
+	// The endpoint's own origin is always allowed (AllowedOrigins), judged
+	// by the Origin's host being the Host header; a page on a hostname of
+	// the attacker's that re-resolves to this server sends matching Origin
+	// and Host, and its sessions are accepted. Set Hosts on any server a
+	// browser can reach by a name you do not control the DNS of (localhost
+	// and intranet servers included).
+	Hosts []string
+
 	// DisabledTransports lists transports (Transport* constants) the server
 	// refuses. /info reports websocket:false when TransportWebsocket is listed.
 	DisabledTransports []string
 
-	// MaxMessageSize bounds one inbound message frame: a WebSocket message,
-	// an xhr_send or jsonp_send body. Over it, a WebSocket session is closed
-	// with CloseMessageTooBig and an HTTP send gets 413. Zero means 64 KiB.
+	// MaxMessageSize bounds one inbound message as the application gets it:
+	// the decoded string OnMessage receives, counted in bytes of UTF-8, on
+	// every transport (not its JSON quoting on the wire). Over it, a
+	// session is closed with CloseMessageTooBig, on every transport; an HTTP
+	// send (xhr_send, jsonp_send) is also answered 413, and nothing of its
+	// body is delivered. Zero means 64 KiB.
 	MaxMessageSize int
+
+	// MaxFrameSize bounds one inbound frame as it travels: an xhr_send or
+	// jsonp_send body, or one SockJS-framed websocket message. A frame may
+	// carry many messages: sockjs-client queues every send made while an
+	// xhr_send is in flight and posts them together as one JSON array, so a
+	// burst of sends far over MaxMessageSize in sum arrives in one body.
+	// Over it the session is closed with CloseMessageTooBig (an HTTP send is
+	// answered 413). It is what one such request may cost the
+	// server in memory. Zero means 1 MiB, or 6×MaxMessageSize+2 when that is
+	// more: room for one message of MaxMessageSize whose every byte is sent
+	// escaped. (The raw websocket endpoint has no framing: its frames are
+	// bounded by MaxMessageSize.)
+	MaxFrameSize int
 
 	// MessageRate limits how many messages per second one session may send
 	// (a token bucket with a burst of MessageBurst). A session over it is
@@ -101,6 +146,28 @@ type Options struct {
 	// Empty means none: the TCP peer address is the remote IP.
 	TrustedProxies []netip.Prefix
 
+	// Metrics, if set, receives the server's Prometheus metrics. Nil means
+	// none, at no cost. Nothing is registered globally. Several servers may
+	// share one registry: they then add up in the same series (wrap it with
+	// prometheus.WrapRegistererWith to tell them apart). The metrics:
+	//
+	//	sockjs_sessions_open{transport}                gauge: open sessions (OnOpen done, OnClose not yet)
+	//	sockjs_sessions_opened_total{transport}        sessions whose OnOpen succeeded
+	//	sockjs_sessions_closed_total{transport,code}   sessions closed (OnClose ran), by close code
+	//	sockjs_messages_received_total{transport}      messages from clients (OnMessage calls)
+	//	sockjs_received_bytes_total{transport}         their bytes, as OnMessage gets them
+	//	sockjs_messages_sent_total{transport}          messages handed to the network
+	//	sockjs_sent_bytes_total{transport}             their bytes, unframed
+	//	sockjs_send_queue_bytes{transport}             histogram: bytes queued for a session when a delivery takes them
+	//	sockjs_slow_consumer_closes_total              closes with CloseSlowConsumer
+	//	sockjs_write_timeout_closes_total              closes with CloseWriteTimeout
+	//	sockjs_rate_limit_closes_total                 closes with CloseRateLimited
+	//	sockjs_peer_timeout_closes_total               closes with ClosePeerTimeout
+	//	sockjs_message_too_big_closes_total            closes with CloseMessageTooBig
+	//	sockjs_refused_origin_total                    requests refused by AllowedOrigins
+	//	sockjs_refused_host_total                      requests refused by Hosts
+	Metrics prometheus.Registerer
+
 	// Logger receives the server's logs. Nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -110,6 +177,9 @@ func (o Options) withDefaults() Options {
 	if o.HeartbeatDelay <= 0 {
 		o.HeartbeatDelay = 25 * time.Second
 	}
+	if o.PeerTimeout == 0 {
+		o.PeerTimeout = 2 * o.HeartbeatDelay
+	}
 	if o.DisconnectDelay <= 0 {
 		o.DisconnectDelay = 5 * time.Second
 	}
@@ -118,6 +188,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxMessageSize <= 0 {
 		o.MaxMessageSize = 64 << 10
+	}
+	if o.MaxFrameSize <= 0 {
+		o.MaxFrameSize = max(1<<20, 6*o.MaxMessageSize+2)
 	}
 	if o.SendQueueBytes <= 0 {
 		o.SendQueueBytes = 1 << 20

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	neturl "net/url"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -201,7 +204,7 @@ func TestXHRPolling(t *testing.T) {
 }
 
 func TestSendErrors(t *testing.T) {
-	env := newEnv(t, Options{MaxMessageSize: 1024}, hooks{})
+	env := newEnv(t, Options{MaxMessageSize: 1024, MaxFrameSize: 8192}, hooks{})
 	url := env.base + "/000/" + randomID()
 	env.do("POST", url+"/xhr", "", nil)
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
@@ -214,13 +217,10 @@ func TestSendErrors(t *testing.T) {
 		{"broken JSON", "xhr_send", `["x`, nil, 500, "Broken JSON encoding."},
 		{"not an array of strings", "xhr_send", `[1]`, nil, 500, "Broken JSON encoding."},
 		{"no payload", "xhr_send", ``, nil, 500, "Payload expected."},
-		{"oversize", "xhr_send", `["` + strings.Repeat("x", 2000) + `"]`, nil, 413, "Message too big"},
 		{"jsonp broken JSON", "jsonp_send", `d=%5B%22x`, form, 500, "Broken JSON encoding."},
 		{"jsonp empty", "jsonp_send", ``, form, 500, "Payload expected."},
 		{"jsonp empty d", "jsonp_send", `d=`, form, 500, "Payload expected."},
 		{"jsonp no d", "jsonp_send", `p=p`, form, 500, "Payload expected."},
-		{"jsonp oversize", "jsonp_send", "d=" + strings.Repeat("x", 2000), form, 413, "Message too big"},
-		{"jsonp oversize raw", "jsonp_send", strings.Repeat("x", 5000), nil, 413, "Message too big"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -234,6 +234,105 @@ func TestSendErrors(t *testing.T) {
 	env.do("POST", url+"/xhr_send", `["alive"]`, nil)
 	if r := env.do("POST", url+"/xhr", "", nil); r.body != `a["alive"]`+"\n" {
 		t.Errorf("after bad input: %q", r.body)
+	}
+}
+
+// TestSendOverSizeClosesTheSession checks that a send body over MaxFrameSize,
+// or holding one message over MaxMessageSize once decoded, is answered 413,
+// none of it is delivered, and the session is closed with
+// CloseMessageTooBig, which the next poll carries.
+func TestSendOverSizeClosesTheSession(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	env := newEnv(t, Options{MaxMessageSize: 1024, MaxFrameSize: 8192}, hooks{onMessage: func(_ *Session, msg string) {
+		mu.Lock()
+		got = append(got, msg)
+		mu.Unlock()
+	}})
+	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	overMessage := `["ok","` + strings.Repeat("x", 1025) + `"]`
+	cases := []struct {
+		name, transport, body string
+		header                map[string]string
+	}{
+		{"one message over MaxMessageSize", "xhr_send", overMessage, nil},
+		{"one multi-byte message over MaxMessageSize", "xhr_send", `["` + strings.Repeat("é", 512) + `x"]`, nil},
+		{"message over MaxMessageSize only once decoded", "xhr_send", `["` + strings.Repeat(`\u00ff`, 513) + `"]`, nil},
+		{"body over MaxFrameSize", "xhr_send", `["` + strings.Repeat("x", 8200) + `"]`, nil},
+		{"jsonp message over MaxMessageSize", "jsonp_send", "d=" + neturl.QueryEscape(overMessage), form},
+		{"jsonp raw message over MaxMessageSize", "jsonp_send", overMessage, nil},
+		{"jsonp body over MaxFrameSize", "jsonp_send", "d=" + strings.Repeat("x", 8200), form},
+		{"jsonp raw body over MaxFrameSize", "jsonp_send", strings.Repeat("x", 8200), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			url := env.base + "/000/" + randomID()
+			env.do("POST", url+"/xhr", "", nil)
+			if r := env.do("POST", url+"/"+c.transport, c.body, c.header); r.status != 413 || !strings.Contains(r.body, "Message too big") {
+				t.Errorf("send: %d %q, want 413 Message too big", r.status, r.body)
+			}
+			if r := env.do("POST", url+"/xhr", "", nil); r.body != `c[1009,"Message too big"]`+"\n" {
+				t.Errorf("next poll: %q, want the close frame", r.body)
+			}
+		})
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 0 {
+		t.Errorf("OnMessage got %q of refused bodies", got)
+	}
+}
+
+// TestSendSizeBoundsEachMessage checks that MaxMessageSize bounds each
+// decoded message and MaxFrameSize the body: a batch far over
+// MaxMessageSize in sum is delivered whole, as are messages of exactly
+// MaxMessageSize bytes, however they are escaped on the wire.
+func TestSendSizeBoundsEachMessage(t *testing.T) {
+	const maxMsg = 1024
+	var got []string
+	var mu sync.Mutex
+	env := newEnv(t, Options{MaxMessageSize: maxMsg, MaxFrameSize: 16 << 10}, hooks{onMessage: func(_ *Session, msg string) {
+		mu.Lock()
+		got = append(got, msg)
+		mu.Unlock()
+	}})
+	exact := []string{
+		strings.Repeat("x", maxMsg),
+		strings.Repeat("é", maxMsg/2),
+		strings.Repeat("€", maxMsg/3) + "x", // 3-byte runes
+		strings.Repeat("\x00", maxMsg),      // every byte escaped as \u0000 on the wire
+	}
+	cases := []struct {
+		name string
+		msgs []string
+	}{
+		{"a burst far over MaxMessageSize in sum", slices.Repeat([]string{strings.Repeat("b", 1000)}, 12)},
+		{"messages of exactly MaxMessageSize", exact},
+	}
+	for _, c := range cases {
+		for _, transport := range []string{"xhr_send", "jsonp_send"} {
+			t.Run(c.name+"/"+transport, func(t *testing.T) {
+				mu.Lock()
+				got = nil
+				mu.Unlock()
+				url := env.base + "/000/" + randomID()
+				env.do("POST", url+"/xhr", "", nil)
+				body, _ := json.Marshal(c.msgs)
+				var hdr map[string]string
+				if transport == "jsonp_send" {
+					body = []byte("d=" + neturl.QueryEscape(string(body)))
+					hdr = map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+				}
+				if r := env.do("POST", url+"/"+transport, string(body), hdr); r.status/100 != 2 {
+					t.Fatalf("send: %d %q", r.status, r.body)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				if !slices.Equal(got, c.msgs) {
+					t.Errorf("delivered %d messages, want %d, in order", len(got), len(c.msgs))
+				}
+			})
+		}
 	}
 }
 
@@ -549,9 +648,32 @@ func TestWebsocketFraming(t *testing.T) {
 	})
 	t.Run("oversize message closes with 1009", func(t *testing.T) {
 		ws := env.dial(nil)
-		_ = ws.WriteMessage(1, []byte(`["`+strings.Repeat("x", 2000)+`"]`))
+		_ = ws.WriteMessage(1, []byte(`["`+strings.Repeat("x", 1001)+`"]`))
 		if got := env.readWS(ws); got != `c[1009,"Message too big"]` {
 			t.Errorf("got %q", got)
+		}
+	})
+	t.Run("the limit counts the message, not its quoting", func(t *testing.T) {
+		ws := env.dial(nil)
+		exact := strings.Repeat("\"", 1000) // 2000 bytes quoted
+		frame, _ := json.Marshal([]string{exact, exact})
+		_ = ws.WriteMessage(1, frame)
+		var echoed []string
+		for len(echoed) < 2 {
+			var msgs []string
+			got := env.readWS(ws)
+			if !strings.HasPrefix(got, "a") || json.Unmarshal([]byte(got[1:]), &msgs) != nil {
+				t.Fatalf("got %.40q…, want the messages echoed", got)
+			}
+			echoed = append(echoed, msgs...)
+		}
+		if !slices.Equal(echoed, []string{exact, exact}) {
+			t.Errorf("echoed %d messages, not the two sent", len(echoed))
+		}
+		// A message decoded to one byte over is refused however short its quoting.
+		_ = ws.WriteMessage(1, []byte(`["`+strings.Repeat(`\u00ff`, 500)+`x"]`))
+		if got := env.readWS(ws); got != `c[1009,"Message too big"]` {
+			t.Errorf("one byte over: got %q", got)
 		}
 	})
 	t.Run("reuse of a session id", func(t *testing.T) {

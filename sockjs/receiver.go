@@ -366,6 +366,9 @@ func (srv *Server) pump(r *http.Request, s *Session, rcv *receiver) error {
 				return fmt.Errorf("request ended while waiting: %w", context.Cause(r.Context()))
 			}
 		}
+		if s.metrics != nil {
+			s.metrics.delivered(o.batch, o.queued)
+		}
 		err := rcv.deliver(o)
 		s.release(o.batch)
 		if err != nil {
@@ -483,7 +486,8 @@ func (s *Session) expire() {
 // drop removes a session that never opened: no hook of it runs any more.
 func (srv *Server) drop(sessionID string, s *Session) {
 	s.mu.Lock()
-	s.closed, s.finished = true, true
+	s.closeLocked(CloseInterrupted, CloseReason(CloseInterrupted), closeFrameGone)
+	s.finished = true
 	if s.timer != nil {
 		s.timer.Stop()
 	}
@@ -536,11 +540,11 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 		http.NotFound(w, r)
 		return
 	}
-	payload, err := readBody(r, w, srv.opts.MaxMessageSize, jsonp)
+	payload, err := readBody(r, w, srv.opts.MaxFrameSize, jsonp)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			http.Error(w, "Message too big", http.StatusRequestEntityTooLarge)
+			srv.refuseTooBig(w, s)
 			return
 		}
 		http.Error(w, protocolText(err), http.StatusInternalServerError)
@@ -551,6 +555,10 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 		http.Error(w, protocolText(err), http.StatusInternalServerError)
 		return
 	}
+	if !srv.messagesFit(msgs) {
+		srv.refuseTooBig(w, s)
+		return
+	}
 	s.dispatch(msgs)
 	if jsonp {
 		_, _ = w.Write([]byte("ok"))
@@ -559,7 +567,17 @@ func (srv *Server) serveSend(w http.ResponseWriter, r *http.Request, sessionID s
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// readBody reads a send request's payload, at most limit bytes of message.
+// refuseTooBig answers a send over MaxFrameSize or holding a message over
+// MaxMessageSize: 413, nothing of the body delivered, and the session closed
+// with CloseMessageTooBig, as on websocket. (sockjs-client gives up its end
+// on a failed xhr_send; a jsonp_send it cannot even see fail, so the close
+// frame on the next poll is how that client learns.)
+func (srv *Server) refuseTooBig(w http.ResponseWriter, s *Session) {
+	http.Error(w, "Message too big", http.StatusRequestEntityTooLarge)
+	s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+}
+
+// readBody reads a send request's payload, at most limit bytes of frame.
 // jsonp_send may carry it form-encoded as d=..., which may triple its size on
 // the wire.
 func readBody(r *http.Request, w http.ResponseWriter, limit int, jsonp bool) ([]byte, error) {

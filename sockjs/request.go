@@ -22,7 +22,10 @@ type RequestInfo struct {
 	Path string
 	// RawQuery is the opening request's query string, without '?'.
 	RawQuery string
-	// Header holds a copy of the opening request's headers.
+	// Header holds a copy of the opening request's headers, but for those
+	// of the WebSocket handshake itself (Connection, Upgrade,
+	// Sec-WebSocket-Key, -Version and -Extensions), which mean nothing once
+	// it is done.
 	Header http.Header
 }
 
@@ -50,8 +53,55 @@ func newRequestInfo(r *http.Request, trusted []netip.Prefix) *RequestInfo {
 		Host:     r.Host,
 		Path:     r.URL.Path,
 		RawQuery: r.URL.RawQuery,
-		Header:   r.Header.Clone(),
+		Header:   compactHeader(r.Header),
 	}
+}
+
+// handshakeOnly are the headers of the WebSocket handshake that
+// RequestInfo does not keep: an idle session holds its RequestInfo for its
+// whole life.
+var handshakeOnly = map[string]bool{
+	"Connection": true, "Upgrade": true, "Sec-Websocket-Key": true,
+	"Sec-Websocket-Version": true, "Sec-Websocket-Extensions": true,
+}
+
+// compactHeader copies h, but for the handshake-only headers, into three
+// allocations: the map, one slice of every value, and one string holding
+// them all (so the copy keeps nothing of the request's own buffers alive).
+func compactHeader(h http.Header) http.Header {
+	keys := make([]string, 0, len(h))
+	nv, nb := 0, 0
+	for k, vv := range h {
+		if handshakeOnly[k] {
+			continue
+		}
+		keys = append(keys, k)
+		nv += len(vv)
+		for _, v := range vv {
+			nb += len(v)
+		}
+	}
+	var sb strings.Builder
+	sb.Grow(nb)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			sb.WriteString(v)
+		}
+	}
+	all := sb.String()
+	vals := make([]string, nv)
+	out := make(http.Header, len(keys))
+	off, i := 0, 0
+	for _, k := range keys {
+		start := i
+		for _, v := range h[k] {
+			vals[i] = all[off : off+len(v)]
+			off += len(v)
+			i++
+		}
+		out[k] = vals[start:i:i]
+	}
+	return out
 }
 
 // remoteIP returns the client address of r, believing X-Forwarded-For only as

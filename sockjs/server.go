@@ -39,6 +39,8 @@ type Server struct {
 	// "" when any origin is allowed.
 	frameAncestors string
 	buffers        sync.Pool
+	refusals       rateLog  // refused origins and hosts
+	metrics        *metrics // nil without Options.Metrics
 	idPrefix       string
 	nextID         atomic.Uint64
 
@@ -71,9 +73,14 @@ func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server 
 		byID:       make(map[string]*Session),
 		live:       make(map[*Session]struct{}),
 	}
+	if o.Metrics != nil {
+		srv.metrics = newMetrics(o.Metrics, o.Logger)
+	}
 	srv.buffers.New = func() any { return new(bytes.Buffer) }
 	srv.upgrader = websocket.Upgrader{
-		ReadBufferSize:  1024,
+		// An idle session holds its read buffer: keep it small. Messages
+		// larger than it are read straight into the message buffer.
+		ReadBufferSize:  128, // gorilla's least: a control frame's payload (125) fits
 		WriteBufferSize: 8 << 10,
 		WriteBufferPool: new(sync.Pool),
 		// Origins are checked before the upgrade, with the same rule as CORS.
@@ -106,6 +113,9 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 	}
 	if s.isWS {
 		s.writeFn = s.writeLoop // one func value, so starting a writer allocates no closure
+	}
+	if srv.metrics != nil {
+		s.metrics = srv.metrics.byTransport[transport]
 	}
 	if srv.opts.MessageRate > 0 {
 		s.limiter = rate.NewLimiter(rate.Limit(srv.opts.MessageRate), srv.opts.MessageBurst)

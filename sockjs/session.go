@@ -60,7 +60,8 @@ type Session struct {
 
 	// inMu serialises the hooks: OnOpen, every OnMessage, then OnClose.
 	inMu    sync.Mutex
-	limiter *rate.Limiter // nil without Options.MessageRate; guarded by inMu
+	limiter *rate.Limiter     // nil without Options.MessageRate; guarded by inMu
+	metrics *transportMetrics // nil without Options.Metrics
 
 	mu          sync.Mutex
 	closed      bool       // no more sends; the close frame is pending or sent
@@ -171,21 +172,54 @@ func (s *Session) Close(code int, reason string) error {
 	return nil
 }
 
-// closeWith marks the session closed and has its close frame sent; with
-// dropQueue the queued messages are discarded first. It reports whether this
-// call closed the session.
-func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
-	s.mu.Lock()
+// closeFlags say what else closing a session does to its state.
+type closeFlags uint8
+
+const (
+	// closeDropQueue discards the messages not yet delivered.
+	closeDropQueue closeFlags = 1 << iota
+	// closeFrameGone marks the close frame as sent: nobody will read one
+	// (the peer is gone), or the peer was told otherwise (a WebSocket close
+	// frame of its own).
+	closeFrameGone
+)
+
+// closeLocked is the session's one transition from open to closed: every
+// way a session closes goes through it, and it is the only writer of closed,
+// closeCode and closeReason. It reports whether this call closed the session
+// (false: it was closed already, and nothing changed). s.mu must be held.
+func (s *Session) closeLocked(code int, reason string, flags closeFlags) bool {
 	if s.closed {
-		s.mu.Unlock()
 		return false
 	}
 	s.closed = true
 	s.closeCode, s.closeReason = code, reason
-	if dropQueue {
+	if flags&closeFrameGone != 0 {
+		s.closeSent = true
+	}
+	if flags&closeDropQueue != 0 {
 		clear(s.queue)
 		s.queue = s.queue[:0]
 		s.queued = 0
+	}
+	if s.srv.metrics != nil {
+		s.srv.metrics.forcedClose(code)
+	}
+	return true
+}
+
+// closeWith closes the session and has its close frame sent; with
+// dropQueue the queued messages are discarded first. It reports whether this
+// call closed the session.
+func (s *Session) closeWith(code int, reason string, dropQueue bool) bool {
+	var flags closeFlags
+	if dropQueue {
+		flags = closeDropQueue
+	}
+	s.mu.Lock()
+	if !s.closeLocked(code, reason, flags) {
+		s.mu.Unlock()
+		return false
 	}
 	// The goroutines started below are counted while s.mu is held: a
 	// Shutdown that finds the session already closed must still wait for
@@ -246,10 +280,11 @@ func (s *Session) notifyLocked() {
 }
 
 // queueHeartbeat makes the next delivery carry a heartbeat frame when nothing
-// else is due.
+// else is due; on websocket, with a ping.
 func (s *Session) queueHeartbeat() {
 	s.mu.Lock()
-	if !s.closed && !s.raw && (s.ws != nil || s.recv != nil) {
+	// Raw websocket sessions get no heartbeat frame, but their ping.
+	if !s.closed && (s.ws != nil || s.recv != nil) {
 		s.heartbeat = true
 		s.notifyLocked()
 	}
@@ -260,6 +295,7 @@ func (s *Session) queueHeartbeat() {
 type outbox struct {
 	batch     []*Message
 	heartbeat bool
+	queued    int  // bytes the queue held when batch was taken
 	close     bool // send the close frame (code, reason) after batch
 	code      int
 	reason    string
@@ -273,7 +309,7 @@ func (s *Session) takeLocked() outbox {
 	var o outbox
 	switch {
 	case len(s.queue) > 0:
-		o.batch = s.queue
+		o.batch, o.queued = s.queue, s.queued
 		s.queue, s.spare = s.spare[:0], nil
 		s.queued = 0
 	case s.closed && !s.closeSent:
@@ -309,6 +345,10 @@ func (s *Session) dispatch(msgs []string) {
 		if s.limiter != nil && !s.limiter.Allow() {
 			s.closeWith(CloseRateLimited, CloseReason(CloseRateLimited), false)
 			return
+		}
+		if s.metrics != nil {
+			s.metrics.messagesIn.Inc()
+			s.metrics.bytesIn.Add(float64(len(m)))
 		}
 		if !s.safeOnMessage(m) {
 			return
@@ -371,10 +411,14 @@ func (s *Session) open() (rejected *CloseError) {
 	}
 	s.mu.Lock()
 	if rejected != nil {
-		s.closed, s.closeCode, s.closeReason = true, rejected.Code, rejected.Reason
+		s.closeLocked(rejected.Code, rejected.Reason, 0)
 		s.finished = true // OnClose is only for sessions that opened
 	} else {
 		s.opened = true
+		if s.metrics != nil {
+			s.metrics.opened.Inc()
+			s.metrics.open.Inc()
+		}
 	}
 	s.mu.Unlock()
 	if rejected != nil {
@@ -416,6 +460,10 @@ func (s *Session) finish() {
 	s.mu.Unlock()
 	if !opened {
 		return // closed while opening, and OnOpen refused or never ran
+	}
+	if s.metrics != nil {
+		code, _ := s.CloseStatus()
+		s.metrics.sessionClosed(code)
 	}
 	defer func() {
 		if v := recover(); v != nil {

@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // client drives one session over one transport, as a browser would.
@@ -921,7 +922,8 @@ func stalledConn(t *testing.T, addr string) net.Conn {
 // is closed with CloseWriteTimeout; one whose client drops the connection
 // (TCP reset) with CloseInterrupted, whatever the server was doing.
 func TestWriteFailureCloseCodes(t *testing.T) {
-	env := newEnv(t, Options{WriteTimeout: 300 * time.Millisecond, SendQueueBytes: 256 << 20, ResponseLimit: 1 << 30}, hooks{})
+	reg := prometheus.NewRegistry()
+	env := newEnv(t, Options{WriteTimeout: 300 * time.Millisecond, SendQueueBytes: 256 << 20, ResponseLimit: 1 << 30, Metrics: reg}, hooks{})
 	addr := strings.TrimPrefix(env.base, "http://")
 	addr = addr[:strings.Index(addr, "/")]
 	big := strings.Repeat("x", 16<<10)
@@ -958,6 +960,7 @@ func TestWriteFailureCloseCodes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			timeouts := metricValue(t, reg, "sockjs_write_timeout_closes_total", nil)
 			s, drop := c.open(t)
 			if drop != nil {
 				go func() {
@@ -974,8 +977,19 @@ func TestWriteFailureCloseCodes(t *testing.T) {
 			if code, reason := s.CloseStatus(); code != c.want {
 				t.Errorf("closed with %d %q, want %d", code, reason, c.want)
 			}
+			counted := metricValue(t, reg, "sockjs_write_timeout_closes_total", nil) - timeouts
+			if want := float64(btoi(c.want == CloseWriteTimeout)); counted != want {
+				t.Errorf("sockjs_write_timeout_closes_total went up by %v, want %v", counted, want)
+			}
 		})
 	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Session.Context is done when Close returns, on every kind of session, not

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"log/slog"
+	"net"
 	"net/http"
+	"os"
 	"time"
 	"unicode/utf8"
 
@@ -57,15 +60,26 @@ func (srv *Server) serveWebsocket(w http.ResponseWriter, r *http.Request, raw bo
 	// Read on a fresh goroutine (counted in newSession) and let net/http's
 	// connection goroutine, with its deeper stack, end: an idle session then
 	// costs one small stack.
-	go func() {
-		defer srv.running.Done()
-		s.readLoop(ws)
-	}()
+	go s.serveConn(ws)
 }
 
-// readLoop runs OnOpen, then reads messages until the connection ends, then
-// runs OnClose. It is the only reader of ws.
-func (s *Session) readLoop(ws *websocket.Conn) {
+// serveConn runs OnOpen, then reads messages until the connection ends, then
+// runs OnClose. It is the only reader of ws. (An idle session waits inside
+// gorilla/websocket's NextReader, about 1.5 KB of stack deep: its goroutine
+// keeps a 4 KB stack, the largest part of what an idle session costs; see
+// BenchmarkIdleSessionRSS.)
+func (s *Session) serveConn(ws *websocket.Conn) {
+	defer s.srv.running.Done()
+	if !s.openWebsocket(ws) {
+		return
+	}
+	s.readMessages(ws)
+	s.endWebsocket(ws)
+}
+
+// openWebsocket runs OnOpen and answers the client: the open frame, or the
+// rejection. It reports whether the session opened.
+func (s *Session) openWebsocket(ws *websocket.Conn) bool {
 	if rej := s.open(); rej != nil {
 		deadline := time.Now().Add(s.srv.opts.WriteTimeout)
 		_ = ws.SetWriteDeadline(deadline)
@@ -76,13 +90,13 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 			closeMessage(rej.Code, rej.Reason), deadline)
 		_ = ws.Close()
 		s.srv.forget(s)
-		return
+		return false
 	}
 	if !s.raw {
 		_ = ws.SetWriteDeadline(time.Now().Add(s.srv.opts.WriteTimeout))
 		if err := ws.WriteMessage(websocket.TextMessage, openFrame); err != nil {
 			s.endWebsocket(ws)
-			return
+			return false
 		}
 	}
 	// From here the writer goroutine delivers; what OnOpen sent is queued.
@@ -93,78 +107,128 @@ func (s *Session) readLoop(ws *websocket.Conn) {
 	}
 	s.mu.Unlock()
 
-	max := s.srv.opts.MaxMessageSize
+	if s.srv.opts.PeerTimeout > 0 {
+		ws.SetPongHandler(s.heardFromPeer)
+	}
+	return true
+}
+
+// readMessages reads until the connection ends or must end.
+func (s *Session) readMessages(ws *websocket.Conn) {
+	// A SockJS frame may carry many messages; each is bounded once decoded.
+	limit := s.srv.opts.MaxFrameSize
+	if s.raw {
+		limit = s.srv.opts.MaxMessageSize
+	}
 	for {
+		if s.srv.opts.PeerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
+			_ = ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+		}
 		_, rd, err := ws.NextReader()
 		if err != nil {
-			var ce *websocket.CloseError
-			if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
-				// The client closed: keep its code and reason.
-				s.mu.Lock()
-				if !s.closed {
-					s.closed, s.closeSent = true, true
-					s.closeCode, s.closeReason = ce.Code, ce.Text
-					if ce.Code == websocket.CloseNoStatusReceived {
-						// Browsers close without a code; 1005 is never a status.
-						s.closeCode, s.closeReason = CloseNormal, CloseReason(CloseNormal)
-					}
-				}
-				s.mu.Unlock()
-			}
-			break
-		}
-		buf := s.srv.getBuffer()
-		n, err := buf.ReadFrom(io.LimitReader(rd, int64(max)+1))
-		switch {
-		case err != nil:
-			s.srv.putBuffer(buf)
-			s.endWebsocket(ws)
+			s.readFailed(err)
 			return
-		case n > int64(max):
-			// Keep reading (and discarding) until the close handshake ends the
-			// connection, so the close frame reaches the client.
-			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
-		case s.raw:
-			s.dispatch([]string{buf.String()})
-		default:
-			msgs, err := decodeMessages(buf.Bytes())
-			switch {
-			case errors.Is(err, errPayloadExpected):
-				// The protocol says empty frames are ignored.
-			case err != nil:
-				// Broken framing ends the connection at once, as in
-				// sockjs-node: a WebSocket close frame, no SockJS "c" frame.
-				s.mu.Lock()
-				if !s.closed {
-					s.closed, s.closeSent = true, true
-					s.closeCode, s.closeReason = CloseBadRequest, "Broken JSON encoding"
-				}
-				s.mu.Unlock()
-				_ = ws.WriteControl(websocket.CloseMessage,
-					closeMessage(CloseBadRequest, "Broken JSON encoding"),
-					time.Now().Add(s.srv.opts.WriteTimeout))
-				s.srv.putBuffer(buf)
-				s.endWebsocket(ws)
-				return
-			default:
-				s.dispatch(msgs)
-			}
 		}
-		s.srv.putBuffer(buf)
+		if !s.readMessage(ws, rd, limit) {
+			return
+		}
 	}
-	s.endWebsocket(ws)
+}
+
+// readFailed records why reading ended: the peer's silence, or its close
+// frame (whose code and reason the session keeps).
+func (s *Session) readFailed(err error) {
+	if isTimeout(err) {
+		s.peerTimedOut()
+		return
+	}
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
+		code, reason := ce.Code, ce.Text
+		if code == websocket.CloseNoStatusReceived {
+			// Browsers close without a code; 1005 is never a status.
+			code, reason = CloseNormal, CloseReason(CloseNormal)
+		}
+		s.mu.Lock()
+		s.closeLocked(code, reason, closeFrameGone)
+		s.mu.Unlock()
+	}
+}
+
+// readMessage reads one message and dispatches what it holds. It reports
+// whether to read on.
+func (s *Session) readMessage(ws *websocket.Conn, rd io.Reader, limit int) bool {
+	buf := s.srv.getBuffer()
+	defer s.srv.putBuffer(buf)
+	n, err := buf.ReadFrom(io.LimitReader(rd, int64(limit)+1))
+	switch {
+	case err != nil:
+		return false
+	case n > int64(limit):
+		// Keep reading (and discarding) until the close handshake ends the
+		// connection, so the close frame reaches the client.
+		s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+	case s.raw:
+		s.dispatch([]string{buf.String()})
+	default:
+		msgs, err := decodeMessages(buf.Bytes())
+		switch {
+		case errors.Is(err, errPayloadExpected):
+			// The protocol says empty frames are ignored.
+		case err != nil:
+			// Broken framing ends the connection at once, as in
+			// sockjs-node: a WebSocket close frame, no SockJS "c" frame.
+			s.mu.Lock()
+			s.closeLocked(CloseBadRequest, "Broken JSON encoding", closeFrameGone)
+			s.mu.Unlock()
+			_ = ws.WriteControl(websocket.CloseMessage,
+				closeMessage(CloseBadRequest, "Broken JSON encoding"),
+				time.Now().Add(s.srv.opts.WriteTimeout))
+			return false
+		case !s.srv.messagesFit(msgs):
+			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+		default:
+			s.dispatch(msgs)
+		}
+	}
+	return true
+}
+
+// heardFromPeer is the pong handler: a pong moves the read deadline on.
+func (s *Session) heardFromPeer(string) error {
+	s.mu.Lock()
+	ws, closed := s.ws, s.closed
+	s.mu.Unlock()
+	if ws == nil || closed { // once closed, closeGrace rules
+		return nil
+	}
+	return ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+}
+
+// peerTimedOut closes a session whose peer sent nothing, not even a pong,
+// for PeerTimeout: its queue is dropped and the connection ended after one
+// short try at a close frame.
+func (s *Session) peerTimedOut() {
+	s.srv.log.Debug("sockjs: websocket peer silent; closing session",
+		slog.String("transport", s.transport), slog.String("session", s.id),
+		slog.Duration("peer_timeout", s.srv.opts.PeerTimeout))
+	s.closeWith(ClosePeerTimeout, CloseReason(ClosePeerTimeout), true)
+	// The reader ends the connection next: try the close frame before that.
+	s.abortWebsocket(ClosePeerTimeout, CloseReason(ClosePeerTimeout))
+}
+
+// isTimeout reports whether err is a deadline's expiry.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // endWebsocket closes the connection and runs OnClose. A session that was not
 // closed by the server ended from the network side.
 func (s *Session) endWebsocket(ws *websocket.Conn) {
 	s.mu.Lock()
-	if !s.closed {
-		s.closed, s.closeCode, s.closeReason = true, CloseInterrupted, CloseReason(CloseInterrupted)
-		s.closeSent = true // nobody is there to read it
-		clear(s.queue)
-		s.queue, s.queued = s.queue[:0], 0
-	}
+	// Nobody is there to read a close frame, or what is queued.
+	s.closeLocked(CloseInterrupted, CloseReason(CloseInterrupted), closeDropQueue|closeFrameGone)
 	// Wake an idle writer so that it sees the end and exits.
 	select {
 	case s.wake <- struct{}{}:
@@ -241,6 +305,9 @@ func (s *Session) writeLoop() {
 		}
 		wrote = true
 		s.mu.Unlock()
+		if s.metrics != nil {
+			s.metrics.delivered(o.batch, o.queued)
+		}
 		err := s.writeOutbox(ws, o)
 		s.release(o.batch)
 		if err != nil || o.close {
@@ -279,7 +346,8 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 		return ws.WriteControl(websocket.CloseMessage,
 			closeMessage(o.code, o.reason), deadline)
 	case s.raw:
-		return nil // no heartbeats without SockJS framing
+		// No heartbeat frame without SockJS framing: the ping is the heartbeat.
+		return ws.WriteControl(websocket.PingMessage, nil, deadline)
 	case len(o.batch) == 1:
 		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
 	case len(o.batch) > 1:
@@ -295,7 +363,13 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 		return ws.WriteControl(websocket.CloseMessage,
 			closeMessage(CloseNormal, ""), deadline)
 	case o.heartbeat:
-		return ws.WriteMessage(websocket.TextMessage, heartbeatFrame)
+		if err := ws.WriteMessage(websocket.TextMessage, heartbeatFrame); err != nil {
+			return err
+		}
+		// The heartbeat frame keeps proxies from closing an idle connection;
+		// the ping, answered by the client's WebSocket stack itself, tells
+		// the reader the peer is still there (Options.PeerTimeout).
+		return ws.WriteControl(websocket.PingMessage, nil, deadline)
 	}
 	return nil
 }

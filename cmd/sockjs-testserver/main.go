@@ -11,6 +11,8 @@
 //	/broadcast                sends every message to every open session
 //	/ticker                   sends "tick!" every second
 //
+// Every endpoint takes messages up to 1 MiB, as the reference servers do.
+//
 // It also serves sockjs-client's browser test page assets from /static when
 // -static names a folder. Usage:
 //

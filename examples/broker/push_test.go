@@ -15,8 +15,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/gorilla/websocket"
 
-	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 var testSecret = []byte("0123456789abcdef0123456789abcdef")
@@ -53,12 +53,14 @@ func newEnvAllowing(t *testing.T, origins []string) *env {
 // browser is a SockJS websocket client.
 type browser struct {
 	t  *testing.T
+	c  *sockjstest.Client
 	ws *websocket.Conn
 }
 
 func (e *env) browser(id string) *browser {
 	e.t.Helper()
-	return &browser{t: e.t, ws: sockjsclient.Dial(e.t, e.url, "/push", id)}
+	c := sockjstest.Dial(e.t, e.url+"/push", &sockjstest.Options{SessionID: id})
+	return &browser{t: e.t, c: c, ws: c.Conn()}
 }
 
 func (b *browser) frame() string {
@@ -88,7 +90,7 @@ func (b *browser) next() string {
 
 func (b *browser) send(msg string) {
 	b.t.Helper()
-	sockjsclient.Send(b.t, b.ws, msg)
+	b.c.Send(msg)
 }
 
 func (e *env) publish(channel, body, auth string) int {

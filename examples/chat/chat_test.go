@@ -14,10 +14,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 // node is one chat process on a loopback httptest server.
@@ -53,14 +53,15 @@ var sessionIDs atomic.Int64
 // browser is a chat client speaking SockJS over a websocket.
 type browser struct {
 	t       *testing.T
+	c       *sockjstest.Client
 	ws      *websocket.Conn
 	pending []string // messages of a frame not read yet
 }
 
 func (n *node) connect(t *testing.T) *browser {
 	t.Helper()
-	ws := sockjsclient.Dial(t, n.url, "/chat", strconv.Itoa(int(sessionIDs.Add(1))))
-	return &browser{t: t, ws: ws}
+	c := sockjstest.Dial(t, n.url+"/chat", &sockjstest.Options{SessionID: strconv.Itoa(int(sessionIDs.Add(1)))})
+	return &browser{t: t, c: c, ws: c.Conn()}
 }
 
 func (b *browser) frame() string {
@@ -75,7 +76,7 @@ func (b *browser) frame() string {
 
 func (b *browser) send(v any) {
 	b.t.Helper()
-	sockjsclient.SendJSON(b.t, b.ws, v)
+	b.c.SendJSON(v)
 }
 
 // next returns the next message of the given type, skipping others.

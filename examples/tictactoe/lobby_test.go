@@ -14,10 +14,10 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/trelljaz/trelljaz/examples/internal/sockjsclient"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 const waitLimit = 10 * time.Second
@@ -70,6 +70,7 @@ func redisBroker(t *testing.T, rs *redistest.Server) sockjs.Broker {
 // browser is a player's SockJS connection: a websocket, or xhr-polling.
 type browser struct {
 	t       *testing.T
+	c       *sockjstest.Client
 	ws      *websocket.Conn
 	xhr     *xhrSession // instead of ws
 	pending []serverMsg
@@ -79,8 +80,8 @@ var sessionIDs atomic.Int64
 
 func (p *process) browser(t *testing.T) *browser {
 	t.Helper()
-	ws := sockjsclient.Dial(t, p.url, "/ttt", fmt.Sprint(sessionIDs.Add(1)))
-	return &browser{t: t, ws: ws}
+	c := sockjstest.Dial(t, p.url+"/ttt", &sockjstest.Options{SessionID: fmt.Sprint(sessionIDs.Add(1))})
+	return &browser{t: t, c: c, ws: c.Conn()}
 }
 
 func (b *browser) send(v any) {
@@ -89,7 +90,7 @@ func (b *browser) send(v any) {
 		b.xhr.sendJSON(b.t, v)
 		return
 	}
-	sockjsclient.SendJSON(b.t, b.ws, v)
+	b.c.SendJSON(v)
 }
 
 // readFrame returns the next SockJS frame.

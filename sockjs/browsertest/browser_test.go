@@ -156,6 +156,8 @@ type driverConfig struct {
 	StepMs       int64       `json:"stepMs"`
 	EchoMs       int64       `json:"echoMs"`
 	BudgetMs     int64       `json:"budgetMs"`
+	SizeCases    []sizeCase  `json:"sizeCases,omitempty"`
+	OverMessage  string      `json:"overMessage,omitempty"`
 }
 
 // serverView is /test/closed's answer: the server's record of a connection.
@@ -173,6 +175,7 @@ type driverRun struct {
 	Page       string            `json:"page"`     // URL of the test page
 	Endpoint   string            `json:"endpoint"` // SockJS URL
 	Transports []driverTransport `json:"transports"`
+	Sizes      bool              `json:"sizes,omitempty"` // run only the message-size cases
 }
 
 type driverTransport struct {
@@ -205,6 +208,8 @@ type result struct {
 	Server          *serverView     `json:"server"`          // server-saw-close
 	AfterMs         int64           `json:"afterMs"`         // server-saw-close
 	Errors          []string        `json:"errors"`          // page-errors
+	Count           int             `json:"count"`           // size/*: messages echoed
+	Bad             []int           `json:"bad"`             // size/*: indices echoed wrong
 }
 
 // prerequisites returns why the browser test cannot run here, or "".
@@ -225,7 +230,7 @@ func prerequisites() string {
 
 // runDriver runs driver.mjs against f and returns its results by
 // "run/transport" and case.
-func runDriver(t *testing.T, f *fixture, runs []driverRun) map[string]map[string]result {
+func runDriver(t *testing.T, f *fixture, runs []driverRun, edit ...func(*driverConfig)) map[string]map[string]result {
 	t.Helper()
 	modules, err := filepath.Abs(modulesDir)
 	if err != nil {
@@ -236,6 +241,9 @@ func runDriver(t *testing.T, f *fixture, runs []driverRun) map[string]map[string
 		Runs: runs, Payloads: payloads, Burst: burstSize,
 		CloseCommand: closeCommand,
 		StepMs:       stepTimeout.Milliseconds(), EchoMs: echoTimeout.Milliseconds(), BudgetMs: driverBudget.Milliseconds(),
+	}
+	for _, e := range edit {
+		e(&cfg)
 	}
 	b, err := json.Marshal(cfg)
 	if err != nil {

@@ -7,7 +7,10 @@
 // config.json: {"control": "http://127.0.0.1:port", "modules": "/path/static/node_modules",
 //   "chromium": "/usr/bin/chromium", "runs": [{"name", "page", "endpoint",
 //   "transports": [{"name", "opens"}]}], "payloads": [{"name", "text"}], "burst": n,
-//   "closeCommand": "...", "stepMs": n, "echoMs": n, "budgetMs": n}
+//   "closeCommand": "...", "stepMs": n, "echoMs": n, "budgetMs": n,
+//   "sizeCases": [{"name", "messages": [...]}], "overMessage": "..."}
+//
+// A run with "sizes": true runs only the message-size cases (runSizes).
 //
 // A run opens its page (a URL) and connects to its endpoint (a SockJS URL)
 // with each transport; a transport expected not to open ("opens": false) is
@@ -123,6 +126,26 @@ function browserHelpers() {
       }
       return { ok: true, sent, echoed: got };
     },
+    // many sends every message at once and collects as many answers,
+    // reporting where they differ (the messages are too big to print).
+    async many(key, msgs, ms) {
+      for (const m of msgs) T.socks[key].sock.send(m);
+      const deadline = Date.now() + ms;
+      const bad = [];
+      for (let i = 0; i < msgs.length; i++) {
+        const r = await T.next(key, Math.max(1, deadline - Date.now()));
+        if (r.data === undefined) {
+          return { ok: false, error: `got ${i} of ${msgs.length} back: ` + (r.timeout ? 'timeout' : 'closed ' + JSON.stringify(r.closed)) };
+        }
+        if (r.data !== msgs[i]) bad.push(i);
+      }
+      return { ok: true, count: msgs.length, bad };
+    },
+    // sendAndWaitClose sends msg and waits for the connection to close.
+    sendAndWaitClose(key, msg, ms) {
+      T.socks[key].sock.send(msg);
+      return T.waitClose(key, ms);
+    },
     waitClose(key, ms) {
       const st = T.socks[key];
       if (st.close) return Promise.resolve({ ok: true, close: st.close });
@@ -146,6 +169,31 @@ function browserHelpers() {
   window.T = T;
 }
 
+// runSizes runs the message-size cases of one transport: every case of
+// config.sizeCases on one connection, whose messages are all sent at once
+// and must come back whole, then one message over the limit on a second
+// connection, which must be refused.
+async function runSizes(run, page, transport, report) {
+  const step = config.stepMs;
+  const call = (what, fn, arg) => bounded(page.evaluate(fn, arg), step + 2000, what);
+  const url = (id, role) => `${run.endpoint}?conn=${encodeURIComponent(id)}&role=${role}`;
+  const id = `${run.name}.${transport}.sizes`;
+  const opened = await call('open', ([k, u, t, ms]) => T.open(k, u, t, ms), ['sizes', url(id, 'echo'), transport, step]);
+  report('open', { conn: id, ...opened });
+  if (opened.ok) {
+    for (const c of config.sizeCases) {
+      report('size/' + c.name, await call('size ' + c.name, ([k, msgs, ms]) => T.many(k, msgs, ms), ['sizes', c.messages, step]));
+    }
+    report('client-close', await call('client close', ([k, ms]) => T.close(k, ms), ['sizes', step]));
+  }
+  const overID = `${run.name}.${transport}.over`;
+  const opened2 = await call('open', ([k, u, t, ms]) => T.open(k, u, t, ms), ['over', url(overID, 'echo'), transport, step]);
+  report('open-second', { conn: overID, ...opened2 });
+  if (opened2.ok) {
+    report('over', await call('over', ([k, m, ms]) => T.sendAndWaitClose(k, m, ms), ['over', config.overMessage, step]));
+  }
+}
+
 // runTransport runs every case of one transport in a fresh browser context.
 async function runTransport(run, { name: transport, opens }) {
   const step = config.stepMs;
@@ -162,6 +210,10 @@ async function runTransport(run, { name: transport, opens }) {
     await bounded(page.goto(run.page), step, 'load test page');
     report('client-version', { version: await page.evaluate(() => T.version()) });
 
+    if (run.sizes) {
+      await runSizes(run, page, transport, report);
+      return;
+    }
     const call = (what, fn, arg) => bounded(page.evaluate(fn, arg), step + 2000, what);
     const url = (id, role) => `${run.endpoint}?conn=${encodeURIComponent(id)}&role=${role}`;
 

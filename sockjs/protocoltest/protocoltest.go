@@ -18,6 +18,10 @@ import (
 	"github.com/trelljaz/trelljaz/sockjs"
 )
 
+// MaxMessageSize is the largest message every endpoint takes: 1 MiB, as
+// the reference servers (sockjs-node, sockjs-tornado) take.
+const MaxMessageSize = 1 << 20
+
 // Endpoints is the set of test endpoints. It is an http.Handler.
 type Endpoints struct {
 	prefixes []string // prefixes[i] is where servers[i] is mounted
@@ -33,6 +37,10 @@ func New(log *slog.Logger) *Endpoints {
 	base := sockjs.Options{
 		AllowedOrigins: []string{"*"},
 		ResponseLimit:  4096,
+		// The reference servers take messages up to 1 MiB; the queue holds
+		// one such echo with room to spare.
+		MaxMessageSize: MaxMessageSize,
+		SendQueueBytes: 4 * MaxMessageSize,
 		Logger:         log,
 	}
 	add := func(prefix string, newHandler func() sockjs.Handler, edit func(*sockjs.Options)) {

@@ -56,3 +56,44 @@ func TestEndpoints(t *testing.T) {
 		t.Errorf("amplify 3: %q", body)
 	}
 }
+
+func TestEchoTakesMessagesUpToOneMiB(t *testing.T) {
+	e := New(slog.New(slog.DiscardHandler))
+	ts := httptest.NewServer(e)
+	defer ts.Close()
+	defer e.Shutdown(context.Background())
+	post := func(path, body string) (int, string) {
+		t.Helper()
+		resp, err := http.Post(ts.URL+path, "text/plain", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	exact := strings.Repeat("m", MaxMessageSize)
+	cases := []struct {
+		name   string
+		msg    string
+		status int
+	}{
+		{"exactly 1 MiB is echoed", exact, 204},
+		{"one byte over is refused", exact + "m", 413},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			session := "/echo/0/big" + string(rune('a'+i))
+			post(session+"/xhr", "")
+			if status, body := post(session+"/xhr_send", `["`+c.msg+`"]`); status != c.status {
+				t.Fatalf("xhr_send = %d %.80q, want %d", status, body, c.status)
+			}
+			if c.status != 204 {
+				return
+			}
+			if _, body := post(session+"/xhr", ""); body != `a["`+c.msg+`"]`+"\n" {
+				t.Errorf("echo of %d bytes: got %d bytes back", len(c.msg), len(body))
+			}
+		})
+	}
+}
