@@ -39,6 +39,7 @@ func (h *Table) Leave(c Conn) {
 	h.act.Post(func(t *tbl) {
 		if i := t.seatOf(c.Player().ID); i >= 0 && t.state == protocol.StateWaiting {
 			t.free(i)
+			t.emit(protocol.KindSeats, pSeats, nil)
 		}
 		t.detach(c)
 		c.Send(protocol.Encode(protocol.Left{Table: t.cfg.ID}))

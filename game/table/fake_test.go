@@ -256,3 +256,5 @@ func waitingTable(t *testing.T, cfg Config, creator *fakeConn, preset string, op
 	}
 	return tb, clk
 }
+
+func protocolBot() protocol.Timeout { return protocol.Timeout{Policy: protocol.TimeoutBot} }

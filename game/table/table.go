@@ -211,6 +211,8 @@ type tbl struct {
 	clock
 
 	v         uint64
+	snaps     map[int]*protocol.Encoded // whole views by viewer at version snapsV
+	snapsV    uint64
 	ring      []event
 	ringBytes int
 	summary   protocol.Summary

@@ -157,14 +157,28 @@ func (t *tbl) resync(c Conn, v uint64) {
 			return
 		}
 	}
-	c.Send(protocol.Encode(t.snapshot(t.seatOf(id))))
+	c.Send(t.snapshotFor(t.seatOf(id)))
+}
+
+// snapshotFor returns the whole table for viewer, encoded once per version
+// and audience: a watch storm costs no encoding.
+func (t *tbl) snapshotFor(viewer int) *protocol.Encoded {
+	if t.snaps == nil || t.snapsV != t.v {
+		t.snaps, t.snapsV = map[int]*protocol.Encoded{}, t.v
+	}
+	e := t.snaps[viewer]
+	if e == nil {
+		e = protocol.Encode(t.snapshot(viewer))
+		t.snaps[viewer] = e
+	}
+	return e
 }
 
 // snapshot is the whole table as viewer (a seat, or -1) may see it.
 func (t *tbl) snapshot(viewer int) protocol.TableView {
 	tv := protocol.TableView{
 		Table: t.cfg.ID, V: t.v, State: t.state, Creator: t.creator, Conventions: t.conventions(),
-		Deadline: ms(t.convDeadline), Seats: t.seatViews(), Watchers: len(t.conns), DealNo: t.dealNo,
+		Deadline: ms(t.convDeadline), Seats: t.seatViews(), DealNo: t.dealNo,
 		Legal: []rules.Move{}, Clock: t.clockView(), LastDeal: t.lastDeal, Result: t.result,
 		Chat: slices.Clone(t.chat),
 	}

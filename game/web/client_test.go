@@ -200,26 +200,34 @@ func (c *client) frame(f string) {
 
 func (c *client) send(v any) {
 	c.t.Helper()
+	if err := c.trySend(v); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// trySend sends v and returns what went wrong; it may run on any goroutine.
+func (c *client) trySend(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
-		c.t.Fatal(err)
+		return err
 	}
 	frame, _ := json.Marshal([]string{string(b)})
 	if c.ws != nil {
 		if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-			c.t.Fatalf("write: %v", err)
+			return fmt.Errorf("write: %w", err)
 		}
-		return
+		return nil
 	}
 	resp, err := http.Post(c.base+"/xhr_send", "text/plain", bytes.NewReader(frame))
 	if err != nil {
-		c.t.Fatalf("xhr_send: %v", err)
+		return fmt.Errorf("xhr_send: %w", err)
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNoContent {
-		c.t.Fatalf("xhr_send: %s", resp.Status)
+		return fmt.Errorf("xhr_send: %s", resp.Status)
 	}
+	return nil
 }
 
 // take returns the queued messages, at once.

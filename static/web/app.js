@@ -271,7 +271,8 @@ function renderTable() {
   renderMoves(t, me, legal, discarding);
   renderSheet(t);
   $("last-deal").textContent = t.last_deal || "";
-  $("watchers").textContent = t.watchers ? `${t.watchers} connected` : "";
+  const sum = state.lobby.tables.get(t.table);
+  $("watchers").textContent = sum && sum.watchers ? `${sum.watchers} connected` : "";
   const chat = $("table-chat");
   chat.replaceChildren();
   addLines(chat, t.chat);
