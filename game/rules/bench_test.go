@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // randomDeal plays one deal with random legal moves and returns it; it
@@ -33,8 +35,8 @@ func BenchmarkRandomDeal(b *testing.B) {
 	for _, tc := range []struct {
 		name    string
 		players int
-		claims  ClaimMode
-	}{{"3p", 3, ClaimsOff}, {"4p", 4, ClaimsOff}, {"3p-claims", 3, ClaimsProposeAccept}, {"4p-claims", 4, ClaimsProposeAccept}} {
+		claims  pref.ClaimMode
+	}{{"3p", 3, pref.ClaimsOff}, {"4p", 4, pref.ClaimsOff}, {"3p-claims", 3, pref.ClaimsProposeAccept}, {"4p-claims", 4, pref.ClaimsProposeAccept}} {
 		b.Run(tc.name, func(b *testing.B) {
 			players := tc.players
 			opt := DefaultOptions(players)
@@ -89,7 +91,7 @@ func BenchmarkRandomPlayedDeal(b *testing.B) {
 // phase. With claims off the sample is the one used before claims existed;
 // with propose-accept every play state also lists up to 11 proposals.
 func BenchmarkLegalMoves(b *testing.B) {
-	for _, claims := range []ClaimMode{ClaimsOff, ClaimsProposeAccept} {
+	for _, claims := range []pref.ClaimMode{pref.ClaimsOff, pref.ClaimsProposeAccept} {
 		b.Run(claims.String(), func(b *testing.B) {
 			opt := DefaultOptions(3)
 			opt.Claims = claims

@@ -1,43 +1,10 @@
 package rules
 
-import "fmt"
+import (
+	"fmt"
 
-// ClaimMode says how the remaining tricks of a trick contract may be
-// claimed instead of played out (RULES §14 `claims`, §7.3).
-type ClaimMode uint8
-
-const (
-	// ClaimsOff: every trick is played out.
-	ClaimsOff ClaimMode = iota
-	// ClaimsDeclarerOnly: the declarer, on lead, may claim all the
-	// remaining tricks («остальные мои») when the claim is certain: every
-	// card he holds is the top card of its suit among the cards still in
-	// play, and he holds at least as many trumps as both defenders
-	// together. He then draws their trumps with top trumps and cashes his
-	// other top cards, so he wins every trick however the defenders' cards
-	// lie and whatever they play. Any other claim is an illegal move.
-	ClaimsDeclarerOnly
-	// ClaimsProposeAccept (the default): the player to move may propose a
-	// split of the remaining tricks (so many to the declarer, the rest to
-	// the defenders); every other player of the deal accepts or rejects it
-	// in turn, clockwise from the proposer. All accept: the deal ends with
-	// that split. One rejects: play resumes where it stopped. A player may
-	// propose at most once per trick, so proposals cannot go on for ever.
-	ClaimsProposeAccept
+	"github.com/trelljaz/trelljaz/game/pref"
 )
-
-var claimModeNames = [...]string{"off", "declarer-only", "propose-accept"}
-
-// String returns the RULES §14 name of the mode ("off", "declarer-only", "propose-accept").
-func (c ClaimMode) String() string {
-	if int(c) < len(claimModeNames) {
-		return claimModeNames[c]
-	}
-	return "unknown"
-}
-
-// MarshalText encodes the mode by its RULES §14 name.
-func (c ClaimMode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
 // ClaimProposeMove returns a proposal by seat that the declarer takes
 // tricks of the tricks still to play and the defenders the rest.
@@ -86,7 +53,7 @@ func (s *State) claimView() ClaimView {
 // claimable reports whether claims may be made now: trick play of a trick
 // contract (never misère or raspasy) with the option on.
 func (s *State) claimable() bool {
-	return s.phase == PhasePlay && s.kind == KindContract && s.opt.Claims != ClaimsOff && s.trickNo < 10
+	return s.phase == PhasePlay && s.kind == KindContract && s.opt.Claims != pref.ClaimsOff && s.trickNo < 10
 }
 
 // claimParties returns the seats that answer a proposal: every seat of the
@@ -99,7 +66,7 @@ func (s *State) claimParties() uint8 {
 			m |= 1 << p
 		}
 	}
-	if s.players == 4 && s.calls[s.dealer] == CallWhist {
+	if s.players == 4 && s.calls[s.dealer] == pref.CallWhist {
 		m |= 1 << s.dealer
 	}
 	return m
@@ -160,13 +127,13 @@ func (s *State) legalClaims(buf []Move) []Move {
 	}
 	actor := s.Actor()
 	switch s.opt.Claims {
-	case ClaimsDeclarerOnly:
+	case pref.ClaimsDeclarerOnly:
 		if actor == int(s.declarer) && s.declarerOnLead() {
 			if notTop, gap := s.claimProof(); notTop == NoCard && gap <= 0 {
 				buf = append(buf, Simple(actor, MoveClaim))
 			}
 		}
-	case ClaimsProposeAccept:
+	case pref.ClaimsProposeAccept:
 		if s.claimUsed&(1<<actor) == 0 {
 			for n := 0; n <= int(10-s.trickNo); n++ {
 				buf = append(buf, ClaimProposeMove(actor, n))
@@ -195,12 +162,12 @@ func (s *State) applyClaim(m Move) error {
 	switch {
 	case s.kind != KindContract:
 		return illegal(s, m, "claims are only made in a trick contract, not in %s", s.kind)
-	case s.opt.Claims == ClaimsOff:
+	case s.opt.Claims == pref.ClaimsOff:
 		return illegal(s, m, "claims are off at this table")
 	}
 	remaining := 10 - s.trickNo
 	if m.Kind == MoveClaim {
-		if s.opt.Claims != ClaimsDeclarerOnly {
+		if s.opt.Claims != pref.ClaimsDeclarerOnly {
 			return illegal(s, m, "at this table a claim is proposed and accepted (claims: %s)", s.opt.Claims)
 		}
 		if m.Seat != s.declarer {
@@ -221,7 +188,7 @@ func (s *State) applyClaim(m Move) error {
 		s.settleClaim(remaining)
 		return nil
 	}
-	if s.opt.Claims != ClaimsProposeAccept {
+	if s.opt.Claims != pref.ClaimsProposeAccept {
 		return illegal(s, m, "at this table only the declarer claims (claims: %s)", s.opt.Claims)
 	}
 	if s.claimUsed&(1<<m.Seat) != 0 {
@@ -265,9 +232,9 @@ func (s *State) settleClaim(decl uint8) {
 	s.tricks[s.declarer] += decl
 	f, sd := s.defenders()
 	switch {
-	case s.calls[f].whists() && !s.calls[sd].whists():
+	case s.calls[f].Whists() && !s.calls[sd].Whists():
 		s.tricks[f] += def
-	case s.calls[sd].whists() && !s.calls[f].whists():
+	case s.calls[sd].Whists() && !s.calls[f].Whists():
 		s.tricks[sd] += def
 	default:
 		s.tricks[f] += def / 2

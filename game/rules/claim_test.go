@@ -3,17 +3,19 @@ package rules
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // claimState builds trick play of contract by h1 (seat 0; F = h2, S = h3,
 // both whisting) with the given hands; the tricks already played are
 // 10 minus the hand size, credited to the declarer.
-func claimState(t *testing.T, mode ClaimMode, contract string, hands [3]string) State {
+func claimState(t *testing.T, mode pref.ClaimMode, contract string, hands [3]string) State {
 	t.Helper()
 	s := playState(t, KindContract, contract, hands)
 	s.opt.Claims = mode
 	s.declarer = h1
-	s.calls[h2], s.calls[h3] = CallWhist, CallWhist
+	s.calls[h2], s.calls[h3] = pref.CallWhist, pref.CallWhist
 	s.trickNo = uint8(10 - s.hands[h1].Len())
 	s.tricks[h1] = s.trickNo
 	return s
@@ -24,7 +26,7 @@ func TestClaimRules(t *testing.T) {
 	tops := [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"}
 	tests := []struct {
 		name     string
-		mode     ClaimMode
+		mode     pref.ClaimMode
 		kind     Kind
 		contract string
 		hands    [3]string
@@ -32,26 +34,26 @@ func TestClaimRules(t *testing.T) {
 		claim    Move
 		reason   string // "" when the claim is legal
 	}{
-		{"DeclarerOnlyClaimsWithTopCardsAndEnoughTrumps", ClaimsDeclarerOnly, KindContract, "8S", tops, nil, Simple(h1, MoveClaim), ""},
-		{"DeclarerOnlyClaimsAllTopsInNoTrump", ClaimsDeclarerOnly, KindContract, "8NT", [3]string{"A♣ A♥ K♥", "7♠ Q♥ 7♦", "8♠ 9♦ 10♦"}, nil, Simple(h1, MoveClaim), ""},
-		{"DeclarerOnlyRefusedWhenTrumpsMayRuff", ClaimsDeclarerOnly, KindContract, "8S", [3]string{"A♠ A♥ K♥", "7♠ 8♠ 7♦", "8♦ 9♦ 10♦"}, nil,
+		{"DeclarerOnlyClaimsWithTopCardsAndEnoughTrumps", pref.ClaimsDeclarerOnly, KindContract, "8S", tops, nil, Simple(h1, MoveClaim), ""},
+		{"DeclarerOnlyClaimsAllTopsInNoTrump", pref.ClaimsDeclarerOnly, KindContract, "8NT", [3]string{"A♣ A♥ K♥", "7♠ Q♥ 7♦", "8♠ 9♦ 10♦"}, nil, Simple(h1, MoveClaim), ""},
+		{"DeclarerOnlyRefusedWhenTrumpsMayRuff", pref.ClaimsDeclarerOnly, KindContract, "8S", [3]string{"A♠ A♥ K♥", "7♠ 8♠ 7♦", "8♦ 9♦ 10♦"}, nil,
 			Simple(h1, MoveClaim), "the defenders hold 2 trumps ♠, you only 1"},
-		{"DeclarerOnlyRefusedWhenACardIsNotTop", ClaimsDeclarerOnly, KindContract, "8NT", [3]string{"A♠ K♥", "A♥ 7♦", "8♦ 9♦"}, nil,
+		{"DeclarerOnlyRefusedWhenACardIsNotTop", pref.ClaimsDeclarerOnly, KindContract, "8NT", [3]string{"A♠ K♥", "A♥ 7♦", "8♦ 9♦"}, nil,
 			Simple(h1, MoveClaim), "a defender's card beats K♥"},
-		{"DeclarerOnlyClaimsOnLead", ClaimsDeclarerOnly, KindContract, "8S", tops, []Move{PlayMove(h1, NewCard(Ace, Hearts)), PlayMove(h2, NewCard(King, Hearts)), PlayMove(h3, NewCard(Queen, Hearts))},
+		{"DeclarerOnlyClaimsOnLead", pref.ClaimsDeclarerOnly, KindContract, "8S", tops, []Move{PlayMove(h1, NewCard(Ace, Hearts)), PlayMove(h2, NewCard(King, Hearts)), PlayMove(h3, NewCard(Queen, Hearts))},
 			Simple(h1, MoveClaim), ""},
-		{"DeclarerOnlyNotByADefender", ClaimsDeclarerOnly, KindContract, "8S", tops, []Move{PlayMove(h1, NewCard(Ace, Hearts))},
+		{"DeclarerOnlyNotByADefender", pref.ClaimsDeclarerOnly, KindContract, "8S", tops, []Move{PlayMove(h1, NewCard(Ace, Hearts))},
 			Simple(h2, MoveClaim), "only the declarer may claim"},
-		{"DeclarerOnlyHasNoProposals", ClaimsDeclarerOnly, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 3), "only the declarer claims"},
-		{"ProposeAcceptHasNoOneSidedClaim", ClaimsProposeAccept, KindContract, "8S", tops, nil, Simple(h1, MoveClaim), "proposed and accepted"},
-		{"ProposeByTheDeclarer", ClaimsProposeAccept, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 2), ""},
-		{"ProposeByADefenderOnTurn", ClaimsProposeAccept, KindContract, "8S", tops, []Move{PlayMove(h1, NewCard(Ace, Hearts))}, ClaimProposeMove(h2, 0), ""},
-		{"ProposeNoMoreThanRemain", ClaimsProposeAccept, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 4), "only 3 tricks remain"},
-		{"ProposeOnlyOnTurn", ClaimsProposeAccept, KindContract, "8S", tops, nil, ClaimProposeMove(h2, 1), "not your turn"},
-		{"NoAnswerWithoutProposal", ClaimsProposeAccept, KindContract, "8S", tops, nil, Simple(h1, MoveClaimAccept), "no claim is pending"},
-		{"OffMeansNoClaims", ClaimsOff, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 3), "claims are off"},
-		{"NoClaimsInMisere", ClaimsProposeAccept, KindMisere, "misere", tops, nil, ClaimProposeMove(h1, 0), "only made in a trick contract"},
-		{"NoClaimsInRaspasy", ClaimsProposeAccept, KindRaspasy, "", tops, nil, ClaimProposeMove(h1, 0), "only made in a trick contract"},
+		{"DeclarerOnlyHasNoProposals", pref.ClaimsDeclarerOnly, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 3), "only the declarer claims"},
+		{"ProposeAcceptHasNoOneSidedClaim", pref.ClaimsProposeAccept, KindContract, "8S", tops, nil, Simple(h1, MoveClaim), "proposed and accepted"},
+		{"ProposeByTheDeclarer", pref.ClaimsProposeAccept, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 2), ""},
+		{"ProposeByADefenderOnTurn", pref.ClaimsProposeAccept, KindContract, "8S", tops, []Move{PlayMove(h1, NewCard(Ace, Hearts))}, ClaimProposeMove(h2, 0), ""},
+		{"ProposeNoMoreThanRemain", pref.ClaimsProposeAccept, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 4), "only 3 tricks remain"},
+		{"ProposeOnlyOnTurn", pref.ClaimsProposeAccept, KindContract, "8S", tops, nil, ClaimProposeMove(h2, 1), "not your turn"},
+		{"NoAnswerWithoutProposal", pref.ClaimsProposeAccept, KindContract, "8S", tops, nil, Simple(h1, MoveClaimAccept), "no claim is pending"},
+		{"OffMeansNoClaims", pref.ClaimsOff, KindContract, "8S", tops, nil, ClaimProposeMove(h1, 3), "claims are off"},
+		{"NoClaimsInMisere", pref.ClaimsProposeAccept, KindMisere, "misere", tops, nil, ClaimProposeMove(h1, 0), "only made in a trick contract"},
+		{"NoClaimsInRaspasy", pref.ClaimsProposeAccept, KindRaspasy, "", tops, nil, ClaimProposeMove(h1, 0), "only made in a trick contract"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -70,7 +72,7 @@ func TestClaimRules(t *testing.T) {
 // TestDeclarerClaimsOnlyOnLead: a defender led; with his top cards the
 // declarer still claims only once he is on lead to a new trick.
 func TestDeclarerClaimsOnlyOnLead(t *testing.T) {
-	s := claimState(t, ClaimsDeclarerOnly, "8S", [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"})
+	s := claimState(t, pref.ClaimsDeclarerOnly, "8S", [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"})
 	s.leader, s.turn = h2, h2
 	s = mustApply(t, s, PlayMove(h2, NewCard(King, Hearts)), PlayMove(h3, NewCard(Queen, Hearts)))
 	wantIllegal(t, s, Simple(h1, MoveClaim), "on lead to a new trick")
@@ -81,7 +83,7 @@ func TestDeclarerClaimsOnlyOnLead(t *testing.T) {
 // TestDeclarerClaimTakesTheRest: «остальные мои» ends the deal at once with
 // every remaining trick to the declarer.
 func TestDeclarerClaimTakesTheRest(t *testing.T) {
-	s := claimState(t, ClaimsDeclarerOnly, "8S", [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"})
+	s := claimState(t, pref.ClaimsDeclarerOnly, "8S", [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"})
 	s.tricks = [4]uint8{5, 1, 1, 0}
 	s = mustApply(t, s, Simple(h1, MoveClaim))
 	r, ok := s.Result()
@@ -97,7 +99,7 @@ func TestDeclarerClaimTakesTheRest(t *testing.T) {
 func TestClaimProposals(t *testing.T) {
 	hands := [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"}
 	t.Run("AllAcceptEndsTheDealWithTheSplit", func(t *testing.T) {
-		s := claimState(t, ClaimsProposeAccept, "8S", hands)
+		s := claimState(t, pref.ClaimsProposeAccept, "8S", hands)
 		s.tricks = [4]uint8{5, 1, 1, 0}
 		s = mustApply(t, s, ClaimProposeMove(h1, 2))
 		if s.Actor() != h2 || s.Turn() != h1 {
@@ -116,7 +118,7 @@ func TestClaimProposals(t *testing.T) {
 		}
 	})
 	t.Run("RejectResumesPlay", func(t *testing.T) {
-		before := claimState(t, ClaimsProposeAccept, "8S", hands)
+		before := claimState(t, pref.ClaimsProposeAccept, "8S", hands)
 		s := mustApply(t, before, ClaimProposeMove(h1, 3), Simple(h2, MoveClaimAccept), Simple(h3, MoveClaimReject))
 		if s.Done() || s.Actor() != h1 || s.Turn() != h1 || s.Hand(h1) != before.Hand(h1) {
 			t.Fatalf("after a reject: done %v actor %d, want play to resume with h1", s.Done(), s.Actor())
@@ -131,7 +133,7 @@ func TestClaimProposals(t *testing.T) {
 		wantLegal(t, s, ClaimProposeMove(h1, 2))
 	})
 	t.Run("DefenderProposesAndOthersAnswerClockwise", func(t *testing.T) {
-		s := claimState(t, ClaimsProposeAccept, "8S", hands)
+		s := claimState(t, pref.ClaimsProposeAccept, "8S", hands)
 		s = mustApply(t, s, PlayMove(h1, NewCard(Ace, Hearts)), ClaimProposeMove(h2, 2))
 		if s.Actor() != h3 {
 			t.Fatalf("actor %d, want S (clockwise from the proposer)", s.Actor())
@@ -146,15 +148,15 @@ func TestClaimProposals(t *testing.T) {
 		}
 	})
 	t.Run("LoneWhisterTakesTheDefendersShare", func(t *testing.T) {
-		s := claimState(t, ClaimsProposeAccept, "8S", hands)
-		s.calls[h2], s.calls[h3] = CallPass, CallWhist
+		s := claimState(t, pref.ClaimsProposeAccept, "8S", hands)
+		s.calls[h2], s.calls[h3] = pref.CallPass, pref.CallWhist
 		s = mustApply(t, s, ClaimProposeMove(h1, 0), Simple(h2, MoveClaimAccept), Simple(h3, MoveClaimAccept))
 		if r, _ := s.Result(); r.Tricks != [4]int{7, 0, 3, 0} {
 			t.Fatalf("tricks %v, want the whister (h3) to get the 3 tricks", r.Tricks)
 		}
 	})
 	t.Run("TimeoutRejects", func(t *testing.T) {
-		s := mustApply(t, claimState(t, ClaimsProposeAccept, "8S", hands), ClaimProposeMove(h1, 3))
+		s := mustApply(t, claimState(t, pref.ClaimsProposeAccept, "8S", hands), ClaimProposeMove(h1, 3))
 		if m, ok := TimeoutMove(&s); !ok || m != Simple(h2, MoveClaimReject) {
 			t.Fatalf("timeout move %v, want h2 rejects", m)
 		}
@@ -164,7 +166,7 @@ func TestClaimProposals(t *testing.T) {
 // TestViewShowsPendingClaim: every viewer, spectators included, sees the
 // pending proposal and who has answered.
 func TestViewShowsPendingClaim(t *testing.T) {
-	s := claimState(t, ClaimsProposeAccept, "8S", [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"})
+	s := claimState(t, pref.ClaimsProposeAccept, "8S", [3]string{"A♠ K♠ A♥", "Q♠ K♥ 7♦", "J♠ Q♥ 8♦"})
 	if v := View(s, h2); v.Claim.Pending || v.Claim.By != -1 {
 		t.Fatalf("claim view %+v before any proposal", v.Claim)
 	}

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 func (s *State) applyDiscard(m Move) error {
 	if m.Kind != MoveDiscard {
 		return illegal(s, m, "the declarer must discard two cards first")
@@ -72,9 +74,9 @@ func (s *State) applyDeclare(m Move) error {
 	}
 	f, sd := s.defenders()
 	level := m.Bid.Level()
-	if (level == 10 && s.opt.TenMode == TenChecked) || (s.opt.Stalingrad && m.Bid == SixSpades) {
+	if (level == 10 && s.opt.TenMode == pref.TenChecked) || (s.opt.Stalingrad && m.Bid == SixSpades) {
 		// Forced whist (RULES §8.8): no prompts, both defenders whist, closed play.
-		s.calls[f], s.calls[sd] = CallWhist, CallWhist
+		s.calls[f], s.calls[sd] = pref.CallWhist, pref.CallWhist
 		s.startPlay()
 		if level == 10 && s.opt.CheckedTenOpen {
 			s.exposed |= 1<<f | 1<<sd

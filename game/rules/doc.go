@@ -24,8 +24,10 @@
 // proposed splits of the remaining tricks), view.go (per-seat views), move.go (moves,
 // Apply, LegalMoves, the JSON wire form), result.go (outcome and raspasy
 // series), replay.go (replaying a recorded deal), timeout.go (auto-pass
-// moves). Package rules/bridge converts a Result into a score.Deal and
-// score.Settings into Options.
+// moves). The words shared with the score sheet (whisting calls, the
+// enumerated settings, the raspasy exit and series rule, the talon premium)
+// live in package pref. Package rules/bridge converts a Result into a
+// score.Deal and score.Settings into Options.
 //
 // A server loop looks like:
 //

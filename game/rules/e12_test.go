@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // EXAMPLES.md E12: auction, whisting and play flows. The dealer is seat 2,
@@ -210,7 +212,7 @@ func TestE12_W1_HalfWhistAccepted(t *testing.T) {
 	s := declared(t, DefaultOptions(3), bid(t, "6S"))
 	s = mustApply(t, s, Pass(h2), Simple(h3, MoveHalf), Pass(h2))
 	r, ok := s.Result()
-	if !ok || r.Ending != EndingHalfWhist || r.Calls[h2] != CallPass || r.Calls[h3] != CallHalf {
+	if !ok || r.Ending != EndingHalfWhist || r.Calls[h2] != pref.CallPass || r.Calls[h3] != pref.CallHalf {
 		t.Fatalf("result %+v, want an unplayed half-whist", r)
 	}
 }
@@ -221,7 +223,7 @@ func TestE12_W2_HalfWhistReturned(t *testing.T) {
 	if s.Phase() != PhaseOpenChoice || s.Turn() != h2 {
 		t.Fatalf("phase %s turn %d, want F's open/closed choice", s.Phase(), s.Turn())
 	}
-	if s.Call(h2) != CallReturned || s.Call(h3) != CallHalf {
+	if s.Call(h2) != pref.CallReturned || s.Call(h3) != pref.CallHalf {
 		t.Fatalf("calls %s/%s, want returned/half", s.Call(h2), s.Call(h3))
 	}
 }
@@ -235,7 +237,7 @@ func TestE12_W4_Stalingrad(t *testing.T) {
 	opt := DefaultOptions(3)
 	opt.Stalingrad = true
 	s := declared(t, opt, SixSpades)
-	if s.Phase() != PhasePlay || s.Call(h2) != CallWhist || s.Call(h3) != CallWhist {
+	if s.Phase() != PhasePlay || s.Call(h2) != pref.CallWhist || s.Call(h3) != pref.CallWhist {
 		t.Fatalf("phase %s, calls %s/%s: want forced whists and play", s.Phase(), s.Call(h2), s.Call(h3))
 	}
 	if v := View(s, h1); v.Hands[h2] != 0 || v.Hands[h3] != 0 {
@@ -245,11 +247,11 @@ func TestE12_W4_Stalingrad(t *testing.T) {
 
 func TestE12_W5_CheckedTen(t *testing.T) {
 	s := declared(t, DefaultOptions(3), bid(t, "10H"))
-	if s.Phase() != PhasePlay || s.Call(h2) != CallWhist || s.Call(h3) != CallWhist {
+	if s.Phase() != PhasePlay || s.Call(h2) != pref.CallWhist || s.Call(h3) != pref.CallWhist {
 		t.Fatalf("phase %s: want a checked ten to go straight to play", s.Phase())
 	}
 	opt := DefaultOptions(3)
-	opt.TenMode = TenWhisted
+	opt.TenMode = pref.TenWhisted
 	if s := declared(t, opt, bid(t, "10H")); s.Phase() != PhaseWhist {
 		t.Fatalf("whisted ten: phase %s, want whisting", s.Phase())
 	}

@@ -113,8 +113,5 @@ func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 // MarshalText encodes the kind by name.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
-// MarshalText encodes the call by name ("whist", "pass", "half", "returned", "none").
-func (c Call) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
-
 // MarshalText encodes the ending by name.
 func (e Ending) MarshalText() ([]byte, error) { return []byte(e.String()), nil }

@@ -3,6 +3,8 @@ package rules
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // RULES §5.3: "Open play is possible only with exactly one whister, and the
@@ -37,10 +39,10 @@ func visibleByRule(s State, viewer, p int) bool {
 		}
 		switch {
 		case s.open:
-			return s.opt.OpenTiming == BeforeFirstLead || s.trickNo >= 1
-		case s.contract.Level() == 10 && s.opt.TenMode == TenChecked:
+			return s.opt.OpenTiming == pref.BeforeFirstLead || s.trickNo >= 1
+		case s.contract.Level() == 10 && s.opt.TenMode == pref.TenChecked:
 			return s.opt.CheckedTenOpen
-		case s.players == 4 && s.calls[s.dealer] == CallWhist:
+		case s.players == 4 && s.calls[s.dealer] == pref.CallWhist:
 			return true
 		}
 		return false
@@ -48,7 +50,7 @@ func visibleByRule(s State, viewer, p int) bool {
 		if p == int(s.declarer) {
 			return s.opt.MisereShowDeclarer && s.trickNo >= 1
 		}
-		return s.trickNo >= 1 || (s.opt.MisereExpose == AfterFirstCard && s.played != 0)
+		return s.trickNo >= 1 || (s.opt.MisereExpose == pref.AfterFirstCard && s.played != 0)
 	}
 	return false
 }

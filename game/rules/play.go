@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // startPlay opens trick play: the first hand leads trick 1 in every kind of
 // deal (RULES §7.2).
 func (s *State) startPlay() {
@@ -14,7 +16,7 @@ func (s *State) startPlay() {
 func (s *State) startRaspasy() {
 	s.kind = KindRaspasy
 	s.startPlay()
-	if s.opt.RaspasyTalon != TalonIgnored {
+	if s.opt.RaspasyTalon != pref.TalonIgnored {
 		s.talonTurned = 1
 		s.talonOnTrick = true
 	}
@@ -82,7 +84,7 @@ func (s *State) applyPlay(m Move) error {
 	s.trick[s.turn] = m.Card
 	s.played = s.played.With(m.Card)
 	s.inTrick++
-	if s.kind == KindMisere && s.trickNo == 0 && s.inTrick == 1 && s.opt.MisereExpose == AfterFirstCard {
+	if s.kind == KindMisere && s.trickNo == 0 && s.inTrick == 1 && s.opt.MisereExpose == pref.AfterFirstCard {
 		s.exposeDefenders()
 	}
 	if s.inTrick == 3 {
@@ -109,7 +111,7 @@ func (s *State) trickWinner() uint8 {
 				best, seat = c, p
 			}
 		}
-		if s.opt.RaspasyTalon == TalonParticipates && s.players == 4 {
+		if s.opt.RaspasyTalon == pref.TalonParticipates && s.players == 4 {
 			if tc := s.talon[s.talonTurned-1]; best == NoCard || tc > best {
 				return s.dealer
 			}
@@ -147,9 +149,9 @@ func (s *State) finishTrick() {
 	s.trickNo++
 	if s.trickNo == 1 {
 		switch {
-		case s.kind == KindMisere && s.opt.MisereExpose == AfterFirstTrick:
+		case s.kind == KindMisere && s.opt.MisereExpose == pref.AfterFirstTrick:
 			s.exposeDefenders()
-		case s.open && s.opt.OpenTiming == AfterFirstTrick:
+		case s.open && s.opt.OpenTiming == pref.AfterFirstTrick:
 			s.exposeDefenders()
 		}
 		if s.kind == KindMisere && s.opt.MisereShowDeclarer {
@@ -169,7 +171,7 @@ func (s *State) finishTrick() {
 	case s.talonOnTrick:
 		s.talonOnTrick = false
 		s.leader = s.handSeat(0)
-		if s.opt.Trick3ByWinner && s.active(w) {
+		if s.opt.Trick3Leader == pref.Trick3Trick2Winner && s.active(w) {
 			s.leader = w
 		}
 	default:
@@ -186,7 +188,7 @@ func (s *State) legalPlay(buf []Move) []Move {
 	for a := s.allowed(); a != 0; a &= a - 1 {
 		buf = append(buf, PlayMove(actor, a.Lowest()))
 	}
-	if s.opt.Claims == ClaimsOff || s.kind != KindContract {
+	if s.opt.Claims == pref.ClaimsOff || s.kind != KindContract {
 		return buf
 	}
 	return s.legalClaims(buf)

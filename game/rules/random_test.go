@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // presets are option sets covering every play setting the presets of RULES
@@ -12,19 +14,19 @@ import (
 func presets(players int) map[string]Options {
 	sochi := DefaultOptions(players)
 	codex := sochi
-	codex.TenMode = TenWhisted
-	codex.Claims = ClaimsOff
+	codex.TenMode = pref.TenWhisted
+	codex.Claims = pref.ClaimsOff
 	leningrad := sochi
 	leningrad.Exit = [3]uint8{6, 7, 8}
 	rostov := sochi
-	rostov.RaspasyTalon = TalonIgnored
+	rostov.RaspasyTalon = pref.TalonIgnored
 	fspr := sochi
-	fspr.TenMode = TenWhisted
+	fspr.TenMode = pref.TenWhisted
 	fspr.Exit = [3]uint8{7, 7, 7}
 	fspr.ExitRequiresWhisted = true
 	fspr.MisereExits = false
 	if players == 4 {
-		fspr.RaspasyTalon = TalonParticipates
+		fspr.RaspasyTalon = pref.TalonParticipates
 		fspr.DealerMayWhist = true
 	}
 	exotic := sochi
@@ -32,15 +34,15 @@ func presets(players int) map[string]Options {
 	exotic.BidJumps = false
 	exotic.Stalingrad = true
 	exotic.CheckedTenOpen = true
-	exotic.OpenTiming = AfterFirstTrick
-	exotic.MisereExpose = AfterFirstCard
+	exotic.OpenTiming = pref.AfterFirstTrick
+	exotic.MisereExpose = pref.AfterFirstCard
 	exotic.MisereShowDeclarer = true
-	exotic.Trick3ByWinner = true
+	exotic.Trick3Leader = pref.Trick3Trick2Winner
 	exotic.Concede = true
 	exotic.HalfWhist = false
 	exotic.ExitByFailedContract = false
 	exotic.Exit = [3]uint8{9, 9, 9}
-	exotic.Claims = ClaimsDeclarerOnly
+	exotic.Claims = pref.ClaimsDeclarerOnly
 	return map[string]Options{"codex": codex, "sochi": sochi, "leningrad": leningrad,
 		"rostov": rostov, "fspr": fspr, "exotic": exotic}
 }
@@ -132,7 +134,7 @@ func checkFinal(t testing.TB, s State) {
 	} else if sum != 0 {
 		t.Fatalf("unplayed deal has tricks %v", r.Tricks)
 	}
-	if s.Players() == 4 && r.Tricks[s.Dealer()] != 0 && s.Options().RaspasyTalon != TalonParticipates {
+	if s.Players() == 4 && r.Tricks[s.Dealer()] != 0 && s.Options().RaspasyTalon != pref.TalonParticipates {
 		t.Fatalf("sitting-out dealer took tricks")
 	}
 }
@@ -161,7 +163,7 @@ func TestRandomDeals(t *testing.T) {
 					series = next
 				}
 				// random games claim too: proposals, answers, certain claims
-				if (opt.Claims == ClaimsOff) != (claimed == 0) && n >= 1000 {
+				if (opt.Claims == pref.ClaimsOff) != (claimed == 0) && n >= 1000 {
 					t.Fatalf("%d of %d deals claimed with claims %s", claimed, n, opt.Claims)
 				}
 				t.Logf("%d of %d deals claimed (claims %s)", claimed, n, opt.Claims)

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // Result is the outcome of a finished deal, in seats: what a score sheet
 // needs to write it (see package score).
 type Result struct {
@@ -7,14 +9,14 @@ type Result struct {
 	Ending   Ending
 	Dealer   int
 	Players  int
-	Declarer int     // -1 in raspasy
-	Contract Bid     // the declared contract; the winning bid when conceded
-	Calls    [4]Call // whisting calls by seat (CallNone for the declarer, the 4p dealer, misère, raspasy)
-	Tricks   [4]int  // tricks by seat; all zero when unplayed
-	Talon    [2]Card // the talon cards (for the talon bonus)
-	Open     bool    // a lone whister played open
-	Series   int     // consecutive raspasy before the deal
-	Claimed  bool    // ended by a claim: Ending is EndingPlayed and Tricks sum to 10, but cards were left in hand
+	Declarer int          // -1 in raspasy
+	Contract Bid          // the declared contract; the winning bid when conceded
+	Calls    [4]pref.Call // whisting calls by seat (CallNone for the declarer, the 4p dealer, misère, raspasy)
+	Tricks   [4]int       // tricks by seat; all zero when unplayed
+	Talon    [2]Card      // the talon cards (for the talon bonus)
+	Open     bool         // a lone whister played open
+	Series   int          // consecutive raspasy before the deal
+	Claimed  bool         // ended by a claim: Ending is EndingPlayed and Tricks sum to 10, but cards were left in hand
 }
 
 // Result returns the outcome of a finished deal; ok is false while it is in progress.
@@ -38,44 +40,36 @@ func (r Result) Made() bool {
 	return r.Kind == KindContract && r.Ending == EndingPlayed && r.Declarer >= 0 && r.Tricks[r.Declarer] >= r.Contract.Level()
 }
 
-// whisted reports whether the contract had at least one whister.
-func (r Result) whisted() bool {
-	for _, c := range r.Calls {
-		if c.whists() {
-			return true
-		}
-	}
-	return false
-}
-
 // NextSeries returns the raspasy series counter for the next deal (RULES
-// §9.3): one more after a raspasy; 0 after a contract that counts as an
-// exit; unchanged after one that does not (a failed contract without
-// ExitByFailedContract, an unwhisted contract with ExitRequiresWhisted, a
-// misère without MisereExits). ok is false while the deal is in progress.
+// §9.3, pref.SeriesRules.Next): one more after a raspasy; 0 after a
+// contract that counts as an exit; unchanged after one that does not (a
+// failed contract without ExitByFailedContract, an unwhisted contract with
+// ExitRequiresWhisted, a misère without MisereExits). ok is false while the
+// deal is in progress.
 func (s *State) NextSeries() (int, bool) {
 	r, ok := s.Result()
 	if !ok {
 		return 0, false
 	}
-	k := int(s.series)
-	switch r.Kind {
-	case KindRaspasy:
-		return k + 1, true
-	case KindMisere:
-		if !s.opt.MisereExits {
-			return k, true
-		}
-		if !s.opt.ExitByFailedContract && r.Tricks[r.Declarer] > 0 {
-			return k, true
-		}
-		return 0, true
+	rs := pref.SeriesRules{
+		ExitByFailedContract: s.opt.ExitByFailedContract,
+		ExitRequiresWhisted:  s.opt.ExitRequiresWhisted,
+		MisereExits:          s.opt.MisereExits,
 	}
-	if s.opt.ExitRequiresWhisted && (r.Ending != EndingPlayed || !r.whisted()) {
-		return k, true
+	return rs.Next(int(s.series), r.Kind == KindMisere, r.outcome()), true
+}
+
+// outcome is how the deal ended, for the raspasy series.
+func (r Result) outcome() pref.Outcome {
+	switch {
+	case r.Kind == KindRaspasy:
+		return pref.Raspasy
+	case r.Ending == EndingConceded:
+		return pref.Conceded
+	case r.Ending != EndingPlayed:
+		return pref.Unplayed
+	case r.Kind == KindMisere && r.Tricks[r.Declarer] > 0, r.Kind == KindContract && !r.Made():
+		return pref.Failed
 	}
-	if !s.opt.ExitByFailedContract && (r.Ending == EndingConceded || (r.Ending == EndingPlayed && !r.Made())) {
-		return k, true
-	}
-	return 0, true
+	return pref.Made
 }

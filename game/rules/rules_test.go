@@ -2,6 +2,8 @@ package rules
 
 import (
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // Table-driven tests, one per rule of RULES.md §4-§9.3 not covered by the E12 flows.
@@ -111,7 +113,7 @@ func TestWhistRules(t *testing.T) {
 		{"TwoWhistersPlayClosed", DefaultOptions(3), SixSpades, []Move{Simple(h2, MoveWhist), Simple(h3, MoveWhist)}, PhasePlay, EndingNone},
 		{"SecondWhistsAlone", DefaultOptions(3), BidOf(9, 0), []Move{Pass(h2), Simple(h3, MoveWhist)}, PhaseOpenChoice, EndingNone},
 		{"HalfWhistOnSeven", DefaultOptions(3), BidOf(7, 4), []Move{Pass(h2), Simple(h3, MoveHalf), Pass(h2)}, PhaseDone, EndingHalfWhist},
-		{"WhistedTenAsked", func() Options { o := DefaultOptions(3); o.TenMode = TenWhisted; return o }(), BidOf(10, 0),
+		{"WhistedTenAsked", func() Options { o := DefaultOptions(3); o.TenMode = pref.TenWhisted; return o }(), BidOf(10, 0),
 			[]Move{Pass(h2), Pass(h3)}, PhaseDone, EndingUnwhisted},
 	}
 	for _, tt := range tests {
@@ -149,7 +151,7 @@ func TestOpenAfterFirstTrick(t *testing.T) {
 	// option open_timing = after_first_trick: the passer plays his own card
 	// to trick 1 with hands closed; then both hands open and the whister plays both.
 	opt := DefaultOptions(3)
-	opt.OpenTiming = AfterFirstTrick
+	opt.OpenTiming = pref.AfterFirstTrick
 	s := mustApply(t, declared(t, opt, BidOf(7, 0)), Simple(h2, MoveWhist), Pass(h3), Simple(h2, MoveOpen))
 	for s.TrickNumber() == 0 {
 		if v := View(s, h1); v.Hands[h2]|v.Hands[h3] != 0 {
@@ -173,7 +175,7 @@ func TestOpenAfterFirstTrick(t *testing.T) {
 
 func TestMisereExposureOptions(t *testing.T) {
 	opt := DefaultOptions(3)
-	opt.MisereExpose = AfterFirstCard
+	opt.MisereExpose = pref.AfterFirstCard
 	opt.MisereShowDeclarer = true
 	s := declared(t, opt, Misere)
 	s = mustApply(t, s, LegalMoves(&s, nil)[0])
@@ -205,7 +207,10 @@ func TestCheckedTenOpen(t *testing.T) {
 func TestRaspasyTrick3Leader(t *testing.T) {
 	for _, byWinner := range []bool{false, true} {
 		s := raspasyState(t, [3]string{"8♣ 9♣ 7♥", "7♦ 8♥ 9♥", "9♠ 10♥ J♥"}, [2]string{"8S", "7D"}, 1)
-		s.opt.Trick3ByWinner = byWinner
+		s.opt.Trick3Leader = pref.Trick3FirstHand
+		if byWinner {
+			s.opt.Trick3Leader = pref.Trick3Trick2Winner
+		}
 		s = mustApply(t, s, PlayMove(h1, card(t, "8C")), PlayMove(h2, card(t, "7D")), PlayMove(h3, card(t, "9S")))
 		want := h1
 		if byWinner {
@@ -219,7 +224,7 @@ func TestRaspasyTrick3Leader(t *testing.T) {
 
 func TestRaspasyTalonIgnored(t *testing.T) {
 	opt := DefaultOptions(3)
-	opt.RaspasyTalon = TalonIgnored
+	opt.RaspasyTalon = pref.TalonIgnored
 	s := mustApply(t, newDeal(t, opt, 0), Pass(h1), Pass(h2), Pass(h3))
 	for !s.Done() {
 		if v := View(s, h1); v.Talon != [2]Card{NoCard, NoCard} || v.TalonLead != NoCard {
@@ -232,7 +237,7 @@ func TestRaspasyTalonIgnored(t *testing.T) {
 func TestRaspasyTalonParticipates(t *testing.T) {
 	// FSPR 4 players: the sitting-out dealer's talon card is his lead and can win.
 	opt := DefaultOptions(4)
-	opt.RaspasyTalon = TalonParticipates
+	opt.RaspasyTalon = pref.TalonParticipates
 	s, err := New(Deal{Seed: 1, Dealer: 3, Options: opt})
 	if err != nil {
 		t.Fatal(err)
@@ -265,19 +270,19 @@ func TestNextSeries(t *testing.T) {
 		opt      Options
 		kind     Kind
 		ending   Ending
-		calls    [4]Call
+		calls    [4]pref.Call
 		declTake uint8
 		want     int
 	}{
-		{"RaspasyCounts", DefaultOptions(3), KindRaspasy, EndingPlayed, [4]Call{}, 0, 3},
-		{"PlayedContractExits", DefaultOptions(3), KindContract, EndingPlayed, [4]Call{0, CallWhist, CallPass}, 7, 0},
-		{"UnwhistedContractExits", DefaultOptions(3), KindContract, EndingUnwhisted, [4]Call{0, CallPass, CallPass}, 0, 0},
-		{"FailedContractExitsByDefault", DefaultOptions(3), KindContract, EndingPlayed, [4]Call{0, CallWhist, CallWhist}, 3, 0},
-		{"FailedContractKeepsSeries", strict, KindContract, EndingPlayed, [4]Call{0, CallWhist, CallWhist}, 3, 2},
-		{"ExitRequiresWhisted", fspr, KindContract, EndingUnwhisted, [4]Call{0, CallPass, CallPass}, 0, 2},
-		{"WhistedPlayedExitsFSPR", fspr, KindContract, EndingPlayed, [4]Call{0, CallWhist, CallPass}, 7, 0},
-		{"MisereExitsByDefault", DefaultOptions(3), KindMisere, EndingPlayed, [4]Call{}, 0, 0},
-		{"MisereNoExitFSPR", fspr, KindMisere, EndingPlayed, [4]Call{}, 0, 2},
+		{"RaspasyCounts", DefaultOptions(3), KindRaspasy, EndingPlayed, [4]pref.Call{}, 0, 3},
+		{"PlayedContractExits", DefaultOptions(3), KindContract, EndingPlayed, [4]pref.Call{0, pref.CallWhist, pref.CallPass}, 7, 0},
+		{"UnwhistedContractExits", DefaultOptions(3), KindContract, EndingUnwhisted, [4]pref.Call{0, pref.CallPass, pref.CallPass}, 0, 0},
+		{"FailedContractExitsByDefault", DefaultOptions(3), KindContract, EndingPlayed, [4]pref.Call{0, pref.CallWhist, pref.CallWhist}, 3, 0},
+		{"FailedContractKeepsSeries", strict, KindContract, EndingPlayed, [4]pref.Call{0, pref.CallWhist, pref.CallWhist}, 3, 2},
+		{"ExitRequiresWhisted", fspr, KindContract, EndingUnwhisted, [4]pref.Call{0, pref.CallPass, pref.CallPass}, 0, 2},
+		{"WhistedPlayedExitsFSPR", fspr, KindContract, EndingPlayed, [4]pref.Call{0, pref.CallWhist, pref.CallPass}, 7, 0},
+		{"MisereExitsByDefault", DefaultOptions(3), KindMisere, EndingPlayed, [4]pref.Call{}, 0, 0},
+		{"MisereNoExitFSPR", fspr, KindMisere, EndingPlayed, [4]pref.Call{}, 0, 2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -332,7 +337,7 @@ func TestDealerMayWhist(t *testing.T) {
 		t.Fatalf("dealer pass: ending %s, want half-whist", r.Ending)
 	}
 	s = mustApply(t, s, Simple(dealer, MoveWhist))
-	if s.Phase() != PhasePlay || s.Call(dealer) != CallWhist {
+	if s.Phase() != PhasePlay || s.Call(dealer) != pref.CallWhist {
 		t.Fatalf("phase %s call %s", s.Phase(), s.Call(dealer))
 	}
 	s = mustApply(t, s, LegalMoves(&s, nil)[0]) // the declarer leads

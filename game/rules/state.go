@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // Phase is the stage a deal is in.
 type Phase uint8
 
@@ -34,31 +36,6 @@ const (
 	KindMisere         // мизер
 	KindRaspasy        // распасы, all passed
 )
-
-// Call is a defender's whisting decision.
-type Call uint8
-
-// Whisting calls (RULES §5.2).
-const (
-	CallNone     Call = iota // not asked (yet)
-	CallWhist                // вист
-	CallPass                 // пас
-	CallHalf                 // полвиста, by the second defender after the first passed
-	CallReturned             // the first defender passed, then whisted after a half-whist («возврат виста»)
-)
-
-var callNames = [...]string{"none", "whist", "pass", "half", "returned"}
-
-// String returns the call as written in pulka records ("whist", "pass", "half", "returned").
-func (c Call) String() string {
-	if int(c) < len(callNames) {
-		return callNames[c]
-	}
-	return "unknown"
-}
-
-// whists reports whether the call makes the defender a whister.
-func (c Call) whists() bool { return c == CallWhist || c == CallReturned }
 
 // Ending says how a deal ended.
 type Ending uint8
@@ -99,7 +76,7 @@ type State struct {
 	contract Bid
 
 	// whisting
-	calls [4]Call
+	calls [4]pref.Call
 	open  bool // one whister chose open play
 
 	// play
@@ -161,7 +138,7 @@ func (s *State) Actor() int {
 	if s.phase == PhasePlay && s.open && s.turn != s.declarer && s.turn != s.whisterSeat() && s.exposed&(1<<s.turn) != 0 {
 		return int(s.whisterSeat())
 	}
-	if s.phase == PhasePlay && s.players == 4 && s.calls[s.dealer] == CallWhist && s.turn != s.declarer {
+	if s.phase == PhasePlay && s.players == 4 && s.calls[s.dealer] == pref.CallWhist && s.turn != s.declarer {
 		return int(s.dealer)
 	}
 	return int(s.turn)
@@ -202,9 +179,9 @@ func (s *State) TopBid() (Bid, int) {
 func (s *State) Contract() Bid { return s.contract }
 
 // Call returns a seat's whisting call.
-func (s *State) Call(seat int) Call {
+func (s *State) Call(seat int) pref.Call {
 	if seat < 0 || seat >= 4 {
-		return CallNone
+		return pref.CallNone
 	}
 	return s.calls[seat]
 }
@@ -266,7 +243,7 @@ func (s *State) defenders() (f, sd uint8) {
 // whisterSeat returns the lone whister's seat (valid with exactly one whister).
 func (s *State) whisterSeat() uint8 {
 	f, sd := s.defenders()
-	if s.calls[f].whists() {
+	if s.calls[f].Whists() {
 		return f
 	}
 	return sd

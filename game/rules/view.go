@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // Spectator is the viewer number of anyone without a seat in the deal. The
 // sitting-out dealer of a four-player deal sees what a spectator sees.
 const Spectator = -1
@@ -28,10 +30,10 @@ type SeatView struct {
 	TopBid  Bid     `json:"top_bid"`
 	TopSeat int     `json:"top_seat"` // -1 when nobody bid
 
-	Declarer int     `json:"declarer"` // -1 when there is none
-	Contract Bid     `json:"contract"`
-	Calls    [4]Call `json:"calls"`
-	Open     bool    `json:"open"`
+	Declarer int          `json:"declarer"` // -1 when there is none
+	Contract Bid          `json:"contract"`
+	Calls    [4]pref.Call `json:"calls"`
+	Open     bool         `json:"open"`
 
 	Trick      [4]Card `json:"trick"` // the current trick by seat (NoCard where not played)
 	Leader     int     `json:"leader"`
@@ -109,7 +111,7 @@ func (s *State) ViewFor(viewer int) SeatView {
 	if s.talonOpen() {
 		v.Talon = s.talon
 	}
-	if s.kind == KindRaspasy && s.opt.RaspasyTalon != TalonIgnored {
+	if s.kind == KindRaspasy && s.opt.RaspasyTalon != pref.TalonIgnored {
 		for i := 0; i < int(s.talonTurned); i++ {
 			v.Talon[i] = s.talon[i]
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // maySee is the set of cards a viewer may see in s besides played cards,
@@ -28,13 +30,13 @@ func maySee(s State, viewer int) Hand {
 		}
 		opt := s.Options()
 		if s.Phase() == PhasePlay || s.Phase() == PhaseDone {
-			if s.open && (opt.OpenTiming == BeforeFirstLead || s.TrickNumber() >= 1) {
+			if s.open && (opt.OpenTiming == pref.BeforeFirstLead || s.TrickNumber() >= 1) {
 				ok |= defenders
 			}
-			if s.Contract().Level() == 10 && opt.TenMode == TenChecked && opt.CheckedTenOpen {
+			if s.Contract().Level() == 10 && opt.TenMode == pref.TenChecked && opt.CheckedTenOpen {
 				ok |= defenders
 			}
-			if s.Players() == 4 && s.Call(s.Dealer()) == CallWhist {
+			if s.Players() == 4 && s.Call(s.Dealer()) == pref.CallWhist {
 				ok |= defenders // the dealer whisted and plays both hands face up
 			}
 		}
@@ -44,14 +46,14 @@ func maySee(s State, viewer int) Hand {
 			ok |= s.Discard()
 		}
 		opt := s.Options()
-		if s.TrickNumber() >= 1 || (opt.MisereExpose == AfterFirstCard && s.Played() != 0) {
+		if s.TrickNumber() >= 1 || (opt.MisereExpose == pref.AfterFirstCard && s.Played() != 0) {
 			ok |= defenders
 		}
 		if opt.MisereShowDeclarer && s.TrickNumber() >= 1 {
 			ok |= s.Hand(s.Declarer()) | s.Discard()
 		}
 	case KindRaspasy:
-		if s.Options().RaspasyTalon != TalonIgnored {
+		if s.Options().RaspasyTalon != pref.TalonIgnored {
 			ok = ok.With(s.Talon()[0])
 			if s.TrickNumber() >= 1 {
 				ok = ok.With(s.Talon()[1])

@@ -1,5 +1,7 @@
 package rules
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // Whisting follows the state machine of RULES §5.2:
 //
 //	F: whist | pass
@@ -20,7 +22,7 @@ func (s *State) applyWhist(m Move) error {
 	case s.players == 4 && s.turn == s.dealer:
 		switch m.Kind {
 		case MoveWhist:
-			s.calls[s.dealer] = CallWhist
+			s.calls[s.dealer] = pref.CallWhist
 			s.startPlay()
 			s.exposeDefenders()
 		case MovePass:
@@ -29,7 +31,7 @@ func (s *State) applyWhist(m Move) error {
 		default:
 			return illegal(s, m, "the dealer may only whist or pass")
 		}
-	case s.turn == f && s.calls[f] == CallNone:
+	case s.turn == f && s.calls[f] == pref.CallNone:
 		if m.Kind == MoveHalf {
 			return illegal(s, m, "only the second defender may half-whist, after the first passed")
 		}
@@ -38,7 +40,7 @@ func (s *State) applyWhist(m Move) error {
 	case s.turn == sd:
 		if m.Kind == MoveHalf {
 			switch {
-			case s.calls[f] != CallPass:
+			case s.calls[f] != pref.CallPass:
 				return illegal(s, m, "half-whist is only possible after the first defender passed")
 			case !s.opt.HalfWhist:
 				return illegal(s, m, "half-whist is not allowed at this table")
@@ -57,7 +59,7 @@ func (s *State) applyWhist(m Move) error {
 		case MoveHalf:
 			return illegal(s, m, "after a half-whist you may only whist or pass")
 		case MoveWhist:
-			s.calls[f] = CallReturned
+			s.calls[f] = pref.CallReturned
 			s.resolveWhist()
 		default:
 			if s.players == 4 && s.opt.DealerMayWhist {
@@ -71,23 +73,23 @@ func (s *State) applyWhist(m Move) error {
 	return nil
 }
 
-func callOf(k MoveKind) Call {
+func callOf(k MoveKind) pref.Call {
 	switch k {
 	case MoveWhist:
-		return CallWhist
+		return pref.CallWhist
 	case MoveHalf:
-		return CallHalf
+		return pref.CallHalf
 	}
-	return CallPass
+	return pref.CallPass
 }
 
 func (s *State) resolveWhist() {
 	f, sd := s.defenders()
 	n := 0
-	if s.calls[f].whists() {
+	if s.calls[f].Whists() {
 		n++
 	}
-	if s.calls[sd].whists() {
+	if s.calls[sd].Whists() {
 		n++
 	}
 	switch n {
@@ -106,7 +108,7 @@ func (s *State) legalWhist(buf []Move) []Move {
 	f, _ := s.defenders()
 	seat := int(s.turn)
 	buf = append(buf, Simple(seat, MoveWhist), Simple(seat, MovePass))
-	if s.turn != f && !(s.players == 4 && s.turn == s.dealer) && s.calls[f] == CallPass && s.opt.HalfWhist && s.contract.Level() <= 7 {
+	if s.turn != f && !(s.players == 4 && s.turn == s.dealer) && s.calls[f] == pref.CallPass && s.opt.HalfWhist && s.contract.Level() <= 7 {
 		buf = append(buf, Simple(seat, MoveHalf))
 	}
 	return buf
@@ -121,7 +123,7 @@ func (s *State) applyOpenChoice(m Move) error {
 		return illegal(s, m, "the whister must choose open or closed play")
 	}
 	s.startPlay()
-	if s.open && s.opt.OpenTiming == BeforeFirstLead {
+	if s.open && s.opt.OpenTiming == pref.BeforeFirstLead {
 		f, sd := s.defenders()
 		s.exposed |= 1<<f | 1<<sd
 	}

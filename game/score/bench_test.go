@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // BenchmarkApplyDeal measures scoring one played trick contract with a
@@ -15,7 +17,7 @@ func BenchmarkApplyDeal(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := Deal{Contract: Trick(7, Hearts), Declarer: 0, Whist: [4]WhistDecision{0, Whist, Whist}, Tricks: [4]int{5, 4, 1}}
+	d := Deal{Contract: Trick(7, Hearts), Declarer: 0, Whist: [4]pref.Call{0, pref.CallWhist, pref.CallWhist}, Tricks: [4]int{5, 4, 1}}
 	b.ReportAllocs()
 	for b.Loop() {
 		c := *sh
@@ -89,13 +91,13 @@ func BenchmarkPulka(b *testing.B) {
 	s := PresetOf(Sochi)
 	cycle := []func(decl int, f, sec int) Deal{
 		func(d, f, s int) Deal {
-			return Deal{Contract: Trick(7, Hearts), Declarer: d, Whist: whists(f, Whist, s, Pass), Tricks: tricks(d, 7, f, 3)}
+			return Deal{Contract: Trick(7, Hearts), Declarer: d, Whist: whists(f, pref.CallWhist, s, pref.CallPass), Tricks: tricks(d, 7, f, 3)}
 		},
 		func(d, f, s int) Deal {
-			return Deal{Contract: Trick(6, Spades), Declarer: d, Whist: whists(f, Whist, s, Whist), Tricks: tricks(d, 5, f, 3)}
+			return Deal{Contract: Trick(6, Spades), Declarer: d, Whist: whists(f, pref.CallWhist, s, pref.CallWhist), Tricks: tricks(d, 5, f, 3)}
 		},
 		func(d, f, s int) Deal {
-			return Deal{Contract: Trick(6, Clubs), Declarer: d, Whist: whists(f, Pass, s, HalfWhist)}
+			return Deal{Contract: Trick(6, Clubs), Declarer: d, Whist: whists(f, pref.CallPass, s, pref.CallHalf)}
 		},
 		func(d, f, s int) Deal { return Deal{Raspasy: true, Tricks: tricks(d, 0, f, 4)} },
 		func(d, f, s int) Deal { return Deal{Contract: Misere, Declarer: d, Tricks: tricks(d, 0, f, 5)} },
@@ -123,7 +125,7 @@ func BenchmarkPulka(b *testing.B) {
 	b.ReportMetric(float64(deals)/float64(b.N), "deals/pulka")
 }
 
-func whists(f int, wf WhistDecision, s int, ws WhistDecision) (w [MaxPlayers]WhistDecision) {
+func whists(f int, wf pref.Call, s int, ws pref.Call) (w [MaxPlayers]pref.Call) {
 	w[f], w[s] = wf, ws
 	return w
 }

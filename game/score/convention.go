@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // Convention is a named preset of table settings (RULES §13): the way the
@@ -28,18 +30,10 @@ const (
 type (
 	// Progression is raspasy_prog: how the raspasy trick price grows in a series.
 	Progression uint8
-	// RaspasyTalon is raspasy_talon: what the talon does on raspasy (RULES §7.5).
-	RaspasyTalon uint8
-	// TenMode is ten_mode: whether a ten is checked (forced whist) or whisted.
-	TenMode uint8
 	// WhistResp is whist_resp: responsibility for the defenders' shortfall (недобор).
 	WhistResp uint8
 	// WhistStyle is whist_style: greedy (жлобский) or gentleman (джентльменский) whist.
 	WhistStyle uint8
-	// OpenTiming is open_timing: when open (в светлую) hands go face up.
-	OpenTiming uint8
-	// MisereExposeTiming is misere_expose_timing: when the catchers expose their hands.
-	MisereExposeTiming uint8
 	// Consolation is consolation (консоляция): what each defender writes per undertrick.
 	Consolation uint8
 	// Overflow is overflow: what happens to pool points past the target (RULES §10).
@@ -50,10 +44,6 @@ type (
 	LowObligMode uint8
 	// RaspasyScoring is raspasy_scoring: mountain (Sochi, Leningrad) or whists (Rostov).
 	RaspasyScoring uint8
-	// Trick3Leader is raspasy_trick3_leader: who leads trick 3 of raspasy.
-	Trick3Leader uint8
-	// Claims is claims: how a player may claim the remaining tricks.
-	Claims uint8
 	// TimeoutAction is timeout_action: what happens when a player runs out of time.
 	TimeoutAction uint8
 )
@@ -63,19 +53,6 @@ const (
 	ProgNone       Progression = iota // 1-1-1
 	ProgArithmetic                    // 1-2-3
 	ProgGeometric                     // 1-2-4
-)
-
-// Values of RaspasyTalon.
-const (
-	TalonLeadSuit     RaspasyTalon = iota // talon cards set the suit of tricks 1 and 2
-	TalonIgnored                          // talon stays closed (Rostov)
-	TalonParticipates                     // 4p FSPR: the dealer plays the talon cards and may win them
-)
-
-// Values of TenMode.
-const (
-	TenChecked TenMode = iota // «проверяется»: both whist by force, obligation 0
-	TenWhisted                // «вистуется»: obligation 1
 )
 
 // Values of WhistResp.
@@ -89,18 +66,6 @@ const (
 const (
 	Greedy    WhistStyle = iota // жлобский: the whister writes all the side's tricks
 	Gentleman                   // джентльменский: whister and passer split them
-)
-
-// Values of OpenTiming.
-const (
-	OpenBeforeFirstLead OpenTiming = iota
-	OpenAfterFirstTrick
-)
-
-// Values of MisereExposeTiming.
-const (
-	ExposeAfterFirstTrick MisereExposeTiming = iota
-	ExposeAfterFirstCard
 )
 
 // Values of Consolation.
@@ -136,19 +101,6 @@ const (
 	RaspasyWhists                         // the fewest-trick players write 5 whists per trick on the others
 )
 
-// Values of Trick3Leader.
-const (
-	Trick3FirstHand Trick3Leader = iota
-	Trick3Trick2Winner
-)
-
-// Values of Claims.
-const (
-	ClaimsOff Claims = iota
-	ClaimsDeclarerOnly
-	ClaimsProposeAccept
-)
-
 // Values of TimeoutAction.
 const (
 	TimeoutBotTakeover TimeoutAction = iota // a bot plays for the player
@@ -158,19 +110,13 @@ const (
 var (
 	conventionNames     = []string{"codex", "sochi", "leningrad", "rostov", "fspr", "custom"}
 	progressionNames    = []string{"none", "arithmetic", "geometric"}
-	raspasyTalonNames   = []string{"lead_suit", "ignored", "participates"}
-	tenModeNames        = []string{"checked", "whisted"}
 	whistRespNames      = []string{"full", "half", "none"}
 	whistStyleNames     = []string{"greedy", "gentleman"}
-	openTimingNames     = []string{"before_first_lead", "after_first_trick"}
-	exposeTimingNames   = []string{"after_first_trick", "after_first_card"}
 	consolationNames    = []string{"price", "fixed10", "none"}
 	overflowNames       = []string{"help", "mountain_only", "mountain_x2", "none"}
 	gentlemanScopeNames = []string{"on_remise", "always"}
 	lowObligNames       = []string{"second", "both"}
 	raspasyScoringNames = []string{"mountain", "whists"}
-	trick3Names         = []string{"first_hand", "trick2_winner"}
-	claimsNames         = []string{"off", "declarer-only", "propose-accept"}
 	timeoutNames        = []string{"bot-takeover", "auto-pass"}
 )
 
@@ -188,22 +134,10 @@ func (c Convention) String() string { return enumString(conventionNames, uint8(c
 func (v Progression) String() string { return enumString(progressionNames, uint8(v)) }
 
 // String returns the RULES §14 spelling of the value.
-func (v RaspasyTalon) String() string { return enumString(raspasyTalonNames, uint8(v)) }
-
-// String returns the RULES §14 spelling of the value.
-func (v TenMode) String() string { return enumString(tenModeNames, uint8(v)) }
-
-// String returns the RULES §14 spelling of the value.
 func (v WhistResp) String() string { return enumString(whistRespNames, uint8(v)) }
 
 // String returns the RULES §14 spelling of the value.
 func (v WhistStyle) String() string { return enumString(whistStyleNames, uint8(v)) }
-
-// String returns the RULES §14 spelling of the value.
-func (v OpenTiming) String() string { return enumString(openTimingNames, uint8(v)) }
-
-// String returns the RULES §14 spelling of the value.
-func (v MisereExposeTiming) String() string { return enumString(exposeTimingNames, uint8(v)) }
 
 // String returns the RULES §14 spelling of the value.
 func (v Consolation) String() string { return enumString(consolationNames, uint8(v)) }
@@ -221,12 +155,6 @@ func (v LowObligMode) String() string { return enumString(lowObligNames, uint8(v
 func (v RaspasyScoring) String() string { return enumString(raspasyScoringNames, uint8(v)) }
 
 // String returns the RULES §14 spelling of the value.
-func (v Trick3Leader) String() string { return enumString(trick3Names, uint8(v)) }
-
-// String returns the RULES §14 spelling of the value.
-func (v Claims) String() string { return enumString(claimsNames, uint8(v)) }
-
-// String returns the RULES §14 spelling of the value.
 func (v TimeoutAction) String() string { return enumString(timeoutNames, uint8(v)) }
 
 // ParseConvention reads a convention identifier (codex, sochi, leningrad,
@@ -240,24 +168,6 @@ func ParseConvention(s string) (Convention, error) {
 	return 0, fmt.Errorf("unknown convention %q: want one of %s", s, strings.Join(conventionNames, ", "))
 }
 
-// Exit is raspasy_exit, the minimum contract level after consecutive raspasy
-// (выход, RULES §9.3): Exit[0] after one raspasy, Exit[1] after two, Exit[2]
-// after three or more (Decision 3).
-type Exit [3]int
-
-// String writes the exit list as "6-7-8".
-func (e Exit) String() string { return fmt.Sprintf("%d-%d-%d", e[0], e[1], e[2]) }
-
-// After returns the lowest contract level allowed after k consecutive raspasy.
-func (e Exit) After(k int) int {
-	if k <= 0 {
-		return 6
-	}
-	return e[min(k, len(e))-1]
-}
-
-var exitValues = []Exit{{6, 6, 6}, {6, 7, 7}, {6, 7, 8}, {7, 7, 7}}
-
 // Settings are all the table settings of RULES §14, each under its RULES
 // identifier (given in the field comment). Start from Preset; ParseOptions
 // applies a record's or a table's options. Settings are a plain value: copy
@@ -270,24 +180,24 @@ type Settings struct {
 	// exact decimal ("1", "0.5"); see WhistPriceRat.
 	WhistPrice string
 
-	RaspasyBase          int          // raspasy_base: 1 or 2
-	RaspasyProg          Progression  // raspasy_prog
-	RaspasyExit          Exit         // raspasy_exit
-	ExitByFailedContract bool         // exit_by_failed_contract
-	RaspasyTalon         RaspasyTalon // raspasy_talon
-	Stalingrad           bool         // stalingrad: 6♠ whisted by both by force
-	TenMode              TenMode      // ten_mode
-	CheckedTenOpen       bool         // checked_ten_open
-	WhistResp            WhistResp    // whist_resp
-	WhistStyle           WhistStyle   // whist_style
-	HalfWhist            bool         // half_whist (полвиста on 6 and 7)
-	OpenTiming           OpenTiming   // open_timing
+	RaspasyBase          int               // raspasy_base: 1 or 2
+	RaspasyProg          Progression       // raspasy_prog
+	RaspasyExit          pref.Exit         // raspasy_exit
+	ExitByFailedContract bool              // exit_by_failed_contract
+	RaspasyTalon         pref.RaspasyTalon // raspasy_talon
+	Stalingrad           bool              // stalingrad: 6♠ whisted by both by force
+	TenMode              pref.TenMode      // ten_mode
+	CheckedTenOpen       bool              // checked_ten_open
+	WhistResp            WhistResp         // whist_resp
+	WhistStyle           WhistStyle        // whist_style
+	HalfWhist            bool              // half_whist (полвиста on 6 and 7)
+	OpenTiming           pref.Timing       // open_timing: pref.OpenTimings
 
-	MisereExposeTiming  MisereExposeTiming // misere_expose_timing
-	MisereShowDeclarer  bool               // misere_show_declarer
-	Consolation         Consolation        // consolation
-	ConsolationToDealer bool               // consolation_to_dealer (4 players)
-	Overflow            Overflow           // overflow
+	MisereExposeTiming  pref.Timing // misere_expose_timing: pref.MisereExposeTimings
+	MisereShowDeclarer  bool        // misere_show_declarer
+	Consolation         Consolation // consolation
+	ConsolationToDealer bool        // consolation_to_dealer (4 players)
+	Overflow            Overflow    // overflow
 
 	WhistMult  int // whist_mult: whist price = v·whist_mult
 	FailMult   int // fail_mult: declarer mountain per undertrick = v·fail_mult
@@ -300,19 +210,19 @@ type Settings struct {
 	RaspasyScoring RaspasyScoring // raspasy_scoring
 	PoolFactor     int            // pool_factor: k, mountain points per pool point at settlement
 
-	ExitRequiresWhisted     bool         // exit_requires_whisted
-	MisereExits             bool         // misere_exits
-	RaspasyTrick3Leader     Trick3Leader // raspasy_trick3_leader
-	DealRotatesAfterRaspasy bool         // deal_rotates_after_raspasy
-	SeniorHold              bool         // senior_hold («здесь»)
-	BidJumps                bool         // bid_jumps
-	ConcedeWithoutThree     bool         // concede_without_three («без трёх»)
+	ExitRequiresWhisted     bool              // exit_requires_whisted
+	MisereExits             bool              // misere_exits
+	RaspasyTrick3Leader     pref.Trick3Leader // raspasy_trick3_leader
+	DealRotatesAfterRaspasy bool              // deal_rotates_after_raspasy
+	SeniorHold              bool              // senior_hold («здесь»)
+	BidJumps                bool              // bid_jumps
+	ConcedeWithoutThree     bool              // concede_without_three («без трёх»)
 
-	Claims        Claims        // claims
-	MoveTime      int           // move_time: seconds per decision
-	TimeoutAction TimeoutAction // timeout_action
-	MaxDeals      int           // max_deals: 0 means no limit
-	TimeLimit     int           // time_limit: seconds, 0 means no limit
+	Claims        pref.ClaimMode // claims
+	MoveTime      int            // move_time: seconds per decision
+	TimeoutAction TimeoutAction  // timeout_action
+	MaxDeals      int            // max_deals: 0 means no limit
+	TimeLimit     int            // time_limit: seconds, 0 means no limit
 	// FinishRound is finish_round (RULES §11 "when a limit is hit, finish
 	// the current round of deals (option), then settle"): once max_deals
 	// is reached the pulka goes on until the deal has come back round to
@@ -341,40 +251,40 @@ func Preset(name string) (Settings, error) {
 func PresetOf(c Convention) Settings {
 	s := Settings{ // Sochi, and the §14 defaults
 		Convention: c, Players: 3, PoolTarget: 20, WhistPrice: "1",
-		RaspasyBase: 1, RaspasyProg: ProgArithmetic, RaspasyExit: Exit{6, 6, 6},
-		ExitByFailedContract: true, RaspasyTalon: TalonLeadSuit, TenMode: TenChecked,
+		RaspasyBase: 1, RaspasyProg: ProgArithmetic, RaspasyExit: pref.Exit{6, 6, 6},
+		ExitByFailedContract: true, RaspasyTalon: pref.TalonLeadSuit, TenMode: pref.TenChecked,
 		WhistResp: RespFull, WhistStyle: Greedy, HalfWhist: true,
-		MisereExposeTiming: ExposeAfterFirstTrick, Consolation: ConsolationPrice,
+		MisereExposeTiming: pref.AfterFirstTrick, Consolation: ConsolationPrice,
 		ConsolationToDealer: true, Overflow: OverflowHelp,
 		WhistMult: 1, FailMult: 1, MisereMult: 10,
 		GentlemanScope: ScopeOnRemise, LowObligMode: LowObligSecond,
 		RaspasyScoring: RaspasyMountain, PoolFactor: 1, MisereExits: true,
 		DealRotatesAfterRaspasy: true, BidJumps: true,
-		Claims: ClaimsProposeAccept, MoveTime: 30, TimeoutAction: TimeoutBotTakeover,
+		Claims: pref.ClaimsProposeAccept, MoveTime: 30, TimeoutAction: TimeoutBotTakeover,
 		Spectators: true, Chat: true,
 	}
 	switch c {
 	case Codex:
 		s.RaspasyProg = ProgNone
-		s.TenMode = TenWhisted
+		s.TenMode = pref.TenWhisted
 		s.Overflow = OverflowMountainOnly
 	case Leningrad:
 		s.WhistMult, s.FailMult, s.MisereMult = 2, 2, 20
 		s.WhistResp, s.WhistStyle = RespHalf, Gentleman
 		s.LowObligMode = LowObligBoth
-		s.RaspasyBase, s.RaspasyExit = 2, Exit{6, 7, 8}
+		s.RaspasyBase, s.RaspasyExit = 2, pref.Exit{6, 7, 8}
 		s.Overflow, s.PoolFactor = OverflowMountainX2, 2
 	case Rostov:
 		s.Consolation = ConsolationFixed10
 		s.WhistResp, s.WhistStyle = RespHalf, Gentleman
-		s.RaspasyTalon, s.RaspasyScoring = TalonIgnored, RaspasyWhists
+		s.RaspasyTalon, s.RaspasyScoring = pref.TalonIgnored, RaspasyWhists
 		s.RaspasyProg = ProgNone
 	case FSPR:
 		s.WhistMult, s.FailMult, s.MisereMult = 2, 2, 20
 		s.WhistResp, s.WhistStyle, s.GentlemanScope = RespHalf, Gentleman, ScopeAlways
-		s.LowObligMode, s.DealerMayWhist, s.TenMode = LowObligBoth, true, TenWhisted
-		s.RaspasyBase, s.RaspasyExit = 2, Exit{7, 7, 7}
-		s.RaspasyTalon = TalonParticipates
+		s.LowObligMode, s.DealerMayWhist, s.TenMode = LowObligBoth, true, pref.TenWhisted
+		s.RaspasyBase, s.RaspasyExit = 2, pref.Exit{7, 7, 7}
+		s.RaspasyTalon = pref.TalonParticipates
 		s.ExitRequiresWhisted, s.MisereExits = true, false
 		s.Overflow, s.PoolFactor, s.TalonBonus = OverflowNone, 2, true
 	}
@@ -418,9 +328,10 @@ func (s Settings) Validate() error {
 
 // option describes one §14 setting: how to read its JSON value into Settings.
 type option struct {
-	name string
-	set  func(s *Settings, raw json.RawMessage) error
-	get  func(s Settings) any // the value as JSON would show it
+	name    string
+	set     func(s *Settings, raw json.RawMessage) error
+	get     func(s Settings) any // the value as JSON would show it
+	choices []string             // the allowed values of an enumerated setting
 }
 
 func boolOpt(name string, f func(*Settings) *bool) option {
@@ -431,7 +342,7 @@ func boolOpt(name string, f func(*Settings) *bool) option {
 		}
 		*f(s) = b
 		return nil
-	}, func(s Settings) any { return *f(&s) }}
+	}, func(s Settings) any { return *f(&s) }, nil}
 }
 
 func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
@@ -442,22 +353,38 @@ func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
 		}
 		*f(s) = n
 		return nil
-	}, func(s Settings) any { return *f(&s) }}
+	}, func(s Settings) any { return *f(&s) }, nil}
 }
 
-func enumOpt[T ~uint8](name string, names []string, f func(*Settings) *T) option {
+func enumOpt[T interface {
+	~uint8
+	String() string
+}](name string, values []T, f func(*Settings) *T) option {
+	names := make([]string, len(values))
+	for i, v := range values {
+		names[i] = v.String()
+	}
 	return option{name, func(s *Settings, raw json.RawMessage) error {
 		var v string
 		if err := strictJSON(raw, &v); err == nil {
 			for i, n := range names {
 				if v == n {
-					*f(s) = T(i)
+					*f(s) = values[i]
 					return nil
 				}
 			}
 		}
 		return fmt.Errorf("want one of %s", strings.Join(names, ", "))
-	}, func(s Settings) any { return enumString(names, uint8(*f(&s))) }}
+	}, func(s Settings) any { return (*f(&s)).String() }, names}
+}
+
+// enumValues returns the n values 0..n-1 of an enumerated setting.
+func enumValues[T ~uint8](n int) []T {
+	vs := make([]T, n)
+	for i := range vs {
+		vs[i] = T(i)
+	}
+	return vs
 }
 
 // options lists every RULES §14 setting but convention (which picks the preset).
@@ -477,13 +404,13 @@ var options = []option{
 		}
 		s.WhistPrice = str
 		return nil
-	}, func(s Settings) any { return s.WhistPrice }},
+	}, func(s Settings) any { return s.WhistPrice }, nil},
 	intOpt("raspasy_base", 1, 2, func(s *Settings) *int { return &s.RaspasyBase }),
-	enumOpt("raspasy_prog", progressionNames, func(s *Settings) *Progression { return &s.RaspasyProg }),
+	enumOpt("raspasy_prog", enumValues[Progression](len(progressionNames)), func(s *Settings) *Progression { return &s.RaspasyProg }),
 	{"raspasy_exit", func(s *Settings, raw json.RawMessage) error {
 		var v string
 		if strictJSON(raw, &v) == nil {
-			for _, e := range exitValues {
+			for _, e := range pref.ExitValues {
 				if e.String() == v {
 					s.RaspasyExit = e
 					return nil
@@ -491,40 +418,40 @@ var options = []option{
 			}
 		}
 		return fmt.Errorf("want one of 6-6-6, 6-7-7, 6-7-8, 7-7-7")
-	}, func(s Settings) any { return s.RaspasyExit.String() }},
+	}, func(s Settings) any { return s.RaspasyExit.String() }, exitNames()},
 	boolOpt("exit_by_failed_contract", func(s *Settings) *bool { return &s.ExitByFailedContract }),
-	enumOpt("raspasy_talon", raspasyTalonNames, func(s *Settings) *RaspasyTalon { return &s.RaspasyTalon }),
+	enumOpt("raspasy_talon", []pref.RaspasyTalon{pref.TalonLeadSuit, pref.TalonIgnored, pref.TalonParticipates}, func(s *Settings) *pref.RaspasyTalon { return &s.RaspasyTalon }),
 	boolOpt("stalingrad", func(s *Settings) *bool { return &s.Stalingrad }),
-	enumOpt("ten_mode", tenModeNames, func(s *Settings) *TenMode { return &s.TenMode }),
+	enumOpt("ten_mode", []pref.TenMode{pref.TenChecked, pref.TenWhisted}, func(s *Settings) *pref.TenMode { return &s.TenMode }),
 	boolOpt("checked_ten_open", func(s *Settings) *bool { return &s.CheckedTenOpen }),
-	enumOpt("whist_resp", whistRespNames, func(s *Settings) *WhistResp { return &s.WhistResp }),
-	enumOpt("whist_style", whistStyleNames, func(s *Settings) *WhistStyle { return &s.WhistStyle }),
+	enumOpt("whist_resp", enumValues[WhistResp](len(whistRespNames)), func(s *Settings) *WhistResp { return &s.WhistResp }),
+	enumOpt("whist_style", enumValues[WhistStyle](len(whistStyleNames)), func(s *Settings) *WhistStyle { return &s.WhistStyle }),
 	boolOpt("half_whist", func(s *Settings) *bool { return &s.HalfWhist }),
-	enumOpt("open_timing", openTimingNames, func(s *Settings) *OpenTiming { return &s.OpenTiming }),
-	enumOpt("misere_expose_timing", exposeTimingNames, func(s *Settings) *MisereExposeTiming { return &s.MisereExposeTiming }),
+	enumOpt("open_timing", pref.OpenTimings, func(s *Settings) *pref.Timing { return &s.OpenTiming }),
+	enumOpt("misere_expose_timing", pref.MisereExposeTimings, func(s *Settings) *pref.Timing { return &s.MisereExposeTiming }),
 	boolOpt("misere_show_declarer", func(s *Settings) *bool { return &s.MisereShowDeclarer }),
-	enumOpt("consolation", consolationNames, func(s *Settings) *Consolation { return &s.Consolation }),
+	enumOpt("consolation", enumValues[Consolation](len(consolationNames)), func(s *Settings) *Consolation { return &s.Consolation }),
 	boolOpt("consolation_to_dealer", func(s *Settings) *bool { return &s.ConsolationToDealer }),
-	enumOpt("overflow", overflowNames, func(s *Settings) *Overflow { return &s.Overflow }),
+	enumOpt("overflow", enumValues[Overflow](len(overflowNames)), func(s *Settings) *Overflow { return &s.Overflow }),
 	intOpt("whist_mult", 1, 100, func(s *Settings) *int { return &s.WhistMult }),
 	intOpt("fail_mult", 1, 100, func(s *Settings) *int { return &s.FailMult }),
 	intOpt("misere_mult", 1, 1000, func(s *Settings) *int { return &s.MisereMult }),
-	enumOpt("gentleman_scope", gentlemanScopeNames, func(s *Settings) *GentlemanScope { return &s.GentlemanScope }),
-	enumOpt("low_oblig_mode", lowObligNames, func(s *Settings) *LowObligMode { return &s.LowObligMode }),
+	enumOpt("gentleman_scope", enumValues[GentlemanScope](len(gentlemanScopeNames)), func(s *Settings) *GentlemanScope { return &s.GentlemanScope }),
+	enumOpt("low_oblig_mode", enumValues[LowObligMode](len(lowObligNames)), func(s *Settings) *LowObligMode { return &s.LowObligMode }),
 	boolOpt("dealer_may_whist", func(s *Settings) *bool { return &s.DealerMayWhist }),
 	boolOpt("talon_bonus", func(s *Settings) *bool { return &s.TalonBonus }),
-	enumOpt("raspasy_scoring", raspasyScoringNames, func(s *Settings) *RaspasyScoring { return &s.RaspasyScoring }),
+	enumOpt("raspasy_scoring", enumValues[RaspasyScoring](len(raspasyScoringNames)), func(s *Settings) *RaspasyScoring { return &s.RaspasyScoring }),
 	intOpt("pool_factor", 1, 2, func(s *Settings) *int { return &s.PoolFactor }),
 	boolOpt("exit_requires_whisted", func(s *Settings) *bool { return &s.ExitRequiresWhisted }),
 	boolOpt("misere_exits", func(s *Settings) *bool { return &s.MisereExits }),
-	enumOpt("raspasy_trick3_leader", trick3Names, func(s *Settings) *Trick3Leader { return &s.RaspasyTrick3Leader }),
+	enumOpt("raspasy_trick3_leader", []pref.Trick3Leader{pref.Trick3FirstHand, pref.Trick3Trick2Winner}, func(s *Settings) *pref.Trick3Leader { return &s.RaspasyTrick3Leader }),
 	boolOpt("deal_rotates_after_raspasy", func(s *Settings) *bool { return &s.DealRotatesAfterRaspasy }),
 	boolOpt("senior_hold", func(s *Settings) *bool { return &s.SeniorHold }),
 	boolOpt("bid_jumps", func(s *Settings) *bool { return &s.BidJumps }),
 	boolOpt("concede_without_three", func(s *Settings) *bool { return &s.ConcedeWithoutThree }),
-	enumOpt("claims", claimsNames, func(s *Settings) *Claims { return &s.Claims }),
+	enumOpt("claims", []pref.ClaimMode{pref.ClaimsOff, pref.ClaimsDeclarerOnly, pref.ClaimsProposeAccept}, func(s *Settings) *pref.ClaimMode { return &s.Claims }),
 	intOpt("move_time", 0, 86400, func(s *Settings) *int { return &s.MoveTime }),
-	enumOpt("timeout_action", timeoutNames, func(s *Settings) *TimeoutAction { return &s.TimeoutAction }),
+	enumOpt("timeout_action", enumValues[TimeoutAction](len(timeoutNames)), func(s *Settings) *TimeoutAction { return &s.TimeoutAction }),
 	intOpt("max_deals", 0, 100000, func(s *Settings) *int { return &s.MaxDeals }),
 	intOpt("time_limit", 0, 7*86400, func(s *Settings) *int { return &s.TimeLimit }),
 	boolOpt("finish_round", func(s *Settings) *bool { return &s.FinishRound }),
@@ -536,7 +463,7 @@ var options = []option{
 		}
 		s.Password = v
 		return nil
-	}, func(s Settings) any { return s.Password }},
+	}, func(s Settings) any { return s.Password }, nil},
 	boolOpt("spectators", func(s *Settings) *bool { return &s.Spectators }),
 	boolOpt("chat", func(s *Settings) *bool { return &s.Chat }),
 	boolOpt("bots_fill_seats", func(s *Settings) *bool { return &s.BotsFillSeats }),

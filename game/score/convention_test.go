@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // TestPresets checks the §13 preset table for the settings that differ.
@@ -13,26 +15,26 @@ func TestPresets(t *testing.T) {
 		want func(Settings) bool
 	}{
 		{"codex", func(s Settings) bool {
-			return s.WhistStyle == Greedy && s.TenMode == TenWhisted && s.Overflow == OverflowMountainOnly &&
+			return s.WhistStyle == Greedy && s.TenMode == pref.TenWhisted && s.Overflow == OverflowMountainOnly &&
 				s.RaspasyProg == ProgNone && s.PoolFactor == 1 && s.WhistResp == RespFull
 		}},
 		{"sochi", func(s Settings) bool {
-			return s.WhistStyle == Greedy && s.TenMode == TenChecked && s.Overflow == OverflowHelp &&
-				s.RaspasyProg == ProgArithmetic && s.RaspasyBase == 1 && s.RaspasyExit == Exit{6, 6, 6} &&
+			return s.WhistStyle == Greedy && s.TenMode == pref.TenChecked && s.Overflow == OverflowHelp &&
+				s.RaspasyProg == ProgArithmetic && s.RaspasyBase == 1 && s.RaspasyExit == pref.Exit{6, 6, 6} &&
 				s.LowObligMode == LowObligSecond && s.Consolation == ConsolationPrice
 		}},
 		{"leningrad", func(s Settings) bool {
 			return s.WhistMult == 2 && s.FailMult == 2 && s.MisereMult == 20 && s.WhistResp == RespHalf &&
 				s.WhistStyle == Gentleman && s.GentlemanScope == ScopeOnRemise && s.LowObligMode == LowObligBoth &&
-				s.RaspasyBase == 2 && s.RaspasyExit == Exit{6, 7, 8} && s.Overflow == OverflowMountainX2 && s.PoolFactor == 2
+				s.RaspasyBase == 2 && s.RaspasyExit == pref.Exit{6, 7, 8} && s.Overflow == OverflowMountainX2 && s.PoolFactor == 2
 		}},
 		{"rostov", func(s Settings) bool {
 			return s.Consolation == ConsolationFixed10 && s.WhistStyle == Gentleman && s.WhistResp == RespHalf &&
-				s.RaspasyScoring == RaspasyWhists && s.RaspasyTalon == TalonIgnored && s.LowObligMode == LowObligSecond
+				s.RaspasyScoring == RaspasyWhists && s.RaspasyTalon == pref.TalonIgnored && s.LowObligMode == LowObligSecond
 		}},
 		{"fspr", func(s Settings) bool {
-			return s.GentlemanScope == ScopeAlways && s.DealerMayWhist && s.TenMode == TenWhisted &&
-				s.RaspasyExit == Exit{7, 7, 7} && s.ExitRequiresWhisted && !s.MisereExits &&
+			return s.GentlemanScope == ScopeAlways && s.DealerMayWhist && s.TenMode == pref.TenWhisted &&
+				s.RaspasyExit == pref.Exit{7, 7, 7} && s.ExitRequiresWhisted && !s.MisereExits &&
 				s.Overflow == OverflowNone && s.TalonBonus && s.PoolFactor == 2
 		}},
 		{"custom", func(s Settings) bool {
@@ -75,7 +77,7 @@ func TestOptionsOverridePresets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", conv, err)
 		}
-		if s.TenMode != TenWhisted || !s.Stalingrad || s.RaspasyExit != (Exit{6, 7, 7}) ||
+		if s.TenMode != pref.TenWhisted || !s.Stalingrad || s.RaspasyExit != (pref.Exit{6, 7, 7}) ||
 			s.WhistPrice != "0.25" || s.Overflow != OverflowHelp || s.WhistStyle != Greedy {
 			t.Errorf("%s: options not applied: %+v", conv, s)
 		}
@@ -199,7 +201,7 @@ func TestTalonBonus(t *testing.T) {
 func TestOptionsRoundTrip(t *testing.T) {
 	s := PresetOf(Rostov)
 	s.Players, s.PoolTarget, s.WhistPrice = 4, 30, "0.5"
-	s.RaspasyExit, s.Stalingrad, s.WhistStyle, s.Password = Exit{6, 7, 7}, true, Greedy, "p"
+	s.RaspasyExit, s.Stalingrad, s.WhistStyle, s.Password = pref.Exit{6, 7, 7}, true, Greedy, "p"
 	opts := s.Options()
 	if len(opts) != 7 {
 		t.Errorf("%d options, want 7: %v", len(opts), opts)

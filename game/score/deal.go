@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // MaxPlayers is the largest pulka: four players, the dealer sitting each deal out.
@@ -116,39 +118,6 @@ func (c Contract) Value() int {
 	return 2 * (c.Level - 5)
 }
 
-// WhistDecision is a defender's answer to a trick contract (вист / пас / полвиста).
-type WhistDecision uint8
-
-// Whist decisions. NoDecision is the zero value: the seat did not speak (the
-// declarer, the sitting-out dealer, or a forced whist left implicit).
-const (
-	NoDecision WhistDecision = iota
-	Pass                     // пас
-	Whist                    // вист
-	HalfWhist                // полвиста (S only, after F passed; levels 6 and 7)
-	Returned                 // F "returned the whist" after S's half-whist (возврат виста): F whists alone
-)
-
-var whistNames = [...]string{"", "pass", "whist", "half", "returned"}
-
-// String returns the decision as written in a pulka record.
-func (w WhistDecision) String() string {
-	if int(w) < len(whistNames) {
-		return whistNames[w]
-	}
-	return fmt.Sprintf("WhistDecision(%d)", uint8(w))
-}
-
-// ParseWhistDecision reads "whist", "pass", "half" or "returned".
-func ParseWhistDecision(s string) (WhistDecision, error) {
-	for i, name := range whistNames {
-		if i > 0 && s == name {
-			return WhistDecision(i), nil
-		}
-	}
-	return NoDecision, fmt.Errorf("bad whist decision %q: want whist, pass, half or returned", s)
-}
-
 // Deal is the outcome of one deal as the score sheet needs it. Seats are
 // indexes 0..n-1 clockwise; the dealer is not part of a Deal, the Sheet knows
 // whose deal it is (Sheet.Dealer).
@@ -160,11 +129,11 @@ type Deal struct {
 	// Declarer is the seat of the declarer (разыгрывающий); unused on raspasy.
 	Declarer int
 	// Whist holds each defender's decision by seat. The declarer's entry and,
-	// with four players, the dealer's entry are NoDecision, except that the
-	// sitting-out dealer may say Whist when the option dealer_may_whist is on
+	// with four players, the dealer's entry are pref.CallNone, except that the
+	// sitting-out dealer may say pref.CallWhist when the option dealer_may_whist is on
 	// (FSPR, RULES §6). Misère has no decisions. A forced whist (checked ten,
-	// Stalingrad) may be left as NoDecision for both defenders.
-	Whist [MaxPlayers]WhistDecision
+	// Stalingrad) may be left as pref.CallNone for both defenders.
+	Whist [MaxPlayers]pref.Call
 	// Tricks are the tricks each seat took, when the deal was played. They
 	// sum to 10 over the active players (raspasy with raspasy_talon =
 	// participates: over all four, the dealer taking at most 2).
@@ -173,6 +142,6 @@ type Deal struct {
 	// discard (option concede_without_three, Decision 9). Tricks are unused.
 	Conceded bool
 	// TalonBonus is the talon premium in whist-price units (0..3, RULES §6),
-	// counted when the option talon_bonus is on. See TalonBonusOf.
+	// counted when the option talon_bonus is on. See pref.TalonBonus and TalonBonusOf.
 	TalonBonus int
 }

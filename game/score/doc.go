@@ -7,7 +7,7 @@
 //   - convention.go: Settings, the convention presets (Codex, Sochi,
 //     Leningrad, Rostov, FSPR, custom) and ParseOptions for the RULES §14
 //     options, which override a preset under every convention.
-//   - deal.go: the input of one deal (Contract, WhistDecision, Deal), as the
+//   - deal.go: the input of one deal (Contract, Deal), as the
 //     rules engine hands it over. Seats are 0..n-1 clockwise.
 //   - sheet.go: the Sheet (pool пуля, mountain гора, whists висты), Apply,
 //     and the end of the pulka (Over: closed pools, or max_deals with
@@ -19,6 +19,10 @@
 //   - settle.go: the settlement with exact fractions and display rounding.
 //   - record.go: the pulka record of PULKA-FORMAT.md (Decode, Run, RunJSON),
 //     used by cmd/pulka.
+//
+// The words the sheet shares with the rules engine (the whisting calls,
+// the play settings' enums, the raspasy exit and series rule, the talon
+// premium) live in package pref.
 //
 // Numbers on the sheet are Points, exact in twelfths; results are big.Rat.
 // The package does no I/O of its own beyond the readers and writers it is

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -17,7 +18,7 @@ func ExampleSheet_Apply() {
 	err := sh.Apply(score.Deal{
 		Contract: score.Trick(7, score.Hearts),
 		Declarer: 0,
-		Whist:    [score.MaxPlayers]score.WhistDecision{1: score.Whist, 2: score.Whist},
+		Whist:    [score.MaxPlayers]pref.Call{1: pref.CallWhist, 2: pref.CallWhist},
 		Tricks:   [score.MaxPlayers]int{7, 2, 1},
 	})
 	fmt.Println(err, sh.Pool[0], sh.Whists[1][0], sh.Whists[2][0])
@@ -66,7 +67,7 @@ func ExampleSheet_Over() {
 	for !sh.Over() {
 		a := sh.Active()
 		d := score.Deal{Contract: score.Trick(6, score.Spades), Declarer: a[0]}
-		d.Whist[a[1]], d.Whist[a[2]] = score.Pass, score.Pass // both pass: unplayed
+		d.Whist[a[1]], d.Whist[a[2]] = pref.CallPass, pref.CallPass // both pass: unplayed
 		if err := sh.Apply(d); err != nil {
 			panic(err)
 		}

@@ -1,20 +1,23 @@
 package score
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // misere scores a misère (мизер, RULES §8.7): the declarer writes 10 to the
 // pool with no trick, otherwise misere_mult per trick to the mountain. The
-// catchers write nothing (RULES §15 item 6).
-func (s *Sheet) misere(d Deal) (exits bool, err error) {
+// catchers write nothing (RULES §15 item 6). It reports how the misère
+// ended, for the raspasy series (RULES §9.3).
+func (s *Sheet) misere(d Deal) (pref.Outcome, error) {
 	if _, _, err := s.checkDeclarer(d); err != nil {
-		return false, err
+		return 0, err
 	}
 	if err := noWhist(d, "misère"); err != nil {
-		return false, err
+		return 0, err
 	}
 	if d.Conceded {
-		return false, fieldErr("contract", "misère cannot be conceded")
+		return 0, fieldErr("contract", "misère cannot be conceded")
 	}
 	if err := s.checkTricks(d, -1, 0); err != nil {
-		return false, err
+		return 0, err
 	}
 	t := d.Tricks[d.Declarer]
 	if t == 0 {
@@ -22,5 +25,8 @@ func (s *Sheet) misere(d Deal) (exits bool, err error) {
 	} else {
 		s.Mountain[d.Declarer] += Pts(t * s.set.MisereMult)
 	}
-	return s.set.MisereExits && (t == 0 || s.set.ExitByFailedContract), nil
+	if t > 0 {
+		return pref.Failed, nil
+	}
+	return pref.Made, nil
 }

@@ -1,5 +1,7 @@
 package score
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // OptionValues returns every RULES §14 option of s but convention, keyed
 // by its identifier, with the value as JSON shows it (what ParseOptions
 // reads back).
@@ -15,19 +17,22 @@ func (s Settings) OptionValues() map[string]any {
 // option, keyed by identifier, in RULES order. Options that are booleans,
 // integers or strings are absent.
 func OptionChoices() map[string][]string {
-	exits := make([]string, len(exitValues))
-	for i, e := range exitValues {
-		exits[i] = e.String()
+	out := map[string][]string{}
+	for _, o := range options {
+		if o.choices != nil {
+			out[o.name] = append([]string(nil), o.choices...)
+		}
 	}
-	return map[string][]string{
-		"raspasy_prog": progressionNames, "raspasy_talon": raspasyTalonNames, "raspasy_exit": exits,
-		"ten_mode": tenModeNames, "whist_resp": whistRespNames, "whist_style": whistStyleNames,
-		"open_timing": openTimingNames, "misere_expose_timing": exposeTimingNames,
-		"consolation": consolationNames, "overflow": overflowNames, "gentleman_scope": gentlemanScopeNames,
-		"low_oblig_mode": lowObligNames, "raspasy_scoring": raspasyScoringNames,
-		"raspasy_trick3_leader": trick3Names, "claims": claimsNames, "timeout_action": timeoutNames,
-	}
+	return out
 }
 
 // ConventionNames returns the convention identifiers in RULES order.
 func ConventionNames() []string { return append([]string(nil), conventionNames...) }
+
+func exitNames() []string {
+	out := make([]string, len(pref.ExitValues))
+	for i, e := range pref.ExitValues {
+		out[i] = e.String()
+	}
+	return out
+}

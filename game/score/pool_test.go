@@ -3,6 +3,8 @@ package score
 import (
 	"errors"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // TestPoolOverflow checks RULES §10 for each overflow mode. Seat 0 holds 9
@@ -43,7 +45,7 @@ func TestPoolOverflow(t *testing.T) {
 			}
 			before := *sh
 			c, _ := ParseContract(tc.contract)
-			if err := sh.Apply(Deal{Contract: c, Declarer: 0, Whist: [4]WhistDecision{0, Pass, Pass}}); err != nil {
+			if err := sh.Apply(Deal{Contract: c, Declarer: 0, Whist: [4]pref.Call{0, pref.CallPass, pref.CallPass}}); err != nil {
 				t.Fatal(err)
 			}
 			got := deltaOf(t, &before, sh)
@@ -71,7 +73,7 @@ func TestPulkaEnd(t *testing.T) {
 		if sh.Over() {
 			t.Fatalf("over after %d deals", p)
 		}
-		if err := sh.Apply(played("6S", p, map[int]WhistDecision{(p + 1) % 3: Pass, (p + 2) % 3: Pass})); err != nil {
+		if err := sh.Apply(played("6S", p, map[int]pref.Call{(p + 1) % 3: pref.CallPass, (p + 2) % 3: pref.CallPass})); err != nil {
 			t.Fatal(err)
 		}
 	}

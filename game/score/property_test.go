@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"testing"
 
+	"github.com/trelljaz/trelljaz/game/pref"
 	"pgregory.net/rapid"
 )
 
@@ -17,7 +18,7 @@ func genSettings(t *rapid.T) Settings {
 		s.Overflow = rapid.SampledFrom([]Overflow{OverflowHelp, OverflowMountainOnly, OverflowMountainX2, OverflowNone}).Draw(t, "overflow")
 		s.WhistStyle = rapid.SampledFrom([]WhistStyle{Greedy, Gentleman}).Draw(t, "whist_style")
 		s.Stalingrad = rapid.Bool().Draw(t, "stalingrad")
-		s.TenMode = rapid.SampledFrom([]TenMode{TenChecked, TenWhisted}).Draw(t, "ten_mode")
+		s.TenMode = rapid.SampledFrom([]pref.TenMode{pref.TenChecked, pref.TenWhisted}).Draw(t, "ten_mode")
 		s.ConcedeWithoutThree = rapid.Bool().Draw(t, "concede_without_three")
 		s.TalonBonus = rapid.Bool().Draw(t, "talon_bonus")
 		s.RaspasyScoring = rapid.SampledFrom([]RaspasyScoring{RaspasyMountain, RaspasyWhists}).Draw(t, "raspasy_scoring")
@@ -43,7 +44,7 @@ func genDeal(t *rapid.T, sh *Sheet) Deal {
 	if kind < 2 {
 		d := Deal{Raspasy: true}
 		total := 10
-		if s.Players == 4 && s.RaspasyTalon == TalonParticipates {
+		if s.Players == 4 && s.RaspasyTalon == pref.TalonParticipates {
 			dt := rapid.IntRange(0, 2).Draw(t, "dealer talon tricks")
 			total -= dt
 			d.Tricks = genTricks(t, active, total)
@@ -70,12 +71,12 @@ func genDeal(t *rapid.T, sh *Sheet) Deal {
 		d.Tricks = genTricks(t, active, 10)
 		return d
 	}
-	type choice struct{ f, s, dealer WhistDecision }
-	choices := []choice{{Whist, Whist, 0}, {Whist, Pass, 0}, {Pass, Whist, 0}, {Pass, Pass, 0}}
+	type choice struct{ f, s, dealer pref.Call }
+	choices := []choice{{pref.CallWhist, pref.CallWhist, 0}, {pref.CallWhist, pref.CallPass, 0}, {pref.CallPass, pref.CallWhist, 0}, {pref.CallPass, pref.CallPass, 0}}
 	if s.HalfWhist && level <= 7 {
-		choices = append(choices, choice{Pass, HalfWhist, 0}, choice{Returned, HalfWhist, 0})
+		choices = append(choices, choice{pref.CallPass, pref.CallHalf, 0}, choice{pref.CallReturned, pref.CallHalf, 0})
 		if s.Players == 4 && s.DealerMayWhist {
-			choices = append(choices, choice{Pass, HalfWhist, Whist})
+			choices = append(choices, choice{pref.CallPass, pref.CallHalf, pref.CallWhist})
 		}
 	}
 	ch := rapid.SampledFrom(choices).Draw(t, "whist")
@@ -83,7 +84,7 @@ func genDeal(t *rapid.T, sh *Sheet) Deal {
 	if ch.dealer != 0 {
 		d.Whist[sh.Dealer()] = ch.dealer
 	}
-	if ch.s == Whist || ch.f == Whist || ch.f == Returned || ch.dealer == Whist {
+	if ch.s == pref.CallWhist || ch.f == pref.CallWhist || ch.f == pref.CallReturned || ch.dealer == pref.CallWhist {
 		d.Tricks = genTricks(t, active, 10)
 	}
 	return d
@@ -237,9 +238,9 @@ func TestPropertyDealInvariants(t *testing.T) {
 				f, sec := before.defenders(d.Declarer)
 				passer := -1
 				switch {
-				case d.Whist[f] == Whist && d.Whist[sec] == Pass:
+				case d.Whist[f] == pref.CallWhist && d.Whist[sec] == pref.CallPass:
 					passer = sec
-				case d.Whist[f] == Pass && d.Whist[sec] == Whist:
+				case d.Whist[f] == pref.CallPass && d.Whist[sec] == pref.CallWhist:
 					passer = f
 				}
 				if passer < 0 {
@@ -293,7 +294,7 @@ func TestPropertyRecordMatchesSheet(t *testing.T) {
 func TestPropertyDeltaDependsOnDealOnly(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := genSettings(t)
-		s.Overflow, s.RaspasyExit = OverflowNone, Exit{6, 6, 6}
+		s.Overflow, s.RaspasyExit = OverflowNone, pref.Exit{6, 6, 6}
 		old, _ := genPulka(t, s)
 		fresh, err := NewSheet(s, old.Dealer())
 		if err != nil {

@@ -1,5 +1,7 @@
 package score
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // RaspasyPrice returns p_k, the trick price of the k-th consecutive raspasy
 // (k ≥ 1, RULES §9.1): raspasy_base × the progression 1-1-1, 1-2-3 or 1-2-4,
 // which stays at its third step.
@@ -14,6 +16,16 @@ func (s Settings) RaspasyPrice(k int) int {
 	return s.RaspasyBase
 }
 
+// SeriesRules returns the settings that say which deals end a raspasy
+// series (RULES §9.3).
+func (s Settings) SeriesRules() pref.SeriesRules {
+	return pref.SeriesRules{
+		ExitByFailedContract: s.ExitByFailedContract,
+		ExitRequiresWhisted:  s.ExitRequiresWhisted,
+		MisereExits:          s.MisereExits,
+	}
+}
+
 // raspasy scores an all-pass deal (распасы, RULES §9).
 func (s *Sheet) raspasy(d Deal) error {
 	if d.Conceded {
@@ -23,7 +35,7 @@ func (s *Sheet) raspasy(d Deal) error {
 		return err
 	}
 	extra, extraMax := -1, 0
-	if s.set.Players == 4 && s.set.RaspasyTalon == TalonParticipates {
+	if s.set.Players == 4 && s.set.RaspasyTalon == pref.TalonParticipates {
 		extra, extraMax = s.dealer, 2 // the dealer plays the two talon cards (FSPR)
 	}
 	if err := s.checkTricks(d, extra, extraMax); err != nil {

@@ -2,6 +2,8 @@ package score
 
 import (
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 func raspasyDeal(tricks ...int) Deal {
@@ -125,7 +127,7 @@ func TestRaspasySeries(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := mustSettings(t, tc.conv, 3, tc.edit)
-			s.RaspasyExit = Exit{6, 6, 6}
+			s.RaspasyExit = pref.Exit{6, 6, 6}
 			sh, _ := NewSheet(s, 2)
 			for range 2 {
 				if err := sh.Apply(raspasyDeal(3, 3, 4)); err != nil {

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // Limits on an untrusted pulka record, so a bad one costs bounded memory.
@@ -303,7 +305,7 @@ func (rd RecordDeal) Deal(players []string) (Deal, error) {
 		case p == d.Declarer:
 			return d, fieldErr("whist", "%q is the declarer", name)
 		}
-		w, err := ParseWhistDecision(rd.Whist[name])
+		w, err := pref.ParseCall(rd.Whist[name])
 		if err != nil {
 			return d, fieldErr("whist", "%q: %v", name, err)
 		}
@@ -346,7 +348,7 @@ func RecordDealOf(d Deal, players []string) RecordDeal {
 		rd.Declarer = players[d.Declarer]
 	}
 	for p := range players {
-		if d.Whist[p] != NoDecision {
+		if d.Whist[p] != pref.CallNone {
 			if rd.Whist == nil {
 				rd.Whist = map[string]string{}
 			}

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 const recordHead = `{"convention": "sochi", "players": ["A","B","C"], "pool_target": 10, "first_dealer": "C", "deals": [`
@@ -188,7 +190,7 @@ func FuzzApply(f *testing.F) {
 		} else {
 			d.Contract = Trick(int(level), Strain(strain%6))
 		}
-		d.Whist[1], d.Whist[2], d.Whist[3] = WhistDecision(wf%6), WhistDecision(ws%6), WhistDecision(wd%6)
+		d.Whist[1], d.Whist[2], d.Whist[3] = pref.Call(wf%6), pref.Call(ws%6), pref.Call(wd%6)
 		for range 3 { // the same deal three times: overflow and series come into play
 			before := *sh
 			if err := sh.Apply(d); err != nil {

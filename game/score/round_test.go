@@ -3,6 +3,8 @@ package score
 import (
 	"errors"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // nextDeal builds a valid deal for the seats that play next: raspasy
@@ -14,7 +16,7 @@ func nextDeal(sh *Sheet, kind byte) Deal {
 		d.Tricks[a[0]], d.Tricks[a[1]], d.Tricks[a[2]] = 3, 3, 4
 		return d
 	}
-	return played("6S", a[0], map[int]WhistDecision{a[1]: Pass, a[2]: Pass})
+	return played("6S", a[0], map[int]pref.Call{a[1]: pref.CallPass, a[2]: pref.CallPass})
 }
 
 // TestFinishRound checks RULES §11 "when a limit is hit, finish the current

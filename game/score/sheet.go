@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // FieldError is an invalid deal: Field names the pulka-record field at
@@ -142,26 +144,21 @@ func (s *Sheet) Apply(d Deal) error {
 	}
 	next := *s
 	var (
-		exits bool
-		err   error
+		out = pref.Raspasy
+		err error
 	)
 	switch {
 	case d.Raspasy:
 		err = next.raspasy(d)
 	case d.Contract.Misere:
-		exits, err = next.misere(d)
+		out, err = next.misere(d)
 	default:
-		exits, err = next.trick(d)
+		out, err = next.trick(d)
 	}
 	if err != nil {
 		return err
 	}
-	switch {
-	case d.Raspasy:
-		next.series++
-	case exits:
-		next.series = 0
-	}
+	next.series = s.set.SeriesRules().Next(s.series, d.Contract.Misere && !d.Raspasy, out)
 	if !d.Raspasy || s.set.DealRotatesAfterRaspasy {
 		next.dealer = (next.dealer + 1) % s.set.Players
 		next.passes++
@@ -219,7 +216,7 @@ func noTricks(d Deal) error {
 // noWhist checks that no whist decisions are given (misère, raspasy).
 func noWhist(d Deal, what string) error {
 	for _, w := range d.Whist {
-		if w != NoDecision {
+		if w != pref.CallNone {
 			return fieldErr("whist", "%s is not whisted", what)
 		}
 	}

@@ -4,12 +4,15 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // TalonBonusOf returns the talon premium («платный прикуп», RULES §6) of a
 // talon given as two cards in record notation (rank 7 8 9 10 J Q K A, suit
-// S C D H, e.g. "AS", "10H"): two aces 3; an ace and the king of its suit 2;
-// one ace, or a king and queen of one suit, 1; otherwise 0.
+// S C D H, e.g. "AS", "10H"), by the rule of pref.TalonBonus: two aces 3; an
+// ace and the king of its suit 2; one ace, or a king and queen of one suit,
+// 1; otherwise 0.
 func TalonBonusOf(a, b string) (int, error) {
 	ra, sa, err := parseCard(a)
 	if err != nil {
@@ -22,17 +25,12 @@ func TalonBonusOf(a, b string) (int, error) {
 	if ra == rb && sa == sb {
 		return 0, fmt.Errorf("card %q given twice", a)
 	}
-	same := sa == sb
-	pair := func(x, y string) bool { return ra == x && rb == y || ra == y && rb == x }
-	switch {
-	case ra == "A" && rb == "A":
-		return 3, nil
-	case same && pair("A", "K"):
-		return 2, nil
-	case ra == "A" || rb == "A", same && pair("K", "Q"):
-		return 1, nil
-	}
-	return 0, nil
+	return pref.TalonBonus(talonCard(ra, sa), talonCard(rb, sb)), nil
+}
+
+// talonCard numbers a parsed card as the talon premium does: ranks 7..14.
+func talonCard(rank string, suit byte) pref.TalonCard {
+	return pref.TalonCard{Rank: 7 + slices.Index(cardRanks, rank), Suit: int(suit)}
 }
 
 var cardRanks = []string{"7", "8", "9", "10", "J", "Q", "K", "A"}

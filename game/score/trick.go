@@ -1,5 +1,7 @@
 package score
 
+import "github.com/trelljaz/trelljaz/game/pref"
+
 // Price is the whist price per trick of a contract (цена виста, RULES §8.2):
 // v(L)·whist_mult.
 func (s Settings) Price(c Contract) int { return c.Value() * s.WhistMult }
@@ -15,7 +17,7 @@ func (s Settings) Obligation(c Contract) int {
 		return 4
 	case c.Level == 7:
 		return 2
-	case c.Level == 10 && s.TenMode == TenChecked:
+	case c.Level == 10 && s.TenMode == pref.TenChecked:
 		return 0
 	}
 	return 1
@@ -52,7 +54,7 @@ func (s Settings) Forced(c Contract) bool {
 	if c.Misere {
 		return false
 	}
-	return (c.Level == 10 && s.TenMode == TenChecked) ||
+	return (c.Level == 10 && s.TenMode == pref.TenChecked) ||
 		(s.Stalingrad && c.Level == 6 && c.Strain == Spades)
 }
 
@@ -103,7 +105,7 @@ func (s *Sheet) whisting(d Deal, f, sec int) (defence, error) {
 	n := s.set.Players
 	for p := 0; p < MaxPlayers; p++ {
 		w := d.Whist[p]
-		if w == NoDecision || p == f || p == sec {
+		if w == pref.CallNone || p == f || p == sec {
 			continue
 		}
 		switch {
@@ -111,90 +113,90 @@ func (s *Sheet) whisting(d Deal, f, sec int) (defence, error) {
 			return defence{}, fieldErr("whist", "%s is the declarer", s.name(p))
 		case p >= n:
 			return defence{}, fieldErr("whist", "seat %d does not exist", p)
-		case w != Whist && w != Pass || !s.set.DealerMayWhist:
+		case w != pref.CallWhist && w != pref.CallPass || !s.set.DealerMayWhist:
 			return defence{}, fieldErr("whist", "%s is the dealer and sits this deal out", s.name(p))
 		}
 	}
 	wf, ws := d.Whist[f], d.Whist[sec]
-	dealerWhists := n == 4 && d.Whist[s.dealer] == Whist
+	dealerWhists := n == 4 && d.Whist[s.dealer] == pref.CallWhist
 	if s.set.Forced(d.Contract) {
-		if (wf != NoDecision && wf != Whist) || (ws != NoDecision && ws != Whist) || dealerWhists {
+		if (wf != pref.CallNone && wf != pref.CallWhist) || (ws != pref.CallNone && ws != pref.CallWhist) || dealerWhists {
 			return defence{}, fieldErr("whist", "%s is whisted by both defenders by force", d.Contract)
 		}
 		return defence{played: true, whisters: 2, forced: true}, nil
 	}
-	if wf == NoDecision {
+	if wf == pref.CallNone {
 		return defence{}, fieldErr("whist", "missing for %s", s.name(f))
 	}
-	if ws == NoDecision {
+	if ws == pref.CallNone {
 		return defence{}, fieldErr("whist", "missing for %s", s.name(sec))
 	}
-	if dealerWhists && !(wf == Pass && ws == HalfWhist) {
+	if dealerWhists && !(wf == pref.CallPass && ws == pref.CallHalf) {
 		return defence{}, fieldErr("whist", "the dealer may whist only after pass and half-whist")
 	}
 	switch {
-	case wf == HalfWhist:
+	case wf == pref.CallHalf:
 		return defence{}, fieldErr("whist", "%s speaks first and cannot half-whist", s.name(f))
-	case ws == Returned:
+	case ws == pref.CallReturned:
 		return defence{}, fieldErr("whist", "%s speaks second and cannot return a whist", s.name(sec))
-	case ws == HalfWhist && wf == Whist:
+	case ws == pref.CallHalf && wf == pref.CallWhist:
 		return defence{}, fieldErr("whist", "%s cannot half-whist after a whist", s.name(sec))
-	case ws == HalfWhist && !s.set.HalfWhist:
+	case ws == pref.CallHalf && !s.set.HalfWhist:
 		return defence{}, fieldErr("whist", "half-whist is off (option half_whist)")
-	case ws == HalfWhist && d.Contract.Level > 7:
+	case ws == pref.CallHalf && d.Contract.Level > 7:
 		return defence{}, fieldErr("whist", "half-whist is only for 6 and 7, not %s", d.Contract)
-	case wf == Returned && ws != HalfWhist:
+	case wf == pref.CallReturned && ws != pref.CallHalf:
 		return defence{}, fieldErr("whist", "%s can return a whist only after a half-whist", s.name(f))
 	}
 	switch {
-	case wf == Whist && ws == Whist:
+	case wf == pref.CallWhist && ws == pref.CallWhist:
 		return defence{played: true, whisters: 2}, nil
-	case wf == Whist:
+	case wf == pref.CallWhist:
 		return defence{played: true, whisters: 1, lone: f}, nil
-	case wf == Returned:
+	case wf == pref.CallReturned:
 		return defence{played: true, whisters: 1, lone: f, returned: true}, nil
-	case ws == Whist:
+	case ws == pref.CallWhist:
 		return defence{played: true, whisters: 1, lone: sec}, nil
-	case ws == HalfWhist && dealerWhists:
+	case ws == pref.CallHalf && dealerWhists:
 		return defence{played: true, dealer: true}, nil
-	case ws == HalfWhist:
+	case ws == pref.CallHalf:
 		return defence{half: true}, nil
 	}
 	return defence{}, nil // both passed
 }
 
-// trick scores a trick contract (RULES §8.3, §8.6, §8.8) and reports
-// whether it ends a raspasy series (RULES §9.3).
-func (s *Sheet) trick(d Deal) (exits bool, err error) {
+// trick scores a trick contract (RULES §8.3, §8.6, §8.8) and reports how
+// it ended, for the raspasy series (RULES §9.3).
+func (s *Sheet) trick(d Deal) (pref.Outcome, error) {
 	f, sec, err := s.checkDeclarer(d)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	if d.TalonBonus < 0 || d.TalonBonus > 3 {
-		return false, fieldErr("talon", "bonus %d outside 0..3", d.TalonBonus)
+		return 0, fieldErr("talon", "bonus %d outside 0..3", d.TalonBonus)
 	}
 	if d.Conceded {
 		return s.concede(d, f, sec)
 	}
 	def, err := s.whisting(d, f, sec)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	c, D := d.Contract, d.Declarer
 	price := s.set.Price(c)
 	if !def.played {
 		if err := noTricks(d); err != nil {
-			return false, err
+			return 0, err
 		}
 		s.addPool(D, Pts(c.Value()))
 		if def.half { // полвиста: S writes half the obligation's whists
 			s.Whists[sec][D] += Pts(s.set.Obligation(c) / 2 * price)
 		}
 		s.talonBonus(d, f, sec)
-		return !s.set.ExitRequiresWhisted, nil
+		return pref.Unplayed, nil
 	}
 	if err := s.checkTricks(d, -1, 0); err != nil {
-		return false, err
+		return 0, err
 	}
 	t := d.Tricks
 	under := max(0, c.Level-t[D])
@@ -256,21 +258,24 @@ func (s *Sheet) trick(d Deal) (exits bool, err error) {
 		}
 	}
 	s.talonBonus(d, f, sec)
-	return under == 0 || s.set.ExitByFailedContract, nil
+	if under > 0 {
+		return pref.Failed, nil
+	}
+	return pref.Made, nil
 }
 
 // concede scores «без трёх» (Decision 9): the contract failed by exactly
 // three, both defenders counted as whisting, the side's trick whists split
 // equally, consolation as usual.
-func (s *Sheet) concede(d Deal, f, sec int) (bool, error) {
+func (s *Sheet) concede(d Deal, f, sec int) (pref.Outcome, error) {
 	if !s.set.ConcedeWithoutThree {
-		return false, fieldErr("contract", "conceding without three is off (option concede_without_three)")
+		return 0, fieldErr("contract", "conceding without three is off (option concede_without_three)")
 	}
 	if err := noWhist(d, "a conceded contract"); err != nil {
-		return false, err
+		return 0, err
 	}
 	if err := noTricks(d); err != nil {
-		return false, err
+		return 0, err
 	}
 	c, D := d.Contract, d.Declarer
 	price := s.set.Price(c)
@@ -286,7 +291,7 @@ func (s *Sheet) concede(d Deal, f, sec int) (bool, error) {
 		s.Whists[s.dealer][D] += cons
 	}
 	s.talonBonus(d, f, sec)
-	return s.set.ExitByFailedContract && !s.set.ExitRequiresWhisted, nil
+	return pref.Conceded, nil
 }
 
 // talonBonus writes the talon premium («платный прикуп», RULES §6): units ×

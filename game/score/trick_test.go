@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/trelljaz/trelljaz/game/pref"
 )
 
 // entries is a compact sheet delta for table tests: whole points only.
@@ -98,7 +100,7 @@ func applyOne(t *testing.T, s Settings, d Deal) (entries, error) {
 	return deltaOf(t, &before, sh), nil
 }
 
-func played(c string, decl int, whist map[int]WhistDecision, tricks ...int) Deal {
+func played(c string, decl int, whist map[int]pref.Call, tricks ...int) Deal {
 	ct, err := ParseContract(c)
 	if err != nil {
 		panic(err)
@@ -112,12 +114,12 @@ func played(c string, decl int, whist map[int]WhistDecision, tricks ...int) Deal
 }
 
 var (
-	bothWhist = map[int]WhistDecision{1: Whist, 2: Whist}
-	fWhist    = map[int]WhistDecision{1: Whist, 2: Pass}
-	sWhist    = map[int]WhistDecision{1: Pass, 2: Whist}
-	bothPass  = map[int]WhistDecision{1: Pass, 2: Pass}
-	halfWhist = map[int]WhistDecision{1: Pass, 2: HalfWhist}
-	returned  = map[int]WhistDecision{1: Returned, 2: HalfWhist}
+	bothWhist = map[int]pref.Call{1: pref.CallWhist, 2: pref.CallWhist}
+	fWhist    = map[int]pref.Call{1: pref.CallWhist, 2: pref.CallPass}
+	sWhist    = map[int]pref.Call{1: pref.CallPass, 2: pref.CallWhist}
+	bothPass  = map[int]pref.Call{1: pref.CallPass, 2: pref.CallPass}
+	halfWhist = map[int]pref.Call{1: pref.CallPass, 2: pref.CallHalf}
+	returned  = map[int]pref.Call{1: pref.CallReturned, 2: pref.CallHalf}
 )
 
 // TestTrickContractScoring checks the formulas of RULES §8.3 (played),
@@ -187,11 +189,11 @@ func TestTrickContractScoring(t *testing.T) {
 		{"4 players: consolation_to_dealer off", "sochi", 4, func(s *Settings) { s.ConsolationToDealer = false },
 			played("6H", 0, bothWhist, 5, 3, 2), nil, map[int]int{0: 2}, map[string]int{"1>0": 6 + 2, "2>0": 4 + 2}},
 		{"4 players FSPR: the dealer whists after pass and half-whist, writes everything", "fspr", 4, func(s *Settings) { s.TalonBonus = false },
-			played("6H", 0, map[int]WhistDecision{1: Pass, 2: HalfWhist, 3: Whist}, 5, 3, 2), nil, map[int]int{0: 4},
+			played("6H", 0, map[int]pref.Call{1: pref.CallPass, 2: pref.CallHalf, 3: pref.CallWhist}, 5, 3, 2), nil, map[int]int{0: 4},
 			map[string]int{"3>0": 20 + 4}}, // side's tricks, the consolation once (RULES §6, as [F])
 		{"4 players FSPR: the whisting dealer writes one consolation with consolation_to_dealer off", "fspr", 4,
 			func(s *Settings) { s.TalonBonus, s.ConsolationToDealer = false, false },
-			played("6H", 0, map[int]WhistDecision{1: Pass, 2: HalfWhist, 3: Whist}, 5, 3, 2), nil, map[int]int{0: 4},
+			played("6H", 0, map[int]pref.Call{1: pref.CallPass, 2: pref.CallHalf, 3: pref.CallWhist}, 5, 3, 2), nil, map[int]int{0: 4},
 			map[string]int{"3>0": 20 + 4}},
 		{"talon bonus, 3 players: each defender writes half", "sochi", 3, func(s *Settings) { s.TalonBonus = true },
 			func() Deal { d := played("7S", 0, bothWhist, 7, 2, 1); d.TalonBonus = 2; return d }(),
@@ -276,15 +278,15 @@ func TestInvalidDeals(t *testing.T) {
 		{"tricks must sum to 10", "sochi", 3, played("6S", 0, bothWhist, 6, 2, 1), "tricks", "sum to 9"},
 		{"tricks in range", "sochi", 3, played("6S", 0, bothWhist, 11, -1, 0), "tricks", "want 0..10"},
 		{"half-whist only on 6 and 7 (E12 W3)", "sochi", 3, played("8D", 0, halfWhist), "whist", "only for 6 and 7"},
-		{"F cannot half-whist", "sochi", 3, played("6D", 0, map[int]WhistDecision{1: HalfWhist, 2: Pass}), "whist", "speaks first"},
-		{"S cannot half-whist after a whist", "sochi", 3, played("6D", 0, map[int]WhistDecision{1: Whist, 2: HalfWhist}), "whist", "after a whist"},
-		{"return only after half-whist", "sochi", 3, played("6D", 0, map[int]WhistDecision{1: Returned, 2: Pass}), "whist", "only after a half-whist"},
-		{"missing decision", "sochi", 3, played("6D", 0, map[int]WhistDecision{1: Pass}, 0), "whist", "missing"},
+		{"F cannot half-whist", "sochi", 3, played("6D", 0, map[int]pref.Call{1: pref.CallHalf, 2: pref.CallPass}), "whist", "speaks first"},
+		{"S cannot half-whist after a whist", "sochi", 3, played("6D", 0, map[int]pref.Call{1: pref.CallWhist, 2: pref.CallHalf}), "whist", "after a whist"},
+		{"return only after half-whist", "sochi", 3, played("6D", 0, map[int]pref.Call{1: pref.CallReturned, 2: pref.CallPass}), "whist", "only after a half-whist"},
+		{"missing decision", "sochi", 3, played("6D", 0, map[int]pref.Call{1: pref.CallPass}, 0), "whist", "missing"},
 		{"unplayed deal has no tricks", "sochi", 3, played("6D", 0, bothPass, 6, 2, 2), "tricks", "not played"},
 		{"dealer cannot declare (4 players)", "sochi", 4, played("6D", 3, nil), "declarer", "sits this deal out"},
 		{"dealer takes no tricks (4 players)", "sochi", 4, played("6D", 0, bothWhist, 6, 2, 1, 1), "tricks", "sits this deal out"},
 		{"forced whist cannot be passed (checked ten)", "sochi", 3, played("10S", 0, bothPass), "whist", "by force"},
-		{"misère is not whisted", "sochi", 3, Deal{Contract: Misere, Whist: [4]WhistDecision{0, Whist}, Tricks: [4]int{0, 5, 5}}, "whist", "not whisted"},
+		{"misère is not whisted", "sochi", 3, Deal{Contract: Misere, Whist: [4]pref.Call{0, pref.CallWhist}, Tricks: [4]int{0, 5, 5}}, "whist", "not whisted"},
 		{"raspasy cannot be conceded", "sochi", 3, Deal{Raspasy: true, Conceded: true, Tricks: [4]int{3, 3, 4}}, "raspasy", "conceded"},
 		{"invalid contract", "sochi", 3, Deal{Contract: Contract{Level: 11}}, "contract", "not a contract"},
 		{"declarer out of range", "sochi", 3, played("6S", 5, nil), "declarer", "out of range"},

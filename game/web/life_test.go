@@ -95,10 +95,11 @@ func newPlayer(t *testing.T, c *client, name string) *player {
 // of a trick and comes back on another transport with the version she has:
 // her seat, her cards and her deadline are as they were.
 func TestAReconnectMidTrickRestoresSeatCardsAndClock(t *testing.T) {
-	srv, _ := testServer(t, table.Config{}, Config{MessageRate: 1000})
+	srv, lb := testServer(t, table.Config{}, Config{MessageRate: 1000})
 	anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
 	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50}, nil)
 	follow(t, anna, func(*player) bool { return true }, func(p *player) bool { return phase(p) == "play" && myTurn(p) })
+	tb, _ := lb.Table(anna.tableID)
 	before := anna.tv
 	var hand struct {
 		Hands [4]rules.Hand `json:"hands"`
@@ -106,6 +107,12 @@ func TestAReconnectMidTrickRestoresSeatCardsAndClock(t *testing.T) {
 	before.get("deal", &hand)
 	clock := clockOf(anna)
 	anna.c.close()
+	for began := time.Now(); tb.Summary().Seats[0].Online; { // the server saw her go
+		if time.Since(began) > waitLimit {
+			t.Fatal("the server never saw Anna's connection close")
+		}
+		runtime.Gosched()
+	}
 
 	back := &player{c: dial(t, srv, "xhr_streaming"), id: anna.id, tableID: anna.tableID, tv: tview{v: before.v, parts: maps.Clone(before.parts)}}
 	back.c.send(msg{"type": "signin", "name": "Anna", "tables": map[string]uint64{anna.tableID: before.v}})
@@ -113,7 +120,7 @@ func TestAReconnectMidTrickRestoresSeatCardsAndClock(t *testing.T) {
 	follow(t, back, func(*player) bool { return false }, func(p *player) bool {
 		var seats []protocol.Seat
 		p.tv.get("seats", &seats)
-		return p.tv.v > before.v && seats[0].Online
+		return p.tv.v > before.v && len(seats) > 0 && seats[0].Online
 	})
 	var handAfter struct {
 		Hands [4]rules.Hand `json:"hands"`

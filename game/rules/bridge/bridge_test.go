@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
@@ -113,20 +114,20 @@ func TestRandomPulkasEveryPlayOption(t *testing.T) {
 		set.SeniorHold = true
 		set.BidJumps = false
 		set.Stalingrad = true
-		set.TenMode = score.TenChecked
+		set.TenMode = pref.TenChecked
 		set.CheckedTenOpen = true
-		set.OpenTiming = score.OpenAfterFirstTrick
-		set.MisereExposeTiming = score.ExposeAfterFirstCard
+		set.OpenTiming = pref.AfterFirstTrick
+		set.MisereExposeTiming = pref.AfterFirstCard
 		set.MisereShowDeclarer = true
-		set.RaspasyTrick3Leader = score.Trick3Trick2Winner
+		set.RaspasyTrick3Leader = pref.Trick3Trick2Winner
 		set.ConcedeWithoutThree = true
 		set.ExitByFailedContract = false
 		set.ExitRequiresWhisted = true
 		set.MisereExits = false
-		set.RaspasyExit = score.Exit{6, 7, 8}
+		set.RaspasyExit = pref.Exit{6, 7, 8}
 		set.DealerMayWhist = players == 4
 		set.HalfWhist = true
-		set.Claims = score.ClaimsDeclarerOnly
+		set.Claims = pref.ClaimsDeclarerOnly
 		rng := rand.New(rand.NewPCG(uint64(players), 5))
 		for p := 0; p < 10; p++ {
 			sheet := playPulka(t, set, rng, 300)
@@ -140,16 +141,16 @@ func TestRandomPulkasEveryPlayOption(t *testing.T) {
 func TestOptionsFollowPresets(t *testing.T) {
 	tests := []struct {
 		conv    string
-		ten     rules.TenMode
+		ten     pref.TenMode
 		exit    [3]uint8
-		talon   rules.RaspasyTalon
+		talon   pref.RaspasyTalon
 		players int
 	}{
-		{"sochi", rules.TenChecked, [3]uint8{6, 6, 6}, rules.TalonLeadSuit, 3},
-		{"codex", rules.TenWhisted, [3]uint8{6, 6, 6}, rules.TalonLeadSuit, 3},
-		{"leningrad", rules.TenChecked, [3]uint8{6, 7, 8}, rules.TalonLeadSuit, 3},
-		{"rostov", rules.TenChecked, [3]uint8{6, 6, 6}, rules.TalonIgnored, 3},
-		{"fspr", rules.TenWhisted, [3]uint8{7, 7, 7}, rules.TalonParticipates, 3},
+		{"sochi", pref.TenChecked, [3]uint8{6, 6, 6}, pref.TalonLeadSuit, 3},
+		{"codex", pref.TenWhisted, [3]uint8{6, 6, 6}, pref.TalonLeadSuit, 3},
+		{"leningrad", pref.TenChecked, [3]uint8{6, 7, 8}, pref.TalonLeadSuit, 3},
+		{"rostov", pref.TenChecked, [3]uint8{6, 6, 6}, pref.TalonIgnored, 3},
+		{"fspr", pref.TenWhisted, [3]uint8{7, 7, 7}, pref.TalonParticipates, 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.conv, func(t *testing.T) {
@@ -161,11 +162,11 @@ func TestOptionsFollowPresets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if o.Claims != rules.ClaimsProposeAccept {
+			if o.Claims != pref.ClaimsProposeAccept {
 				t.Fatalf("claims %s, want the default propose-accept (RULES §14)", o.Claims)
 			}
-			set.Claims = score.ClaimsDeclarerOnly
-			if o2, err := Options(set); err != nil || o2.Claims != rules.ClaimsDeclarerOnly {
+			set.Claims = pref.ClaimsDeclarerOnly
+			if o2, err := Options(set); err != nil || o2.Claims != pref.ClaimsDeclarerOnly {
 				t.Fatalf("claims declarer-only maps to %s (%v)", o2.Claims, err)
 			}
 			if o.TenMode != tt.ten || o.Exit != tt.exit || o.RaspasyTalon != tt.talon || o.Players != set.Players {

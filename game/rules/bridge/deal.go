@@ -20,26 +20,10 @@ func Deal(r rules.Result) score.Deal {
 		d.Contract = score.Trick(r.Contract.Level(), score.Strain(r.Contract.Strain()))
 		d.TalonBonus = rules.TalonBonus(r.Talon)
 	}
-	for p, c := range r.Calls {
-		d.Whist[p] = scoreCall(c)
-	}
+	d.Whist = r.Calls
 	if r.Ending == rules.EndingPlayed {
 		d.Tricks = r.Tricks
 	}
 	d.Conceded = r.Ending == rules.EndingConceded
 	return d
-}
-
-func scoreCall(c rules.Call) score.WhistDecision {
-	switch c {
-	case rules.CallWhist:
-		return score.Whist
-	case rules.CallPass:
-		return score.Pass
-	case rules.CallHalf:
-		return score.HalfWhist
-	case rules.CallReturned:
-		return score.Returned
-	}
-	return score.NoDecision
 }

@@ -3,6 +3,7 @@ package bridge
 import (
 	"testing"
 
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
@@ -67,12 +68,12 @@ func TestE12_W2_ReturnedWhistScoredOnTheSheet(t *testing.T) {
 	r := rules.Result{
 		Kind: rules.KindContract, Ending: rules.EndingPlayed, Dealer: dealer, Players: 4,
 		Declarer: a, Contract: rules.SixSpades,
-		Calls:  [4]rules.Call{f: rules.CallReturned, sd: rules.CallHalf},
+		Calls:  [4]pref.Call{f: pref.CallReturned, sd: pref.CallHalf},
 		Tricks: [4]int{a: 5, f: 5},
 		Talon:  [2]rules.Card{rules.NewCard(rules.Seven, rules.Spades), rules.NewCard(rules.Eight, rules.Clubs)},
 	}
 	d := Deal(r)
-	if d.Whist[f] != score.Returned || d.Whist[sd] != score.HalfWhist || d.Contract != score.Trick(6, score.Spades) {
+	if d.Whist[f] != pref.CallReturned || d.Whist[sd] != pref.CallHalf || d.Contract != score.Trick(6, score.Spades) {
 		t.Fatalf("converted deal %+v", d)
 	}
 	sheet, err := score.NewSheet(set, dealer)
