@@ -36,11 +36,9 @@ type PulkaRecord struct {
 	Pulka   int
 	Players []protocol.Player // by seat
 	// Record is the pulka record (PULKA-FORMAT.md) of the finished deals,
-	// players by name. Fines are beside it until score.Record has them.
+	// players by name, with the fines of a pulka closed by a timeout: what
+	// cmd/pulka scores.
 	Record score.Record
-	// Fines are the mountain points written on players for running out
-	// of time, by name (the record's "fines").
-	Fines  map[string]int
 	Deals  []DealRecord // every deal dealt, the last maybe unfinished, with seeds and moves
 	Result protocol.Settlement
 }

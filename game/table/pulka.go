@@ -203,10 +203,10 @@ func (t *tbl) record() PulkaRecord {
 	for i, s := range t.seats {
 		out.Players = append(out.Players, s.p)
 		if f := t.fines[s.p.ID]; f > 0 {
-			if out.Fines == nil {
-				out.Fines = map[string]int{}
+			if out.Record.Fines == nil {
+				out.Record.Fines = map[string]int{}
 			}
-			out.Fines[names[i]] = f
+			out.Record.Fines[names[i]] = f
 		}
 	}
 	for _, r := range t.records {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -273,23 +274,25 @@ func TestTheMoveTimeoutUnderEachPolicy(t *testing.T) {
 		rec := j.pulkas[0]
 		moves := j.moves
 		j.mu.Unlock()
-		if rec.Fines["Anna"] != 12 {
-			t.Fatalf("the record's fines %v", rec.Fines)
+		if rec.Record.Fines["Anna"] != 12 {
+			t.Fatalf("the record's fines %v", rec.Record.Fines)
 		}
-		// The record with its fines scores to the settlement players saw.
-		_, sheet, err := score.Run(rec.Record)
+		// The record with its fines, as cmd/pulka reads it, scores to the
+		// settlement the players saw.
+		var buf bytes.Buffer
+		if err := rec.Record.Encode(&buf); err != nil {
+			t.Fatal(err)
+		}
+		decoded, err := score.Decode(&buf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, name := range rec.Record.Players {
-			sheet.Mountain[i] += score.Pts(rec.Fines[name])
-		}
-		want, err := sheet.Settle()
+		out, _, err := score.Run(decoded)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(res.Rounded, want.Rounded[:3]) {
-			t.Fatalf("settlement %v, the record scores %v", res.Rounded, want.Rounded[:3])
+		if !slices.Equal(res.Rounded, out.Rounded.Values) {
+			t.Fatalf("settlement %v, the record scores %v", res.Rounded, out.Rounded.Values)
 		}
 		t.Logf("fined after %d moves; settlement %v", moves, res.Rounded)
 	})
