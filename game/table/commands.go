@@ -63,14 +63,7 @@ func (h *Table) SetConventions(c Conn, preset string, options map[string]json.Ra
 			t.fail(c, protocol.ErrNotCreator, "only "+t.creator.Name+" chooses the conventions")
 			return
 		}
-		base, err := DefaultSettings(preset)
-		if err == nil {
-			base, err = score.ParseOptions(base, options)
-		}
-		var opt rules.Options
-		if err == nil {
-			opt, err = bridge.Options(base)
-		}
+		base, opt, err := settingsFor(preset, options)
 		if err != nil {
 			t.fail(c, protocol.ErrBadSettings, err.Error())
 			return
@@ -340,4 +333,18 @@ func (t *tbl) toFree(why string) {
 	t.log.Info("table free", "why", why)
 	t.emit(protocol.KindFree, pState, nil)
 	t.changed()
+}
+
+// settingsFor reads the conventions a creator chose: the preset as the
+// club starts it (DefaultSettings), then the options over it.
+func settingsFor(preset string, options map[string]json.RawMessage) (score.Settings, rules.Options, error) {
+	s, err := DefaultSettings(preset)
+	if err != nil {
+		return s, rules.Options{}, err
+	}
+	if s, err = score.ParseOptions(s, options); err != nil {
+		return s, rules.Options{}, err
+	}
+	opt, err := bridge.Options(s)
+	return s, opt, err
 }
