@@ -91,7 +91,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&durValue{&c.drainDelay}, "drain-delay", "on SIGTERM, how long /readyz answers 503 before sessions close")
 	add(&durValue{&c.readHeaderTimeout}, "read-header-timeout", "HTTP: time to read a request's headers")
 	add(&durValue{&c.idleTimeout}, "idle-timeout", "HTTP: how long an idle keep-alive connection is kept")
-	add(&durValue{&c.sendReadTimeout}, "send-read-timeout", "HTTP: time to read an xhr_send or jsonp_send body")
+	add(&durValue{&c.sendReadTimeout}, "send-read-timeout", "HTTP: time to read a request but the long-lived SockJS transports (slow-body POSTs)")
 	add(&durValue{&c.shutdownTimeout}, "shutdown-timeout", "longest wait for sessions and requests to end on shutdown")
 	return envs
 }
@@ -104,7 +104,7 @@ func defaults() config {
 		lobbyFlush: lobby.DefaultFlush, policy: string(protocol.TimeoutFine), fine: table.DefaultFine, bank: table.DefaultBank,
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
-		readHeaderTimeout: 10 * time.Second, idleTimeout: 60 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
+		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
 		shutdownTimeout: 10 * time.Second,
 	}
 }
@@ -163,8 +163,8 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		SigninTimeout: c.signinTimeout, SessionsPerIP: c.sessionsPerIP, SendReadTimeout: c.sendReadTimeout,
 	})
 	// No ReadTimeout or WriteTimeout: they would cut websocket and
-	// streaming sessions; the sockjs library bounds those itself, and
-	// SendReadTimeout bounds the bodies of xhr_send and jsonp_send.
+	// streaming sessions; the sockjs library bounds those itself, and the
+	// site sets a read deadline (send-read-timeout) on every other request.
 	srv := &http.Server{Addr: c.addr, Handler: site, ReadHeaderTimeout: c.readHeaderTimeout, IdleTimeout: c.idleTimeout}
 
 	ln, err := net.Listen("tcp", c.addr)

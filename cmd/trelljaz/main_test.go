@@ -33,8 +33,9 @@ func (s *syncBuffer) String() string {
 }
 
 // TestServesAndDrains starts the club on 127.0.0.1, checks the page, the
-// health endpoints and a SockJS session, then cancels: the session is
-// closed with "going away" and run returns.
+// health endpoints and a SockJS session, then cancels: /readyz turns 503
+// for the drain delay, the session is closed with "going away" and run
+// returns.
 func TestServesAndDrains(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -42,7 +43,7 @@ func TestServesAndDrains(t *testing.T) {
 	errc := make(chan error, 1)
 	logs := &syncBuffer{}
 	go func() {
-		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-drain-delay", "50ms"}, logs, func(a string) { addrc <- a })
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-drain-delay", "300ms"}, logs, func(a string) { addrc <- a })
 	}()
 	var addr string
 	select {
@@ -74,6 +75,20 @@ func TestServesAndDrains(t *testing.T) {
 		t.Fatalf("open frame %q, %v", open, err)
 	}
 	cancel()
+	// /readyz answers 503 during the drain delay, before any session closes.
+	for began := time.Now(); ; {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			t.Fatalf("/readyz during the drain: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		if time.Since(began) > 10*time.Second {
+			t.Fatal("/readyz never answered 503")
+		}
+	}
 	var last string
 	for {
 		_, f, err := ws.ReadMessage()

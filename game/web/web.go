@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -71,8 +72,9 @@ type Config struct {
 	// SessionsPerIP bounds the open sessions of one IP address. 0 means
 	// DefaultSessionsPerIP.
 	SessionsPerIP int
-	// SendReadTimeout bounds reading the body of an xhr_send or jsonp_send
-	// request (a slow-body POST). 0 means DefaultSendReadTimeout.
+	// SendReadTimeout bounds reading a request (a slow-body POST) but
+	// those of the long-lived SockJS transports. 0 means
+	// DefaultSendReadTimeout.
 	SendReadTimeout time.Duration
 	// Metrics, if set, counts sessions by transport and send-queue drops.
 	Metrics *metrics.Metrics
@@ -130,7 +132,7 @@ func New(cfg Config) *Server {
 	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg), offer: cfg.Lobby.Offer()}
 	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]*table.Table{}} }, opts)
 	r := mux.NewRouter().SkipClean(true)
-	r.PathPrefix(Prefix).Handler(s.bodyDeadline(s.sjs))
+	r.PathPrefix(Prefix).Handler(s.sjs)
 	r.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	}))
@@ -153,20 +155,19 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// bodyDeadline bounds the reading of xhr_send and jsonp_send bodies. The
-// streaming and polling transports are left alone: a read deadline would
-// end them.
-func (s *Server) bodyDeadline(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, "_send") {
-			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.SendReadTimeout))
-		}
-		h.ServeHTTP(w, r)
-	})
-}
+// longLived are the SockJS transports whose request lives as long as the
+// session: a read deadline would end them (the server reads in the
+// background while a handler runs), and the sockjs library bounds them.
+var longLived = []string{"/websocket", "/xhr_streaming", "/xhr", "/eventsource", "/htmlfile", "/jsonp"}
 
-// ServeHTTP serves the club.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// ServeHTTP serves the club. Every other request must be read within
+// Config.SendReadTimeout, so a slow-body POST cannot hold a connection.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !slices.ContainsFunc(longLived, func(suffix string) bool { return strings.HasSuffix(r.URL.Path, suffix) }) {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.SendReadTimeout))
+	}
+	s.router.ServeHTTP(w, r)
+}
 
 // Drain makes /readyz answer 503, so that a load balancer stops sending
 // new players; sessions stay open until Shutdown.

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -136,5 +137,23 @@ func TestAPlayerSitsOnceWhateverTheConnections(t *testing.T) {
 	boris.send(msg{"type": "add_bot", "table": id, "seat": 2})
 	if m := boris.await("error"); m.str("code") != "not_creator" {
 		t.Fatalf("a bot from a guest: %v", m)
+	}
+}
+
+// TestASlowBodyIsCutOff: a POST that never sends its body loses the
+// connection after SendReadTimeout.
+func TestASlowBodyIsCutOff(t *testing.T) {
+	srv, _ := testServer(t, table.Config{}, Config{SendReadTimeout: 50 * time.Millisecond})
+	for _, path := range []string{"/", Prefix + "/000/slow/xhr_send"} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nab", path)
+		_ = conn.SetReadDeadline(time.Now().Add(waitLimit))
+		if _, err := io.Copy(io.Discard, conn); err != nil {
+			t.Fatalf("%s: the server kept the slow body's connection: %v", path, err)
+		}
 	}
 }
