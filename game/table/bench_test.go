@@ -2,6 +2,7 @@ package table
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -95,4 +96,30 @@ func BenchmarkMovesThousandTables(b *testing.B) {
 	}
 	wg.Wait()
 	b.ReportMetric(float64(per*n)/b.Elapsed().Seconds(), "moves/s")
+}
+
+// BenchmarkWatchStorm measures 2,000 connections watching a playing table
+// and dropping, the storm that froze today's tables: the cost per
+// watch+detach, and the bytes sent to each watcher.
+func BenchmarkWatchStorm(b *testing.B) {
+	tb := benchTable(b, "t1")
+	moves(tb, 20)
+	conns := make([]*countConn, 2000)
+	for i := range conns {
+		conns[i] = &countConn{p: player(fmt.Sprint("W", i))}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		for _, c := range conns {
+			tb.Watch(c, 0)
+		}
+		for _, c := range conns {
+			tb.Detach(c)
+		}
+		tb.Summary()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(conns)), "ns/watch+detach")
+	b.ReportMetric(float64(conns[0].bytes)/float64(b.N), "bytes/watcher")
 }

@@ -257,10 +257,10 @@ func (t *tbl) attach(c Conn, v uint64) {
 
 // watchers counts the connections of players without a seat.
 func (t *tbl) watchers() int {
-	n := 0
-	for c := range t.conns {
-		if t.seatOf(c.Player().ID) < 0 {
-			n++
+	n := len(t.conns)
+	for _, s := range t.seats {
+		if !s.bot && !s.empty() {
+			n -= t.online[s.p.ID]
 		}
 	}
 	return n

@@ -112,3 +112,22 @@ func ExampleOffer() {
 	// custom 3 300
 	// [6-6-6 6-7-7 6-7-8 7-7-7] [fine bot bank]
 }
+
+func TestWatchersAreCappedButSeatedPlayersAlwaysGetIn(t *testing.T) {
+	anna, boris := newConn("Anna"), newConn("Boris")
+	tb, _ := waitingTable(t, Config{MaxWatchers: 2}, anna, "sochi", `{"players":4}`)
+	tb.Sit(boris, 1)
+	w := []*fakeConn{newConn("W1"), newConn("W2"), newConn("W3")}
+	for _, c := range w {
+		tb.Watch(c, 0)
+	}
+	boris2 := newConn("Boris")
+	tb.Watch(boris2, 0)
+	tb.Summary()
+	if errs := w[2].errors(t); !slices.Equal(errs, []string{"watchers_full"}) {
+		t.Fatalf("third watcher: errors %v, want watchers_full", errs)
+	}
+	if errs := append(w[0].errors(t), boris2.errors(t)...); len(errs) > 0 {
+		t.Fatalf("errors %v for a watcher within the cap and a seated player", errs)
+	}
+}
