@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -155,5 +156,63 @@ func TestASlowBodyIsCutOff(t *testing.T) {
 		if _, err := io.Copy(io.Discard, conn); err != nil {
 			t.Fatalf("%s: the server kept the slow body's connection: %v", path, err)
 		}
+	}
+}
+
+// TestChatIsLimitedPerIPAcrossPlayers: players behind one address share
+// its chat budget, whatever their number.
+func TestChatIsLimitedPerIPAcrossPlayers(t *testing.T) {
+	srv, _ := testServer(t, table.Config{}, Config{ChatRate: 100, ChatRatePerIP: 1, MessageRate: 1000})
+	var cs []*client
+	for i := range 4 {
+		c := dial(t, srv, "websocket")
+		c.signin(fmt.Sprint("P", i))
+		cs = append(cs, c)
+	}
+	for round := range 5 {
+		for _, c := range cs {
+			c.send(msg{"type": "lobby_chat", "text": fmt.Sprint("round ", round)})
+		}
+	}
+	limited := 0
+	for _, c := range cs {
+		c.send(msg{"type": "watch", "table": "t404"}) // a marker: its error comes after every chat answer
+		for {
+			m := c.await("error")
+			if m.str("code") == "no_table" {
+				break
+			}
+			if m.str("code") == "chat_limited" {
+				limited++
+			}
+		}
+	}
+	// 20 lines from one IP with a burst of 10 and 1 line/s: most are cut.
+	if limited < 5 {
+		t.Fatalf("%d of 20 lines limited, want most", limited)
+	}
+}
+
+// TestConnectWatchDropLoopsLeaveNothingBehind: clients that connect, watch
+// a playing table and drop, again and again, leave no session, goroutine
+// or watcher behind.
+func TestConnectWatchDropLoopsLeaveNothingBehind(t *testing.T) {
+	srv, lb := testServer(t, table.Config{}, Config{MessageRate: 1000})
+	anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
+	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50}, msg{"policy": "bot"})
+	tb, _ := lb.Table(anna.tableID)
+	base := runtime.NumGoroutine()
+	for i := range 60 {
+		c := dial(t, srv, []string{"websocket", "xhr_streaming"}[i%2])
+		c.signin(fmt.Sprint("Drop", i%7))
+		c.send(msg{"type": "watch", "table": anna.tableID})
+		c.await("table")
+		c.close()
+	}
+	for began := time.Now(); tb.Summary().Watchers > 1 || runtime.NumGoroutine() > base+10; {
+		if time.Since(began) > waitLimit {
+			t.Fatalf("after the loops: %d watchers, %d goroutines (from %d)", tb.Summary().Watchers, runtime.NumGoroutine(), base)
+		}
+		time.Sleep(time.Millisecond) // polling the state, not timing it
 	}
 }
