@@ -5,8 +5,9 @@
 // Every message is one JSON object {"type": "...", ...} carried as one SockJS
 // message. The messages one action produces are queued back to back, so
 // SockJS sends them in one frame. Every error carries a stable code (see
-// codes.go) with the human text beside it; so do states, timeout policies
-// and event kinds.
+// codes.go) with the human text beside it; states, timeout policies and
+// event kinds are codes too, and so are a deal's phase (auction, discard,
+// declare, whist, open_choice, play, done), kind, calls and ending.
 //
 // # Identity
 //

@@ -7,6 +7,8 @@
 
 const $ = (id) => document.getElementById(id);
 const SUITS = { S: "♠", C: "♣", D: "♦", H: "♥" };
+// the words for the phase codes of a deal
+const PHASES = { auction: "auction", discard: "discard", declare: "declaration", whist: "whisting", open_choice: "open or closed play", play: "play", done: "end of the deal" };
 const state = {
   sock: null, me: null, offer: null, retry: 0,
   lobby: { v: 0, tables: new Map(), online: new Map() },
@@ -240,7 +242,7 @@ function renderTable() {
       const info = [];
       if (d.phase === "auction") info.push(d.passed[i] ? "passed" : d.last_bid[i] ? "bid " + bidText(d.last_bid[i]) : "");
       if (d.calls[i] && d.calls[i] !== "none") info.push(d.calls[i]);
-      if (d.phase === "play" || d.phase === "end of the deal") info.push("tricks " + d.tricks[i]);
+      if (d.phase === "play" || d.phase === "done") info.push("tricks " + d.tricks[i]);
       info.push(d.hand_size[i] + " cards");
       box.append(el("div", { class: "info" }, info.filter(Boolean).join(" · ")));
       if (i !== me && d.hands[i] && d.hands[i].length) {
@@ -335,7 +337,7 @@ function renderStatus(t, me) {
   if (t.state === "waiting") parts.push("Waiting for players: the last seat filled starts the pulka.");
   if (t.state === "finished") parts.push("The pulka is over.");
   if (d && t.state === "playing") {
-    parts.push(`Deal ${t.deal_no} · ${d.phase}` + (d.kind !== "undecided" ? ` · ${d.kind}` : "") + (d.contract ? " " + bidText(d.contract) : "") + (d.top_bid && d.phase === "auction" ? " · top bid " + bidText(d.top_bid) : ""));
+    parts.push(`Deal ${t.deal_no} · ${PHASES[d.phase] || d.phase}` + (d.kind !== "undecided" ? ` · ${d.kind}` : "") + (d.contract ? " " + bidText(d.contract) : "") + (d.top_bid && d.phase === "auction" ? " · top bid " + bidText(d.top_bid) : ""));
     if (d.claim && d.claim.pending) parts.push(`${seatName(t, d.claim.by)} proposes: declarer takes ${d.claim.tricks} of the last ${d.claim.remaining}`);
     if (d.claimed) parts.push("ended by a claim");
     if (d.actor >= 0) parts.push(d.actor === me ? "YOUR MOVE" : seatName(t, d.actor) + " to move");
