@@ -291,20 +291,23 @@ function renderDialog(t) {
   const presetSel = el("select", { id: "preset" }, o.presets.map((p) => el("option", { value: p.name }, p.name)));
   presetSel.value = "sochi";
   const more = el("div", { class: "options" });
+  const main = el("span", { class: "create" }); // the settings asked first
+  const first = ["players", "pool_target", "move_time"];
   const fields = {};
   const fill = () => {
     const p = o.presets.find((x) => x.name === presetSel.value);
     more.replaceChildren();
+    main.replaceChildren();
     for (const [k, v] of Object.entries(p.options)) {
       let input;
-      if (o.choices[k]) input = el("select", {}, o.choices[k].map((c) => el("option", { value: c }, c)));
+      if (k === "players") input = el("select", { id: "players" }, [3, 4].map((n) => el("option", { value: n }, n)));
+      else if (o.choices[k]) input = el("select", {}, o.choices[k].map((c) => el("option", { value: c }, c)));
       else if (typeof v === "boolean") input = el("input", { type: "checkbox" });
       else if (typeof v === "number") input = el("input", { type: "number", min: 0 });
       else input = el("input", {});
       if (input.type === "checkbox") input.checked = v; else input.value = v;
-      input.dataset.key = k;
       fields[k] = { input, base: v };
-      more.append(el("label", {}, k + " ", input));
+      (first.includes(k) ? main : more).append(el("label", {}, k.replace("_", " ") + " ", input));
     }
   };
   presetSel.addEventListener("change", fill);
@@ -317,17 +320,17 @@ function renderDialog(t) {
     const options = {};
     for (const [k, f] of Object.entries(fields)) {
       const inp = f.input;
-      const v = inp.type === "checkbox" ? inp.checked : inp.type === "number" ? Number(inp.value) : inp.value;
+      const v = inp.type === "checkbox" ? inp.checked : inp.type === "number" || k === "players" ? Number(inp.value) : inp.value;
       if (v !== f.base) options[k] = v;
     }
     send({ type: "conventions", table: t.table, preset: presetSel.value, options,
       timeout: { policy: policy.value, fine: Number(fine.value), bank: Number(bank.value) } });
   } }, "Open the table");
   box.replaceChildren(el("h3", {}, "Conventions"),
-    el("div", { class: "create" }, el("label", {}, "Preset ", presetSel), el("label", {}, "On timeout ", policy),
+    el("div", { class: "create" }, el("label", {}, "Preset ", presetSel), main, el("label", {}, "On timeout ", policy),
       el("label", {}, "Fine ", fine), el("label", {}, "Bank (s) ", bank), submit,
       el("button", { onclick: () => send({ type: "cancel", table: t.table }) }, "Cancel")),
-    el("details", {}, el("summary", {}, "Every setting (players, pool_target, move_time, …)"), more));
+    el("details", {}, el("summary", {}, "Every other RULES §14 setting"), more));
 }
 
 function renderStatus(t, me) {
