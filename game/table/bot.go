@@ -22,6 +22,7 @@ type Bot interface {
 // proposed to it.
 type simpleBot struct{ rng *rand.Rand }
 
+// Move implements Bot.
 func (b *simpleBot) Move(v rules.SeatView, legal []rules.Move) rules.Move {
 	if v.Phase == rules.PhasePlay {
 		var cards []rules.Move

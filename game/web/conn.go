@@ -39,6 +39,7 @@ func (c *conn) Send(msgs ...*protocol.Encoded) {
 	}
 }
 
+// OnOpen admits the session (per-IP cap) and starts its sign-in deadline.
 func (c *conn) OnOpen(s *sockjs.Session) error {
 	c.s = s
 	ip := s.Request().RemoteIP
@@ -59,6 +60,7 @@ func (c *conn) OnOpen(s *sockjs.Session) error {
 	return nil
 }
 
+// OnClose detaches the session from its tables and the lobby.
 func (c *conn) OnClose() {
 	c.signin.Stop()
 	c.srv.release(c.s.Request().RemoteIP)
@@ -117,6 +119,7 @@ func (c *conn) chatAllowed(tableID string) bool {
 	return true
 }
 
+// OnMessage rate-limits, decodes and routes one client message.
 func (c *conn) OnMessage(msg string) {
 	if c.limited() {
 		return
