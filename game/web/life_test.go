@@ -98,7 +98,19 @@ func TestAReconnectMidTrickRestoresSeatCardsAndClock(t *testing.T) {
 	srv, lb := testServer(t, table.Config{}, Config{MessageRate: 1000})
 	anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
 	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50}, nil)
-	follow(t, anna, func(*player) bool { return true }, func(p *player) bool { return phase(p) == "play" && myTurn(p) })
+	midTrick := func(p *player) bool {
+		var d struct {
+			Trick [4]*string `json:"trick"`
+		}
+		p.tv.get("deal", &d)
+		for _, c := range d.Trick {
+			if c != nil {
+				return true
+			}
+		}
+		return false
+	}
+	follow(t, anna, func(*player) bool { return true }, func(p *player) bool { return phase(p) == "play" && myTurn(p) && midTrick(p) })
 	tb, _ := lb.Table(anna.tableID)
 	before := anna.tv
 	var hand struct {

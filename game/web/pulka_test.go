@@ -110,6 +110,20 @@ func (p *player) pump(t *testing.T, play bool) {
 			}
 			var parts map[string]json.RawMessage
 			_ = json.Unmarshal([]byte(r), &parts)
+			var move struct {
+				Kind string `json:"kind"`
+			}
+			if raw, ok := parts["move"]; ok && json.Unmarshal(raw, &move) == nil && move.Kind == "discard" {
+				t.Fatalf("%s was told a discard: %s", p.id, r)
+			}
+			var legal []rules.Move
+			if raw, ok := parts["legal"]; ok && json.Unmarshal(raw, &legal) == nil {
+				for _, m := range legal {
+					if int(m.Seat) != p.seat() {
+						t.Fatalf("%s (seat %d) was offered a move of seat %d: %s", p.id, p.seat(), m.Seat, r)
+					}
+				}
+			}
 			if d, ok := parts["deal"]; ok && string(d) != "null" {
 				var n int
 				_ = json.Unmarshal(parts["deal_no"], &n)
