@@ -69,3 +69,33 @@ func BenchmarkLobbyChange(b *testing.B) {
 	b.ReportMetric(float64(snapshot), "lobby-bytes")
 	b.ReportMetric(float64(delta*len(conns)), "wire-bytes/change")
 }
+
+// BenchmarkLobbyJoin measures a sign-in to a lobby of 1,000 tables and
+// 5,000 people.
+func BenchmarkLobbyJoin(b *testing.B) {
+	l := New(Config{Logger: slog.New(slog.DiscardHandler), MaxTables: 1000, MaxTablesPerPlayer: 2, Flush: 1 << 40,
+		Table: table.Config{ConventionTime: 1 << 40}})
+	b.Cleanup(l.Stop)
+	for i := range 500 {
+		p := protocol.Player{ID: fmt.Sprint("dev:p", i), Name: fmt.Sprint("Player ", i)}
+		for range 2 {
+			if _, err := l.Set(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for i := range 5000 {
+		l.Join(&countConn{p: protocol.Player{ID: fmt.Sprint("dev:w", i), Name: fmt.Sprint("Watcher ", i)}}, 0)
+	}
+	l.act.Ask(func(s *state) { s.flush() })
+	c := &countConn{p: protocol.Player{ID: "dev:new", Name: "New"}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		l.Join(c, 0)
+		l.Leave(c)
+	}
+	l.Version()
+	b.StopTimer()
+	b.ReportMetric(float64(c.bytes)/float64(b.N), "bytes/join")
+}

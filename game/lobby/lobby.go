@@ -84,6 +84,8 @@ type state struct {
 	v        uint64
 	ring     []delta
 	ringSize int
+	snap     *protocol.Encoded // the whole lobby at version snapV
+	snapV    uint64
 }
 
 type presence struct {
@@ -386,7 +388,12 @@ func (s *state) resync(c table.Conn, v uint64) {
 		c.Send(out...)
 		return
 	}
-	c.Send(protocol.Encode(s.snapshot()))
+	if s.snap == nil || s.snapV != s.v {
+		// Encoded once per version: a sign-in storm costs no encoding.
+		// Changes after v are pending and reach c in the next delta.
+		s.snap, s.snapV = protocol.Encode(s.snapshot()), s.v
+	}
+	c.Send(s.snap)
 }
 
 func (s *state) snapshot() protocol.Lobby {
