@@ -66,13 +66,14 @@ type ChatLine struct {
 	At   int64  `json:"at"` // Unix milliseconds
 }
 
-// Seat is one seat of a table as everyone sees it.
+// Seat is one seat of a table as everyone sees it. False and zero fields
+// are left out (the lobby lists thousands of seats).
 type Seat struct {
-	Player    Player `json:"player"`     // zero when empty
-	Bot       bool   `json:"bot"`        // a bot sits here
-	Online    bool   `json:"online"`     // the player has a connection to the table
-	AwayUntil int64  `json:"away_until"` // Unix ms when an absent player loses the seat (waiting only), 0 if none
-	BotPlays  bool   `json:"bot_plays"`  // a bot plays for the absent player (policy "bot")
+	Player    Player `json:"player"`               // zero when empty
+	Bot       bool   `json:"bot,omitempty"`        // a bot sits here
+	Online    bool   `json:"online,omitempty"`     // the player has a connection to the table
+	AwayUntil int64  `json:"away_until,omitempty"` // Unix ms when an absent player loses the seat (waiting only)
+	BotPlays  bool   `json:"bot_plays,omitempty"`  // a bot plays for the absent player (policy "bot")
 }
 
 // Conventions are a table's settings: the preset and the options that
@@ -105,9 +106,9 @@ type Summary struct {
 	MoveTime   int    `json:"move_time"`
 	Policy     Code   `json:"policy"`
 	Seats      []Seat `json:"seats"`
-	Watchers   int    `json:"watchers"` // connections to the table
-	Deals      int    `json:"deals"`    // deals finished
-	Deadline   int64  `json:"deadline"` // Unix ms: end of the convention countdown, 0 if none
+	Watchers   int    `json:"watchers,omitempty"` // connections to the table
+	Deals      int    `json:"deals,omitempty"`    // deals finished
+	Deadline   int64  `json:"deadline,omitempty"` // Unix ms: end of the convention countdown
 }
 
 // Lobby is the "lobby" message: the whole lobby, on sign-in and when a
@@ -178,7 +179,6 @@ type TableView struct {
 	Conventions Conventions      `json:"conventions"`
 	Deadline    int64            `json:"deadline"` // end of the convention countdown (Unix ms), 0 if none
 	Seats       []Seat           `json:"seats"`
-	Watchers    int              `json:"watchers"`
 	DealNo      int              `json:"deal_no"` // 1 for the first deal, 0 before it
 	Deal        *rules.SeatView  `json:"deal"`    // nil before the first deal
 	Legal       []rules.Move     `json:"legal"`   // the audience's legal moves when it is to move
