@@ -22,12 +22,6 @@ func ExampleSeriesRules_Next() {
 	// 0 raspasy, lowest bid 6
 }
 
-func ExampleTalonBonus() {
-	aceKing := pref.TalonBonus(pref.TalonCard{Rank: pref.Ace, Suit: 1}, pref.TalonCard{Rank: pref.King, Suit: 1})
-	fmt.Println(aceKing)
-	// Output: 2
-}
-
 func ExampleParseCall() {
 	c, err := pref.ParseCall("half")
 	fmt.Println(c, c == pref.CallHalf, err)

@@ -19,7 +19,7 @@ const (
 
 // minTrickBid returns the lowest trick bid seat may make now, or NoBid.
 func (s *State) minTrickBid(seat uint8) Bid {
-	lo := BidOf(s.opt.Exit.After(int(s.series)), Strain(Spades))
+	lo := BidOf(s.opt.RaspasyExit.After(int(s.series)), Strain(Spades))
 	b := s.top + 1
 	if s.canHold(seat) {
 		b = s.top
@@ -53,11 +53,11 @@ func (s *State) checkBid(seat uint8, b Bid) bidCheck {
 			return bidMisereNotFirst
 		case s.top >= Misere:
 			return bidMisereOutbid
-		case s.opt.Exit.After(int(s.series)) > 8:
+		case s.opt.RaspasyExit.After(int(s.series)) > 8:
 			return bidMisereExit
 		}
 		return bidOK
-	case b.Level() < s.opt.Exit.After(int(s.series)):
+	case b.Level() < s.opt.RaspasyExit.After(int(s.series)):
 		return bidBelowExit
 	case b < s.top || (b == s.top && !s.canHold(seat)):
 		return bidNotHigher
@@ -87,9 +87,9 @@ func (s *State) applyAuction(m Move) error {
 	case bidMisereOutbid:
 		return illegal(s, m, "bid must be higher than %s", s.top)
 	case bidMisereExit:
-		return illegal(s, m, "after %d raspasy the lowest bid is %d♠; misère is not allowed", s.series, s.opt.Exit.After(int(s.series)))
+		return illegal(s, m, "after %d raspasy the lowest bid is %d♠; misère is not allowed", s.series, s.opt.RaspasyExit.After(int(s.series)))
 	case bidBelowExit:
-		return illegal(s, m, "after %d raspasy the lowest bid is %d♠", s.series, s.opt.Exit.After(int(s.series)))
+		return illegal(s, m, "after %d raspasy the lowest bid is %d♠", s.series, s.opt.RaspasyExit.After(int(s.series)))
 	case bidNotHigher:
 		return illegal(s, m, "bid must be higher than %s", s.top)
 	case bidNoJump:

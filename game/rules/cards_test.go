@@ -172,7 +172,7 @@ func TestNewRejectsBadInput(t *testing.T) {
 		{Dealer: 3, Options: DefaultOptions(3)},
 		{Dealer: -1, Options: DefaultOptions(4)},
 		{Series: -1, Options: DefaultOptions(3)},
-		{Options: func() Options { o := DefaultOptions(3); o.Exit = [3]uint8{6, 5, 6}; return o }()},
+		{Options: func() Options { o := DefaultOptions(3); o.RaspasyExit = [3]uint8{6, 5, 6}; return o }()},
 	}
 	for i, d := range bad {
 		if _, err := New(d); err == nil {

@@ -14,12 +14,12 @@ func ClaimProposeMove(seat, tricks int) Move {
 
 // ClaimView is a pending claim proposal as every viewer sees it.
 type ClaimView struct {
-	Pending   bool    `json:"pending"`
-	By        int     `json:"by"`        // the proposer, -1 when none is pending
-	Tricks    int     `json:"tricks"`    // the declarer's share of the remaining tricks
-	Remaining int     `json:"remaining"` // tricks still to play when it was proposed
-	Waiting   [4]bool `json:"waiting"`   // seats yet to answer
-	Accepted  [4]bool `json:"accepted"`  // seats that accepted
+	Pending   bool             `json:"pending"`
+	By        int              `json:"by"`        // the proposer, -1 when none is pending
+	Tricks    int              `json:"tricks"`    // the declarer's share of the remaining tricks
+	Remaining int              `json:"remaining"` // tricks still to play when it was proposed
+	Waiting   [MaxPlayers]bool `json:"waiting"`   // seats yet to answer
+	Accepted  [MaxPlayers]bool `json:"accepted"`  // seats that accepted
 }
 
 // Claimed reports whether the deal ended by a claim rather than by playing

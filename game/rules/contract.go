@@ -45,7 +45,7 @@ func (s *State) declarable(c Bid) bool {
 func (s *State) applyDeclare(m Move) error {
 	switch m.Kind {
 	case MoveConcede:
-		if !s.opt.Concede || s.top == Misere {
+		if !s.opt.ConcedeWithoutThree || s.top == Misere {
 			return illegal(s, m, "conceding («без трёх») is not allowed here")
 		}
 		s.contract = s.top
@@ -98,7 +98,7 @@ func (s *State) legalDeclare(buf []Move) []Move {
 			buf = append(buf, Declare(seat, c))
 		}
 	}
-	if s.opt.Concede {
+	if s.opt.ConcedeWithoutThree {
 		buf = append(buf, Simple(seat, MoveConcede))
 	}
 	return buf

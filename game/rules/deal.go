@@ -78,8 +78,8 @@ func New(d Deal) (State, error) {
 		dealer:     uint8(d.Dealer),
 		series:     uint8(d.Series),
 		phase:      PhaseAuction,
-		trick:      [4]Card{NoCard, NoCard, NoCard, NoCard},
-		lastTrick:  [4]Card{NoCard, NoCard, NoCard, NoCard},
+		trick:      [MaxPlayers]Card{NoCard, NoCard, NoCard, NoCard},
+		lastTrick:  [MaxPlayers]Card{NoCard, NoCard, NoCard, NoCard},
 		lastLeader: 0xFF,
 		lastWinner: 0xFF,
 	}

@@ -24,10 +24,12 @@
 // proposed splits of the remaining tricks), view.go (per-seat views), move.go (moves,
 // Apply, LegalMoves, the JSON wire form), result.go (outcome and raspasy
 // series), replay.go (replaying a recorded deal), timeout.go (auto-pass
-// moves). The words shared with the score sheet (whisting calls, the
-// enumerated settings, the raspasy exit and series rule, the talon premium)
-// live in package pref. Package rules/bridge converts a Result into a
-// score.Deal and score.Settings into Options.
+// moves), talon.go (the talon premium). The cards, the bid ladder, the
+// Options and the talon premium are the score sheet's words too: package
+// score uses them as they are (score.Settings embed Options, score.DealOf
+// writes a Result on the sheet). The words both use that are not the
+// engine's own (whisting calls, the settings' enums, the raspasy exit and
+// series rule) live in package pref.
 //
 // A server loop looks like:
 //

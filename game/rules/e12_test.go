@@ -169,7 +169,7 @@ func TestE12_A6_MisereIsOutbidOnlyByNine(t *testing.T) {
 
 func TestE12_A7_ExitAfterTwoRaspasy(t *testing.T) {
 	opt := DefaultOptions(3)
-	opt.Exit = [3]uint8{6, 7, 8}
+	opt.RaspasyExit = [3]uint8{6, 7, 8}
 	s := newDeal(t, opt, 2)
 	wantIllegal(t, s, BidMove(h1, bid(t, "6H")), "after 2 raspasy the lowest bid is 7♠")
 	wantLegal(t, s, BidMove(h1, bid(t, "7S")))

@@ -87,3 +87,11 @@ func ExampleClaimProposeMove() {
 	// {"seat":1,"kind":"claim_propose","tricks":3}
 	// seat 2 claim_accept
 }
+
+// An ace and the king of its suit in the talon are worth two whist prices
+// when the option talon_bonus is on.
+func ExampleTalonBonus() {
+	talon := [2]rules.Card{rules.NewCard(rules.King, rules.Clubs), rules.NewCard(rules.Ace, rules.Clubs)}
+	fmt.Println(rules.TalonBonus(talon))
+	// Output: 2
+}

@@ -106,21 +106,3 @@ func (e Ending) String() string {
 	}
 	return "unknown"
 }
-
-// phaseCodes are the phases' stable codes on the wire (String is the text).
-var phaseCodes = [...]string{"auction", "discard", "declare", "whist", "open_choice", "play", "done"}
-
-// MarshalText encodes the phase as its stable code: auction, discard,
-// declare, whist, open_choice, play or done.
-func (p Phase) MarshalText() ([]byte, error) {
-	if int(p) < len(phaseCodes) {
-		return []byte(phaseCodes[p]), nil
-	}
-	return nil, fmt.Errorf("phase %d: no code", p)
-}
-
-// MarshalText encodes the kind by name.
-func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// MarshalText encodes the ending by name.
-func (e Ending) MarshalText() ([]byte, error) { return []byte(e.String()), nil }

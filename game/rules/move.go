@@ -17,7 +17,7 @@ const (
 	MoveBid                              // a bid; equal to the top bid it is «здесь» (senior hold)
 	MoveDiscard                          // снос: two cards
 	MoveDeclare                          // заказ: the contract
-	MoveConcede                          // «без трёх» (option Concede)
+	MoveConcede                          // «без трёх» (option concede_without_three)
 	MoveWhist                            // вист (also the first defender's return of the whist)
 	MoveHalf                             // полвиста
 	MoveOpen                             // the lone whister plays open («ляжем»)

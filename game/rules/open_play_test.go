@@ -50,7 +50,7 @@ func visibleByRule(s State, viewer, p int) bool {
 		if p == int(s.declarer) {
 			return s.opt.MisereShowDeclarer && s.trickNo >= 1
 		}
-		return s.trickNo >= 1 || (s.opt.MisereExpose == pref.AfterFirstCard && s.played != 0)
+		return s.trickNo >= 1 || (s.opt.MisereExposeTiming == pref.AfterFirstCard && s.played != 0)
 	}
 	return false
 }

@@ -84,7 +84,7 @@ func (s *State) applyPlay(m Move) error {
 	s.trick[s.turn] = m.Card
 	s.played = s.played.With(m.Card)
 	s.inTrick++
-	if s.kind == KindMisere && s.trickNo == 0 && s.inTrick == 1 && s.opt.MisereExpose == pref.AfterFirstCard {
+	if s.kind == KindMisere && s.trickNo == 0 && s.inTrick == 1 && s.opt.MisereExposeTiming == pref.AfterFirstCard {
 		s.exposeDefenders()
 	}
 	if s.inTrick == 3 {
@@ -143,13 +143,13 @@ func (s *State) finishTrick() {
 	w := s.trickWinner()
 	s.tricks[w]++
 	s.lastTrick, s.lastLeader, s.lastWinner = s.trick, s.leader, w
-	s.trick = [4]Card{NoCard, NoCard, NoCard, NoCard}
+	s.trick = [MaxPlayers]Card{NoCard, NoCard, NoCard, NoCard}
 	s.inTrick = 0
 	s.claimUsed = 0
 	s.trickNo++
 	if s.trickNo == 1 {
 		switch {
-		case s.kind == KindMisere && s.opt.MisereExpose == pref.AfterFirstTrick:
+		case s.kind == KindMisere && s.opt.MisereExposeTiming == pref.AfterFirstTrick:
 			s.exposeDefenders()
 		case s.open && s.opt.OpenTiming == pref.AfterFirstTrick:
 			s.exposeDefenders()
@@ -171,7 +171,7 @@ func (s *State) finishTrick() {
 	case s.talonOnTrick:
 		s.talonOnTrick = false
 		s.leader = s.handSeat(0)
-		if s.opt.Trick3Leader == pref.Trick3Trick2Winner && s.active(w) {
+		if s.opt.RaspasyTrick3Leader == pref.Trick3Trick2Winner && s.active(w) {
 			s.leader = w
 		}
 	default:

@@ -17,12 +17,12 @@ func presets(players int) map[string]Options {
 	codex.TenMode = pref.TenWhisted
 	codex.Claims = pref.ClaimsOff
 	leningrad := sochi
-	leningrad.Exit = [3]uint8{6, 7, 8}
+	leningrad.RaspasyExit = [3]uint8{6, 7, 8}
 	rostov := sochi
 	rostov.RaspasyTalon = pref.TalonIgnored
 	fspr := sochi
 	fspr.TenMode = pref.TenWhisted
-	fspr.Exit = [3]uint8{7, 7, 7}
+	fspr.RaspasyExit = [3]uint8{7, 7, 7}
 	fspr.ExitRequiresWhisted = true
 	fspr.MisereExits = false
 	if players == 4 {
@@ -35,13 +35,13 @@ func presets(players int) map[string]Options {
 	exotic.Stalingrad = true
 	exotic.CheckedTenOpen = true
 	exotic.OpenTiming = pref.AfterFirstTrick
-	exotic.MisereExpose = pref.AfterFirstCard
+	exotic.MisereExposeTiming = pref.AfterFirstCard
 	exotic.MisereShowDeclarer = true
-	exotic.Trick3Leader = pref.Trick3Trick2Winner
-	exotic.Concede = true
+	exotic.RaspasyTrick3Leader = pref.Trick3Trick2Winner
+	exotic.ConcedeWithoutThree = true
 	exotic.HalfWhist = false
 	exotic.ExitByFailedContract = false
-	exotic.Exit = [3]uint8{9, 9, 9}
+	exotic.RaspasyExit = [3]uint8{9, 9, 9}
 	exotic.Claims = pref.ClaimsDeclarerOnly
 	return map[string]Options{"codex": codex, "sochi": sochi, "leningrad": leningrad,
 		"rostov": rostov, "fspr": fspr, "exotic": exotic}

@@ -9,14 +9,14 @@ type Result struct {
 	Ending   Ending
 	Dealer   int
 	Players  int
-	Declarer int          // -1 in raspasy
-	Contract Bid          // the declared contract; the winning bid when conceded
-	Calls    [4]pref.Call // whisting calls by seat (CallNone for the declarer, the 4p dealer, misère, raspasy)
-	Tricks   [4]int       // tricks by seat; all zero when unplayed
-	Talon    [2]Card      // the talon cards (for the talon bonus)
-	Open     bool         // a lone whister played open
-	Series   int          // consecutive raspasy before the deal
-	Claimed  bool         // ended by a claim: Ending is EndingPlayed and Tricks sum to 10, but cards were left in hand
+	Declarer int                   // -1 in raspasy
+	Contract Bid                   // the declared contract; the winning bid when conceded
+	Calls    [MaxPlayers]pref.Call // whisting calls by seat (CallNone for the declarer, the 4p dealer, misère, raspasy)
+	Tricks   [MaxPlayers]int       // tricks by seat; all zero when unplayed
+	Talon    [2]Card               // the talon cards (for the talon bonus)
+	Open     bool                  // a lone whister played open
+	Series   int                   // consecutive raspasy before the deal
+	Claimed  bool                  // ended by a claim: Ending is EndingPlayed and Tricks sum to 10, but cards were left in hand
 }
 
 // Result returns the outcome of a finished deal; ok is false while it is in progress.
@@ -51,12 +51,7 @@ func (s *State) NextSeries() (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	rs := pref.SeriesRules{
-		ExitByFailedContract: s.opt.ExitByFailedContract,
-		ExitRequiresWhisted:  s.opt.ExitRequiresWhisted,
-		MisereExits:          s.opt.MisereExits,
-	}
-	return rs.Next(int(s.series), r.Kind == KindMisere, r.outcome()), true
+	return s.opt.SeriesRules.Next(int(s.series), r.Kind == KindMisere, r.outcome()), true
 }
 
 // outcome is how the deal ended, for the raspasy series.

@@ -12,7 +12,7 @@ func TestAuctionRules(t *testing.T) {
 	noJumps := DefaultOptions(3)
 	noJumps.BidJumps = false
 	hardExit := DefaultOptions(3)
-	hardExit.Exit = [3]uint8{9, 9, 9}
+	hardExit.RaspasyExit = [3]uint8{9, 9, 9}
 	tests := []struct {
 		name   string
 		opt    Options
@@ -52,7 +52,7 @@ func TestAuctionRules(t *testing.T) {
 
 func TestDeclarationRules(t *testing.T) {
 	concede := DefaultOptions(3)
-	concede.Concede = true
+	concede.ConcedeWithoutThree = true
 	tests := []struct {
 		name    string
 		opt     Options
@@ -175,7 +175,7 @@ func TestOpenAfterFirstTrick(t *testing.T) {
 
 func TestMisereExposureOptions(t *testing.T) {
 	opt := DefaultOptions(3)
-	opt.MisereExpose = pref.AfterFirstCard
+	opt.MisereExposeTiming = pref.AfterFirstCard
 	opt.MisereShowDeclarer = true
 	s := declared(t, opt, Misere)
 	s = mustApply(t, s, LegalMoves(&s, nil)[0])
@@ -207,9 +207,9 @@ func TestCheckedTenOpen(t *testing.T) {
 func TestRaspasyTrick3Leader(t *testing.T) {
 	for _, byWinner := range []bool{false, true} {
 		s := raspasyState(t, [3]string{"8♣ 9♣ 7♥", "7♦ 8♥ 9♥", "9♠ 10♥ J♥"}, [2]string{"8S", "7D"}, 1)
-		s.opt.Trick3Leader = pref.Trick3FirstHand
+		s.opt.RaspasyTrick3Leader = pref.Trick3FirstHand
 		if byWinner {
-			s.opt.Trick3Leader = pref.Trick3Trick2Winner
+			s.opt.RaspasyTrick3Leader = pref.Trick3Trick2Winner
 		}
 		s = mustApply(t, s, PlayMove(h1, card(t, "8C")), PlayMove(h2, card(t, "7D")), PlayMove(h3, card(t, "9S")))
 		want := h1

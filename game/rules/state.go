@@ -62,21 +62,21 @@ type State struct {
 	turn    uint8 // whose card or decision it is (the seat, not the actor)
 	ending  Ending
 
-	hands   [4]Hand
+	hands   [MaxPlayers]Hand
 	talon   [2]Card
 	discard Hand
 
 	// auction
 	passed   uint8 // seats that passed
 	spoke    uint8 // seats that made a bid
-	lastBid  [4]Bid
+	lastBid  [MaxPlayers]Bid
 	top      Bid
 	topSeat  uint8
 	declarer uint8
 	contract Bid
 
 	// whisting
-	calls [4]pref.Call
+	calls [MaxPlayers]pref.Call
 	open  bool // one whister chose open play
 
 	// play
@@ -85,11 +85,11 @@ type State struct {
 	trickNo      uint8 // tricks completed
 	leader       uint8
 	inTrick      uint8 // cards played to the current trick
-	trick        [4]Card
-	lastTrick    [4]Card
+	trick        [MaxPlayers]Card
+	lastTrick    [MaxPlayers]Card
 	lastLeader   uint8
 	lastWinner   uint8
-	tricks       [4]uint8
+	tricks       [MaxPlayers]uint8
 	played       Hand
 	talonTurned  uint8 // talon cards turned in raspasy (0..2)
 	talonOnTrick bool  // the current trick is led by a turned talon card
@@ -187,8 +187,8 @@ func (s *State) Call(seat int) pref.Call {
 }
 
 // Tricks returns the tricks each seat has taken so far.
-func (s *State) Tricks() [4]int {
-	var t [4]int
+func (s *State) Tricks() [MaxPlayers]int {
+	var t [MaxPlayers]int
 	for i, n := range s.tricks {
 		t[i] = int(n)
 	}
@@ -200,7 +200,7 @@ func (s *State) TrickNumber() int { return int(s.trickNo) }
 
 // CurrentTrick returns the cards played to the current trick by seat
 // (NoCard where none yet) and the seat that led it.
-func (s *State) CurrentTrick() ([4]Card, int) { return s.trick, int(s.leader) }
+func (s *State) CurrentTrick() ([MaxPlayers]Card, int) { return s.trick, int(s.leader) }
 
 // Played returns every card played to a trick so far.
 func (s *State) Played() Hand { return s.played }

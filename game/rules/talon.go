@@ -1,14 +1,20 @@
 package rules
 
-import "github.com/trelljaz/trelljaz/game/pref"
-
 // TalonBonus is the talon premium of RULES §6 («платный прикуп») of a
-// talon, in whist-price units (see pref.TalonBonus for the rule).
+// talon, in whist-price units: two aces 3; an ace and the king of its suit
+// 2; one ace, or a king and queen of one suit, 1; otherwise 0. The sheet
+// counts it only when the option talon_bonus is on, and never on misère.
 func TalonBonus(t [2]Card) int {
-	return pref.TalonBonus(talonCard(t[0]), talonCard(t[1]))
-}
-
-// talonCard numbers a card as the talon premium does: ranks 7..14, Seven = 7.
-func talonCard(c Card) pref.TalonCard {
-	return pref.TalonCard{Rank: 7 + int(c.Rank()), Suit: int(c.Suit())}
+	a, b := t[0], t[1]
+	same := a.Suit() == b.Suit()
+	pair := func(x, y Rank) bool { return a.Rank() == x && b.Rank() == y || a.Rank() == y && b.Rank() == x }
+	switch {
+	case a.Rank() == Ace && b.Rank() == Ace:
+		return 3
+	case same && pair(Ace, King):
+		return 2
+	case a.Rank() == Ace || b.Rank() == Ace, same && pair(King, Queen):
+		return 1
+	}
+	return 0
 }

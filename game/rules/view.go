@@ -19,31 +19,31 @@ type SeatView struct {
 	Turn    int   `json:"turn"`  // the seat on turn
 	Actor   int   `json:"actor"` // the seat that must move (differs from Turn in open play)
 
-	Hands    [4]Hand `json:"hands"`     // the cards of each seat visible to the viewer
-	HandSize [4]int  `json:"hand_size"` // how many cards each seat holds
-	Exposed  [4]bool `json:"exposed"`   // hands face up for everyone
-	Talon    [2]Card `json:"talon"`     // NoCard while hidden
-	Discard  Hand    `json:"discard"`   // the declarer's discard, for the declarer only
+	Hands    [MaxPlayers]Hand `json:"hands"`     // the cards of each seat visible to the viewer
+	HandSize [MaxPlayers]int  `json:"hand_size"` // how many cards each seat holds
+	Exposed  [MaxPlayers]bool `json:"exposed"`   // hands face up for everyone
+	Talon    [2]Card          `json:"talon"`     // NoCard while hidden
+	Discard  Hand             `json:"discard"`   // the declarer's discard, for the declarer only
 
-	Passed  [4]bool `json:"passed"`   // seats that passed in the auction
-	LastBid [4]Bid  `json:"last_bid"` // each seat's last bid
-	TopBid  Bid     `json:"top_bid"`
-	TopSeat int     `json:"top_seat"` // -1 when nobody bid
+	Passed  [MaxPlayers]bool `json:"passed"`   // seats that passed in the auction
+	LastBid [MaxPlayers]Bid  `json:"last_bid"` // each seat's last bid
+	TopBid  Bid              `json:"top_bid"`
+	TopSeat int              `json:"top_seat"` // -1 when nobody bid
 
-	Declarer int          `json:"declarer"` // -1 when there is none
-	Contract Bid          `json:"contract"`
-	Calls    [4]pref.Call `json:"calls"`
-	Open     bool         `json:"open"`
+	Declarer int                   `json:"declarer"` // -1 when there is none
+	Contract Bid                   `json:"contract"`
+	Calls    [MaxPlayers]pref.Call `json:"calls"`
+	Open     bool                  `json:"open"`
 
-	Trick      [4]Card `json:"trick"` // the current trick by seat (NoCard where not played)
-	Leader     int     `json:"leader"`
-	TalonLead  Card    `json:"talon_lead"` // the talon card leading the current raspasy trick, or NoCard
-	TrickNo    int     `json:"trick_no"`   // completed tricks
-	LastTrick  [4]Card `json:"last_trick"`
-	LastWinner int     `json:"last_winner"` // -1 before the first trick is complete
-	Tricks     [4]int  `json:"tricks"`
-	Played     Hand    `json:"played"` // every card played to a trick
-	Ending     Ending  `json:"ending"`
+	Trick      [MaxPlayers]Card `json:"trick"` // the current trick by seat (NoCard where not played)
+	Leader     int              `json:"leader"`
+	TalonLead  Card             `json:"talon_lead"` // the talon card leading the current raspasy trick, or NoCard
+	TrickNo    int              `json:"trick_no"`   // completed tricks
+	LastTrick  [MaxPlayers]Card `json:"last_trick"`
+	LastWinner int              `json:"last_winner"` // -1 before the first trick is complete
+	Tricks     [MaxPlayers]int  `json:"tricks"`
+	Played     Hand             `json:"played"` // every card played to a trick
+	Ending     Ending           `json:"ending"`
 
 	Claim   ClaimView `json:"claim"`   // a pending claim proposal, shown to everyone
 	Claimed bool      `json:"claimed"` // the deal ended by a claim

@@ -46,7 +46,7 @@ func maySee(s State, viewer int) Hand {
 			ok |= s.Discard()
 		}
 		opt := s.Options()
-		if s.TrickNumber() >= 1 || (opt.MisereExpose == pref.AfterFirstCard && s.Played() != 0) {
+		if s.TrickNumber() >= 1 || (opt.MisereExposeTiming == pref.AfterFirstCard && s.Played() != 0) {
 			ok |= defenders
 		}
 		if opt.MisereShowDeclarer && s.TrickNumber() >= 1 {

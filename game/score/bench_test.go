@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // BenchmarkApplyDeal measures scoring one played trick contract with a
@@ -17,7 +18,7 @@ func BenchmarkApplyDeal(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := Deal{Contract: Trick(7, Hearts), Declarer: 0, Whist: [4]pref.Call{0, pref.CallWhist, pref.CallWhist}, Tricks: [4]int{5, 4, 1}}
+	d := Deal{Contract: rules.BidOf(7, rules.Strain(rules.Hearts)), Declarer: 0, Whist: [4]pref.Call{0, pref.CallWhist, pref.CallWhist}, Tricks: [4]int{5, 4, 1}}
 	b.ReportAllocs()
 	for b.Loop() {
 		c := *sh
@@ -91,16 +92,16 @@ func BenchmarkPulka(b *testing.B) {
 	s := PresetOf(Sochi)
 	cycle := []func(decl int, f, sec int) Deal{
 		func(d, f, s int) Deal {
-			return Deal{Contract: Trick(7, Hearts), Declarer: d, Whist: whists(f, pref.CallWhist, s, pref.CallPass), Tricks: tricks(d, 7, f, 3)}
+			return Deal{Contract: rules.BidOf(7, rules.Strain(rules.Hearts)), Declarer: d, Whist: whists(f, pref.CallWhist, s, pref.CallPass), Tricks: tricks(d, 7, f, 3)}
 		},
 		func(d, f, s int) Deal {
-			return Deal{Contract: Trick(6, Spades), Declarer: d, Whist: whists(f, pref.CallWhist, s, pref.CallWhist), Tricks: tricks(d, 5, f, 3)}
+			return Deal{Contract: rules.BidOf(6, rules.Strain(rules.Spades)), Declarer: d, Whist: whists(f, pref.CallWhist, s, pref.CallWhist), Tricks: tricks(d, 5, f, 3)}
 		},
 		func(d, f, s int) Deal {
-			return Deal{Contract: Trick(6, Clubs), Declarer: d, Whist: whists(f, pref.CallPass, s, pref.CallHalf)}
+			return Deal{Contract: rules.BidOf(6, rules.Strain(rules.Clubs)), Declarer: d, Whist: whists(f, pref.CallPass, s, pref.CallHalf)}
 		},
 		func(d, f, s int) Deal { return Deal{Raspasy: true, Tricks: tricks(d, 0, f, 4)} },
-		func(d, f, s int) Deal { return Deal{Contract: Misere, Declarer: d, Tricks: tricks(d, 0, f, 5)} },
+		func(d, f, s int) Deal { return Deal{Contract: rules.Misere, Declarer: d, Tricks: tricks(d, 0, f, 5)} },
 	}
 	deals := 0
 	b.ReportAllocs()
@@ -125,13 +126,13 @@ func BenchmarkPulka(b *testing.B) {
 	b.ReportMetric(float64(deals)/float64(b.N), "deals/pulka")
 }
 
-func whists(f int, wf pref.Call, s int, ws pref.Call) (w [MaxPlayers]pref.Call) {
+func whists(f int, wf pref.Call, s int, ws pref.Call) (w [rules.MaxPlayers]pref.Call) {
 	w[f], w[s] = wf, ws
 	return w
 }
 
 // tricks gives a tricks, b tricks to seats x, y and the rest of 10 to the third seat of three.
-func tricks(x, a, y, b int) (t [MaxPlayers]int) {
+func tricks(x, a, y, b int) (t [rules.MaxPlayers]int) {
 	t[x], t[y] = a, b
 	t[3-x-y] = 10 - a - b
 	return t

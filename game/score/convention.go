@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // Convention is a named preset of table settings (RULES §13): the way the
@@ -169,32 +170,32 @@ func ParseConvention(s string) (Convention, error) {
 }
 
 // Settings are all the table settings of RULES §14, each under its RULES
-// identifier (given in the field comment). Start from Preset; ParseOptions
-// applies a record's or a table's options. Settings are a plain value: copy
-// them freely.
+// identifier (given in the field comment). The settings that change how a
+// deal is played are the engine's rules.Options, embedded as they are: a
+// table hands Settings.Options to the engine. Start from Preset;
+// ParseOptions applies a record's or a table's options. Settings are a
+// plain value: copy them freely.
 type Settings struct {
 	Convention Convention // convention
-	Players    int        // players: 3 or 4
-	PoolTarget int        // pool_target: P*, ignored when Overflow is OverflowNone
+	// Options are the settings of the auction, whisting and the play:
+	// players, senior_hold, bid_jumps, raspasy_exit,
+	// exit_by_failed_contract, exit_requires_whisted, misere_exits,
+	// half_whist, stalingrad, ten_mode, checked_ten_open, open_timing,
+	// misere_expose_timing, misere_show_declarer, raspasy_talon,
+	// raspasy_trick3_leader, dealer_may_whist, concede_without_three and
+	// claims. The sheet reads some of them too.
+	rules.Options
+
+	PoolTarget int // pool_target: P*, ignored when Overflow is OverflowNone
 	// WhistPrice is whist_price, money or rating points per whist, as an
 	// exact decimal ("1", "0.5"); see WhistPriceRat.
 	WhistPrice string
 
-	RaspasyBase          int               // raspasy_base: 1 or 2
-	RaspasyProg          Progression       // raspasy_prog
-	RaspasyExit          pref.Exit         // raspasy_exit
-	ExitByFailedContract bool              // exit_by_failed_contract
-	RaspasyTalon         pref.RaspasyTalon // raspasy_talon
-	Stalingrad           bool              // stalingrad: 6♠ whisted by both by force
-	TenMode              pref.TenMode      // ten_mode
-	CheckedTenOpen       bool              // checked_ten_open
-	WhistResp            WhistResp         // whist_resp
-	WhistStyle           WhistStyle        // whist_style
-	HalfWhist            bool              // half_whist (полвиста on 6 and 7)
-	OpenTiming           pref.Timing       // open_timing: pref.OpenTimings
+	RaspasyBase int         // raspasy_base: 1 or 2
+	RaspasyProg Progression // raspasy_prog
+	WhistResp   WhistResp   // whist_resp
+	WhistStyle  WhistStyle  // whist_style
 
-	MisereExposeTiming  pref.Timing // misere_expose_timing: pref.MisereExposeTimings
-	MisereShowDeclarer  bool        // misere_show_declarer
 	Consolation         Consolation // consolation
 	ConsolationToDealer bool        // consolation_to_dealer (4 players)
 	Overflow            Overflow    // overflow
@@ -205,24 +206,16 @@ type Settings struct {
 
 	GentlemanScope GentlemanScope // gentleman_scope
 	LowObligMode   LowObligMode   // low_oblig_mode
-	DealerMayWhist bool           // dealer_may_whist (4 players, FSPR)
 	TalonBonus     bool           // talon_bonus («платный прикуп»)
 	RaspasyScoring RaspasyScoring // raspasy_scoring
 	PoolFactor     int            // pool_factor: k, mountain points per pool point at settlement
 
-	ExitRequiresWhisted     bool              // exit_requires_whisted
-	MisereExits             bool              // misere_exits
-	RaspasyTrick3Leader     pref.Trick3Leader // raspasy_trick3_leader
-	DealRotatesAfterRaspasy bool              // deal_rotates_after_raspasy
-	SeniorHold              bool              // senior_hold («здесь»)
-	BidJumps                bool              // bid_jumps
-	ConcedeWithoutThree     bool              // concede_without_three («без трёх»)
+	DealRotatesAfterRaspasy bool // deal_rotates_after_raspasy
 
-	Claims        pref.ClaimMode // claims
-	MoveTime      int            // move_time: seconds per decision
-	TimeoutAction TimeoutAction  // timeout_action
-	MaxDeals      int            // max_deals: 0 means no limit
-	TimeLimit     int            // time_limit: seconds, 0 means no limit
+	MoveTime      int           // move_time: seconds per decision
+	TimeoutAction TimeoutAction // timeout_action
+	MaxDeals      int           // max_deals: 0 means no limit
+	TimeLimit     int           // time_limit: seconds, 0 means no limit
 	// FinishRound is finish_round (RULES §11 "when a limit is hit, finish
 	// the current round of deals (option), then settle"): once max_deals
 	// is reached the pulka goes on until the deal has come back round to
@@ -250,17 +243,15 @@ func Preset(name string) (Settings, error) {
 // PresetOf returns the settings of convention c; an unknown c gives Sochi.
 func PresetOf(c Convention) Settings {
 	s := Settings{ // Sochi, and the §14 defaults
-		Convention: c, Players: 3, PoolTarget: 20, WhistPrice: "1",
-		RaspasyBase: 1, RaspasyProg: ProgArithmetic, RaspasyExit: pref.Exit{6, 6, 6},
-		ExitByFailedContract: true, RaspasyTalon: pref.TalonLeadSuit, TenMode: pref.TenChecked,
-		WhistResp: RespFull, WhistStyle: Greedy, HalfWhist: true,
-		MisereExposeTiming: pref.AfterFirstTrick, Consolation: ConsolationPrice,
-		ConsolationToDealer: true, Overflow: OverflowHelp,
+		Convention: c, Options: rules.DefaultOptions(3), PoolTarget: 20, WhistPrice: "1",
+		RaspasyBase: 1, RaspasyProg: ProgArithmetic,
+		WhistResp: RespFull, WhistStyle: Greedy,
+		Consolation: ConsolationPrice, ConsolationToDealer: true, Overflow: OverflowHelp,
 		WhistMult: 1, FailMult: 1, MisereMult: 10,
 		GentlemanScope: ScopeOnRemise, LowObligMode: LowObligSecond,
-		RaspasyScoring: RaspasyMountain, PoolFactor: 1, MisereExits: true,
-		DealRotatesAfterRaspasy: true, BidJumps: true,
-		Claims: pref.ClaimsProposeAccept, MoveTime: 30, TimeoutAction: TimeoutBotTakeover,
+		RaspasyScoring: RaspasyMountain, PoolFactor: 1,
+		DealRotatesAfterRaspasy: true,
+		MoveTime:                30, TimeoutAction: TimeoutBotTakeover,
 		Spectators: true, Chat: true,
 	}
 	switch c {
@@ -323,7 +314,7 @@ func (s Settings) Validate() error {
 	if _, err := s.WhistPriceRat(); err != nil {
 		return err
 	}
-	return nil
+	return s.Options.Validate()
 }
 
 // option describes one §14 setting: how to read its JSON value into Settings.
@@ -512,10 +503,10 @@ func ParseOptions(base Settings, opts map[string]json.RawMessage) (Settings, err
 	return s, nil
 }
 
-// Options returns the options that turn the preset of s.Convention into s,
-// keyed by their RULES §14 identifiers: ParseOptions(PresetOf(s.Convention),
-// s.Options()) gives s back. Use it to write a record's "options".
-func (s Settings) Options() map[string]json.RawMessage {
+// Overrides returns the options that turn the preset of s.Convention into
+// s, keyed by their RULES §14 identifiers: ParseOptions(PresetOf(s.Convention),
+// s.Overrides()) gives s back. Use it to write a record's "options".
+func (s Settings) Overrides() map[string]json.RawMessage {
 	base := PresetOf(s.Convention)
 	out := map[string]json.RawMessage{}
 	for _, o := range options {

@@ -150,7 +150,9 @@ func TestOptionErrors(t *testing.T) {
 	}
 }
 
-// TestContractParse checks contract notation and the bid ladder of RULES §4.1.
+// TestContractParse checks contract notation and the bid ladder of RULES
+// §4.1: a record writes a contract as Bid.ASCII does, and the engine's
+// other spellings are not record notation.
 func TestContractParse(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
@@ -165,11 +167,12 @@ func TestContractParse(t *testing.T) {
 			t.Errorf("%s: %v", tc.in, err)
 			continue
 		}
-		if c.String() != tc.out || c.Rank() != tc.rank {
-			t.Errorf("%s: got %s rank %d, want %s rank %d", tc.in, c, c.Rank(), tc.out, tc.rank)
+		if c.ASCII() != tc.out || int(c) != tc.rank {
+			t.Errorf("%s: got %s rank %d, want %s rank %d", tc.in, c.ASCII(), int(c), tc.out, tc.rank)
 		}
 	}
-	for _, bad := range []string{"", "5S", "11H", "6X", "6", "S6", "100NT", "misère", "7 H"} {
+	for _, bad := range []string{"", "5S", "11H", "6X", "6", "S6", "100NT", "misère", "7 H",
+		"06S", "7♥", "8БК", "мизер", "m", "6N"} {
 		if _, err := ParseContract(bad); err == nil {
 			t.Errorf("%q: want an error", bad)
 		}
@@ -202,7 +205,7 @@ func TestOptionsRoundTrip(t *testing.T) {
 	s := PresetOf(Rostov)
 	s.Players, s.PoolTarget, s.WhistPrice = 4, 30, "0.5"
 	s.RaspasyExit, s.Stalingrad, s.WhistStyle, s.Password = pref.Exit{6, 7, 7}, true, Greedy, "p"
-	opts := s.Options()
+	opts := s.Overrides()
 	if len(opts) != 7 {
 		t.Errorf("%d options, want 7: %v", len(opts), opts)
 	}
@@ -210,7 +213,7 @@ func TestOptionsRoundTrip(t *testing.T) {
 	if err != nil || back != s {
 		t.Errorf("round trip: %v\n%+v\n%+v", err, back, s)
 	}
-	if len(PresetOf(FSPR).Options()) != 0 {
+	if len(PresetOf(FSPR).Overrides()) != 0 {
 		t.Error("a preset needs no options")
 	}
 }

@@ -4,11 +4,13 @@
 //
 // The parts, by file, like a rule book:
 //
-//   - convention.go: Settings, the convention presets (Codex, Sochi,
-//     Leningrad, Rostov, FSPR, custom) and ParseOptions for the RULES §14
-//     options, which override a preset under every convention.
-//   - deal.go: the input of one deal (Contract, Deal), as the
-//     rules engine hands it over. Seats are 0..n-1 clockwise.
+//   - convention.go: Settings (which embed the engine's rules.Options),
+//     the convention presets (Codex, Sochi, Leningrad, Rostov, FSPR,
+//     custom) and ParseOptions for the RULES §14 options, which override a
+//     preset under every convention.
+//   - deal.go: the input of one deal (Deal), DealOf to write a deal the
+//     engine finished, and ParseContract for record notation. Seats are
+//     0..n-1 clockwise.
 //   - sheet.go: the Sheet (pool пуля, mountain гора, whists висты), Apply,
 //     and the end of the pulka (Over: closed pools, or max_deals with
 //     finish_round finishing the current round of deals, RULES §11).
@@ -20,9 +22,11 @@
 //   - record.go: the pulka record of PULKA-FORMAT.md (Decode, Run, RunJSON),
 //     used by cmd/pulka.
 //
-// The words the sheet shares with the rules engine (the whisting calls,
-// the play settings' enums, the raspasy exit and series rule, the talon
-// premium) live in package pref.
+// The sheet speaks the engine's words: a contract is a rules.Bid, a card a
+// rules.Card (record notation is their ASCII form), the play settings are
+// rules.Options, the talon premium is rules.TalonBonus. The words both use
+// below the engine (the whisting calls, the settings' enums, the raspasy
+// exit and series rule) live in package pref.
 //
 // Numbers on the sheet are Points, exact in twelfths; results are big.Rat.
 // The package does no I/O of its own beyond the readers and writers it is

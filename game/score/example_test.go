@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -16,10 +17,10 @@ func ExampleSheet_Apply() {
 	s, _ := score.Preset("sochi")
 	sh, _ := score.NewSheet(s, 2)
 	err := sh.Apply(score.Deal{
-		Contract: score.Trick(7, score.Hearts),
+		Contract: rules.BidOf(7, rules.Strain(rules.Hearts)),
 		Declarer: 0,
-		Whist:    [score.MaxPlayers]pref.Call{1: pref.CallWhist, 2: pref.CallWhist},
-		Tricks:   [score.MaxPlayers]int{7, 2, 1},
+		Whist:    [rules.MaxPlayers]pref.Call{1: pref.CallWhist, 2: pref.CallWhist},
+		Tricks:   [rules.MaxPlayers]int{7, 2, 1},
 	})
 	fmt.Println(err, sh.Pool[0], sh.Whists[1][0], sh.Whists[2][0])
 	res, _ := sh.Settle()
@@ -54,7 +55,7 @@ func ExampleRunJSON() {
 
 func ExampleParseContract() {
 	c, _ := score.ParseContract("10NT")
-	fmt.Println(c, c.Value(), c.Rank())
+	fmt.Println(c.ASCII(), c.Value(), int(c))
 	// Output: 10NT 10 26
 }
 
@@ -66,7 +67,7 @@ func ExampleSheet_Over() {
 	sh, _ := score.NewSheet(s, 0)
 	for !sh.Over() {
 		a := sh.Active()
-		d := score.Deal{Contract: score.Trick(6, score.Spades), Declarer: a[0]}
+		d := score.Deal{Contract: rules.SixSpades, Declarer: a[0]}
 		d.Whist[a[1]], d.Whist[a[2]] = pref.CallPass, pref.CallPass // both pass: unplayed
 		if err := sh.Apply(d); err != nil {
 			panic(err)

@@ -1,6 +1,9 @@
 package score
 
-import "github.com/trelljaz/trelljaz/game/pref"
+import (
+	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
 
 // misere scores a misère (мизер, RULES §8.7): the declarer writes 10 to the
 // pool with no trick, otherwise misere_mult per trick to the mountain. The
@@ -21,7 +24,7 @@ func (s *Sheet) misere(d Deal) (pref.Outcome, error) {
 	}
 	t := d.Tricks[d.Declarer]
 	if t == 0 {
-		s.addPool(d.Declarer, Pts(Misere.Value()))
+		s.addPool(d.Declarer, Pts(rules.Misere.Value()))
 	} else {
 		s.Mountain[d.Declarer] += Pts(t * s.set.MisereMult)
 	}

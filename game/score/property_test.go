@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 	"pgregory.net/rapid"
 )
 
@@ -28,8 +29,8 @@ func genSettings(t *rapid.T) Settings {
 }
 
 // genTricks splits 10 tricks among three seats.
-func genTricks(t *rapid.T, seats [3]int, total int) [MaxPlayers]int {
-	var tr [MaxPlayers]int
+func genTricks(t *rapid.T, seats [3]int, total int) [rules.MaxPlayers]int {
+	var tr [rules.MaxPlayers]int
 	a := rapid.IntRange(0, total).Draw(t, "t0")
 	b := rapid.IntRange(0, total-a).Draw(t, "t1")
 	tr[seats[0]], tr[seats[1]], tr[seats[2]] = a, b, total-a-b
@@ -56,11 +57,11 @@ func genDeal(t *rapid.T, sh *Sheet) Deal {
 	}
 	decl := active[rapid.IntRange(0, 2).Draw(t, "declarer")]
 	if kind == 2 && sh.MinLevel() <= 8 {
-		d := Deal{Contract: Misere, Declarer: decl, Tricks: genTricks(t, active, 10)}
+		d := Deal{Contract: rules.Misere, Declarer: decl, Tricks: genTricks(t, active, 10)}
 		return d
 	}
 	level := rapid.IntRange(sh.MinLevel(), 10).Draw(t, "level")
-	c := Trick(level, Strain(rapid.IntRange(0, 4).Draw(t, "strain")))
+	c := rules.BidOf(level, rules.Strain(rapid.IntRange(0, 4).Draw(t, "strain")))
 	d := Deal{Contract: c, Declarer: decl, TalonBonus: rapid.IntRange(0, 3).Draw(t, "talon bonus")}
 	if s.ConcedeWithoutThree && rapid.IntRange(0, 9).Draw(t, "concede") == 0 {
 		d.Conceded = true
@@ -223,7 +224,7 @@ func TestPropertyDealInvariants(t *testing.T) {
 			}
 			// Help (помощь) from an overflowing declarer is pool overflow, not misère scoring.
 			helped := s.Overflow == OverflowHelp && before.Pool[d.Declarer]+Pts(10) > Pts(s.PoolTarget)
-			if !d.Raspasy && d.Contract.Misere && !helped {
+			if !d.Raspasy && d.Contract == rules.Misere && !helped {
 				for p := 0; p < s.Players; p++ {
 					if p == d.Declarer {
 						continue
@@ -233,8 +234,8 @@ func TestPropertyDealInvariants(t *testing.T) {
 					}
 				}
 			}
-			if !d.Raspasy && !d.Contract.Misere && !d.Conceded && s.WhistStyle == Greedy &&
-				d.Tricks[d.Declarer] < d.Contract.Level && !s.Forced(d.Contract) {
+			if !d.Raspasy && d.Contract != rules.Misere && !d.Conceded && s.WhistStyle == Greedy &&
+				d.Tricks[d.Declarer] < d.Contract.Level() && !s.Forced(d.Contract) {
 				f, sec := before.defenders(d.Declarer)
 				passer := -1
 				switch {
@@ -246,7 +247,7 @@ func TestPropertyDealInvariants(t *testing.T) {
 				if passer < 0 {
 					continue
 				}
-				under := d.Contract.Level - d.Tricks[d.Declarer]
+				under := d.Contract.Level() - d.Tricks[d.Declarer]
 				bonus := Points(0)
 				if s.TalonBonus && s.Players == 3 {
 					bonus = Half(d.TalonBonus * s.Price(d.Contract))
@@ -271,7 +272,7 @@ func TestPropertyRecordMatchesSheet(t *testing.T) {
 		sh, deals := genPulka(t, s)
 		players := names[:s.Players]
 		r := Record{Convention: s.Convention.String(), Players: players, PoolTarget: s.PoolTarget,
-			FirstDealer: players[sh.FirstDealer()], Options: s.Options()}
+			FirstDealer: players[sh.FirstDealer()], Options: s.Overrides()}
 		for _, d := range deals {
 			if d.Conceded {
 				return // «без трёх» has no record form

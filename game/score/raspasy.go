@@ -16,16 +16,6 @@ func (s Settings) RaspasyPrice(k int) int {
 	return s.RaspasyBase
 }
 
-// SeriesRules returns the settings that say which deals end a raspasy
-// series (RULES §9.3).
-func (s Settings) SeriesRules() pref.SeriesRules {
-	return pref.SeriesRules{
-		ExitByFailedContract: s.ExitByFailedContract,
-		ExitRequiresWhisted:  s.ExitRequiresWhisted,
-		MisereExits:          s.MisereExits,
-	}
-}
-
 // raspasy scores an all-pass deal (распасы, RULES §9).
 func (s *Sheet) raspasy(d Deal) error {
 	if d.Conceded {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 func raspasyDeal(tricks ...int) Deal {
@@ -106,7 +107,7 @@ func TestRaspasySeries(t *testing.T) {
 	made := played("7S", 0, fWhist, 7, 2, 1)
 	failed := played("7S", 0, fWhist, 6, 2, 2)
 	passed := played("7S", 0, bothPass)
-	misere := Deal{Contract: Misere, Tricks: [4]int{0, 5, 5}}
+	misere := Deal{Contract: rules.Misere, Tricks: [4]int{0, 5, 5}}
 	tests := []struct {
 		name string
 		conv string
@@ -166,7 +167,7 @@ func TestRaspasyExit(t *testing.T) {
 	}{
 		{played("6H", 0, bothPass), false},
 		{played("7S", 0, bothPass), true},
-		{Deal{Contract: Misere, Declarer: 0, Tricks: [4]int{0, 5, 5}}, true},
+		{Deal{Contract: rules.Misere, Declarer: 0, Tricks: [4]int{0, 5, 5}}, true},
 	} {
 		c := *sh
 		if err := c.Apply(tc.deal); (err == nil) != tc.ok {
@@ -176,7 +177,7 @@ func TestRaspasyExit(t *testing.T) {
 	fs := mustSettings(t, "fspr", 3, nil)
 	sh, _ = NewSheet(fs, 2)
 	_ = sh.Apply(raspasyDeal(3, 3, 4))
-	if err := sh.Apply(Deal{Contract: Misere, Declarer: 0, Tricks: [4]int{0, 5, 5}}); err != nil {
+	if err := sh.Apply(Deal{Contract: rules.Misere, Declarer: 0, Tricks: [4]int{0, 5, 5}}); err != nil {
 		t.Errorf("misère after raspasy under 7-7-7: %v", err)
 	}
 	if sh.Series() != 1 {

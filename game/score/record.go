@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // Limits on an untrusted pulka record, so a bad one costs bounded memory.
@@ -337,7 +338,7 @@ func (rd RecordDeal) Deal(players []string) (Deal, error) {
 		if err != nil {
 			return d, fieldErr("talon", "%v", err)
 		}
-		if !d.Contract.Misere {
+		if d.Contract != rules.Misere {
 			d.TalonBonus = b
 		}
 	}
@@ -352,7 +353,7 @@ func RecordDealOf(d Deal, players []string) RecordDeal {
 	if d.Raspasy {
 		rd.Raspasy = true
 	} else {
-		rd.Contract = d.Contract.String()
+		rd.Contract = d.Contract.ASCII()
 		rd.Declarer = players[d.Declarer]
 	}
 	for p := range players {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 const recordHead = `{"convention": "sochi", "players": ["A","B","C"], "pool_target": 10, "first_dealer": "C", "deals": [`
@@ -186,9 +187,9 @@ func FuzzApply(f *testing.F) {
 		d := Deal{Raspasy: raspasy, Declarer: int(decl % 5), TalonBonus: int(bonus % 5),
 			Tricks: [4]int{int(t0), int(t1), int(t2), int(t3)}}
 		if level == 0 {
-			d.Contract = Misere
+			d.Contract = rules.Misere
 		} else {
-			d.Contract = Trick(int(level), Strain(strain%6))
+			d.Contract = rules.BidOf(int(level), rules.Strain(strain%6))
 		}
 		d.Whist[1], d.Whist[2], d.Whist[3] = pref.Call(wf%6), pref.Call(ws%6), pref.Call(wd%6)
 		for range 3 { // the same deal three times: overflow and series come into play

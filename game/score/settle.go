@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"sort"
+
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // WhistsPerPoint is r, the whists a mountain point is worth at settlement
@@ -15,13 +17,13 @@ type Result struct {
 	// Players is the number of seats; the arrays below use Players entries.
 	Players int
 	// Exact is each seat's result in whists, exact; the results sum to zero.
-	Exact [MaxPlayers]*big.Rat
+	Exact [rules.MaxPlayers]*big.Rat
 	// Rounded is Exact rounded to integers by largest remainder, summing to
 	// zero; equal remainders go in seat order starting left of the first
 	// dealer (Decision 14).
-	Rounded [MaxPlayers]int64
+	Rounded [rules.MaxPlayers]int64
 	// Money is Exact × whist_price.
-	Money [MaxPlayers]*big.Rat
+	Money [rules.MaxPlayers]*big.Rat
 }
 
 // Settle computes the final settlement from the sheet as it stands, with
@@ -54,7 +56,7 @@ func (s *Sheet) Settle() (Result, error) {
 
 // settleNumerators returns n·12·R[i] as integers (the results share the
 // denominator 12·n), failing on arithmetic overflow.
-func (s *Sheet) settleNumerators() ([MaxPlayers]int64, error) {
+func (s *Sheet) settleNumerators() ([rules.MaxPlayers]int64, error) {
 	n := int64(s.set.Players)
 	k := int64(s.set.PoolFactor)
 	var sumPool, sumMount int64
@@ -62,7 +64,7 @@ func (s *Sheet) settleNumerators() ([MaxPlayers]int64, error) {
 		sumPool += int64(s.Pool[i])
 		sumMount += int64(s.Mountain[i])
 	}
-	var num [MaxPlayers]int64
+	var num [rules.MaxPlayers]int64
 	var total int64
 	for i := 0; i < int(n); i++ {
 		var net int64
@@ -82,9 +84,9 @@ func (s *Sheet) settleNumerators() ([MaxPlayers]int64, error) {
 // roundLargestRemainder rounds num[i]/den to integers that sum to the same
 // total (zero), giving the units lost by flooring to the largest remainders;
 // ties go in seat order from seat first.
-func roundLargestRemainder(num [MaxPlayers]int64, den int64, n, first int) [MaxPlayers]int64 {
-	var out [MaxPlayers]int64
-	var rem [MaxPlayers]int64
+func roundLargestRemainder(num [rules.MaxPlayers]int64, den int64, n, first int) [rules.MaxPlayers]int64 {
+	var out [rules.MaxPlayers]int64
+	var rem [rules.MaxPlayers]int64
 	var total, floors int64
 	for i := 0; i < n; i++ {
 		q, r := num[i]/den, num[i]%den

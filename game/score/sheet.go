@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // FieldError is an invalid deal: Field names the pulka-record field at
@@ -34,14 +35,14 @@ var ErrPulkaOver = errors.New("the pulka is over: every pool is closed")
 // keep a snapshot. It is not safe for concurrent use.
 type Sheet struct {
 	// Pool (пуля) is each seat's pool, in points.
-	Pool [MaxPlayers]Points
+	Pool [rules.MaxPlayers]Points
 	// Mountain (гора) is each seat's mountain; it may go negative (RULES §10).
-	Mountain [MaxPlayers]Points
+	Mountain [rules.MaxPlayers]Points
 	// Whists (висты): Whists[a][b] are the whists a wrote on b (b owes a).
-	Whists [MaxPlayers][MaxPlayers]Points
+	Whists [rules.MaxPlayers][rules.MaxPlayers]Points
 
 	set         Settings
-	names       [MaxPlayers]string
+	names       [rules.MaxPlayers]string
 	firstDealer int
 	dealer      int // dealer of the next deal
 	series      int // consecutive raspasy before the next deal
@@ -150,7 +151,7 @@ func (s *Sheet) Apply(d Deal) error {
 	switch {
 	case d.Raspasy:
 		err = next.raspasy(d)
-	case d.Contract.Misere:
+	case d.Contract == rules.Misere:
 		out, err = next.misere(d)
 	default:
 		out, err = next.trick(d)
@@ -158,7 +159,7 @@ func (s *Sheet) Apply(d Deal) error {
 	if err != nil {
 		return err
 	}
-	next.series = s.set.SeriesRules().Next(s.series, d.Contract.Misere && !d.Raspasy, out)
+	next.series = s.set.SeriesRules.Next(s.series, d.Contract == rules.Misere && !d.Raspasy, out)
 	if !d.Raspasy || s.set.DealRotatesAfterRaspasy {
 		next.dealer = (next.dealer + 1) % s.set.Players
 		next.passes++
@@ -174,7 +175,7 @@ func (s *Sheet) Apply(d Deal) error {
 func (s *Sheet) checkTricks(d Deal, extra, extraMax int) error {
 	active := s.Active()
 	sum := 0
-	for p := 0; p < MaxPlayers; p++ {
+	for p := 0; p < rules.MaxPlayers; p++ {
 		t := d.Tricks[p]
 		isActive := p == active[0] || p == active[1] || p == active[2]
 		switch {
@@ -197,7 +198,7 @@ func (s *Sheet) checkTricks(d Deal, extra, extraMax int) error {
 }
 
 func (s *Sheet) name(p int) string {
-	if p >= 0 && p < MaxPlayers && s.names[p] != "" {
+	if p >= 0 && p < rules.MaxPlayers && s.names[p] != "" {
 		return s.names[p]
 	}
 	return "seat " + strconv.Itoa(p)

@@ -1,23 +1,26 @@
 package score
 
-import "github.com/trelljaz/trelljaz/game/pref"
+import (
+	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
 
 // Price is the whist price per trick of a contract (цена виста, RULES §8.2):
 // v(L)·whist_mult.
-func (s Settings) Price(c Contract) int { return c.Value() * s.WhistMult }
+func (s Settings) Price(c rules.Bid) int { return c.Value() * s.WhistMult }
 
 // Obligation is the number of tricks the defending side must take
 // (обязательное количество взяток, RULES §5.1): 4 on a six, 2 on a seven,
 // 1 on eight, nine and a whisted ten, 0 on a checked ten.
-func (s Settings) Obligation(c Contract) int {
+func (s Settings) Obligation(c rules.Bid) int {
 	switch {
-	case c.Misere:
+	case c == rules.Misere:
 		return 0
-	case c.Level == 6:
+	case c.Level() == 6:
 		return 4
-	case c.Level == 7:
+	case c.Level() == 7:
 		return 2
-	case c.Level == 10 && s.TenMode == pref.TenChecked:
+	case c.Level() == 10 && s.TenMode == pref.TenChecked:
 		return 0
 	}
 	return 1
@@ -26,7 +29,7 @@ func (s Settings) Obligation(c Contract) int {
 // RespRate is the mountain charged per trick a responsible whister is short
 // (RULES §8.5), in half points: price for full responsibility, price/2 for
 // half, 0 for none.
-func (s Settings) RespRate(c Contract) Points {
+func (s Settings) RespRate(c rules.Bid) Points {
 	switch s.WhistResp {
 	case RespFull:
 		return Pts(s.Price(c))
@@ -38,7 +41,7 @@ func (s Settings) RespRate(c Contract) Points {
 
 // ConsolationRate is what each defender writes per undertrick (консоляция,
 // RULES §8.2): the whist price, a fixed 10 (Rostov) or nothing.
-func (s Settings) ConsolationRate(c Contract) int {
+func (s Settings) ConsolationRate(c rules.Bid) int {
 	switch s.Consolation {
 	case ConsolationPrice:
 		return s.Price(c)
@@ -50,12 +53,12 @@ func (s Settings) ConsolationRate(c Contract) int {
 
 // Forced reports whether both defenders must whist the contract: a checked
 // ten, or 6♠ under Stalingrad (RULES §8.8).
-func (s Settings) Forced(c Contract) bool {
-	if c.Misere {
+func (s Settings) Forced(c rules.Bid) bool {
+	if c == rules.Misere {
 		return false
 	}
-	return (c.Level == 10 && s.TenMode == pref.TenChecked) ||
-		(s.Stalingrad && c.Level == 6 && c.Strain == Spades)
+	return (c.Level() == 10 && s.TenMode == pref.TenChecked) ||
+		(s.Stalingrad && c == rules.SixSpades)
 }
 
 // defenders returns the first defender F (next active seat clockwise after
@@ -73,11 +76,11 @@ func (s *Sheet) defenders(declarer int) (f, sec int) {
 // checkDeclarer validates the contract and the declarer of a trick or misère deal.
 func (s *Sheet) checkDeclarer(d Deal) (f, sec int, err error) {
 	if !d.Contract.Valid() {
-		return 0, 0, fieldErr("contract", "%q is not a contract", d.Contract.String())
+		return 0, 0, fieldErr("contract", "%q is not a contract", d.Contract.ASCII())
 	}
 	lowest := s.MinLevel()
-	if d.Contract.Misere && lowest > 8 || !d.Contract.Misere && d.Contract.Level < lowest {
-		return 0, 0, fieldErr("contract", "%s is below the raspasy exit: level %d after %d raspasy", d.Contract, lowest, s.series)
+	if d.Contract == rules.Misere && lowest > 8 || d.Contract != rules.Misere && d.Contract.Level() < lowest {
+		return 0, 0, fieldErr("contract", "%s is below the raspasy exit: level %d after %d raspasy", d.Contract.ASCII(), lowest, s.series)
 	}
 	if d.Declarer < 0 || d.Declarer >= s.set.Players {
 		return 0, 0, fieldErr("declarer", "seat %d out of range", d.Declarer)
@@ -103,7 +106,7 @@ type defence struct {
 // whisting validates the whist decisions of a trick contract (RULES §5.2).
 func (s *Sheet) whisting(d Deal, f, sec int) (defence, error) {
 	n := s.set.Players
-	for p := 0; p < MaxPlayers; p++ {
+	for p := 0; p < rules.MaxPlayers; p++ {
 		w := d.Whist[p]
 		if w == pref.CallNone || p == f || p == sec {
 			continue
@@ -121,7 +124,7 @@ func (s *Sheet) whisting(d Deal, f, sec int) (defence, error) {
 	dealerWhists := n == 4 && d.Whist[s.dealer] == pref.CallWhist
 	if s.set.Forced(d.Contract) {
 		if (wf != pref.CallNone && wf != pref.CallWhist) || (ws != pref.CallNone && ws != pref.CallWhist) || dealerWhists {
-			return defence{}, fieldErr("whist", "%s is whisted by both defenders by force", d.Contract)
+			return defence{}, fieldErr("whist", "%s is whisted by both defenders by force", d.Contract.ASCII())
 		}
 		return defence{played: true, whisters: 2, forced: true}, nil
 	}
@@ -143,8 +146,8 @@ func (s *Sheet) whisting(d Deal, f, sec int) (defence, error) {
 		return defence{}, fieldErr("whist", "%s cannot half-whist after a whist", s.name(sec))
 	case ws == pref.CallHalf && !s.set.HalfWhist:
 		return defence{}, fieldErr("whist", "half-whist is off (option half_whist)")
-	case ws == pref.CallHalf && d.Contract.Level > 7:
-		return defence{}, fieldErr("whist", "half-whist is only for 6 and 7, not %s", d.Contract)
+	case ws == pref.CallHalf && d.Contract.Level() > 7:
+		return defence{}, fieldErr("whist", "half-whist is only for 6 and 7, not %s", d.Contract.ASCII())
 	case wf == pref.CallReturned && ws != pref.CallHalf:
 		return defence{}, fieldErr("whist", "%s can return a whist only after a half-whist", s.name(f))
 	}
@@ -199,7 +202,7 @@ func (s *Sheet) trick(d Deal) (pref.Outcome, error) {
 		return 0, err
 	}
 	t := d.Tricks
-	under := max(0, c.Level-t[D])
+	under := max(0, c.Level()-t[D])
 	side := t[f] + t[sec]
 	if under == 0 {
 		s.addPool(D, Pts(c.Value()))
@@ -280,7 +283,7 @@ func (s *Sheet) concede(d Deal, f, sec int) (pref.Outcome, error) {
 	c, D := d.Contract, d.Declarer
 	price := s.set.Price(c)
 	const under = 3
-	side := 10 - (c.Level - under)
+	side := 10 - (c.Level() - under)
 	s.Mountain[D] += Pts(under * s.set.FailMult * c.Value())
 	s.Whists[f][D] += Half(side * price)
 	s.Whists[sec][D] += Half(side * price)

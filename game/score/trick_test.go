@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // entries is a compact sheet delta for table tests: whole points only.
@@ -26,14 +27,14 @@ func deltaOf(t *testing.T, before, after *Sheet) entries {
 		}
 		return int(p / pointsDen)
 	}
-	for a := 0; a < MaxPlayers; a++ {
+	for a := 0; a < rules.MaxPlayers; a++ {
 		if d := after.Pool[a] - before.Pool[a]; d != 0 {
 			e.pool[a] = whole(d)
 		}
 		if d := after.Mountain[a] - before.Mountain[a]; d != 0 {
 			e.mountain[a] = whole(d)
 		}
-		for b := 0; b < MaxPlayers; b++ {
+		for b := 0; b < rules.MaxPlayers; b++ {
 			if d := after.Whists[a][b] - before.Whists[a][b]; d != 0 {
 				e.whists[string(rune('0'+a))+">"+string(rune('0'+b))] = whole(d)
 			}
@@ -202,7 +203,7 @@ func TestTrickContractScoring(t *testing.T) {
 			func() Deal { d := played("7S", 0, bothWhist, 7, 2, 1); d.TalonBonus = 2; return d }(),
 			map[int]int{0: 4}, nil, map[string]int{"1>0": 8, "2>0": 4}},
 		{"concede without three (Decision 9)", "sochi", 3, func(s *Settings) { s.ConcedeWithoutThree = true },
-			Deal{Contract: Trick(7, Hearts), Declarer: 0, Conceded: true},
+			Deal{Contract: rules.BidOf(7, rules.Strain(rules.Hearts)), Declarer: 0, Conceded: true},
 			nil, map[int]int{0: 12}, map[string]int{"1>0": 12 + 12, "2>0": 12 + 12}},
 	}
 	for _, tc := range tests {
@@ -251,7 +252,7 @@ func TestMisereScoring(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			d := Deal{Contract: Misere, Declarer: 0}
+			d := Deal{Contract: rules.Misere, Declarer: 0}
 			copy(d.Tricks[:], tc.tricks)
 			got, err := applyOne(t, mustSettings(t, tc.conv, 3, nil), d)
 			if err != nil {
@@ -286,11 +287,11 @@ func TestInvalidDeals(t *testing.T) {
 		{"dealer cannot declare (4 players)", "sochi", 4, played("6D", 3, nil), "declarer", "sits this deal out"},
 		{"dealer takes no tricks (4 players)", "sochi", 4, played("6D", 0, bothWhist, 6, 2, 1, 1), "tricks", "sits this deal out"},
 		{"forced whist cannot be passed (checked ten)", "sochi", 3, played("10S", 0, bothPass), "whist", "by force"},
-		{"misère is not whisted", "sochi", 3, Deal{Contract: Misere, Whist: [4]pref.Call{0, pref.CallWhist}, Tricks: [4]int{0, 5, 5}}, "whist", "not whisted"},
+		{"misère is not whisted", "sochi", 3, Deal{Contract: rules.Misere, Whist: [4]pref.Call{0, pref.CallWhist}, Tricks: [4]int{0, 5, 5}}, "whist", "not whisted"},
 		{"raspasy cannot be conceded", "sochi", 3, Deal{Raspasy: true, Conceded: true, Tricks: [4]int{3, 3, 4}}, "raspasy", "conceded"},
-		{"invalid contract", "sochi", 3, Deal{Contract: Contract{Level: 11}}, "contract", "not a contract"},
+		{"invalid contract", "sochi", 3, Deal{Contract: rules.Bid(27)}, "contract", "not a contract"},
 		{"declarer out of range", "sochi", 3, played("6S", 5, nil), "declarer", "out of range"},
-		{"concede needs the option", "sochi", 3, Deal{Contract: Trick(6, Spades), Conceded: true}, "contract", "concede_without_three"},
+		{"concede needs the option", "sochi", 3, Deal{Contract: rules.BidOf(6, rules.Strain(rules.Spades)), Conceded: true}, "contract", "concede_without_three"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -328,7 +329,7 @@ func TestSettingsPerConvention(t *testing.T) {
 	for _, tc := range tests {
 		s := mustSettings(t, tc.conv, 3, nil)
 		for level, want := range tc.rows {
-			c := Trick(level, Hearts)
+			c := rules.BidOf(level, rules.Strain(rules.Hearts))
 			got := row{c.Value(), s.Price(c), c.Value() * s.FailMult, int(s.RespRate(c) * 2 / pointsDen)}
 			if got != want {
 				t.Errorf("%s level %d: got %+v, want %+v", tc.conv, level, got, want)
@@ -345,7 +346,7 @@ func TestObligation(t *testing.T) {
 	checked := mustSettings(t, "sochi", 3, nil)
 	whisted := mustSettings(t, "codex", 3, nil)
 	for level, want := range map[int][2]int{6: {4, 4}, 7: {2, 2}, 8: {1, 1}, 9: {1, 1}, 10: {0, 1}} {
-		c := Trick(level, NoTrump)
+		c := rules.BidOf(level, rules.NoTrump)
 		if got := [2]int{checked.Obligation(c), whisted.Obligation(c)}; got != want {
 			t.Errorf("level %d: obligation (checked, whisted) = %v, want %v", level, got, want)
 		}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -345,6 +344,5 @@ func settingsFor(preset string, options map[string]json.RawMessage) (score.Setti
 	if s, err = score.ParseOptions(s, options); err != nil {
 		return s, rules.Options{}, err
 	}
-	opt, err := bridge.Options(s)
-	return s, opt, err
+	return s, s.Options, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -136,7 +135,7 @@ func (t *tbl) nextDeal() {
 func (t *tbl) finishDeal() parts {
 	res, _ := t.deal.Result()
 	t.lastDeal = describe(t.dealNo, res, t.names())
-	d := bridge.Deal(res)
+	d := score.DealOf(res)
 	if err := t.sheet.Apply(d); err != nil {
 		// The engine and the sheet disagree: never go on silently.
 		t.log.Error("the sheet refused a deal", "deal", t.dealNo, "err", err)
@@ -193,7 +192,7 @@ func (t *tbl) closePulka(reason protocol.Code) {
 func (t *tbl) record() PulkaRecord {
 	names := t.names()
 	rec := score.Record{
-		Convention: t.settings.Convention.String(), Options: t.settings.Options(), Players: names,
+		Convention: t.settings.Convention.String(), Options: t.settings.Overrides(), Players: names,
 		FirstDealer: names[t.sheet.FirstDealer()],
 	}
 	for _, d := range t.scored {

@@ -1,6 +1,7 @@
-package bridge
+package score_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"math/rand/v2"
@@ -29,10 +30,10 @@ func pick(rng *rand.Rand, n int) int {
 // against the sheet's after every deal.
 func playPulka(t *testing.T, set score.Settings, rng *rand.Rand, maxDeals int) *score.Sheet {
 	t.Helper()
-	opt, err := Options(set)
-	if err != nil {
+	if err := set.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	opt := set.Options
 	sheet, err := score.NewSheet(set, rng.IntN(set.Players))
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,7 @@ func playPulka(t *testing.T, set score.Settings, rng *rand.Rand, maxDeals int) *
 			}
 		}
 		r, _ := s.Result()
-		d := Deal(r)
+		d := score.DealOf(r)
 		if err := sheet.Apply(d); err != nil {
 			t.Fatalf("deal %d (%+v): sheet refused %+v: %v", i, r, d, err)
 		}
@@ -138,19 +139,21 @@ func TestRandomPulkasEveryPlayOption(t *testing.T) {
 	}
 }
 
-func TestOptionsFollowPresets(t *testing.T) {
+// TestPresetsDriveTheEngine checks that every preset holds valid engine
+// options with the RULES §13 values, and that the play options a table
+// sets reach the engine as they are (Settings embed rules.Options).
+func TestPresetsDriveTheEngine(t *testing.T) {
 	tests := []struct {
-		conv    string
-		ten     pref.TenMode
-		exit    [3]uint8
-		talon   pref.RaspasyTalon
-		players int
+		conv  string
+		ten   pref.TenMode
+		exit  pref.Exit
+		talon pref.RaspasyTalon
 	}{
-		{"sochi", pref.TenChecked, [3]uint8{6, 6, 6}, pref.TalonLeadSuit, 3},
-		{"codex", pref.TenWhisted, [3]uint8{6, 6, 6}, pref.TalonLeadSuit, 3},
-		{"leningrad", pref.TenChecked, [3]uint8{6, 7, 8}, pref.TalonLeadSuit, 3},
-		{"rostov", pref.TenChecked, [3]uint8{6, 6, 6}, pref.TalonIgnored, 3},
-		{"fspr", pref.TenWhisted, [3]uint8{7, 7, 7}, pref.TalonParticipates, 3},
+		{"sochi", pref.TenChecked, pref.Exit{6, 6, 6}, pref.TalonLeadSuit},
+		{"codex", pref.TenWhisted, pref.Exit{6, 6, 6}, pref.TalonLeadSuit},
+		{"leningrad", pref.TenChecked, pref.Exit{6, 7, 8}, pref.TalonLeadSuit},
+		{"rostov", pref.TenChecked, pref.Exit{6, 6, 6}, pref.TalonIgnored},
+		{"fspr", pref.TenWhisted, pref.Exit{7, 7, 7}, pref.TalonParticipates},
 	}
 	for _, tt := range tests {
 		t.Run(tt.conv, func(t *testing.T) {
@@ -158,19 +161,29 @@ func TestOptionsFollowPresets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			o, err := Options(set)
-			if err != nil {
+			o := set.Options
+			if err := o.Validate(); err != nil {
 				t.Fatal(err)
 			}
 			if o.Claims != pref.ClaimsProposeAccept {
 				t.Fatalf("claims %s, want the default propose-accept (RULES §14)", o.Claims)
 			}
-			set.Claims = pref.ClaimsDeclarerOnly
-			if o2, err := Options(set); err != nil || o2.Claims != pref.ClaimsDeclarerOnly {
-				t.Fatalf("claims declarer-only maps to %s (%v)", o2.Claims, err)
+			if o.TenMode != tt.ten || o.RaspasyExit != tt.exit || o.RaspasyTalon != tt.talon || o.Players != 3 {
+				t.Fatalf("options %+v, want ten %s exit %s talon %s", o, tt.ten, tt.exit, tt.talon)
 			}
-			if o.TenMode != tt.ten || o.Exit != tt.exit || o.RaspasyTalon != tt.talon || o.Players != set.Players {
-				t.Fatalf("options %+v, want ten %d exit %v talon %d", o, tt.ten, tt.exit, tt.talon)
+			set, err = score.ParseOptions(set, map[string]json.RawMessage{
+				"claims": json.RawMessage(`"declarer-only"`), "concede_without_three": json.RawMessage(`true`),
+				"misere_expose_timing": json.RawMessage(`"after_first_card"`), "players": json.RawMessage(`4`),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o = set.Options
+			if o.Claims != pref.ClaimsDeclarerOnly || !o.ConcedeWithoutThree || o.MisereExposeTiming != pref.AfterFirstCard || o.Players != 4 {
+				t.Fatalf("parsed options did not reach the engine: %+v", o)
+			}
+			if _, err := rules.New(rules.Deal{Seed: 1, Options: o}); err != nil {
+				t.Fatalf("the engine refused the parsed options: %v", err)
 			}
 		})
 	}

@@ -1,20 +1,18 @@
-package bridge_test
+package score_test
 
 import (
 	"fmt"
 
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // A table's settings drive both the engine and the sheet: play a deal with
 // the engine, then write its result on the sheet.
-func ExampleDeal() {
+func ExampleDealOf() {
 	set, _ := score.Preset("sochi")
-	opt, _ := bridge.Options(set)
 	sheet, _ := score.NewSheet(set, 2)
-	s, _ := rules.New(rules.Deal{Seed: 1, Dealer: sheet.Dealer(), Series: sheet.Series(), Options: opt})
+	s, _ := rules.New(rules.Deal{Seed: 1, Dealer: sheet.Dealer(), Series: sheet.Series(), Options: set.Options})
 	for _, m := range []rules.Move{rules.Pass(0), rules.Pass(1), rules.Pass(2)} {
 		s, _ = rules.Apply(s, m)
 	}
@@ -24,7 +22,7 @@ func ExampleDeal() {
 		s, _ = rules.Apply(s, m)
 	}
 	r, _ := s.Result()
-	if err := sheet.Apply(bridge.Deal(r)); err != nil {
+	if err := sheet.Apply(score.DealOf(r)); err != nil {
 		fmt.Println(err)
 	}
 	fmt.Println(r.Kind, r.Tricks[0]+r.Tricks[1]+r.Tricks[2], "tricks; next series", sheet.Series())

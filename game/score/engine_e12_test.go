@@ -1,4 +1,4 @@
-package bridge
+package score_test
 
 import (
 	"testing"
@@ -26,10 +26,10 @@ func TestE12_W1_HalfWhistScoredOnTheSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := Options(set)
-	if err != nil {
+	if err := set.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	opt := set.Options
 	const d, f, sd = 0, 1, 2 // dealer seat 2: seat 0 is the first hand
 	s, err := rules.New(rules.Deal{Seed: 1, Dealer: 2, Options: opt})
 	if err != nil {
@@ -47,7 +47,7 @@ func TestE12_W1_HalfWhistScoredOnTheSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sheet.Apply(Deal(r)); err != nil {
+	if err := sheet.Apply(score.DealOf(r)); err != nil {
 		t.Fatal(err)
 	}
 	if sheet.Pool[d] != score.Pts(2) || sheet.Whists[sd][d] != score.Pts(4) || sheet.Whists[f][d] != 0 {
@@ -72,8 +72,8 @@ func TestE12_W2_ReturnedWhistScoredOnTheSheet(t *testing.T) {
 		Tricks: [4]int{a: 5, f: 5},
 		Talon:  [2]rules.Card{rules.NewCard(rules.Seven, rules.Spades), rules.NewCard(rules.Eight, rules.Clubs)},
 	}
-	d := Deal(r)
-	if d.Whist[f] != pref.CallReturned || d.Whist[sd] != pref.CallHalf || d.Contract != score.Trick(6, score.Spades) {
+	d := score.DealOf(r)
+	if d.Whist[f] != pref.CallReturned || d.Whist[sd] != pref.CallHalf || d.Contract != rules.SixSpades {
 		t.Fatalf("converted deal %+v", d)
 	}
 	sheet, err := score.NewSheet(set, dealer)
@@ -85,5 +85,43 @@ func TestE12_W2_ReturnedWhistScoredOnTheSheet(t *testing.T) {
 	}
 	if sheet.Whists[f][a] != score.Pts(24) || sheet.Whists[sd][a] != 0 || sheet.Whists[dealer][a] != score.Pts(4) {
 		t.Fatalf("whists on A: F %v S %v dealer %v, want 24, 0, 4", sheet.Whists[f][a], sheet.Whists[sd][a], sheet.Whists[dealer][a])
+	}
+}
+
+// TestDealOfWritesWhatTheSheetReads checks each kind of finished deal as
+// the sheet receives it: raspasy keep only the tricks, a misère gets no
+// talon premium, an unplayed or conceded contract no tricks.
+func TestDealOfWritesWhatTheSheetReads(t *testing.T) {
+	aces := [2]rules.Card{rules.NewCard(rules.Ace, rules.Spades), rules.NewCard(rules.Ace, rules.Hearts)}
+	seven := rules.BidOf(7, rules.Strain(rules.Hearts))
+	tests := []struct {
+		name string
+		r    rules.Result
+		want score.Deal
+	}{
+		{"RaspasyKeepsOnlyTheTricks",
+			rules.Result{Kind: rules.KindRaspasy, Ending: rules.EndingPlayed, Declarer: -1, Tricks: [4]int{4, 3, 3}, Talon: aces},
+			score.Deal{Raspasy: true, Tricks: [4]int{4, 3, 3}}},
+		{"MisereHasNoTalonPremium",
+			rules.Result{Kind: rules.KindMisere, Ending: rules.EndingPlayed, Declarer: 1, Contract: rules.Misere, Tricks: [4]int{5, 0, 5}, Talon: aces},
+			score.Deal{Contract: rules.Misere, Declarer: 1, Tricks: [4]int{5, 0, 5}}},
+		{"PlayedContractKeepsCallsTricksAndPremium",
+			rules.Result{Kind: rules.KindContract, Ending: rules.EndingPlayed, Declarer: 0, Contract: seven,
+				Calls: [4]pref.Call{1: pref.CallWhist, 2: pref.CallPass}, Tricks: [4]int{7, 2, 1}, Talon: aces},
+			score.Deal{Contract: seven, Whist: [4]pref.Call{1: pref.CallWhist, 2: pref.CallPass}, Tricks: [4]int{7, 2, 1}, TalonBonus: 3}},
+		{"UnplayedContractHasNoTricks",
+			rules.Result{Kind: rules.KindContract, Ending: rules.EndingUnwhisted, Declarer: 2, Contract: seven,
+				Calls: [4]pref.Call{0: pref.CallPass, 1: pref.CallPass}},
+			score.Deal{Contract: seven, Declarer: 2, Whist: [4]pref.Call{0: pref.CallPass, 1: pref.CallPass}}},
+		{"ConcededContractIsMarked",
+			rules.Result{Kind: rules.KindContract, Ending: rules.EndingConceded, Declarer: 2, Contract: seven},
+			score.Deal{Contract: seven, Declarer: 2, Conceded: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := score.DealOf(tt.r); got != tt.want {
+				t.Fatalf("DealOf = %+v, want %+v", got, tt.want)
+			}
+		})
 	}
 }

@@ -1,0 +1,50 @@
+// Package store is the club's durable store: players (it implements
+// account.Directory), the write-ahead log of moves, pulkas in progress,
+// finished pulkas with their settlements, and ratings. One Store runs on
+// SQLite or PostgreSQL through database/sql, with the same SQL.
+//
+// # Engines
+//
+// Open picks the engine by URL: empty means SQLite in the data directory
+// (DataDir/trelljaz.db, the embedded default), "sqlite:PATH" SQLite in a
+// file, "postgres://..." PostgreSQL. SQLite is modernc.org/sqlite (pure Go:
+// no cgo, one static binary), in WAL mode with synchronous=FULL; PostgreSQL
+// is github.com/jackc/pgx/v5 through its database/sql driver, for several
+// processes sharing one database.
+//
+// # Migrations
+//
+// The schema is versioned SQL in migrations/ENGINE/, embedded in the binary
+// and applied by Open with github.com/pressly/goose/v3. Goose over
+// golang-migrate: goose's Provider takes the *sql.DB the store already has
+// and an fs.FS, with no global registry and no per-database driver package,
+// and on PostgreSQL it holds a session advisory lock while migrating, so two
+// processes starting at once do not both migrate.
+//
+// # Write-ahead moves
+//
+// A table writes each accepted move with Append before its events go out,
+// and each new deal (its seed, dealer and raspasy series) with StartDeal
+// before the deal's first move. Both return only when the rows are
+// committed; a group-commit writer lets concurrent tables share one
+// transaction, so the cost of a commit (an fsync) is paid once per batch,
+// not once per move. After a crash, InProgress returns every pulka not
+// finished with its settings, seats, seeds and moves, and the tables are
+// rebuilt by replaying them (rules.Replay); a move that Append had
+// acknowledged is never missing (TestKillDuringAppendLosesNothingAcknowledged
+// kills a writing process with SIGKILL and checks).
+//
+// # Finished pulkas and ratings
+//
+// Finish commits a finished pulka in one transaction: the deals and moves
+// the log lacks, every deal's score entry (the PULKA-FORMAT record deal),
+// the fines, the settlement, and the rating change of every player
+// (game/rating), with the ratings before and after kept per seat as the
+// rating history. Finished pulkas are never deleted: the store has no
+// delete, and a trigger refuses one.
+//
+// # Reading
+//
+// Profile, Pulkas and Archived read what the archive serves (game/archive,
+// which caches them); the game's pages never query the store.
+package store

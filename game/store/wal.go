@@ -1,0 +1,238 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// DealStart is a new deal of a pulka in progress: what, with the moves,
+// rebuilds it (rules.Deal without the options, which follow from the
+// pulka's settings).
+type DealStart struct {
+	Pulka PulkaID
+	// Deal is the deal's number in the pulka, from 0.
+	Deal   int
+	Seed   uint64
+	Dealer int
+	Series int
+	At     time.Time
+}
+
+// Move is one accepted move of a pulka in progress.
+type Move struct {
+	Pulka PulkaID
+	// Deal is the deal's number in the pulka, from 0; No the move's number
+	// in the deal, from 0.
+	Deal, No int
+	Move     rules.Move
+	At       time.Time
+}
+
+// StartDeal writes a new deal ahead of its moves. Like Append it returns
+// once the deal is durable, sharing a transaction with the writes of other
+// tables that arrive meanwhile.
+func (s *Store) StartDeal(ctx context.Context, d DealStart) error {
+	if d.Deal < 0 || d.Dealer < 0 || d.Dealer > 3 || d.Series < 0 {
+		return fmt.Errorf("%w: deal start %+v", ErrBadInput, d)
+	}
+	return s.w.submit(ctx, &request{deal: &d})
+}
+
+// Append writes accepted moves ahead: it returns nil only when every one of
+// them is committed (durable: SQLite syncs its log on commit, PostgreSQL
+// its WAL), so a table acknowledges a move, and sends its events, only
+// after Append returns. Concurrent calls, from any number of tables, share
+// one transaction (group commit): the writer commits whatever has queued
+// while the previous commit was on disk. A call whose batch fails is
+// retried alone, so one bad call does not fail another table's moves.
+//
+// A move with a (pulka, deal, number) already written is an error, as is a
+// move of a deal that StartDeal has not written. When ctx ends first
+// Append returns its error, and the moves may or may not be written.
+func (s *Store) Append(ctx context.Context, moves ...Move) error {
+	if len(moves) == 0 {
+		return nil
+	}
+	for _, m := range moves {
+		if m.Deal < 0 || m.No < 0 {
+			return fmt.Errorf("%w: move %+v", ErrBadInput, m)
+		}
+	}
+	return s.w.submit(ctx, &request{moves: moves})
+}
+
+// request is one StartDeal or Append call waiting for its commit.
+type request struct {
+	deal  *DealStart
+	moves []Move
+	done  chan error
+}
+
+// writer is the group-commit goroutine.
+type writer struct {
+	s        *Store
+	reqs     chan *request // unbuffered: a send succeeds only while the writer runs
+	stopping chan struct{}
+	stopped  chan struct{}
+	once     sync.Once
+	maxBatch int
+
+	commits, moves atomic.Int64
+}
+
+// commitTimeout bounds one group commit, so a database that stops
+// answering fails the waiting Appends instead of hanging them.
+const commitTimeout = 30 * time.Second
+
+// Stats counts the write-ahead log's work since Open.
+type Stats struct {
+	// Commits is the number of group commits; Moves the moves they wrote.
+	// Moves/Commits is the mean batch.
+	Commits, Moves int64
+}
+
+// Stats returns the write-ahead log's counters.
+func (s *Store) Stats() Stats {
+	return Stats{Commits: s.w.commits.Load(), Moves: s.w.moves.Load()}
+}
+
+func startWriter(s *Store, maxBatch int) *writer {
+	w := &writer{s: s, reqs: make(chan *request), stopping: make(chan struct{}), stopped: make(chan struct{}), maxBatch: maxBatch}
+	go w.run()
+	return w
+}
+
+func (w *writer) submit(ctx context.Context, r *request) error {
+	r.done = make(chan error, 1)
+	select {
+	case w.reqs <- r:
+	case <-w.stopping:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("store: append: %w", ctx.Err())
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return fmt.Errorf("store: append: %w", ctx.Err())
+	}
+}
+
+// stop lets the writer finish the batch in hand and the requests already
+// queued, then ends it.
+func (w *writer) stop() {
+	w.once.Do(func() { close(w.stopping) })
+	<-w.stopped
+}
+
+func (w *writer) run() {
+	defer close(w.stopped)
+	batch := make([]*request, 0, w.maxBatch)
+	for {
+		select {
+		case r := <-w.reqs:
+			batch = append(batch[:0], r)
+		case <-w.stopping:
+			return
+		}
+	drain:
+		for len(batch) < w.maxBatch {
+			select {
+			case r := <-w.reqs:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		w.commitAll(batch)
+	}
+}
+
+// commitAll commits a batch in one transaction, or each request alone when
+// the batch fails, and tells every caller its outcome.
+func (w *writer) commitAll(batch []*request) {
+	err := w.commit(batch)
+	if err == nil || len(batch) == 1 {
+		for _, r := range batch {
+			r.done <- err
+		}
+		return
+	}
+	for _, r := range batch {
+		r.done <- w.commit([]*request{r})
+	}
+}
+
+// movesPerInsert bounds one multi-row INSERT (5 parameters a row, far
+// under both engines' parameter limits).
+const movesPerInsert = 200
+
+func (w *writer) commit(batch []*request) error {
+	// A caller's cancellation must not abort the others' commit.
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	tx, err := w.s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: write ahead: %w", err)
+	}
+	defer rollback(tx)
+	var moves []Move
+	for _, r := range batch {
+		if d := r.deal; d != nil {
+			if _, err := tx.ExecContext(ctx,
+				"INSERT INTO deals (pulka_id, deal_no, seed, dealer, series, started_ms) VALUES ($1, $2, $3, $4, $5, $6)",
+				int64(d.Pulka), d.Deal, int64(d.Seed), d.Dealer, d.Series, ms(d.At)); err != nil {
+				return fmt.Errorf("store: write deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+			}
+		}
+		moves = append(moves, r.moves...)
+	}
+	written := len(moves)
+	for len(moves) > 0 {
+		n := min(len(moves), movesPerInsert)
+		if err := insertMoves(ctx, tx, moves[:n], ""); err != nil {
+			return err
+		}
+		moves = moves[n:]
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit moves: %w", err)
+	}
+	w.commits.Add(1)
+	w.moves.Add(int64(written))
+	return nil
+}
+
+// insertMoves writes moves with one statement; suffix may add an ON
+// CONFLICT clause.
+func insertMoves(ctx context.Context, tx *sql.Tx, moves []Move, suffix string) error {
+	var q strings.Builder
+	q.WriteString("INSERT INTO moves (pulka_id, deal_no, move_no, move, at_ms) VALUES ")
+	args := make([]any, 0, 5*len(moves))
+	for i, m := range moves {
+		js, err := json.Marshal(m.Move)
+		if err != nil {
+			return fmt.Errorf("%w: move %d of deal %d of pulka %d: %v", ErrBadInput, m.No, m.Deal, m.Pulka, err)
+		}
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		n := len(args)
+		fmt.Fprintf(&q, "($%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5)
+		args = append(args, int64(m.Pulka), m.Deal, m.No, string(js), ms(m.At))
+	}
+	q.WriteString(suffix)
+	if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("store: write %d moves: %w", len(moves), err)
+	}
+	return nil
+}
