@@ -10,17 +10,22 @@ import (
 // handlers of the channel's subscriptions directly, in the publisher's
 // goroutine. It is always ready and never has a gap. The zero value is not
 // usable; make one with NewMemoryBroker.
+//
+// MemoryBroker is a HistoryBroker: the history of a channel lives in this
+// process and is lost with it (its epoch changes on restart).
 type MemoryBroker struct {
 	mu     sync.RWMutex
 	subs   map[string][]*memorySub
 	closed bool
+
+	histories memoryHistories
 }
 
 type memorySub struct{ handler func([]byte) }
 
 // NewMemoryBroker returns an empty MemoryBroker.
 func NewMemoryBroker() *MemoryBroker {
-	return &MemoryBroker{subs: make(map[string][]*memorySub)}
+	return &MemoryBroker{subs: make(map[string][]*memorySub), histories: memoryHistories{byChannel: make(map[string]*memoryHistory)}}
 }
 
 // Publish calls every handler subscribed to channel with payload, in the
@@ -88,8 +93,9 @@ func (b *MemoryBroker) Ready() bool {
 // Close drops every subscription.
 func (b *MemoryBroker) Close() error {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	b.closed = true
 	clear(b.subs)
+	b.mu.Unlock()
+	b.histories.clear()
 	return nil
 }

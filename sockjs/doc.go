@@ -49,8 +49,14 @@
 //
 // # Routers
 //
-// A Server is an http.Handler for its prefix and everything below it. The
-// protocol's URLs may contain "//": with gorilla/mux call
-// Router.SkipClean(true) and mount with PathPrefix; with http.ServeMux, which
-// redirects such paths, wrap the server so it sees them first.
+// A Server is an http.Handler for its prefix and everything below it: mount
+// it at prefix+"/" on any router. On http.ServeMux that is
+// mux.Handle("/chat/", srv), as in the quick start; with gorilla/mux,
+// r.PathPrefix("/chat").Handler(srv). http.ServeMux, and gorilla/mux unless
+// SkipClean(true), answer a URL holding "//" or "/./" with a redirect to
+// its cleaned form instead of passing it on. sockjs-client never makes such
+// URLs, so browsers are not affected: only the protocol's conformance suite
+// sends them, expecting the Server's 404. To pass it exactly, use
+// SkipClean(true), or give the prefix's paths to the Server before a
+// ServeMux sees them, as package protocoltest does.
 package sockjs

@@ -47,6 +47,30 @@ type HubOptions struct {
 	// means 5 seconds.
 	ReapInterval time.Duration
 
+	// History keeps the recent publications of the channels it names, so
+	// that a subscriber that comes back (SubscribeSince) gets what it
+	// missed. Keys are patterns: a channel name, or a prefix and a final
+	// '*' matching every channel that starts with it ("room:*"); an exact
+	// name wins over prefixes, a longer prefix over a shorter. Nil means no
+	// history. The broker must be a HistoryBroker (MemoryBroker and
+	// redisbroker.Broker are). NewHub panics on a malformed pattern, limits
+	// out of bounds or a broker without history: a history silently off
+	// would lose what it promises to keep. Give every process the same
+	// History: a process without it publishes payloads that are not kept,
+	// which the others deliver with the zero Position.
+	//
+	// Sessions subscribed to a channel with history receive each
+	// publication as EncodePublication makes it, so that the client learns
+	// each publication's Position and can ask to recover from it.
+	History map[string]HistoryLimits
+
+	// EncodePublication makes the message sessions receive for a
+	// publication in a channel with history; it is called once per
+	// publication per process (and once per publication a recovery sends).
+	// Nil means EncodePublicationJSON. Publications of channels without
+	// history are sent as published.
+	EncodePublication func(Publication) string
+
 	// Logger receives the hub's logs. Nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -60,8 +84,17 @@ type HubOptions struct {
 //
 // A session's subscriptions end by themselves when it closes. All methods may
 // be called concurrently.
+//
+// In a channel with history (HubOptions.History) each publication has a
+// Position, and SubscribeSince recovers what a returning subscriber missed.
+// Guarantees, per channel and session: publications arrive in offset order;
+// those recovered from history arrive before any live one; none arrives
+// twice, whether it was both in history and live or not.
 type Hub struct {
 	broker   Broker
+	history  HistoryBroker // nil without HubOptions.History
+	rules    *historyRules
+	encode   func(Publication) string
 	opts     HubOptions
 	presence Presence
 	id       string // random, tells this process's members from others'
@@ -91,6 +124,13 @@ type hubChannel struct {
 	ready chan struct{}
 	err   error
 	unsub []func()
+
+	// For a channel with history (else nil): its limits, the encoder of
+	// its publications, and the sessions being recovered, which get live
+	// publications only once their missed ones are sent (hc.mu guards it).
+	history    *HistoryLimits
+	encode     func(Publication) string
+	recovering map[*Session]*recovery
 }
 
 // sessionSubs is what one session is subscribed to.
@@ -118,10 +158,27 @@ func NewHub(broker Broker, opts *HubOptions) *Hub {
 	if o.Presence == nil {
 		o.Presence = NewMemoryPresence()
 	}
+	if o.EncodePublication == nil {
+		o.EncodePublication = EncodePublicationJSON
+	}
+	rules, err := newHistoryRules(o.History)
+	if err != nil {
+		panic("sockjs: NewHub: HubOptions.History: " + err.Error())
+	}
+	var hb HistoryBroker
+	if rules != nil {
+		var ok bool
+		if hb, ok = broker.(HistoryBroker); !ok {
+			panic(fmt.Sprintf("sockjs: NewHub: HubOptions.History is set but the broker (%T) keeps no history: %v", broker, ErrBrokerNoHistory))
+		}
+	}
 	var id [6]byte
 	_, _ = rand.Read(id[:]) // crypto/rand.Read never fails
 	h := &Hub{
 		broker:   broker,
+		history:  hb,
+		rules:    rules,
+		encode:   o.EncodePublication,
 		opts:     o,
 		presence: o.Presence,
 		id:       hex.EncodeToString(id[:]),
@@ -156,9 +213,25 @@ const subscribeWait = 10 * time.Second
 // HubOptions.Identity gives s an identity (it is asked once per Subscribe
 // call, and the first answer for a session is kept), s joins the channel's
 // presence. Subscribing twice is a no-op.
+//
+// In a channel with history, s receives every publication from the moment
+// the subscription is live, each with its Position; to get what s missed
+// before, use SubscribeSince.
 func (h *Hub) Subscribe(s *Session, channel string) error {
+	_, err := h.subscribe(s, channel, false)
+	return err
+}
+
+// subscribe subscribes s to channel, as recovering (its live publications
+// held back until finishRecovery) when recovering is set. It returns the
+// channel, or an error wrapping errAlreadySubscribed for a repeated
+// recovering subscription.
+func (h *Hub) subscribe(s *Session, channel string, recovering bool) (*hubChannel, error) {
 	if err := ValidateChannel(channel); err != nil {
-		return fmt.Errorf("subscribe: %w", err)
+		return nil, fmt.Errorf("subscribe: %w", err)
+	}
+	if _, ok := h.rules.match(channel); recovering && !ok {
+		return nil, fmt.Errorf("subscribe %q since a position: %w", channel, ErrNoHistory)
 	}
 	var member Member
 	if h.opts.Identity != nil {
@@ -169,11 +242,11 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		return ErrHubClosed
+		return nil, ErrHubClosed
 	}
 	if s.Context().Err() != nil {
 		h.mu.Unlock()
-		return ErrSessionClosed
+		return nil, ErrSessionClosed
 	}
 	ss := h.sessions[s]
 	if ss == nil {
@@ -183,23 +256,34 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	}
 	if hc, ok := ss.channels[channel]; ok {
 		// Subscribed already, or being subscribed by a concurrent call:
-		// its outcome is this call's.
+		// its outcome is this call's. A recovery cannot join it: the
+		// session may have had live publications already.
 		h.mu.Unlock()
+		if recovering {
+			return nil, fmt.Errorf("subscribe %q since a position: %w", channel, errAlreadySubscribed)
+		}
 		<-hc.ready
 		if hc.err != nil {
-			return fmt.Errorf("subscribe %q: %w", channel, hc.err)
+			return nil, fmt.Errorf("subscribe %q: %w", channel, hc.err)
 		}
-		return nil
+		return hc, nil
 	}
 	hc := h.channels[channel]
 	creator := hc == nil
 	if creator {
 		hc = &hubChannel{name: channel, sessions: make(map[*Session]struct{}), ready: make(chan struct{})}
+		if limits, ok := h.rules.match(channel); ok {
+			hc.history, hc.encode, hc.recovering = &limits, h.encode, make(map[*Session]*recovery)
+		}
 		h.channels[channel] = hc
 	}
 	hc.mu.Lock()
-	hc.sessions[s] = struct{}{}
-	hc.snapshotLocked()
+	if recovering {
+		hc.recovering[s] = &recovery{}
+	} else {
+		hc.sessions[s] = struct{}{}
+		hc.snapshotLocked()
+	}
 	hc.mu.Unlock()
 	ss.channels[channel] = hc
 	member = ss.member
@@ -217,7 +301,7 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 	}
 	if hc.err != nil {
 		h.Unsubscribe(s, channel)
-		return fmt.Errorf("subscribe %q: %w", channel, hc.err)
+		return nil, fmt.Errorf("subscribe %q: %w", channel, hc.err)
 	}
 	if member.ID != "" {
 		h.join(s.Context(), channel, member)
@@ -230,7 +314,7 @@ func (h *Hub) Subscribe(s *Session, channel string) error {
 			h.leave(channel, member)
 		}
 	}
-	return nil
+	return hc, nil
 }
 
 // subscribeBroker makes the broker subscriptions of a new local channel: its
@@ -261,6 +345,10 @@ func (h *Hub) subscribeBroker(ctx context.Context, hc *hubChannel) error {
 
 // deliver hands one payload to every local subscriber, encoded once.
 func (hc *hubChannel) deliver(payload []byte) {
+	if hc.history != nil {
+		hc.deliverPublication(payload)
+		return
+	}
 	list := hc.list.Load()
 	if list == nil {
 		return
@@ -321,8 +409,9 @@ func (h *Hub) Unsubscribe(s *Session, channel string) {
 func (h *Hub) removeLocked(hc *hubChannel, s *Session) *hubChannel {
 	hc.mu.Lock()
 	delete(hc.sessions, s)
+	delete(hc.recovering, s)
 	hc.snapshotLocked()
-	empty := len(hc.sessions) == 0
+	empty := len(hc.sessions) == 0 && len(hc.recovering) == 0
 	hc.mu.Unlock()
 	if !empty {
 		return nil
@@ -375,13 +464,20 @@ func (h *Hub) dropSession(s *Session) {
 // Publish sends payload to every subscriber of channel on every process.
 // The channel name and payload are validated first (ValidateChannel,
 // HubOptions.MaxPayload, valid UTF-8), so nothing malformed reaches the
-// broker.
+// broker. In a channel with history the payload is kept in the history
+// too, in the same broker operation (for Redis, one round trip).
 func (h *Hub) Publish(ctx context.Context, channel, payload string) error {
 	if err := ValidateChannel(channel); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if err := validatePayload(payload, h.opts.MaxPayload); err != nil {
 		return fmt.Errorf("publish to %q: %w", channel, err)
+	}
+	if limits, ok := h.rules.match(channel); ok {
+		if _, err := h.history.PublishHistory(ctx, channel, []byte(payload), limits); err != nil {
+			return fmt.Errorf("publish to %q: %w", channel, err)
+		}
+		return nil
 	}
 	if err := h.broker.Publish(ctx, channel, []byte(payload)); err != nil {
 		return fmt.Errorf("publish to %q: %w", channel, err)
@@ -415,7 +511,7 @@ func (h *Hub) Subscribers(channel string) int {
 	}
 	hc.mu.Lock()
 	defer hc.mu.Unlock()
-	return len(hc.sessions)
+	return len(hc.sessions) + len(hc.recovering)
 }
 
 func (h *Hub) join(ctx context.Context, channel string, m Member) {

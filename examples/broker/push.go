@@ -82,7 +82,7 @@ func (c *pushConn) OnMessage(token string) {
 
 func (c *pushConn) OnClose() {}
 
-// handlePublish is POST /publish/{channel}: the website publishes the body
+// handlePublish is POST /publish/{channel...}: the website publishes the body
 // to the channel. It needs "Authorization: Bearer <publish token>".
 func (b *pushBroker) handlePublish(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -132,7 +132,7 @@ func (b *pushBroker) routes(opts *sockjs.Options) (http.Handler, *sockjs.Server)
 	srv := sockjs.NewServer("/push", func() sockjs.Handler { return &pushConn{b: b} }, opts)
 	mux := http.NewServeMux()
 	mux.Handle("/push/", srv)
-	mux.HandleFunc("/publish/{channel}", b.handlePublish)
+	mux.HandleFunc("/publish/{channel...}", b.handlePublish) // channel names may hold "/"
 	mux.HandleFunc("/readyz", b.handleReady)
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	return mux, srv

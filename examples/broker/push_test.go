@@ -27,14 +27,18 @@ const testPublishToken = "publish-token-for-tests"
 type env struct {
 	t   *testing.T
 	url string
+	srv *sockjs.Server
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvAllowing(t, nil) }
+
+// newEnvAllowing starts a push broker that pages of origins may use.
+func newEnvAllowing(t *testing.T, origins []string) *env {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := sockjs.NewHub(sockjs.NewMemoryBroker(), &sockjs.HubOptions{Logger: log})
 	pb := &pushBroker{hub: hub, secret: testSecret, publishToken: testPublishToken, log: log}
-	h, srv := pb.routes(&sockjs.Options{Logger: log})
+	h, srv := pb.routes(&sockjs.Options{Logger: log, AllowedOrigins: origins})
 	ts := httptest.NewServer(h)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -43,7 +47,7 @@ func newEnv(t *testing.T) *env {
 		ts.Close()
 		hub.Close()
 	})
-	return &env{t: t, url: ts.URL}
+	return &env{t: t, url: ts.URL, srv: srv}
 }
 
 // browser is a SockJS websocket client.
@@ -167,6 +171,23 @@ func TestTokenDecidesTheChannel(t *testing.T) {
 	}
 }
 
+// TestChannelNamesWithSlashesReachSubscribers checks POST /publish/a/b
+// publishes to channel "a/b".
+func TestChannelNamesWithSlashesReachSubscribers(t *testing.T) {
+	e := newEnv(t)
+	b := e.browser("slashes")
+	b.send(mint(t, testSecret, "news/sport/f1", time.Minute))
+	if m := b.next(); m != `{"type":"subscribed","channel":"news/sport/f1"}` {
+		t.Fatalf("reply %s", m)
+	}
+	if code := e.publish("news/sport/f1", "lights out", "Bearer "+testPublishToken); code != http.StatusNoContent {
+		t.Fatalf("publish status %d", code)
+	}
+	if m := b.next(); m != "lights out" {
+		t.Fatalf("got %q", m)
+	}
+}
+
 // TestTooManyBadTokensCloses checks a session guessing tokens is closed.
 func TestTooManyBadTokensCloses(t *testing.T) {
 	e := newEnv(t)
@@ -192,6 +213,8 @@ func TestPublishNeedsAuth(t *testing.T) {
 		{"not a bearer token", "user:1", "x", "Basic " + testPublishToken, http.StatusUnauthorized},
 		{"valid token", "user:1", "x", "Bearer " + testPublishToken, http.StatusNoContent},
 		{"invalid channel", "user*", "x", "Bearer " + testPublishToken, http.StatusBadRequest},
+		{"channel with slashes", "news/sport/f1", "x", "Bearer " + testPublishToken, http.StatusNoContent},
+		{"no channel", "", "x", "Bearer " + testPublishToken, http.StatusBadRequest},
 		{"body over the limit", "user:1", strings.Repeat("x", maxPublishBody+1), "Bearer " + testPublishToken, http.StatusRequestEntityTooLarge},
 	}
 	for _, c := range cases {

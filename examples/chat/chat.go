@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -14,6 +16,10 @@ import (
 
 // Chat is the chat service: rooms are hub channels ("room:<name>"), so with a
 // Redis broker every process serving the chat shares them.
+//
+// Each room keeps its latest lines (roomHistory): a page that reconnects,
+// to any process, names the position of the last line it saw and gets the
+// lines it missed, or is told they could not be recovered.
 type Chat struct {
 	hub *sockjs.Hub
 	log *slog.Logger
@@ -27,12 +33,32 @@ type Chat struct {
 func NewChat(broker sockjs.Broker, presence sockjs.Presence, log *slog.Logger) *Chat {
 	c := &Chat{log: log, nicks: make(map[*sockjs.Session]string)}
 	c.hub = sockjs.NewHub(broker, &sockjs.HubOptions{
-		MaxPayload: 4 << 10,
-		Identity:   c.nick,
-		Presence:   presence,
-		Logger:     log,
+		MaxPayload:        4 << 10,
+		Identity:          c.nick,
+		Presence:          presence,
+		History:           map[string]sockjs.HistoryLimits{"room*": roomHistory},
+		EncodePublication: encodeLine,
+		Logger:            log,
 	})
 	return c
+}
+
+// roomHistory is how much of each room is kept for pages that reconnect.
+var roomHistory = sockjs.HistoryLimits{Size: 200, TTL: time.Hour}
+
+// encodeLine is the message pages get for a line of a room (a msg, joined
+// or left), with its position in the room added, so that a page that
+// reconnects can ask for the lines after it.
+func encodeLine(p sockjs.Publication) string {
+	var out outbound
+	if err := json.Unmarshal([]byte(p.Payload), &out); err != nil || (out.Type != "msg" && out.Type != "joined" && out.Type != "left") {
+		// Not a line of ours (something else published to the room):
+		// the page still learns its position.
+		out = outbound{Type: "error", Text: "a malformed line was published to this room"}
+	}
+	out.Offset, out.Epoch = p.Position.Offset, p.Position.Epoch
+	b, _ := json.Marshal(out) // strings and numbers: cannot fail
+	return string(b)
 }
 
 // Close ends the hub.
@@ -47,15 +73,29 @@ func (c *Chat) nick(s *sockjs.Session) string {
 	return c.nicks[s]
 }
 
-// outbound is what clients get: chat lines, joins and leaves, member lists
-// and errors.
+// outbound is what clients get: chat lines, joins and leaves (each with its
+// position in the room), member lists and errors.
 type outbound struct {
-	Type    string   `json:"type"` // "msg", "joined", "members", "error"
+	Type    string   `json:"type"` // "msg", "joined", "left", "members", "error"
 	Room    string   `json:"room,omitempty"`
 	Nick    string   `json:"nick,omitempty"`
 	Text    string   `json:"text,omitempty"`
 	Members []string `json:"members,omitempty"`
 	Time    int64    `json:"time,omitempty"`
+	Offset  uint64   `json:"offset,omitempty"`
+	Epoch   string   `json:"epoch,omitempty"`
+}
+
+// recoveryNote tells a page that joined a room whether it got every line it
+// missed, and the position to recover from next.
+type recoveryNote struct {
+	Type      string `json:"type"` // "recovery"
+	Room      string `json:"room"`
+	Recovered bool   `json:"recovered"`
+	Missed    int    `json:"missed"`
+	Reason    string `json:"reason,omitempty"`
+	Offset    uint64 `json:"offset"`
+	Epoch     string `json:"epoch"`
 }
 
 // member is one connected browser.
@@ -75,7 +115,7 @@ func (m *member) OnMessage(raw string) {
 	}
 	switch in.Type {
 	case "join":
-		if err := m.join(in.Nick, in.Room); err != nil {
+		if err := m.join(in.Nick, in.Room, in.Since); err != nil {
 			m.fail(err.Error())
 		}
 	case "say":
@@ -84,26 +124,51 @@ func (m *member) OnMessage(raw string) {
 }
 
 func (m *member) OnClose() {
+	m.leave()
 	m.chat.mu.Lock()
 	delete(m.chat.nicks, m.s)
 	m.chat.mu.Unlock()
 	// The hub drops the session's subscription (and presence) by itself.
 }
 
-// join moves the member to room under nick, both checked by parseInbound.
-func (m *member) join(nick, room string) error {
+// leave tells the member's room that it left.
+func (m *member) leave() {
+	if m.room == "" {
+		return
+	}
+	m.publish(outbound{Type: "left", Room: m.room, Nick: m.chat.nick(m.s), Time: time.Now().UnixMilli()})
+}
+
+// join moves the member to room under nick, both checked by parseInbound,
+// first sending it the lines it missed after since. A page rejoins its own
+// room under the same nick to resync after a jump in offsets: the room is
+// not told.
+func (m *member) join(nick, room string, since sockjs.Position) error {
 	ctx, cancel := context.WithTimeout(m.s.Context(), 5*time.Second)
 	defer cancel()
+	resync := m.room == room && m.chat.nick(m.s) == nick
 	if m.room != "" {
 		m.chat.hub.Unsubscribe(m.s, channelOf(m.room))
+		if !resync {
+			m.leave()
+		}
 	}
 	m.chat.mu.Lock()
 	m.chat.nicks[m.s] = nick
 	m.chat.mu.Unlock()
 	m.room = room
-	if err := m.chat.hub.Subscribe(m.s, channelOf(room)); err != nil {
+	rec, err := m.chat.hub.SubscribeSince(m.s, channelOf(room), since)
+	if err != nil {
 		m.room = ""
 		return fmt.Errorf("cannot join %s now: %w", room, err)
+	}
+	if !rec.Recovered {
+		m.chat.log.Info("chat: lines missed by a page could not be recovered", "room", room, "reason", rec.Reason)
+	}
+	_ = m.s.SendJSON(recoveryNote{Type: "recovery", Room: room, Recovered: rec.Recovered, Missed: rec.Missed,
+		Reason: rec.Reason, Offset: rec.Position.Offset, Epoch: rec.Position.Epoch})
+	if resync {
+		return nil
 	}
 	m.publish(outbound{Type: "joined", Room: room, Nick: nick, Time: time.Now().UnixMilli()})
 	members, err := m.chat.hub.Members(ctx, channelOf(room))
@@ -122,7 +187,8 @@ func (m *member) join(nick, room string) error {
 
 func (m *member) publish(out outbound) {
 	b, _ := json.Marshal(out)
-	ctx, cancel := context.WithTimeout(m.s.Context(), 5*time.Second)
+	// Not the session's context: a leave is published as it closes.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := m.chat.hub.Publish(ctx, channelOf(out.Room), string(b)); err != nil {
 		m.chat.log.Warn("chat: publish", "room", out.Room, "err", err)
@@ -132,4 +198,13 @@ func (m *member) publish(out outbound) {
 
 func (m *member) fail(text string) { _ = m.s.SendJSON(outbound{Type: "error", Text: text}) }
 
-func channelOf(room string) string { return "room:" + room }
+// channelOf is the hub channel of room: "room:<name>" when the name is a
+// valid channel name, else "room=" and a digest of the name (rooms may be
+// named in any script, with spaces; channel names are ASCII).
+func channelOf(room string) string {
+	if ch := "room:" + room; sockjs.ValidateChannel(ch) == nil {
+		return ch
+	}
+	sum := sha256.Sum256([]byte(room))
+	return "room=" + base64.RawURLEncoding.EncodeToString(sum[:18])
+}

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -51,8 +52,9 @@ var sessionIDs atomic.Int64
 
 // browser is a chat client speaking SockJS over a websocket.
 type browser struct {
-	t  *testing.T
-	ws *websocket.Conn
+	t       *testing.T
+	ws      *websocket.Conn
+	pending []string // messages of a frame not read yet
 }
 
 func (n *node) connect(t *testing.T) *browser {
@@ -80,6 +82,22 @@ func (b *browser) send(v any) {
 func (b *browser) next(typ string) outbound {
 	b.t.Helper()
 	for {
+		var out outbound
+		raw := b.nextAny(&out)
+		if out.Type == typ {
+			if err := json.Unmarshal(raw, &out); err != nil {
+				b.t.Fatal(err)
+			}
+			return out
+		}
+	}
+}
+
+// nextAny decodes the next message into v (which must have a Type) and
+// returns it raw.
+func (b *browser) nextAny(v any) []byte {
+	b.t.Helper()
+	for len(b.pending) == 0 {
 		f := b.frame()
 		if f == "h" {
 			continue
@@ -88,16 +106,14 @@ func (b *browser) next(typ string) outbound {
 		if err := json.Unmarshal([]byte(f[1:]), &msgs); err != nil {
 			b.t.Fatalf("frame %q: %v", f, err)
 		}
-		for _, m := range msgs {
-			var out outbound
-			if err := json.Unmarshal([]byte(m), &out); err != nil {
-				b.t.Fatalf("message %q: %v", m, err)
-			}
-			if out.Type == typ {
-				return out
-			}
-		}
+		b.pending = msgs
 	}
+	m := b.pending[0]
+	b.pending = b.pending[1:]
+	if err := json.Unmarshal([]byte(m), v); err != nil {
+		b.t.Fatalf("message %q: %v", m, err)
+	}
+	return []byte(m)
 }
 
 func TestRoomsDeliverToTheirMembersOnly(t *testing.T) {
@@ -186,5 +202,233 @@ func TestRoomsAcrossProcessesOverRedis(t *testing.T) {
 		if got := b.next("msg"); got.Text != "hello from process 2" || got.Nick != "bob" {
 			t.Errorf("got %+v", got)
 		}
+	}
+}
+
+// line is a message of a room as the page reads it: a chat line, a join, a
+// leave or a recovery note.
+type line struct {
+	outbound
+	Recovered bool   `json:"recovered"`
+	Missed    int    `json:"missed"`
+	Reason    string `json:"reason"`
+}
+
+func (l line) position() sockjs.Position { return sockjs.Position{Offset: l.Offset, Epoch: l.Epoch} }
+
+// nextLine returns the next message that is not a member list.
+func (b *browser) nextLine() line {
+	b.t.Helper()
+	for {
+		var l line
+		b.nextAny(&l)
+		if l.Type != "members" {
+			return l
+		}
+	}
+}
+
+// twoProcesses starts two chat nodes on one redis-server, their brokers
+// reporting their events to evs.
+func twoProcesses(t *testing.T, rs *redistest.Server, evs func(sockjs.BrokerEvent)) []*node {
+	nodes := make([]*node, 2)
+	for i := range nodes {
+		rb, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), OnEvent: evs,
+			ReconnectMin: 20 * time.Millisecond, ReconnectMax: 100 * time.Millisecond, HealthInterval: 200 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		presence := redisbroker.NewPresence(rb, nil)
+		t.Cleanup(func() { _ = presence.Close(); _ = rb.Close() })
+		nodes[i] = startNode(t, rb, presence)
+	}
+	return nodes
+}
+
+// A page that reconnects, to the same process or to another, gets the lines
+// it missed, in order, each once, then the note that they were recovered.
+func TestReconnectingPageGetsTheLinesItMissed(t *testing.T) {
+	cases := []struct {
+		rule  string
+		nodes func(t *testing.T) (first, again *node)
+	}{
+		{"one process", func(t *testing.T) (*node, *node) {
+			n := startNode(t, sockjs.NewMemoryBroker(), nil)
+			return n, n
+		}},
+		{"reconnect to the other process over Redis", func(t *testing.T) (*node, *node) {
+			ns := twoProcesses(t, redistest.Start(t), nil)
+			return ns[0], ns[1]
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			first, again := c.nodes(t)
+			bob := first.connect(t)
+			bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby"})
+			if rec := bob.nextLine(); rec.Type != "recovery" || !rec.Recovered || rec.Epoch == "" {
+				t.Fatalf("first join: %+v, want a recovery note with a position", rec)
+			}
+			ann := first.connect(t)
+			ann.send(inbound{Type: "join", Nick: "ann", Room: "lobby"})
+			ann.next("recovery")
+			var last line
+			for last.Type != "joined" || last.Nick != "ann" {
+				last = bob.nextLine()
+			}
+			bob.ws.Close()
+			if l := ann.next("left"); l.Nick != "bob" {
+				t.Fatalf("ann saw %+v, want bob's leave", l)
+			}
+			ann.send(inbound{Type: "say", Text: "one"})
+			ann.send(inbound{Type: "say", Text: "two"})
+			ann.next("msg")
+			ann.next("msg")
+
+			bob = again.connect(t)
+			bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby", Since: last.position()})
+			want := []string{"left bob", "msg one", "msg two", "recovery"}
+			for i, w := range want {
+				l := bob.nextLine()
+				got := strings.TrimSpace(l.Type + " " + l.Nick + l.Text)
+				if l.Type == "msg" {
+					got = "msg " + l.Text
+				}
+				if got != w {
+					t.Fatalf("message %d after reconnecting: %+v, want %q", i, l, w)
+				}
+				if l.Type != "recovery" && (l.Epoch != last.Epoch || l.Offset != last.Offset+uint64(i)+1) {
+					t.Fatalf("line %q at %d@%s, want offset %d of epoch %s", w, l.Offset, l.Epoch, last.Offset+uint64(i)+1, last.Epoch)
+				}
+				if l.Type == "recovery" && (!l.Recovered || l.Missed != 3) {
+					t.Fatalf("recovery note %+v, want 3 lines recovered", l)
+				}
+			}
+		})
+	}
+}
+
+// When Redis restarted and lost the rooms' history, a page that reconnects
+// is told its missed lines could not be recovered, and gets a new position.
+func TestReconnectingPageIsToldWhenLinesAreLost(t *testing.T) {
+	rs := redistest.Start(t)
+	var mu sync.Mutex
+	resubscribed := 0
+	nodes := twoProcesses(t, rs, func(ev sockjs.BrokerEvent) {
+		if ev.Kind == sockjs.BrokerResubscribed {
+			mu.Lock()
+			resubscribed++
+			mu.Unlock()
+		}
+	})
+	bob := nodes[0].connect(t)
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby"})
+	bob.next("recovery")
+	last := bob.next("joined")
+	bob.ws.Close()
+
+	rs.Stop()
+	rs.Start()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := resubscribed
+		mu.Unlock()
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("brokers did not resubscribe after the Redis restart")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	bob = nodes[1].connect(t)
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby", Since: sockjs.Position{Offset: last.Offset, Epoch: last.Epoch}})
+	var rec line
+	for rec.Type != "recovery" {
+		rec = bob.nextLine()
+	}
+	if rec.Recovered || !strings.Contains(rec.Reason, "history was lost") || rec.Epoch == last.Epoch || rec.Epoch == "" {
+		t.Fatalf("recovery note %+v, want lines lost and a new epoch", rec)
+	}
+}
+
+// A member who moves to another room or closes the page is seen leaving.
+func TestLeavesAreSent(t *testing.T) {
+	n := startNode(t, sockjs.NewMemoryBroker(), nil)
+	ann, bob, cid := n.connect(t), n.connect(t), n.connect(t)
+	for _, p := range []struct {
+		b    *browser
+		nick string
+	}{{ann, "ann"}, {bob, "bob"}, {cid, "cid"}} {
+		p.b.send(inbound{Type: "join", Nick: p.nick, Room: "lobby"})
+		p.b.next("recovery")
+	}
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "kitchen"})
+	if l := ann.next("left"); l.Nick != "bob" || l.Room != "lobby" {
+		t.Fatalf("after bob moved, ann saw %+v", l)
+	}
+	cid.ws.Close()
+	if l := ann.next("left"); l.Nick != "cid" || l.Room != "lobby" {
+		t.Fatalf("after cid closed, ann saw %+v", l)
+	}
+}
+
+// Rooms may be named in any script and with spaces: each maps to its own
+// valid channel.
+func TestRoomsInAnyScript(t *testing.T) {
+	names := []string{"lobby", "日本 9", "日本 8", "a b", "Анна"}
+	seen := map[string]string{}
+	for _, r := range names {
+		ch := channelOf(r)
+		if err := sockjs.ValidateChannel(ch); err != nil {
+			t.Errorf("room %q: channel %q: %v", r, ch, err)
+		}
+		if other, ok := seen[ch]; ok {
+			t.Errorf("rooms %q and %q share channel %q", r, other, ch)
+		}
+		seen[ch] = r
+	}
+	n := startNode(t, sockjs.NewMemoryBroker(), nil)
+	ann, bob := n.connect(t), n.connect(t)
+	for _, p := range []struct {
+		b    *browser
+		nick string
+	}{{ann, "ann"}, {bob, "bob"}} {
+		p.b.send(inbound{Type: "join", Nick: p.nick, Room: "日本 9"})
+		if rec := p.b.next("recovery"); rec.Room != "日本 9" {
+			t.Fatalf("joined %+v", rec)
+		}
+	}
+	ann.send(inbound{Type: "say", Text: "こんにちは"})
+	if got := bob.next("msg"); got.Text != "こんにちは" || got.Room != "日本 9" {
+		t.Fatalf("bob got %+v", got)
+	}
+}
+
+// A page that rejoins its own room under its nick (to resync after a jump
+// in offsets) gets the lines after its position, and the room is not told.
+func TestRejoiningTheSameRoomResyncsQuietly(t *testing.T) {
+	n := startNode(t, sockjs.NewMemoryBroker(), nil)
+	ann, bob := n.connect(t), n.connect(t)
+	ann.send(inbound{Type: "join", Nick: "ann", Room: "lobby"})
+	ann.next("recovery")
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby"})
+	bob.next("recovery")
+	from := bob.next("joined")
+	ann.send(inbound{Type: "say", Text: "one"})
+	ann.next("msg")
+	bob.next("msg")
+
+	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby", Since: sockjs.Position{Offset: from.Offset, Epoch: from.Epoch}})
+	if l := bob.nextLine(); l.Type != "msg" || l.Text != "one" || l.Offset != from.Offset+1 {
+		t.Fatalf("resync sent %+v, want the line after the position", l)
+	}
+	if l := bob.nextLine(); l.Type != "recovery" || !l.Recovered || l.Missed != 1 {
+		t.Fatalf("resync note %+v", l)
+	}
+	ann.send(inbound{Type: "say", Text: "two"})
+	if l := ann.nextLine(); l.Type != "msg" || l.Text != "two" {
+		t.Fatalf("ann saw %+v before her next line: the resync was announced", l)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/trelljaz/trelljaz/sockjs"
 )
 
 // Limits on what a client may send.
@@ -14,15 +16,22 @@ const (
 	maxNick = 24
 	maxText = 1000
 	maxRoom = 32
+	// maxEpoch bounds the epoch of a position: the brokers make 16 hex
+	// digits.
+	maxEpoch = 32
 )
 
 // inbound is what a client sends: {"type":"join","room":"lobby","nick":"ann"}
-// or {"type":"say","text":"hello"}.
+// or {"type":"say","text":"hello"}. A join after a reconnection carries the
+// position of the last line the page saw in that room,
+// "since":{"offset":12,"epoch":"3f2a9c0e11d4b6a7"}, to get the lines it
+// missed.
 type inbound struct {
-	Type string `json:"type"`
-	Room string `json:"room"`
-	Nick string `json:"nick"`
-	Text string `json:"text"`
+	Type  string          `json:"type"`
+	Room  string          `json:"room"`
+	Nick  string          `json:"nick"`
+	Text  string          `json:"text"`
+	Since sockjs.Position `json:"since,omitzero"`
 }
 
 // errNotJoined refuses a line from a member who is in no room.
@@ -33,7 +42,8 @@ var errNotJoined = errors.New("join a room first")
 // told. An accepted message holds only the fields of its type:
 //
 //   - join: Nick and Room, each 1 to maxNick or maxRoom letters, digits,
-//     '-', '_' and inner spaces;
+//     '-', '_' and inner spaces; Since, if set, an offset and an epoch of
+//     1 to maxEpoch hex digits;
 //   - say: Text, trimmed, 1 to maxText characters, from a joined member
 //     only. A line before joining is refused for that whatever its text.
 func parseInbound(raw string, joined bool) (inbound, error) {
@@ -49,7 +59,10 @@ func parseInbound(raw string, joined bool) (inbound, error) {
 		if err := validName("room", in.Room, maxRoom); err != nil {
 			return inbound{}, err
 		}
-		return inbound{Type: in.Type, Nick: in.Nick, Room: in.Room}, nil
+		if err := validPosition(in.Since); err != nil {
+			return inbound{}, err
+		}
+		return inbound{Type: in.Type, Nick: in.Nick, Room: in.Room, Since: in.Since}, nil
 	case "say":
 		if !joined {
 			return inbound{}, errNotJoined
@@ -73,6 +86,25 @@ func validName(what, v string, max int) error {
 	for _, r := range v {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' && r != ' ' {
 			return errors.New("a " + what + " has letters, digits, '-', '_' and spaces only")
+		}
+	}
+	return nil
+}
+
+// errBadPosition refuses a join's malformed position.
+var errBadPosition = fmt.Errorf("a position is an offset and an epoch of 1 to %d hex digits", maxEpoch)
+
+// validPosition accepts the zero position or an epoch of hex digits.
+func validPosition(p sockjs.Position) error {
+	if p.IsZero() {
+		return nil
+	}
+	if p.Epoch == "" || len(p.Epoch) > maxEpoch {
+		return errBadPosition
+	}
+	for _, c := range []byte(p.Epoch) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return errBadPosition
 		}
 	}
 	return nil

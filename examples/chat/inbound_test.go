@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/trelljaz/trelljaz/sockjs"
 )
 
 // inboundCases are the rules of parseInbound, one broken per refused case;
@@ -58,6 +60,16 @@ var inboundCases = []struct {
 		"a room has 1 to 32 characters, no spaces around"},
 	{"a room has no colon", `{"type":"join","nick":"a","room":"a:b"}`, false, inbound{},
 		"a room has letters, digits, '-', '_' and spaces only"},
+	{"a join may carry the position to recover from", `{"type":"join","nick":"a","room":"r","since":{"offset":12,"epoch":"3f2a"}}`, true,
+		inbound{Type: "join", Nick: "a", Room: "r", Since: sockjs.Position{Offset: 12, Epoch: "3f2a"}}, ""},
+	{"a position has an epoch", `{"type":"join","nick":"a","room":"r","since":{"offset":12}}`, true, inbound{},
+		"a position is an offset and an epoch of 1 to 32 hex digits"},
+	{"an epoch is hex digits", `{"type":"join","nick":"a","room":"r","since":{"offset":1,"epoch":"<x>"}}`, true, inbound{},
+		"a position is an offset and an epoch of 1 to 32 hex digits"},
+	{"an epoch has at most 32 digits", `{"type":"join","nick":"a","room":"r","since":{"offset":1,"epoch":"` + strings.Repeat("a", maxEpoch+1) + `"}}`, true, inbound{},
+		"a position is an offset and an epoch of 1 to 32 hex digits"},
+	{"an offset is a number", `{"type":"join","nick":"a","room":"r","since":{"offset":-1,"epoch":"ab"}}`, true, inbound{},
+		"messages are JSON objects with a type"},
 	{"a line needs a room", `{"type":"say","text":"hi"}`, false, inbound{}, "join a room first"},
 	{"a line needs a room, whatever its text", `{"type":"say","text":""}`, false, inbound{}, "join a room first"},
 	{"a line is not empty", `{"type":"say","text":""}`, true, inbound{}, "a message has 1 to 1000 characters"},
@@ -111,12 +123,15 @@ func FuzzParseInbound(f *testing.F) {
 			if in.Text != "" {
 				t.Fatalf("join %q kept text %q", raw, in.Text)
 			}
+			if !in.Since.IsZero() && (in.Since.Epoch == "" || len(in.Since.Epoch) > maxEpoch || strings.Trim(in.Since.Epoch, "0123456789abcdef") != "") {
+				t.Fatalf("join %q kept position %v", raw, in.Since)
+			}
 		case "say":
 			n := utf8.RuneCountInString(in.Text)
 			if !joined || n < 1 || n > maxText || !utf8.ValidString(in.Text) || strings.TrimSpace(in.Text) != in.Text {
 				t.Fatalf("accepted line %q (joined %v) from %q", in.Text, joined, raw)
 			}
-			if in.Nick != "" || in.Room != "" {
+			if in.Nick != "" || in.Room != "" || !in.Since.IsZero() {
 				t.Fatalf("line %q kept nick %q room %q", raw, in.Nick, in.Room)
 			}
 		default:

@@ -1,12 +1,19 @@
 // Command chat is the classic SockJS chat with rooms: every browser in a room
-// sees every line, on any transport. One process needs nothing else; several
-// processes share rooms through Redis:
+// sees every line, on any transport. One process needs nothing else:
 //
 //	go run ./examples/chat -addr 127.0.0.1:8000
+//
+// Several processes share rooms through Redis: start Redis first, then give
+// every process the same -redis URL (a process without it is on its own):
+//
+//	go run ./examples/chat -addr 127.0.0.1:8000 -redis redis://127.0.0.1:6379/0
 //	go run ./examples/chat -addr 127.0.0.1:8001 -redis redis://127.0.0.1:6379/0
 //
-// A slow browser never holds the others up: its session is closed as a slow
-// consumer (sockjs.CloseSlowConsumer) and the page reconnects.
+// Rooms keep their recent lines (sockjs.HubOptions.History): a page that
+// reconnects, to either process, gets the lines it missed or is told they
+// could not be recovered. A slow browser never holds the others up: its
+// session is closed as a slow consumer (sockjs.CloseSlowConsumer) and the
+// page reconnects. See README.md.
 package main
 
 import (

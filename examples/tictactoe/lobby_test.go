@@ -67,10 +67,11 @@ func redisBroker(t *testing.T, rs *redistest.Server) sockjs.Broker {
 	return b
 }
 
-// browser is a player's SockJS websocket connection.
+// browser is a player's SockJS connection: a websocket, or xhr-polling.
 type browser struct {
 	t       *testing.T
 	ws      *websocket.Conn
+	xhr     *xhrSession // instead of ws
 	pending []serverMsg
 }
 
@@ -84,7 +85,21 @@ func (p *process) browser(t *testing.T) *browser {
 
 func (b *browser) send(v any) {
 	b.t.Helper()
+	if b.xhr != nil {
+		b.xhr.sendJSON(b.t, v)
+		return
+	}
 	sockjsclient.SendJSON(b.t, b.ws, v)
+}
+
+// readFrame returns the next SockJS frame.
+func (b *browser) readFrame() ([]byte, error) {
+	if b.xhr != nil {
+		return b.xhr.next()
+	}
+	b.ws.SetReadDeadline(time.Now().Add(waitLimit))
+	_, f, err := b.ws.ReadMessage()
+	return f, err
 }
 
 // expect reads messages until one of type typ arrives and returns it;
@@ -102,8 +117,7 @@ func (b *browser) expect(typ string) serverMsg {
 				b.t.Fatalf("got %+v, want a %s message", m, typ)
 			}
 		}
-		b.ws.SetReadDeadline(time.Now().Add(waitLimit))
-		_, f, err := b.ws.ReadMessage()
+		f, err := b.readFrame()
 		if err != nil {
 			b.t.Fatalf("waiting for %s: %v", typ, err)
 		}

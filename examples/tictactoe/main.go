@@ -8,48 +8,87 @@ import (
 	"context"
 	_ "embed"
 	"flag"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
-	"github.com/trelljaz/trelljaz/examples/internal/serve"
 	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 )
 
 //go:embed index.html
 var indexHTML []byte
 
+// Environment variables: every flag -name falls back to TICTACTOE_NAME.
 func main() {
-	addr := flag.String("addr", "127.0.0.1:8070", "listen address")
-	redisURL := flag.String("redis", os.Getenv("REDIS_URL"), "Redis URL; empty runs one process with an in-memory broker (env REDIS_URL)")
+	addr := flag.String("addr", envOr("TICTACTOE_ADDR", "127.0.0.1:8070"), "listen address (env TICTACTOE_ADDR)")
+	redisURL := flag.String("redis", os.Getenv("TICTACTOE_REDIS"), "Redis URL shared by several processes (env TICTACTOE_REDIS); empty: one process, in-memory broker")
 	flag.Parse()
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *addr, *redisURL, log); err != nil {
+		log.Error("tictactoe", slog.Any("err", err))
+		os.Exit(1)
+	}
+}
 
-	broker, _, err := serve.Broker(*redisURL, log)
-	if err != nil {
-		log.Error("broker", slog.Any("err", err))
-		os.Exit(2)
+// run serves the game on addr until ctx is done, then shuts down in order:
+// the SockJS server (every player gets "going away"), the HTTP server, the
+// lobby, the hub, the broker (deferred, so in reverse).
+func run(ctx context.Context, addr, redisURL string, log *slog.Logger) error {
+	var broker sockjs.Broker = sockjs.NewMemoryBroker()
+	if redisURL != "" {
+		rb, err := redisbroker.New(redisbroker.Options{URL: redisURL, Logger: log})
+		if err != nil {
+			return fmt.Errorf("redis broker: %w", err)
+		}
+		broker = rb
 	}
 	defer broker.Close()
 	hub := sockjs.NewHub(broker, &sockjs.HubOptions{Logger: log})
 	defer hub.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	lobby, err := NewLobby(ctx, hub, broker, &LobbyOptions{Logger: log})
 	if err != nil {
-		log.Error("lobby", slog.Any("err", err))
-		os.Exit(1)
+		return fmt.Errorf("lobby: %w", err)
 	}
 	defer lobby.Close()
 
 	handler, sockSrv := routes(lobby, &sockjs.Options{Logger: log})
-	log.Info("tictactoe listening", slog.String("addr", *addr), slog.Bool("redis", *redisURL != ""))
-	if err := serve.Run(ctx, *addr, handler, sockSrv); err != nil {
-		log.Error("serve", slog.Any("err", err))
-		os.Exit(1)
+	hs := &http.Server{Addr: addr, Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.ListenAndServe() }()
+	log.Info("tictactoe listening", slog.String("addr", addr), slog.Bool("redis", redisURL != ""))
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve %s: %w", addr, err)
+	case <-ctx.Done():
 	}
+	shut, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	// The SockJS server first: it ends the streaming responses that
+	// hs.Shutdown would wait for.
+	if err := sockSrv.Shutdown(shut); err != nil {
+		log.Warn("sockjs shutdown", slog.Any("err", err))
+	}
+	if err := hs.Shutdown(shut); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	return nil
+}
+
+// shutdownGrace bounds the graceful shutdown.
+const shutdownGrace = 10 * time.Second
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
 }
 
 // routes serves the page at /, the game's SockJS endpoint at /ttt, and the

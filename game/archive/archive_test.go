@@ -20,7 +20,6 @@ import (
 	"github.com/trelljaz/trelljaz/game/account"
 	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/storetest"
@@ -193,10 +192,10 @@ func TestPulkaRecordRescoresWithCmdPulkaAndReplaysEveryDeal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			opt, err := bridge.Options(set)
-			if err != nil {
+			if err := set.Validate(); err != nil {
 				t.Fatal(err)
 			}
+			opt := set.Options
 			sheet, err := rec.NewSheet()
 			if err != nil {
 				t.Fatal(err)
@@ -217,7 +216,7 @@ func TestPulkaRecordRescoresWithCmdPulkaAndReplaysEveryDeal(t *testing.T) {
 				if !ok {
 					t.Fatalf("deal %d: replay ends unfinished in %v", d, st.Phase())
 				}
-				sd := bridge.Deal(res)
+				sd := score.DealOf(res)
 				if got := score.RecordDealOf(sd, rec.Players); !reflect.DeepEqual(got, rec.Deals[d]) {
 					t.Errorf("deal %d: replay scores %+v, the record has %+v", d, got, rec.Deals[d])
 				}

@@ -55,7 +55,7 @@
 // re-scores it and prints the same result and rounded as this response.
 // replay[i] is how record.deals[i] was played: rules.Replay of
 // rules.Deal{Seed, Dealer, Series, Options} (the options follow from the
-// record's settings through game/rules/bridge) with moves reproduces the
+// record's settings as score.Settings.Options) with moves reproduces the
 // deal. The seed is a decimal string, as a uint64 does not fit a JavaScript
 // number. The seeds and moves sit beside the record rather than in its
 // deals because cmd/pulka refuses fields the format does not define.

@@ -115,7 +115,7 @@ type LoggedMove struct {
 }
 
 // Rules returns the deal's input for rules.Replay, with the options opt
-// (which follow from the pulka's settings, see game/rules/bridge).
+// (which follow from the pulka's settings, score.Settings.Options).
 func (d DealLog) Rules(opt rules.Options) rules.Deal {
 	return rules.Deal{Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, Options: opt}
 }

@@ -10,6 +10,14 @@
 // the broker resubscribes every channel by itself and reports the gap (a
 // sockjs.BrokerEvent, a log line and a metric), because payloads published
 // while the subscription was down are lost: Redis pub/sub is at most once.
+//
+// The Broker is also a sockjs.HistoryBroker: for the channels a Hub keeps
+// history of (sockjs.HubOptions.History), each publish appends to a Redis
+// stream and publishes in one Lua script, still one round trip, so a
+// subscriber that comes back can recover what it missed, on any process
+// (see history.go for the keys). A Redis restart without persistence loses
+// the history and changes the channels' epochs: recovery then reports that
+// it cannot recover, never a silent gap.
 package redisbroker
 
 import (

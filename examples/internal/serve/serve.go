@@ -1,6 +1,12 @@
-// Package serve holds what the examples' main functions do alike: pick the
+// Package serve holds what the examples' main functions did alike: pick the
 // broker from a Redis URL, and serve HTTP until told to stop, then shut the
 // SockJS servers and the HTTP server down gracefully.
+//
+// Only examples/chat still uses it. Nobody's module can import an internal
+// package, so an example that leans on it cannot be copied: the other
+// examples now do this themselves in their main.go (see
+// examples/multiprocess for the shutdown order with presence). Delete this
+// package once examples/chat does the same.
 package serve
 
 import (

@@ -11,7 +11,6 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/account"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 )
@@ -38,7 +37,7 @@ func Play(seed uint64, players []string, maxDeals int) (Played, error) {
 	set.Players = len(players)
 	set.PoolTarget = 4
 	p := Played{Settings: score.Record{
-		Convention: "sochi", Options: set.Options(), Players: players,
+		Convention: "sochi", Options: set.Overrides(), Players: players,
 		PoolTarget: set.PoolTarget, FirstDealer: players[0],
 	}}
 	if len(p.Settings.Options) == 0 {
@@ -52,9 +51,10 @@ func Play(seed uint64, players []string, maxDeals int) (Played, error) {
 	if err != nil {
 		return p, err
 	}
-	if p.Options, err = bridge.Options(s); err != nil {
+	if err := s.Validate(); err != nil {
 		return p, err
 	}
+	p.Options = s.Options
 	rng := rand.New(rand.NewPCG(seed, 99))
 	buf := make([]rules.Move, 0, 64)
 	for len(p.Deals) < maxDeals && !sheet.Over() {
@@ -75,7 +75,7 @@ func Play(seed uint64, players []string, maxDeals int) (Played, error) {
 			d.Moves = append(d.Moves, m)
 		}
 		res, _ := st.Result()
-		sd := bridge.Deal(res)
+		sd := score.DealOf(res)
 		if err := sheet.Apply(sd); err != nil {
 			return p, fmt.Errorf("deal %d: sheet: %w", len(p.Deals), err)
 		}
