@@ -7,7 +7,7 @@
 // SockJS sends them in one frame. Every error carries a stable code (see
 // codes.go) with the human text beside it; states, timeout policies and
 // event kinds are codes too, and so are a deal's phase (auction, discard,
-// declare, whist, open_choice, play, done), kind, calls and ending.
+// declaration, whisting, open_choice, play, done), kind, calls and ending.
 //
 // # Identity
 //

@@ -121,7 +121,7 @@ func (h *Table) Sit(c Conn, i int) {
 				t.resync(c, 0)
 			}
 			t.seats[i] = seat{p: p}
-			t.seated()
+			t.seated(c)
 		}
 	})
 }
@@ -143,7 +143,7 @@ func (h *Table) AddBot(c Conn, i int) {
 			// '#' is not allowed in player names, so a bot's name is its own.
 			name := fmt.Sprintf("Bot #%d", i+1)
 			t.seats[i] = seat{p: protocol.Player{ID: "bot:" + name, Name: name}, bot: true}
-			t.seated()
+			t.seated(c)
 		}
 	})
 }
@@ -301,8 +301,9 @@ func (t *tbl) waitingCheck() {
 	t.toFree("emptied")
 }
 
-// seated runs after a seat was taken: the last one starts the pulka.
-func (t *tbl) seated() {
+// seated runs after c's seat (or a bot's, c being the creator) was taken:
+// the last one starts the pulka.
+func (t *tbl) seated(c Conn) {
 	for _, s := range t.seats {
 		if s.empty() {
 			t.emit(protocol.KindSeats, pSeats, nil)
@@ -312,6 +313,9 @@ func (t *tbl) seated() {
 	if err := t.startPulka(); err != nil {
 		t.log.Error("cannot start the pulka", "err", err)
 		t.emit(protocol.KindSeats, pSeats, nil)
+		if c != nil {
+			t.fail(c, protocol.ErrJournal, "the pulka could not start: "+err.Error())
+		}
 		return
 	}
 }

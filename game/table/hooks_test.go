@@ -15,8 +15,24 @@ import (
 type refusingJournal struct {
 	mu      sync.Mutex
 	refuse  bool
+	begun   []PulkaStart
+	deals   []DealStart
 	entries []MoveEntry
 	pulkas  []PulkaRecord
+}
+
+func (j *refusingJournal) Begin(p PulkaStart) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.begun = append(j.begun, p)
+	return nil
+}
+
+func (j *refusingJournal) Deal(d DealStart) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.deals = append(j.deals, d)
+	return nil
 }
 
 func (j *refusingJournal) Move(e MoveEntry) error {
@@ -50,6 +66,15 @@ func TestTheJournalSeesEveryMoveFirstAndItsErrorRefusesTheMove(t *testing.T) {
 	j.mu.Unlock()
 	if last.Table != "t1" || last.Pulka != 1 || last.Seed != rec[len(rec)-1].Deal.Seed {
 		t.Fatalf("entry %+v", last)
+	}
+	j.mu.Lock()
+	begun, deals := j.begun, j.deals
+	j.mu.Unlock()
+	if len(begun) != 1 || len(begun[0].Players) != 3 || begun[0].Settings.Players != 3 {
+		t.Fatalf("begun %+v", begun)
+	}
+	if len(deals) != len(rec) || deals[len(deals)-1].Seed != rec[len(rec)-1].Deal.Seed || deals[len(deals)-1].Dealer != rec[len(rec)-1].Deal.Dealer {
+		t.Fatalf("deals %+v for records %d", deals, len(rec))
 	}
 	tb.Move(anna, v.Legal[0])
 	tb.Summary()

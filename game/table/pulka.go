@@ -53,6 +53,17 @@ func (t *tbl) startPulka() error {
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
+	if t.cfg.Journal != nil {
+		players := make([]protocol.Player, len(t.seats))
+		for i, s := range t.seats {
+			players[i] = s.p
+		}
+		err := t.cfg.Journal.Begin(PulkaStart{Table: t.cfg.ID, Pulka: t.number + 1, Players: players,
+			Settings: t.settings, Timeout: t.timeout, Started: t.cfg.Clock.Now()})
+		if err != nil {
+			return fmt.Errorf("%w: %v", errJournal, err)
+		}
+	}
 	t.pulka = pulka{number: t.number + 1, sheet: sheet, fines: map[string]int{}, bots: make([]Bot, len(t.seats))}
 	bank := t.bankTotal()
 	for i := range t.seats {
@@ -80,6 +91,12 @@ func (t *tbl) newDeal() error {
 	s, err := rules.New(d)
 	if err != nil {
 		return fmt.Errorf("deal %d: %w", t.dealNo+1, err)
+	}
+	if t.cfg.Journal != nil {
+		ds := DealStart{Table: t.cfg.ID, Pulka: t.number, Deal: t.dealNo + 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series}
+		if err := t.cfg.Journal.Deal(ds); err != nil {
+			return fmt.Errorf("deal %d: %w: %v", t.dealNo+1, errJournal, err)
+		}
 	}
 	t.deal = s
 	t.dealNo++
@@ -119,7 +136,11 @@ func (t *tbl) play(m rules.Move, who by, kind protocol.Code, extra parts) error 
 
 // nextDeal deals after the pause.
 func (t *tbl) nextDeal() {
-	if err := t.newDeal(); err != nil {
+	if err := t.newDeal(); errors.Is(err, errJournal) {
+		t.log.Error("the journal refused a deal; retrying", "err", err)
+		t.later(t.cfg.DealPause, func(t *tbl) { t.nextDeal() })
+		return
+	} else if err != nil {
 		t.log.Error("cannot deal", "err", err)
 		t.closePulka(protocol.ErrInternal)
 		t.schedule()

@@ -251,6 +251,10 @@ type journal struct {
 	pulkas []table.PulkaRecord
 }
 
+func (j *journal) Begin(table.PulkaStart) error { return nil }
+
+func (j *journal) Deal(table.DealStart) error { return nil }
+
 func (j *journal) Move(table.MoveEntry) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()

@@ -8,7 +8,7 @@
 const $ = (id) => document.getElementById(id);
 const SUITS = { S: "♠", C: "♣", D: "♦", H: "♥" };
 // the words for the phase codes of a deal
-const PHASES = { auction: "auction", discard: "discard", declare: "declaration", whist: "whisting", open_choice: "open or closed play", play: "play", done: "end of the deal" };
+const PHASES = { auction: "auction", discard: "discard", declaration: "declaration", whisting: "whisting", open_choice: "open or closed play", play: "play", done: "end of the deal" };
 const state = {
   sock: null, me: null, offer: null, retry: 0,
   lobby: { v: 0, tables: new Map(), online: new Map() },
