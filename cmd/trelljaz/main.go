@@ -3,14 +3,14 @@
 //
 //	go run ./cmd/trelljaz            # http://127.0.0.1:8080/
 //
-// Flags (each with an environment fallback):
+// Every flag has an environment fallback (TRELLJAZ_ and the flag's name in
+// capitals, '-' as '_'); `trelljaz -h` lists them all with their defaults.
+// A bad value, on the command line or in the environment, is an error
+// naming the flag or the variable.
 //
-//	-addr       TRELLJAZ_ADDR        listen address (default 127.0.0.1:8080)
-//	-bot-delay  TRELLJAZ_BOT_DELAY   how long a bot thinks (default 700ms)
-//	-deal-pause TRELLJAZ_DEAL_PAUSE  pause between deals (default 3s)
-//
-// SIGINT or SIGTERM drains: /readyz turns 503, SockJS sessions close with
-// "going away", the HTTP server shuts down, the tables stop.
+// SIGINT or SIGTERM drains: /readyz turns 503 at once, and after the drain
+// delay (so a load balancer stops sending new players) SockJS sessions
+// close with "going away", the HTTP server shuts down, the tables stop.
 package main
 
 import (
@@ -24,10 +24,17 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
 	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/metrics"
+	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/game/web"
 	"github.com/trelljaz/trelljaz/static"
@@ -42,51 +49,125 @@ func main() {
 	}
 }
 
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok {
-		return v
-	}
-	return def
+// config is every setting of the server.
+type config struct {
+	addr                                             string
+	botDelay, dealPause, conventionTime, grace       time.Duration
+	finishedKeep, lobbyFlush, signinTimeout          time.Duration
+	drainDelay, readHeaderTimeout, idleTimeout       time.Duration
+	sendReadTimeout, shutdownTimeout                 time.Duration
+	maxWatchers, maxTables, maxTablesPerPlayer, fine int
+	bank, sessionsPerIP                              int
+	policy                                           string
+	messageRate, chatRate, chatRatePerIP             float64
 }
 
-func envDuration(name string, def time.Duration) (time.Duration, error) {
-	v, ok := os.LookupEnv(name)
-	if !ok {
-		return def, nil
+// flags declares every setting on fs with its env fallback.
+func flags(fs *flag.FlagSet, c *config) []string {
+	var envs []string
+	add := func(v flag.Value, name, help string) {
+		env := "TRELLJAZ_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+		envs = append(envs, env+"="+name)
+		fs.Var(v, name, help+" (env "+env+")")
 	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", name, err)
-	}
-	return d, nil
+	add(&strValue{&c.addr}, "addr", "listen address")
+	add(&durValue{&c.botDelay}, "bot-delay", "how long a bot thinks")
+	add(&durValue{&c.dealPause}, "deal-pause", "pause between deals")
+	add(&durValue{&c.conventionTime}, "convention-time", "time the creator has to choose the conventions")
+	add(&durValue{&c.grace}, "grace", "how long an absent seated player keeps the seat while the table waits")
+	add(&durValue{&c.finishedKeep}, "finished-keep", "how long a finished table stays before it is reclaimed")
+	add(&intValue{&c.maxWatchers}, "max-watchers", "connections of players without a seat per table")
+	add(&intValue{&c.maxTables}, "max-tables", "tables in the club")
+	add(&intValue{&c.maxTablesPerPlayer}, "max-tables-per-player", "unfinished tables one player may have set")
+	add(&durValue{&c.lobbyFlush}, "lobby-flush", "longest wait of a lobby change (changes within it go out as one delta)")
+	add(&strValue{&c.policy}, "timeout-policy", "default timeout policy: fine, bot or bank")
+	add(&intValue{&c.fine}, "fine", "mountain points of the fine policy")
+	add(&intValue{&c.bank}, "bank", "seconds of each player's time bank (bank policy)")
+	add(&floatValue{&c.messageRate}, "message-rate", "messages per second per player (warned, then closed)")
+	add(&floatValue{&c.chatRate}, "chat-rate", "chat lines per second per player")
+	add(&floatValue{&c.chatRatePerIP}, "chat-rate-ip", "chat lines per second per IP address")
+	add(&durValue{&c.signinTimeout}, "signin-timeout", "a connection that has not signed in by then is closed")
+	add(&intValue{&c.sessionsPerIP}, "sessions-per-ip", "open SockJS sessions per IP address")
+	add(&durValue{&c.drainDelay}, "drain-delay", "on SIGTERM, how long /readyz answers 503 before sessions close")
+	add(&durValue{&c.readHeaderTimeout}, "read-header-timeout", "HTTP: time to read a request's headers")
+	add(&durValue{&c.idleTimeout}, "idle-timeout", "HTTP: how long an idle keep-alive connection is kept")
+	add(&durValue{&c.sendReadTimeout}, "send-read-timeout", "HTTP: time to read a request but the long-lived SockJS transports (slow-body POSTs)")
+	add(&durValue{&c.shutdownTimeout}, "shutdown-timeout", "longest wait for sessions and requests to end on shutdown")
+	return envs
 }
 
-// run serves the club until ctx is cancelled, then drains. Logs go to
-// logs; ready, if set, gets the address the server listens on.
-func run(ctx context.Context, args []string, logs io.Writer, ready func(addr string)) error {
-	botDelay, err := envDuration("TRELLJAZ_BOT_DELAY", table.DefaultBotDelay)
-	if err != nil {
-		return err
+func defaults() config {
+	return config{
+		addr: "127.0.0.1:8080", botDelay: table.DefaultBotDelay, dealPause: table.DefaultDealPause,
+		conventionTime: table.DefaultConventionTime, grace: table.DefaultGrace, finishedKeep: table.DefaultFinishedKeep,
+		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer,
+		lobbyFlush: lobby.DefaultFlush, policy: string(protocol.TimeoutFine), fine: table.DefaultFine, bank: table.DefaultBank,
+		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
+		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
+		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
+		shutdownTimeout: 10 * time.Second,
 	}
-	dealPause, err := envDuration("TRELLJAZ_DEAL_PAUSE", table.DefaultDealPause)
-	if err != nil {
-		return err
-	}
+}
+
+// parse reads the environment, then args, over the defaults.
+func parse(args []string, usage io.Writer) (config, error) {
+	c := defaults()
 	fs := flag.NewFlagSet("trelljaz", flag.ContinueOnError)
-	addr := fs.String("addr", env("TRELLJAZ_ADDR", "127.0.0.1:8080"), "listen address (env TRELLJAZ_ADDR)")
-	fs.DurationVar(&botDelay, "bot-delay", botDelay, "how long a bot thinks (env TRELLJAZ_BOT_DELAY)")
-	fs.DurationVar(&dealPause, "deal-pause", dealPause, "pause between deals (env TRELLJAZ_DEAL_PAUSE)")
+	fs.SetOutput(usage)
+	for _, e := range flags(fs, &c) {
+		env, name, _ := strings.Cut(e, "=")
+		if v, ok := os.LookupEnv(env); ok {
+			if err := fs.Set(name, v); err != nil {
+				return c, fmt.Errorf("%s: %w", env, err)
+			}
+		}
+	}
 	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	switch protocol.TimeoutPolicy(c.policy) {
+	case protocol.TimeoutFine, protocol.TimeoutBot, protocol.TimeoutBank:
+	default:
+		return c, fmt.Errorf("timeout-policy: %q is not fine, bot or bank", c.policy)
+	}
+	return c, nil
+}
+
+// run serves the club until ctx is cancelled, then drains. Logs (and -h)
+// go to logs; ready, if set, gets the address the server listens on.
+func run(ctx context.Context, args []string, logs io.Writer, ready func(addr string)) error {
+	c, err := parse(args, logs)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logs, nil))
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := metrics.New(reg)
 
-	lb := lobby.New(lobby.Config{Logger: log, Table: table.Config{BotDelay: botDelay, DealPause: dealPause}})
+	lb := lobby.New(lobby.Config{
+		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
+		Table: table.Config{
+			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
+			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers,
+			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
+		},
+	})
 	defer lb.Stop()
-	site := web.New(web.Config{Lobby: lb, Assets: static.Web(), Logger: log})
-	srv := &http.Server{Addr: *addr, Handler: site, ReadHeaderTimeout: 10 * time.Second}
+	site := web.New(web.Config{
+		Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
+		MessageRate: c.messageRate, ChatRate: c.chatRate, ChatRatePerIP: c.chatRatePerIP,
+		SigninTimeout: c.signinTimeout, SessionsPerIP: c.sessionsPerIP, SendReadTimeout: c.sendReadTimeout,
+	})
+	// No ReadTimeout or WriteTimeout: they would cut websocket and
+	// streaming sessions; the sockjs library bounds those itself, and the
+	// site sets a read deadline (send-read-timeout) on every other request.
+	srv := &http.Server{Addr: c.addr, Handler: site, ReadHeaderTimeout: c.readHeaderTimeout, IdleTimeout: c.idleTimeout}
 
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
@@ -101,8 +182,10 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	log.Info("draining")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	site.Drain()
+	log.Info("draining", "delay", c.drainDelay)
+	time.Sleep(c.drainDelay) // /readyz answers 503 meanwhile
+	sctx, cancel := context.WithTimeout(context.Background(), c.shutdownTimeout)
 	defer cancel()
 	if err := site.Shutdown(sctx); err != nil {
 		log.Warn("sockjs shutdown", "err", err)
@@ -111,5 +194,69 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	log.Info("stopped")
+	return nil
+}
+
+type strValue struct{ p *string }
+
+func (v *strValue) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+func (v *strValue) Set(s string) error { *v.p = s; return nil }
+
+type durValue struct{ p *time.Duration }
+
+func (v *durValue) String() string {
+	if v.p == nil {
+		return "0s"
+	}
+	return v.p.String()
+}
+
+func (v *durValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q is not a duration like 30s or 5m", s)
+	}
+	*v.p = d
+	return nil
+}
+
+type intValue struct{ p *int }
+
+func (v *intValue) String() string {
+	if v.p == nil {
+		return "0"
+	}
+	return strconv.Itoa(*v.p)
+}
+
+func (v *intValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return fmt.Errorf("%q is not a whole number", s)
+	}
+	*v.p = n
+	return nil
+}
+
+type floatValue struct{ p *float64 }
+
+func (v *floatValue) String() string {
+	if v.p == nil {
+		return "0"
+	}
+	return strconv.FormatFloat(*v.p, 'g', -1, 64)
+}
+
+func (v *floatValue) Set(s string) error {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f < 0 {
+		return fmt.Errorf("%q is not a number", s)
+	}
+	*v.p = f
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -32,15 +33,18 @@ func (s *syncBuffer) String() string {
 }
 
 // TestServesAndDrains starts the club on 127.0.0.1, checks the page, the
-// health endpoints and a SockJS session, then cancels: the session is
-// closed with "going away" and run returns.
+// health endpoints and a SockJS session, then cancels: /readyz turns 503
+// for the drain delay, the session is closed with "going away" and run
+// returns.
 func TestServesAndDrains(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	addrc := make(chan string, 1)
 	errc := make(chan error, 1)
 	logs := &syncBuffer{}
-	go func() { errc <- run(ctx, []string{"-addr", "127.0.0.1:0"}, logs, func(a string) { addrc <- a }) }()
+	go func() {
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-drain-delay", "300ms"}, logs, func(a string) { addrc <- a })
+	}()
 	var addr string
 	select {
 	case addr = <-addrc:
@@ -71,6 +75,20 @@ func TestServesAndDrains(t *testing.T) {
 		t.Fatalf("open frame %q, %v", open, err)
 	}
 	cancel()
+	// /readyz answers 503 during the drain delay, before any session closes.
+	for began := time.Now(); ; {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err != nil {
+			t.Fatalf("/readyz during the drain: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusServiceUnavailable {
+			break
+		}
+		if time.Since(began) > 10*time.Second {
+			t.Fatal("/readyz never answered 503")
+		}
+	}
 	var last string
 	for {
 		_, f, err := ws.ReadMessage()
@@ -95,10 +113,33 @@ func TestServesAndDrains(t *testing.T) {
 	}
 }
 
-func TestBadSettingsAreRefused(t *testing.T) {
-	t.Setenv("TRELLJAZ_BOT_DELAY", "soon")
-	err := run(context.Background(), nil, io.Discard, nil)
-	if err == nil || !strings.Contains(err.Error(), "TRELLJAZ_BOT_DELAY") {
-		t.Fatalf("error %v, want one naming TRELLJAZ_BOT_DELAY", err)
+func TestABadEnvValueNamesTheVariable(t *testing.T) {
+	for env, val := range map[string]string{"TRELLJAZ_BOT_DELAY": "soon", "TRELLJAZ_MAX_WATCHERS": "many", "TRELLJAZ_CHAT_RATE": "-1"} {
+		t.Run(env, func(t *testing.T) {
+			t.Setenv(env, val)
+			err := run(context.Background(), nil, io.Discard, nil)
+			if err == nil || !strings.Contains(err.Error(), env) {
+				t.Fatalf("error %v, want one naming %s", err, env)
+			}
+		})
+	}
+}
+
+func TestHelpListsEveryFlagWithItsEnvAndExitsZero(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-h"}, &out, nil); err != nil {
+		t.Fatalf("-h: %v", err)
+	}
+	c := defaults()
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	envs := flags(fs, &c)
+	if len(envs) < 20 {
+		t.Fatalf("%d flags", len(envs))
+	}
+	for _, e := range envs {
+		env, name, _ := strings.Cut(e, "=")
+		if !strings.Contains(out.String(), "-"+name) || !strings.Contains(out.String(), "env "+env) {
+			t.Errorf("-h does not list -%s with %s", name, env)
+		}
 	}
 }

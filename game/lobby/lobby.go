@@ -1,58 +1,96 @@
-// Package lobby is the club's lobby: the list of tables with their state and
-// seats, table creation and lobby chat. Every change is pushed at once to
-// every connection in the lobby.
+// Package lobby is the club's lobby: the list of tables with their state
+// and seats, setting a table, who is online and lobby chat.
 //
-// Like a table, the Lobby is an actor: one goroutine owns its state and its
-// methods send it commands over a channel.
+// The lobby is an actor (package actor). Changes do not go out one by one:
+// the lobby collects them and, at most once per Config.Flush, sends one
+// versioned "lobby_delta" (the tables that changed, the ones gone, who came
+// and went, new chat lines), encoded once for everyone. A client that
+// reconnects with the version it has gets the deltas it missed, or the
+// whole lobby when it is too far behind.
 package lobby
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/trelljaz/trelljaz/game/actor"
+	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
 )
 
 // Defaults of Config.
 const (
-	DefaultMaxTables = 200
-	chatKeep         = 50
+	DefaultMaxTables          = 1000
+	DefaultMaxTablesPerPlayer = 2
+	DefaultFlush              = 250 * time.Millisecond
+	DefaultEventBytes         = 256 << 10
+	chatKeep                  = 50
 )
 
 // Config configures a Lobby. Zero values mean the documented defaults.
 type Config struct {
-	// Table is the template of every new table's configuration: its clock,
-	// bot delay, deal pause and logger. ID, Convention, PoolTarget,
-	// MoveTime and OnChange are set by the lobby.
+	// Table is the template of every new table's configuration. ID,
+	// Creator and OnChange are set by the lobby.
 	Table table.Config
-	// MaxTables bounds the number of tables. When the lobby is full, a new
-	// table replaces the oldest finished one nobody watches. 0 means
-	// DefaultMaxTables.
+	// MaxTables bounds the tables of the club. When it is full, the oldest
+	// finished table is reclaimed for a new one. 0 means DefaultMaxTables.
 	MaxTables int
+	// MaxTablesPerPlayer bounds the tables one player has set that are not
+	// finished. 0 means DefaultMaxTablesPerPlayer.
+	MaxTablesPerPlayer int
+	// Flush is the longest a change waits to be sent; changes within it go
+	// out as one delta. 0 means DefaultFlush.
+	Flush time.Duration
+	// EventBytes bounds the deltas kept for resync. 0 means
+	// DefaultEventBytes.
+	EventBytes int
+	// Metrics, if set, gets tables by state and lobby bytes.
+	Metrics *metrics.Metrics
 	// Logger receives the lobby's logs. Nil means slog.Default().
 	Logger *slog.Logger
 }
 
 // Lobby is the running lobby. Its methods may be called concurrently.
 type Lobby struct {
-	cmds    chan func(*state)
-	quit    chan struct{}
-	stopped chan struct{}
-	tables  []*table.Table // handed over by the goroutine when it stops
+	act           *actor.Actor[state]
+	tableDefaults table.Config
+	tables        []*table.Table // handed over by the goroutine when it stops
+}
+
+type delta struct {
+	v   uint64
+	enc *protocol.Encoded
 }
 
 type state struct {
 	l         *Lobby
 	cfg       Config
+	clk       table.Clock
 	tables    map[string]*table.Table
 	order     []string
 	summaries map[string]protocol.Summary
 	conns     map[table.Conn]struct{}
+	online    map[string]*presence
 	chat      []protocol.ChatLine
 	next      int
+
+	pending  protocol.LobbyDelta
+	changed  map[string]bool
+	armed    bool
+	v        uint64
+	ring     []delta
+	ringSize int
+	snap     *protocol.Encoded // the whole lobby at version snapV
+	snapV    uint64
+}
+
+type presence struct {
+	p protocol.Player
+	n int
 }
 
 // New starts a lobby.
@@ -60,148 +98,164 @@ func New(cfg Config) *Lobby {
 	if cfg.MaxTables <= 0 {
 		cfg.MaxTables = DefaultMaxTables
 	}
+	if cfg.MaxTablesPerPlayer <= 0 {
+		cfg.MaxTablesPerPlayer = DefaultMaxTablesPerPlayer
+	}
+	if cfg.Flush <= 0 {
+		cfg.Flush = DefaultFlush
+	}
+	if cfg.EventBytes <= 0 {
+		cfg.EventBytes = DefaultEventBytes
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
 	if cfg.Table.Logger == nil {
 		cfg.Table.Logger = cfg.Logger
 	}
-	l := &Lobby{cmds: make(chan func(*state), 256), quit: make(chan struct{}), stopped: make(chan struct{})}
-	s := &state{l: l, cfg: cfg, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, conns: map[table.Conn]struct{}{}}
-	go l.run(s)
-	return l
-}
-
-func (l *Lobby) run(s *state) {
-	defer close(l.stopped)
-	for {
-		select {
-		case f := <-l.cmds:
-			f(s)
-		case <-l.quit:
-			for _, id := range s.order {
-				l.tables = append(l.tables, s.tables[id])
-			}
-			return
+	if cfg.Table.Metrics == nil {
+		cfg.Table.Metrics = cfg.Metrics
+	}
+	clk := cfg.Table.Clock
+	if clk == nil {
+		clk = table.WallClock{}
+	}
+	l := &Lobby{tableDefaults: cfg.Table}
+	s := &state{
+		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{},
+		conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
+	}
+	l.act = actor.Start(s, 1024, func(s *state) {
+		for _, id := range s.order {
+			l.tables = append(l.tables, s.tables[id])
 		}
-	}
-}
-
-func (l *Lobby) post(f func(*state)) {
-	select {
-	case l.cmds <- f:
-	case <-l.stopped:
-	}
-}
-
-func (l *Lobby) ask(f func(*state)) {
-	done := make(chan struct{})
-	l.post(func(s *state) { f(s); close(done) })
-	select {
-	case <-done:
-	case <-l.stopped:
-	}
+	})
+	return l
 }
 
 // Stop stops the lobby and every table. Calling it twice is harmless.
 func (l *Lobby) Stop() {
-	select {
-	case <-l.quit:
-	default:
-		close(l.quit)
-	}
-	<-l.stopped
+	l.act.Stop()
 	// the tables stop after the lobby, so that none waits on it
 	for _, t := range l.tables {
 		t.Stop()
 	}
+	l.tables = nil
 }
 
-// Join adds c to the lobby: it gets the table list and the chat history
-// now and every change from then on.
-func (l *Lobby) Join(c table.Conn) {
-	l.post(func(s *state) {
+// Join adds c to the lobby. v is the lobby version c has (0 for none): c
+// gets the deltas after v, or the whole lobby. A player's first connection
+// makes them online.
+func (l *Lobby) Join(c table.Conn, v uint64) {
+	l.act.Post(func(s *state) {
+		if _, ok := s.conns[c]; ok {
+			return
+		}
 		s.conns[c] = struct{}{}
-		c.Send(s.list(), encode(protocol.LobbyChat{Type: protocol.TypeLobbyChat, Lines: nonNil(s.chat)}))
+		p := c.Player()
+		if pr := s.online[p.ID]; pr != nil {
+			pr.n++
+		} else {
+			s.online[p.ID] = &presence{p: p, n: 1}
+			s.pending.Joined = append(s.pending.Joined, p)
+			s.arm()
+		}
+		s.resync(c, v)
 	})
 }
 
 // Leave removes c from the lobby.
 func (l *Lobby) Leave(c table.Conn) {
-	l.post(func(s *state) { delete(s.conns, c) })
+	l.act.Post(func(s *state) {
+		if _, ok := s.conns[c]; !ok {
+			return
+		}
+		delete(s.conns, c)
+		p := c.Player()
+		if pr := s.online[p.ID]; pr != nil {
+			if pr.n--; pr.n <= 0 {
+				delete(s.online, p.ID)
+				s.pending.Gone = append(s.pending.Gone, p)
+				s.arm()
+			}
+		}
+	})
 }
 
-// Chat posts a line of lobby chat from c's player to everyone in the lobby.
+// Chat posts a line of lobby chat from c's player. Rate limits are the
+// caller's.
 func (l *Lobby) Chat(c table.Conn, text string) {
-	l.post(func(s *state) {
-		line := protocol.ChatLine{From: c.Player(), Text: text, At: time.Now().UnixMilli()}
-		if s.cfg.Table.Clock != nil {
-			line.At = s.cfg.Table.Clock.Now().UnixMilli()
-		}
+	l.act.Post(func(s *state) {
+		line := protocol.ChatLine{From: c.Player(), Text: text, At: s.clk.Now().UnixMilli()}
 		s.chat = append(s.chat, line)
 		if len(s.chat) > chatKeep {
 			s.chat = append(s.chat[:0], s.chat[len(s.chat)-chatKeep:]...)
 		}
-		s.send(encode(protocol.LobbyChat{Type: protocol.TypeLobbyChat, Lines: []protocol.ChatLine{line}}))
+		s.pending.Chat = append(s.pending.Chat, line)
+		s.arm()
 	})
 }
 
-// Create opens a new three-player table for c's player with a convention
-// (sochi, leningrad or rostov), a pool target (0: the preset's) and a move
-// time in seconds (0: table.DefaultMoveTime). c gets a "created" message,
-// everyone in the lobby the new list.
-func (l *Lobby) Create(c table.Conn, convention string, poolTarget, moveTime int) {
-	l.post(func(s *state) {
-		if len(s.tables) >= s.cfg.MaxTables {
-			s.dropFinished()
+// Set sets a new table for player p: it is in the convention state at
+// once and the lobby shows it with its countdown. A player has at most
+// MaxTablesPerPlayer unfinished tables. The error is a protocol.Error.
+func (l *Lobby) Set(p protocol.Player) (*table.Table, error) {
+	var t *table.Table
+	err := error(protocol.Error{Code: protocol.ErrInternal, Text: "the lobby is closed"})
+	l.act.Ask(func(s *state) { t, err = s.set(p) })
+	return t, err
+}
+
+func (s *state) set(p protocol.Player) (*table.Table, error) {
+	mine := 0
+	for _, sum := range s.summaries {
+		if sum.Creator.ID == p.ID && sum.State != protocol.StateFinished {
+			mine++
 		}
-		if len(s.tables) >= s.cfg.MaxTables {
-			c.Send(encode(protocol.Error{Type: protocol.TypeError, Text: "the club has no room for another table"}))
-			return
-		}
-		s.next++
-		id := fmt.Sprintf("t%d", s.next)
-		cfg := s.cfg.Table
-		cfg.ID, cfg.Convention, cfg.PoolTarget = id, convention, poolTarget
-		cfg.MoveTime = time.Duration(moveTime) * time.Second
-		cfg.OnChange = func(sum protocol.Summary) {
-			l.post(func(s *state) {
-				if _, ok := s.tables[sum.ID]; ok {
-					s.summaries[sum.ID] = sum
-					s.send(s.list())
-				}
-			})
-		}
-		t, err := table.New(cfg)
-		if err != nil {
-			c.Send(encode(protocol.Error{Type: protocol.TypeError, Text: err.Error()}))
-			return
-		}
-		s.tables[id] = t
-		s.order = append(s.order, id)
-		s.summaries[id] = t.Initial()
-		s.send(s.list())
-		s.cfg.Logger.Info("table created", "table", id, "by", c.Player(), "convention", convention)
-		c.Send(encode(protocol.Created{Type: protocol.TypeCreated, Table: id}))
-	})
+	}
+	if mine >= s.cfg.MaxTablesPerPlayer {
+		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("you have set %d tables already", mine)}
+	}
+	if len(s.tables) >= s.cfg.MaxTables {
+		s.reclaimFinished()
+	}
+	if len(s.tables) >= s.cfg.MaxTables {
+		return nil, protocol.Error{Code: protocol.ErrClubFull, Text: "the club has no room for another table"}
+	}
+	s.next++
+	id := fmt.Sprintf("t%d", s.next)
+	cfg := s.cfg.Table
+	cfg.ID, cfg.Creator = id, p
+	l := s.l
+	cfg.OnChange = func(sum protocol.Summary) { l.act.Post(func(s *state) { s.update(sum) }) }
+	t, err := table.New(cfg)
+	if err != nil {
+		s.cfg.Logger.Error("cannot set a table", "err", err)
+		return nil, protocol.Error{Code: protocol.ErrInternal, Text: "the table could not be set"}
+	}
+	s.tables[id] = t
+	s.order = append(s.order, id)
+	s.update(t.Initial())
+	s.cfg.Logger.Info("table set", "table", id, "by", p.ID)
+	return t, nil
 }
 
 // Table returns the table with the given id.
 func (l *Lobby) Table(id string) (*table.Table, bool) {
 	var t *table.Table
-	l.ask(func(s *state) { t = s.tables[id] })
+	l.act.Ask(func(s *state) { t = s.tables[id] })
 	return t, t != nil
 }
 
-// SeatedAt returns the tables where the player called name sits, as the
-// lobby last heard from them.
-func (l *Lobby) SeatedAt(name string) []*table.Table {
+// SeatedAt returns the tables where player id sits, as the lobby last
+// heard from them.
+func (l *Lobby) SeatedAt(id string) []*table.Table {
 	var out []*table.Table
-	l.ask(func(s *state) {
-		for _, id := range s.order {
-			for _, seat := range s.summaries[id].Seats {
-				if !seat.Bot && seat.Name == name {
-					out = append(out, s.tables[id])
+	l.act.Ask(func(s *state) {
+		for _, tid := range s.order {
+			for _, seat := range s.summaries[tid].Seats {
+				if !seat.Bot && seat.Player.ID == id {
+					out = append(out, s.tables[tid])
 					break
 				}
 			}
@@ -213,60 +267,152 @@ func (l *Lobby) SeatedAt(name string) []*table.Table {
 // Tables returns the summaries of every table, oldest first.
 func (l *Lobby) Tables() []protocol.Summary {
 	var out []protocol.Summary
-	l.ask(func(s *state) {
+	l.act.Ask(func(s *state) {
 		for _, id := range s.order {
-			if sum, ok := s.summaries[id]; ok {
-				out = append(out, sum)
-			}
+			out = append(out, s.summaries[id])
 		}
 	})
 	return out
 }
 
-// dropFinished removes the oldest table whose pulka is over and that
-// nobody watches, to make room for a new one.
-func (s *state) dropFinished() {
-	for i, id := range s.order {
-		if sum := s.summaries[id]; sum.Status == protocol.StatusFinished && sum.Watchers == 0 {
-			t := s.tables[id]
-			delete(s.tables, id)
-			delete(s.summaries, id)
+// Version returns the version of the last delta sent.
+func (l *Lobby) Version() uint64 {
+	var v uint64
+	l.act.Ask(func(s *state) { v = s.v })
+	return v
+}
+
+// update records a table's new summary; a free table is reclaimed.
+func (s *state) update(sum protocol.Summary) {
+	if _, ok := s.tables[sum.ID]; !ok {
+		return
+	}
+	if sum.State == protocol.StateFree {
+		s.remove(sum.ID)
+		return
+	}
+	s.summaries[sum.ID] = sum
+	s.changed[sum.ID] = true
+	s.arm()
+}
+
+// remove reclaims table id.
+func (s *state) remove(id string) {
+	t := s.tables[id]
+	delete(s.tables, id)
+	delete(s.summaries, id)
+	delete(s.changed, id)
+	for i, x := range s.order {
+		if x == id {
 			s.order = append(s.order[:i:i], s.order[i+1:]...)
-			// stopped in its own goroutine: the table may be waiting to tell the lobby
-			go t.Stop()
-			s.cfg.Logger.Info("finished table dropped", "table", id)
-			return
+			break
+		}
+	}
+	s.pending.Removed = append(s.pending.Removed, id)
+	s.arm()
+	// stopped in its own goroutine: the table may be waiting to tell the lobby
+	go t.Stop()
+	s.cfg.Logger.Info("table reclaimed", "table", id)
+}
+
+// reclaimFinished removes the oldest finished table nobody watches, or
+// else the oldest finished one.
+func (s *state) reclaimFinished() {
+	for _, watched := range []bool{false, true} {
+		for _, id := range s.order {
+			if sum := s.summaries[id]; sum.State == protocol.StateFinished && (watched || sum.Watchers == 0) {
+				s.remove(id)
+				return
+			}
 		}
 	}
 }
 
-func (s *state) list() []byte {
-	msg := protocol.Lobby{Type: protocol.TypeLobby, Tables: []protocol.Summary{}}
+// arm schedules a flush within Config.Flush.
+func (s *state) arm() {
+	if s.armed {
+		return
+	}
+	s.armed = true
+	l := s.l
+	s.clk.AfterFunc(s.cfg.Flush, func() { l.act.Post(func(s *state) { s.flush() }) })
+}
+
+// flush sends the pending changes as one delta.
+func (s *state) flush() {
+	s.armed = false
+	d := s.pending
+	s.pending = protocol.LobbyDelta{}
 	for _, id := range s.order {
-		if sum, ok := s.summaries[id]; ok {
-			msg.Tables = append(msg.Tables, sum)
+		if s.changed[id] {
+			d.Tables = append(d.Tables, s.summaries[id])
 		}
 	}
-	return encode(msg)
-}
-
-func (s *state) send(msg []byte) {
+	clear(s.changed)
+	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 {
+		return
+	}
+	s.v++
+	d.V = s.v
+	enc := protocol.Encode(d)
+	s.ring = append(s.ring, delta{v: s.v, enc: enc})
+	s.ringSize += enc.Len()
+	n := 0
+	for s.ringSize > s.cfg.EventBytes && n < len(s.ring)-1 {
+		s.ringSize -= s.ring[n].enc.Len()
+		n++
+	}
+	s.ring = append(s.ring[:0], s.ring[n:]...)
+	s.cfg.Metrics.LobbyBytes(enc.Len())
+	if s.cfg.Metrics != nil {
+		by := map[string]int{}
+		for _, sum := range s.summaries {
+			by[string(sum.State)]++
+		}
+		s.cfg.Metrics.Tables(by)
+	}
 	for c := range s.conns {
-		c.Send(msg)
+		c.Send(enc)
 	}
 }
 
-func nonNil(lines []protocol.ChatLine) []protocol.ChatLine {
-	if lines == nil {
-		return []protocol.ChatLine{}
+// resync brings c from version v: the deltas it missed, or the whole lobby.
+func (s *state) resync(c table.Conn, v uint64) {
+	if v > 0 && v <= s.v && len(s.ring) > 0 && s.ring[0].v <= v+1 {
+		var out []*protocol.Encoded
+		for _, d := range s.ring {
+			if d.v > v {
+				out = append(out, d.enc)
+			}
+		}
+		c.Send(out...)
+		return
 	}
-	return lines
+	if s.snap == nil || s.snapV != s.v {
+		// Encoded once per version: a sign-in storm costs no encoding.
+		// Changes after v are pending and reach c in the next delta.
+		s.snap, s.snapV = protocol.Encode(s.snapshot()), s.v
+	}
+	c.Send(s.snap)
 }
 
-func encode(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("lobby: encoding %T: %v", v, err))
+func (s *state) snapshot() protocol.Lobby {
+	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Chat: append([]protocol.ChatLine{}, s.chat...)}
+	for _, id := range s.order {
+		msg.Tables = append(msg.Tables, s.summaries[id])
 	}
-	return b
+	for _, pr := range s.online {
+		msg.Online = append(msg.Online, pr.p)
+	}
+	slices.SortFunc(msg.Online, func(a, b protocol.Player) int { return strings.Compare(a.Name, b.Name) })
+	return msg
+}
+
+// Offer returns what the conventions dialog offers at this club's tables.
+func (l *Lobby) Offer() protocol.Offer {
+	t := l.tableDefaults.Timeout
+	if t.Policy == "" {
+		t = protocol.Timeout{Policy: protocol.TimeoutFine, Fine: table.DefaultFine, Bank: table.DefaultBank}
+	}
+	return table.Offer(t)
 }

@@ -3,7 +3,6 @@ package lobby
 import (
 	"encoding/json"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,157 +12,188 @@ import (
 )
 
 type fakeConn struct {
-	name string
+	p    protocol.Player
 	mu   sync.Mutex
 	msgs []string
 }
 
-func (c *fakeConn) Player() string { return c.name }
+func conn(name string) *fakeConn { return &fakeConn{p: protocol.Player{ID: "dev:" + name, Name: name}} }
 
-func (c *fakeConn) Send(msgs ...[]byte) {
+func (c *fakeConn) Player() protocol.Player { return c.p }
+
+func (c *fakeConn) Send(msgs ...*protocol.Encoded) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range msgs {
-		c.msgs = append(c.msgs, string(m))
+		c.msgs = append(c.msgs, string(m.Bytes()))
 	}
 }
 
-// lastOf returns the last message of type typ, decoded into v.
-func (c *fakeConn) lastOf(t *testing.T, typ string, v any) bool {
+// lobbyView folds c's lobby messages as the page does and returns the
+// tables, who is online and the version; it fails on a version gap.
+func (c *fakeConn) lobbyView(t *testing.T) (map[string]protocol.Summary, map[string]bool, uint64, int) {
 	t.Helper()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for i := len(c.msgs) - 1; i >= 0; i-- {
-		if strings.Contains(c.msgs[i], `"type":"`+typ+`"`) {
-			if err := json.Unmarshal([]byte(c.msgs[i]), v); err != nil {
+	tables, online := map[string]protocol.Summary{}, map[string]bool{}
+	var v uint64
+	deltas := 0
+	for _, m := range c.msgs {
+		var head struct{ Type string }
+		_ = json.Unmarshal([]byte(m), &head)
+		switch head.Type {
+		case "lobby":
+			var l protocol.Lobby
+			if err := json.Unmarshal([]byte(m), &l); err != nil {
 				t.Fatal(err)
 			}
-			return true
+			tables, online, v = map[string]protocol.Summary{}, map[string]bool{}, l.V
+			for _, s := range l.Tables {
+				tables[s.ID] = s
+			}
+			for _, p := range l.Online {
+				online[p.ID] = true
+			}
+		case "lobby_delta":
+			var d protocol.LobbyDelta
+			if err := json.Unmarshal([]byte(m), &d); err != nil {
+				t.Fatal(err)
+			}
+			if d.V <= v {
+				continue
+			}
+			if d.V != v+1 {
+				t.Fatalf("delta v%d after v%d", d.V, v)
+			}
+			v = d.V
+			deltas++
+			for _, s := range d.Tables {
+				tables[s.ID] = s
+			}
+			for _, id := range d.Removed {
+				delete(tables, id)
+			}
+			for _, p := range d.Joined {
+				online[p.ID] = true
+			}
+			for _, p := range d.Gone {
+				delete(online, p.ID)
+			}
 		}
 	}
-	return false
+	return tables, online, v, deltas
 }
 
-func newLobby(t *testing.T, max int) *Lobby {
-	l := New(Config{MaxTables: max, Logger: slog.New(slog.DiscardHandler)})
+func newLobby(t *testing.T, cfg Config) *Lobby {
+	t.Helper()
+	cfg.Logger = slog.New(slog.DiscardHandler)
+	if cfg.Flush == 0 {
+		cfg.Flush = time.Millisecond
+	}
+	l := New(cfg)
 	t.Cleanup(l.Stop)
 	return l
 }
 
-func TestEveryLobbyClientSeesEveryChange(t *testing.T) {
-	l := newLobby(t, 0)
-	anna, boris := &fakeConn{name: "Anna"}, &fakeConn{name: "Boris"}
-	l.Join(anna)
-	l.Join(boris)
-	l.Create(anna, "leningrad", 20, 60)
-	tb, ok := l.Table("t1")
-	if !ok {
-		t.Fatal("no table t1 after create")
-	}
-	var created protocol.Created
-	if !anna.lastOf(t, "created", &created) || created.Table != "t1" {
-		t.Fatalf("Anna got no created message: %+v", created)
-	}
-	tb.Sit(anna, 1)
-	tb.Summary() // the table told the lobby before answering
-	l.Tables()   // and the lobby has pushed the change
-	for _, c := range []*fakeConn{anna, boris} {
-		var msg protocol.Lobby
-		if !c.lastOf(t, "lobby", &msg) || len(msg.Tables) != 1 {
-			t.Fatalf("%s: lobby %+v", c.name, msg)
+// settle waits until the lobby has flushed what it has, by version.
+func settle(t *testing.T, l *Lobby, c *fakeConn, want func(map[string]protocol.Summary, map[string]bool) bool) (map[string]protocol.Summary, map[string]bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		tables, online, _, _ := c.lobbyView(t)
+		if want(tables, online) {
+			return tables, online
 		}
-		got := msg.Tables[0]
-		if got.ID != "t1" || got.Convention != "leningrad" || got.PoolTarget != 20 || got.MoveTime != 60 || got.Seats[1].Name != "Anna" || got.Status != "waiting" {
-			t.Fatalf("%s sees %+v", c.name, got)
-		}
-	}
-	if ts := l.SeatedAt("Anna"); len(ts) != 1 || ts[0] != tb {
-		t.Fatalf("SeatedAt(Anna) = %v", ts)
-	}
-	if ts := l.SeatedAt("Boris"); len(ts) != 0 {
-		t.Fatalf("SeatedAt(Boris) = %v", ts)
-	}
-}
-
-func TestLobbyChatReachesEveryoneAndLateComers(t *testing.T) {
-	l := newLobby(t, 0)
-	anna, boris := &fakeConn{name: "Anna"}, &fakeConn{name: "Boris"}
-	l.Join(anna)
-	l.Join(boris)
-	l.Chat(anna, "anyone for a pulka?")
-	late := &fakeConn{name: "Late"}
-	l.Join(late)
-	l.Tables()
-	for _, c := range []*fakeConn{anna, boris, late} {
-		var msg protocol.LobbyChat
-		if !c.lastOf(t, "lobby_chat", &msg) || len(msg.Lines) != 1 || msg.Lines[0].From != "Anna" || msg.Lines[0].Text != "anyone for a pulka?" {
-			t.Fatalf("%s: chat %+v", c.name, msg)
-		}
-	}
-}
-
-func TestTablesAreBounded(t *testing.T) {
-	l := newLobby(t, 2)
-	anna := &fakeConn{name: "Anna"}
-	for range 3 {
-		l.Create(anna, "sochi", 0, 0)
-	}
-	if n := len(l.Tables()); n != 2 {
-		t.Fatalf("%d tables, want 2", n)
-	}
-	var e protocol.Error
-	if !anna.lastOf(t, "error", &e) || !strings.Contains(e.Text, "no room") {
-		t.Fatalf("third table: error %+v", e)
-	}
-}
-
-func TestLeftConnectionsGetNothing(t *testing.T) {
-	l := newLobby(t, 0)
-	anna := &fakeConn{name: "Anna"}
-	l.Join(anna)
-	l.Leave(anna)
-	l.Tables()
-	anna.mu.Lock()
-	n := len(anna.msgs)
-	anna.mu.Unlock()
-	l.Chat(&fakeConn{name: "Boris"}, "hello")
-	l.Tables()
-	anna.mu.Lock()
-	defer anna.mu.Unlock()
-	if len(anna.msgs) != n {
-		t.Fatalf("Anna got %q after leaving", anna.msgs[n:])
-	}
-}
-
-var _ table.Conn = (*fakeConn)(nil)
-
-func TestAFullLobbyReplacesAFinishedTable(t *testing.T) {
-	l := New(Config{MaxTables: 1, Logger: slog.New(slog.DiscardHandler),
-		Table: table.Config{BotDelay: time.Microsecond, DealPause: time.Microsecond}})
-	t.Cleanup(l.Stop)
-	anna := &fakeConn{name: "Anna"}
-	l.Create(anna, "sochi", 1, 0)
-	t1, _ := l.Table("t1")
-	for i := range 3 {
-		t1.AddBot(anna, i)
-	}
-	l.Create(anna, "sochi", 1, 0) // refused: t1 is playing
-	l.Tables()
-	var e protocol.Error
-	if !anna.lastOf(t, "error", &e) || !strings.Contains(e.Text, "no room") {
-		t.Fatalf("a second table while t1 plays: error %+v", e)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for t1.Summary().Status != protocol.StatusFinished {
 		if time.Now().After(deadline) {
-			t.Fatalf("bots did not finish a pulka to 1 in 20 s: %+v", t1.Summary())
+			t.Fatalf("the lobby did not settle: tables %v online %v", tables, online)
 		}
-		time.Sleep(time.Millisecond)
+		time.Sleep(time.Millisecond) // polling the lobby's state, nothing is timed
 	}
-	l.Tables() // the lobby has the finished summary
-	l.Create(anna, "rostov", 0, 0)
-	ts := l.Tables()
-	if len(ts) != 1 || ts[0].ID != "t2" || ts[0].Convention != "rostov" {
-		t.Fatalf("tables %+v, want only the new t2", ts)
+}
+
+func TestEveryoneSeesTablesAndPresenceAsDeltas(t *testing.T) {
+	l := newLobby(t, Config{})
+	anna, boris := conn("Anna"), conn("Boris")
+	l.Join(anna, 0)
+	l.Join(boris, 0)
+	tb, err := l.Set(anna.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, online := settle(t, l, boris, func(tables map[string]protocol.Summary, online map[string]bool) bool {
+		return tables[tb.ID()].State == protocol.StateConvention && online["dev:Anna"]
+	})
+	if tables[tb.ID()].Creator != anna.p || !online["dev:Boris"] {
+		t.Fatalf("boris sees %+v, online %v", tables, online)
+	}
+	tb.Cancel(anna)
+	settle(t, l, boris, func(tables map[string]protocol.Summary, _ map[string]bool) bool {
+		_, ok := tables[tb.ID()]
+		return !ok
+	})
+	l.Leave(anna)
+	settle(t, l, boris, func(_ map[string]protocol.Summary, online map[string]bool) bool { return !online["dev:Anna"] })
+}
+
+func TestAPlayerSetsAtMostTheLimit(t *testing.T) {
+	l := newLobby(t, Config{MaxTablesPerPlayer: 2})
+	anna := conn("Anna")
+	for i := range 3 {
+		_, err := l.Set(anna.p)
+		if i < 2 && err != nil {
+			t.Fatalf("table %d: %v", i+1, err)
+		}
+		var pe protocol.Error
+		if i == 2 && (err == nil || !asError(err, &pe) || pe.Code != protocol.ErrTableLimit) {
+			t.Fatalf("third table: %v, want table_limit", err)
+		}
+	}
+	if _, err := l.Set(conn("Boris").p); err != nil {
+		t.Fatalf("another player: %v", err)
+	}
+}
+
+func asError(err error, pe *protocol.Error) bool {
+	e, ok := err.(protocol.Error)
+	*pe = e
+	return ok
+}
+
+func TestAReconnectGetsExactlyTheMissedDeltas(t *testing.T) {
+	l := newLobby(t, Config{})
+	anna, watcher := conn("Anna"), conn("Watcher")
+	l.Join(watcher, 0)
+	l.Join(anna, 0)
+	settle(t, l, watcher, func(_ map[string]protocol.Summary, online map[string]bool) bool { return online["dev:Anna"] })
+	_, _, v, _ := watcher.lobbyView(t)
+	for range 2 {
+		if _, err := l.Set(anna.p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tables, _ := settle(t, l, watcher, func(tables map[string]protocol.Summary, _ map[string]bool) bool { return len(tables) == 2 })
+	back := conn("Watcher")
+	back.Send(protocol.Encode(protocol.Lobby{V: v, Tables: []protocol.Summary{}})) // what it had
+	l.Join(back, v)
+	got, _ := settle(t, l, back, func(tables map[string]protocol.Summary, _ map[string]bool) bool { return len(tables) == 2 })
+	if _, _, _, deltas := back.lobbyView(t); deltas == 0 {
+		t.Fatal("the reconnect got the whole lobby, not the deltas")
+	}
+	for id := range tables {
+		if _, ok := got[id]; !ok {
+			t.Fatalf("missed table %s", id)
+		}
+	}
+}
+
+func TestAFullClubRefusesANewTable(t *testing.T) {
+	l := newLobby(t, Config{MaxTables: 1, Table: table.Config{ConventionTime: time.Hour}})
+	if _, err := l.Set(conn("Anna").p); err != nil {
+		t.Fatal(err)
+	}
+	_, err := l.Set(conn("Boris").p)
+	var pe protocol.Error
+	if !asError(err, &pe) || pe.Code != protocol.ErrClubFull {
+		t.Fatalf("second table in a club of one: %v, want club_full", err)
 	}
 }

@@ -13,5 +13,11 @@ func ExampleDecode() {
 	fmt.Println(err)
 	// Output:
 	// move t1 seat 2 bid 7♥ <nil>
-	// sit: seat must be 0 to 2
+	// sit: seat must be 0 to 3
+}
+
+func ExampleEncode() {
+	e := protocol.Encode(protocol.Error{Code: protocol.ErrSeatTaken, Text: "seat 1 is taken", Table: "t1"})
+	fmt.Println(string(e.Bytes()))
+	// Output: {"type":"error","code":"seat_taken","text":"seat 1 is taken","table":"t1"}
 }

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -20,11 +21,15 @@ func TestDecode(t *testing.T) {
 		{"an empty name is refused", `{"type":"signin","name":""}`, Request{}, "1 to 24"},
 		{"a blank name is refused", `{"type":"signin","name":"   "}`, Request{}, "not only spaces"},
 		{"punctuation in names is refused", `{"type":"signin","name":"a#b"}`, Request{}, "not allowed"},
-		{"create with defaults", `{"type":"create","convention":"rostov"}`, Request{Type: "create", Convention: "rostov"}, ""},
-		{"create with pool and time", `{"type":"create","convention":"leningrad","pool_target":20,"move_time":60}`,
-			Request{Type: "create", Convention: "leningrad", PoolTarget: 20, MoveTime: 60}, ""},
-		{"only three conventions are offered", `{"type":"create","convention":"fspr"}`, Request{}, "not sochi"},
-		{"a seat is 0..2", `{"type":"sit","table":"t1","seat":3}`, Request{}, "seat must be"},
+		{"signin says the lobby version it has", `{"type":"signin","name":"A","lobby_v":7}`, Request{Type: "signin", Name: "A", LobbyV: 7}, ""},
+		{"set takes nothing", `{"type":"set"}`, Request{Type: "set"}, ""},
+		{"set refuses fields", `{"type":"set","table":"t1"}`, Request{}, `unexpected field "table"`},
+		{"conventions name a preset", `{"type":"conventions","table":"t1","preset":"fspr"}`, Request{Type: "conventions", Table: "t1", Preset: "fspr"}, ""},
+		{"an unknown preset is refused", `{"type":"conventions","table":"t1","preset":"moscow"}`, Request{}, "unknown convention"},
+		{"a timeout policy is fine, bot or bank", `{"type":"conventions","table":"t1","preset":"sochi","timeout":{"policy":"pray"}}`, Request{}, "not fine, bot or bank"},
+		{"a fine is bounded", `{"type":"conventions","table":"t1","preset":"sochi","timeout":{"policy":"fine","fine":5000}}`, Request{}, "fine must be"},
+		{"watch says the version it has", `{"type":"watch","table":"t1","v":42}`, Request{Type: "watch", Table: "t1", V: 42}, ""},
+		{"a seat is 0..3", `{"type":"sit","table":"t1","seat":4}`, Request{}, "seat must be"},
 		{"sit needs a seat", `{"type":"sit","table":"t1"}`, Request{}, `missing field "seat"`},
 		{"fields of other types are refused", `{"type":"stand","table":"t1","seat":1}`, Request{}, `unexpected field "seat"`},
 		{"unknown fields are refused", `{"type":"stand","table":"t1","x":1}`, Request{}, "unknown field"},
@@ -48,10 +53,31 @@ func TestDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if got.Type != tt.want.Type || got.Name != tt.want.Name || got.Table != tt.want.Table || got.V != tt.want.V ||
+				got.LobbyV != tt.want.LobbyV || got.Preset != tt.want.Preset || got.Move != tt.want.Move || got.Seat != tt.want.Seat {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEachMessageSetsItsOwnType(t *testing.T) {
+	for _, m := range []Message{Error{Code: ErrSeatTaken}, Welcome{}, Lobby{}, LobbyDelta{V: 1}, Created{}, Left{}, TableView{}, TableEvent{}} {
+		var got struct{ Type string }
+		if err := json.Unmarshal(Encode(m).Bytes(), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Type != m.MessageType() || got.Type == "" {
+			t.Errorf("%T encodes type %q, want %q", m, got.Type, m.MessageType())
+		}
+	}
+}
+
+func TestChatTextIsNotHTMLEscaped(t *testing.T) {
+	line := strings.Repeat("<", 300)
+	e := Encode(TableEvent{Table: "t1", V: 1, Kind: KindChat, Chat: &ChatLine{Text: line}})
+	if e.Len() > 600 { // 1,800 and more with \u003c escapes
+		t.Fatalf("a chat line of 300 '<' costs %d bytes", e.Len())
 	}
 }
 
@@ -59,7 +85,8 @@ func TestDecode(t *testing.T) {
 // accepts satisfies every limit the server relies on.
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
-		`{"type":"signin","name":"Anna"}`, `{"type":"create","convention":"sochi","pool_target":10,"move_time":300}`,
+		`{"type":"signin","name":"Anna","tables":{"t1":3}}`, `{"type":"set"}`,
+		`{"type":"conventions","table":"t1","preset":"sochi","options":{"players":4},"timeout":{"policy":"bank","bank":60}}`,
 		`{"type":"sit","table":"t1","seat":0}`, `{"type":"move","table":"t1","move":{"seat":2,"kind":"discard","cards":["7S","8S"]}}`,
 		`{"type":"table_chat","table":"t1","text":"gl"}`, `{"type":"add_bot","table":"t9","seat":2}`, `[]`, `{"type":null}`,
 	} {
@@ -79,8 +106,11 @@ func FuzzDecode(f *testing.F) {
 		if n := utf8.RuneCountInString(r.Text); (r.Type == TypeLobbyChat || r.Type == TypeTableChat) && (n == 0 || n > MaxChat) {
 			t.Fatalf("accepted chat of %d characters", n)
 		}
-		if r.Seat < 0 || r.Seat >= Seats || len(r.Table) > MaxTableID {
-			t.Fatalf("accepted seat %d table %q", r.Seat, r.Table)
+		if r.Seat < 0 || r.Seat >= MaxSeats || len(r.Table) > MaxTableID || len(r.Tables) > MaxResync {
+			t.Fatalf("accepted seat %d table %q tables %d", r.Seat, r.Table, len(r.Tables))
+		}
+		if r.Timeout != nil && (r.Timeout.Fine > MaxFine || r.Timeout.Bank > MaxBank || r.Timeout.Fine < 0 || r.Timeout.Bank < 0) {
+			t.Fatalf("accepted timeout %+v", r.Timeout)
 		}
 		if r.Type == TypeMove && (!r.Move.Card.Valid() && r.Move.Kind == rules.MovePlay) {
 			t.Fatalf("accepted move %+v", r.Move)

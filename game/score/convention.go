@@ -319,9 +319,10 @@ func (s Settings) Validate() error {
 
 // option describes one §14 setting: how to read its JSON value into Settings.
 type option struct {
-	name string
-	set  func(s *Settings, raw json.RawMessage) error
-	get  func(s Settings) any // the value as JSON would show it
+	name    string
+	set     func(s *Settings, raw json.RawMessage) error
+	get     func(s Settings) any // the value as JSON would show it
+	choices []string             // the allowed values of an enumerated setting
 }
 
 func boolOpt(name string, f func(*Settings) *bool) option {
@@ -332,7 +333,7 @@ func boolOpt(name string, f func(*Settings) *bool) option {
 		}
 		*f(s) = b
 		return nil
-	}, func(s Settings) any { return *f(&s) }}
+	}, func(s Settings) any { return *f(&s) }, nil}
 }
 
 func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
@@ -343,7 +344,7 @@ func intOpt(name string, lo, hi int, f func(*Settings) *int) option {
 		}
 		*f(s) = n
 		return nil
-	}, func(s Settings) any { return *f(&s) }}
+	}, func(s Settings) any { return *f(&s) }, nil}
 }
 
 func enumOpt[T interface {
@@ -365,7 +366,7 @@ func enumOpt[T interface {
 			}
 		}
 		return fmt.Errorf("want one of %s", strings.Join(names, ", "))
-	}, func(s Settings) any { return (*f(&s)).String() }}
+	}, func(s Settings) any { return (*f(&s)).String() }, names}
 }
 
 // enumValues returns the n values 0..n-1 of an enumerated setting.
@@ -394,7 +395,7 @@ var options = []option{
 		}
 		s.WhistPrice = str
 		return nil
-	}, func(s Settings) any { return s.WhistPrice }},
+	}, func(s Settings) any { return s.WhistPrice }, nil},
 	intOpt("raspasy_base", 1, 2, func(s *Settings) *int { return &s.RaspasyBase }),
 	enumOpt("raspasy_prog", enumValues[Progression](len(progressionNames)), func(s *Settings) *Progression { return &s.RaspasyProg }),
 	{"raspasy_exit", func(s *Settings, raw json.RawMessage) error {
@@ -408,7 +409,7 @@ var options = []option{
 			}
 		}
 		return fmt.Errorf("want one of 6-6-6, 6-7-7, 6-7-8, 7-7-7")
-	}, func(s Settings) any { return s.RaspasyExit.String() }},
+	}, func(s Settings) any { return s.RaspasyExit.String() }, exitNames()},
 	boolOpt("exit_by_failed_contract", func(s *Settings) *bool { return &s.ExitByFailedContract }),
 	enumOpt("raspasy_talon", []pref.RaspasyTalon{pref.TalonLeadSuit, pref.TalonIgnored, pref.TalonParticipates}, func(s *Settings) *pref.RaspasyTalon { return &s.RaspasyTalon }),
 	boolOpt("stalingrad", func(s *Settings) *bool { return &s.Stalingrad }),
@@ -453,7 +454,7 @@ var options = []option{
 		}
 		s.Password = v
 		return nil
-	}, func(s Settings) any { return s.Password }},
+	}, func(s Settings) any { return s.Password }, nil},
 	boolOpt("spectators", func(s *Settings) *bool { return &s.Spectators }),
 	boolOpt("chat", func(s *Settings) *bool { return &s.Chat }),
 	boolOpt("bots_fill_seats", func(s *Settings) *bool { return &s.BotsFillSeats }),

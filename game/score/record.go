@@ -30,6 +30,10 @@ type Record struct {
 	PoolTarget  int                        `json:"pool_target,omitempty"`
 	FirstDealer string                     `json:"first_dealer"`
 	Deals       []RecordDeal               `json:"deals"`
+	// Fines are mountain points written on players when the pulka was
+	// closed early (a player out of time), by name; applied after the
+	// last deal, before the settlement.
+	Fines map[string]int `json:"fines,omitempty"`
 }
 
 // RecordDeal is one deal of a pulka record, players by name.
@@ -101,6 +105,10 @@ func DecodeBytes(data []byte) (Record, error) {
 			err = strict(raw, &rec.PoolTarget)
 		case "first_dealer":
 			err = strict(raw, &rec.FirstDealer)
+		case "fines":
+			if err = strict(raw, &rec.Fines); err == nil && len(rec.Fines) == 0 {
+				rec.Fines = nil
+			}
 		case "deals":
 			var deals []json.RawMessage
 			if err = strict(raw, &deals); err == nil {
@@ -472,6 +480,13 @@ func Run(rec Record) (Output, *Sheet, error) {
 			return Output{}, nil, &RecordError{Deal: i, Err: err}
 		}
 		out.Deals = append(out.Deals, sh.View(rec.Players))
+	}
+	for name, pts := range rec.Fines {
+		p := seatOf(rec.Players, name)
+		if p < 0 || pts < 0 || pts > 100000 {
+			return Output{}, nil, recordErr(-1, "fines", "%q: %d points for a player not listed, or out of 0..100000", name, pts)
+		}
+		sh.Mountain[p] += Pts(pts)
 	}
 	res, err := sh.Settle()
 	if err != nil {

@@ -1,6 +1,11 @@
 package table
 
-import "time"
+import (
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
 
 // Clock is the table's only source of time: the wall clock in the server,
 // a fake one in tests so that timers fire without sleeping.
@@ -25,3 +30,165 @@ func (WallClock) Now() time.Time { return time.Now() }
 
 // AfterFunc is time.AfterFunc.
 func (WallClock) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+
+// clock is the table's one timer and the decision on the clock.
+type clock struct {
+	timer Timer
+	gen   uint64 // bumped whenever the timer is replaced; stale firings compare it
+	dec   decision
+}
+
+// decision is the decision on the clock: who, since when, until when. Its
+// deadline is set once, when the decision begins, and nothing but a move
+// ends it: watching, chat and reconnects never touch it.
+type decision struct {
+	seat     int // -1 when none
+	deal     int
+	move     int // the index of the move being decided in the deal
+	start    time.Time
+	deadline time.Time // zero for bots
+}
+
+func (t *tbl) stopTimer() {
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+	t.gen++
+}
+
+// later replaces the table's timer with f after d.
+func (t *tbl) later(d time.Duration, f func(*tbl)) {
+	t.stopTimer()
+	gen := t.gen
+	h := t.h
+	t.timer = t.cfg.Clock.AfterFunc(d, func() {
+		h.act.Post(func(t *tbl) {
+			if t.gen == gen {
+				t.timer = nil
+				f(t)
+			}
+		})
+	})
+}
+
+// moveTime is the time a player has for one decision.
+func (t *tbl) moveTime() time.Duration { return time.Duration(t.settings.MoveTime) * time.Second }
+
+// bankTotal is each player's time bank for a pulka.
+func (t *tbl) bankTotal() time.Duration {
+	if t.timeout.Policy != protocol.TimeoutBank {
+		return 0
+	}
+	return time.Duration(t.timeout.Bank) * time.Second
+}
+
+// schedule sets the table's timer for what comes next in its state: the end
+// of the convention countdown, the next deal, a bot's move, the deadline of
+// the human to move, the reclaiming of a finished table.
+func (t *tbl) schedule() {
+	now := t.cfg.Clock.Now()
+	switch t.state {
+	case protocol.StateConvention:
+		t.later(t.convDeadline.Sub(now), func(t *tbl) { t.toFree("the conventions were not chosen in time") })
+		return
+	case protocol.StateFinished:
+		t.dec = decision{seat: -1}
+		t.later(t.cfg.FinishedKeep, func(t *tbl) { t.toFree("finished") })
+		return
+	case protocol.StatePlaying:
+	default:
+		t.dec = decision{seat: -1}
+		t.stopTimer()
+		return
+	}
+	if t.deal.Done() {
+		t.dec = decision{seat: -1}
+		t.later(t.cfg.DealPause, func(t *tbl) { t.nextDeal() })
+		return
+	}
+	i := t.deal.Actor()
+	rec := t.records[len(t.records)-1]
+	if t.dec.seat != i || t.dec.deal != t.dealNo || t.dec.move != len(rec.Moves) {
+		t.dec = decision{seat: i, deal: t.dealNo, move: len(rec.Moves), start: now}
+		if !t.seats[i].bot {
+			t.dec.deadline = now.Add(t.moveTime() + t.seats[i].bank)
+		}
+	}
+	if t.seats[i].bot || t.seats[i].botPlays {
+		t.later(t.cfg.BotDelay, func(t *tbl) { t.botMove(i, byBot, protocol.KindMove, 0) })
+		return
+	}
+	t.later(t.dec.deadline.Sub(now), func(t *tbl) { t.expired(i) })
+}
+
+// chargeBank takes the time seat i used past the move time off its bank.
+func (t *tbl) chargeBank(i int) {
+	if t.timeout.Policy != protocol.TimeoutBank || t.dec.seat != i || t.seats[i].bot {
+		return
+	}
+	over := t.cfg.Clock.Now().Sub(t.dec.start) - t.moveTime()
+	if over > 0 {
+		t.seats[i].bank = max(0, t.seats[i].bank-over)
+	}
+}
+
+// expired applies the timeout policy to seat i's decision.
+func (t *tbl) expired(i int) {
+	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i {
+		return
+	}
+	t.cfg.Metrics.Timeout(string(t.timeout.Policy))
+	t.log.Info("decision timed out", "seat", i, "policy", t.timeout.Policy)
+	switch t.timeout.Policy {
+	case protocol.TimeoutFine:
+		t.fine(i)
+		t.schedule()
+		t.emit(protocol.KindTimeout, pState|pSheet|pResult|pClock, nil)
+	case protocol.TimeoutBot:
+		t.seats[i].botPlays = true
+		t.botMove(i, byTimeout, protocol.KindTimeout, pSeats)
+	default: // TimeoutBank: the bank is spent
+		t.seats[i].bank = 0
+		m, ok := rules.TimeoutMove(&t.deal)
+		if !ok {
+			return
+		}
+		if err := t.play(m, byTimeout, protocol.KindTimeout, 0); err != nil {
+			t.log.Error("timeout move not applied; retrying", "seat", i, "move", m, "err", err)
+			t.later(t.cfg.BotDelay, func(t *tbl) { t.expired(i) })
+		}
+	}
+}
+
+// wentAway runs when seated player i has no connection left: while the
+// table waits, the seat is freed after the grace period.
+func (t *tbl) wentAway(i int) {
+	if t.state == protocol.StateWaiting {
+		s := &t.seats[i]
+		s.awayUntil = t.cfg.Clock.Now().Add(t.cfg.Grace)
+		s.graceGen++
+		gen, id, h := s.graceGen, s.p.ID, t.h
+		t.cfg.Clock.AfterFunc(t.cfg.Grace, func() {
+			h.act.Post(func(t *tbl) {
+				if i < len(t.seats) && t.state == protocol.StateWaiting && t.seats[i].p.ID == id && t.seats[i].graceGen == gen && t.online[id] == 0 {
+					t.log.Info("absent player loses the seat", "seat", i, "player", id)
+					t.free(i)
+					t.emit(protocol.KindSeats, pSeats, nil)
+					t.waitingCheck()
+				}
+			})
+		})
+	}
+	t.emit(protocol.KindSeats, pSeats, nil)
+	t.changed()
+}
+
+// cameBack runs when seated player i opens a connection again.
+func (t *tbl) cameBack(i int) {
+	s := &t.seats[i]
+	s.awayUntil = time.Time{}
+	s.graceGen++
+	s.botPlays = false
+	t.emit(protocol.KindSeats, pSeats, nil)
+}

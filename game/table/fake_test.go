@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
@@ -77,18 +78,22 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 // fakeConn records every message the table sends it.
 type fakeConn struct {
-	name string
+	p    protocol.Player
 	mu   sync.Mutex
 	msgs [][]byte
 }
 
-func (c *fakeConn) Player() string { return c.name }
+func player(name string) protocol.Player { return protocol.Player{ID: "dev:" + name, Name: name} }
 
-func (c *fakeConn) Send(msgs ...[]byte) {
+func newConn(name string) *fakeConn { return &fakeConn{p: player(name)} }
+
+func (c *fakeConn) Player() protocol.Player { return c.p }
+
+func (c *fakeConn) Send(msgs ...*protocol.Encoded) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, m := range msgs {
-		c.msgs = append(c.msgs, bytes.Clone(m))
+		c.msgs = append(c.msgs, bytes.Clone(m.Bytes()))
 	}
 }
 
@@ -98,22 +103,23 @@ func (c *fakeConn) all() [][]byte {
 	return append([][]byte(nil), c.msgs...)
 }
 
-// frame is the part of a message the tests read.
+// frame is the part of a message the tests read: a "table" view or a
+// "table_event" (its absent parts are zero).
 type frame struct {
-	Type   string          `json:"type"`
-	Text   string          `json:"text"`
-	Status string          `json:"status"`
-	You    int             `json:"you"`
-	DealNo int             `json:"deal_no"`
-	MoveNo int             `json:"move_no"`
-	Deal   json.RawMessage `json:"deal"`
-	Legal  []rules.Move    `json:"legal"`
-	Sheet  json.RawMessage `json:"sheet"`
-	Seats  []struct {
-		Name string `json:"name"`
-		Bot  bool   `json:"bot"`
-	} `json:"seats"`
-	Deadline int64 `json:"deadline"`
+	Type   string               `json:"type"`
+	Code   string               `json:"code"`
+	Text   string               `json:"text"`
+	V      uint64               `json:"v"`
+	Kind   string               `json:"kind"`
+	State  string               `json:"state"`
+	DealNo int                  `json:"deal_no"`
+	Deal   *dealView            `json:"deal"`
+	Legal  *[]rules.Move        `json:"legal"`
+	Sheet  json.RawMessage      `json:"sheet"`
+	Seats  []protocol.Seat      `json:"seats"`
+	Clock  *protocol.Clock      `json:"clock"`
+	Result *protocol.Settlement `json:"result"`
+	Chat   json.RawMessage      `json:"chat"`
 }
 
 func decodeFrame(t *testing.T, b []byte) frame {
@@ -125,40 +131,98 @@ func decodeFrame(t *testing.T, b []byte) frame {
 	return f
 }
 
-// last returns the last "table" frame c got.
-func (c *fakeConn) last(t *testing.T) frame {
-	t.Helper()
-	msgs := c.all()
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if f := decodeFrame(t, msgs[i]); f.Type == "table" {
-			return f
-		}
-	}
-	t.Fatalf("%s got no table frame", c.name)
-	return frame{}
+// dealView is the part of a rules.SeatView the tests read.
+type dealView struct {
+	Viewer   int            `json:"viewer"`
+	Players  int            `json:"players"`
+	Dealer   int            `json:"dealer"`
+	Phase    string         `json:"phase"`
+	Actor    int            `json:"actor"`
+	Hands    [4]rules.Hand  `json:"hands"`
+	HandSize [4]int         `json:"hand_size"`
+	Exposed  [4]bool        `json:"exposed"`
+	Talon    [2]*rules.Card `json:"talon"`
+	Discard  rules.Hand     `json:"discard"`
+	Declarer int            `json:"declarer"`
+	Played   rules.Hand     `json:"played"`
+	TrickNo  int            `json:"trick_no"`
 }
 
-// errors returns the texts of the error frames c got.
+// view is a client's picture of the table: the last full view with every
+// later event applied, as the page does.
+type view struct {
+	V      uint64
+	State  string
+	Seats  []protocol.Seat
+	DealNo int
+	Deal   *dealView
+	Legal  []rules.Move
+	Clock  protocol.Clock
+	Result *protocol.Settlement
+}
+
+// view folds c's table messages into the client's picture; it fails on a
+// version gap.
+func (c *fakeConn) view(t *testing.T) view {
+	t.Helper()
+	var v view
+	for _, m := range c.all() {
+		f := decodeFrame(t, m)
+		switch f.Type {
+		case "table":
+			v = view{V: f.V, State: f.State, Seats: f.Seats, DealNo: f.DealNo, Deal: f.Deal, Clock: *f.Clock, Result: f.Result}
+			v.Legal = *f.Legal
+		case "table_event":
+			if f.V <= v.V {
+				continue // a resync may repeat what the client has: it drops it
+			}
+			if f.V != v.V+1 {
+				t.Fatalf("%s: event v%d after v%d", c.p.Name, f.V, v.V)
+			}
+			v.V = f.V
+			if f.State != "" {
+				v.State = f.State
+			}
+			if f.Seats != nil {
+				v.Seats = f.Seats
+			}
+			if f.Deal != nil {
+				v.Deal, v.DealNo = f.Deal, f.DealNo
+			}
+			if f.Legal != nil {
+				v.Legal = *f.Legal
+			}
+			if f.Clock != nil {
+				v.Clock = *f.Clock
+			}
+			if f.Result != nil {
+				v.Result = f.Result
+			}
+		}
+	}
+	return v
+}
+
+// errors returns the codes of the error frames c got.
 func (c *fakeConn) errors(t *testing.T) []string {
 	var out []string
 	for _, m := range c.all() {
 		if f := decodeFrame(t, m); f.Type == "error" {
-			out = append(out, f.Text)
+			out = append(out, f.Code)
 		}
 	}
 	return out
 }
 
-// testTable starts a table on a fake clock with deterministic seeds.
-func testTable(t *testing.T, cfg Config) (*Table, *fakeClock) {
+// testTable sets a table for creator on a fake clock with deterministic
+// seeds.
+func testTable(t *testing.T, cfg Config, creator *fakeConn) (*Table, *fakeClock) {
 	t.Helper()
 	clk := newFakeClock()
 	cfg.Clock = clk
+	cfg.Creator = creator.p
 	if cfg.ID == "" {
 		cfg.ID = "t1"
-	}
-	if cfg.Convention == "" {
-		cfg.Convention = "sochi"
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -171,11 +235,26 @@ func testTable(t *testing.T, cfg Config) (*Table, *fakeClock) {
 		t.Fatal(err)
 	}
 	t.Cleanup(tb.Stop)
+	tb.Watch(creator, 0)
 	return tb, clk
 }
 
-// step lets the bots and the deal pause run once and waits for the table.
-func step(tb *Table, clk *fakeClock) {
-	clk.Advance(DefaultDealPause + DefaultBotDelay)
-	tb.Summary()
+// waitingTable is a table whose creator chose preset with options; the
+// creator sits at seat 0.
+func waitingTable(t *testing.T, cfg Config, creator *fakeConn, preset string, options string) (*Table, *fakeClock) {
+	t.Helper()
+	tb, clk := testTable(t, cfg, creator)
+	var opts map[string]json.RawMessage
+	if options != "" {
+		if err := json.Unmarshal([]byte(options), &opts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tb.SetConventions(creator, preset, opts, nil)
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q after the conventions (errors %v)", s.State, creator.errors(t))
+	}
+	return tb, clk
 }
+
+func protocolBot() protocol.Timeout { return protocol.Timeout{Policy: protocol.TimeoutBot} }

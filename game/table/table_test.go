@@ -1,222 +1,297 @@
 package table
 
 import (
-	"strings"
+	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
+	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
-func TestSitRules(t *testing.T) {
+func TestConventionState(t *testing.T) {
 	tests := []struct {
-		name    string
-		run     func(tb *Table, anna, anna2, boris *fakeConn)
-		wantErr string // in anna's or anna2's errors
-		seats   [3]string
+		name      string
+		run       func(tb *Table, clk *fakeClock, anna, boris *fakeConn)
+		wantState protocol.State
+		wantErr   string // a code in anna's or boris's errors
 	}{
-		{"one name may not sit twice", func(tb *Table, anna, _, _ *fakeConn) {
-			tb.Sit(anna, 0)
-			tb.Sit(anna, 1)
-		}, "already sits at seat 0", [3]string{"Anna", "", ""}},
-		{"one name may not sit twice from a second connection", func(tb *Table, anna, anna2, _ *fakeConn) {
-			tb.Sit(anna, 0)
-			tb.Sit(anna2, 2)
-		}, "already sits at seat 0", [3]string{"Anna", "", ""}},
-		{"a taken seat is refused", func(tb *Table, anna, _, boris *fakeConn) {
-			tb.Sit(boris, 1)
-			tb.Sit(anna, 1)
-		}, "seat 1 is taken", [3]string{"", "Boris", ""}},
-		{"a bot needs an empty seat", func(tb *Table, anna, _, boris *fakeConn) {
-			tb.Sit(boris, 1)
-			tb.AddBot(anna, 1)
-		}, "seat 1 is taken", [3]string{"", "Boris", ""}},
-		{"standing frees the seat", func(tb *Table, anna, _, boris *fakeConn) {
-			tb.Sit(anna, 0)
-			tb.Stand(anna)
-			tb.Sit(boris, 0)
-		}, "", [3]string{"Boris", "", ""}},
+		{"a set table waits for its conventions", func(*Table, *fakeClock, *fakeConn, *fakeConn) {}, protocol.StateConvention, ""},
+		{"the countdown ends it: free again", func(tb *Table, clk *fakeClock, _, _ *fakeConn) {
+			clk.Advance(DefaultConventionTime)
+		}, protocol.StateFree, ""},
+		{"the creator may cancel", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) { tb.Cancel(anna) }, protocol.StateFree, ""},
+		{"nobody else may cancel", func(tb *Table, _ *fakeClock, _, boris *fakeConn) { tb.Cancel(boris) }, protocol.StateConvention, "not_creator"},
+		{"nobody else chooses the conventions", func(tb *Table, _ *fakeClock, _, boris *fakeConn) {
+			tb.SetConventions(boris, "sochi", nil, nil)
+		}, protocol.StateConvention, "not_creator"},
+		{"a bad option is refused with its reason", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+			tb.SetConventions(anna, "sochi", map[string]json.RawMessage{"players": []byte("5")}, nil)
+		}, protocol.StateConvention, "bad_settings"},
+		{"the conventions make the table wait", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+			tb.SetConventions(anna, "rostov", map[string]json.RawMessage{"players": []byte("4"), "pool_target": []byte("10")}, nil)
+		}, protocol.StateWaiting, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tb, _ := testTable(t, Config{})
-			anna, anna2, boris := &fakeConn{name: "Anna"}, &fakeConn{name: "Anna"}, &fakeConn{name: "Boris"}
+			anna, boris := newConn("Anna"), newConn("Boris")
+			tb, clk := testTable(t, Config{}, anna)
+			tb.Watch(boris, 0)
+			tt.run(tb, clk, anna, boris)
+			s := tb.Summary()
+			if s.State != tt.wantState {
+				t.Fatalf("state %q, want %q", s.State, tt.wantState)
+			}
+			errs := append(anna.errors(t), boris.errors(t)...)
+			if tt.wantErr == "" && len(errs) > 0 || tt.wantErr != "" && !slices.Contains(errs, tt.wantErr) {
+				t.Fatalf("errors %v, want %q", errs, tt.wantErr)
+			}
+		})
+	}
+	t.Run("the countdown is a deadline the lobby sees", func(t *testing.T) {
+		anna := newConn("Anna")
+		tb, clk := testTable(t, Config{ConventionTime: time.Minute}, anna)
+		if got, want := tb.Initial().Deadline, clk.Now().Add(time.Minute).UnixMilli(); got != want {
+			t.Fatalf("deadline %d, want %d", got, want)
+		}
+	})
+}
+
+func TestSeatRules(t *testing.T) {
+	tests := []struct {
+		name    string
+		run     func(tb *Table, anna, anna2, boris *fakeConn)
+		wantErr string // a code in anyone's errors
+		seats   []string
+		state   protocol.State
+		options string
+	}{
+		{"the creator sits at seat 0", func(*Table, *fakeConn, *fakeConn, *fakeConn) {}, "", []string{"Anna", "", ""}, "waiting", ""},
+		{"one player may not sit twice", func(tb *Table, anna, _, _ *fakeConn) { tb.Sit(anna, 1) },
+			"already_seated", []string{"Anna", "", ""}, "waiting", ""},
+		{"one player may not sit twice from a second connection", func(tb *Table, _, anna2, _ *fakeConn) { tb.Sit(anna2, 2) },
+			"already_seated", []string{"Anna", "", ""}, "waiting", ""},
+		{"a taken seat is refused", func(tb *Table, _, _, boris *fakeConn) { tb.Sit(boris, 0) },
+			"seat_taken", []string{"Anna", "", ""}, "waiting", ""},
+		{"only the creator seats bots", func(tb *Table, _, _, boris *fakeConn) { tb.AddBot(boris, 1) },
+			"not_creator", []string{"Anna", "", ""}, "waiting", ""},
+		{"a bot needs an empty seat", func(tb *Table, anna, _, boris *fakeConn) { tb.Sit(boris, 1); tb.AddBot(anna, 1) },
+			"seat_taken", []string{"Anna", "Boris", ""}, "waiting", ""},
+		{"a seated player can stand up beside a bot", func(tb *Table, anna, _, boris *fakeConn) {
+			tb.Sit(boris, 1)
+			tb.AddBot(anna, 2)
+			tb.Stand(boris)
+		}, "", []string{"Anna", "", "Bot #3", ""}, "waiting", `{"players":4}`},
+		{"the last human standing up frees the table", func(tb *Table, anna, _, _ *fakeConn) {
+			tb.AddBot(anna, 2)
+			tb.Stand(anna)
+		}, "", []string{"", "", ""}, "free", ""},
+		{"the last seat starts the pulka", func(tb *Table, anna, _, boris *fakeConn) {
+			tb.Sit(boris, 1)
+			tb.AddBot(anna, 2)
+		}, "", []string{"Anna", "Boris", "Bot #3"}, "playing", ""},
+		{"nobody stands up once the pulka runs", func(tb *Table, anna, _, boris *fakeConn) {
+			tb.Sit(boris, 1)
+			tb.AddBot(anna, 2)
+			tb.Stand(boris)
+		}, "wrong_state", []string{"Anna", "Boris", "Bot #3"}, "playing", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			anna, anna2, boris := newConn("Anna"), newConn("Anna"), newConn("Boris")
+			tb, _ := waitingTable(t, Config{}, anna, "sochi", tt.options)
 			tt.run(tb, anna, anna2, boris)
 			s := tb.Summary()
-			for i, want := range tt.seats {
-				if s.Seats[i].Name != want {
-					t.Errorf("seat %d: %q, want %q", i, s.Seats[i].Name, want)
+			if s.State != tt.state {
+				t.Errorf("state %q, want %q", s.State, tt.state)
+			}
+			if tt.state != protocol.StateFree {
+				for i, want := range tt.seats {
+					if s.Seats[i].Player.Name != want {
+						t.Errorf("seat %d: %q, want %q", i, s.Seats[i].Player.Name, want)
+					}
 				}
 			}
-			got := strings.Join(append(anna.errors(t), anna2.errors(t)...), "; ")
-			if tt.wantErr == "" && got != "" || !strings.Contains(got, tt.wantErr) {
-				t.Errorf("errors %q, want %q", got, tt.wantErr)
-			}
-			if errs := boris.errors(t); len(errs) > 0 {
-				t.Errorf("boris got errors %q", errs)
+			errs := append(append(anna.errors(t), anna2.errors(t)...), boris.errors(t)...)
+			if tt.wantErr == "" && len(errs) > 0 || tt.wantErr != "" && !slices.Contains(errs, tt.wantErr) {
+				t.Errorf("errors %v, want %q", errs, tt.wantErr)
 			}
 		})
 	}
 }
 
-func TestLastSeatStartsThePulka(t *testing.T) {
-	tb, _ := testTable(t, Config{})
-	anna := &fakeConn{name: "Anna"}
-	tb.Sit(anna, 0)
-	tb.AddBot(anna, 1)
-	if s := tb.Summary(); s.Status != "waiting" {
-		t.Fatalf("status %q with a free seat, want waiting", s.Status)
-	}
-	tb.AddBot(anna, 2)
-	s := tb.Summary() // no clock advance: the deal must be out at once
-	if s.Status != "playing" {
-		t.Fatalf("status %q after the last seat, want playing", s.Status)
-	}
-	f := anna.last(t)
-	if f.DealNo != 1 || f.Deal == nil || f.You != 0 {
-		t.Fatalf("frame after start: deal %d you %d view %s", f.DealNo, f.You, f.Deal)
-	}
-	tb.Sit(&fakeConn{name: "Late"}, 1)
-	tb.Stand(anna)
-	tb.Summary()
-	if errs := anna.errors(t); len(errs) != 1 || !strings.Contains(errs[0], "started") {
-		t.Fatalf("standing up during the pulka: errors %q", errs)
-	}
-}
-
-// humansAndBot seats Anna (seat 0, the first dealer) and Boris (seat 1,
-// the first hand, who speaks first) and a bot at seat 2.
-func humansAndBot(t *testing.T, cfg Config) (*Table, *fakeClock, *fakeConn, *fakeConn) {
-	tb, clk := testTable(t, cfg)
-	anna, boris := &fakeConn{name: "Anna"}, &fakeConn{name: "Boris"}
-	tb.Sit(anna, 0)
+func TestAnAbsentPlayerLosesTheSeatAfterTheGrace(t *testing.T) {
+	anna, boris, boris2 := newConn("Anna"), newConn("Boris"), newConn("Boris")
+	tb, clk := waitingTable(t, Config{Grace: time.Minute}, anna, "sochi", "")
 	tb.Sit(boris, 1)
+	tb.Detach(boris)
+	clk.Advance(30 * time.Second)
+	tb.Watch(boris2, 0) // back within the grace: keeps the seat
+	clk.Advance(time.Minute)
+	if s := tb.Summary(); s.Seats[1].Player.Name != "Boris" || !s.Seats[1].Online {
+		t.Fatalf("seat 1 %+v after a return within the grace", s.Seats[1])
+	}
+	tb.Detach(boris2)
+	if s := tb.Summary(); s.Seats[1].AwayUntil != clk.Now().Add(time.Minute).UnixMilli() {
+		t.Fatalf("away_until %d, want the end of the grace", s.Seats[1].AwayUntil)
+	}
+	clk.Advance(time.Minute)
+	if s := tb.Summary(); s.Seats[1].Player.ID != "" {
+		t.Fatalf("seat 1 %+v after the grace, want empty", s.Seats[1])
+	}
+}
+
+// playing starts a pulka of Anna (seat 0, on the clock first or soon)
+// against bots.
+func playing(t *testing.T, cfg Config, options string) (*Table, *fakeClock, *fakeConn) {
+	t.Helper()
+	anna := newConn("Anna")
+	tb, clk := waitingTable(t, cfg, anna, "sochi", options)
+	tb.AddBot(anna, 1)
 	tb.AddBot(anna, 2)
-	tb.Summary()
-	return tb, clk, anna, boris
+	if s := tb.Summary(); s.State != protocol.StatePlaying {
+		t.Fatalf("state %q with every seat taken", s.State)
+	}
+	return tb, clk, anna
 }
 
-func TestIllegalMoveAnsweredToThatPlayerOnly(t *testing.T) {
-	tb, _, anna, boris := humansAndBot(t, Config{})
-	if f := boris.last(t); len(f.Legal) == 0 || anna.last(t).Legal != nil {
-		t.Fatalf("Boris (first hand) should have legal moves, Anna none: %v / %v", f.Legal, anna.last(t).Legal)
-	}
-	before := len(anna.all())
-	tb.Move(boris, rules.PlayMove(1, rules.NewCard(rules.Ace, rules.Spades))) // a card in the auction
-	tb.Move(anna, rules.Pass(0))                                              // not Anna's turn
-	tb.Move(boris, rules.Pass(0))                                             // another seat's move
-	tb.Summary()
-	berrs, aerrs := boris.errors(t), anna.errors(t)
-	if len(berrs) != 2 || !strings.HasPrefix(berrs[0], "illegal move: ") || !strings.Contains(berrs[1], "you sit at seat 1") {
-		t.Errorf("Boris' errors %q", berrs)
-	}
-	if len(aerrs) != 1 || !strings.Contains(aerrs[0], "not your turn") {
-		t.Errorf("Anna's errors %q, want one about her turn", aerrs)
-	}
-	for _, m := range anna.all()[before:] {
-		if strings.Contains(string(m), "illegal move: ") && !strings.Contains(string(m), "not your turn") {
-			t.Errorf("Anna saw Boris' error: %s", m)
+// untilAnna lets the bots play until Anna is on the clock.
+func untilAnna(t *testing.T, tb *Table, clk *fakeClock, anna *fakeConn) view {
+	t.Helper()
+	for range 200 {
+		v := anna.view(t)
+		if v.State == "playing" && v.Clock.Seat == 0 && len(v.Legal) > 0 {
+			return v
 		}
+		clk.Advance(DefaultBotDelay)
+		tb.Summary()
+		clk.Advance(DefaultDealPause)
+		tb.Summary()
 	}
-	if f := boris.last(t); f.MoveNo != 0 {
-		t.Errorf("illegal moves changed the deal: move_no %d", f.MoveNo)
+	t.Fatal("Anna never came on the clock")
+	return view{}
+}
+
+func TestTheDeadlineMovesOnlyWithAMove(t *testing.T) {
+	tb, clk, anna := playing(t, Config{}, "")
+	v := untilAnna(t, tb, clk, anna)
+	deadline := v.Clock.Deadline
+	if deadline == 0 {
+		t.Fatal("no deadline for Anna's decision")
 	}
-	tb.Move(boris, rules.Pass(1))
+	boris, anna2 := newConn("Boris"), newConn("Anna")
+	for range 50 { // a watch/leave storm, chat and reconnects
+		tb.Watch(boris, 0)
+		tb.Chat(boris, "hi")
+		tb.Leave(boris)
+		tb.Detach(anna)
+		tb.Watch(anna2, 0)
+		tb.Watch(anna, v.V)
+		tb.Detach(anna2)
+		clk.Advance(time.Second)
+	}
+	after := anna.view(t)
+	if after.Clock.Deadline != deadline || after.Clock.Seat != 0 {
+		t.Fatalf("clock %+v after watching and reconnects, want deadline %d", after.Clock, deadline)
+	}
+	tb.Move(anna, after.Legal[0])
 	tb.Summary()
-	if f := boris.last(t); f.MoveNo != 1 || len(boris.errors(t)) != 2 {
-		t.Errorf("a legal pass: move_no %d, errors %q", f.MoveNo, boris.errors(t))
+	if moved := anna.view(t); moved.Clock.Deadline == deadline {
+		t.Fatalf("the deadline %d did not change after the move", deadline)
 	}
 }
 
-func TestTimeoutPlaysTheTimeoutMove(t *testing.T) {
-	const limit = 30 * time.Second
-	tb, clk, _, boris := humansAndBot(t, Config{MoveTime: limit})
-	f := boris.last(t)
-	if want := clk.Now().Add(limit).UnixMilli(); f.Deadline != want {
-		t.Fatalf("deadline %d, want %d", f.Deadline, want)
-	}
-	clk.Advance(limit - time.Second)
-	tb.Summary()
-	if f := boris.last(t); f.MoveNo != 0 {
-		t.Fatalf("a move was made before the time limit: move_no %d", f.MoveNo)
-	}
-	rec := tb.Records()[0]
-	s, err := rules.Replay(rec.Deal, rec.Moves)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := rules.TimeoutMove(&s)
-	clk.Advance(time.Second)
-	tb.Summary()
-	rec = tb.Records()[0]
-	if len(rec.Moves) != 1 || rec.Moves[0] != want {
-		t.Fatalf("after the time limit the moves are %v, want [%v]", rec.Moves, want)
-	}
-	if f := boris.last(t); f.MoveNo != 1 {
-		t.Fatalf("move_no %d after the timeout, want 1", f.MoveNo)
-	}
-}
-
-func TestBotsFinishADealAndTheSheetUpdates(t *testing.T) {
-	tb, clk := testTable(t, Config{})
-	watcher := &fakeConn{name: "Vera"}
-	tb.Watch(watcher)
-	for i := range 3 {
-		tb.AddBot(watcher, i)
-	}
-	for i := 0; i < 500; i++ {
-		if sh, ok := tb.Sheet(); ok && sh.Deals() >= 1 {
-			break
+func TestTimeoutPolicies(t *testing.T) {
+	t.Run("fine: the player is fined and the pulka is settled at once", func(t *testing.T) {
+		tb, clk, anna := playing(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutFine, Fine: 15}}, "")
+		untilAnna(t, tb, clk, anna)
+		sheetBefore, _ := tb.Sheet()
+		clk.Advance(DefaultMoveTime)
+		s := tb.Summary()
+		if s.State != protocol.StateFinished {
+			t.Fatalf("state %q after the timeout, want finished", s.State)
 		}
-		step(tb, clk)
-	}
-	sh, ok := tb.Sheet()
-	if !ok || sh.Deals() < 1 {
-		t.Fatalf("bots did not finish a deal in 500 steps")
-	}
-	// the sheet is the replayed first deal written on a fresh sheet
-	rec := tb.Records()[0]
-	s, err := rules.Replay(rec.Deal, rec.Moves)
-	if err != nil || !s.Done() {
-		t.Fatalf("replay of deal 1: done %v, err %v", s.Done(), err)
-	}
-	set, _ := score.Preset("sochi")
-	want, _ := score.NewSheet(set, 0)
-	r, _ := s.Result()
-	if err := want.Apply(score.DealOf(r)); err != nil {
-		t.Fatal(err)
-	}
-	if sh.Pool != want.Pool || sh.Mountain != want.Mountain || sh.Whists != want.Whists {
-		t.Fatalf("sheet %+v, want %+v", sh, want)
-	}
-	f := watcher.last(t)
-	if f.Sheet == nil || f.You != -1 || f.DealNo < 1 {
-		t.Fatalf("spectator frame: sheet %s you %d deal %d", f.Sheet, f.You, f.DealNo)
-	}
-}
-
-func TestChatReachesEveryoneAtTheTable(t *testing.T) {
-	tb, _ := testTable(t, Config{})
-	anna, boris, out := &fakeConn{name: "Anna"}, &fakeConn{name: "Boris"}, &fakeConn{name: "Out"}
-	tb.Watch(anna)
-	tb.Watch(boris)
-	tb.Chat(anna, "good luck")
-	tb.Summary()
-	for _, c := range []*fakeConn{anna, boris} {
-		if n := strings.Count(string(joined(c.all())), `"good luck"`); n != 1 {
-			t.Errorf("%s saw the line %d times", c.name, n)
+		v := anna.view(t)
+		if v.Result == nil || v.Result.Reason != protocol.TimeoutFine || v.Result.Fines["dev:Anna"] != 15 {
+			t.Fatalf("result %+v, want Anna fined 15", v.Result)
 		}
-	}
-	if len(out.all()) != 0 {
-		t.Errorf("a connection not at the table got %d messages", len(out.all()))
-	}
+		sheet, _ := tb.Sheet()
+		if got, want := sheet.Mountain[0], sheetBefore.Mountain[0]+score.Pts(15); got != want {
+			t.Fatalf("Anna's mountain %v, want %v", got, want)
+		}
+		res, err := sheet.Settle()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			if v.Result.Rounded[i] != res.Rounded[i] {
+				t.Fatalf("settlement %v, the sheet settles to %v", v.Result.Rounded, res.Rounded)
+			}
+		}
+		if res.Rounded[0] >= 0 {
+			t.Errorf("Anna's result %d after a fine, want a loss", res.Rounded[0])
+		}
+	})
+	t.Run("bot: a bot plays until the player is back", func(t *testing.T) {
+		tb, clk, anna := playing(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutBot}}, "")
+		v := untilAnna(t, tb, clk, anna)
+		clk.Advance(DefaultMoveTime)
+		tb.Summary()
+		after := anna.view(t)
+		if !after.Seats[0].BotPlays || after.State != "playing" || len(after.Legal) != 0 {
+			t.Fatalf("after the timeout: seat %+v state %s legal %v", after.Seats[0], after.State, after.Legal)
+		}
+		if after.V == v.V {
+			t.Fatal("no event after the timeout")
+		}
+		tb.Chat(anna, "back")
+		tb.Summary()
+		if back := anna.view(t); back.Seats[0].BotPlays {
+			t.Fatal("the bot still plays after Anna spoke")
+		}
+	})
+	t.Run("bank: the reserve runs after the move time, then the timeout move", func(t *testing.T) {
+		tb, clk, anna := playing(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutBank, Bank: 60}}, `{"move_time":10}`)
+		v := untilAnna(t, tb, clk, anna)
+		if got, want := v.Clock.Deadline, clk.Now().Add(70*time.Second).UnixMilli(); got != want {
+			t.Fatalf("deadline %d, want move time + bank %d", got, want)
+		}
+		clk.Advance(30 * time.Second)
+		tb.Move(anna, v.Legal[0])
+		tb.Summary()
+		if after := anna.view(t); after.Clock.Bank[0] != 40_000 {
+			t.Fatalf("bank %v after using 20 s of it, want 40000 ms", after.Clock.Bank)
+		}
+		v = untilAnna(t, tb, clk, anna)
+		moves := len(tb.Records()[len(tb.Records())-1].Moves)
+		clk.Advance(50 * time.Second)
+		tb.Summary()
+		rec := tb.Records()
+		if last := rec[len(rec)-1]; len(rec) == v.DealNo && len(last.Moves) <= moves {
+			t.Fatalf("no timeout move after the bank ran out")
+		}
+		if s := tb.Summary(); s.State != protocol.StatePlaying {
+			t.Fatalf("state %q, want playing", s.State)
+		}
+	})
 }
 
-func joined(ms [][]byte) []byte {
-	var out []byte
-	for _, m := range ms {
-		out = append(out, m...)
+func TestIllegalMovesChangeNothing(t *testing.T) {
+	tb, clk, anna := playing(t, Config{}, "")
+	v := untilAnna(t, tb, clk, anna)
+	bad := rules.PlayMove(0, rules.NewCard(rules.Ace, rules.Hearts))
+	if slices.Contains(v.Legal, bad) {
+		bad = rules.Move{Seat: 0, Kind: rules.MoveDeclare, Bid: rules.BidOf(6, rules.NoTrump)}
 	}
-	return out
+	tb.Move(anna, bad)
+	tb.Move(anna, rules.Pass(1))
+	tb.Summary()
+	if errs := anna.errors(t); !slices.Equal(errs, []string{"illegal_move", "not_your_turn"}) {
+		t.Fatalf("errors %v", errs)
+	}
+	if after := anna.view(t); after.V != v.V {
+		t.Fatalf("version %d after refused moves, want %d", after.V, v.V)
+	}
 }

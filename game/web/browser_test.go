@@ -21,8 +21,8 @@ import (
 )
 
 // TestBrowserPlaysADealAgainstTwoBots serves the real page and has Debian's
-// Chromium, driven by playwright-core, sign in, create a table, sit, add two
-// bots and click through the first deal. It skips when node, chromium or
+// Chromium, driven by playwright-core, sign in, set a table through the
+// conventions dialog, add two bots and click through the first deal. It skips when node, chromium or
 // playwright-core (npm ci --prefix static) are missing.
 func TestBrowserPlaysADealAgainstTwoBots(t *testing.T) {
 	if testing.Short() {

@@ -1,9 +1,11 @@
 // Package web is the club's web site: the single-page club at "/", its
 // embedded assets under "/static/", the SockJS endpoint "/sockjs" speaking
-// the messages of package protocol, and "/healthz" and "/readyz".
+// the messages of package protocol, "/healthz", "/readyz" and "/metrics".
 //
-// Sign-in is the dev sign-in (no OAuth configured): a player types a name
-// and the server keeps it for the session.
+// Files: web.go (the Server and its routes), conn.go (one SockJS session:
+// sign-in, routing requests to the lobby and the tables), identity.go (the
+// one place a connection's player comes from), limits.go (rate limits and
+// per-IP caps).
 package web
 
 import (
@@ -12,12 +14,19 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/sockjs"
@@ -26,34 +35,68 @@ import (
 // Prefix is where the SockJS endpoint is mounted.
 const Prefix = "/sockjs"
 
-// Config configures a Server.
+// Defaults of Config.
+const (
+	DefaultMessageRate     = 20 // messages per second per player
+	DefaultChatRate        = 1  // chat lines per second per player
+	DefaultChatRatePerIP   = 3  // chat lines per second per IP
+	DefaultSigninTimeout   = 15 * time.Second
+	DefaultSessionsPerIP   = 64
+	DefaultSendReadTimeout = 10 * time.Second
+	warnWindow             = 10 * time.Second
+)
+
+// Config configures a Server. Zero values mean the documented defaults.
 type Config struct {
 	// Lobby is the club's lobby; required.
 	Lobby *lobby.Lobby
 	// Assets are the browser files (index.html, app.js, style.css).
 	Assets fs.FS
-	// SockJS are the endpoint's options. Nil means defaults with a 4 KiB
+	// SockJS are the endpoint's options. Nil means defaults with an 8 KiB
 	// message limit.
 	SockJS *sockjs.Options
-	// MaxMessageRate bounds the messages one connection may send per
-	// second; the rest are dropped with one "slow down" error, so one
-	// client cannot flood a table's chat. 0 means DefaultMaxMessageRate.
-	MaxMessageRate int
+	// Identify turns a sign-in into a player. Nil means DevIdentity.
+	Identify Identify
+	// MessageRate bounds the messages one player (all their connections)
+	// may send per second, with a burst of twice as many. Over it the
+	// message is dropped with a "rate_limited" warning; a second excess
+	// within 10 s closes the connection. 0 means DefaultMessageRate.
+	MessageRate float64
+	// ChatRate bounds the chat lines of one player per second (burst 5),
+	// ChatRatePerIP those of one IP address (burst 10). Extra lines are
+	// dropped with a "chat_limited" error. 0 means the defaults.
+	ChatRate, ChatRatePerIP float64
+	// SigninTimeout closes a connection that has not signed in by then.
+	// 0 means DefaultSigninTimeout.
+	SigninTimeout time.Duration
+	// SessionsPerIP bounds the open sessions of one IP address. 0 means
+	// DefaultSessionsPerIP.
+	SessionsPerIP int
+	// SendReadTimeout bounds reading a request (a slow-body POST) but
+	// those of the long-lived SockJS transports. 0 means
+	// DefaultSendReadTimeout.
+	SendReadTimeout time.Duration
+	// Metrics, if set, counts sessions by transport and send-queue drops.
+	Metrics *metrics.Metrics
+	// Gatherer, if set, is served at /metrics.
+	Gatherer prometheus.Gatherer
 	// Logger receives the site's logs. Nil means slog.Default().
 	Logger *slog.Logger
 }
 
-// DefaultMaxMessageRate is Config.MaxMessageRate's default.
-const DefaultMaxMessageRate = 20
-
 // Server is the club's HTTP handler.
 type Server struct {
+	cfg      Config
 	lobby    *lobby.Lobby
 	sjs      *sockjs.Server
 	router   *mux.Router
 	log      *slog.Logger
-	rate     int
 	draining atomic.Bool
+	limits   *limits
+	offer    protocol.Offer
+
+	mu    sync.Mutex
+	perIP map[netip.Addr]int
 }
 
 // New returns the club's handler.
@@ -61,14 +104,32 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	if cfg.Identify == nil {
+		cfg.Identify = DevIdentity
+	}
+	if cfg.MessageRate <= 0 {
+		cfg.MessageRate = DefaultMessageRate
+	}
+	if cfg.ChatRate <= 0 {
+		cfg.ChatRate = DefaultChatRate
+	}
+	if cfg.ChatRatePerIP <= 0 {
+		cfg.ChatRatePerIP = DefaultChatRatePerIP
+	}
+	if cfg.SigninTimeout <= 0 {
+		cfg.SigninTimeout = DefaultSigninTimeout
+	}
+	if cfg.SessionsPerIP <= 0 {
+		cfg.SessionsPerIP = DefaultSessionsPerIP
+	}
+	if cfg.SendReadTimeout <= 0 {
+		cfg.SendReadTimeout = DefaultSendReadTimeout
+	}
 	opts := cfg.SockJS
 	if opts == nil {
-		opts = &sockjs.Options{MaxMessageSize: 4096, Logger: cfg.Logger}
+		opts = &sockjs.Options{MaxMessageSize: 8192, Logger: cfg.Logger}
 	}
-	if cfg.MaxMessageRate <= 0 {
-		cfg.MaxMessageRate = DefaultMaxMessageRate
-	}
-	s := &Server{lobby: cfg.Lobby, log: cfg.Logger, rate: cfg.MaxMessageRate}
+	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg), offer: cfg.Lobby.Offer()}
 	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]*table.Table{}} }, opts)
 	r := mux.NewRouter().SkipClean(true)
 	r.PathPrefix(Prefix).Handler(s.sjs)
@@ -82,6 +143,9 @@ func New(cfg Config) *Server {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	}))
+	if cfg.Gatherer != nil {
+		r.Handle("/metrics", promhttp.HandlerFor(cfg.Gatherer, promhttp.HandlerOpts{}))
+	}
 	files := http.FileServer(http.FS(cfg.Assets))
 	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", files))
 	r.Path("/").Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
@@ -91,141 +155,49 @@ func New(cfg Config) *Server {
 	return s
 }
 
-// ServeHTTP serves the club.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+// longLived are the SockJS transports whose request lives as long as the
+// session: a read deadline would end them (the server reads in the
+// background while a handler runs), and the sockjs library bounds them.
+var longLived = []string{"/websocket", "/xhr_streaming", "/xhr", "/eventsource", "/htmlfile", "/jsonp"}
 
-// Shutdown marks the server not ready and closes every SockJS session with
-// "going away", waiting for them (bounded by ctx).
+// ServeHTTP serves the club. Every other request must be read within
+// Config.SendReadTimeout, so a slow-body POST cannot hold a connection.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !slices.ContainsFunc(longLived, func(suffix string) bool { return strings.HasSuffix(r.URL.Path, suffix) }) {
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.SendReadTimeout))
+	}
+	s.router.ServeHTTP(w, r)
+}
+
+// Drain makes /readyz answer 503, so that a load balancer stops sending
+// new players; sessions stay open until Shutdown.
+func (s *Server) Drain() { s.draining.Store(true) }
+
+// Shutdown drains and closes every SockJS session with "going away",
+// waiting for them (bounded by ctx).
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.draining.Store(true)
+	s.Drain()
 	if err := s.sjs.Shutdown(ctx); err != nil && !errors.Is(err, sockjs.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
 
-// conn is one SockJS session: a player once signed in. Its hooks run one at
-// a time; name is written once, before the conn is handed to the lobby or
-// any table, and read-only after.
-type conn struct {
-	srv    *Server
-	s      *sockjs.Session
-	name   string
-	tables map[string]*table.Table // the tables this connection receives
-
-	window time.Time // start of the current one-second rate window
-	count  int       // messages in it
+// admit counts a new session of ip; false when the IP has too many.
+func (s *Server) admit(ip netip.Addr) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perIP[ip] >= s.cfg.SessionsPerIP {
+		return false
+	}
+	s.perIP[ip]++
+	return true
 }
 
-// Player returns the signed-in name.
-func (c *conn) Player() string { return c.name }
-
-// Send queues msgs on the session back to back, so they leave in one frame.
-func (c *conn) Send(msgs ...[]byte) {
-	for _, m := range msgs {
-		if err := c.s.Send(string(m)); err != nil {
-			return
-		}
+func (s *Server) release(ip netip.Addr) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perIP[ip]--; s.perIP[ip] <= 0 {
+		delete(s.perIP, ip)
 	}
-}
-
-func (c *conn) OnOpen(s *sockjs.Session) error {
-	c.s = s
-	return nil
-}
-
-func (c *conn) OnClose() {
-	if c.name == "" {
-		return
-	}
-	for _, t := range c.tables {
-		t.Detach(c)
-	}
-	c.srv.lobby.Leave(c)
-}
-
-func (c *conn) fail(text, tableID string) {
-	_ = c.s.SendJSON(protocol.Error{Type: protocol.TypeError, Text: text, Table: tableID})
-}
-
-func (c *conn) OnMessage(msg string) {
-	if now := time.Now(); now.Sub(c.window) >= time.Second {
-		c.window, c.count = now, 0
-	}
-	c.count++
-	if c.count > c.srv.rate {
-		if c.count == c.srv.rate+1 {
-			c.fail("too many messages: slow down", "")
-		}
-		return
-	}
-	req, err := protocol.Decode([]byte(msg))
-	if err != nil {
-		c.fail(err.Error(), "")
-		return
-	}
-	if req.Type == protocol.TypeSignin {
-		c.signin(req.Name)
-		return
-	}
-	if c.name == "" {
-		c.fail("sign in first", "")
-		return
-	}
-	l := c.srv.lobby
-	switch req.Type {
-	case protocol.TypeLobbyChat:
-		l.Chat(c, req.Text)
-		return
-	case protocol.TypeCreate:
-		l.Create(c, req.Convention, req.PoolTarget, req.MoveTime)
-		return
-	}
-	t, ok := c.tables[req.Table]
-	if !ok {
-		if t, ok = l.Table(req.Table); !ok {
-			c.fail("no such table", req.Table)
-			return
-		}
-		if req.Type != protocol.TypeWatch && req.Type != protocol.TypeSit {
-			c.fail("watch the table first", req.Table)
-			return
-		}
-	}
-	switch req.Type {
-	case protocol.TypeWatch:
-		c.tables[req.Table] = t
-		t.Watch(c)
-	case protocol.TypeSit:
-		c.tables[req.Table] = t
-		t.Sit(c, req.Seat)
-	case protocol.TypeLeave:
-		delete(c.tables, req.Table)
-		t.Leave(c)
-	case protocol.TypeStand:
-		t.Stand(c)
-	case protocol.TypeAddBot:
-		t.AddBot(c, req.Seat)
-	case protocol.TypeMove:
-		t.Move(c, req.Move)
-	case protocol.TypeTableChat:
-		t.Chat(c, req.Text)
-	}
-}
-
-// signin is the dev sign-in: the name is taken as given. A name already
-// seated somewhere gets the full view of each of its tables (a reconnect).
-func (c *conn) signin(name string) {
-	if c.name != "" {
-		c.fail("already signed in as "+c.name, "")
-		return
-	}
-	c.name = name
-	_ = c.s.SendJSON(protocol.Welcome{Type: protocol.TypeWelcome, Name: name})
-	c.srv.lobby.Join(c)
-	for _, t := range c.srv.lobby.SeatedAt(name) {
-		c.tables[t.ID()] = t
-		t.Watch(c)
-	}
-	c.srv.log.Info("signed in", "name", name, "transport", c.s.Transport())
 }

@@ -1,5 +1,6 @@
-// Plays the first deal of a pulka in the club page against two bots, as a
-// player would, and prints one JSON line with what it saw.
+// Sets a table in the club page (the conventions dialog, Leningrad), seats
+// two bots and plays the first deal of the pulka against them, as a player
+// would, and prints one JSON line with what it saw.
 // Usage: node play.mjs <url> <chromium> <playwright-core/index.mjs>
 const [url, chromiumPath, playwright] = process.argv.slice(2);
 const { chromium } = await import(playwright);
@@ -19,8 +20,9 @@ try {
   await page.waitForSelector('#club:not([hidden])');
   out.signedIn = (await page.textContent('#me')).includes('Anna');
   await page.click('#create-form button');
-  await page.waitForSelector('#table:not([hidden])');
-  await page.click('#seat-me button:text("Sit here")');
+  await page.waitForSelector('#dialog:not([hidden])');
+  await page.selectOption('#preset', 'leningrad');
+  await page.click('#conventions-ok');
   await page.waitForSelector('#seat-me .info:text("you")');
   out.seated = true;
   await page.click('#seat-left button:text("Add bot")');

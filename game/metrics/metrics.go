@@ -1,0 +1,125 @@
+// Package metrics holds the club's Prometheus metrics: sessions by
+// transport, tables by state, pulkas started and finished, moves, illegal
+// moves, timeouts, fines and send-queue drops. It uses
+// prometheus/client_golang, the standard Go client, rather than a
+// hand-written exposition format.
+//
+// Every method is safe on a nil *Metrics (it does nothing), so the table,
+// the lobby and the site take an optional one.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the club's metrics. Build one with New.
+type Metrics struct {
+	sessions      *prometheus.GaugeVec
+	tables        *prometheus.GaugeVec
+	pulkaStarted  prometheus.Counter
+	pulkaFinished *prometheus.CounterVec
+	moves         *prometheus.CounterVec
+	illegal       prometheus.Counter
+	timeouts      *prometheus.CounterVec
+	fines         prometheus.Counter
+	drops         prometheus.Counter
+	lobbyBytes    prometheus.Counter
+}
+
+// New returns metrics registered on reg.
+func New(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		sessions:      prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "trelljaz_sessions", Help: "Open SockJS sessions by transport."}, []string{"transport"}),
+		tables:        prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "trelljaz_tables", Help: "Tables by state."}, []string{"state"}),
+		pulkaStarted:  prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_pulkas_started_total", Help: "Pulkas started."}),
+		pulkaFinished: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_pulkas_finished_total", Help: "Pulkas finished, by reason (pool, fine, internal)."}, []string{"reason"}),
+		moves:         prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_moves_total", Help: "Moves applied, by who made them (player, bot, timeout)."}, []string{"by"}),
+		illegal:       prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_illegal_moves_total", Help: "Moves the rules refused."}),
+		timeouts:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_timeouts_total", Help: "Decisions that ran out of time, by policy."}, []string{"policy"}),
+		fines:         prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_fines_total", Help: "Players fined for running out of time."}),
+		drops:         prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_send_queue_drops_total", Help: "Sessions closed because their send queue was full."}),
+		lobbyBytes:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_lobby_delta_bytes_total", Help: "Bytes of lobby deltas encoded (once per delta, whatever the audience)."}),
+	}
+	reg.MustRegister(m.sessions, m.tables, m.pulkaStarted, m.pulkaFinished, m.moves, m.illegal, m.timeouts, m.fines, m.drops, m.lobbyBytes)
+	return m
+}
+
+// SessionOpened counts an open session of transport.
+func (m *Metrics) SessionOpened(transport string) {
+	if m != nil {
+		m.sessions.WithLabelValues(transport).Inc()
+	}
+}
+
+// SessionClosed uncounts an open session of transport.
+func (m *Metrics) SessionClosed(transport string) {
+	if m != nil {
+		m.sessions.WithLabelValues(transport).Dec()
+	}
+}
+
+// Tables sets the number of tables in each state.
+func (m *Metrics) Tables(byState map[string]int) {
+	if m == nil {
+		return
+	}
+	for _, s := range []string{"convention", "waiting", "playing", "finished"} {
+		m.tables.WithLabelValues(s).Set(float64(byState[s]))
+	}
+}
+
+// PulkaStarted counts a pulka started.
+func (m *Metrics) PulkaStarted() {
+	if m != nil {
+		m.pulkaStarted.Inc()
+	}
+}
+
+// PulkaFinished counts a pulka finished for reason.
+func (m *Metrics) PulkaFinished(reason string) {
+	if m != nil {
+		m.pulkaFinished.WithLabelValues(reason).Inc()
+	}
+}
+
+// Move counts a move applied, made by "player", "bot" or "timeout".
+func (m *Metrics) Move(by string) {
+	if m != nil {
+		m.moves.WithLabelValues(by).Inc()
+	}
+}
+
+// IllegalMove counts a move the rules refused.
+func (m *Metrics) IllegalMove() {
+	if m != nil {
+		m.illegal.Inc()
+	}
+}
+
+// Timeout counts a decision that ran out of time under policy.
+func (m *Metrics) Timeout(policy string) {
+	if m != nil {
+		m.timeouts.WithLabelValues(policy).Inc()
+	}
+}
+
+// Fine counts a player fined.
+func (m *Metrics) Fine() {
+	if m != nil {
+		m.fines.Inc()
+	}
+}
+
+// SendDrop counts a session closed for a full send queue.
+func (m *Metrics) SendDrop() {
+	if m != nil {
+		m.drops.Inc()
+	}
+}
+
+// LobbyBytes counts n bytes of lobby deltas.
+func (m *Metrics) LobbyBytes(n int) {
+	if m != nil {
+		m.lobbyBytes.Add(float64(n))
+	}
+}

@@ -1,0 +1,76 @@
+package protocol
+
+// Code is a stable identifier the client can act on: an error's reason, a
+// table's state, a timeout policy. The human text travels beside it.
+type Code string
+
+// Error codes of the "error" message.
+const (
+	ErrBadRequest    Code = "bad_request"    // the message did not decode
+	ErrNotSignedIn   Code = "not_signed_in"  // sign in first
+	ErrSignedIn      Code = "signed_in"      // this connection is signed in already
+	ErrNoTable       Code = "no_table"       // no such table (or it was reclaimed)
+	ErrWrongState    Code = "wrong_state"    // the table is not in the state this needs
+	ErrNotCreator    Code = "not_creator"    // only the table's creator may do this
+	ErrNoSeat        Code = "no_seat"        // there is no such seat
+	ErrSeatTaken     Code = "seat_taken"     // the seat is taken
+	ErrAlreadySeated Code = "already_seated" // this player sits at this table already
+	ErrNotSeated     Code = "not_seated"     // this player does not sit at this table
+	ErrNotYourTurn   Code = "not_your_turn"  // the move is for another seat
+	ErrIllegalMove   Code = "illegal_move"   // the rules refuse the move; state unchanged
+	ErrBadSettings   Code = "bad_settings"   // the conventions do not validate
+	ErrTableLimit    Code = "table_limit"    // the player has set as many tables as allowed
+	ErrClubFull      Code = "club_full"      // no room for another table
+	ErrWatchersFull  Code = "watchers_full"  // the table has as many watchers as allowed
+	ErrRateLimited   Code = "rate_limited"   // too many messages: a warning, then the close
+	ErrChatLimited   Code = "chat_limited"   // too many chat lines; the line was dropped
+	ErrChatOff       Code = "chat_off"       // the table's conventions turn chat off
+	ErrJournal       Code = "journal"        // the move could not be recorded; not applied
+	ErrInternal      Code = "internal"       // the server failed; the request had no effect
+)
+
+// State is a table's state. A table goes free → convention → waiting →
+// playing → finished, and back to free (when it is reclaimed).
+type State = Code
+
+// Table states.
+const (
+	StateFree       State = "free"       // nobody has set the table (or it was reclaimed)
+	StateConvention State = "convention" // the creator is choosing the conventions
+	StateWaiting    State = "waiting"    // seats are being taken
+	StatePlaying    State = "playing"    // the pulka is on
+	StateFinished   State = "finished"   // the pulka is over
+)
+
+// TimeoutPolicy is what the table does when a player's decision runs out
+// of time.
+type TimeoutPolicy = Code
+
+// Timeout policies.
+const (
+	// TimeoutFine fines the player (Timeout.Fine mountain points, the
+	// record's "fines") and closes the pulka at once; it is settled as it
+	// stands. The seed's rule.
+	TimeoutFine TimeoutPolicy = "fine"
+	// TimeoutBot lets a bot play the seat from that decision on until the
+	// player comes back (any message of theirs to the table).
+	TimeoutBot TimeoutPolicy = "bot"
+	// TimeoutBank gives each player a reserve (Timeout.Bank seconds) used
+	// after the move time; when it is spent the rules' timeout move (pass,
+	// lowest card) is played for them.
+	TimeoutBank TimeoutPolicy = "bank"
+)
+
+// Event kinds of the "table_event" message: what action made the event.
+const (
+	KindSet        Code = "set"        // the table was set: the convention state begins
+	KindConvention Code = "convention" // the conventions were confirmed: waiting
+	KindFree       Code = "free"       // cancelled, timed out, emptied or reclaimed
+	KindSeats      Code = "seats"      // a seat was taken or freed, someone came or went
+	KindStart      Code = "start"      // the pulka started
+	KindMove       Code = "move"       // a move was played
+	KindTimeout    Code = "timeout"    // a decision ran out of time
+	KindDeal       Code = "deal"       // a new deal was dealt
+	KindFinish     Code = "finish"     // the pulka is over
+	KindChat       Code = "chat"       // a line of table chat
+)

@@ -1,0 +1,111 @@
+// Package protocol is the wire protocol of the Trelljaz club: every JSON
+// message between the browser and the server. This comment is the protocol's
+// one document; the types of this package are its schema.
+//
+// Every message is one JSON object {"type": "...", ...} carried as one SockJS
+// message. The messages one action produces are queued back to back, so
+// SockJS sends them in one frame. Every error carries a stable code (see
+// codes.go) with the human text beside it; states, timeout policies and
+// event kinds are codes too, and so are a deal's phase (auction, discard,
+// declaration, whisting, open_choice, play, done), kind, calls and ending.
+//
+// # Identity
+//
+// A connection signs in once. The server turns the sign-in into a Player
+// {"id","name"}: the id is stable and everything is keyed by it (seats,
+// limits, presence); the name is only shown. Today's sign-in is the dev
+// sign-in (the typed name, id "dev:"+name).
+//
+// # Client to server
+//
+//	{"type":"signin","name":"Anna","lobby_v":12,"tables":{"t3":57}}
+//	    sign in; lobby_v and tables (optional) are the versions the client
+//	    has, after a reconnect: it gets exactly what it missed of each
+//	    (or the whole thing when it is too far behind). Tables the player
+//	    sits at come back in any case.
+//	{"type":"lobby_chat","text":"hi"}                  a line of lobby chat (1-300 characters)
+//	{"type":"set"}                                     set a table: it is in the convention state at
+//	                                                   once, the sender is its creator and watches it
+//	{"type":"conventions","table":"t3","preset":"leningrad",
+//	 "options":{"players":4,"pool_target":20,"move_time":60,"stalingrad":true},
+//	 "timeout":{"policy":"bank","fine":20,"bank":120}}
+//	                                                   the creator confirms the conventions: a preset
+//	                                                   (codex, sochi, leningrad, rostov, fspr, custom),
+//	                                                   any RULES §14 option over it, the timeout policy
+//	                                                   (fine, bot, bank). The creator sits at seat 0.
+//	{"type":"cancel","table":"t3"}                     the creator gives up a table being set
+//	{"type":"watch","table":"t3","v":57}               receive the table from version v (0: all of it)
+//	{"type":"leave","table":"t3"}                      stop receiving it (stands up first if waiting)
+//	{"type":"sit","table":"t3","seat":1}               take a seat of a waiting table
+//	{"type":"stand","table":"t3"}                      give up one's seat of a waiting table
+//	{"type":"add_bot","table":"t3","seat":2}           the creator seats a bot in an empty seat
+//	{"type":"move","table":"t3","move":{...}}          a move in the rules engine's wire form, e.g.
+//	                                                   {"seat":0,"kind":"bid","bid":"7H"},
+//	                                                   {"seat":1,"kind":"play","card":"10S"},
+//	                                                   {"seat":2,"kind":"discard","cards":["7S","8S"]}
+//	{"type":"table_chat","table":"t3","text":"gl"}     a line of table chat
+//
+// Nothing but "signin" is accepted before signing in. Unknown types, unknown
+// or foreign fields and messages over MaxClientMessage bytes are errors
+// (code bad_request). A connection that has not signed in within the
+// server's deadline is closed; so is one that keeps sending over the rate
+// after a "rate_limited" warning (SockJS close code 4005).
+//
+// # Server to client
+//
+//	{"type":"welcome","player":{...},"offer":Offer}    signed in; the offer is everything the
+//	                                                   conventions dialog offers: each preset with
+//	                                                   every §14 value, the choices of the
+//	                                                   enumerated options, the timeout policies
+//	{"type":"error","code":"seat_taken","text":"seat 1 is taken","table":"t3"}
+//	                                                   a request failed and changed nothing; only
+//	                                                   its sender gets it
+//	{"type":"lobby","v":12,"tables":[Summary...],"online":[Player...],"chat":[ChatLine...]}
+//	                                                   the whole lobby at version v
+//	{"type":"lobby_delta","v":13,"tables":[...],"removed":["t1"],"joined":[...],"gone":[...],"chat":[...]}
+//	                                                   what changed since v-1: several changes are
+//	                                                   coalesced (at most a few deltas a second)
+//	{"type":"created","table":"t3"}                    to the creator of a table
+//	{"type":"table","table":"t3","v":57,...TableView}  the whole table as this client may see it
+//	{"type":"table_event","table":"t3","v":58,"kind":"move",...}
+//	                                                   what one action changed: only the parts
+//	                                                   present (state, seats, deal, legal, clock,
+//	                                                   sheet, result, chat, ...) changed
+//	{"type":"left","table":"t3"}                       the client no longer receives the table
+//
+// # Versions
+//
+// Every table event and every lobby delta has a version, one more than the
+// previous. A client keeps the version it has of the lobby and of each
+// table; it applies an event at its version + 1, drops one at or below it,
+// and on a gap asks again ("watch" with its version). A whole "table" or
+// "lobby" message replaces what the client had. After a reconnect (any
+// transport, a new SockJS session) the client says the versions it has in
+// "signin": its seat, cards and clock are as they were.
+//
+// # Audiences
+//
+// The spectators of a table get one encoding of each event; each seated
+// player gets one encoding of the events that differ by seat (the deal and
+// the legal moves), shared by all their connections. A deal view is
+// rules.View for the player's seat (the spectator view for everyone else,
+// and for the dealer who sits out a four-player deal). No message to
+// anyone holds another seat's hidden cards, the closed talon, another
+// player's discard or a deal's seed; the discard move itself is not
+// announced.
+//
+// # The table's life
+//
+// A table's state goes free → convention (the creator's dialog, with a
+// countdown deadline) → waiting (sit, stand, watch; the last seat filled
+// starts the pulka) → playing → finished, and is free again (reclaimed)
+// after a cancel, the countdown, the last human standing up, or a while
+// after the end. A seated player with no connection keeps the seat for a
+// grace period while the table waits (Seat.away_until). Each decision has a
+// deadline (Clock.deadline, Unix ms) set when it begins; only a move ends
+// it. On expiry the table's timeout policy applies: "fine" writes the fine
+// on the player's mountain and settles the pulka at once (Settlement.fines,
+// reason "fine"); "bot" lets a bot play the seat until the player sends
+// anything (Seat.bot_plays); "bank" gives each player a reserve used after
+// the move time (Clock.bank), then plays the rules' timeout move.
+package protocol

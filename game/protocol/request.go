@@ -1,0 +1,236 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
+)
+
+// Limits on client input.
+const (
+	// MaxClientMessage is the largest client message Decode accepts, in bytes.
+	MaxClientMessage = 4096
+	// MaxName is the longest player name, in characters.
+	MaxName = 24
+	// MaxChat is the longest chat line, in characters.
+	MaxChat = 300
+	// MaxTableID is the longest table id, in bytes.
+	MaxTableID = 16
+	// MaxSeats is the most seats a table has (4 players; 3 is the other size).
+	MaxSeats = 4
+	// MaxResync is the most tables a sign-in may list in "tables".
+	MaxResync = 16
+	// MaxFine is the largest fine, in mountain points.
+	MaxFine = 1000
+	// MaxBank is the largest time bank, in seconds.
+	MaxBank = 3600
+)
+
+// Client message types.
+const (
+	TypeSignin      = "signin"
+	TypeLobbyChat   = "lobby_chat"
+	TypeSet         = "set"
+	TypeConventions = "conventions"
+	TypeCancel      = "cancel"
+	TypeWatch       = "watch"
+	TypeLeave       = "leave"
+	TypeSit         = "sit"
+	TypeStand       = "stand"
+	TypeAddBot      = "add_bot"
+	TypeMove        = "move"
+	TypeTableChat   = "table_chat"
+)
+
+// Request is one decoded client message. Only the fields of its Type are set.
+type Request struct {
+	Type    string
+	Name    string                     // signin
+	LobbyV  uint64                     // signin: the lobby version the client has, 0 for none
+	Tables  map[string]uint64          // signin: the tables the client has, with their versions
+	Text    string                     // lobby_chat, table_chat
+	Table   string                     // every table message
+	V       uint64                     // watch: the version the client has, 0 for none
+	Seat    int                        // sit, add_bot
+	Move    rules.Move                 // move
+	Preset  string                     // conventions
+	Options map[string]json.RawMessage // conventions: RULES §14 options over the preset
+	Timeout *Timeout                   // conventions; nil means the server's default
+}
+
+// wire is the JSON form of every client message.
+type wire struct {
+	Type    string                     `json:"type"`
+	Name    *string                    `json:"name"`
+	LobbyV  *uint64                    `json:"lobby_v"`
+	Tables  map[string]uint64          `json:"tables"`
+	Text    *string                    `json:"text"`
+	Table   *string                    `json:"table"`
+	V       *uint64                    `json:"v"`
+	Seat    *int                       `json:"seat"`
+	Move    json.RawMessage            `json:"move"`
+	Preset  *string                    `json:"preset"`
+	Options map[string]json.RawMessage `json:"options"`
+	Timeout *Timeout                   `json:"timeout"`
+}
+
+// fields of each client message: required ones, then optional ones after "|".
+var fields = map[string][2][]string{
+	TypeSignin:      {{"name"}, {"lobby_v", "tables"}},
+	TypeLobbyChat:   {{"text"}, nil},
+	TypeSet:         {nil, nil},
+	TypeConventions: {{"table", "preset"}, {"options", "timeout"}},
+	TypeCancel:      {{"table"}, nil},
+	TypeWatch:       {{"table"}, {"v"}},
+	TypeLeave:       {{"table"}, nil},
+	TypeSit:         {{"table", "seat"}, nil},
+	TypeStand:       {{"table"}, nil},
+	TypeAddBot:      {{"table", "seat"}, nil},
+	TypeMove:        {{"table", "move"}, nil},
+	TypeTableChat:   {{"table", "text"}, nil},
+}
+
+// ErrTooLarge is returned by Decode for a message over MaxClientMessage.
+var ErrTooLarge = fmt.Errorf("message: larger than %d bytes", MaxClientMessage)
+
+// Decode decodes and validates one client message from untrusted input.
+// Its errors are fit to send back to the client (code ErrBadRequest).
+func Decode(data []byte) (Request, error) {
+	if len(data) > MaxClientMessage {
+		return Request{}, ErrTooLarge
+	}
+	var w wire
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return Request{}, fmt.Errorf("message: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Request{}, errors.New("message: trailing data after the JSON object")
+	}
+	spec, ok := fields[w.Type]
+	if !ok {
+		return Request{}, fmt.Errorf("message: unknown type %q", w.Type)
+	}
+	has := map[string]bool{
+		"name": w.Name != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
+		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
+		"preset": w.Preset != nil, "options": w.Options != nil, "timeout": w.Timeout != nil,
+	}
+	for _, f := range spec[0] {
+		if !has[f] {
+			return Request{}, fmt.Errorf("%s: missing field %q", w.Type, f)
+		}
+		delete(has, f)
+	}
+	for _, f := range spec[1] {
+		delete(has, f)
+	}
+	for f, ok := range has {
+		if ok {
+			return Request{}, fmt.Errorf("%s: unexpected field %q", w.Type, f)
+		}
+	}
+	r := Request{Type: w.Type, Options: w.Options}
+	if w.Name != nil {
+		if err := ValidName(*w.Name); err != nil {
+			return Request{}, err
+		}
+		r.Name = *w.Name
+	}
+	if w.LobbyV != nil {
+		r.LobbyV = *w.LobbyV
+	}
+	if w.Tables != nil {
+		if len(w.Tables) > MaxResync {
+			return Request{}, fmt.Errorf("signin: at most %d tables", MaxResync)
+		}
+		for id := range w.Tables {
+			if err := validTableID(id); err != nil {
+				return Request{}, fmt.Errorf("signin: %w", err)
+			}
+		}
+		r.Tables = w.Tables
+	}
+	if w.Text != nil {
+		if n := utf8.RuneCountInString(*w.Text); n == 0 || n > MaxChat || !utf8.ValidString(*w.Text) {
+			return Request{}, fmt.Errorf("%s: text must be 1 to %d characters", w.Type, MaxChat)
+		}
+		r.Text = *w.Text
+	}
+	if w.Table != nil {
+		if err := validTableID(*w.Table); err != nil {
+			return Request{}, fmt.Errorf("%s: %w", w.Type, err)
+		}
+		r.Table = *w.Table
+	}
+	if w.V != nil {
+		r.V = *w.V
+	}
+	if w.Seat != nil {
+		if *w.Seat < 0 || *w.Seat >= MaxSeats {
+			return Request{}, fmt.Errorf("%s: seat must be 0 to %d", w.Type, MaxSeats-1)
+		}
+		r.Seat = *w.Seat
+	}
+	if w.Move != nil {
+		m, err := rules.DecodeMove(w.Move)
+		if err != nil {
+			return Request{}, err
+		}
+		r.Move = m
+	}
+	if w.Preset != nil {
+		if _, err := score.ParseConvention(*w.Preset); err != nil {
+			return Request{}, fmt.Errorf("conventions: %w", err)
+		}
+		r.Preset = *w.Preset
+	}
+	if w.Timeout != nil {
+		t := *w.Timeout
+		switch t.Policy {
+		case TimeoutFine, TimeoutBot, TimeoutBank:
+		default:
+			return Request{}, fmt.Errorf("conventions: timeout policy %q is not fine, bot or bank", t.Policy)
+		}
+		if t.Fine < 0 || t.Fine > MaxFine || t.Bank < 0 || t.Bank > MaxBank {
+			return Request{}, fmt.Errorf("conventions: timeout fine must be 0 to %d, bank 0 to %d", MaxFine, MaxBank)
+		}
+		r.Timeout = &t
+	}
+	return r, nil
+}
+
+func validTableID(id string) error {
+	if n := len(id); n == 0 || n > MaxTableID {
+		return errors.New("bad table id")
+	}
+	return nil
+}
+
+// ValidName reports whether name is a valid player name: 1 to MaxName
+// characters, each a letter, a digit, a space, '_' or '-', not blank.
+func ValidName(name string) error {
+	n, blank := 0, true
+	for _, c := range name {
+		n++
+		switch {
+		case c == ' ':
+		case c == '_' || c == '-' || unicode.IsLetter(c) || unicode.IsDigit(c):
+			blank = false
+		default:
+			return fmt.Errorf("name: %q is not allowed (letters, digits, space, _ and - only)", c)
+		}
+	}
+	if n == 0 || n > MaxName || blank || !utf8.ValidString(name) {
+		return fmt.Errorf("name: must be 1 to %d characters, not only spaces", MaxName)
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+package table
+
+import (
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
+)
+
+// Journal records a table's game so that it can be rebuilt and archived.
+// Its methods are called from the table's goroutine, in order; they should
+// be quick (batch and write behind, but acknowledge only what is safe).
+type Journal interface {
+	// Begin records a pulka as it starts, before its first deal. An error
+	// keeps the table waiting (the last player to sit is told, code
+	// "journal"; standing up and sitting again retries).
+	Begin(PulkaStart) error
+	// Deal records a new deal before its first move. An error delays the
+	// deal (it is retried after the deal pause).
+	Deal(DealStart) error
+	// Move records an accepted move before its events go out. An error
+	// refuses the move: the state does not change and the player is told
+	// (code "journal"); a bot's or a timeout's move is retried.
+	Move(MoveEntry) error
+	// Pulka records a finished pulka, once. An error is logged.
+	Pulka(PulkaRecord) error
+}
+
+// PulkaStart is a pulka as it starts.
+type PulkaStart struct {
+	Table    string
+	Pulka    int               // the pulka's number at this table, from 1
+	Players  []protocol.Player // by seat (bots too: ids "bot:...")
+	Settings score.Settings    // every setting played
+	Timeout  protocol.Timeout
+	Started  time.Time
+}
+
+// DealStart is a deal as it is dealt: with the pulka's settings it
+// determines the deal (rules.Deal).
+type DealStart struct {
+	Table  string
+	Pulka  int
+	Deal   int // from 1
+	Seed   uint64
+	Dealer int
+	Series int
+}
+
+// MoveEntry is one accepted move. With the seeds, the moves of a pulka
+// replay it (rules.Replay per deal, the sheet from the deal results).
+type MoveEntry struct {
+	Table string
+	Pulka int    // the pulka's number at this table, from 1
+	Deal  int    // the deal's number in the pulka, from 1
+	Seed  uint64 // the deal's seed
+	Index int    // the move's index in the deal, from 0
+	Move  rules.Move
+	By    string // "player", "bot" or "timeout"
+}
+
+// PulkaRecord is a finished pulka.
+type PulkaRecord struct {
+	Table   string
+	Pulka   int
+	Players []protocol.Player // by seat
+	// Record is the pulka record (PULKA-FORMAT.md) of the finished deals,
+	// players by name, with the fines of a pulka closed by a timeout: what
+	// cmd/pulka scores.
+	Record score.Record
+	Deals  []DealRecord // every deal dealt, the last maybe unfinished, with seeds and moves
+	Result protocol.Settlement
+}

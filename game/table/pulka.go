@@ -1,0 +1,292 @@
+package table
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
+)
+
+// pulka is the game state of the table: the sheet, the deal being played
+// and everything the record needs.
+type pulka struct {
+	number   int // pulkas started at this table
+	sheet    *score.Sheet
+	deal     rules.State
+	dealNo   int
+	records  []DealRecord
+	scored   []score.Deal // the finished deals as written on the sheet
+	lastDeal string
+	result   *protocol.Settlement
+	fines    map[string]int // mountain points by player id
+	bots     []Bot
+}
+
+// by says who made a move.
+type by string
+
+const (
+	byPlayer  by = "player"
+	byBot     by = "bot"
+	byTimeout by = "timeout"
+)
+
+// errJournal marks a move the journal refused.
+var errJournal = errors.New("the move could not be recorded")
+
+func (t *tbl) names() []string {
+	out := make([]string, len(t.seats))
+	for i, s := range t.seats {
+		out[i] = s.p.Name
+	}
+	return out
+}
+
+// startPulka starts the pulka once every seat is taken.
+func (t *tbl) startPulka() error {
+	sheet, err := score.NewSheet(t.settings, 0, t.names()...)
+	if err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	if t.cfg.Journal != nil {
+		players := make([]protocol.Player, len(t.seats))
+		for i, s := range t.seats {
+			players[i] = s.p
+		}
+		err := t.cfg.Journal.Begin(PulkaStart{Table: t.cfg.ID, Pulka: t.number + 1, Players: players,
+			Settings: t.settings, Timeout: t.timeout, Started: t.cfg.Clock.Now()})
+		if err != nil {
+			return fmt.Errorf("%w: %v", errJournal, err)
+		}
+	}
+	t.pulka = pulka{number: t.number + 1, sheet: sheet, fines: map[string]int{}, bots: make([]Bot, len(t.seats))}
+	bank := t.bankTotal()
+	for i := range t.seats {
+		t.seats[i].awayUntil, t.seats[i].bank = time.Time{}, bank
+		t.seats[i].graceGen++ // absence is the clock's business now
+	}
+	if err := t.newDeal(); err != nil {
+		return err
+	}
+	t.state = protocol.StatePlaying
+	t.cfg.Metrics.PulkaStarted()
+	t.log.Info("pulka starts", "seats", t.names(), "preset", t.settings.Convention.String())
+	t.schedule()
+	t.emit(protocol.KindStart, pState|pSeats|pDeal|pClock|pSheet, nil)
+	return nil
+}
+
+// newDeal deals the next deal with a fresh seed.
+func (t *tbl) newDeal() error {
+	var b [8]byte
+	if _, err := io.ReadFull(t.cfg.Seeds, b[:]); err != nil {
+		return fmt.Errorf("deal %d: seed: %w", t.dealNo+1, err)
+	}
+	d := rules.Deal{Seed: binary.LittleEndian.Uint64(b[:]), Dealer: t.sheet.Dealer(), Series: t.sheet.Series(), Options: t.opt}
+	s, err := rules.New(d)
+	if err != nil {
+		return fmt.Errorf("deal %d: %w", t.dealNo+1, err)
+	}
+	if t.cfg.Journal != nil {
+		ds := DealStart{Table: t.cfg.ID, Pulka: t.number, Deal: t.dealNo + 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series}
+		if err := t.cfg.Journal.Deal(ds); err != nil {
+			return fmt.Errorf("deal %d: %w: %v", t.dealNo+1, errJournal, err)
+		}
+	}
+	t.deal = s
+	t.dealNo++
+	t.records = append(t.records, DealRecord{Deal: d})
+	return nil
+}
+
+// play is the one path that applies a move, whoever made it: the rules
+// check it (an illegal move changes nothing), the journal records it, then
+// the table takes it, and one event goes out with everything it changed.
+// kind and extra describe the action (a timeout adds the seats).
+func (t *tbl) play(m rules.Move, who by, kind protocol.Code, extra parts) error {
+	next, err := rules.Apply(t.deal, m)
+	if err != nil {
+		return err
+	}
+	rec := &t.records[len(t.records)-1]
+	if t.cfg.Journal != nil {
+		e := MoveEntry{Table: t.cfg.ID, Pulka: t.number, Deal: t.dealNo, Seed: rec.Deal.Seed, Index: len(rec.Moves), Move: m, By: string(who)}
+		if err := t.cfg.Journal.Move(e); err != nil {
+			t.log.Error("journal refused a move", "move", m, "err", err)
+			return fmt.Errorf("%w: %v", errJournal, err)
+		}
+	}
+	t.chargeBank(int(m.Seat))
+	t.deal = next
+	rec.Moves = append(rec.Moves, m)
+	t.cfg.Metrics.Move(string(who))
+	p := extra | pMove | pDeal | pClock
+	if t.deal.Done() {
+		p |= t.finishDeal()
+	}
+	t.schedule()
+	t.emit(kind, p, &m)
+	return nil
+}
+
+// nextDeal deals after the pause.
+func (t *tbl) nextDeal() {
+	if err := t.newDeal(); errors.Is(err, errJournal) {
+		t.log.Error("the journal refused a deal; retrying", "err", err)
+		t.later(t.cfg.DealPause, func(t *tbl) { t.nextDeal() })
+		return
+	} else if err != nil {
+		t.log.Error("cannot deal", "err", err)
+		t.closePulka(protocol.ErrInternal)
+		t.schedule()
+		t.emit(protocol.KindFinish, pState|pResult|pSheet|pClock, nil)
+		return
+	}
+	t.schedule()
+	t.emit(protocol.KindDeal, pDeal|pClock, nil)
+}
+
+// finishDeal writes the finished deal on the sheet and ends the pulka when
+// it is over. It returns the parts it changed.
+func (t *tbl) finishDeal() parts {
+	res, _ := t.deal.Result()
+	t.lastDeal = describe(t.dealNo, res, t.names())
+	d := score.DealOf(res)
+	if err := t.sheet.Apply(d); err != nil {
+		// The engine and the sheet disagree: never go on silently.
+		t.log.Error("the sheet refused a deal", "deal", t.dealNo, "err", err)
+		t.closePulka(protocol.ErrInternal)
+		return pSheet | pState | pResult
+	}
+	t.scored = append(t.scored, d)
+	t.log.Info("deal over", "deal", t.dealNo, "seed", t.records[len(t.records)-1].Deal.Seed, "result", t.lastDeal)
+	if t.sheet.Over() {
+		t.closePulka("pool")
+		return pSheet | pState | pResult
+	}
+	return pSheet
+}
+
+// fine writes the fine on seat i's mountain and closes the pulka.
+func (t *tbl) fine(i int) {
+	p := t.seats[i].p
+	t.fines[p.ID] += t.timeout.Fine
+	t.sheet.Mountain[i] += score.Pts(t.timeout.Fine)
+	t.cfg.Metrics.Fine()
+	t.log.Info("player fined", "seat", i, "player", p.ID, "points", t.timeout.Fine)
+	t.closePulka(protocol.TimeoutFine)
+}
+
+// closePulka settles the sheet as it stands and finishes the table.
+func (t *tbl) closePulka(reason protocol.Code) {
+	t.state = protocol.StateFinished
+	t.cfg.Metrics.PulkaFinished(string(reason))
+	r := &protocol.Settlement{Reason: reason}
+	if len(t.fines) > 0 {
+		r.Fines = t.fines
+	}
+	set, err := t.sheet.Settle()
+	if err != nil {
+		t.log.Error("cannot settle", "err", err)
+		r.Reason = protocol.ErrInternal
+	} else {
+		for i := range t.seats {
+			r.Rounded = append(r.Rounded, set.Rounded[i])
+			r.Exact = append(r.Exact, set.Exact[i].RatString())
+		}
+	}
+	t.result = r
+	t.log.Info("pulka over", "deals", t.dealNo, "reason", reason)
+	if t.cfg.Journal != nil {
+		if err := t.cfg.Journal.Pulka(t.record()); err != nil {
+			t.log.Error("journal refused the finished pulka", "err", err)
+		}
+	}
+}
+
+// record returns the finished pulka for the journal.
+func (t *tbl) record() PulkaRecord {
+	names := t.names()
+	rec := score.Record{
+		Convention: t.settings.Convention.String(), Options: t.settings.Overrides(), Players: names,
+		FirstDealer: names[t.sheet.FirstDealer()],
+	}
+	for _, d := range t.scored {
+		rec.Deals = append(rec.Deals, score.RecordDealOf(d, names))
+	}
+	out := PulkaRecord{Table: t.cfg.ID, Pulka: t.number, Record: rec, Result: *t.result}
+	for i, s := range t.seats {
+		out.Players = append(out.Players, s.p)
+		if f := t.fines[s.p.ID]; f > 0 {
+			if out.Record.Fines == nil {
+				out.Record.Fines = map[string]int{}
+			}
+			out.Record.Fines[names[i]] = f
+		}
+	}
+	for _, r := range t.records {
+		out.Deals = append(out.Deals, DealRecord{Deal: r.Deal, Moves: append([]rules.Move(nil), r.Moves...)})
+	}
+	return out
+}
+
+// botFor returns seat i's bot for this pulka.
+func (t *tbl) botFor(i int) Bot {
+	if t.bots[i] == nil {
+		if t.cfg.NewBot != nil {
+			t.bots[i] = t.cfg.NewBot(i)
+		}
+		if t.bots[i] == nil {
+			t.bots[i] = &simpleBot{rng: t.rng}
+		}
+	}
+	return t.bots[i]
+}
+
+// botMove plays seat i's decision by its bot; a move the rules refuse is
+// replaced by the rules' timeout move.
+func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
+	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i {
+		return
+	}
+	legal := rules.LegalMoves(&t.deal, t.buf[:0])
+	m := t.botFor(i).Move(rules.View(t.deal, i), legal)
+	if _, err := rules.Apply(t.deal, m); err != nil {
+		t.log.Warn("bot move refused, playing the timeout move", "seat", i, "move", m, "err", err)
+		m, _ = rules.TimeoutMove(&t.deal)
+	}
+	if err := t.play(m, who, kind, extra); err != nil {
+		t.log.Error("bot move not applied; retrying", "seat", i, "move", m, "err", err)
+		t.later(t.cfg.BotDelay, func(t *tbl) { t.botMove(i, who, kind, extra) })
+	}
+}
+
+// describe writes one line on a finished deal.
+func describe(n int, r rules.Result, names []string) string {
+	tricks := func() string {
+		out := ""
+		for i := 0; i < r.Players; i++ {
+			if i > 0 {
+				out += ", "
+			}
+			out += fmt.Sprintf("%s %d", names[i], r.Tricks[i])
+		}
+		return out
+	}
+	switch {
+	case r.Kind == rules.KindRaspasy:
+		return fmt.Sprintf("deal %d: raspasy — tricks: %s", n, tricks())
+	case r.Ending == rules.EndingUnwhisted:
+		return fmt.Sprintf("deal %d: %s declared %s, both defenders passed", n, names[r.Declarer], r.Contract)
+	case r.Ending == rules.EndingHalfWhist:
+		return fmt.Sprintf("deal %d: %s declared %s, half-whist", n, names[r.Declarer], r.Contract)
+	case r.Ending == rules.EndingConceded:
+		return fmt.Sprintf("deal %d: %s conceded %s", n, names[r.Declarer], r.Contract)
+	}
+	return fmt.Sprintf("deal %d: %s played %s — tricks: %s", n, names[r.Declarer], r.Contract, tricks())
+}

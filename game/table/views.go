@@ -1,0 +1,274 @@
+package table
+
+import (
+	"slices"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// parts are the parts of the table an event carries.
+type parts uint16
+
+const (
+	pState parts = 1 << iota
+	pConventions
+	pDeadline
+	pSeats
+	pDeal // the deal view and the legal moves: differs by seat
+	pClock
+	pSheet
+	pResult
+	pMove
+)
+
+// event is one version of the table, encoded once per audience.
+type event struct {
+	v      uint64
+	public *protocol.Encoded
+	seats  []*protocol.Encoded // nil entries: the seat gets public
+	owners []string            // the player id each seat encoding was made for
+	size   int
+}
+
+// emit makes the next version from the parts one action changed, encodes it
+// once for the spectators and once per seated player when the deal differs
+// by seat, keeps it for resync and sends it to every connection.
+func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
+	t.v++
+	ev := protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: kind}
+	if p&pState != 0 {
+		ev.State = t.state
+		ev.Creator = &t.creator
+	}
+	if p&pConventions != 0 {
+		c := t.conventions()
+		ev.Conventions = &c
+	}
+	if p&(pDeadline|pState) != 0 {
+		d := ms(t.convDeadline)
+		ev.Deadline = &d
+	}
+	if p&pSeats != 0 {
+		ev.Seats = t.seatViews()
+	}
+	if p&pClock != 0 {
+		c := t.clockView()
+		ev.Clock = &c
+	}
+	if p&pSheet != 0 && t.sheet != nil {
+		sv := t.sheet.View(t.names())
+		ev.Sheet = &sv
+		ev.LastDeal = t.lastDeal
+	}
+	if p&pResult != 0 {
+		ev.Result = t.result
+	}
+	if m != nil && p&pMove != 0 && m.Kind != rules.MoveDiscard {
+		ev.Move = m // a discard is the declarer's secret
+	}
+	e := event{v: t.v, seats: make([]*protocol.Encoded, len(t.seats)), owners: make([]string, len(t.seats))}
+	if p&pDeal != 0 && t.dealNo > 0 {
+		ev.DealNo = t.dealNo
+		sv := rules.View(t.deal, rules.Spectator)
+		none := []rules.Move{}
+		ev.Deal, ev.Legal = &sv, &none
+		e.public = protocol.Encode(ev)
+		for i, s := range t.seats {
+			if s.bot || s.empty() {
+				continue
+			}
+			sv := rules.View(t.deal, i)
+			legal := t.legalFor(i)
+			ev.Deal, ev.Legal = &sv, &legal
+			e.seats[i], e.owners[i] = protocol.Encode(ev), s.p.ID
+			e.size += e.seats[i].Len()
+		}
+	} else {
+		e.public = protocol.Encode(ev)
+	}
+	e.size += e.public.Len()
+	t.keep(e)
+	for c := range t.conns {
+		c.Send(t.audienceOf(e, c.Player().ID))
+	}
+	t.changed()
+}
+
+// emitChat sends a chat line as its own event: the same bytes to everyone.
+func (t *tbl) emitChat(line protocol.ChatLine) {
+	t.v++
+	e := event{v: t.v, public: protocol.Encode(protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: protocol.KindChat, Chat: &line})}
+	e.size = e.public.Len()
+	t.keep(e)
+	for c := range t.conns {
+		c.Send(e.public)
+	}
+}
+
+// audienceOf returns the encoding of e for player id.
+func (t *tbl) audienceOf(e event, id string) *protocol.Encoded {
+	if i := t.seatOf(id); i >= 0 && i < len(e.seats) && e.seats[i] != nil && e.owners[i] == id {
+		return e.seats[i]
+	}
+	return e.public
+}
+
+// keep adds e to the recent events, dropping the oldest over EventBytes.
+func (t *tbl) keep(e event) {
+	t.ring = append(t.ring, e)
+	t.ringBytes += e.size
+	n := 0
+	for t.ringBytes > t.cfg.EventBytes && n < len(t.ring)-1 {
+		t.ringBytes -= t.ring[n].size
+		t.ring[n] = event{}
+		n++
+	}
+	if n > 0 {
+		t.ring = append(t.ring[:0], t.ring[n:]...)
+	}
+}
+
+// resync brings c from version v to the current one: the events it missed
+// when they are all kept and were made for its audience, else the whole
+// table.
+func (t *tbl) resync(c Conn, v uint64) {
+	if v == t.v && v > 0 {
+		return
+	}
+	id := c.Player().ID
+	if v > 0 && v < t.v && len(t.ring) > 0 && t.ring[0].v <= v+1 {
+		i := t.seatOf(id)
+		var out []*protocol.Encoded
+		ok := true
+		for _, e := range t.ring {
+			if e.v <= v {
+				continue
+			}
+			if i >= 0 && i < len(e.seats) && e.seats[i] != nil && e.owners[i] != id {
+				ok = false // made for someone else in this seat
+				break
+			}
+			out = append(out, t.audienceOf(e, id))
+		}
+		if ok {
+			c.Send(out...)
+			return
+		}
+	}
+	c.Send(t.snapshotFor(t.seatOf(id)))
+}
+
+// snapshotFor returns the whole table for viewer, encoded once per version
+// and audience: a watch storm costs no encoding.
+func (t *tbl) snapshotFor(viewer int) *protocol.Encoded {
+	if t.snaps == nil || t.snapsV != t.v {
+		t.snaps, t.snapsV = map[int]*protocol.Encoded{}, t.v
+	}
+	e := t.snaps[viewer]
+	if e == nil {
+		e = protocol.Encode(t.snapshot(viewer))
+		t.snaps[viewer] = e
+	}
+	return e
+}
+
+// snapshot is the whole table as viewer (a seat, or -1) may see it.
+func (t *tbl) snapshot(viewer int) protocol.TableView {
+	tv := protocol.TableView{
+		Table: t.cfg.ID, V: t.v, State: t.state, Creator: t.creator, Conventions: t.conventions(),
+		Deadline: ms(t.convDeadline), Seats: t.seatViews(), DealNo: t.dealNo,
+		Legal: []rules.Move{}, Clock: t.clockView(), LastDeal: t.lastDeal, Result: t.result,
+		Chat: slices.Clone(t.chat),
+	}
+	if tv.Chat == nil {
+		tv.Chat = []protocol.ChatLine{}
+	}
+	if t.dealNo > 0 {
+		sv := rules.View(t.deal, viewer)
+		tv.Deal = &sv
+		if viewer >= 0 {
+			tv.Legal = t.legalFor(viewer)
+		}
+	}
+	if t.sheet != nil {
+		sv := t.sheet.View(t.names())
+		tv.Sheet = &sv
+	}
+	return tv
+}
+
+// legalFor returns seat i's legal moves when i is to decide itself.
+func (t *tbl) legalFor(i int) []rules.Move {
+	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i || t.seats[i].botPlays {
+		return []rules.Move{}
+	}
+	return rules.LegalMoves(&t.deal, nil)
+}
+
+func (t *tbl) conventions() protocol.Conventions {
+	return protocol.ConventionsOf(t.settings, t.timeout)
+}
+
+func (t *tbl) seatViews() []protocol.Seat {
+	out := make([]protocol.Seat, len(t.seats))
+	for i, s := range t.seats {
+		out[i] = protocol.Seat{Player: s.p, Bot: s.bot, BotPlays: s.botPlays, AwayUntil: ms(s.awayUntil)}
+		if !s.bot && !s.empty() {
+			out[i].Online = t.online[s.p.ID] > 0
+		}
+	}
+	return out
+}
+
+func (t *tbl) clockView() protocol.Clock {
+	c := protocol.Clock{Seat: t.dec.seat, Deadline: ms(t.dec.deadline)}
+	if t.timeout.Policy == protocol.TimeoutBank {
+		for _, s := range t.seats {
+			c.Bank = append(c.Bank, s.bank.Milliseconds())
+		}
+	}
+	return c
+}
+
+func (t *tbl) makeSummary() protocol.Summary {
+	s := protocol.Summary{
+		ID: t.cfg.ID, State: t.state, Creator: t.creator, Preset: t.settings.Convention.String(),
+		Players: t.settings.Players, PoolTarget: t.settings.PoolTarget, MoveTime: t.settings.MoveTime,
+		Policy: t.timeout.Policy, Seats: t.seatViews(), Watchers: len(t.conns), Deadline: ms(t.convDeadline),
+	}
+	if t.sheet != nil {
+		s.Deals = t.sheet.Deals()
+	}
+	return s
+}
+
+// changed tells the lobby when the summary changed.
+func (t *tbl) changed() {
+	s := t.makeSummary()
+	if summaryEqual(s, t.summary) {
+		return
+	}
+	t.summary = s
+	if t.cfg.OnChange != nil {
+		t.cfg.OnChange(s)
+	}
+}
+
+func summaryEqual(a, b protocol.Summary) bool {
+	as, bs := a.Seats, b.Seats
+	a.Seats, b.Seats = nil, nil
+	return a.ID == b.ID && a.State == b.State && a.Creator == b.Creator && a.Preset == b.Preset &&
+		a.Players == b.Players && a.PoolTarget == b.PoolTarget && a.MoveTime == b.MoveTime &&
+		a.Policy == b.Policy && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline &&
+		slices.Equal(as, bs)
+}
+
+// ms returns t in Unix milliseconds, 0 for the zero time.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}

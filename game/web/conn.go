@@ -1,0 +1,240 @@
+package web
+
+import (
+	"errors"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
+)
+
+// conn is one SockJS session: a player once signed in. Its hooks run one
+// at a time; player is written once, before the conn is handed to the lobby
+// or any table, and read-only after (signedIn publishes it to the sign-in
+// timer).
+type conn struct {
+	srv      *Server
+	s        *sockjs.Session
+	ip       string
+	player   protocol.Player
+	signedIn chan struct{}
+	tables   map[string]*table.Table // the tables this connection talks to
+	warned   time.Time               // the last rate-limit warning
+	signin   *time.Timer
+}
+
+// Player returns the signed-in player.
+func (c *conn) Player() protocol.Player { return c.player }
+
+// Send queues msgs on the session back to back, so they leave in one frame.
+func (c *conn) Send(msgs ...*protocol.Encoded) {
+	for _, m := range msgs {
+		if err := c.s.SendMessage(m.SockJS()); err != nil {
+			if errors.Is(err, sockjs.ErrSlowConsumer) {
+				c.srv.cfg.Metrics.SendDrop()
+			}
+			return
+		}
+	}
+}
+
+// OnOpen admits the session (per-IP cap) and starts its sign-in deadline.
+func (c *conn) OnOpen(s *sockjs.Session) error {
+	c.s = s
+	ip := s.Request().RemoteIP
+	if !c.srv.admit(ip) {
+		return errors.New("too many connections from this address")
+	}
+	c.ip = ip.String()
+	c.signedIn = make(chan struct{})
+	done := c.signedIn
+	c.signin = time.AfterFunc(c.srv.cfg.SigninTimeout, func() {
+		select {
+		case <-done:
+		default:
+			_ = s.Close(sockjs.CloseForbidden, "sign in first")
+		}
+	})
+	c.srv.cfg.Metrics.SessionOpened(s.Transport())
+	return nil
+}
+
+// OnClose detaches the session from its tables and the lobby.
+func (c *conn) OnClose() {
+	c.signin.Stop()
+	c.srv.release(c.s.Request().RemoteIP)
+	c.srv.cfg.Metrics.SessionClosed(c.s.Transport())
+	if c.player.ID == "" {
+		return
+	}
+	for _, t := range c.tables {
+		t.Detach(c)
+	}
+	c.srv.lobby.Leave(c)
+}
+
+func (c *conn) fail(code protocol.Code, text, tableID string) {
+	c.Send(protocol.Encode(protocol.Error{Code: code, Text: text, Table: tableID}))
+}
+
+func (c *conn) failErr(err error, tableID string) {
+	var pe protocol.Error
+	if errors.As(err, &pe) {
+		pe.Table = tableID
+		c.Send(protocol.Encode(pe))
+		return
+	}
+	c.fail(protocol.ErrInternal, err.Error(), tableID)
+}
+
+// limited applies the message rate: a first excess is a warning, a second
+// within warnWindow closes the connection.
+func (c *conn) limited() bool {
+	key := "ip:" + c.ip
+	if c.player.ID != "" {
+		key = c.player.ID
+	}
+	now := time.Now()
+	if c.srv.limits.msgs.allow(key, now) {
+		return false
+	}
+	if !c.warned.IsZero() && now.Sub(c.warned) < warnWindow {
+		c.srv.log.Warn("flooder closed", "player", c.player.ID, "ip", c.ip)
+		_ = c.s.Close(sockjs.CloseRateLimited, "too many messages")
+		return true
+	}
+	c.warned = now
+	c.fail(protocol.ErrRateLimited, "too many messages: slow down or the connection is closed", "")
+	return true
+}
+
+// chatAllowed applies the chat limits per player and per IP.
+func (c *conn) chatAllowed(tableID string) bool {
+	now := time.Now()
+	if !c.srv.limits.chat.allow(c.player.ID, now) || !c.srv.limits.chatIP.allow(c.ip, now) {
+		c.fail(protocol.ErrChatLimited, "too many chat lines: wait a moment", tableID)
+		return false
+	}
+	return true
+}
+
+// OnMessage rate-limits, decodes and routes one client message.
+func (c *conn) OnMessage(msg string) {
+	if c.limited() {
+		return
+	}
+	req, err := protocol.Decode([]byte(msg))
+	if err != nil {
+		c.fail(protocol.ErrBadRequest, err.Error(), "")
+		return
+	}
+	if req.Type == protocol.TypeSignin {
+		c.doSignin(req)
+		return
+	}
+	if c.player.ID == "" {
+		c.fail(protocol.ErrNotSignedIn, "sign in first", "")
+		return
+	}
+	l := c.srv.lobby
+	switch req.Type {
+	case protocol.TypeLobbyChat:
+		if c.chatAllowed("") {
+			l.Chat(c, req.Text)
+		}
+		return
+	case protocol.TypeSet:
+		t, err := l.Set(c.player)
+		if err != nil {
+			c.failErr(err, "")
+			return
+		}
+		c.tables[t.ID()] = t
+		c.Send(protocol.Encode(protocol.Created{Table: t.ID()}))
+		t.Watch(c, 0)
+		return
+	}
+	t := c.table(req.Table)
+	if t == nil {
+		return
+	}
+	switch req.Type {
+	case protocol.TypeWatch:
+		t.Watch(c, req.V)
+	case protocol.TypeConventions:
+		t.SetConventions(c, req.Preset, req.Options, req.Timeout)
+	case protocol.TypeCancel:
+		t.Cancel(c)
+	case protocol.TypeSit:
+		t.Sit(c, req.Seat)
+	case protocol.TypeLeave:
+		delete(c.tables, req.Table)
+		t.Leave(c)
+	case protocol.TypeStand:
+		t.Stand(c)
+	case protocol.TypeAddBot:
+		t.AddBot(c, req.Seat)
+	case protocol.TypeMove:
+		t.Move(c, req.Move)
+	case protocol.TypeTableChat:
+		if c.chatAllowed(req.Table) {
+			t.Chat(c, req.Text)
+		}
+	}
+}
+
+// table returns table id, known to this connection or found in the lobby;
+// nil (with the error sent) when there is none.
+func (c *conn) table(id string) *table.Table {
+	if t, ok := c.tables[id]; ok {
+		select {
+		case <-t.Done():
+			delete(c.tables, id) // reclaimed
+		default:
+			return t
+		}
+	}
+	t, ok := c.srv.lobby.Table(id)
+	if !ok {
+		c.fail(protocol.ErrNoTable, "no such table", id)
+		return nil
+	}
+	c.tables[id] = t
+	return t
+}
+
+// doSignin signs the connection in through the one Identify. The lobby
+// and the tables the client lists come back from the versions it has; every
+// table the player sits at is watched (a reconnect restores seats).
+func (c *conn) doSignin(req protocol.Request) {
+	if c.player.ID != "" {
+		c.fail(protocol.ErrSignedIn, "already signed in as "+c.player.Name, "")
+		return
+	}
+	p, err := c.srv.cfg.Identify(req, c.s.Request())
+	if err != nil {
+		c.failErr(err, "")
+		return
+	}
+	c.player = p
+	close(c.signedIn)
+	c.Send(protocol.Encode(protocol.Welcome{Player: p, Offer: c.srv.offer}))
+	c.srv.lobby.Join(c, req.LobbyV)
+	for _, t := range c.srv.lobby.SeatedAt(p.ID) {
+		c.tables[t.ID()] = t
+		t.Watch(c, req.Tables[t.ID()])
+	}
+	for id, v := range req.Tables {
+		if _, ok := c.tables[id]; ok {
+			continue
+		}
+		if t, ok := c.srv.lobby.Table(id); ok {
+			c.tables[id] = t
+			t.Watch(c, v)
+		} else {
+			c.Send(protocol.Encode(protocol.Left{Table: id}))
+		}
+	}
+	c.srv.log.Info("signed in", "player", p.ID, "transport", c.s.Transport())
+}
