@@ -1,0 +1,213 @@
+// Package journal records the club's tables in the store: it is the
+// table.Journal that writes a pulka as it starts, each deal and each
+// accepted move before its events go out (the store's group-committed
+// write-ahead log, so a move is acknowledged only once it is durable), and
+// the finished pulka with its settlement and rating changes in one
+// transaction.
+//
+// Players are store accounts: a signed-in player's id is the decimal
+// account.ID the sign-in gave; a bot ("bot:LEVEL") is an account of
+// provider account.ProviderBot, created on first use, so bots are rated on
+// the same scale as people.
+package journal
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/score"
+	"github.com/trelljaz/trelljaz/game/store"
+	"github.com/trelljaz/trelljaz/game/table"
+)
+
+// Timeout bounds one store call made from a table's goroutine.
+const Timeout = 10 * time.Second
+
+// Journal writes tables' games to a store. It is safe for concurrent use
+// by every table of the club.
+type Journal struct {
+	st  *store.Store
+	log *slog.Logger
+	// Finished, if set, is called after a pulka was committed (the archive
+	// drops its caches).
+	finished func(store.PulkaID)
+
+	mu     sync.Mutex
+	pulkas map[pulkaKey]store.PulkaID // the pulkas in progress
+	bots   map[string]account.ID      // "bot:LEVEL" → its account
+}
+
+type pulkaKey struct {
+	table string
+	pulka int
+}
+
+// New returns a Journal writing to st. finished, if not nil, is called
+// after each finished pulka is committed.
+func New(st *store.Store, log *slog.Logger, finished func(store.PulkaID)) *Journal {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Journal{st: st, log: log, finished: finished, pulkas: map[pulkaKey]store.PulkaID{}, bots: map[string]account.ID{}}
+}
+
+var _ table.Journal = (*Journal)(nil)
+
+// Begin writes the pulka and its seats.
+func (j *Journal) Begin(p table.PulkaStart) error {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	seats := make([]account.ID, len(p.Players))
+	names := make([]string, len(p.Players))
+	for i, pl := range p.Players {
+		id, err := j.account(ctx, pl)
+		if err != nil {
+			return fmt.Errorf("journal: table %s pulka %d seat %d: %w", p.Table, p.Pulka, i, err)
+		}
+		seats[i], names[i] = id, pl.Name
+	}
+	cfg := fmt.Sprintf(`{"move_time":%d,"timeout":{"policy":%q,"fine":%d,"bank":%d}}`,
+		p.Settings.MoveTime, p.Timeout.Policy, p.Timeout.Fine, p.Timeout.Bank)
+	rec := score.Record{
+		Convention: p.Settings.Convention.String(), Options: p.Settings.Overrides(),
+		Players: names, PoolTarget: p.Settings.PoolTarget, FirstDealer: names[0],
+	}
+	if len(rec.Options) == 0 {
+		rec.Options = nil
+	}
+	id, err := j.st.BeginPulka(ctx, store.Pulka{Table: p.Table, Settings: rec, Seats: seats, Config: []byte(cfg), Started: p.Started})
+	if err != nil {
+		return fmt.Errorf("journal: table %s pulka %d: %w", p.Table, p.Pulka, err)
+	}
+	j.mu.Lock()
+	j.pulkas[pulkaKey{p.Table, p.Pulka}] = id
+	j.mu.Unlock()
+	return nil
+}
+
+// Deal writes a new deal ahead of its moves.
+func (j *Journal) Deal(d table.DealStart) error {
+	id, err := j.pulka(d.Table, d.Pulka)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	err = j.st.StartDeal(ctx, store.DealStart{Pulka: id, Deal: d.Deal - 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, At: time.Now()})
+	if err != nil {
+		return fmt.Errorf("journal: table %s deal %d: %w", d.Table, d.Deal, err)
+	}
+	return nil
+}
+
+// Move appends an accepted move; it returns once the move is durable.
+func (j *Journal) Move(m table.MoveEntry) error {
+	id, err := j.pulka(m.Table, m.Pulka)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	if err := j.st.Append(ctx, store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now()}); err != nil {
+		return fmt.Errorf("journal: table %s deal %d move %d: %w", m.Table, m.Deal, m.Index, err)
+	}
+	return nil
+}
+
+// Pulka commits the finished pulka: its deals with their score entries, the
+// fines, the settlement the table computed and the rating changes.
+func (j *Journal) Pulka(r table.PulkaRecord) error {
+	id, err := j.pulka(r.Table, r.Pulka)
+	if err != nil {
+		return err
+	}
+	f := store.Finish{Pulka: id, At: time.Now()}
+	for i, sc := range r.Record.Deals {
+		if i >= len(r.Deals) {
+			return fmt.Errorf("journal: table %s pulka %d: %d scored deals, %d dealt", r.Table, r.Pulka, len(r.Record.Deals), len(r.Deals))
+		}
+		d := r.Deals[i]
+		f.Deals = append(f.Deals, store.FinishedDeal{Seed: d.Deal.Seed, Dealer: d.Deal.Dealer, Series: d.Deal.Series, Moves: d.Moves, Score: sc})
+	}
+	if len(r.Record.Fines) > 0 {
+		f.Fines = r.Record.Fines
+	}
+	if f.Result, err = result(r.Result); err != nil {
+		return fmt.Errorf("journal: table %s pulka %d: %w", r.Table, r.Pulka, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	changes, err := j.st.Finish(ctx, f)
+	if err != nil {
+		return fmt.Errorf("journal: table %s pulka %d: %w", r.Table, r.Pulka, err)
+	}
+	j.mu.Lock()
+	delete(j.pulkas, pulkaKey{r.Table, r.Pulka})
+	j.mu.Unlock()
+	j.log.Info("pulka archived", "table", r.Table, "pulka", id, "rated", len(changes))
+	if j.finished != nil {
+		j.finished(id)
+	}
+	return nil
+}
+
+func (j *Journal) pulka(tbl string, n int) (store.PulkaID, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	id, ok := j.pulkas[pulkaKey{tbl, n}]
+	if !ok {
+		return 0, fmt.Errorf("journal: table %s pulka %d was not begun", tbl, n)
+	}
+	return id, nil
+}
+
+// account returns the store account of a seated player.
+func (j *Journal) account(ctx context.Context, p protocol.Player) (account.ID, error) {
+	if level, ok := strings.CutPrefix(p.ID, "bot:"); ok {
+		j.mu.Lock()
+		id, ok := j.bots[p.ID]
+		j.mu.Unlock()
+		if ok {
+			return id, nil
+		}
+		pl, err := j.st.SignIn(ctx, account.Identity{Provider: account.ProviderBot, ProviderUserID: level, Name: p.Name})
+		if err != nil {
+			return 0, fmt.Errorf("bot %s: %w", level, err)
+		}
+		j.mu.Lock()
+		j.bots[p.ID] = pl.ID
+		j.mu.Unlock()
+		return pl.ID, nil
+	}
+	n, err := strconv.ParseInt(p.ID, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("player id %q is not an account", p.ID)
+	}
+	return account.ID(n), nil
+}
+
+// result reads the table's settlement back into exact numbers.
+func result(s protocol.Settlement) (score.Result, error) {
+	if len(s.Exact) != len(s.Rounded) || len(s.Exact) < 3 || len(s.Exact) > 4 {
+		return score.Result{}, errors.New("settlement: want 3 or 4 exact and rounded results")
+	}
+	r := score.Result{Players: len(s.Exact)}
+	for i, e := range s.Exact {
+		v, ok := new(big.Rat).SetString(e)
+		if !ok {
+			return score.Result{}, fmt.Errorf("settlement: exact result %q", e)
+		}
+		r.Exact[i] = v
+		r.Rounded[i] = s.Rounded[i]
+	}
+	return r, nil
+}
