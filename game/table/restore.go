@@ -64,7 +64,8 @@ type TimedMove struct {
 // current deal replayed (rules.Replay), state playing, every seated player
 // absent until a connection of theirs attaches (Watch), and the decision
 // clock restarted with the time that was left. cfg.ID is r.Table when
-// empty; cfg.Creator is seat 0's player when empty. cfg.Journal must
+// empty; cfg.Creator is seat 0's player when empty. Initial returns the
+// table as restored. cfg.Journal must
 // already know the pulka (journal.Journal.Adopt) so that the moves to come
 // go on writing it.
 //
@@ -154,9 +155,11 @@ func Restore(cfg Config, r Resume) (*Table, error) {
 	h := &Table{id: cfg.ID}
 	t.h = h
 	t.summary = t.makeSummary()
-	h.initial = t.summary
 	h.act = actor.Start(t, 256, func(t *tbl) { t.stopTimer() })
-	h.act.Ask(func(t *tbl) { t.resume(r, now) })
+	h.act.Ask(func(t *tbl) {
+		t.resume(r, now)
+		h.initial = t.summary // what OnChange was told last
+	})
 	t.log.Info("table restored", "pulka", number, "deals", len(r.Deals), "v", t.v)
 	return h, nil
 }
