@@ -2,6 +2,7 @@ package table
 
 import (
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"reflect"
 	"slices"
@@ -311,4 +312,28 @@ func TestRestoreRefusesARecordThatDoesNotReplay(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleRestore() {
+	set, _ := DefaultSettings("sochi")
+	tb, err := Restore(Config{Logger: quiet}, Resume{
+		Table: "t3", Settings: set,
+		Players: []protocol.Player{{ID: "17", Name: "Anna"}, {ID: "18", Name: "Boris"}, {ID: "bot:Bot #3", Name: "Bot #3"}},
+		Deals:   []ResumeDeal{{Seed: 42, Started: time.Now()}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer tb.Stop()
+	s := tb.Initial()
+	fmt.Println(s.ID, s.State, "set by", s.Creator.Name)
+	for i, seat := range s.Seats {
+		fmt.Println(i, seat.Player.Name, "bot:", seat.Bot, "online:", seat.Online)
+	}
+	// Output:
+	// t3 playing set by Anna
+	// 0 Anna bot: false online: false
+	// 1 Boris bot: false online: false
+	// 2 Bot #3 bot: true online: false
 }
