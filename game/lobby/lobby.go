@@ -128,6 +128,10 @@ func New(cfg Config) *Lobby {
 		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{},
 		early: map[string]*protocol.Summary{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
+	// The lobby's versions start where a table's do (table.FirstVersion):
+	// a client coming back after a restart with the version it had never
+	// gets a delta of the new lobby's history, it gets the whole lobby.
+	s.v = table.FirstVersion(clk.Now())
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
 			l.tables = append(l.tables, s.tables[id])

@@ -72,3 +72,30 @@ func TestRestoredTablesAreListedAndFoundBySignIn(t *testing.T) {
 		t.Fatalf("a new table took id %s after restored t5", tb.ID())
 	}
 }
+
+// A client back after a restart with the lobby version it had gets the
+// whole new lobby, never a delta of the new lobby's history.
+func TestALobbyVersionOfAnEarlierLifeGetsTheWholeLobby(t *testing.T) {
+	first := newLobby(t, Config{})
+	anna := conn("Anna")
+	first.Join(anna, 0)
+	settle(t, first, anna, func(_ map[string]protocol.Summary, online map[string]bool) bool { return online["dev:Anna"] })
+	_, _, old, _ := anna.lobbyView(t)
+	first.Stop()
+
+	second := newLobby(t, Config{})
+	boris := conn("Boris")
+	second.Join(boris, 0)
+	for _, name := range []string{"Vera", "Gleb"} { // more deltas than the first lobby made
+		second.Join(conn(name), 0)
+		settle(t, second, boris, func(_ map[string]protocol.Summary, online map[string]bool) bool { return online["dev:"+name] })
+	}
+	back := conn("Anna")
+	second.Join(back, old)
+	second.Version()
+	back.mu.Lock()
+	defer back.mu.Unlock()
+	if len(back.msgs) != 1 || !strings.Contains(back.msgs[0], `"type":"lobby"`) {
+		t.Fatalf("back with v%d of the earlier lobby: got %v, want the whole lobby", old, back.msgs)
+	}
+}

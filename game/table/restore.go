@@ -17,6 +17,16 @@ import (
 // to reconnect before the timeout policy applies.
 const RestoreGrace = 30 * time.Second
 
+// FirstVersion is the version a table starts from, set or restored at
+// time now: now in Unix microseconds. A table makes one event per action,
+// far fewer than one per microsecond, so the versions of one table id's
+// successive lives (a table restored after a crash, an id given again
+// after a restart) never overlap: a client coming back with a version of
+// an earlier life is behind the new life's first version and gets the
+// whole table. The numbers stay below 2^53, exact in JavaScript. This
+// relies on the wall clock not going back across a restart.
+func FirstVersion(now time.Time) uint64 { return uint64(max(now.UnixMicro(), 1)) }
+
 // Resume is a pulka in progress as the store kept it: enough to rebuild
 // its table after a restart (Restore).
 type Resume struct {
@@ -82,15 +92,11 @@ type TimedMove struct {
 //
 // # Versions
 //
-// A restored table's versions start at the restore's wall time in
-// microseconds (cfg.Clock), not at 0. A version a client had before the
-// crash is far smaller (a table makes one event per action, never one per
-// microsecond since it was set), so it is never equal to a restored
-// version nor inside the restored table's kept events: the client gets the
-// whole table (resync), never a delta made for another history. The
-// numbers stay below 2^53, exact in JavaScript. This relies on the wall
-// clock not going back across the restart by more than the old table's
-// event count in microseconds.
+// A restored table's versions start at FirstVersion of the restore's
+// time, like a new table's: a version a client had before the crash is
+// never equal to a restored version nor inside the restored table's kept
+// events, so that client gets the whole table (resync), never a delta made
+// for another history.
 func Restore(cfg Config, r Resume) (*Table, error) {
 	cfg.defaults()
 	if cfg.ID == "" {
@@ -151,7 +157,7 @@ func Restore(cfg Config, r Resume) (*Table, error) {
 		return fail("%v", err)
 	}
 	now := cfg.Clock.Now()
-	t.v = uint64(max(now.UnixMicro(), 1))
+	t.v = FirstVersion(now)
 	h := &Table{id: cfg.ID}
 	t.h = h
 	t.summary = t.makeSummary()

@@ -314,6 +314,78 @@ func TestRestoreRefusesARecordThatDoesNotReplay(t *testing.T) {
 	}
 }
 
+// A table id given again after a restart is a new life: a client coming
+// back with a version of the earlier life gets the whole new table, never
+// its events.
+func TestATableIDsNextLifeNeverTakesAnEarlierVersion(t *testing.T) {
+	tb, clk, conns, _ := threeAtTheTable(t, Config{})
+	playUntil(t, tb, clk, conns, func() bool { return len(tb.Records()[0].Moves) == 5 })
+	old := conns[0].view(t).V
+	tb.Stop()
+	clk.Advance(time.Second)
+	again, err := New(Config{ID: "t1", Creator: player("Gleb"), Clock: clk, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(again.Stop)
+	anna := newConn("Anna")
+	again.Watch(anna, old)
+	again.Summary()
+	if msgs := anna.all(); len(msgs) != 1 || decodeFrame(t, msgs[0]).Type != "table" || decodeFrame(t, msgs[0]).V <= old {
+		t.Fatalf("back with v%d of the earlier life: got %d messages, want the whole new table", old, len(msgs))
+	}
+}
+
+// A server that stopped between two deals deals the next one after the
+// pause; one that stopped after the last move, before the finished pulka
+// was written, writes it at once.
+func TestARestoreBetweenDealsOrAfterTheLastMove(t *testing.T) {
+	t.Run("between deals", func(t *testing.T) {
+		tb, clk, conns, j := threeAtTheTable(t, Config{})
+		playUntil(t, tb, clk, conns, func() bool { s, _ := turn(tb); return s < 0 })
+		tb.Stop()
+		rt, err := Restore(Config{Journal: j, Clock: clk, Logger: quiet}, j.resume())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rt.Stop)
+		if n := len(rt.Records()); n != 1 {
+			t.Fatalf("%d deals at the restore, want 1", n)
+		}
+		clk.Advance(DefaultDealPause)
+		recs := rt.Records()
+		sheet, _ := rt.Sheet()
+		if len(recs) != 2 || recs[1].Deal.Dealer != 1 || sheet.Deals() != 1 {
+			t.Fatalf("after the pause: %d deals, the second dealt by %d, %d on the sheet", len(recs), recs[len(recs)-1].Deal.Dealer, sheet.Deals())
+		}
+	})
+	t.Run("after the last move", func(t *testing.T) {
+		tb, clk, conns, j := threeAtTheTable(t, Config{})
+		playUntil(t, tb, clk, conns, func() bool { return false })
+		j.mu.Lock()
+		if len(j.pulkas) != 1 {
+			t.Fatalf("%d pulkas journaled", len(j.pulkas))
+		}
+		want := j.pulkas[0]
+		j.pulkas = nil // the crash came before the finished pulka was written
+		j.mu.Unlock()
+		tb.Stop()
+		rt, err := Restore(Config{Journal: j, Clock: clk, Logger: quiet}, j.resume())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(rt.Stop)
+		if s := rt.Summary(); s.State != protocol.StateFinished {
+			t.Fatalf("state %q, want finished", s.State)
+		}
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		if len(j.pulkas) != 1 || !reflect.DeepEqual(j.pulkas[0].Result, want.Result) || !reflect.DeepEqual(j.pulkas[0].Record, want.Record) {
+			t.Fatalf("journaled %+v, want %+v", j.pulkas, want)
+		}
+	})
+}
+
 func ExampleRestore() {
 	set, _ := DefaultSettings("sochi")
 	tb, err := Restore(Config{Logger: quiet}, Resume{

@@ -236,7 +236,9 @@ func New(cfg Config) (*Table, error) {
 		settings: set, timeout: cfg.Timeout, seats: make([]seat, set.Players),
 		conns: map[Conn]struct{}{}, online: map[string]int{},
 	}
-	t.convDeadline = cfg.Clock.Now().Add(cfg.ConventionTime)
+	now := cfg.Clock.Now()
+	t.convDeadline = now.Add(cfg.ConventionTime)
+	t.v = FirstVersion(now) // see FirstVersion: never a version of the id's earlier life
 	t.dec.seat = -1
 	t.summary = t.makeSummary()
 	h.initial = t.summary
