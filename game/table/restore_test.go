@@ -106,6 +106,13 @@ func turn(tb *Table) (int, []rules.Move) {
 // until done says stop or the pulka is over; it returns the moves played.
 func playUntil(t *testing.T, tb *Table, clk *fakeClock, conns []*fakeConn, done func() bool) []rules.Move {
 	t.Helper()
+	return playSlowly(t, tb, clk, conns, done, func(int) time.Duration { return time.Second })
+}
+
+// playSlowly is playUntil with the n-th move (from 0) thought over for
+// think(n).
+func playSlowly(t *testing.T, tb *Table, clk *fakeClock, conns []*fakeConn, done func() bool, think func(int) time.Duration) []rules.Move {
+	t.Helper()
 	var played []rules.Move
 	for range 5000 {
 		if done() || tb.Summary().State != protocol.StatePlaying {
@@ -116,7 +123,7 @@ func playUntil(t *testing.T, tb *Table, clk *fakeClock, conns []*fakeConn, done 
 			clk.Advance(DefaultDealPause)
 			continue
 		}
-		clk.Advance(time.Second)
+		clk.Advance(think(len(played)))
 		tb.Move(conns[seat], legal[0])
 		played = append(played, legal[0])
 	}
@@ -161,11 +168,29 @@ func comparable(t *testing.T, msg []byte) (map[string]any, uint64) {
 }
 
 func TestARestoredTableShowsEachSeatWhatItShowedBeforeTheCrash(t *testing.T) {
-	tb, clk, conns, j := threeAtTheTable(t, Config{})
-	before := playUntil(t, tb, clk, conns, func() bool {
+	for _, tc := range []struct {
+		name    string
+		timeout protocol.Timeout
+		think   func(n int) time.Duration
+	}{
+		{"fine policy", protocol.Timeout{}, func(int) time.Duration { return time.Second }},
+		{"bank policy: the banks spent come back", protocol.Timeout{Policy: protocol.TimeoutBank, Bank: 120}, func(n int) time.Duration {
+			if n%4 == 1 {
+				return DefaultMoveTime + 7*time.Second
+			}
+			return time.Second
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { restoreEachSeatsView(t, tc.timeout, tc.think) })
+	}
+}
+
+func restoreEachSeatsView(t *testing.T, timeout protocol.Timeout, think func(int) time.Duration) {
+	tb, clk, conns, j := threeAtTheTable(t, Config{Timeout: timeout})
+	before := playSlowly(t, tb, clk, conns, func() bool {
 		r := tb.Records()
 		return len(r) == 2 && len(r[1].Moves) == 3
-	})
+	}, think)
 	views := make([]map[string]any, len(conns))
 	versions := make([]uint64, len(conns))
 	for i, c := range conns {
