@@ -9,6 +9,12 @@
 // account.ID the sign-in gave; a bot ("bot:LEVEL") is an account of
 // provider account.ProviderBot, created on first use, so bots are rated on
 // the same scale as people.
+//
+// After a restart, InProgress reads the pulkas the store has in progress
+// back as table.Resume (players as the tables knew them) and adopts each
+// (Adopt), so the restored tables (table.Restore) go on writing the same
+// store pulkas: every move of a pulka is written once, whichever process
+// accepted it.
 package journal
 
 import (

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 var quiet = slog.New(slog.DiscardHandler)
@@ -433,4 +434,64 @@ func ExampleRestore() {
 	// 0 Anna bot: false online: false
 	// 1 Boris bot: false online: false
 	// 2 Bot #3 bot: true online: false
+}
+
+// resumeOf plays deals first legal move first until the sheet has
+// finished deals, then half of one more: the Resume of that pulka.
+func resumeOf(b testing.TB, deals int) Resume {
+	set, err := DefaultSettings("sochi")
+	if err != nil {
+		b.Fatal(err)
+	}
+	set.PoolTarget = 1000 // a pool that never ends here
+	players := []protocol.Player{player("Anna"), player("Boris"), player("Vera")}
+	sheet, err := score.NewSheet(set, 0, "Anna", "Boris", "Vera")
+	if err != nil {
+		b.Fatal(err)
+	}
+	at := time.Unix(1_800_000_000, 0)
+	r := Resume{Table: "t1", Settings: set, Players: players, Started: at}
+	for k := 0; k <= deals; k++ {
+		d := ResumeDeal{Seed: uint64(k + 1), Dealer: sheet.Dealer(), Series: sheet.Series(), Started: at}
+		s, err := rules.New(rules.Deal{Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, Options: set.Options})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for n := 0; !s.Done() && (k < deals || n < 10); n++ {
+			m := rules.LegalMoves(&s, nil)[0]
+			if s, err = rules.Apply(s, m); err != nil {
+				b.Fatal(err)
+			}
+			at = at.Add(time.Second)
+			d.Moves = append(d.Moves, TimedMove{Move: m, At: at})
+		}
+		r.Deals = append(r.Deals, d)
+		if k < deals {
+			res, _ := s.Result()
+			if err := sheet.Apply(score.DealOf(res)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	return r
+}
+
+// BenchmarkRestore measures rebuilding the table of a pulka 20 deals in
+// (replaying every move), started and stopped.
+func BenchmarkRestore(b *testing.B) {
+	r := resumeOf(b, 20)
+	moves := 0
+	for _, d := range r.Deals {
+		moves += len(d.Moves)
+	}
+	clk := newFakeClock()
+	b.ReportAllocs()
+	for b.Loop() {
+		tb, err := Restore(Config{Clock: clk, Logger: quiet}, r)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tb.Stop()
+	}
+	b.ReportMetric(float64(moves), "moves/op")
 }

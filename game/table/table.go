@@ -17,7 +17,8 @@
 // ask), pulka.go (deals, the one path that applies a move, the end of the
 // pulka), clock.go (clock, deadlines, timeout policies, grace), views.go
 // (views, events, resync), bot.go (the Bot interface), journal.go (the
-// Journal interface).
+// Journal interface), restore.go (a pulka in progress rebuilt after a
+// restart: Restore).
 package table
 
 import (
