@@ -9,10 +9,17 @@
 // account.ID the sign-in gave; a bot ("bot:LEVEL") is an account of
 // provider account.ProviderBot, created on first use, so bots are rated on
 // the same scale as people.
+//
+// After a restart, InProgress reads the pulkas the store has in progress
+// back as table.Resume (players as the tables knew them) and adopts each
+// (Adopt), so the restored tables (table.Restore) go on writing the same
+// store pulkas: every move of a pulka is written once, whichever process
+// accepted it.
 package journal
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -210,4 +217,102 @@ func result(s protocol.Settlement) (score.Result, error) {
 		r.Rounded[i] = s.Rounded[i]
 	}
 	return r, nil
+}
+
+// Adopt tells the journal that pulka number n of table tbl is the store's
+// pulka id, as Begin would have: a table restored after a restart
+// (table.Restore) goes on writing its deals and moves there, and its
+// finished pulka is committed there.
+func (j *Journal) Adopt(tbl string, n int, id store.PulkaID) {
+	j.mu.Lock()
+	j.pulkas[pulkaKey{tbl, n}] = id
+	j.mu.Unlock()
+}
+
+// tableConfig is the table's own settings Begin writes in store.Pulka.Config.
+type tableConfig struct {
+	MoveTime *int              `json:"move_time"`
+	Timeout  *protocol.Timeout `json:"timeout"`
+}
+
+// Resume turns a pulka the store has in progress into what table.Restore
+// rebuilds, and adopts it (Adopt) as pulka 1 of its table: players come
+// back as the table knew them (a person by decimal account id, a bot as
+// "bot:NAME"), with the names of the sheet.
+func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, error) {
+	fail := func(err error) (table.Resume, error) {
+		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w", p.ID, p.Table, err)
+	}
+	set, err := p.Settings.Settings()
+	if err != nil {
+		return fail(err)
+	}
+	var cfg tableConfig
+	if len(p.Config) > 0 {
+		if err := json.Unmarshal(p.Config, &cfg); err != nil {
+			return fail(fmt.Errorf("config: %w", err))
+		}
+	}
+	if cfg.MoveTime != nil {
+		set.MoveTime = *cfg.MoveTime
+	}
+	r := table.Resume{Table: p.Table, Pulka: 1, Settings: set, Started: p.Started, FirstDealer: -1}
+	if cfg.Timeout != nil {
+		r.Timeout = *cfg.Timeout
+	}
+	if len(p.Seats) != len(p.Settings.Players) {
+		return fail(fmt.Errorf("%d seats for %d players", len(p.Seats), len(p.Settings.Players)))
+	}
+	for i, id := range p.Seats {
+		name := p.Settings.Players[i]
+		if name == p.Settings.FirstDealer {
+			r.FirstDealer = i
+		}
+		acc, err := j.st.Player(ctx, id)
+		if err != nil {
+			return fail(fmt.Errorf("seat %d: %w", i, err))
+		}
+		pl := protocol.Player{ID: strconv.FormatInt(int64(id), 10), Name: name}
+		if acc.Provider == account.ProviderBot {
+			pl.ID = "bot:" + acc.ProviderUserID
+			j.mu.Lock()
+			j.bots[pl.ID] = id
+			j.mu.Unlock()
+		}
+		r.Players = append(r.Players, pl)
+	}
+	if r.FirstDealer < 0 {
+		return fail(fmt.Errorf("first dealer %q is not a player", p.Settings.FirstDealer))
+	}
+	for _, d := range p.Deals {
+		rd := table.ResumeDeal{Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, Started: d.Started}
+		for _, m := range d.Moves {
+			rd.Moves = append(rd.Moves, table.TimedMove{Move: m.Move, At: m.At})
+		}
+		r.Deals = append(r.Deals, rd)
+	}
+	j.Adopt(p.Table, r.Pulka, p.ID)
+	return r, nil
+}
+
+// InProgress reads every pulka the store has in progress and returns
+// them ready for table.Restore, adopted (Resume). A pulka that cannot be
+// read back is left out and named in the error; the others are returned
+// all the same.
+func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
+	ps, err := j.st.InProgress(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("journal: pulkas in progress: %w", err)
+	}
+	var out []table.Resume
+	var errs []error
+	for _, p := range ps {
+		r, err := j.Resume(ctx, p)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, errors.Join(errs...)
 }

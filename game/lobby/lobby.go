@@ -10,9 +10,11 @@
 package lobby
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,6 +75,7 @@ type state struct {
 	tables    map[string]*table.Table
 	order     []string
 	summaries map[string]protocol.Summary
+	early     map[string]*protocol.Summary // tables being restored: their last summary
 	conns     map[table.Conn]struct{}
 	online    map[string]*presence
 	chat      []protocol.ChatLine
@@ -123,8 +126,12 @@ func New(cfg Config) *Lobby {
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
 		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{},
-		conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
+		early: map[string]*protocol.Summary{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
+	// The lobby's versions start where a table's do (table.FirstVersion):
+	// a client coming back after a restart with the version it had never
+	// gets a delta of the new lobby's history, it gets the whole lobby.
+	s.v = table.FirstVersion(clk.Now())
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
 			l.tables = append(l.tables, s.tables[id])
@@ -224,20 +231,106 @@ func (s *state) set(p protocol.Player) (*table.Table, error) {
 	}
 	s.next++
 	id := fmt.Sprintf("t%d", s.next)
-	cfg := s.cfg.Table
-	cfg.ID, cfg.Creator = id, p
-	l := s.l
-	cfg.OnChange = func(sum protocol.Summary) { l.act.Post(func(s *state) { s.update(sum) }) }
+	for s.tables[id] != nil || s.early[id] != nil { // a restored table's id
+		s.next++
+		id = fmt.Sprintf("t%d", s.next)
+	}
+	cfg := s.tableConfig(id)
+	cfg.Creator = p
 	t, err := table.New(cfg)
 	if err != nil {
 		s.cfg.Logger.Error("cannot set a table", "err", err)
 		return nil, protocol.Error{Code: protocol.ErrInternal, Text: "the table could not be set"}
 	}
-	s.tables[id] = t
-	s.order = append(s.order, id)
-	s.update(t.Initial())
+	s.add(t)
 	s.cfg.Logger.Info("table set", "table", id, "by", p.ID)
 	return t, nil
+}
+
+// tableConfig returns the configuration of table id: the template with
+// the id and the lobby's OnChange.
+func (s *state) tableConfig(id string) table.Config {
+	cfg := s.cfg.Table
+	cfg.ID = id
+	l := s.l
+	cfg.OnChange = func(sum protocol.Summary) { l.act.Post(func(s *state) { s.update(sum) }) }
+	return cfg
+}
+
+// add lists a new table.
+func (s *state) add(t *table.Table) {
+	s.tables[t.ID()] = t
+	s.order = append(s.order, t.ID())
+	s.update(t.Initial())
+}
+
+// Restore adopts the tables of the pulkas in progress when the server
+// stopped (journal.Journal.InProgress), rebuilt with table.Restore and the
+// lobby's table template: they are listed as playing, and SeatedAt finds
+// them for their players when they sign in again. Call it at start, before
+// the first Set: new tables never take a restored table's id. A pulka
+// whose table cannot be rebuilt (or whose id is taken) is left out and
+// named in the error; the others are adopted all the same.
+//
+// Each table is rebuilt outside the lobby's goroutine (a table tells the
+// lobby its changes, and must never wait on a lobby that waits on it); its
+// id is reserved first, and the changes it reports before it is listed are
+// kept, so the lobby lists its latest summary.
+func (l *Lobby) Restore(rs []table.Resume) error {
+	var errs []error
+	for _, r := range rs {
+		if err := l.restore(r); err != nil {
+			l.tableDefaults.Logger.Error("cannot restore a table", "table", r.Table, "err", err)
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (l *Lobby) restore(r table.Resume) error {
+	closed := fmt.Errorf("lobby: restore table %q: the lobby is closed", r.Table)
+	var cfg table.Config
+	err := closed
+	l.act.Ask(func(s *state) {
+		if r.Table == "" || s.tables[r.Table] != nil || s.early[r.Table] != nil {
+			err = fmt.Errorf("lobby: restore table %q: no id or the id is taken", r.Table)
+			return
+		}
+		s.early[r.Table] = &protocol.Summary{}
+		if n, e := strconv.Atoi(strings.TrimPrefix(r.Table, "t")); e == nil && strings.HasPrefix(r.Table, "t") && n > s.next {
+			s.next = n
+		}
+		cfg, err = s.tableConfig(r.Table), nil
+	})
+	if err != nil {
+		return err
+	}
+	t, rerr := table.Restore(cfg, r)
+	listed := false
+	l.act.Ask(func(s *state) {
+		early := s.early[r.Table]
+		delete(s.early, r.Table)
+		if rerr != nil {
+			return
+		}
+		s.tables[r.Table] = t
+		s.order = append(s.order, r.Table)
+		sum := t.Initial()
+		if early.ID != "" {
+			sum = *early // newer than Initial
+		}
+		s.update(sum)
+		listed = true
+		s.cfg.Logger.Info("table restored", "table", r.Table, "state", sum.State)
+	})
+	switch {
+	case rerr != nil:
+		return fmt.Errorf("lobby: %w", rerr)
+	case !listed:
+		t.Stop()
+		return closed
+	}
+	return nil
 }
 
 // Table returns the table with the given id.
@@ -285,6 +378,9 @@ func (l *Lobby) Version() uint64 {
 // update records a table's new summary; a free table is reclaimed.
 func (s *state) update(sum protocol.Summary) {
 	if _, ok := s.tables[sum.ID]; !ok {
+		if early := s.early[sum.ID]; early != nil {
+			*early = sum // a table being restored: listed once rebuilt
+		}
 		return
 	}
 	if sum.State == protocol.StateFree {

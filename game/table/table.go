@@ -17,7 +17,8 @@
 // ask), pulka.go (deals, the one path that applies a move, the end of the
 // pulka), clock.go (clock, deadlines, timeout policies, grace), views.go
 // (views, events, resync), bot.go (the Bot interface), journal.go (the
-// Journal interface).
+// Journal interface), restore.go (a pulka in progress rebuilt after a
+// restart: Restore).
 package table
 
 import (
@@ -236,7 +237,9 @@ func New(cfg Config) (*Table, error) {
 		settings: set, timeout: cfg.Timeout, seats: make([]seat, set.Players),
 		conns: map[Conn]struct{}{}, online: map[string]int{},
 	}
-	t.convDeadline = cfg.Clock.Now().Add(cfg.ConventionTime)
+	now := cfg.Clock.Now()
+	t.convDeadline = now.Add(cfg.ConventionTime)
+	t.v = FirstVersion(now) // see FirstVersion: never a version of the id's earlier life
 	t.dec.seat = -1
 	t.summary = t.makeSummary()
 	h.initial = t.summary
