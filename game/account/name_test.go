@@ -97,7 +97,7 @@ func FuzzNameKey(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		k := NameKey(s)
-		if NameKey(k) != NameKey(k) {
+		if NameKey(s) != k {
 			t.Fatal("NameKey not deterministic")
 		}
 		if v, err := ValidateName(s); err == nil {

@@ -45,3 +45,18 @@ func ParseCall(s string) (Call, error) {
 	}
 	return CallNone, fmt.Errorf("bad whist decision %q: want whist, pass, half or returned", s)
 }
+
+// UnmarshalText decodes a call written as MarshalText writes it, "none"
+// included.
+func (c *Call) UnmarshalText(b []byte) error {
+	if string(b) == CallNone.String() {
+		*c = CallNone
+		return nil
+	}
+	v, err := ParseCall(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}

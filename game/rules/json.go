@@ -106,12 +106,3 @@ func (e Ending) String() string {
 	}
 	return "unknown"
 }
-
-// MarshalText encodes the phase by name.
-func (p Phase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
-
-// MarshalText encodes the kind by name.
-func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// MarshalText encodes the ending by name.
-func (e Ending) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
