@@ -1,0 +1,155 @@
+//go:build linux
+
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/auth"
+	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/static"
+)
+
+// clubRun is what testdata/club.mjs reports.
+type clubRun struct {
+	SignedIn         []string
+	Transport, Table string
+	Moves            int
+	Reloaded         bool
+	Resumed          bool
+	LastDeal         string
+	SheetTexts       string
+	Spectator        struct {
+		Faces, Backs, Moves, MyHand, Trick int
+		Note                               string
+	}
+	Leaks        []string
+	Widths       map[string][2]int
+	SmallTargets [][3]any
+	Russian      string
+	Errors       []string
+	Shots        []string
+}
+
+// TestBrowserClubPlaysADealThroughThePage serves the real page with the dev
+// sign-in and has Debian's Chromium, driven by playwright-core, sign in
+// three players and a spectator, set a Sochi table through the dialog, sit,
+// and play the whole first deal through the page until the score sheet
+// shows it; a player reloads mid-deal. It runs once over websockets and
+// once with them disabled in the client (?transports=xhr-streaming).
+// Screenshots go to $TRELLJAZ_SCREENSHOTS (default: a temporary
+// directory). It skips when node, chromium or playwright-core (npm ci
+// --prefix static) are missing.
+func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed")
+	}
+	pw, _ := filepath.Abs("../../static/node_modules/playwright-core/index.mjs")
+	if _, err := os.Stat(pw); err != nil {
+		t.Skip("playwright-core is not installed: npm ci --prefix static")
+	}
+	for _, tc := range []struct{ name, transports, want string }{
+		{"websocket", "", "websocket"},
+		{"xhr-streaming", "xhr-streaming", "xhr-streaming"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			shots := os.Getenv("TRELLJAZ_SCREENSHOTS")
+			if shots == "" {
+				shots = t.TempDir()
+			} else {
+				shots = filepath.Join(shots, tc.name)
+				if err := os.MkdirAll(shots, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := runClub(t, node, chromium, pw, shots, tc.transports)
+			t.Logf("%s: %d moves; %s; screenshots in %s", tc.name, out.Moves, out.LastDeal, shots)
+			for _, e := range out.Errors {
+				t.Errorf("page error: %s", e)
+			}
+			if len(out.SignedIn) != 4 || out.Transport != tc.want {
+				t.Fatalf("signed in %v over %q, want 4 over %s", out.SignedIn, out.Transport, tc.want)
+			}
+			if !out.Reloaded || !out.Resumed {
+				t.Errorf("the reload mid-deal did not come back to the hand: %+v", out)
+			}
+			if !strings.HasPrefix(out.LastDeal, "deal 1:") || !strings.Contains(out.SheetTexts, "__proto__") || strings.Contains(out.SheetTexts, "function") {
+				t.Errorf("the sheet does not show the first deal: last deal %q, sheet %q", out.LastDeal, out.SheetTexts)
+			}
+			sp := out.Spectator
+			if sp.Faces != 0 || sp.Moves != 0 || sp.MyHand != 0 || sp.Backs == 0 || sp.Trick == 0 {
+				t.Errorf("the spectator's view: %+v, want backs and the trick only", sp)
+			}
+			for _, l := range out.Leaks {
+				t.Errorf("hidden cards shown: %s", l)
+			}
+			for name, w := range out.Widths {
+				if w[0] > w[1] {
+					t.Errorf("%s: the page is %d px wide in a %d px window", name, w[0], w[1])
+				}
+			}
+			for _, s := range out.SmallTargets {
+				t.Errorf("phone: tap target %v is smaller than 44 px", s)
+			}
+			if out.Russian != "Пулька" {
+				t.Errorf("switched to Russian, the sheet is titled %q", out.Russian)
+			}
+		})
+	}
+}
+
+// runClub serves a club with the dev sign-in and runs the driver against it.
+func runClub(t *testing.T, node, chromium, pw, shots, transports string) clubRun {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	svc, err := auth.New(account.NewMemoryDirectory(time.Now), auth.Config{
+		DevSignIn: auth.DevOn, Secret: []byte(strings.Repeat("s", 32)), Logger: log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A long pause after the deal keeps the finished deal on screen.
+	lb := lobby.New(lobby.Config{Logger: log, Flush: 20 * time.Millisecond, Table: table.Config{BotDelay: time.Millisecond, DealPause: time.Minute}})
+	site := New(Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc})
+	srv := httptest.NewServer(site)
+	defer func() {
+		srv.Close()
+		_ = site.Shutdown(context.Background())
+		lb.Stop()
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 240*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "testdata/club.mjs", srv.URL+"/", chromium, "file://"+pw, shots, transports)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.Stderr = os.Stderr
+	outb, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("driver: %v\n%s", err, outb)
+	}
+	var out clubRun
+	if err := json.Unmarshal(outb, &out); err != nil {
+		t.Fatalf("driver output %q: %v", outb, err)
+	}
+	return out
+}

@@ -1,0 +1,23 @@
+// el builds an element: el("button", {class: "x", onclick: f}, "text", child).
+// Text is always set as text (never parsed as HTML).
+export function el(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === false || v === undefined || v === null) continue;
+    if (k === "class") e.className = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "value") e.value = v;
+    else if (k === "checked") e.checked = !!v;
+    else if (k === "dataset") Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const k of kids.flat(Infinity)) {
+    if (k === null || k === undefined || k === false) continue;
+    e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  }
+  return e;
+}
+
+// name wraps a player's name so that it cannot reverse or widen the text
+// around it (bidi-isolated, clipped by CSS).
+export function name(text) { return el("bdi", { class: "pname", title: text }, text); }
