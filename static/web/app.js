@@ -64,6 +64,12 @@ function tick() {
   }
 }
 
+// clean makes a user's text safe to lay out: bidirectional controls go
+// (the text is isolated anyway), and runs of combining marks are cut to two.
+export function clean(text) {
+  return String(text).replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, "").replace(/(\p{M}{2})\p{M}+/gu, "$1");
+}
+
 function bidText(b) {
   if (!b) return "";
   if (b === "misere") return t("move.misere");
@@ -437,7 +443,7 @@ function renderLines(box, lines) {
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 30;
   box.replaceChildren(...(lines || []).map((l) => {
     const time = new Date(l.at).toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" });
-    return el("p", { class: "line" }, el("time", {}, time), " ", el("b", {}, pname(l.from.name)), ": ", el("bdi", { class: "text" }, l.text));
+    return el("p", { class: "line" }, el("time", {}, time), " ", el("b", {}, pname(l.from.name)), ": ", el("bdi", { class: "text" }, clean(l.text)));
   }));
   if (atBottom) box.scrollTop = box.scrollHeight;
 }
@@ -556,22 +562,27 @@ function renderTable() {
   panel.dataset.phase = d ? d.phase : "";
   renderStatus(tb, me);
   renderFelt(tb, me, plays);
-  // my hand, fanned and sorted
-  const hand = $("hand");
-  hand.replaceChildren();
-  if (d && me >= 0 && me < d.players && (d.hands[me] || []).some(isCard)) {
-    const cards = sortHand(d.hands[me].filter(isCard));
-    const playable = discarding ? () => !tb.pending : (c) => plays.has(c) && !tb.pending;
-    const onPlay = discarding ? pick : (c) => move(tb, plays.get(c));
-    const f = fan(cards, { playable: plays.size || discarding ? playable : null, onPlay, picked: S.picked, label: t("table.you"), spread: cards.length > 10 ? 20 : 16 });
-    f.addEventListener("keydown", arrowKeys);
-    hand.append(f);
-  }
   renderActions(tb, me, legal, discarding);
   renderSheet(tb);
   $("last-deal").textContent = tb.last_deal || "";
   renderLines($("table-chat"), tb.chat);
   $("table-chat-form").hidden = tb.conventions.options && tb.conventions.options.chat === false;
+}
+
+// myHand is your hand, fanned and sorted; the legal cards are buttons (in
+// the discard, every card is, to pick two).
+function myHand(tb, me, plays) {
+  const d = tb.deal;
+  const box = el("div", { id: "hand", class: "my-hand" });
+  if (!d || me >= d.players || !(d.hands[me] || []).some(isCard)) return box;
+  const discarding = (tb.legal || []).some((m) => m.kind === "discard");
+  const cards = sortHand(d.hands[me].filter(isCard));
+  const playable = discarding ? () => !tb.pending : (c) => plays.has(c) && !tb.pending;
+  const onPlay = discarding ? pick : (c) => move(tb, plays.get(c));
+  const f = fan(cards, { playable: plays.size || discarding ? playable : null, onPlay, picked: S.picked, label: t("table.you"), spread: cards.length > 10 ? 20 : 16 });
+  f.addEventListener("keydown", arrowKeys);
+  box.append(f);
+  return box;
 }
 
 function arrowKeys(e) {
@@ -660,6 +671,7 @@ function seatBox(tb, i, me, place, plays) {
     box.append(row);
   }
   if (i === me && tb.state === "waiting") box.append(el("div", { class: "seat-actions" }, el("button", { type: "button", class: "stand", onclick: () => send({ type: "stand", table: tb.table }) }, t("table.stand"))));
+  if (i === me) box.append(myHand(tb, me, plays));
   if (d && !sitsOut) {
     const info = [];
     if (d.phase === "auction") {
@@ -806,7 +818,7 @@ function renderSheet(tb) {
   const last = tb.history[tb.history.length - 1];
   settle.append(el("table", { class: "totals" },
     el("caption", {}, t("sheet.running")),
-    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("sheet.player")), el("th", { scope: "col" }, t("sheet.pool")), el("th", { scope: "col" }, t("sheet.mountain")), el("th", { scope: "col" }, t("sheet.on")))),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("sheet.player")), el("th", { scope: "col" }, t("sheet.pool")), el("th", { scope: "col" }, t("sheet.mountain")), el("th", { scope: "col" }, t("sheet.whists")))),
     el("tbody", {}, names.map((nm, i) => el("tr", {}, el("th", { scope: "row" }, pname(nm)), el("td", {}, fmt(last.pool[i])), el("td", {}, fmt(last.mountain[i])), el("td", {}, fmt(last.whists[i].reduce((a, b) => a + b, 0))))))));
   if (tb.result) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
 }

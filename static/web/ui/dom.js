@@ -20,4 +20,7 @@ export function el(tag, attrs, ...kids) {
 
 // name wraps a player's name so that it cannot reverse or widen the text
 // around it (bidi-isolated, clipped by CSS).
-export function name(text) { return el("bdi", { class: "pname", title: text }, text); }
+export function name(text) {
+  const s = String(text).replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, "");
+  return el("bdi", { class: "pname", title: s }, s);
+}
