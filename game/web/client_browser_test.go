@@ -53,36 +53,18 @@ type clubRun struct {
 // directory). It skips when node, chromium or playwright-core (npm ci
 // --prefix static) are missing.
 func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test in -short mode")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not installed")
-	}
-	pw, _ := filepath.Abs("../../static/node_modules/playwright-core/index.mjs")
-	if _, err := os.Stat(pw); err != nil {
-		t.Skip("playwright-core is not installed: npm ci --prefix static")
-	}
+	node, chromium, pw := browserTools(t)
 	for _, tc := range []struct{ name, transports, want string }{
 		{"websocket", "", "websocket"},
 		{"xhr-streaming", "xhr-streaming", "xhr-streaming"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			shots := os.Getenv("TRELLJAZ_SCREENSHOTS")
-			if shots == "" {
-				shots = t.TempDir()
-			} else {
-				shots = filepath.Join(shots, tc.name)
-				if err := os.MkdirAll(shots, 0o755); err != nil {
-					t.Fatal(err)
-				}
+			shots := screenshotDir(t, tc.name)
+			var out clubRun
+			outb := runDriver(t, time.Minute, "testdata/club.mjs", node, chromium, pw, shots, tc.transports)
+			if err := json.Unmarshal(outb, &out); err != nil {
+				t.Fatalf("driver output %q: %v", outb, err)
 			}
-			out := runClub(t, node, chromium, pw, shots, tc.transports)
 			t.Logf("%s: %d moves; %s; screenshots in %s", tc.name, out.Moves, out.LastDeal, shots)
 			for _, e := range out.Errors {
 				t.Errorf("page error: %s", e)
@@ -118,8 +100,82 @@ func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
 	}
 }
 
-// runClub serves a club with the dev sign-in and runs the driver against it.
-func runClub(t *testing.T, node, chromium, pw, shots, transports string) clubRun {
+// TestBrowserFourPlayersAgainstBots replaces the page-driving part of
+// TestBrowserPlaysADealAgainstTwoBots (browser_test.go, written for the
+// old page): one player, in Russian, sets a four-player Leningrad table
+// through the dialog, seats three bots and plays the first deal through
+// the page until the score sheet shows it. The dealer sits out a deal of
+// four, so the table plays two deals and she plays in one of them.
+func TestBrowserFourPlayersAgainstBots(t *testing.T) {
+	node, chromium, pw := browserTools(t)
+	shots := screenshotDir(t, "four")
+	outb := runDriver(t, 300*time.Millisecond, "testdata/bots.mjs", node, chromium, pw, shots)
+	var out struct {
+		SignedIn        bool
+		Players, Moves  int
+		SitsOut         bool
+		LastDeal, Sheet string
+		SigninPage      string
+		Errors          []string
+	}
+	if err := json.Unmarshal(outb, &out); err != nil {
+		t.Fatalf("driver output %q: %v", outb, err)
+	}
+	t.Logf("%d moves; %s; screenshots in %s", out.Moves, out.LastDeal, shots)
+	for _, e := range out.Errors {
+		t.Errorf("page error: %s", e)
+	}
+	if !strings.Contains(out.SigninPage, "Вход для разработки") {
+		t.Errorf("the sign-in page does not label the dev sign-in in Russian: %q", out.SigninPage)
+	}
+	if !out.SignedIn || out.Players != 4 || out.Moves == 0 || !out.SitsOut {
+		t.Errorf("the four-player table: %+v", out)
+	}
+	if !strings.HasPrefix(out.LastDeal, "deal 2:") || !strings.Contains(out.Sheet, "Anna") {
+		t.Errorf("the sheet does not show the first deal: %q, %q", out.LastDeal, out.Sheet)
+	}
+}
+
+// browserTools returns node, Debian's chromium and playwright-core, or
+// skips the test when one is missing.
+func browserTools(t *testing.T) (node, chromium, pw string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test in -short mode")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	chromium, err = exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium is not installed")
+	}
+	pw, _ = filepath.Abs("../../static/node_modules/playwright-core/index.mjs")
+	if _, err := os.Stat(pw); err != nil {
+		t.Skip("playwright-core is not installed: npm ci --prefix static")
+	}
+	return node, chromium, "file://" + pw
+}
+
+// screenshotDir is $TRELLJAZ_SCREENSHOTS/sub, or a temporary directory.
+func screenshotDir(t *testing.T, sub string) string {
+	t.Helper()
+	root := os.Getenv("TRELLJAZ_SCREENSHOTS")
+	if root == "" {
+		return t.TempDir()
+	}
+	dir := filepath.Join(root, sub)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// runDriver serves a club with the dev sign-in on loopback and runs the
+// driver script against it: node script URL chromium playwright args...
+// It returns the driver's standard output.
+func runDriver(t *testing.T, dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
 	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	svc, err := auth.New(account.NewMemoryDirectory(time.Now), auth.Config{
@@ -128,8 +184,7 @@ func runClub(t *testing.T, node, chromium, pw, shots, transports string) clubRun
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A long pause after the deal keeps the finished deal on screen.
-	lb := lobby.New(lobby.Config{Logger: log, Flush: 20 * time.Millisecond, Table: table.Config{BotDelay: time.Millisecond, DealPause: time.Minute}})
+	lb := lobby.New(lobby.Config{Logger: log, Flush: 20 * time.Millisecond, Table: table.Config{BotDelay: time.Millisecond, DealPause: dealPause}})
 	site := New(Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc})
 	srv := httptest.NewServer(site)
 	defer func() {
@@ -139,17 +194,13 @@ func runClub(t *testing.T, node, chromium, pw, shots, transports string) clubRun
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 240*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "testdata/club.mjs", srv.URL+"/", chromium, "file://"+pw, shots, transports)
+	cmd := exec.CommandContext(ctx, node, append([]string{script, srv.URL + "/", chromium, pw}, args...)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.Stderr = os.Stderr
 	outb, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("driver: %v\n%s", err, outb)
+		t.Fatalf("driver %s: %v\n%s", script, err, outb)
 	}
-	var out clubRun
-	if err := json.Unmarshal(outb, &out); err != nil {
-		t.Fatalf("driver output %q: %v", outb, err)
-	}
-	return out
+	return outb
 }
