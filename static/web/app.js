@@ -294,7 +294,8 @@ function renderConn() {
   c.className = "conn " + state;
   if (state === "open") c.dataset.transport = detail.transport || "";
   c.replaceChildren();
-  if (!S.account || !S.account.player) return;
+  c.hidden = !S.account || !S.account.player;
+  if (c.hidden) return;
   if (state === "open") c.append(t("conn.open"));
   else if (state === "closed" && detail.final) {
     c.append(t("conn.final", { reason: detail.reason || detail.code }), " ",
