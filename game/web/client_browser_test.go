@@ -26,7 +26,7 @@ import (
 type clubRun struct {
 	SignedIn         []string
 	Transport, Table string
-	Moves            int
+	Moves, OpenPlays int
 	Reloaded         bool
 	Resumed          bool
 	LastDeal         string
@@ -48,20 +48,22 @@ type clubRun struct {
 // three players and a spectator, set a Sochi table through the dialog, sit,
 // and play the whole first deal through the page until the score sheet
 // shows it; a player reloads mid-deal. It runs once over websockets and
-// once with them disabled in the client (?transports=xhr-streaming).
+// once with them disabled in the client (?transports=xhr-streaming); in
+// the first both defenders whist closed, in the second one passes and the
+// whister plays open, taking the passer's cards from the open hand.
 // Screenshots go to $TRELLJAZ_SCREENSHOTS (default: a temporary
 // directory). It skips when node, chromium or playwright-core (npm ci
 // --prefix static) are missing.
 func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
 	node, chromium, pw := browserTools(t)
-	for _, tc := range []struct{ name, transports, want string }{
-		{"websocket", "", "websocket"},
-		{"xhr-streaming", "xhr-streaming", "xhr-streaming"},
+	for _, tc := range []struct{ name, transports, want, mode string }{
+		{"websocket", "", "websocket", "closed"},
+		{"xhr-streaming", "xhr-streaming", "xhr-streaming", "open"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			shots := screenshotDir(t, tc.name)
 			var out clubRun
-			outb := runDriver(t, time.Minute, "testdata/club.mjs", node, chromium, pw, shots, tc.transports)
+			outb := runDriver(t, time.Minute, "testdata/club.mjs", node, chromium, pw, shots, tc.transports, tc.mode)
 			if err := json.Unmarshal(outb, &out); err != nil {
 				t.Fatalf("driver output %q: %v", outb, err)
 			}
@@ -79,11 +81,19 @@ func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
 				t.Errorf("the sheet does not show the first deal: last deal %q, sheet %q", out.LastDeal, out.SheetTexts)
 			}
 			sp := out.Spectator
-			if sp.Faces != 0 || sp.Moves != 0 || sp.MyHand != 0 || sp.Backs == 0 || sp.Trick == 0 {
-				t.Errorf("the spectator's view: %+v, want backs and the trick only", sp)
+			if sp.Moves != 0 || sp.MyHand != 0 || sp.Backs == 0 || sp.Trick == 0 {
+				t.Errorf("the spectator's view: %+v, want backs and the trick, no move", sp)
 			}
-			for _, l := range out.Leaks {
-				t.Errorf("hidden cards shown: %s", l)
+			if tc.mode == "closed" {
+				// nobody is open: nobody sees a card not theirs
+				if sp.Faces != 0 {
+					t.Errorf("the spectator sees %d hidden cards", sp.Faces)
+				}
+				for _, l := range out.Leaks {
+					t.Errorf("hidden cards shown: %s", l)
+				}
+			} else if out.OpenPlays == 0 {
+				t.Errorf("open play: the whister never played from the passer's open hand")
 			}
 			for name, w := range out.Widths {
 				if w[0] > w[1] {

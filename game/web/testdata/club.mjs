@@ -6,13 +6,15 @@
 // player reloads mid-deal and carries on. Every wait is on the page's state
 // (locators, waitForFunction): no sleeps, no element handles kept.
 //
-// Usage: node club.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir> <transports|"">
+// In mode "open" one defender passes and the whister plays open, so the
+// whister plays the passer's cards from the open hand.
+// Usage: node club.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir> <transports|""> <mode|"">
 // Prints one JSON object with what it saw.
-const [url, chromiumPath, playwright, shots, transports] = process.argv.slice(2);
+const [url, chromiumPath, playwright, shots, transports, mode] = process.argv.slice(2);
 const { chromium } = await import(playwright);
 
 const q = transports ? `?transports=${transports}` : '';
-const out = { signedIn: [], transport: '', table: '', moves: 0, reloaded: false, resumed: false, lastDeal: '', sheetTexts: '',
+const out = { openPlays: 0, signedIn: [], transport: '', table: '', moves: 0, reloaded: false, resumed: false, lastDeal: '', sheetTexts: '',
   spectator: {}, leaks: [], widths: {}, errors: [], shots: [] };
 const NAMES = ['Anna', '__proto__', 'Konstantin Konstantinopolsky'];
 const WAIT = 20000;
@@ -103,14 +105,18 @@ try {
     } else if (await p.locator('#actions button.move[data-kind=declare]').count()) {
       await p.locator('#actions button.move[data-kind=declare]').first().click();
     } else if (await p.locator('#actions button.move[data-kind=closed]').count()) {
-      await p.locator('#actions button.move[data-kind=closed]').click();
+      await p.locator(`#actions button.move[data-kind=${mode === 'open' ? 'open' : 'closed'}]`).click();
+    } else if (mode === 'open' && p === vera && await p.locator('#actions button.move[data-kind=pass]').count()) {
+      await p.locator('#actions button.move[data-kind=pass]').click();
     } else if (await p.locator('#actions button.move[data-kind=whist]').count()) {
       await p.locator('#actions button.move[data-kind=whist]').click();
     } else if (await move.count()) {
       await move.first().click();
     } else {
       // a card: the page highlights only legal ones, and only those are buttons
-      const legalCard = p.locator('#hand button.card:not([disabled]), .open-hand button.card:not([disabled])').first();
+      const fromOpen = await p.locator('.open-hand button.card:not([disabled])').count();
+      if (fromOpen) out.openPlays++;
+      const legalCard = p.locator(fromOpen ? '.open-hand button.card:not([disabled])' : '#hand button.card:not([disabled])').first();
       const dimmed = await p.locator('#hand .card.dim').count();
       if (dimmed) out.dimmedSeen = true;
       await legalCard.click();
@@ -121,6 +127,9 @@ try {
         await anna.screenshot({ path: `${shots}/table-mid-trick-desktop.png` });
         await vera.screenshot({ path: `${shots}/table-mid-trick-phone.png`, fullPage: true });
         out.shots.push('table-mid-trick-desktop.png', 'table-mid-trick-phone.png');
+        for (const [n, pg] of [['phone mid-trick', vera], ['desktop mid-trick', anna], ['spectator mid-trick', gleb]]) {
+          out.widths[n] = await pg.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+        }
         // the spectator sees backs and the trick, no hidden card, no move
         out.spectator = {
           faces: await gleb.locator('#felt .seat .hand .card:not(.back)').count(),
