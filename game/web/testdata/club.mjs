@@ -86,11 +86,18 @@ try {
     // Whose move is it? Anna's page shows the acting seat, or the deal is over.
     await anna.waitForFunction(() => document.querySelector('#felt .seat.acting') || document.querySelector('#last-deal').textContent);
     if (await anna.locator('#last-deal').textContent()) break;
+    const v = await version(anna);
     const actor = await anna.locator('#felt .seat.acting').getAttribute('data-seat');
     const p = bySeat.get(actor);
     if (!p) throw new Error(`no page for the acting seat ${actor}`);
-    await p.locator(ACTIONABLE).first().waitFor();
-    const v = await version(anna);
+    // The player's page offers the move, or it played a forced last card
+    // by itself (the table moved on): whichever comes first.
+    const ready = await Promise.race([
+      p.locator(ACTIONABLE).first().waitFor().then(() => 'act', () => 'timeout'),
+      anna.waitForFunction((old) => Number(document.querySelector('#table').dataset.v) > old, v).then(() => 'moved', () => 'timeout'),
+    ]);
+    if (ready === 'timeout') throw new Error(`seat ${actor} was offered no move`);
+    if (ready === 'moved') { out.forced = (out.forced || 0) + 1; continue; }
     const move = p.locator('#actions button.move:not([disabled])');
     if (await p.locator('#actions button.discard').count()) {
       await p.locator('#hand button.card:not(.picked)').first().click();
