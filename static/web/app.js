@@ -385,6 +385,13 @@ function render() {
   renderTable();
   renderDialog();
   tick();
+  // keyboard play: when the move comes to you and nothing has the focus,
+  // the first thing you may do has it
+  const cur = S.tables.get(S.current);
+  if (cur && !cur.stub && isMyMove(cur) && (!document.activeElement || document.activeElement === document.body)) {
+    const first = document.querySelector("#actions button.move:not([disabled]), #hand button.card:not([disabled]), .open-hand button.card:not([disabled])");
+    if (first) first.focus({ preventScroll: true });
+  }
   const moves = [...S.tables.values()].filter((tb) => !tb.stub && isMyMove(tb)).length;
   document.title = (moves ? "● " + t("table.yourMove") + " · " : "") + "Trelljaz";
 }
@@ -430,7 +437,7 @@ function lobbyRow(x) {
       x.deals ? el("span", { class: "hint" }, t("lobby.deals", { n: x.deals })) : null,
       x.watchers ? el("span", { class: "hint" }, t("lobby.watchers", { n: x.watchers })) : null),
     el("p", { class: "lt-conv" }, info.join(" · ")),
-    el("ul", { class: "lt-seats" }, seats),
+    x.state === "convention" ? null : el("ul", { class: "lt-seats" }, seats),
     el("button", { type: "button", class: "watch", onclick: () => { S.current = x.id; watch(x.id); render(); } }, mine ? t("lobby.open") : t("lobby.watch")));
 }
 
