@@ -7,7 +7,7 @@
 import { connect, fetchToken, transportsFromURL } from "./ui/net.js";
 import { sortHand, cardFace, fan, backs, label as cardLabel, SYMBOL, suitOf } from "./ui/cards.js";
 import { drawSheet, seatArrays } from "./ui/sheet.js";
-import { el, name as pname } from "./ui/dom.js";
+import { el, name as pname, clean } from "./ui/dom.js";
 import { t, lang, setLang, LANGS } from "./i18n/i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -62,12 +62,6 @@ function tick() {
     c.textContent = t(c.dataset.key, { s });
     c.classList.toggle("low", s <= 10);
   }
-}
-
-// clean makes a user's text safe to lay out: bidirectional controls go
-// (the text is isolated anyway), and runs of combining marks are cut to two.
-export function clean(text) {
-  return String(text).replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, "").replace(/(\p{M}{2})\p{M}+/gu, "$1");
 }
 
 function bidText(b) {
@@ -337,7 +331,7 @@ function showSignin() {
     ways.append(el("a", { class: "btn provider " + p, href: "/auth/" + encodeURIComponent(p) }, t("signin.with", { provider: p[0].toUpperCase() + p.slice(1) })));
   }
   if (me.dev_signin) {
-    const input = el("input", { id: "dev-name", name: "name", maxlength: "24", autocomplete: "username", required: true });
+    const input = el("input", { id: "dev-name", name: "name", maxlength: "32", autocomplete: "username", required: true });
     const err = el("p", { class: "error", role: "alert" });
     const form = el("form", {
       id: "dev-form", class: "dev", onsubmit: async (e) => {

@@ -33,7 +33,7 @@ export default {
   "lobby.watch": "Watch",
   "lobby.open": "Open",
   "lobby.sit": "Sit here",
-  "lobby.deals": "{n} deals",
+  "lobby.deals": "deals: {n}",
   "lobby.players": "{n} players",
   "lobby.pool": "pool {n}",
   "lobby.perMove": "{n} s a move",

@@ -18,9 +18,15 @@ export function el(tag, attrs, ...kids) {
   return e;
 }
 
+// clean makes a user's text safe to lay out: bidirectional controls go
+// (the text is isolated anyway), and runs of combining marks are cut to two.
+export function clean(text) {
+  return String(text).replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, "").replace(/(\p{M}{2})\p{M}+/gu, "$1");
+}
+
 // name wraps a player's name so that it cannot reverse or widen the text
 // around it (bidi-isolated, clipped by CSS).
 export function name(text) {
-  const s = String(text).replace(/[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g, "");
+  const s = clean(text);
   return el("bdi", { class: "pname", title: s }, s);
 }
