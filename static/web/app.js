@@ -28,7 +28,27 @@ const S = {
   showLast: false,
   busy: { set: false },
   dialogFor: "",
+  movesBefore: 0,
+  audio: null,
 };
+
+// chime is a short soft tone when the move comes to you while the tab is
+// in the background (off with the "Sound" switch).
+function chime() {
+  try {
+    if (localStorage.getItem("trelljaz-sound") === "off") return;
+    S.audio = S.audio || new AudioContext();
+    const ctx = S.audio;
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = 660;
+    gain.gain.setValueAtTime(0.08, ctx.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.25);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.25);
+  } catch { /* no audio: the title still says it */ }
+}
 
 // ---------- helpers ----------
 
@@ -311,8 +331,17 @@ function renderMe() {
         try { localStorage.setItem("trelljaz-four", e.target.checked ? "1" : ""); } catch { /* off */ }
       },
     }), t("me.fourColour")),
+    el("label", { class: "toggle" }, el("input", {
+      type: "checkbox", checked: soundOn(), onchange: (e) => {
+        try { localStorage.setItem("trelljaz-sound", e.target.checked ? "on" : "off"); } catch { /* off */ }
+      },
+    }), t("me.sound")),
     el("span", { class: "who" }, pname(p.name), p.provider === "dev" ? el("span", { class: "tag dev" }, t("me.dev")) : null),
     el("button", { type: "button", class: "quiet", id: "signout", onclick: signOut }, t("me.signout")));
+}
+
+function soundOn() {
+  try { return localStorage.getItem("trelljaz-sound") !== "off"; } catch { return false; }
 }
 
 async function signOut() {
@@ -387,6 +416,8 @@ function render() {
     if (first) first.focus({ preventScroll: true });
   }
   const moves = [...S.tables.values()].filter((tb) => !tb.stub && isMyMove(tb)).length;
+  if (moves > S.movesBefore && document.hidden) chime();
+  S.movesBefore = moves;
   document.title = (moves ? "● " + t("table.yourMove") + " · " : "") + "Trelljaz";
 }
 

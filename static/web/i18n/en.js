@@ -11,6 +11,7 @@ export default {
   "me.signout": "Sign out",
   "me.fourColour": "Four-colour deck",
   "me.dev": "dev",
+  "me.sound": "Sound",
 
   "signin.title": "Preferans, the way you play it at the kitchen table",
   "signin.lead": "Trelljaz is a club for Russian Preferans: three or four players, the auction, the talon, whists, and the pulka — the score sheet with the pool, the mountain and the whists — settled in whists at the end.",
