@@ -107,6 +107,10 @@ try {
       await p.locator('#actions button.discard:not([disabled])').click();
     } else if (await p.locator('#actions .bid-grid button.move').count()) {
       // Anna bids the lowest bid; the others pass
+      if (p === anna && !out.shots.includes('bidding.png')) {
+        await anna.screenshot({ path: `${shots}/bidding.png` });
+        out.shots.push('bidding.png');
+      }
       if (p === anna) await p.locator('#actions .bid-grid button.move').first().click();
       else await p.locator('#actions button.move.pass').click();
     } else if (await p.locator('#actions button.move[data-kind=declare]').count()) {
