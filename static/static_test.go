@@ -9,8 +9,10 @@ import (
 func TestWebHoldsTheClub(t *testing.T) {
 	tests := []struct{ file, want string }{
 		{"index.html", `src="/sockjs/sockjs.min.js"`},
-		{"index.html", "dev sign-in (no OAuth configured)"},
-		{"app.js", `new SockJS("/sockjs")`},
+		{"index.html", `type="module" src="/static/app.js"`},
+		{"app.js", `connect("/sockjs"`},
+		{"i18n/ru.js", `"signin.devTitle"`},
+		{"i18n/en.js", `"signin.devTitle"`},
 		{"style.css", ".card"},
 	}
 	for _, tt := range tests {

@@ -32,6 +32,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/auth"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -58,7 +60,9 @@ type config struct {
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP                              int
-	policy                                           string
+	policy, publicURL, dataDir                       string
+	devSignIn                                        auth.DevMode
+	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
 }
 
@@ -93,6 +97,10 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&durValue{&c.idleTimeout}, "idle-timeout", "HTTP: how long an idle keep-alive connection is kept")
 	add(&durValue{&c.sendReadTimeout}, "send-read-timeout", "HTTP: time to read a request but the long-lived SockJS transports (slow-body POSTs)")
 	add(&durValue{&c.shutdownTimeout}, "shutdown-timeout", "longest wait for sessions and requests to end on shutdown")
+	add(&strValue{&c.publicURL}, "public-url", "the club's public address, e.g. https://club.example.org (empty: loopback only)")
+	add(&c.devSignIn, "dev-signin", "development sign-in (choose a name): auto (on when no OAuth provider is configured), true or false")
+	add(&strValue{&c.dataDir}, "data", "data directory (session.key is kept there)")
+	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
 	return envs
 }
 
@@ -105,7 +113,7 @@ func defaults() config {
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
 		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
-		shutdownTimeout: 10 * time.Second,
+		shutdownTimeout: 10 * time.Second, dataDir: "./trelljaz-data",
 	}
 }
 
@@ -157,8 +165,25 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		},
 	})
 	defer lb.Stop()
+	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
+	if err != nil {
+		return err
+	}
+	providers, err := auth.ProvidersFromEnv(os.Getenv, c.publicURL)
+	if err != nil {
+		return err
+	}
+	// The accounts live in memory until the SQL store is merged.
+	signin, err := auth.New(account.NewMemoryDirectory(time.Now), auth.Config{
+		PublicURL: c.publicURL, Providers: providers, DevSignIn: c.devSignIn,
+		Secret: secret, SecureCookies: c.secureCookies, Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	signin.WarnIfExposed(c.addr)
 	site := web.New(web.Config{
-		Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
+		Auth: signin, Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
 		MessageRate: c.messageRate, ChatRate: c.chatRate, ChatRatePerIP: c.chatRatePerIP,
 		SigninTimeout: c.signinTimeout, SessionsPerIP: c.sessionsPerIP, SendReadTimeout: c.sendReadTimeout,
 	})
@@ -173,7 +198,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("trelljaz club listening", "addr", "http://"+ln.Addr().String()+"/", "signin", "dev sign-in (no OAuth configured)")
+	log.Info("trelljaz club listening", "addr", "http://"+ln.Addr().String()+"/", "providers", signin.Providers(), "dev_signin", signin.DevSignIn())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -206,6 +231,20 @@ func (v *strValue) String() string {
 	return *v.p
 }
 func (v *strValue) Set(s string) error { *v.p = s; return nil }
+
+type boolValue struct{ p *bool }
+
+func (v *boolValue) String() string   { return strconv.FormatBool(v.p != nil && *v.p) }
+func (v *boolValue) IsBoolFlag() bool { return true }
+
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not true or false", s)
+	}
+	*v.p = b
+	return nil
+}
 
 type durValue struct{ p *time.Duration }
 

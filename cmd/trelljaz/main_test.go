@@ -43,7 +43,7 @@ func TestServesAndDrains(t *testing.T) {
 	errc := make(chan error, 1)
 	logs := &syncBuffer{}
 	go func() {
-		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-drain-delay", "300ms"}, logs, func(a string) { addrc <- a })
+		errc <- run(ctx, []string{"-addr", "127.0.0.1:0", "-drain-delay", "300ms", "-data", t.TempDir()}, logs, func(a string) { addrc <- a })
 	}()
 	var addr string
 	select {
@@ -53,8 +53,8 @@ func TestServesAndDrains(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the server did not start in 10 s")
 	}
-	for path, want := range map[string]string{"/": "dev sign-in (no OAuth configured)", "/healthz": "ok", "/readyz": "ready",
-		"/static/app.js": "new SockJS", "/sockjs/sockjs.min.js": "SockJS"} {
+	for path, want := range map[string]string{"/": "Trelljaz", "/healthz": "ok", "/readyz": "ready",
+		"/static/app.js": "connect(", "/sockjs/sockjs.min.js": "SockJS", "/api/me": `"dev_signin":true`} {
 		resp, err := http.Get("http://" + addr + path)
 		if err != nil {
 			t.Fatal(err)

@@ -9,6 +9,7 @@ const (
 	ErrBadRequest    Code = "bad_request"    // the message did not decode
 	ErrNotSignedIn   Code = "not_signed_in"  // sign in first
 	ErrSignedIn      Code = "signed_in"      // this connection is signed in already
+	ErrBadToken      Code = "bad_token"      // the sign-in token is forged, expired or spent: fetch a new one
 	ErrNoTable       Code = "no_table"       // no such table (or it was reclaimed)
 	ErrWrongState    Code = "wrong_state"    // the table is not in the state this needs
 	ErrNotCreator    Code = "not_creator"    // only the table's creator may do this

@@ -13,14 +13,20 @@
 //
 // A connection signs in once. The server turns the sign-in into a Player
 // {"id","name"}: the id is stable and everything is keyed by it (seats,
-// limits, presence); the name is only shown. Today's sign-in is the dev
-// sign-in (the typed name, id "dev:"+name).
+// limits, presence); the name is only shown. The player comes from the
+// signed socket token the page fetched from GET /api/token (game/auth):
+// the id is the club's account id in decimal, the name the account's. A
+// server built without sign-in (tests) takes a typed "name" instead (id
+// "dev:"+name); a server with sign-in refuses "name" (bad_request) and a
+// forged, expired or spent token (bad_token).
 //
 // # Client to server
 //
-//	{"type":"signin","name":"Anna","lobby_v":12,"tables":{"t3":57}}
-//	    sign in; lobby_v and tables (optional) are the versions the client
-//	    has, after a reconnect: it gets exactly what it missed of each
+//	{"type":"signin","token":"eyJ…","lobby_v":12,"tables":{"t3":57}}
+//	    sign in with a token from GET /api/token (one token per connection:
+//	    fetch a new one for every reconnect); lobby_v and tables
+//	    (optional) are the versions the client has, after a reconnect:
+//	    it gets exactly what it missed of each
 //	    (or the whole thing when it is too far behind). Tables the player
 //	    sits at come back in any case.
 //	{"type":"lobby_chat","text":"hi"}                  a line of lobby chat (1-300 characters)

@@ -27,6 +27,8 @@ const (
 	MaxSeats = 4
 	// MaxResync is the most tables a sign-in may list in "tables".
 	MaxResync = 16
+	// MaxToken is the longest socket token a sign-in may carry, in bytes.
+	MaxToken = 2048
 	// MaxFine is the largest fine, in mountain points.
 	MaxFine = 1000
 	// MaxBank is the largest time bank, in seconds.
@@ -52,7 +54,8 @@ const (
 // Request is one decoded client message. Only the fields of its Type are set.
 type Request struct {
 	Type    string
-	Name    string                     // signin
+	Name    string                     // signin: the dev name (servers without sign-in only)
+	Token   string                     // signin: the socket token from GET /api/token
 	LobbyV  uint64                     // signin: the lobby version the client has, 0 for none
 	Tables  map[string]uint64          // signin: the tables the client has, with their versions
 	Text    string                     // lobby_chat, table_chat
@@ -69,6 +72,7 @@ type Request struct {
 type wire struct {
 	Type    string                     `json:"type"`
 	Name    *string                    `json:"name"`
+	Token   *string                    `json:"token"`
 	LobbyV  *uint64                    `json:"lobby_v"`
 	Tables  map[string]uint64          `json:"tables"`
 	Text    *string                    `json:"text"`
@@ -83,7 +87,7 @@ type wire struct {
 
 // fields of each client message: required ones, then optional ones after "|".
 var fields = map[string][2][]string{
-	TypeSignin:      {{"name"}, {"lobby_v", "tables"}},
+	TypeSignin:      {nil, {"token", "name", "lobby_v", "tables"}}, // exactly one of token and name
 	TypeLobbyChat:   {{"text"}, nil},
 	TypeSet:         {nil, nil},
 	TypeConventions: {{"table", "preset"}, {"options", "timeout"}},
@@ -120,7 +124,7 @@ func Decode(data []byte) (Request, error) {
 		return Request{}, fmt.Errorf("message: unknown type %q", w.Type)
 	}
 	has := map[string]bool{
-		"name": w.Name != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
+		"name": w.Name != nil, "token": w.Token != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
 		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
 		"preset": w.Preset != nil, "options": w.Options != nil, "timeout": w.Timeout != nil,
 	}
@@ -138,7 +142,16 @@ func Decode(data []byte) (Request, error) {
 			return Request{}, fmt.Errorf("%s: unexpected field %q", w.Type, f)
 		}
 	}
+	if w.Type == TypeSignin && (w.Name == nil) == (w.Token == nil) {
+		return Request{}, errors.New("signin: want exactly one of \"token\" and \"name\"")
+	}
 	r := Request{Type: w.Type, Options: w.Options}
+	if w.Token != nil {
+		if n := len(*w.Token); n == 0 || n > MaxToken {
+			return Request{}, fmt.Errorf("signin: token must be 1 to %d bytes", MaxToken)
+		}
+		r.Token = *w.Token
+	}
 	if w.Name != nil {
 		if err := ValidName(*w.Name); err != nil {
 			return Request{}, err

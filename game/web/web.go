@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/trelljaz/trelljaz/game/auth"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -55,8 +56,13 @@ type Config struct {
 	// SockJS are the endpoint's options. Nil means defaults with an 8 KiB
 	// message limit.
 	SockJS *sockjs.Options
-	// Identify turns a sign-in into a player. Nil means DevIdentity.
+	// Identify turns a sign-in into a player. Nil means TokenIdentity(Auth)
+	// when Auth is set, else DevIdentity (tests).
 	Identify Identify
+	// Auth, if set, is the club's sign-in: its routes (/auth/..., /logout,
+	// /api/me, /api/token) are mounted, every request passes its Host
+	// check, and sockets sign in with its tokens.
+	Auth *auth.Service
 	// MessageRate bounds the messages one player (all their connections)
 	// may send per second, with a burst of twice as many. Over it the
 	// message is dropped with a "rate_limited" warning; a second excess
@@ -89,7 +95,7 @@ type Server struct {
 	cfg      Config
 	lobby    *lobby.Lobby
 	sjs      *sockjs.Server
-	router   *mux.Router
+	handler  http.Handler
 	log      *slog.Logger
 	draining atomic.Bool
 	limits   *limits
@@ -106,6 +112,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.Identify == nil {
 		cfg.Identify = DevIdentity
+		if cfg.Auth != nil {
+			cfg.Identify = TokenIdentity(cfg.Auth)
+		}
 	}
 	if cfg.MessageRate <= 0 {
 		cfg.MessageRate = DefaultMessageRate
@@ -131,12 +140,20 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg), offer: cfg.Lobby.Offer()}
 	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]*table.Table{}} }, opts)
+	// The SockJS prefix is served without the page headers (its iframe and
+	// htmlfile transports answer with inline scripts); everything else
+	// carries them.
 	r := mux.NewRouter().SkipClean(true)
 	r.PathPrefix(Prefix).Handler(s.sjs)
-	r.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	pages := mux.NewRouter()
+	r.PathPrefix("/").Handler(auth.SecurityHeaders("")(pages))
+	if cfg.Auth != nil {
+		cfg.Auth.Routes(pages)
+	}
+	pages.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	}))
-	r.Handle("/readyz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	pages.Handle("/readyz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		if s.draining.Load() {
 			http.Error(w, "draining", http.StatusServiceUnavailable)
 			return
@@ -144,14 +161,17 @@ func New(cfg Config) *Server {
 		_, _ = w.Write([]byte("ready\n"))
 	}))
 	if cfg.Gatherer != nil {
-		r.Handle("/metrics", promhttp.HandlerFor(cfg.Gatherer, promhttp.HandlerOpts{}))
+		pages.Handle("/metrics", promhttp.HandlerFor(cfg.Gatherer, promhttp.HandlerOpts{}))
 	}
 	files := http.FileServer(http.FS(cfg.Assets))
-	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", files))
-	r.Path("/").Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	pages.PathPrefix("/static/").Handler(http.StripPrefix("/static/", files))
+	pages.Path("/").Handler(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		http.ServeFileFS(w, req, cfg.Assets, "index.html")
 	}))
-	s.router = r
+	s.handler = r
+	if cfg.Auth != nil {
+		s.handler = cfg.Auth.CheckHost(r)
+	}
 	return s
 }
 
@@ -166,7 +186,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !slices.ContainsFunc(longLived, func(suffix string) bool { return strings.HasSuffix(r.URL.Path, suffix) }) {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.SendReadTimeout))
 	}
-	s.router.ServeHTTP(w, r)
+	s.handler.ServeHTTP(w, r)
 }
 
 // Drain makes /readyz answer 503, so that a load balancer stops sending

@@ -1,436 +1,895 @@
-// Trelljaz club: plain JavaScript, no build step. Talks the JSON messages
-// of game/protocol (see its doc.go) over SockJS at /sockjs. The page keeps
-// one object per open table, folded from the server's messages: a "table"
-// message replaces it, each "table_event" (next version) updates the parts
-// it carries. Everything drawn is drawn from that state.
-"use strict";
+// Trelljaz club page: ES modules, no build step. It talks the JSON messages
+// of game/protocol (see its doc.go) over SockJS at /sockjs, signed in by a
+// token from /api/token. State is folded from the server's messages (a
+// "table" message replaces a table, each "table_event" at the next version
+// updates the parts it carries) and everything on screen is drawn from that
+// state by the render functions below; every string comes from i18n/.
+import { connect, fetchToken, transportsFromURL } from "./ui/net.js";
+import { sortHand, cardFace, fan, backs, label as cardLabel, SYMBOL, suitOf } from "./ui/cards.js";
+import { drawSheet, seatArrays } from "./ui/sheet.js";
+import { el, name as pname, clean } from "./ui/dom.js";
+import { t, lang, setLang, LANGS } from "./i18n/i18n.js";
 
 const $ = (id) => document.getElementById(id);
-const SUITS = { S: "♠", C: "♣", D: "♦", H: "♥" };
-// the words for the phase codes of a deal
-const PHASES = { auction: "auction", discard: "discard", declaration: "declaration", whisting: "whisting", open_choice: "open or closed play", play: "play", done: "end of the deal" };
-const state = {
-  sock: null, me: null, offer: null, retry: 0,
-  lobby: { v: 0, tables: new Map(), online: new Map() },
-  open: {}, current: "", picked: [],
+const BID_SUITS = ["S", "C", "D", "H", "NT"];
+const LEVELS = [6, 7, 8, 9, 10];
+const MAX_CHAT_LINES = 100;
+
+const S = {
+  account: null, // /api/me
+  me: null, // the player of the socket ({id, name})
+  offer: null,
+  net: null,
+  conn: { state: "connecting", detail: {} },
+  lobby: { v: 0, tables: new Map(), online: new Map(), chat: [] },
+  tables: new Map(), // id -> table view + {history, pending}
+  current: "",
+  picked: [],
+  showLast: false,
+  busy: { set: false },
+  dialogFor: "",
+  movesBefore: 0,
+  audio: null,
 };
 
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (k === "class") e.className = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else if (k === "value") e.value = v;
-    else if (k === "checked") e.checked = !!v;
-    else if (v !== false && v !== undefined && v !== null) e.setAttribute(k, v === true ? "" : v);
-  }
-  for (const k of kids.flat()) if (k !== null && k !== undefined) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-  return e;
+// chime is a short soft tone when the move comes to you while the tab is
+// in the background (off with the "Sound" switch).
+function chime() {
+  try {
+    if (localStorage.getItem("trelljaz-sound") === "off") return;
+    S.audio = S.audio || new AudioContext();
+    const ctx = S.audio;
+    const osc = ctx.createOscillator();
+    const gain = ctx.createGain();
+    osc.frequency.value = 660;
+    gain.gain.setValueAtTime(0.08, ctx.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.25);
+    osc.connect(gain).connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.25);
+  } catch { /* no audio: the title still says it */ }
+}
+
+// ---------- helpers ----------
+
+function toast(text) {
+  const box = $("toast");
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
 function send(msg) {
-  if (state.sock && state.sock.readyState === 1) state.sock.send(JSON.stringify(msg));
+  if (!S.net || !S.net.send(msg)) {
+    toast(t("conn.closed"));
+    return false;
+  }
+  return true;
 }
 
-function toast(text) {
-  const t = $("toast");
-  t.textContent = text;
-  t.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => { t.hidden = true; }, 4000);
+function secondsLeft(deadline) { return Math.max(0, Math.ceil((deadline - Date.now()) / 1000)); }
+
+// countdown is a span the ticker updates each second (no re-render).
+function countdown(deadline, key) {
+  if (!deadline) return null;
+  return el("span", { class: "clock", dataset: { deadline: String(deadline), key: key || "table.timeLeft" } }, t(key || "table.timeLeft", { s: secondsLeft(deadline) }));
 }
 
-// ---- cards and bids ----
-function cardText(c) { return c.slice(0, -1) + SUITS[c.slice(-1)]; }
+function tick() {
+  for (const c of document.querySelectorAll("[data-deadline]")) {
+    const s = secondsLeft(Number(c.dataset.deadline));
+    c.textContent = t(c.dataset.key, { s });
+    c.classList.toggle("low", s <= 10);
+  }
+}
+
 function bidText(b) {
   if (!b) return "";
-  if (b === "misere") return "misère";
-  if (b.endsWith("NT")) return b;
-  return b.slice(0, -1) + SUITS[b.slice(-1)];
-}
-function cardEl(c, opts) {
-  if (!c) return el("span", { class: "card back" });
-  const red = c.endsWith("H") || c.endsWith("D");
-  const cls = ["card", red ? "red" : "", opts && opts.playable ? "playable" : "", opts && opts.picked ? "picked" : ""].join(" ");
-  const e = el("span", { class: cls, "data-card": c, title: c }, cardText(c));
-  if (opts && opts.onclick) e.addEventListener("click", opts.onclick);
-  return e;
+  if (b === "misere") return t("move.misere");
+  if (b.endsWith("NT")) return b.slice(0, -2) + " " + (lang() === "ru" ? "БК" : "NT");
+  return b.slice(0, -1) + SYMBOL[b.slice(-1)];
 }
 
-// ---- connection ----
-function connect() {
-  $("conn").textContent = "connecting…";
-  const sock = new SockJS("/sockjs");
-  state.sock = sock;
-  sock.onopen = () => {
-    state.retry = 0;
-    $("conn").textContent = "connected (" + (sock.transport || "sockjs") + ")";
-    const saved = sessionStorage.getItem("trelljaz-name");
-    if (saved) signin(saved);
-    else { $("signin").hidden = false; $("name").focus(); }
-  };
-  sock.onmessage = (e) => {
-    let m;
-    try { m = JSON.parse(e.data); } catch (err) { return; }
-    handle(m);
-  };
-  sock.onclose = (e) => {
-    $("conn").textContent = "disconnected — reconnecting…";
-    state.sock = null;
-    if (e && e.code >= 4000 && e.code < 4100) { $("conn").textContent = "closed: " + e.reason; return; }
-    const delay = Math.min(1000 * 2 ** state.retry++, 15000);
-    setTimeout(connect, delay);
-  };
+function isCard(c) { return typeof c === "string" && c.length >= 2 && c !== "--"; }
+
+function seatOf(tb) {
+  if (!S.me) return -1;
+  return tb.seats.findIndex((s) => !s.bot && s.player && s.player.id === S.me.id);
 }
 
-// signin says the versions this page has, so a reconnect gets what it missed.
-function signin(name) {
-  const tables = {};
-  for (const [id, t] of Object.entries(state.open)) tables[id] = t.v;
-  send({ type: "signin", name, lobby_v: state.lobby.v, tables });
+function playerName(tb, i) {
+  const s = tb.seats[i];
+  return (s && s.player && s.player.name) || "—";
+}
+
+function errorText(m) {
+  const key = "err." + m.code;
+  const s = t(key);
+  return s === key ? m.text : s;
+}
+
+// ---------- connection ----------
+
+async function boot() {
+  setLang(lang());
+  renderChrome();
+  let me;
+  try {
+    const r = await fetch("/api/me", { credentials: "same-origin", cache: "no-store" });
+    me = await r.json();
+  } catch (err) {
+    toast(String(err));
+    return;
+  }
+  S.account = me;
+  if (!me.player) { showSignin(); return; }
+  $("signin").hidden = true;
+  $("club").hidden = false;
+  startSocket();
+}
+
+function startSocket() {
+  if (S.net) return;
+  restoreWatched();
+  S.net = connect("/sockjs", {
+    onState(state, detail) {
+      S.conn = { state, detail };
+      if (state === "open") {
+        // on a new connection everything in flight is void
+        for (const tb of S.tables.values()) tb.pending = false;
+        S.busy.set = false;
+      }
+      renderConn();
+    },
+    async onOpen(sendRaw) {
+      let token;
+      try {
+        token = await fetchToken();
+      } catch (err) {
+        toast(String(err));
+        return;
+      }
+      if (!token) { location.reload(); return; }
+      const tables = {};
+      for (const [id, tb] of S.tables) tables[id] = tb.v;
+      sendRaw({ type: "signin", token, lobby_v: S.lobby.v, tables });
+    },
+    onMessage: handle,
+  }, { transports: transportsFromURL(location.search) });
+}
+
+// The tables this tab watches survive a reload (sessionStorage): the
+// server sends back those it still has, and "left" for the others.
+function saveWatched() {
+  try { sessionStorage.setItem("trelljaz-tables", JSON.stringify([...S.tables.keys()])); } catch { /* off */ }
+}
+function restoreWatched() {
+  let ids = [];
+  try { ids = JSON.parse(sessionStorage.getItem("trelljaz-tables") || "[]"); } catch { /* off */ }
+  if (!Array.isArray(ids)) return;
+  for (const id of ids.slice(0, 16)) if (typeof id === "string" && !S.tables.has(id)) S.tables.set(id, { table: id, v: 0, seats: [], stub: true });
+  const h = decodeURIComponent(location.hash.slice(1));
+  if (h && S.tables.has(h)) S.current = h;
 }
 
 function handle(m) {
   switch (m.type) {
     case "welcome":
-      state.me = m.player;
-      state.offer = m.offer;
-      sessionStorage.setItem("trelljaz-name", m.player.name);
-      $("me").textContent = "signed in as " + m.player.name + " (dev sign-in)";
-      $("signin").hidden = true;
-      $("club").hidden = false;
+      S.me = m.player;
+      S.offer = m.offer;
       break;
     case "error":
-      toast(m.text);
-      if (!state.me && m.code === "bad_request") { sessionStorage.removeItem("trelljaz-name"); $("signin").hidden = false; }
+      if (m.table && S.tables.has(m.table)) S.tables.get(m.table).pending = false;
+      S.busy.set = false;
+      if (m.code === "bad_token") { S.net.close(); S.net = null; startSocket(); return; }
+      if (m.code === "no_table" && m.table) dropTable(m.table);
+      toast(errorText(m));
       break;
     case "lobby":
-      state.lobby = { v: m.v, tables: new Map(m.tables.map((t) => [t.id, t])), online: new Map(m.online.map((p) => [p.id, p])) };
-      $("lobby-chat").replaceChildren();
-      addLines($("lobby-chat"), m.chat);
-      renderLobby();
+      S.lobby = { v: m.v, tables: new Map(m.tables.map((x) => [x.id, x])), online: new Map(m.online.map((p) => [p.id, p])), chat: m.chat || [] };
       break;
-    case "lobby_delta":
-      if (m.v <= state.lobby.v) break;
-      state.lobby.v = m.v;
-      for (const t of m.tables || []) state.lobby.tables.set(t.id, t);
-      for (const id of m.removed || []) state.lobby.tables.delete(id);
-      for (const p of m.joined || []) state.lobby.online.set(p.id, p);
-      for (const p of m.gone || []) state.lobby.online.delete(p.id);
-      addLines($("lobby-chat"), m.chat);
-      renderLobby();
+    case "lobby_delta": {
+      const L = S.lobby;
+      if (m.v <= L.v) return;
+      L.v = m.v;
+      for (const x of m.tables || []) L.tables.set(x.id, x);
+      for (const id of m.removed || []) L.tables.delete(id);
+      for (const p of m.joined || []) L.online.set(p.id, p);
+      for (const p of m.gone || []) L.online.delete(p.id);
+      if (m.chat) L.chat = L.chat.concat(m.chat).slice(-MAX_CHAT_LINES);
       break;
+    }
     case "created":
-      state.current = m.table;
+      S.busy.set = false;
+      S.current = m.table;
       break;
-    case "table":
-      state.open[m.table] = Object.assign({}, m);
-      state.picked = [];
-      if (!state.current || !state.open[state.current]) state.current = m.table;
-      renderAll(m.table);
+    case "table": {
+      const old = S.tables.get(m.table);
+      const tb = Object.assign({}, m, { history: [], pending: false });
+      if (old && old.history) tb.history = old.history;
+      pushSheet(tb);
+      S.tables.set(m.table, tb);
+      if (!S.current || !S.tables.has(S.current) || S.tables.get(S.current).stub) S.current = m.table;
+      if (tb.state === "free") dropTable(m.table);
+      saveWatched();
       break;
+    }
     case "table_event": {
-      const t = state.open[m.table];
-      if (!t || m.v <= t.v) break;
-      if (m.v !== t.v + 1) { send({ type: "watch", table: m.table, v: t.v }); break; }
+      const tb = S.tables.get(m.table);
+      if (!tb || tb.stub || m.v <= tb.v) return;
+      if (m.v !== tb.v + 1) { send({ type: "watch", table: m.table, v: tb.v }); return; }
       const { type, kind, move, chat, ...parts } = m;
-      Object.assign(t, parts);
-      if (chat) t.chat = (t.chat || []).concat([chat]).slice(-50);
-      if (parts.deal) state.picked = [];
-      if (t.state === "free") { delete state.open[m.table]; if (state.current === m.table) state.current = Object.keys(state.open)[0] || ""; }
-      renderAll(m.table);
+      const seatsChanged = !!parts.seats;
+      Object.assign(tb, parts);
+      if (chat) tb.chat = (tb.chat || []).concat([chat]).slice(-MAX_CHAT_LINES);
+      if (parts.deal && parts.deal_no) { S.picked = []; S.showLast = false; }
+      if (parts.sheet) pushSheet(tb);
+      if (kind !== "chat" && kind !== "seats") tb.pending = false;
+      if (seatsChanged && kind === "seats") tb.pending = false;
+      if (tb.state === "free") dropTable(m.table);
       break;
     }
     case "left":
-      delete state.open[m.table];
-      if (state.current === m.table) state.current = Object.keys(state.open)[0] || "";
-      renderAll(m.table);
+      dropTable(m.table);
       break;
+    default:
+      return;
+  }
+  render();
+  autoPlay();
+}
+
+function dropTable(id) {
+  S.tables.delete(id);
+  if (S.current === id) S.current = [...S.tables.keys()][0] || "";
+  saveWatched();
+}
+
+function pushSheet(tb) {
+  if (!tb.sheet || !tb.seats || !tb.seats.length) return;
+  const names = tb.seats.map((s) => s.player.name);
+  const snap = seatArrays(tb.sheet, names);
+  const last = tb.history[tb.history.length - 1];
+  if (last && JSON.stringify(last) === JSON.stringify(snap)) return;
+  tb.history.push(snap);
+}
+
+// A forced last card is played for you (it is the only card, the only move).
+function autoPlay() {
+  const tb = S.tables.get(S.current);
+  if (!tb || tb.pending || !tb.deal || tb.state !== "playing") return;
+  const legal = tb.legal || [];
+  const me = seatOf(tb);
+  if (me < 0 || legal.length !== 1 || legal[0].kind !== "play") return;
+  const hand = (tb.deal.hands[legal[0].seat] || []).filter(isCard);
+  if (hand.length === 1) move(tb, legal[0]);
+}
+
+function move(tb, m) {
+  if (tb.pending) return;
+  if (send({ type: "move", table: tb.table, move: m })) {
+    tb.pending = true;
+    render();
   }
 }
 
-function renderAll(id) {
-  renderTabs();
-  if (state.current === id || !state.open[state.current]) renderTable();
+// ---------- chrome: header, language, sign-in ----------
+
+function renderChrome() {
+  document.title = "Trelljaz";
+  $("brand-tag").textContent = t("brand.tag");
+  const nav = $("lang");
+  nav.replaceChildren(...LANGS.map((l) => el("button", {
+    type: "button", "aria-pressed": String(l === lang()), lang: l,
+    onclick: () => { setLang(l); renderChrome(); if (!S.account || !S.account.player) showSignin(); else render(); },
+  }, l.toUpperCase())));
+  renderConn();
+  renderMe();
+  $("lobby-h").textContent = t("lobby.title");
+  $("set-table").textContent = t("lobby.set");
+  $("set-table").title = t("lobby.setHint");
+  $("lobby-chat-h").textContent = t("lobby.chat");
+  $("lobby-chat-send").textContent = t("chat.send");
+  $("lobby-chat-text").placeholder = t("chat.placeholder");
+  $("lobby-chat-text").setAttribute("aria-label", t("lobby.chat"));
+  $("table-chat-h").textContent = t("chat.table");
+  $("table-chat-send").textContent = t("chat.send");
+  $("table-chat-text").placeholder = t("chat.placeholder");
+  $("table-chat-text").setAttribute("aria-label", t("chat.table"));
+  $("leave").textContent = t("table.leave");
+  $("sheet-h").textContent = t("sheet.title");
+  $("print").textContent = t("sheet.print");
 }
 
-function addLines(box, lines) {
-  for (const l of lines || []) {
-    const t = new Date(l.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    box.append(el("div", {}, el("span", { class: "hint" }, t + " "), el("span", { class: "from" }, l.from.name + ": "), l.text));
+function renderConn() {
+  const c = $("conn");
+  const { state, detail } = S.conn;
+  c.className = "conn " + state;
+  if (state === "open") c.dataset.transport = detail.transport || "";
+  c.replaceChildren();
+  c.hidden = !S.account || !S.account.player;
+  if (c.hidden) return;
+  if (state === "open") c.append(t("conn.open"));
+  else if (state === "closed" && detail.final) {
+    c.append(t("conn.final", { reason: detail.reason || detail.code }), " ",
+      el("button", { type: "button", class: "quiet", onclick: () => { S.net = null; startSocket(); } }, t("conn.retry")));
+  } else if (state === "closed") c.append(t("conn.closed"));
+  else c.append(t("conn.connecting"));
+}
+
+function renderMe() {
+  const box = $("me");
+  box.replaceChildren();
+  const p = S.account && S.account.player;
+  if (!p) return;
+  const four = document.body.classList.contains("four-colour");
+  box.append(
+    el("label", { class: "toggle" }, el("input", {
+      type: "checkbox", checked: four, onchange: (e) => {
+        document.body.classList.toggle("four-colour", e.target.checked);
+        try { localStorage.setItem("trelljaz-four", e.target.checked ? "1" : ""); } catch { /* off */ }
+      },
+    }), t("me.fourColour")),
+    el("label", { class: "toggle" }, el("input", {
+      type: "checkbox", checked: soundOn(), onchange: (e) => {
+        try { localStorage.setItem("trelljaz-sound", e.target.checked ? "on" : "off"); } catch { /* off */ }
+      },
+    }), t("me.sound")),
+    el("span", { class: "who" }, pname(p.name), p.provider === "dev" ? el("span", { class: "tag dev" }, t("me.dev")) : null),
+    el("button", { type: "button", class: "quiet", id: "signout", onclick: signOut }, t("me.signout")));
+}
+
+function soundOn() {
+  try { return localStorage.getItem("trelljaz-sound") !== "off"; } catch { return false; }
+}
+
+async function signOut() {
+  await fetch("/logout", { method: "POST", credentials: "same-origin" });
+  try { sessionStorage.removeItem("trelljaz-tables"); } catch { /* off */ }
+  location.href = "/";
+}
+
+function showSignin() {
+  $("club").hidden = true;
+  const box = $("signin");
+  box.hidden = false;
+  const me = S.account || { providers: [], dev_signin: false };
+  const ways = el("div", { class: "ways" });
+  for (const p of me.providers || []) {
+    ways.append(el("a", { class: "btn provider " + p, href: "/auth/" + encodeURIComponent(p) }, t("signin.with", { provider: p[0].toUpperCase() + p.slice(1) })));
   }
-  box.scrollTop = box.scrollHeight;
+  if (me.dev_signin) {
+    const input = el("input", { id: "dev-name", name: "name", maxlength: "32", autocomplete: "username", required: true });
+    const err = el("p", { class: "error", role: "alert" });
+    const form = el("form", {
+      id: "dev-form", class: "dev", onsubmit: async (e) => {
+        e.preventDefault();
+        const btn = form.querySelector("button");
+        btn.disabled = true;
+        try {
+          const r = await fetch("/auth/dev", {
+            method: "POST", credentials: "same-origin",
+            headers: { "Content-Type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ name: input.value.trim() }),
+          });
+          const body = await r.json().catch(() => ({}));
+          if (!r.ok) { err.textContent = t("signin.failed", { text: body.error || r.status }); return; }
+          S.account = body;
+          renderMe();
+          box.hidden = true;
+          $("club").hidden = false;
+          startSocket();
+        } finally { btn.disabled = false; }
+      },
+    },
+    el("h3", {}, el("span", { class: "tag dev" }, t("signin.devTitle"))),
+    el("p", { class: "hint" }, t("signin.devNote")),
+    el("label", { for: "dev-name" }, t("signin.name")),
+    el("div", { class: "row" }, input, el("button", { type: "submit", class: "primary" }, t("signin.go"))),
+    err);
+    ways.append(form);
+  }
+  if (!me.dev_signin && !(me.providers || []).length) ways.append(el("p", {}, t("signin.none")));
+  box.replaceChildren(el("div", { class: "intro" },
+    el("h1", {}, t("signin.title")),
+    el("p", { class: "lead" }, t("signin.lead")),
+    el("p", {}, t("signin.what")),
+    el("p", {}, el("a", { href: "/static/rules.html#" + lang() }, t("signin.rules"), " →")),
+    el("div", { class: "fan-demo", "aria-hidden": "true" }, fan(["AS", "KD", "QC", "JH", "10S"], {}))),
+  ways);
 }
 
-function left(deadline) { return Math.max(0, Math.round((deadline - Date.now()) / 1000)); }
+// ---------- the whole page ----------
 
-// ---- lobby ----
+function render() {
+  renderConn();
+  renderLobby();
+  renderTable();
+  renderDialog();
+  tick();
+  // keyboard play: when the move comes to you and nothing has the focus,
+  // the first thing you may do has it
+  const cur = S.tables.get(S.current);
+  if (cur && !cur.stub && isMyMove(cur) && (!document.activeElement || document.activeElement === document.body)) {
+    const first = document.querySelector("#actions button.move:not([disabled]), #hand button.card:not([disabled]), .open-hand button.card:not([disabled])");
+    if (first) first.focus({ preventScroll: true });
+  }
+  const moves = [...S.tables.values()].filter((tb) => !tb.stub && isMyMove(tb)).length;
+  if (moves > S.movesBefore && document.hidden) chime();
+  S.movesBefore = moves;
+  document.title = (moves ? "● " + t("table.yourMove") + " · " : "") + "Trelljaz";
+}
+
+function isMyMove(tb) {
+  return (tb.legal || []).length > 0 && tb.state === "playing";
+}
+
+// ---------- lobby ----------
+
 function renderLobby() {
-  const body = $("tables");
-  body.replaceChildren();
-  if (state.lobby.tables.size === 0) body.append(el("tr", {}, el("td", { colspan: 5, class: "hint" }, "No tables yet: set one.")));
-  for (const t of state.lobby.tables.values()) {
-    const seats = t.seats.map((s, i) => {
-      if (s.player.id) return el("span", { class: "seatcell" }, `${i + 1}. ${s.player.name}${s.bot ? " (bot)" : ""}${!s.bot && !s.online ? " (away)" : ""}`);
-      if (t.state !== "waiting") return el("span", { class: "seatcell" }, `${i + 1}. —`);
-      return el("span", { class: "seatcell" }, `${i + 1}. `,
-        el("button", { onclick: () => { state.current = t.id; send({ type: "sit", table: t.id, seat: i }); } }, "Sit"));
-    });
-    const open = el("button", { onclick: () => { state.current = t.id; send({ type: "watch", table: t.id, v: (state.open[t.id] || {}).v || 0 }); renderTable(); renderTabs(); } }, "Open");
-    const st = t.state === "convention" ? `conventions (${t.creator.name}, ${left(t.deadline)} s)` : t.state + (t.deals ? ` (${t.deals} deals)` : "");
-    body.append(el("tr", {},
-      el("td", {}, t.id, " ", open), el("td", {}, `${t.preset}, ${t.players}p`), el("td", {}, t.pool_target),
-      el("td", {}, st), el("td", {}, seats)));
+  const L = S.lobby;
+  const set = $("set-table");
+  set.disabled = S.busy.set || S.conn.state !== "open";
+  const list = $("tables");
+  const rows = [...L.tables.values()].sort((a, b) => order(a.state) - order(b.state) || a.id.localeCompare(b.id));
+  if (!rows.length) list.replaceChildren(el("p", { class: "hint" }, t("lobby.empty")));
+  else list.replaceChildren(...rows.map(lobbyRow));
+  $("online-h").textContent = t("lobby.online", { n: L.online.size });
+  $("online").replaceChildren(...[...L.online.values()].map((p) => el("span", { class: "chip" }, pname(p.name))));
+  renderLines($("lobby-chat"), L.chat);
+}
+
+function order(state) { return ["waiting", "convention", "playing", "finished"].indexOf(state); }
+
+function lobbyRow(x) {
+  const mine = S.tables.has(x.id);
+  const seats = x.seats.map((s, i) => {
+    if (s.player && s.player.id) {
+      return el("li", { class: "seat-chip" + (s.online || s.bot ? "" : " away") }, pname(s.player.name), s.bot ? el("span", { class: "tag" }, t("table.bot")) : null);
+    }
+    if (x.state === "waiting") {
+      return el("li", {}, el("button", { type: "button", class: "sit", "data-table": x.id, "data-seat": String(i), onclick: () => { S.current = x.id; watch(x.id); send({ type: "sit", table: x.id, seat: i }); } }, t("lobby.sit")));
+    }
+    return el("li", { class: "seat-chip empty" }, "—");
+  });
+  const info = [t("preset." + x.preset), t("lobby.players", { n: x.players }), t("lobby.pool", { n: x.pool_target }), t("lobby.perMove", { n: x.move_time }), t("policy." + x.policy)];
+  return el("article", { class: "lobby-table state-" + x.state, "data-table": x.id },
+    el("div", { class: "lt-head" },
+      el("strong", {}, t("table.title", { table: x.id })),
+      el("span", { class: "badge " + x.state }, t("state." + x.state)),
+      x.state === "convention" ? countdown(x.deadline) : null,
+      x.deals ? el("span", { class: "hint" }, t("lobby.deals", { n: x.deals })) : null,
+      x.watchers ? el("span", { class: "hint" }, t("lobby.watchers", { n: x.watchers })) : null),
+    el("p", { class: "lt-conv" }, info.join(" · ")),
+    x.state === "convention" ? null : el("ul", { class: "lt-seats" }, seats),
+    el("button", { type: "button", class: "watch", onclick: () => { S.current = x.id; watch(x.id); render(); } }, mine ? t("lobby.open") : t("lobby.watch")));
+}
+
+function watch(id) {
+  const tb = S.tables.get(id);
+  if (tb && !tb.stub) return;
+  send({ type: "watch", table: id, v: 0 });
+}
+
+function renderLines(box, lines) {
+  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 30;
+  box.replaceChildren(...(lines || []).map((l) => {
+    const time = new Date(l.at).toLocaleTimeString(lang(), { hour: "2-digit", minute: "2-digit" });
+    return el("p", { class: "line" }, el("time", {}, time), " ", el("b", {}, pname(l.from.name)), ": ", el("bdi", { class: "text" }, clean(l.text)));
+  }));
+  if (atBottom) box.scrollTop = box.scrollHeight;
+}
+
+// ---------- the conventions dialog ----------
+
+const MAIN_OPTIONS = ["players", "pool_target", "move_time"];
+
+function renderDialog() {
+  const wrap = $("dialog-wrap");
+  const tb = S.tables.get(S.current);
+  const open = tb && !tb.stub && tb.state === "convention" && S.me && tb.creator.id === S.me.id && S.offer;
+  wrap.hidden = !open;
+  if (!open) { S.dialogFor = ""; return; }
+  const key = tb.table + ":" + lang();
+  if (S.dialogFor === key) return; // keep what the creator has chosen
+  S.dialogFor = key;
+  const o = S.offer;
+  const box = $("dialog");
+  const form = {};
+  let preset = o.presets.find((p) => p.name === "sochi") ? "sochi" : o.presets[0].name;
+  const presetOf = (n) => o.presets.find((p) => p.name === n);
+  const presets = el("div", { class: "presets", role: "radiogroup", "aria-label": t("dialog.presets") });
+  const options = el("div", { class: "options" });
+  const mains = el("div", { class: "mains" });
+  const input = (k, v) => {
+    let e;
+    if (Object.hasOwn(o.choices, k)) e = el("select", {}, o.choices[k].map((c) => el("option", { value: c }, c)));
+    else if (typeof v === "boolean") e = el("select", {}, el("option", { value: "true" }, t("yes")), el("option", { value: "false" }, t("no")));
+    else if (typeof v === "number") e = el("input", { type: "number", min: "0", inputmode: "numeric" });
+    else e = el("input", { type: "text", maxlength: "64" });
+    e.value = String(v);
+    e.id = "opt-" + k;
+    e.dataset.key = k;
+    return e;
+  };
+  const fill = () => {
+    const p = presetOf(preset);
+    for (const b of presets.children) b.setAttribute("aria-checked", String(b.dataset.preset === preset));
+    mains.replaceChildren();
+    options.replaceChildren();
+    for (const k of Object.keys(form)) delete form[k];
+    for (const [k, v] of Object.entries(p.options)) {
+      const e = input(k, v);
+      form[k] = { e, base: v };
+      const label = el("label", { for: e.id }, optionLabel(k));
+      (MAIN_OPTIONS.includes(k) ? mains : options).append(el("div", { class: "field" }, label, e));
+    }
+  };
+  for (const p of o.presets) {
+    presets.append(el("button", {
+      type: "button", role: "radio", class: "preset", "data-preset": p.name,
+      onclick: () => { preset = p.name; fill(); },
+    }, el("strong", {}, t("preset." + p.name)), el("small", {}, t("presetHint." + p.name))));
   }
-  $("online").textContent = "Online: " + [...state.lobby.online.values()].map((p) => p.name).join(", ");
+  fill();
+  const policy = el("select", { id: "policy" }, o.policies.map((p) => el("option", { value: p }, t("policy." + p))));
+  policy.value = o.timeout.policy;
+  const fine = el("input", { id: "fine", type: "number", min: "0", value: String(o.timeout.fine) });
+  const bank = el("input", { id: "bank", type: "number", min: "0", value: String(o.timeout.bank) });
+  const ok = el("button", {
+    type: "button", id: "conventions-ok", class: "primary", onclick: () => {
+      const opts = {};
+      for (const [k, f] of Object.entries(form)) {
+        const raw = f.e.value;
+        const v = typeof f.base === "boolean" ? raw === "true" : typeof f.base === "number" ? Number(raw) : raw;
+        if (v !== f.base) opts[k] = v;
+      }
+      ok.disabled = true;
+      send({ type: "conventions", table: tb.table, preset, options: opts, timeout: { policy: policy.value, fine: Number(fine.value), bank: Number(bank.value) } });
+    },
+  }, t("dialog.ok"));
+  box.replaceChildren(
+    el("div", { class: "dialog-head" }, el("h2", { id: "dialog-h" }, t("dialog.title", { table: tb.table })), countdown(tb.deadline, "dialog.left")),
+    el("h3", { class: "sub" }, t("dialog.presets")), presets, mains,
+    el("div", { class: "mains" },
+      el("div", { class: "field" }, el("label", { for: "policy" }, t("dialog.timeout")), policy),
+      el("div", { class: "field" }, el("label", { for: "fine" }, t("dialog.fine")), fine),
+      el("div", { class: "field" }, el("label", { for: "bank" }, t("dialog.bank")), bank)),
+    el("details", { class: "all" }, el("summary", {}, t("dialog.all", { n: Object.keys(form).length })), options),
+    el("div", { class: "dialog-foot" },
+      el("button", { type: "button", id: "conventions-cancel", onclick: () => send({ type: "cancel", table: tb.table }) }, t("dialog.cancel")),
+      ok));
+  presets.querySelector(`[data-preset="${preset}"]`).focus();
 }
 
-// ---- table ----
-function renderTabs() {
-  const tabs = $("table-tabs");
-  tabs.replaceChildren();
-  for (const id of Object.keys(state.open)) {
-    tabs.append(el("button", { class: id === state.current ? "active" : "", onclick: () => { state.current = id; state.picked = []; renderTable(); renderTabs(); } }, id));
-  }
+function optionLabel(k) {
+  const key = "opt." + k;
+  const s = t(key);
+  return s === key ? k.replaceAll("_", " ") : s;
 }
 
-function you(t) {
-  return t.seats.findIndex((s) => !s.bot && state.me && s.player.id === state.me.id);
-}
-
-function seatName(t, i) { return (t.seats[i] && t.seats[i].player.name) || "seat " + (i + 1); }
+// ---------- the table ----------
 
 function renderTable() {
-  const t = state.open[state.current];
-  $("table").hidden = !t;
-  if (!t) return;
-  const c = t.conventions;
-  $("table-title").textContent = `Table ${t.table} — ${c.preset}, ${c.players} players, pool ${c.pool_target}, ${c.move_time} s a move, on timeout: ${c.timeout.policy}`;
-  renderDialog(t);
-  const d = t.deal;
-  const me = you(t);
-  const n = t.seats.length;
-  const base = me >= 0 ? me : 0;
-  const legal = t.legal || [];
-  const playable = new Set(legal.filter((m) => m.kind === "play").map((m) => m.card));
+  const panel = $("table");
+  const tb = S.tables.get(S.current);
+  renderTabs();
+  panel.hidden = !tb || tb.stub;
+  document.body.classList.toggle("at-table", !panel.hidden);
+  if (panel.hidden) return;
+  if (location.hash.slice(1) !== tb.table) history.replaceState(null, "", "#" + tb.table);
+  const c = tb.conventions;
+  $("table-title").textContent = t("table.title", { table: tb.table });
+  $("table-title").append(el("span", { class: "conv" }, [t("preset." + c.preset), t("lobby.players", { n: c.players }), t("lobby.pool", { n: c.pool_target }), t("lobby.perMove", { n: c.move_time })].join(" · ")));
+  const me = seatOf(tb);
+  const d = tb.deal;
+  const legal = tb.legal || [];
+  const plays = new Map(legal.filter((m) => m.kind === "play").map((m) => [m.card, m]));
   const discarding = legal.some((m) => m.kind === "discard");
+  panel.classList.toggle("spectator", me < 0);
+  panel.classList.toggle("my-move", isMyMove(tb));
+  panel.dataset.state = tb.state;
+  panel.dataset.v = String(tb.v);
+  panel.dataset.table = tb.table;
+  panel.dataset.phase = d ? d.phase : "";
+  renderStatus(tb, me);
+  renderFelt(tb, me, plays);
+  renderActions(tb, me, legal, discarding);
+  renderSheet(tb);
+  $("last-deal").textContent = tb.last_deal || "";
+  renderLines($("table-chat"), tb.chat);
+  $("table-chat-form").hidden = tb.conventions.options && tb.conventions.options.chat === false;
+}
 
-  renderStatus(t, me);
-  // seats: me at the bottom, then clockwise left, (across,) right
-  const places = n === 4 ? ["seat-me", "seat-left", "seat-across", "seat-right"] : ["seat-me", "seat-left", "seat-right"];
-  $("seat-across").hidden = n !== 4;
+// myHand is your hand, fanned and sorted; the legal cards are buttons (in
+// the discard, every card is, to pick two).
+function myHand(tb, me, plays) {
+  const d = tb.deal;
+  const box = el("div", { id: "hand", class: "my-hand" });
+  if (!d || me >= d.players || !(d.hands[me] || []).some(isCard)) return box;
+  const discarding = (tb.legal || []).some((m) => m.kind === "discard");
+  const cards = sortHand(d.hands[me].filter(isCard));
+  const playable = discarding ? () => !tb.pending : (c) => plays.has(c) && !tb.pending;
+  const onPlay = discarding ? pick : (c) => move(tb, plays.get(c));
+  const f = fan(cards, { playable: plays.size || discarding ? playable : null, onPlay, picked: S.picked, label: t("table.you"), spread: cards.length > 10 ? 20 : 16 });
+  f.addEventListener("keydown", arrowKeys);
+  box.append(f);
+  return box;
+}
+
+function arrowKeys(e) {
+  if (e.key !== "ArrowLeft" && e.key !== "ArrowRight") return;
+  const cards = [...e.currentTarget.querySelectorAll("button.card:not([disabled])")];
+  const i = cards.indexOf(document.activeElement);
+  if (i < 0) return;
+  const next = cards[(i + (e.key === "ArrowRight" ? 1 : cards.length - 1)) % cards.length];
+  next.focus();
+  e.preventDefault();
+}
+
+function renderTabs() {
+  const tabs = $("table-tabs");
+  const ids = [...S.tables.keys()].filter((id) => !S.tables.get(id).stub);
+  tabs.hidden = ids.length < 2;
+  tabs.replaceChildren(...ids.map((id) => el("button", {
+    type: "button", role: "tab", "aria-selected": String(id === S.current), class: isMyMove(S.tables.get(id)) ? "alert" : "",
+    onclick: () => { S.current = id; S.picked = []; render(); },
+  }, id, isMyMove(S.tables.get(id)) && id !== S.current ? el("span", { class: "dot", "aria-label": t("table.yourMove") }, "●") : null)));
+}
+
+function renderStatus(tb, me) {
+  const d = tb.deal;
+  const box = $("status");
+  const parts = [];
+  if (tb.state === "convention") parts.push(el("span", {}, t("dialog.waitCreator", { name: tb.creator.name })), countdown(tb.deadline));
+  else if (tb.state === "waiting") parts.push(el("span", {}, t("table.waiting")));
+  else if (tb.state === "finished") parts.push(el("span", {}, t("table.finished")));
+  if (tb.state === "playing" && d) {
+    parts.push(el("span", {}, t("table.deal", { n: tb.deal_no })), el("span", {}, t("phase." + d.phase)));
+    if (d.kind === "misere") parts.push(el("span", { class: "contract" }, t("kind.misere")));
+    else if (d.kind === "raspasy") parts.push(el("span", { class: "contract" }, t("kind.raspasy")));
+    else if (d.kind === "contract" && d.contract) parts.push(el("span", { class: "contract" }, t("kind.contract", { bid: bidText(d.contract) })));
+    if (d.actor >= 0 && d.phase !== "done") {
+      parts.push(d.actor === me || isMyMove(tb)
+        ? el("strong", { class: "your-move" }, t("table.yourMove"))
+        : el("span", {}, t("table.toMove", { name: playerName(tb, d.actor) })));
+    }
+  }
+  if (me < 0 && tb.state !== "waiting") parts.push(el("span", { class: "hint" }, t("table.spectator")));
+  if (tb.watchers) parts.push(el("span", { class: "hint" }, t("table.watchers", { n: tb.watchers })));
+  box.replaceChildren(...parts.filter(Boolean).map((p, i) => (i ? [el("span", { class: "sep", "aria-hidden": "true" }, "·"), p] : p)).flat());
+}
+
+// Seats around the felt: you at the bottom, then clockwise (the next to
+// play sits on your left).
+function renderFelt(tb, me, plays) {
+  const felt = $("felt");
+  const n = tb.seats.length;
+  const d = tb.deal;
+  const base = me >= 0 ? me : 0;
+  const places = n === 4 ? ["bottom", "left", "top", "right"] : ["bottom", "left", "right"];
+  felt.className = "felt n" + n;
+  const kids = [];
   for (let k = 0; k < n; k++) {
     const i = (base + k) % n;
-    const box = $(places[k]);
-    box.replaceChildren();
-    box.classList.toggle("acting", !!d && d.actor === i && t.state === "playing");
-    const s = t.seats[i];
-    const tags = [];
-    if (d && d.dealer === i) tags.push("dealer");
-    if (d && d.declarer === i) tags.push("declarer " + bidText(d.contract));
-    if (s.bot) tags.push("bot");
-    else if (s.player.id && !s.online) tags.push("away");
-    if (s.bot_plays) tags.push("a bot plays");
-    if (i === me) tags.push("you");
-    box.append(el("div", { class: "name" }, s.player.name || "(empty)", tags.length ? el("span", { class: "info" }, " · " + tags.join(" · ")) : null));
-    if (!s.player.id && t.state === "waiting") {
-      if (me < 0) box.append(el("button", { onclick: () => send({ type: "sit", table: t.table, seat: i }) }, "Sit here"), " ");
-      if (state.me && t.creator.id === state.me.id) box.append(el("button", { onclick: () => send({ type: "add_bot", table: t.table, seat: i }) }, "Add bot"));
+    kids.push(seatBox(tb, i, me, places[k], plays));
+  }
+  kids.push(centre(tb, me, base, places));
+  felt.replaceChildren(...kids);
+}
+
+function seatBox(tb, i, me, place, plays) {
+  const s = tb.seats[i];
+  const d = tb.deal;
+  const occupied = s.player && s.player.id;
+  const acting = d && tb.state === "playing" && d.actor === i && d.phase !== "done";
+  const box = el("div", { class: "seat pos-" + place + (acting ? " acting" : "") + (i === me ? " mine" : ""), "data-seat": String(i) });
+  const tags = [];
+  const sitsOut = d && d.players === 4 && d.hand_size[i] === 0 && d.dealer === i;
+  if (d && d.dealer === i) tags.push(el("span", { class: "tag dealer", title: t("table.dealer") }, sitsOut ? t("table.sitsOut") : t("table.dealer")));
+  if (d && d.declarer === i) tags.push(el("span", { class: "tag declarer" }, t("table.declarer"), d.contract ? " " + bidText(d.contract) : ""));
+  if (s.bot) tags.push(el("span", { class: "tag" }, t("table.bot")));
+  else if (occupied && !s.online) tags.push(el("span", { class: "tag away" }, t("table.away"), s.away_until ? [" ", countdown(s.away_until)] : null));
+  if (s.bot_plays) tags.push(el("span", { class: "tag" }, t("table.botPlays")));
+  box.append(el("div", { class: "nameplate" },
+    el("span", { class: "seat-name" }, occupied ? pname(s.player.name) : el("span", { class: "hint" }, t("table.empty"))),
+    i === me ? el("span", { class: "tag you" }, t("table.you")) : null,
+    tags,
+    acting && tb.clock && tb.clock.seat === i ? countdown(tb.clock.deadline) : null));
+  if (!occupied && tb.state === "waiting") {
+    const row = el("div", { class: "seat-actions" });
+    if (me < 0) row.append(el("button", { type: "button", class: "sit primary", onclick: () => { if (send({ type: "sit", table: tb.table, seat: i })) tb.pending = true; } }, t("lobby.sit")));
+    if (S.me && tb.creator.id === S.me.id) row.append(el("button", { type: "button", class: "add-bot", onclick: () => send({ type: "add_bot", table: tb.table, seat: i }) }, t("table.addBot")));
+    box.append(row);
+  }
+  if (i === me && tb.state === "waiting") box.append(el("div", { class: "seat-actions" }, el("button", { type: "button", class: "stand", onclick: () => send({ type: "stand", table: tb.table }) }, t("table.stand"))));
+  if (i === me) box.append(myHand(tb, me, plays));
+  if (d && !sitsOut) {
+    const info = [];
+    if (d.phase === "auction") {
+      if (d.passed[i]) info.push(t("table.passed"));
+      else if (d.last_bid[i]) info.push(bidText(d.last_bid[i]));
     }
-    if (i === me && t.state === "waiting") box.append(" ", el("button", { onclick: () => send({ type: "stand", table: t.table }) }, "Stand up"));
-    if (d) {
-      const info = [];
-      if (d.phase === "auction") info.push(d.passed[i] ? "passed" : d.last_bid[i] ? "bid " + bidText(d.last_bid[i]) : "");
-      if (d.calls[i] && d.calls[i] !== "none") info.push(d.calls[i]);
-      if (d.phase === "play" || d.phase === "done") info.push("tricks " + d.tricks[i]);
-      info.push(d.hand_size[i] + " cards");
-      box.append(el("div", { class: "info" }, info.filter(Boolean).join(" · ")));
-      if (i !== me && d.hands[i] && d.hands[i].length) {
-        box.append(el("div", { class: "cards small" }, d.hands[i].map((c) => cardEl(c, playable.has(c) ? { playable: true, onclick: () => play(t, me, c) } : null))));
+    const call = d.calls[i];
+    if (call && call !== "none" && i !== d.declarer) info.push(t("call." + call));
+    if (d.phase === "play" || d.phase === "done") info.push(t("table.tricks", { n: d.tricks[i] }));
+    if (info.length) box.append(el("div", { class: "seat-info" }, info.join(" · ")));
+    if (i !== me) {
+      const cards = (d.hands[i] || []).filter(isCard);
+      if (cards.length) {
+        // an open hand (misère shown, open whisting): playable when it is
+        // this page's move from that hand
+        const mine = (c) => plays.has(c) && !tb.pending;
+        const f = fan(sortHand(cards), { playable: plays.size ? mine : null, onPlay: (c) => move(tb, plays.get(c)), spread: 8 });
+        f.classList.add("open-hand");
+        box.append(f);
+      } else if (d.hand_size[i] > 0) {
+        box.append(backs(d.hand_size[i]));
       }
     }
   }
-  // center
-  $("talon").replaceChildren(...(d ? d.talon.map((c) => cardEl(c)) : []));
-  const trick = $("trick");
-  trick.replaceChildren();
-  if (d) {
-    for (let i = 0; i < n; i++) {
-      if (d.trick[i]) trick.append(el("div", {}, cardEl(d.trick[i]), el("div", { class: "who" }, seatName(t, i))));
+  return box;
+}
+
+function centre(tb, me, base, places) {
+  const d = tb.deal;
+  const n = tb.seats.length;
+  const box = el("div", { class: "centre" });
+  if (!d) return box;
+  // the talon: backs in the auction, face up while the declarer takes it
+  const talon = (d.talon || []).filter(isCard);
+  if (d.phase === "auction" && tb.state === "playing") {
+    box.append(el("div", { class: "talon" }, el("span", { class: "caption" }, t("table.talon")), backs(2)));
+  } else if (talon.length && (d.phase === "discard" || (d.kind === "raspasy" && d.trick_no === 0 && !d.talon_lead))) {
+    box.append(el("div", { class: "talon" }, el("span", { class: "caption" }, t("table.talon")), el("div", { class: "cards" }, talon.map((c) => cardFace(c)))));
+  }
+  const trick = el("div", { class: "trick", "aria-label": t("table.trick") });
+  for (let k = 0; k < n; k++) {
+    const i = (base + k) % n;
+    if (isCard(d.trick[i])) trick.append(el("div", { class: "played at-" + places[k], title: playerName(tb, i) }, cardFace(d.trick[i])));
+  }
+  if (isCard(d.talon_lead)) trick.append(el("div", { class: "played at-centre", title: t("table.talon") }, cardFace(d.talon_lead)));
+  box.append(trick);
+  if (d.last_winner >= 0 && d.last_trick.some(isCard)) {
+    const btn = el("button", { type: "button", class: "quiet last-btn", "aria-expanded": String(S.showLast), onclick: () => { S.showLast = !S.showLast; render(); } }, S.showLast ? t("table.hide") : t("table.lastTrick"));
+    box.append(btn);
+    if (S.showLast) {
+      box.append(el("div", { class: "last-trick" }, el("span", { class: "caption" }, t("table.lastTrickBy", { name: playerName(tb, d.last_winner) })),
+        el("div", { class: "cards" }, d.last_trick.map((c, i) => (isCard(c) ? el("span", { class: "lt", title: playerName(tb, i) }, cardFace(c)) : null)))));
     }
-    if (d.talon_lead) trick.append(el("div", {}, cardEl(d.talon_lead), el("div", { class: "who" }, "talon")));
   }
-  $("last-trick").replaceChildren(...(d && d.last_winner >= 0 ? d.last_trick.filter(Boolean).map((c) => cardEl(c)) : []));
-  const hand = $("hand");
-  hand.replaceChildren();
-  if (d && me >= 0) {
-    for (const c of d.hands[me] || []) {
-      if (playable.has(c)) hand.append(cardEl(c, { playable: true, onclick: () => play(t, me, c) }));
-      else if (discarding) hand.append(cardEl(c, { playable: true, picked: state.picked.includes(c), onclick: () => pick(c) }));
-      else hand.append(cardEl(c));
-    }
-  }
-  renderMoves(t, me, legal, discarding);
-  renderSheet(t);
-  $("last-deal").textContent = t.last_deal || "";
-  const sum = state.lobby.tables.get(t.table);
-  $("watchers").textContent = sum && sum.watchers ? `${sum.watchers} connected` : "";
-  const chat = $("table-chat");
-  chat.replaceChildren();
-  addLines(chat, t.chat);
+  return box;
 }
-
-// renderDialog is the conventions dialog, built from the server's offer.
-function renderDialog(t) {
-  const box = $("dialog");
-  const mine = state.me && t.creator.id === state.me.id;
-  box.hidden = !(t.state === "convention" && mine);
-  if (box.hidden || box.dataset.table === t.table) return;
-  box.dataset.table = t.table;
-  const o = state.offer;
-  const presetSel = el("select", { id: "preset" }, o.presets.map((p) => el("option", { value: p.name }, p.name)));
-  presetSel.value = "sochi";
-  const more = el("div", { class: "options" });
-  const main = el("span", { class: "create" }); // the settings asked first
-  const first = ["players", "pool_target", "move_time"];
-  const fields = {};
-  const fill = () => {
-    const p = o.presets.find((x) => x.name === presetSel.value);
-    more.replaceChildren();
-    main.replaceChildren();
-    for (const [k, v] of Object.entries(p.options)) {
-      let input;
-      if (k === "players") input = el("select", { id: "players" }, [3, 4].map((n) => el("option", { value: n }, n)));
-      else if (o.choices[k]) input = el("select", {}, o.choices[k].map((c) => el("option", { value: c }, c)));
-      else if (typeof v === "boolean") input = el("input", { type: "checkbox" });
-      else if (typeof v === "number") input = el("input", { type: "number", min: 0 });
-      else input = el("input", {});
-      if (input.type === "checkbox") input.checked = v; else input.value = v;
-      fields[k] = { input, base: v };
-      (first.includes(k) ? main : more).append(el("label", {}, k.replace("_", " ") + " ", input));
-    }
-  };
-  presetSel.addEventListener("change", fill);
-  fill();
-  const policy = el("select", { id: "policy" }, o.policies.map((p) => el("option", { value: p }, p)));
-  policy.value = o.timeout.policy;
-  const fine = el("input", { id: "fine", type: "number", min: 0, value: o.timeout.fine });
-  const bank = el("input", { id: "bank", type: "number", min: 0, value: o.timeout.bank });
-  const submit = el("button", { id: "conventions-ok", onclick: () => {
-    const options = {};
-    for (const [k, f] of Object.entries(fields)) {
-      const inp = f.input;
-      const v = inp.type === "checkbox" ? inp.checked : inp.type === "number" || k === "players" ? Number(inp.value) : inp.value;
-      if (v !== f.base) options[k] = v;
-    }
-    send({ type: "conventions", table: t.table, preset: presetSel.value, options,
-      timeout: { policy: policy.value, fine: Number(fine.value), bank: Number(bank.value) } });
-  } }, "Open the table");
-  box.replaceChildren(el("h3", {}, "Conventions"),
-    el("div", { class: "create" }, el("label", {}, "Preset ", presetSel), main, el("label", {}, "On timeout ", policy),
-      el("label", {}, "Fine ", fine), el("label", {}, "Bank (s) ", bank), submit,
-      el("button", { onclick: () => send({ type: "cancel", table: t.table }) }, "Cancel")),
-    el("details", {}, el("summary", {}, "Every other RULES §14 setting"), more));
-}
-
-function renderStatus(t, me) {
-  const d = t.deal;
-  const parts = [];
-  if (t.state === "convention") parts.push(`${t.creator.name} is choosing the conventions`);
-  if (t.state === "waiting") parts.push("Waiting for players: the last seat filled starts the pulka.");
-  if (t.state === "finished") parts.push("The pulka is over.");
-  if (d && t.state === "playing") {
-    parts.push(`Deal ${t.deal_no} · ${PHASES[d.phase] || d.phase}` + (d.kind !== "undecided" ? ` · ${d.kind}` : "") + (d.contract ? " " + bidText(d.contract) : "") + (d.top_bid && d.phase === "auction" ? " · top bid " + bidText(d.top_bid) : ""));
-    if (d.claim && d.claim.pending) parts.push(`${seatName(t, d.claim.by)} proposes: declarer takes ${d.claim.tricks} of the last ${d.claim.remaining}`);
-    if (d.claimed) parts.push("ended by a claim");
-    if (d.actor >= 0) parts.push(d.actor === me ? "YOUR MOVE" : seatName(t, d.actor) + " to move");
-  }
-  const s = $("status");
-  s.replaceChildren(el("span", {}, parts.join(" — ")), el("span", { id: "countdown", class: "turn" }));
-  tick();
-}
-
-function tick() {
-  const t = state.open[state.current];
-  const c = $("countdown");
-  if (c && t) {
-    const dl = t.state === "convention" ? t.deadline : t.clock && t.clock.deadline;
-    c.textContent = dl ? " · " + left(dl) + " s left" : "";
-  }
-}
-setInterval(() => { tick(); if ([...state.lobby.tables.values()].some((t) => t.state === "convention")) renderLobby(); }, 1000);
-
-function moveLabel(m) {
-  switch (m.kind) {
-    case "pass": return "Pass";
-    case "bid": return bidText(m.bid);
-    case "declare": return "Play " + bidText(m.bid);
-    case "whist": return "Whist";
-    case "half": return "Half-whist";
-    case "open": return "Whist open";
-    case "closed": return "Whist closed";
-    case "concede": return "Concede (без трёх)";
-    case "claim": return "Claim the rest (остальные мои)";
-    case "claim_propose": return "Propose: declarer takes " + m.tricks;
-    case "claim_accept": return "Accept the proposal";
-    case "claim_reject": return "Reject, play on";
-  }
-  return m.kind;
-}
-
-function renderMoves(t, me, legal, discarding) {
-  const box = $("moves");
-  box.replaceChildren();
-  for (const m of legal) {
-    if (m.kind === "play" || m.kind === "discard") continue;
-    box.append(el("button", { onclick: () => send({ type: "move", table: t.table, move: m }) }, moveLabel(m)));
-  }
-  if (discarding) {
-    box.append(el("span", { class: "hint" }, "Pick two cards to discard: "),
-      el("button", { disabled: state.picked.length !== 2, onclick: () => send({ type: "move", table: t.table, move: { seat: me, kind: "discard", cards: state.picked } }) }, "Discard " + state.picked.map(cardText).join(" ")));
-  }
-  if (legal.some((m) => m.kind === "play")) box.append(el("span", { class: "hint" }, "Click a highlighted card to play it."));
-  if (t.result) {
-    box.append(el("span", {}, "Result in whists: " + t.seats.map((s, i) => `${s.player.name} ${t.result.rounded[i]}`).join(", ")));
-  }
-}
-
-function play(t, me, c) { send({ type: "move", table: t.table, move: { seat: me, kind: "play", card: c } }); }
 
 function pick(c) {
-  const i = state.picked.indexOf(c);
-  if (i >= 0) state.picked.splice(i, 1);
-  else if (state.picked.length < 2) state.picked.push(c);
-  renderTable();
+  const i = S.picked.indexOf(c);
+  if (i >= 0) S.picked.splice(i, 1);
+  else if (S.picked.length < 2) S.picked.push(c);
+  render();
+  const again = document.querySelector(`#hand [data-card="${CSS.escape(c)}"]`);
+  if (again) again.focus();
 }
 
-function renderSheet(t) {
-  const box = $("sheet");
+// The action bar: only the moves the server lists as legal.
+function renderActions(tb, me, legal, discarding) {
+  const box = $("actions");
   box.replaceChildren();
-  const sh = t.sheet;
-  if (!sh) { box.append(el("p", { class: "hint" }, "The sheet starts with the pulka.")); return; }
-  const names = t.seats.map((s) => s.player.name);
-  const head = el("tr", {}, el("th", {}, ""), el("th", {}, "pool"), el("th", {}, "mountain"), names.map((n) => el("th", {}, "on " + n)));
-  const rows = names.map((n) => el("tr", {}, el("th", {}, n), el("td", {}, sh.pool[n]), el("td", {}, sh.mountain[n]),
-    names.map((o) => el("td", {}, n === o ? "—" : ((sh.whists[n] || {})[o] || 0)))));
-  box.append(el("table", {}, head, rows));
+  const d = tb.deal;
+  const dis = tb.pending;
+  const btn = (m, text, cls) => el("button", { type: "button", class: "move " + (cls || ""), disabled: dis, "data-kind": m.kind, "data-bid": m.bid || null, onclick: () => move(tb, m) }, text);
+  const by = (kind) => legal.filter((m) => m.kind === kind);
+  const bids = by("bid");
+  if (bids.length || (d && d.phase === "auction" && by("pass").length)) box.append(bidBox(tb, bids, by("pass"), "move.bidBox", btn));
+  const decl = by("declare");
+  if (decl.length) box.append(bidBox(tb, decl, [], "move.declareBox", btn));
+  const calls = [...by("whist"), ...by("half"), ...(d && d.phase !== "auction" ? by("pass") : [])];
+  if (calls.length) box.append(el("div", { class: "calls" }, calls.map((m) => btn(m, t("move." + m.kind), m.kind === "whist" ? "primary" : ""))));
+  const oc = [...by("open"), ...by("closed")];
+  if (oc.length) box.append(el("div", { class: "calls" }, oc.map((m) => btn(m, t("move." + m.kind)))));
+  if (discarding) {
+    box.append(el("div", { class: "calls" }, el("span", { class: "hint" }, t("move.pickTwo")),
+      el("button", {
+        type: "button", class: "move primary discard", disabled: dis || S.picked.length !== 2,
+        onclick: () => move(tb, { seat: me, kind: "discard", cards: [...S.picked] }),
+      }, t("move.discard", { cards: S.picked.map(cardLabel).join(" ") }))));
+  }
+  const plays = by("play");
+  if (plays.length) {
+    const from = plays[0].seat;
+    box.append(el("p", { class: "hint play-hint" }, from !== me && from >= 0 ? t("move.playFrom", { name: playerName(tb, from) }) : t("move.playCard")));
+  }
+  if (d && d.claim && d.claim.pending) box.append(el("p", { class: "claim" }, t("move.claimPending", { name: playerName(tb, d.claim.by), n: d.claim.tricks, m: d.claim.remaining })));
+  const answers = [...by("claim_accept"), ...by("claim_reject")];
+  if (answers.length) box.append(el("div", { class: "calls" }, answers.map((m) => btn(m, t(m.kind === "claim_accept" ? "move.claimAccept" : "move.claimReject")))));
+  // proposals and concessions are tucked away: one menu, not a row of buttons
+  const proposals = by("claim_propose");
+  const extra = [...by("concede"), ...by("claim")];
+  if (proposals.length || extra.length) {
+    const sel = el("select", { id: "claim-n", "aria-label": t("move.claims") }, proposals.map((m, k) => el("option", { value: String(k) }, String(m.tricks))));
+    box.append(el("details", { class: "claims" }, el("summary", {}, t("move.claims")),
+      proposals.length ? el("div", { class: "calls" }, el("label", { for: "claim-n" }, t("move.claimPropose", { n: "" })), sel,
+        el("button", { type: "button", disabled: dis, onclick: () => move(tb, proposals[Number(sel.value)]) }, t("move.propose"))) : null,
+      el("div", { class: "calls" }, extra.map((m) => btn(m, t("move." + m.kind))))));
+  }
+  if (tb.result) box.append(settlement(tb, tb.result.rounded, t("sheet.result")));
 }
 
-// ---- forms ----
-$("signin-form").addEventListener("submit", (e) => { e.preventDefault(); signin($("name").value.trim()); });
-$("create-form").addEventListener("submit", (e) => { e.preventDefault(); send({ type: "set" }); });
+// bidBox lays the legal bids out on the ladder (rows 6..10, columns
+// ♠ ♣ ♦ ♥ NT) with misère and pass below; a bid that is not legal is not there.
+function bidBox(tb, bids, passes, titleKey, btn) {
+  const grid = el("div", { class: "bid-grid" });
+  const byBid = new Map(bids.map((m) => [m.bid, m]));
+  let rows = 0;
+  for (const lv of LEVELS) {
+    const row = BID_SUITS.map((s) => byBid.get(lv + s));
+    if (!row.some(Boolean)) continue;
+    rows++;
+    for (const [k, m] of row.entries()) {
+      grid.append(m ? btn(m, bidText(m.bid), "bid suit-" + BID_SUITS[k]) : el("span", { class: "bid-gap" }));
+    }
+  }
+  const extra = el("div", { class: "calls" });
+  if (byBid.has("misere")) extra.append(btn(byBid.get("misere"), t("move.misere"), "misere"));
+  for (const m of passes) extra.append(btn(m, t("move.pass"), "pass"));
+  return el("div", { class: "bid-box", role: "group", "aria-label": t(titleKey) }, el("span", { class: "caption" }, t(titleKey)), rows ? grid : null, extra);
+}
+
+function renderSheet(tb) {
+  const box = $("sheet");
+  const settle = $("settle");
+  settle.replaceChildren();
+  if (!tb.sheet || !tb.history.length) { box.replaceChildren(el("p", { class: "hint" }, t("sheet.none"))); return; }
+  const names = tb.seats.map((s) => s.player.name);
+  const me = seatOf(tb);
+  box.replaceChildren(drawSheet({
+    names, me: me >= 0 ? me : 0, poolTarget: tb.conventions.pool_target, history: tb.history,
+    labels: { title: t("sheet.title"), pool: t("sheet.pool"), mountain: t("sheet.mountain"), whists: t("sheet.whists") },
+  }));
+  // beside the drawing: the numbers as a table (pool, mountain, whists
+  // written on the others), and the settlement once the pulka is over
+  const last = tb.history[tb.history.length - 1];
+  settle.append(el("table", { class: "totals" },
+    el("caption", {}, t("sheet.running")),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("sheet.player")), el("th", { scope: "col" }, t("sheet.pool")), el("th", { scope: "col" }, t("sheet.mountain")), el("th", { scope: "col" }, t("sheet.whists")))),
+    el("tbody", {}, names.map((nm, i) => el("tr", {}, el("th", { scope: "row" }, pname(nm)), el("td", {}, fmt(last.pool[i])), el("td", {}, fmt(last.mountain[i])), el("td", {}, fmt(last.whists[i].reduce((a, b) => a + b, 0))))))));
+  if (tb.result) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
+}
+
+function fmt(x) { return Number.isInteger(x) ? String(x) : x.toFixed(1); }
+
+function settlement(tb, rounded, caption) {
+  return el("table", { class: "totals result" }, el("caption", {}, caption),
+    el("tbody", {}, tb.seats.map((s, i) => el("tr", {}, el("th", { scope: "row" }, pname(s.player.name)), el("td", { class: rounded[i] > 0 ? "plus" : rounded[i] < 0 ? "minus" : "" }, (rounded[i] > 0 ? "+" : "") + rounded[i])))));
+}
+
+// ---------- forms ----------
+
+$("set-table").addEventListener("click", () => {
+  if (S.busy.set) return;
+  if (send({ type: "set" })) { S.busy.set = true; renderLobby(); }
+});
 $("lobby-chat-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const v = $("lobby-chat-text").value.trim();
-  if (v) send({ type: "lobby_chat", text: v });
-  $("lobby-chat-text").value = "";
+  if (v && send({ type: "lobby_chat", text: v })) $("lobby-chat-text").value = "";
 });
 $("table-chat-form").addEventListener("submit", (e) => {
   e.preventDefault();
   const v = $("table-chat-text").value.trim();
-  if (v && state.current) send({ type: "table_chat", table: state.current, text: v });
-  $("table-chat-text").value = "";
+  if (v && S.current && send({ type: "table_chat", table: S.current, text: v })) $("table-chat-text").value = "";
 });
-$("leave").addEventListener("click", () => { if (state.current) send({ type: "leave", table: state.current }); });
+$("leave").addEventListener("click", () => {
+  const id = S.current;
+  if (!id) return;
+  send({ type: "leave", table: id });
+  dropTable(id);
+  history.replaceState(null, "", location.pathname + location.search);
+  render();
+});
+$("print").addEventListener("click", () => window.print());
+document.addEventListener("visibilitychange", () => { if (!document.hidden && S.net) S.net.reconnectNow(); });
+setInterval(tick, 1000);
+try { if (localStorage.getItem("trelljaz-four")) document.body.classList.add("four-colour"); } catch { /* off */ }
 
-connect();
+boot();
