@@ -32,11 +32,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/auth"
+	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/game/web"
 	"github.com/trelljaz/trelljaz/static"
@@ -60,7 +62,7 @@ type config struct {
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP                              int
-	policy, publicURL, dataDir                       string
+	policy, publicURL, dataDir, db                   string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
@@ -99,7 +101,8 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&durValue{&c.shutdownTimeout}, "shutdown-timeout", "longest wait for sessions and requests to end on shutdown")
 	add(&strValue{&c.publicURL}, "public-url", "the club's public address, e.g. https://club.example.org (empty: loopback only)")
 	add(&c.devSignIn, "dev-signin", "development sign-in (choose a name): auto (on when no OAuth provider is configured), true or false")
-	add(&strValue{&c.dataDir}, "data", "data directory (session.key is kept there)")
+	add(&strValue{&c.dataDir}, "data", "data directory (the SQLite database and session.key are kept there)")
+	add(&strValue{&c.db}, "db", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
 	return envs
 }
@@ -156,15 +159,35 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
 
+	st, err := store.Open(ctx, store.Config{URL: c.db, DataDir: c.dataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	arch := archive.New(st, archive.Options{Logger: log})
+	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
+
 	lb := lobby.New(lobby.Config{
 		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
-			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers,
+			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,
 			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
 		},
 	})
 	defer lb.Stop()
+	// The pulkas in progress when the last process stopped (even by kill
+	// -9) are rebuilt from the store's moves before anyone connects.
+	resumed, err := j.InProgress(ctx)
+	if err != nil {
+		log.Error("some pulkas in progress could not be read back", "err", err)
+	}
+	if err := lb.Restore(resumed); err != nil {
+		log.Error("some pulkas in progress could not be restored", "err", err)
+	}
+	if len(resumed) > 0 {
+		log.Info("pulkas in progress restored", "tables", len(resumed))
+	}
 	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
 	if err != nil {
 		return err
@@ -173,8 +196,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	if err != nil {
 		return err
 	}
-	// The accounts live in memory until the SQL store is merged.
-	signin, err := auth.New(account.NewMemoryDirectory(time.Now), auth.Config{
+	signin, err := auth.New(st, auth.Config{
 		PublicURL: c.publicURL, Providers: providers, DevSignIn: c.devSignIn,
 		Secret: secret, SecureCookies: c.secureCookies, Logger: log,
 	})
@@ -183,7 +205,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	}
 	signin.WarnIfExposed(c.addr)
 	site := web.New(web.Config{
-		Auth: signin, Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
+		Auth: signin, Archive: arch, Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
 		MessageRate: c.messageRate, ChatRate: c.chatRate, ChatRatePerIP: c.chatRatePerIP,
 		SigninTimeout: c.signinTimeout, SessionsPerIP: c.sessionsPerIP, SendReadTimeout: c.sendReadTimeout,
 	})

@@ -59,6 +59,10 @@ type Config struct {
 	// Identify turns a sign-in into a player. Nil means TokenIdentity(Auth)
 	// when Auth is set, else DevIdentity (tests).
 	Identify Identify
+	// Archive, if set, serves the game archive's JSON endpoints
+	// (/api/players/..., /api/pulkas...), behind the same Host check and
+	// headers as the pages.
+	Archive http.Handler
 	// Auth, if set, is the club's sign-in: its routes (/auth/..., /logout,
 	// /api/me, /api/token) are mounted, every request passes its Host
 	// check, and sockets sign in with its tokens.
@@ -149,6 +153,10 @@ func New(cfg Config) *Server {
 	r.PathPrefix("/").Handler(auth.SecurityHeaders("")(pages))
 	if cfg.Auth != nil {
 		cfg.Auth.Routes(pages)
+	}
+	if cfg.Archive != nil {
+		pages.PathPrefix("/api/players/").Handler(cfg.Archive)
+		pages.PathPrefix("/api/pulkas").Handler(cfg.Archive)
 	}
 	pages.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
