@@ -1,0 +1,63 @@
+package dd
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+// BenchmarkSolveFullDeal solves random full 10-trick contracts (random
+// strain and declarer, the first hand on lead), each from a cold table,
+// and reports the median and 99th percentile time per deal.
+func BenchmarkSolveFullDeal(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const pool = 512
+	deals := make([]Position, pool)
+	for i := range deals {
+		deals[i] = randomDeal(rng)
+	}
+	s := NewSolver()
+	times := make([]time.Duration, 0, b.N)
+	nodes := uint64(0)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Reset()
+		n0 := s.Nodes()
+		t0 := time.Now()
+		s.Solve(deals[i%pool])
+		times = append(times, time.Since(t0))
+		nodes += s.Nodes() - n0
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
+	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/deal")
+}
+
+// BenchmarkValuesFullDeal values every opening lead of random full deals
+// (what the strong bot asks per sample at trick 1), the table kept warm
+// between the leads of one deal.
+func BenchmarkValuesFullDeal(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const pool = 512
+	deals := make([]Position, pool)
+	for i := range deals {
+		deals[i] = randomDeal(rng)
+	}
+	s := NewSolver()
+	var buf []CardValue
+	times := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Reset()
+		t0 := time.Now()
+		buf = s.Values(deals[i%pool], buf[:0])
+		times = append(times, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")
+}
