@@ -237,7 +237,7 @@ func (s *Solver) mtd(nd *node, tricks int) int {
 		if g <= lo {
 			beta = lo + 1
 		}
-		g = s.search(nd, beta-1, beta)
+		g = s.search(*nd, beta-1, beta)
 		if g < beta {
 			hi = g
 		} else {
@@ -419,9 +419,11 @@ func (s *Solver) play(nd *node, pl, c uint8) (node, int) {
 }
 
 // search is fail-soft alpha-beta: the counted tricks from nd on.
-func (s *Solver) search(nd *node, alpha, beta int) int {
+func (s *Solver) search(n0 node, alpha, beta int) int {
 	s.nodes++
+	nd := &n0
 	var e *ttEntry
+	var key [3]uint32
 	if nd.n == 0 && !s.inTalonTrick(nd) {
 		left := bits.OnesCount32(nd.hands[nd.leader])
 		if left == 0 {
@@ -442,7 +444,7 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 				return 0
 			}
 		}
-		key := s.key(nd)
+		key = s.key(nd)
 		e = &s.tt[hashKey(key, nd.leader)&(1<<ttBits-1)]
 		if e.gen == s.gen && e.h == key && e.leader == nd.leader {
 			if int(e.lb) >= beta {
@@ -481,7 +483,7 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	a, b := alpha, beta
 	for _, c := range nm {
 		ch, won := s.play(nd, pl, c)
-		v := won + s.search(&ch, a-won, b-won)
+		v := won + s.search(ch, a-won, b-won)
 		if maximizing {
 			if v > bestV {
 				bestV, bestC = v, c
@@ -503,8 +505,7 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	}
 	if e != nil {
 		// e may have been overwritten by a child with another key: re-check.
-		key := e.h
-		if e.gen != s.gen || e.leader != nd.leader || key != s.key(nd) {
+		if e.gen != s.gen || e.leader != nd.leader || key != e.h {
 			return bestV
 		}
 		if bestV <= alpha {
