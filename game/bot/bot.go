@@ -1,0 +1,93 @@
+package bot
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/bot/dd"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// The levels a Config may name.
+const (
+	LevelBasic  = "basic"
+	LevelStrong = "strong"
+)
+
+// Config sets up a Bot.
+type Config struct {
+	// Level is LevelBasic or LevelStrong; empty or unknown means
+	// LevelStrong.
+	Level string
+	// Seed seeds the bot's random choices (the samples of the strong
+	// level), so a pulka of bots can be replayed.
+	Seed uint64
+	// Samples is the number of deals the strong level samples for a card
+	// play; 0 means 24. Bidding, discards and whisting use fewer (about a
+	// half). More samples play better and think longer.
+	Samples int
+}
+
+// Bot plays one seat of one pulka. Not safe for concurrent use.
+type Bot struct {
+	level   string
+	samples int
+	rng     *rand.Rand
+	solver  *dd.Solver // strong only
+	mem     memory
+	buf     []dd.CardValue
+	// misses counts decisions whose move was not among the legal ones
+	// (a bug: legal[0] was played instead); tests check it stays 0.
+	misses int
+}
+
+// New returns a Bot for one seat of one pulka.
+func New(c Config) *Bot {
+	b := &Bot{level: c.Level, samples: c.Samples, rng: rand.New(rand.NewPCG(c.Seed, 0x626f74))}
+	if b.level != LevelBasic {
+		b.level = LevelStrong
+		b.solver = dd.NewSolver()
+	}
+	if b.samples <= 0 {
+		b.samples = 24
+	}
+	return b
+}
+
+// Level returns the bot's level (LevelBasic or LevelStrong).
+func (b *Bot) Level() string { return b.level }
+
+// Move returns the bot's move for the seat that must act: v is what the
+// bot's seat sees (v.Viewer is the seat), legal the moves rules.LegalMoves
+// lists for it. The move is always one of legal (legal[0] when legal is
+// empty is not possible: the zero Move is returned then).
+func (b *Bot) Move(v rules.SeatView, legal []rules.Move) rules.Move {
+	if len(legal) == 0 {
+		return rules.Move{}
+	}
+	b.mem.observe(&v)
+	if len(legal) == 1 {
+		return legal[0]
+	}
+	var m rules.Move
+	var ok bool
+	if b.level == LevelStrong {
+		m, ok = b.strongMove(&v, legal)
+	}
+	if !ok {
+		m, ok = basicMove(&v, legal, &b.mem)
+	}
+	if ok {
+		for _, l := range legal {
+			if l.Canonical() == m.Canonical() {
+				return l
+			}
+		}
+	}
+	b.misses++
+	return legal[0]
+}
+
+// thinkBudget bounds the sampling of one strong decision: past it (after
+// a few samples at least) the bot decides on the samples it has.
+const thinkBudget = 60 * time.Millisecond
