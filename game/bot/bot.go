@@ -26,12 +26,18 @@ type Config struct {
 	// play; 0 means 24. Bidding, discards and whisting use fewer (about a
 	// half). More samples play better and think longer.
 	Samples int
+	// Budget bounds the sampling of one decision in wall-clock time:
+	// past it, after a few samples, the bot decides on the samples it has.
+	// 0 means 60 ms; a negative Budget means no bound, which makes the
+	// bot's play depend on Seed alone (tournaments, replays).
+	Budget time.Duration
 }
 
 // Bot plays one seat of one pulka. Not safe for concurrent use.
 type Bot struct {
 	level   string
 	samples int
+	budget  time.Duration
 	rng     *rand.Rand
 	solver  *dd.Solver // strong only
 	mem     memory
@@ -50,6 +56,12 @@ func New(c Config) *Bot {
 	}
 	if b.samples <= 0 {
 		b.samples = 24
+	}
+	switch b.budget = c.Budget; {
+	case b.budget == 0:
+		b.budget = 60 * time.Millisecond
+	case b.budget < 0:
+		b.budget = 1<<63 - 1
 	}
 	return b
 }
@@ -87,7 +99,3 @@ func (b *Bot) Move(v rules.SeatView, legal []rules.Move) rules.Move {
 	b.misses++
 	return legal[0]
 }
-
-// thinkBudget bounds the sampling of one strong decision: past it (after
-// a few samples at least) the bot decides on the samples it has.
-const thinkBudget = 60 * time.Millisecond

@@ -50,7 +50,8 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	var pool [rules.NumCards]rules.Card
 	start := time.Now()
 	n := 0
-	for i := 0; i < b.samples && (i < 4 || time.Since(start) < thinkBudget); i++ {
+	ns := b.playSamples(v)
+	for i := 0; i < ns && (i < 4 || time.Since(start) < b.budget); i++ {
 		hands, talon := u.deal(b.rng, pool[:0])
 		p := playPosition(v, hands, talon, mover)
 		if p.Validate() != nil {
@@ -70,6 +71,22 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 		}
 	}
 	return rules.PlayMove(v.Actor, best), n > 0
+}
+
+// playSamples is the number of samples for a card play: fewer early in
+// the deal, where each solve costs most (misère and raspasy most of all).
+func (b *Bot) playSamples(v *rules.SeatView) int {
+	left := 10 - v.TrickNo
+	n := b.samples
+	switch {
+	case left >= 8 && v.Kind != rules.KindContract:
+		n = n / 3
+	case left >= 8:
+		n = n / 2
+	case left >= 6:
+		n = n * 3 / 4
+	}
+	return max(n, 4)
 }
 
 // cardUtility scores a double-dummy value (the counted tricks from the
@@ -162,13 +179,7 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			cands = append(cands, rules.Strain(s))
 		}
 	}
-	aces := 0
-	for s := rules.Spades; s <= rules.Hearts; s++ {
-		if h.Has(rules.NewCard(rules.Ace, s)) {
-			aces++
-		}
-	}
-	if aces >= 2 {
+	if aceCount(h) >= 2 {
 		cands = append(cands, rules.NoTrump)
 	}
 	if _, t := bestStrain(h); t < 4.5 {
@@ -185,8 +196,8 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 	var mis contractEval
 	var pool [rules.NumCards]rules.Card
 	start := time.Now()
-	ns := max(4, b.samples/2)
-	for i := 0; i < ns && (i < 3 || time.Since(start) < thinkBudget); i++ {
+	ns := max(4, b.samples/3)
+	for i := 0; i < ns && (i < 3 || time.Since(start) < b.budget); i++ {
 		hands, talon := u.deal(b.rng, pool[:0])
 		full := hands[me] | talon
 		for j, st := range cands {
@@ -202,7 +213,10 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			mis.tricks = append(mis.tricks, b.solver.Solve(p))
 		}
 	}
-	bestTrick := 0.0
+	// Passing is not free: when everyone passes the deal is a raspasy,
+	// where a strong hand takes tricks (a mountain point each).
+	passEV := -0.5 * poolWorth(v.Players) * 0.5 * float64(misereDanger(h))
+	bestTrick := passEV
 	for c := rules.TenNoTrump; c >= rules.SixSpades; c-- {
 		if c == rules.Misere {
 			continue
@@ -211,7 +225,7 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			if evals[j].bid.Strain() != c.Strain() {
 				continue
 			}
-			if m := evals[j].mean(c, v.Players); m > 0 {
+			if m := evals[j].mean(c, v.Players); m > passEV {
 				if b.mem.maxBid == rules.NoBid {
 					b.mem.maxBid = c
 				}
@@ -219,7 +233,7 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			}
 		}
 	}
-	if tryMisere && mis.mean(rules.Misere, v.Players) > max(0, bestTrick) {
+	if tryMisere && mis.mean(rules.Misere, v.Players) > bestTrick {
 		b.mem.misereBid = true
 	}
 }
@@ -234,7 +248,7 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 	if !ok {
 		return rules.Move{}, false
 	}
-	ns := max(4, b.samples/3)
+	ns := max(4, b.samples/4)
 	var pool [rules.NumCards]rules.Card
 	samples := make([][4]rules.Hand, ns)
 	for i := range samples {
@@ -283,7 +297,7 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 	bestV := -1e18
 	if misere {
 		bestBid = rules.Misere
-		for _, c := range discardCandidates(h, rules.NoTrump, true, 6) {
+		for _, c := range discardCandidates(h, rules.NoTrump, true, 4) {
 			tr := solve(cand{c[0], c[1], rules.NoTrump}, rules.Misere)
 			e := contractEval{tricks: tr}
 			if m := e.mean(rules.Misere, v.Players); m > bestV {
@@ -292,7 +306,7 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 		}
 	} else {
 		for st := rules.Strain(0); st <= rules.NoTrump; st++ {
-			if st != rules.NoTrump && h.OfSuit(rules.Suit(st)).Len() < 4 || lowest(st) == rules.NoBid {
+			if st != rules.NoTrump && h.OfSuit(rules.Suit(st)).Len() < 4 || st == rules.NoTrump && aceCount(h) < 2 || lowest(st) == rules.NoBid {
 				continue
 			}
 			x, y := basicDiscard(h, st, false)
@@ -304,7 +318,7 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 		if bestBid == rules.NoBid {
 			return rules.Move{}, false
 		}
-		for _, xy := range discardCandidates(h, bestC.st, false, 5) {
+		for _, xy := range discardCandidates(h, bestC.st, false, 3) {
 			c := cand{xy[0], xy[1], bestC.st}
 			if c.x == bestC.x && c.y == bestC.y {
 				continue
@@ -388,7 +402,7 @@ func (b *Bot) strongWhist(v *rules.SeatView, legal []rules.Move) (rules.Move, bo
 	start := time.Now()
 	ns := max(4, b.samples/2)
 	gain, n := 0.0, 0
-	for i := 0; i < ns && (i < 3 || time.Since(start) < thinkBudget); i++ {
+	for i := 0; i < ns && (i < 3 || time.Since(start) < b.budget); i++ {
 		hands, _ := u.deal(b.rng, pool[:0])
 		t := b.solver.Solve(declarerPosition(v, hands, v.Declarer, c))
 		gain += whistGain(c, t, v.Players, share)
@@ -405,4 +419,15 @@ func (b *Bot) strongWhist(v *rules.SeatView, legal []rules.Move) (rules.Move, bo
 		return rules.Pass(me), true
 	}
 	return rules.Move{}, false
+}
+
+// aceCount returns the number of aces in h.
+func aceCount(h rules.Hand) int {
+	n := 0
+	for s := rules.Spades; s <= rules.Hearts; s++ {
+		if h.Has(rules.NewCard(rules.Ace, s)) {
+			n++
+		}
+	}
+	return n
 }

@@ -32,8 +32,11 @@ func obligation(level int) int {
 	return 1
 }
 
-// declarerResult is the declarer's result in whists of contract c taking
-// t tricks, both defenders whisting; for misère, t tricks taken.
+// declarerResult is the declarer's expected result in whists of contract
+// c taking t tricks; for misère, t tricks taken. Defenders do not always
+// whist: a contract that is made is whisted about half the time (the
+// defenders then write their tricks), one that fails about 80% of the
+// time; an unwhisted contract is written to the pool unplayed.
 func declarerResult(c rules.Bid, t, n int) float64 {
 	pw := poolWorth(n)
 	if c == rules.Misere {
@@ -45,10 +48,11 @@ func declarerResult(c rules.Bid, t, n int) float64 {
 	l, val := c.Level(), float64(c.Value())
 	whists := val * float64(10-t) // the defenders write their tricks
 	if t >= l {
-		return pw*val - whists
+		return pw*val - 0.5*whists
 	}
 	u := float64(l - t)
-	return -pw*val*u - whists - 2*val*u // mountain, whists, consolation
+	failed := -pw*val*u - whists - 2*val*u // mountain, whists, consolation
+	return 0.8*failed + 0.2*pw*val
 }
 
 // whistGain is what whisting a contract c is worth to a defender against

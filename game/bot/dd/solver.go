@@ -232,6 +232,9 @@ func (s *Solver) Solve(p Position) int {
 func (s *Solver) mtd(nd *node, tricks int) int {
 	lo, hi := 0, tricks
 	g := (tricks + 1) / 2
+	if s.count&s.max == 0 {
+		g = min(1, tricks) // misère and raspasy: few tricks are counted
+	}
 	for lo < hi {
 		beta := g
 		if g <= lo {
@@ -553,7 +556,13 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 		}
 		reps |= uint32(runTops[uint16(rem>>(8*su))&0xFF<<8|uint16(a)]) << (8 * su)
 	}
-	wantWin := (s.count>>pl)&1 == (s.max>>pl)&1
+	// tmask is the set of players the mover wants to win this trick:
+	// a maximizer wants a counted player to win it, a minimizer anyone else.
+	tmask := s.count
+	if s.max&(1<<pl) == 0 {
+		tmask = 7 &^ s.count
+	}
+	inT := tmask&(1<<pl) != 0
 	var score [10]int
 	ls := s.leadSuit(nd)
 	// current winner of the trick, if any
@@ -576,45 +585,71 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 			}
 		}
 	}
+	last := nd.n == 2
 	for r := reps; r != 0; r &= r - 1 {
 		c := uint8(bits.TrailingZeros32(r))
 		rank := int(c & 7)
 		su := int(c >> 3)
+		suitMask := uint32(0xFF) << (8 * su)
 		var sc int
 		if ls < 0 {
 			// leading
-			top := 31 - bits.LeadingZeros32(rem&(0xFF<<(8*su)))
-			isTop := int(c) == top
-			if wantWin {
-				if isTop {
-					sc = 200 + bits.OnesCount32(nd.hands[pl]&(0xFF<<(8*su)))
+			if inT {
+				top := 31 - bits.LeadingZeros32(rem&suitMask)
+				if int(c) == top {
+					sc = 200 + bits.OnesCount32(nd.hands[pl]&suitMask)
 				} else {
 					sc = 100 - rank
 				}
 			} else {
-				low := bits.TrailingZeros32(rem & (0xFF << (8 * su)))
-				if int(c) == low {
+				// force the others: a lead under every card of the suit
+				// held by a player the mover wants to win the trick
+				sc = 100 - rank
+				forced := false
+				for q := uint8(0); q < 3; q++ {
+					if q == pl {
+						continue
+					}
+					h := nd.hands[q] & suitMask
+					if h == 0 {
+						continue
+					}
+					if tmask&(1<<q) == 0 {
+						continue
+					}
+					if uint32(1)<<c > h&-h {
+						forced = false
+						break
+					}
+					forced = true
+				}
+				if forced {
 					sc = 200 - rank
-				} else {
-					sc = 100 - rank
 				}
 			}
 		} else {
-			wins := curC == 0xFF && int(su) == ls || curC != 0xFF && beats(c, curC, s.trump)
-			mate := curP != 0xFF && (s.max>>curP)&1 == (s.max>>pl)&1
+			wins := curC == 0xFF && su == ls || curC != 0xFF && beats(c, curC, s.trump)
+			winnerInT := curP != 0xFF && tmask&(1<<curP) != 0
 			switch {
-			case wantWin && mate:
+			case inT && winnerInT:
 				sc = 100 - rank
-			case wantWin && wins:
+			case inT && wins:
 				sc = 200 - rank
-			case wantWin:
+			case inT:
 				sc = 100 - rank
+			case winnerInT || last:
+				// stay under, shedding the highest card that does
+				if !wins {
+					sc = 200 + rank
+				} else {
+					sc = 100 - rank
+				}
 			case !wins:
-				sc = 200 + rank
+				sc = 200 - rank // leave the trick for a later player to take
 			default:
-				sc = 100 + rank
+				sc = 100 - rank
 			}
-			if int(c>>3) == s.trump && ls != s.trump {
+			if su == s.trump && ls != s.trump {
 				sc -= 8 // ruff with care: trumps are worth keeping
 			}
 		}
