@@ -45,6 +45,10 @@ type Bot struct {
 	// misses counts decisions whose move was not among the legal ones
 	// (a bug: legal[0] was played instead); tests check it stays 0.
 	misses int
+	// fallbacks counts strong decisions of the auction, whisting and
+	// card play left to the basic level (the view was not understood);
+	// tests check it stays 0.
+	fallbacks int
 }
 
 // New returns a Bot for one seat of one pulka.
@@ -85,6 +89,9 @@ func (b *Bot) Move(v rules.SeatView, legal []rules.Move) rules.Move {
 	var ok bool
 	if b.level == LevelStrong {
 		m, ok = b.strongMove(&v, legal)
+		if !ok && (v.Phase == rules.PhaseAuction || v.Phase == rules.PhaseWhist || v.Phase == rules.PhasePlay) {
+			b.fallbacks++
+		}
 	}
 	if !ok {
 		m, ok = basicMove(&v, legal, &b.mem)

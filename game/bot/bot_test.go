@@ -72,6 +72,9 @@ func TestBotsPlayLegalMovesUnderEveryPreset(t *testing.T) {
 						if b.misses != 0 {
 							t.Errorf("bot %d chose %d moves outside the legal list", i, b.misses)
 						}
+						if b.fallbacks != 0 {
+							t.Errorf("strong bot %d left %d decisions to the basic level", i, b.fallbacks)
+						}
 					}
 				})
 			}

@@ -31,6 +31,11 @@ type unseen struct {
 	trump     rules.Suit
 	trumpMin  int
 	played    rules.Hand // the trumpSeat's played cards
+
+	// talon cards turned face up for everyone and taken by the declarer:
+	// they are in his hidden hand or in his hidden discard
+	talonKept rules.Hand
+	declarer  int
 }
 
 // unseenOf works out where the unseen cards may be from v. ok is false
@@ -48,6 +53,17 @@ func unseenOf(v *rules.SeatView, m *memory) (u unseen, ok bool) {
 		u.known[p] = v.Hands[p]
 	}
 	u.pool = rules.FullDeck &^ seen
+	u.declarer = v.Declarer
+	if (v.Kind == rules.KindContract || v.Kind == rules.KindMisere) && v.Declarer >= 0 && v.Declarer != v.Viewer && v.Phase > rules.PhaseAuction {
+		// the open talon went into the declarer's hand: the cards not
+		// played yet nor shown are in his hand or his discard
+		for _, c := range v.Talon {
+			if c != rules.NoCard && !v.Played.Has(c) && !v.Hands[v.Declarer].Has(c) && !v.Discard.Has(c) {
+				u.talonKept = u.talonKept.With(c)
+			}
+		}
+		u.pool |= u.talonKept
+	}
 	for _, p := range act {
 		if v.Hands[p] == 0 && v.HandSize[p] > 0 {
 			u.slots = append(u.slots, slot{seat: p, size: v.HandSize[p], voids: m.voids[p]})
@@ -98,10 +114,30 @@ func (u *unseen) deal(rng *rand.Rand, pool []rules.Card) (hands [4]rules.Hand, t
 			got[i] = 0
 		}
 		okDeal := true
+		// the talon cards first: only two places can take them
+		for k := range pool {
+			if u.talonKept.Has(pool[k]) {
+				for j := 0; j < k; j++ {
+					if !u.talonKept.Has(pool[j]) {
+						pool[j], pool[k] = pool[k], pool[j]
+						break
+					}
+				}
+			}
+		}
 		for _, c := range pool {
+			fits := func(s slot) bool {
+				if try >= 40 {
+					return true // give up on constraints rather than loop
+				}
+				if u.talonKept.Has(c) {
+					return s.seat == u.declarer || s.seat == slotDiscard
+				}
+				return !strict || s.voids&(1<<c.Suit()) == 0
+			}
 			total := 0
 			for i, s := range u.slots {
-				if room[i] > 0 && (!strict || s.voids&(1<<c.Suit()) == 0) {
+				if room[i] > 0 && fits(s) {
 					total += room[i]
 				}
 			}
@@ -111,7 +147,7 @@ func (u *unseen) deal(rng *rand.Rand, pool []rules.Card) (hands [4]rules.Hand, t
 			}
 			r := rng.IntN(total)
 			for i, s := range u.slots {
-				if room[i] > 0 && (!strict || s.voids&(1<<c.Suit()) == 0) {
+				if room[i] > 0 && fits(s) {
 					if r < room[i] {
 						got[i] = got[i].With(c)
 						room[i]--
