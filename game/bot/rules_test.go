@@ -99,25 +99,25 @@ func TestCardPlayRulesOfThumb(t *testing.T) {
 	}{
 		{
 			// Diamonds are out (the talon), so seat 1 and 2 hold the rest.
-			name: "declarer third in hand wins with the cheapest card that beats",
+			name:   "declarer third in hand wins with the cheapest card that beats",
 			levels: []string{LevelBasic, LevelStrong}, kind: rules.KindContract, bid: "6H", decl: 0,
 			mine: "AS QS 9S AH KH QH JH 10H 9H", sizes: [3]int{9, 8, 8}, played: "AC KC QC",
 			trick: map[int]string{1: "JS", 2: "10S"}, leader: 1, trickNo: 1, want: "QS",
 		},
 		{
-			name: "a defender does not overtake a partner's sure winner",
+			name:   "a defender does not overtake a partner's sure winner",
 			levels: []string{LevelBasic, LevelStrong}, kind: rules.KindContract, bid: "6H", decl: 1,
 			mine: "KS 8S 7S AC KC", sizes: [3]int{5, 5, 4}, played: "AH KH QH JH 10H 9H 8H 7H QS JS 10S 9S QC JC 10C",
 			trick: map[int]string{2: "AS"}, leader: 2, trickNo: 5, want: "7S",
 		},
 		{
-			name: "misère declarer ducks under the card winning the trick",
+			name:   "misère declarer ducks under the card winning the trick",
 			levels: []string{LevelBasic, LevelStrong}, kind: rules.KindMisere, bid: "misere", decl: 0,
 			mine: "KS 9S 7S 7C 8C", sizes: [3]int{5, 4, 4}, played: "AH KH QH JH 10H 9H 8H 7H AC KC QC JC 10C 9C AD",
 			trick: map[int]string{1: "10S", 2: "JS"}, leader: 1, trickNo: 5, want: "9S",
 		},
 		{
-			name: "raspasy: stay under the winning card, shedding the highest that does",
+			name:   "raspasy: stay under the winning card, shedding the highest that does",
 			levels: []string{LevelBasic, LevelStrong}, kind: rules.KindRaspasy, bid: "", decl: -1,
 			mine: "AS QS 10S 7S 7H", sizes: [3]int{5, 4, 4}, played: "AH KH QH JH 10H 9H 8H AC KC QC JC 10C 9C AD KD",
 			trick: map[int]string{1: "JS", 2: "9S"}, leader: 1, trickNo: 5, want: "10S",
