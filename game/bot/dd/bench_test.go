@@ -59,6 +59,7 @@ func BenchmarkValuesFullDeal(b *testing.B) {
 		times = append(times, time.Since(t0))
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(s.Nodes())/float64(b.N), "nodes/deal")
 	slices.Sort(times)
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "ms-p50")
 	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "ms-p99")

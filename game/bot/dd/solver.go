@@ -167,6 +167,8 @@ type Solver struct {
 	byWinner bool
 	talonWin bool
 
+	minD int8 // the one counted player when he wants few tricks (misère, raspasy), else -1
+
 	tt  []ttEntry
 	gen uint8
 
@@ -190,6 +192,12 @@ func (s *Solver) setup(p *Position) node {
 	if trump != s.trump || p.Goal.Count != s.count || p.Goal.Max != s.max {
 		s.trump, s.count, s.max = trump, p.Goal.Count, p.Goal.Max
 		s.clear()
+	}
+	s.minD = -1
+	for d := 0; d < 3; d++ {
+		if p.Goal.Count == 1<<d && p.Goal.Max&(1<<d) == 0 {
+			s.minD = int8(d)
+		}
 	}
 	s.nTalon = uint8(p.NTalon)
 	for i := 0; i < p.NTalon; i++ {
@@ -225,15 +233,19 @@ func (s *Solver) clear() {
 // (Position.Validate); an invalid position gives a meaningless number.
 func (s *Solver) Solve(p Position) int {
 	nd := s.setup(&p)
-	return s.mtd(&nd, p.Tricks())
+	return s.mtd(&nd, p.Tricks(), -1)
 }
 
-// mtd finds the exact value by null-window searches.
-func (s *Solver) mtd(nd *node, tricks int) int {
+// mtd finds the exact value by null-window searches, starting from guess
+// (or from a guess of its own when guess is negative).
+func (s *Solver) mtd(nd *node, tricks, guess int) int {
 	lo, hi := 0, tricks
 	g := (tricks + 1) / 2
 	if s.count&s.max == 0 {
 		g = min(1, tricks) // misère and raspasy: few tricks are counted
+	}
+	if guess >= 0 {
+		g = min(guess, tricks)
 	}
 	for lo < hi {
 		beta := g
@@ -265,6 +277,7 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 	pl := (nd.leader + nd.n) % 3
 	allowed := s.allowed(&nd, pl)
 	rem := s.inPlay(&nd)
+	guess := -1
 	for a := allowed; a != 0; a &= a - 1 {
 		c := uint8(bits.TrailingZeros32(a))
 		// The representative of c's run of touching cards is its top card.
@@ -285,7 +298,8 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 		}
 		if v < 0 {
 			child, won := s.play(&nd, pl, rep)
-			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2))
+			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won)
+			guess = v
 		}
 		buf = append(buf, CardValue{Card: rules.Card(c), Value: v})
 	}
@@ -435,6 +449,9 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 		if left == 1 {
 			return s.lastTrick(nd)
 		}
+		if s.minD >= 0 && s.clean(nd) {
+			return 0
+		}
 		if beta > left {
 			beta = left + 1
 			if alpha >= left {
@@ -526,6 +543,29 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 		}
 	}
 	return bestV
+}
+
+// clean reports whether the counted minimizer D can never be made to
+// take a trick from this trick start: in every suit all his cards are
+// below all the others' cards, so he can always play under, and if he is
+// on lead he has a suit the others must follow (and overtake) in.
+func (s *Solver) clean(nd *node) bool {
+	d := uint8(s.minD)
+	dh := nd.hands[d]
+	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+	safeLead := false
+	for su := 0; su < 4; su++ {
+		m := uint32(0xFF) << (8 * su)
+		ds, os := dh&m, oh&m
+		if ds == 0 || os == 0 {
+			continue
+		}
+		if 31-bits.LeadingZeros32(ds) > bits.TrailingZeros32(os) {
+			return false
+		}
+		safeLead = true
+	}
+	return nd.leader != d || safeLead
 }
 
 // lastTrick plays out the last trick, one card each.
