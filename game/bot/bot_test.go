@@ -58,8 +58,11 @@ func TestBotsPlayLegalMovesUnderEveryPreset(t *testing.T) {
 						bots[i] = New(Config{Level: level, Seed: uint64(i), Samples: 6})
 					}
 					deals := 12
+					if level == LevelStrong {
+						deals = 5
+					}
 					if testing.Short() {
-						deals = 4
+						deals = 3
 					}
 					for i := 0; i < deals && !sheet.Over(); i++ {
 						s := playDeal(t, bots, rules.Deal{Seed: rng.Uint64(), Dealer: sheet.Dealer(), Series: sheet.Series(), Options: opt})

@@ -89,6 +89,11 @@ func (p *Position) Validate() error {
 	if p.NTrick < 0 || p.NTrick > 2 || p.NTalon < 0 || p.NTalon > 2 {
 		return fmt.Errorf("dd: %d trick cards, %d talon cards", p.NTrick, p.NTalon)
 	}
+	for i, h := range p.Hands {
+		if h.Len() > 10 {
+			return fmt.Errorf("dd: hand %d holds %d cards, more than 10", i, h.Len())
+		}
+	}
 	if p.Trump > rules.NoTrump {
 		return fmt.Errorf("dd: trump %d", p.Trump)
 	}
@@ -488,7 +493,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	}
 	pl := (nd.leader + nd.n) % 3
 	maximizing := s.max&(1<<pl) != 0
-	var moves [10]uint8
+	var moves [16]uint8
 	var ttBest uint8 = 0xFF
 	if e != nil && e.best != 0xFF {
 		ttBest = expand(e.best, nd, e.h)
@@ -603,7 +608,7 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 		tmask = 7 &^ s.count
 	}
 	inT := tmask&(1<<pl) != 0
-	var score [10]int
+	var score [32]int
 	ls := s.leadSuit(nd)
 	// current winner of the trick, if any
 	curC, curP := uint8(0xFF), uint8(0xFF)

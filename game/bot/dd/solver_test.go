@@ -14,8 +14,8 @@ func TestSolveMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := NewSolver()
 	n := 4000
-	if testing.Short() {
-		n = 500
+	if testing.Short() || raceEnabled {
+		n = 800
 	}
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 5)
@@ -35,7 +35,11 @@ func TestValuesMatchBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	s := NewSolver()
 	var buf []CardValue
-	for i := 0; i < 1000; i++ {
+	n := 1000
+	if testing.Short() || raceEnabled {
+		n = 250
+	}
+	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 4)
 		buf = s.Values(p, buf[:0])
 		if len(buf) == 0 {
