@@ -31,6 +31,11 @@ type Config struct {
 	// 0 means 60 ms; a negative Budget means no bound, which makes the
 	// bot's play depend on Seed alone (tournaments, replays).
 	Budget time.Duration
+	// Options are the table's play settings, which every player knows;
+	// the bot needs the raspasy ones (who leads trick 3, whether a talon
+	// card can win its trick). The zero value means
+	// rules.DefaultOptions.
+	Options rules.Options
 }
 
 // Bot plays one seat of one pulka. Not safe for concurrent use.
@@ -38,6 +43,7 @@ type Bot struct {
 	level   string
 	samples int
 	budget  time.Duration
+	opt     rules.Options
 	rng     *rand.Rand
 	solver  *dd.Solver // strong only
 	mem     memory
@@ -53,10 +59,13 @@ type Bot struct {
 
 // New returns a Bot for one seat of one pulka.
 func New(c Config) *Bot {
-	b := &Bot{level: c.Level, samples: c.Samples, rng: rand.New(rand.NewPCG(c.Seed, 0x626f74))}
+	b := &Bot{level: c.Level, samples: c.Samples, opt: c.Options, rng: rand.New(rand.NewPCG(c.Seed, 0x626f74))}
 	if b.level != LevelBasic {
 		b.level = LevelStrong
 		b.solver = dd.NewSolver()
+	}
+	if b.opt.Players == 0 {
+		b.opt = rules.DefaultOptions(3)
 	}
 	if b.samples <= 0 {
 		b.samples = 24

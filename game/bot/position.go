@@ -8,8 +8,9 @@ import (
 // playPosition returns the trick-play position of v with the given hands
 // (by seat) for the solver, the player numbers being the places in play
 // order (active). hiddenTalon holds the talon cards the seat does not
-// see, which a raspasy may still turn. mover is the seat whose card it is.
-func playPosition(v *rules.SeatView, hands [4]rules.Hand, hiddenTalon rules.Hand, mover int) dd.Position {
+// see, which a raspasy may still turn. mover is the seat whose card it
+// is; opt are the table's play settings.
+func playPosition(v *rules.SeatView, opt *rules.Options, hands [4]rules.Hand, hiddenTalon rules.Hand, mover int) dd.Position {
 	act := active(v)
 	var p dd.Position
 	for i, s := range act {
@@ -30,6 +31,8 @@ func playPosition(v *rules.SeatView, hands [4]rules.Hand, hiddenTalon rules.Hand
 			break
 		}
 	}
+	p.Trick3ByWinner = opt.Trick3ByWinner
+	p.TalonWins = opt.RaspasyTalon == rules.TalonParticipates && v.Players == 4
 	if v.TalonLead != rules.NoCard {
 		p.Talon[0], p.NTalon = v.TalonLead, 1
 		if v.TrickNo == 0 && hiddenTalon != 0 {

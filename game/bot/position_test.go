@@ -107,7 +107,7 @@ func TestPlayPositionMatchesTheEngine(t *testing.T) {
 			mover := s.Turn()
 			v := rules.View(s, mover)
 			hands, hidden := trueHands(&s, &v)
-			p := playPosition(&v, hands, hidden, mover)
+			p := playPosition(&v, &opt, hands, hidden, mover)
 			if err := p.Validate(); err != nil {
 				t.Fatalf("position of %+v: %v", v, err)
 			}
@@ -137,10 +137,15 @@ func TestRaspasyTalonTricksBoundRandomPlay(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	solver := dd.NewSolver()
 	for _, players := range []int{3, 4} {
-		for _, trick3 := range []bool{false, true} {
+		for _, mode := range []struct {
+			trick3 bool
+			talon  rules.RaspasyTalon
+		}{{false, rules.TalonLeadSuit}, {true, rules.TalonLeadSuit}, {false, rules.TalonParticipates}, {true, rules.TalonIgnored}} {
+			trick3 := mode.trick3
 			opt := rules.DefaultOptions(players)
 			opt.Claims = rules.ClaimsOff
 			opt.Trick3ByWinner = trick3
+			opt.RaspasyTalon = mode.talon
 			checked := 0
 			for checked < 40 {
 				s, err := rules.New(rules.Deal{Seed: rng.Uint64(), Dealer: rng.IntN(players), Options: opt})
@@ -159,7 +164,7 @@ func TestRaspasyTalonTricksBoundRandomPlay(t *testing.T) {
 				act := active(&v)
 				var lo, hi [3]int
 				for i := range act {
-					p := playPosition(&v, hands, hidden, mover)
+					p := playPosition(&v, &opt, hands, hidden, mover)
 					p.Trick3ByWinner = trick3
 					p.Goal = dd.Goal{Count: 1 << i, Max: 7}
 					hi[i] = solver.Solve(p)
@@ -176,7 +181,7 @@ func TestRaspasyTalonTricksBoundRandomPlay(t *testing.T) {
 				tr := s.Tricks()
 				for i, seat := range act {
 					if tr[seat] < lo[i] || tr[seat] > hi[i] {
-						t.Fatalf("%d players, trick3 by winner %v: seat %d took %d, solver bounds [%d, %d]", players, trick3, seat, tr[seat], lo[i], hi[i])
+						t.Fatalf("%d players, talon %v, trick3 by winner %v: seat %d took %d, solver bounds [%d, %d]", players, mode.talon, trick3, seat, tr[seat], lo[i], hi[i])
 					}
 				}
 			}

@@ -53,7 +53,7 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	ns := b.playSamples(v)
 	for i := 0; i < ns && (i < 4 || time.Since(start) < b.budget); i++ {
 		hands, talon := u.deal(b.rng, pool[:0])
-		p := playPosition(v, hands, talon, mover)
+		p := playPosition(v, &b.opt, hands, talon, mover)
 		if p.Validate() != nil {
 			return rules.Move{}, false
 		}
