@@ -454,8 +454,13 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 		if left == 1 {
 			return s.lastTrick(nd)
 		}
-		if s.minD >= 0 && s.clean(nd) {
-			return 0
+		if s.minD >= 0 {
+			if s.clean(nd) {
+				return 0
+			}
+			if beta <= 1 && nd.leader == uint8(s.minD) && s.forcedLead(nd) {
+				return 1 // he takes this trick at least: fail high
+			}
 		}
 		if beta > left {
 			beta = left + 1
@@ -571,6 +576,28 @@ func (s *Solver) clean(nd *node) bool {
 		safeLead = true
 	}
 	return nd.leader != d || safeLead
+}
+
+// forcedLead reports whether the counted minimizer D, on lead, takes the
+// trick whatever he leads: for each suit he holds, every other player
+// holding it has a card below D's lowest, so nobody need overtake.
+func (s *Solver) forcedLead(nd *node) bool {
+	d := uint8(s.minD)
+	dh := nd.hands[d]
+	for su := 0; su < 4; su++ {
+		m := uint32(0xFF) << (8 * su)
+		ds := dh & m
+		if ds == 0 {
+			continue
+		}
+		low := ds & -ds
+		for _, q := range [2]uint8{(d + 1) % 3, (d + 2) % 3} {
+			if qs := nd.hands[q] & m; qs != 0 && qs&-qs > low {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // lastTrick plays out the last trick, one card each.
