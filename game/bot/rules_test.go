@@ -185,3 +185,29 @@ func TestMemoryInfersVoids(t *testing.T) {
 		t.Errorf("seat 0 (the leader) voids %04b, want none", m.voids[0])
 	}
 }
+
+// TestOneRun: touching cards (nothing between them still in play) are
+// played without thinking; cards with a live card between are not.
+func TestOneRun(t *testing.T) {
+	cases := []struct {
+		name, cards, played string
+		want                bool
+	}{
+		{"a single card", "9S", "", true},
+		{"queen and jack touch", "QS JS", "", true},
+		{"king and jack with the queen out", "KS JS", "QS", true},
+		{"king and jack with the queen live", "KS JS", "", false},
+		{"two suits", "KS KH", "", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			v := rules.SeatView{Trick: [4]rules.Card{rules.NoCard, rules.NoCard, rules.NoCard, rules.NoCard}}
+			if tc.played != "" {
+				v.Played = hand(t, tc.played)
+			}
+			if got := oneRun(&v, hand(t, tc.cards)); got != tc.want {
+				t.Fatalf("oneRun = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

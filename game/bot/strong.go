@@ -41,6 +41,10 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	if cards == 0 {
 		return rules.Move{}, false
 	}
+	if oneRun(v, cards) {
+		// touching cards: whichever is played, the rest of the deal is the same
+		return rules.PlayMove(v.Actor, cards.Lowest()), true
+	}
 	u, ok := unseenOf(v, &b.mem)
 	if !ok {
 		return rules.Move{}, false
@@ -71,6 +75,22 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 		}
 	}
 	return rules.PlayMove(v.Actor, best), n > 0
+}
+
+// oneRun reports whether cards are of one suit with no card between them
+// that is still in play (in a hand, or on the table in this trick).
+func oneRun(v *rules.SeatView, cards rules.Hand) bool {
+	s := cards.Lowest().Suit()
+	if cards.OfSuit(s) != cards {
+		return false
+	}
+	inPlay := rules.FullDeck &^ v.Played &^ v.Discard
+	for _, c := range v.Trick {
+		inPlay = inPlay.With(c)
+	}
+	lo, hi := cards.Lowest(), cards.Highest()
+	between := inPlay & (rules.Hand(1)<<(hi+1) - rules.Hand(1)<<lo)
+	return between == cards
 }
 
 // playSamples is the number of samples for a card play: fewer early in
