@@ -279,6 +279,8 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 		x, y rules.Card
 		st   rules.Strain
 	}
+	start := time.Now()
+	late := func() bool { return time.Since(start) > b.budget }
 	solve := func(c cand, contract rules.Bid) []int {
 		out := make([]int, len(samples))
 		for i, hs := range samples {
@@ -318,6 +320,9 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 	if misere {
 		bestBid = rules.Misere
 		for _, c := range discardCandidates(h, rules.NoTrump, true, 4) {
+			if bestV > -1e18 && late() {
+				break
+			}
 			tr := solve(cand{c[0], c[1], rules.NoTrump}, rules.Misere)
 			e := contractEval{tricks: tr}
 			if m := e.mean(rules.Misere, v.Players); m > bestV {
@@ -339,6 +344,9 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 			return rules.Move{}, false
 		}
 		for _, xy := range discardCandidates(h, bestC.st, false, 3) {
+			if late() {
+				break
+			}
 			c := cand{xy[0], xy[1], bestC.st}
 			if c.x == bestC.x && c.y == bestC.y {
 				continue
