@@ -4,10 +4,13 @@ import (
 	"runtime"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
-// rusageThread is RUSAGE_THREAD: the calling thread's usage (Linux).
-const rusageThread = 1
+// clockThreadCPUTime is CLOCK_THREAD_CPUTIME_ID (Linux): the calling
+// thread's CPU time in nanoseconds (getrusage counts in scheduler ticks,
+// too coarse for one move).
+const clockThreadCPUTime = 3
 
 // threadClock measures the CPU time of the calling goroutine, locked to
 // its thread, so think times do not count other processes' time on a
@@ -21,11 +24,11 @@ func newThreadClock() threadClock {
 
 // now returns the thread's CPU time (user + system) so far.
 func (threadClock) now() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+	var ts syscall.Timespec
+	if _, _, e := syscall.RawSyscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ts.Nano())
 }
 
 func (threadClock) release() { runtime.UnlockOSThread() }
