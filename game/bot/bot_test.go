@@ -61,8 +61,8 @@ func TestBotsPlayLegalMovesUnderEveryPreset(t *testing.T) {
 					if level == LevelStrong {
 						deals = 5
 					}
-					if testing.Short() {
-						deals = 3
+					if testing.Short() || raceEnabled {
+						deals = 2
 					}
 					for i := 0; i < deals && !sheet.Over(); i++ {
 						s := playDeal(t, bots, rules.Deal{Seed: rng.Uint64(), Dealer: sheet.Dealer(), Series: sheet.Series(), Options: opt})

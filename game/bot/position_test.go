@@ -98,7 +98,11 @@ func TestPlayPositionMatchesTheEngine(t *testing.T) {
 	for _, players := range []int{3, 4} {
 		opt := rules.DefaultOptions(players)
 		opt.Claims = rules.ClaimsOff
-		for n := 0; n < 300; {
+		cases := 300
+		if raceEnabled {
+			cases = 80
+		}
+		for n := 0; n < cases; {
 			s, ok := randomPlayState(rng, opt, 4)
 			if !ok {
 				continue
@@ -147,7 +151,7 @@ func TestRaspasyTalonTricksBoundRandomPlay(t *testing.T) {
 			opt.Trick3ByWinner = trick3
 			opt.RaspasyTalon = mode.talon
 			checked := 0
-			for checked < 40 {
+			for checked < 40 && (!raceEnabled || checked < 10) {
 				s, err := rules.New(rules.Deal{Seed: rng.Uint64(), Dealer: rng.IntN(players), Options: opt})
 				if err != nil {
 					t.Fatal(err)
