@@ -1,0 +1,103 @@
+// Command prefbots measures the strength of the Preferans bots (package
+// game/bot) in a tournament on duplicate deals.
+//
+// A row pits one hero (a bot level) against n−1 copies of an opponent:
+// "pass" (rules.TimeoutMove: pass, lowest card), "random" (a uniformly
+// random legal move), "basic" or "strong". Each pulka is played n times
+// with the same deals (deal k of a pulka always has the same seed and the
+// same first dealer), the hero sitting at each seat in turn, so the luck
+// of the cards cancels. A pulka ends when the sheet says so (pool target)
+// or after -max-deals deals. The hero's settled result in whists
+// (score.Sheet.Settle) is averaged over the n seatings of a pulka; the
+// table gives the mean of those averages per pulka and its standard error.
+//
+// It also reports, per bot level, how many moves it made, moves per second
+// of its own thinking, and the think time p50/p95/max per move, both as
+// the CPU time of the thread that thought (what one core spends, whatever
+// else runs on the machine) and as wall-clock time.
+//
+//	prefbots -deals 10000 -conventions sochi,leningrad,rostov -players 3,4
+//
+// The deals of a row are counted over every seating. Runs are
+// reproducible: the bots' sampling is bounded by count (-samples), not
+// time, and every seed derives from -seed.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		slog.Error("prefbots", "err", err)
+		os.Exit(1)
+	}
+}
+
+// run parses the flags and plays the tournament, writing the tables to w.
+func run(args []string, w io.Writer) error {
+	fs := flag.NewFlagSet("prefbots", flag.ContinueOnError)
+	deals := fs.Int("deals", 10000, "deals per row, over every seating (at least one pulka)")
+	convs := fs.String("conventions", "sochi,leningrad,rostov", "conventions (comma list)")
+	players := fs.String("players", "3,4", "player counts (comma list of 3 and 4)")
+	rowsFlag := fs.String("rows", "strong:pass,strong:random,strong:basic,basic:pass,basic:random", "rows as hero:opponent (comma list); levels: strong, basic, random, pass")
+	pool := fs.Int("pool", 10, "pool target of each pulka")
+	maxDeals := fs.Int("max-deals", 40, "deals after which a pulka ends even if pools are open")
+	samples := fs.Int("samples", 0, "samples per card play of the strong bot (0: the bot's default)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pulkas played in parallel")
+	seed := fs.Uint64("seed", 1, "seed of every deal and bot")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rows, err := parseRows(*rowsFlag)
+	if err != nil {
+		return err
+	}
+	var ns []int
+	for _, p := range strings.Split(*players, ",") {
+		switch strings.TrimSpace(p) {
+		case "3":
+			ns = append(ns, 3)
+		case "4":
+			ns = append(ns, 4)
+		default:
+			return fmt.Errorf("-players: %q is not 3 or 4", p)
+		}
+	}
+	cfg := config{pool: *pool, maxDeals: *maxDeals, samples: *samples, workers: max(1, *workers), seed: *seed, deals: *deals}
+	stats := newThinkStats()
+	start := time.Now()
+	fmt.Fprintf(w, "| convention | players | hero | opponents | pulkas | deals | hero whists/pulka | std. error | per deal |\n")
+	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|\n")
+	for _, conv := range strings.Split(*convs, ",") {
+		conv = strings.TrimSpace(conv)
+		for _, n := range ns {
+			for _, r := range rows {
+				res, err := playRow(cfg, conv, n, r, stats)
+				if err != nil {
+					return fmt.Errorf("%s %dp %s: %w", conv, n, r, err)
+				}
+				fmt.Fprintf(w, "| %s | %d | %s | %d× %s | %d | %d | %+.1f | %.1f | %+.2f |\n",
+					conv, n, r.hero, n-1, r.opp, res.pulkas, res.deals, res.mean, res.se, res.perDeal)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\n| level | moves | moves/s (CPU) | think p50 CPU | p95 CPU | max CPU | p50 wall | p95 wall |\n|---|---|---|---|---|---|---|---|\n")
+	for _, l := range stats.levels() {
+		c, s := stats.summary(l, true), stats.summary(l, false)
+		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s | %s | %s |\n", l, c.moves, c.perSec, fmtDur(c.p50), fmtDur(c.p95), fmtDur(c.max), fmtDur(s.p50), fmtDur(s.p95))
+	}
+	fmt.Fprintf(w, "\nGOMAXPROCS %d, %d workers, %s wall time; flags: %s\n", runtime.GOMAXPROCS(0), cfg.workers, time.Since(start).Round(time.Second), strings.Join(args, " "))
+	return nil
+}
+
+func fmtDur(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+}

@@ -1,0 +1,134 @@
+package dd
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// Times are the CPU time of the benchmark's thread per deal (Linux), so
+// the percentiles hold for one core whatever else runs on the machine.
+
+// BenchmarkSolveFullDeal solves random full 10-trick contracts (random
+// strain and declarer, the first hand on lead), each from a cold table,
+// and reports the median and 99th percentile time per deal.
+func BenchmarkSolveFullDeal(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	const pool = 512
+	deals := make([]Position, pool)
+	for i := range deals {
+		deals[i] = randomDeal(rng)
+	}
+	s := NewSolver()
+	times := make([]time.Duration, 0, b.N)
+	nodes := uint64(0)
+	lockThread()
+	defer unlockThread()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Reset()
+		n0 := s.Nodes()
+		t0 := threadCPU()
+		s.Solve(deals[i%pool])
+		times = append(times, threadCPU()-t0)
+		nodes += s.Nodes() - n0
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "cpu-ms-p50")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "cpu-ms-p99")
+	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/deal")
+}
+
+// BenchmarkValuesFullDeal values every opening lead of random full deals
+// (what the strong bot asks per sample at trick 1), the table kept warm
+// between the leads of one deal.
+func BenchmarkValuesFullDeal(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const pool = 512
+	deals := make([]Position, pool)
+	for i := range deals {
+		deals[i] = randomDeal(rng)
+	}
+	s := NewSolver()
+	var buf []CardValue
+	times := make([]time.Duration, 0, b.N)
+	lockThread()
+	defer unlockThread()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Reset()
+		t0 := threadCPU()
+		buf = s.Values(deals[i%pool], buf[:0])
+		times = append(times, threadCPU()-t0)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(s.Nodes())/float64(b.N), "nodes/deal")
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "cpu-ms-p50")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "cpu-ms-p99")
+}
+
+// benchKind solves random full deals of one kind from a cold table and
+// reports p50/p99 per deal.
+func benchKind(b *testing.B, mk func(rng *rand.Rand) Position) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	const pool = 256
+	deals := make([]Position, pool)
+	for i := range deals {
+		deals[i] = mk(rng)
+	}
+	s := NewSolver()
+	times := make([]time.Duration, 0, b.N)
+	nodes := uint64(0)
+	lockThread()
+	defer unlockThread()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.Reset()
+		n0 := s.Nodes()
+		t0 := threadCPU()
+		s.Solve(deals[i%pool])
+		times = append(times, threadCPU()-t0)
+		nodes += s.Nodes() - n0
+	}
+	b.StopTimer()
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "cpu-ms-p50")
+	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "cpu-ms-p99")
+	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/deal")
+}
+
+// BenchmarkSolveMisere: full 10-trick misère deals, random declarer.
+func BenchmarkSolveMisere(b *testing.B) {
+	benchKind(b, func(rng *rand.Rand) Position {
+		p := randomDeal(rng)
+		p.Trump = 4
+		p.Goal = ContractGoal(rng.IntN(3), true)
+		return p
+	})
+}
+
+// BenchmarkSolveRaspasy: full raspasy deals with both talon leads, the
+// paranoid goal of a random player.
+func BenchmarkSolveRaspasy(b *testing.B) {
+	benchKind(b, func(rng *rand.Rand) Position {
+		var deck [32]uint8
+		for i := range deck {
+			deck[i] = uint8(i)
+		}
+		rng.Shuffle(32, func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
+		var p Position
+		for i := 0; i < 30; i++ {
+			p.Hands[i%3] |= 1 << deck[i]
+		}
+		p.Talon = [2]rules.Card{rules.Card(deck[30]), rules.Card(deck[31])}
+		p.NTalon = 2
+		p.Trump = 4
+		p.Goal = RaspasyGoal(rng.IntN(3))
+		return p
+	})
+}

@@ -1,0 +1,27 @@
+// Package dd is a double-dummy solver for Preferans (преферанс) trick play:
+// given every hand face up, it returns the number of tricks a side takes
+// from the current point when everyone plays perfectly.
+//
+// It covers trick contracts (with or without trumps), misère and raspasy
+// (распасы, with the talon cards leading tricks 1 and 2, and the FSPR
+// variant where a talon card may win its trick). What is counted and who
+// wants it is a Goal: the set of players whose tricks are counted and the
+// set of players who want the count high; everyone else wants it low. A
+// trick contract counts the declarer's tricks and the declarer maximizes;
+// misère counts the declarer's tricks and the declarer minimizes; raspasy
+// is not a two-sided game, so the solver answers the paranoid question
+// "how few tricks can this player be held to if the other two gang up".
+//
+// The search is alpha-beta in MTD(f) null-window steps over one card at a
+// time, with a transposition table at trick starts keyed by the hands in
+// relative ranks (a card is replaced by its rank among the cards still in
+// play in its suit, so positions reached after different played cards
+// share an entry), lower and upper bounds stored per entry, equivalent-card
+// reduction (of touching cards in play only one is searched) and move
+// ordering by a few rules of thumb. Nothing here allocates after
+// NewSolver; a Solver is not safe for concurrent use (use one per
+// goroutine).
+//
+// Players are numbered 0, 1, 2 in play order (the order they play to a
+// trick, clockwise); callers map seats to these numbers.
+package dd

@@ -1,0 +1,80 @@
+package dd
+
+import "math/bits"
+
+// key returns the hands in relative ranks: in each suit the cards still in
+// play are renumbered 0, 1, 2, ... from the lowest, so two positions that
+// differ only in which low cards were played share a table entry.
+func (s *Solver) key(nd *node) [3]uint32 {
+	rem := nd.hands[0] | nd.hands[1] | nd.hands[2]
+	var k [3]uint32
+	for su := 0; su < 4; su++ {
+		r := uint16(rem>>(8*su)) & 0xFF
+		if r == 0 {
+			continue
+		}
+		for p := 0; p < 3; p++ {
+			h := uint16(nd.hands[p]>>(8*su)) & 0xFF
+			k[p] |= uint32(squeeze[r<<8|h]) << (8 * su)
+		}
+	}
+	return k
+}
+
+// compress1 returns card c (in a hand of nd) in relative ranks.
+func compress1(c uint8, nd *node) uint8 {
+	rem := nd.hands[0] | nd.hands[1] | nd.hands[2]
+	su := c >> 3
+	r := uint16(rem>>(8*su)) & 0xFF
+	return su<<3 | uint8(bits.TrailingZeros8(squeeze[r<<8|uint16(1)<<(c&7)]))
+}
+
+// expand maps a relative-rank card back to the real card of nd, or 0xFF.
+func expand(rc uint8, nd *node, _ [3]uint32) uint8 {
+	rem := nd.hands[0] | nd.hands[1] | nd.hands[2]
+	su := rc >> 3
+	r := uint8(rem >> (8 * su))
+	k := int(rc & 7)
+	for ; r != 0; r &= r - 1 {
+		if k == 0 {
+			return su<<3 | uint8(bits.TrailingZeros8(r))
+		}
+		k--
+	}
+	return 0xFF
+}
+
+// squeeze[r<<8|h] packs the bits of h (a subset of r) to the positions
+// of their ranks within r (a parallel bit extract).
+var squeeze = func() (t [1 << 16]uint8) {
+	for r := 0; r < 256; r++ {
+		for h := 0; h < 256; h++ {
+			if h&^r != 0 {
+				continue
+			}
+			var out uint8
+			j := 0
+			for b := 0; b < 8; b++ {
+				if r&(1<<b) == 0 {
+					continue
+				}
+				if h&(1<<b) != 0 {
+					out |= 1 << j
+				}
+				j++
+			}
+			t[r<<8|h] = out
+		}
+	}
+	return t
+}()
+
+// hashKey mixes a key into a table index.
+func hashKey(k [3]uint32, leader uint8) uint64 {
+	x := uint64(k[0]) | uint64(k[1])<<32
+	x ^= uint64(k[2])*0x9E3779B97F4A7C15 + uint64(leader)
+	x ^= x >> 29
+	x *= 0xBF58476D1CE4E5B9
+	x ^= x >> 32
+	return x
+}

@@ -1,0 +1,771 @@
+package dd
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// Nobody is the trick winner of a raspasy talon trick won by the talon
+// card itself (TalonWins): the trick counts for no player.
+const Nobody = 3
+
+// Goal says which tricks are counted and who wants them. Bit i stands
+// for player i.
+type Goal struct {
+	// Count is the set of players whose tricks are counted.
+	Count uint8
+	// Max is the set of players who want the count high; the others want
+	// it low.
+	Max uint8
+}
+
+// ContractGoal is the goal of a trick contract (or a misère when misere
+// is true) played by declarer: the declarer's tricks, which the declarer
+// maximizes (minimizes on misère).
+func ContractGoal(declarer int, misere bool) Goal {
+	d := uint8(1) << declarer
+	if misere {
+		return Goal{Count: d, Max: 7 &^ d}
+	}
+	return Goal{Count: d, Max: d}
+}
+
+// RaspasyGoal is the paranoid goal of a raspasy for player p: p's tricks,
+// which p minimizes and the other two maximize.
+func RaspasyGoal(p int) Goal {
+	d := uint8(1) << p
+	return Goal{Count: d, Max: 7 &^ d}
+}
+
+// Position is a trick-play position with every hand known.
+type Position struct {
+	// Hands are the cards of players 0, 1, 2 (play order).
+	Hands [3]rules.Hand
+	// Trump is the trump suit, or rules.NoTrump (no-trump contracts,
+	// misère, raspasy).
+	Trump rules.Strain
+	// Leader is the player who led (or leads) the current trick; in a
+	// talon trick, the first player to play to it.
+	Leader int
+	// Trick holds the cards already played to the current trick, in play
+	// order from Leader; NTrick of them are valid.
+	Trick  [2]rules.Card
+	NTrick int
+	// Talon lists the raspasy talon cards still to lead a trick, the one
+	// leading the current trick first; NTalon of them are valid (0..2).
+	Talon  [2]rules.Card
+	NTalon int
+	// FirstHand is the player who plays first to talon tricks and, unless
+	// Trick3ByWinner, leads the trick after them.
+	FirstHand int
+	// Trick3ByWinner makes the winner of the last talon trick lead next.
+	Trick3ByWinner bool
+	// TalonWins lets a talon card win its own trick when no player plays
+	// a higher card of its suit (four-player raspasy_talon participates);
+	// such a trick goes to Nobody.
+	TalonWins bool
+	// Goal is what is counted and who wants it.
+	Goal Goal
+}
+
+// Tricks returns the number of tricks left to play, counting the current one.
+func (p *Position) Tricks() int {
+	n := p.Hands[p.Leader].Len()
+	if p.NTrick > 0 {
+		n++
+	}
+	return n
+}
+
+// Validate reports the first thing that makes p unplayable: overlapping
+// hands, hands of sizes that cannot finish the trick together, a bad
+// leader, or trick cards still held.
+func (p *Position) Validate() error {
+	if p.Leader < 0 || p.Leader > 2 || p.FirstHand < 0 || p.FirstHand > 2 {
+		return fmt.Errorf("dd: leader %d or first hand %d out of range 0..2", p.Leader, p.FirstHand)
+	}
+	if p.NTrick < 0 || p.NTrick > 2 || p.NTalon < 0 || p.NTalon > 2 {
+		return fmt.Errorf("dd: %d trick cards, %d talon cards", p.NTrick, p.NTalon)
+	}
+	for i, h := range p.Hands {
+		if h.Len() > 10 {
+			return fmt.Errorf("dd: hand %d holds %d cards, more than 10", i, h.Len())
+		}
+	}
+	if p.Trump > rules.NoTrump {
+		return fmt.Errorf("dd: trump %d", p.Trump)
+	}
+	if p.Goal.Count > 7 || p.Goal.Max > 7 {
+		return fmt.Errorf("dd: goal %+v names a player past 2", p.Goal)
+	}
+	var all rules.Hand
+	for i, h := range p.Hands {
+		if all&h != 0 {
+			return fmt.Errorf("dd: hand %d shares cards with another", i)
+		}
+		all |= h
+	}
+	for i := 0; i < p.NTrick; i++ {
+		c := p.Trick[i]
+		if !c.Valid() || all.Has(c) {
+			return fmt.Errorf("dd: trick card %v is invalid or still held", c)
+		}
+		all = all.With(c)
+	}
+	for i := 0; i < p.NTalon; i++ {
+		c := p.Talon[i]
+		if !c.Valid() || all.Has(c) {
+			return fmt.Errorf("dd: talon card %v is invalid or held", c)
+		}
+		all = all.With(c)
+	}
+	if p.NTalon > 0 && p.Leader != p.FirstHand {
+		return fmt.Errorf("dd: a talon trick is played first by the first hand %d, not %d", p.FirstHand, p.Leader)
+	}
+	n := p.Tricks()
+	for i := 0; i < 3; i++ {
+		pl := (p.Leader + i) % 3
+		want := n
+		if i < p.NTrick {
+			want = n - 1
+		}
+		if p.Hands[pl].Len() != want {
+			return fmt.Errorf("dd: player %d holds %d cards, want %d", pl, p.Hands[pl].Len(), want)
+		}
+	}
+	if n == 0 && p.NTrick > 0 || p.NTalon > n {
+		return fmt.Errorf("dd: %d talon leads but %d tricks left", p.NTalon, n)
+	}
+	return nil
+}
+
+// node is the search state: small, copied for every child.
+type node struct {
+	hands    [3]uint32
+	trick    [3]uint8 // card of each player in the current trick
+	leader   uint8
+	n        uint8 // cards in the current trick
+	talonPos uint8 // index into solver.talon of the current/next talon lead
+}
+
+const ttBits = 18
+
+type ttEntry struct {
+	h      [3]uint32
+	leader uint8
+	lb, ub int8
+	best   uint8 // the lead found best (a real card), 0xFF when none
+	gen    uint8
+}
+
+// Solver solves positions. It owns a transposition table (about 5 MB)
+// that it keeps between calls while the trump and goal stay the same.
+type Solver struct {
+	trump    int // 0..3, or 4 for none
+	count    uint8
+	max      uint8
+	talon    [2]uint8
+	nTalon   uint8
+	first    uint8
+	byWinner bool
+	talonWin bool
+
+	minD int8 // the one counted player when he wants few tricks (misère, raspasy), else -1
+
+	tt  []ttEntry
+	gen uint8
+
+	nodes uint64
+}
+
+// NewSolver returns a Solver with an empty transposition table.
+func NewSolver() *Solver {
+	return &Solver{tt: make([]ttEntry, 1<<ttBits), trump: -1, gen: 1}
+}
+
+// Reset empties the transposition table, so the next Solve starts cold.
+func (s *Solver) Reset() { s.clear() }
+
+// Nodes returns the number of search nodes visited so far (for benchmarks).
+func (s *Solver) Nodes() uint64 { return s.nodes }
+
+// setup loads the fixed parts of p and clears the table when they changed.
+func (s *Solver) setup(p *Position) node {
+	trump := int(p.Trump)
+	if trump != s.trump || p.Goal.Count != s.count || p.Goal.Max != s.max {
+		s.trump, s.count, s.max = trump, p.Goal.Count, p.Goal.Max
+		s.clear()
+	}
+	s.minD = -1
+	for d := 0; d < 3; d++ {
+		if p.Goal.Count == 1<<d && p.Goal.Max&(1<<d) == 0 {
+			s.minD = int8(d)
+		}
+	}
+	s.nTalon = uint8(p.NTalon)
+	for i := 0; i < p.NTalon; i++ {
+		s.talon[i] = uint8(p.Talon[i])
+	}
+	s.first = uint8(p.FirstHand)
+	s.byWinner = p.Trick3ByWinner
+	s.talonWin = p.TalonWins
+	var nd node
+	for i := range nd.hands {
+		nd.hands[i] = uint32(p.Hands[i])
+	}
+	nd.leader = uint8(p.Leader)
+	nd.n = uint8(p.NTrick)
+	for i := 0; i < p.NTrick; i++ {
+		nd.trick[(p.Leader+i)%3] = uint8(p.Trick[i])
+	}
+	return nd
+}
+
+// clear empties the transposition table (by generation, without a sweep
+// unless the generation counter wraps).
+func (s *Solver) clear() {
+	s.gen++
+	if s.gen == 0 {
+		clear(s.tt)
+		s.gen = 1
+	}
+}
+
+// Solve returns the number of counted tricks (Position.Goal) from the
+// current trick on, under perfect play by everyone. p must be valid
+// (Position.Validate); an invalid position gives a meaningless number.
+func (s *Solver) Solve(p Position) int {
+	nd := s.setup(&p)
+	return s.mtd(&nd, p.Tricks(), -1)
+}
+
+// mtd finds the exact value by null-window searches, starting from guess
+// (or from a guess of its own when guess is negative).
+func (s *Solver) mtd(nd *node, tricks, guess int) int {
+	lo, hi := 0, tricks
+	g := (tricks + 1) / 2
+	if s.count&s.max == 0 {
+		g = min(1, tricks) // misère and raspasy: few tricks are counted
+	}
+	if guess >= 0 {
+		g = min(guess, tricks)
+	}
+	for lo < hi {
+		beta := g
+		if g <= lo {
+			beta = lo + 1
+		}
+		g = s.search(*nd, beta-1, beta)
+		if g < beta {
+			hi = g
+		} else {
+			lo = g
+		}
+	}
+	return lo
+}
+
+// CardValue is the value of one legal card: the counted tricks from the
+// current trick on when it is played and everyone plays perfectly after.
+type CardValue struct {
+	Card  rules.Card
+	Value int
+}
+
+// Values appends to buf the value of every card the player to move may
+// play and returns it. Equivalent cards get the value of the one searched.
+func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
+	nd := s.setup(&p)
+	tricks := p.Tricks()
+	pl := (nd.leader + nd.n) % 3
+	allowed := s.allowed(&nd, pl)
+	rem := s.inPlay(&nd)
+	guess := -1
+	for a := allowed; a != 0; a &= a - 1 {
+		c := uint8(bits.TrailingZeros32(a))
+		// The representative of c's run of touching cards is its top card.
+		rep := c
+		for {
+			nx := nextHigher(rem, rep)
+			if nx == 0xFF || allowed&(1<<nx) == 0 {
+				break
+			}
+			rep = nx
+		}
+		v := -1
+		for _, cv := range buf {
+			if uint8(cv.Card) == rep {
+				v = cv.Value
+				break
+			}
+		}
+		if v < 0 {
+			child, won := s.play(&nd, pl, rep)
+			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won)
+			guess = v
+		}
+		buf = append(buf, CardValue{Card: rules.Card(c), Value: v})
+	}
+	return buf
+}
+
+// nextHigher returns the lowest card of rem above c in c's suit, or 0xFF.
+func nextHigher(rem uint32, c uint8) uint8 {
+	suitTop := uint32(0xFF) << (c &^ 7)
+	above := rem & suitTop &^ (uint32(2)<<c - 1)
+	if above == 0 {
+		return 0xFF
+	}
+	return uint8(bits.TrailingZeros32(above))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// inTalonTrick reports whether the current trick is led by a talon card.
+func (s *Solver) inTalonTrick(nd *node) bool { return nd.talonPos < s.nTalon }
+
+// leadSuit returns the suit to follow, or -1 when the trick is to be led.
+func (s *Solver) leadSuit(nd *node) int {
+	if s.inTalonTrick(nd) {
+		return int(s.talon[nd.talonPos] >> 3)
+	}
+	if nd.n == 0 {
+		return -1
+	}
+	return int(nd.trick[nd.leader] >> 3)
+}
+
+// allowed returns the cards player pl may play: follow suit, else trump,
+// else anything.
+func (s *Solver) allowed(nd *node, pl uint8) uint32 {
+	h := nd.hands[pl]
+	ls := s.leadSuit(nd)
+	if ls < 0 {
+		return h
+	}
+	if f := h & (0xFF << (8 * ls)); f != 0 {
+		return f
+	}
+	if s.trump < 4 {
+		if t := h & (0xFF << (8 * s.trump)); t != 0 {
+			return t
+		}
+	}
+	return h
+}
+
+// inPlay returns the cards still in hands plus those on the table.
+func (s *Solver) inPlay(nd *node) uint32 {
+	r := nd.hands[0] | nd.hands[1] | nd.hands[2]
+	for i := uint8(0); i < nd.n; i++ {
+		r |= 1 << nd.trick[(nd.leader+i)%3]
+	}
+	if s.inTalonTrick(nd) {
+		r |= 1 << s.talon[nd.talonPos]
+	}
+	return r
+}
+
+// winner decides the complete current trick.
+func (s *Solver) winner(nd *node) uint8 {
+	if s.inTalonTrick(nd) {
+		tc := s.talon[nd.talonPos]
+		ls := tc >> 3
+		best, who := uint8(0xFF), uint8(0xFF)
+		for p := uint8(0); p < 3; p++ {
+			if c := nd.trick[p]; c>>3 == ls && (best == 0xFF || c > best) {
+				best, who = c, p
+			}
+		}
+		if s.talonWin && (best == 0xFF || tc > best) {
+			return Nobody
+		}
+		if who == 0xFF {
+			return nd.leader
+		}
+		return who
+	}
+	lead := nd.trick[nd.leader]
+	best, who := lead, nd.leader
+	for i := uint8(1); i < 3; i++ {
+		p := (nd.leader + i) % 3
+		c := nd.trick[p]
+		if beats(c, best, s.trump) {
+			best, who = c, p
+		}
+	}
+	return who
+}
+
+// beats reports whether card c beats card b (b currently wins the trick).
+func beats(c, b uint8, trump int) bool {
+	if c>>3 == b>>3 {
+		return c > b
+	}
+	return int(c>>3) == trump
+}
+
+// play returns the child after player pl plays card c, and the counted
+// tricks won by the trick it completes (0 or 1).
+func (s *Solver) play(nd *node, pl, c uint8) (node, int) {
+	ch := *nd
+	ch.hands[pl] &^= 1 << c
+	ch.trick[pl] = c
+	ch.n++
+	if ch.n < 3 {
+		return ch, 0
+	}
+	w := s.winner(&ch)
+	won := 0
+	if w != Nobody && s.count&(1<<w) != 0 {
+		won = 1
+	}
+	ch.n = 0
+	if s.inTalonTrick(&ch) {
+		ch.talonPos++
+		ch.leader = s.first
+		if !s.inTalonTrick(&ch) && s.byWinner && w != Nobody {
+			ch.leader = w
+		}
+	} else {
+		ch.leader = w
+	}
+	return ch, won
+}
+
+// search is fail-soft alpha-beta: the counted tricks from nd on.
+func (s *Solver) search(n0 node, alpha, beta int) int {
+	s.nodes++
+	nd := &n0
+	var e *ttEntry
+	var key [3]uint32
+	if nd.n == 0 && !s.inTalonTrick(nd) {
+		left := bits.OnesCount32(nd.hands[nd.leader])
+		if left == 0 {
+			return 0
+		}
+		if left == 1 {
+			return s.lastTrick(nd)
+		}
+		if s.minD >= 0 {
+			if s.clean(nd) {
+				return 0
+			}
+			if beta <= 1 && nd.leader == uint8(s.minD) && s.forcedLead(nd) {
+				return 1 // he takes this trick at least: fail high
+			}
+		}
+		if beta > left {
+			beta = left + 1
+			if alpha >= left {
+				return left
+			}
+		}
+		if alpha < 0 {
+			alpha = -1
+			if beta <= 0 {
+				return 0
+			}
+		}
+		key = s.key(nd)
+		e = &s.tt[hashKey(key, nd.leader)&(1<<ttBits-1)]
+		if e.gen == s.gen && e.h == key && e.leader == nd.leader {
+			if int(e.lb) >= beta {
+				return int(e.lb)
+			}
+			if int(e.ub) <= alpha {
+				return int(e.ub)
+			}
+		} else {
+			*e = ttEntry{h: key, leader: nd.leader, lb: 0, ub: int8(left), best: 0xFF, gen: s.gen}
+		}
+		if int(e.lb) > alpha {
+			alpha = int(e.lb)
+		}
+		if int(e.ub) < beta {
+			beta = int(e.ub)
+		}
+		if alpha >= beta {
+			return alpha
+		}
+	}
+	pl := (nd.leader + nd.n) % 3
+	maximizing := s.max&(1<<pl) != 0
+	var moves [16]uint8
+	var ttBest uint8 = 0xFF
+	if e != nil && e.best != 0xFF {
+		ttBest = expand(e.best, nd, e.h)
+	}
+	nm := s.order(nd, pl, moves[:0], ttBest)
+	bestV, bestC := 0, uint8(0xFF)
+	if maximizing {
+		bestV = -1
+	} else {
+		bestV = 99
+	}
+	a, b := alpha, beta
+	for _, c := range nm {
+		ch, won := s.play(nd, pl, c)
+		v := won + s.search(ch, a-won, b-won)
+		if maximizing {
+			if v > bestV {
+				bestV, bestC = v, c
+			}
+			if v > a {
+				a = v
+			}
+		} else {
+			if v < bestV {
+				bestV, bestC = v, c
+			}
+			if v < b {
+				b = v
+			}
+		}
+		if a >= b {
+			break
+		}
+	}
+	if e != nil {
+		// e may have been overwritten by a child with another key: re-check.
+		if e.gen != s.gen || e.leader != nd.leader || key != e.h {
+			return bestV
+		}
+		if bestV <= alpha {
+			if int8(bestV) < e.ub {
+				e.ub = int8(bestV)
+			}
+		} else if bestV >= beta {
+			if int8(bestV) > e.lb {
+				e.lb = int8(bestV)
+			}
+			e.best = compress1(bestC, nd)
+		} else {
+			e.lb, e.ub = int8(bestV), int8(bestV)
+			e.best = compress1(bestC, nd)
+		}
+	}
+	return bestV
+}
+
+// clean reports whether the counted minimizer D can never be made to
+// take a trick from this trick start: in every suit all his cards are
+// below all the others' cards, so he can always play under, and if he is
+// on lead he has a suit the others must follow (and overtake) in.
+func (s *Solver) clean(nd *node) bool {
+	d := uint8(s.minD)
+	dh := nd.hands[d]
+	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+	safeLead := false
+	for su := 0; su < 4; su++ {
+		m := uint32(0xFF) << (8 * su)
+		ds, os := dh&m, oh&m
+		if ds == 0 || os == 0 {
+			continue
+		}
+		if 31-bits.LeadingZeros32(ds) > bits.TrailingZeros32(os) {
+			return false
+		}
+		safeLead = true
+	}
+	return nd.leader != d || safeLead
+}
+
+// forcedLead reports whether the counted minimizer D, on lead, takes the
+// trick whatever he leads: for each suit he holds, every other player
+// holding it has a card below D's lowest, so nobody need overtake.
+func (s *Solver) forcedLead(nd *node) bool {
+	d := uint8(s.minD)
+	dh := nd.hands[d]
+	for su := 0; su < 4; su++ {
+		m := uint32(0xFF) << (8 * su)
+		ds := dh & m
+		if ds == 0 {
+			continue
+		}
+		low := ds & -ds
+		for _, q := range [2]uint8{(d + 1) % 3, (d + 2) % 3} {
+			if qs := nd.hands[q] & m; qs != 0 && qs&-qs > low {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lastTrick plays out the last trick, one card each.
+func (s *Solver) lastTrick(nd *node) int {
+	ch := *nd
+	for i := uint8(0); i < 3; i++ {
+		p := (nd.leader + i) % 3
+		ch.trick[p] = uint8(bits.TrailingZeros32(nd.hands[p]))
+	}
+	ch.n = 3
+	w := s.winner(&ch)
+	if w != Nobody && s.count&(1<<w) != 0 {
+		return 1
+	}
+	return 0
+}
+
+// order appends the moves of pl worth searching (one card per run of
+// touching cards), best guesses first.
+func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
+	allowed := s.allowed(nd, pl)
+	rem := s.inPlay(nd)
+	var reps uint32
+	for su := 0; su < 4; su++ {
+		a := uint8(allowed >> (8 * su))
+		if a == 0 {
+			continue
+		}
+		reps |= uint32(runTops[uint16(rem>>(8*su))&0xFF<<8|uint16(a)]) << (8 * su)
+	}
+	// tmask is the set of players the mover wants to win this trick:
+	// a maximizer wants a counted player to win it, a minimizer anyone else.
+	tmask := s.count
+	if s.max&(1<<pl) == 0 {
+		tmask = 7 &^ s.count
+	}
+	inT := tmask&(1<<pl) != 0
+	var score [32]int
+	ls := s.leadSuit(nd)
+	// current winner of the trick, if any
+	curC, curP := uint8(0xFF), uint8(0xFF)
+	if nd.n > 0 || s.inTalonTrick(nd) {
+		if s.inTalonTrick(nd) {
+			for i := uint8(0); i < nd.n; i++ {
+				p := (nd.leader + i) % 3
+				if c := nd.trick[p]; int(c>>3) == ls && (curC == 0xFF || c > curC) {
+					curC, curP = c, p
+				}
+			}
+		} else {
+			curC, curP = nd.trick[nd.leader], nd.leader
+			for i := uint8(1); i < nd.n; i++ {
+				p := (nd.leader + i) % 3
+				if c := nd.trick[p]; beats(c, curC, s.trump) {
+					curC, curP = c, p
+				}
+			}
+		}
+	}
+	last := nd.n == 2
+	for r := reps; r != 0; r &= r - 1 {
+		c := uint8(bits.TrailingZeros32(r))
+		rank := int(c & 7)
+		su := int(c >> 3)
+		suitMask := uint32(0xFF) << (8 * su)
+		var sc int
+		if ls < 0 {
+			// leading
+			if inT {
+				top := 31 - bits.LeadingZeros32(rem&suitMask)
+				if int(c) == top {
+					sc = 200 + bits.OnesCount32(nd.hands[pl]&suitMask)
+				} else {
+					sc = 100 - rank
+				}
+			} else {
+				// force the others: a lead under every card of the suit
+				// held by a player the mover wants to win the trick
+				sc = 100 - rank
+				forced := false
+				for q := uint8(0); q < 3; q++ {
+					if q == pl {
+						continue
+					}
+					h := nd.hands[q] & suitMask
+					if h == 0 {
+						continue
+					}
+					if tmask&(1<<q) == 0 {
+						continue
+					}
+					if uint32(1)<<c > h&-h {
+						forced = false
+						break
+					}
+					forced = true
+				}
+				if forced {
+					sc = 200 - rank
+				}
+			}
+		} else {
+			wins := curC == 0xFF && su == ls || curC != 0xFF && beats(c, curC, s.trump)
+			winnerInT := curP != 0xFF && tmask&(1<<curP) != 0
+			switch {
+			case inT && winnerInT:
+				sc = 100 - rank
+			case inT && wins:
+				sc = 200 - rank
+			case inT:
+				sc = 100 - rank
+			case winnerInT || last:
+				// stay under, shedding the highest card that does
+				if !wins {
+					sc = 200 + rank
+				} else {
+					sc = 100 - rank
+				}
+			case !wins:
+				sc = 200 - rank // leave the trick for a later player to take
+			default:
+				sc = 100 - rank
+			}
+			if su == s.trump && ls != s.trump {
+				sc -= 8 // ruff with care: trumps are worth keeping
+			}
+		}
+		if c == ttBest {
+			sc = 1000
+		}
+		// insertion sort, best first
+		i := len(buf)
+		buf = append(buf, c)
+		for i > 0 && score[i-1] < sc {
+			buf[i], score[i] = buf[i-1], score[i-1]
+			i--
+		}
+		buf[i], score[i] = c, sc
+	}
+	return buf
+}
+
+// runTops[rem<<8|a] is the set of top cards of the runs of a, where
+// touching means no card of rem lies between (a is a subset of rem).
+var runTops = func() (t [1 << 16]uint8) {
+	for rem := 0; rem < 256; rem++ {
+		for a := 0; a < 256; a++ {
+			if a&^rem != 0 {
+				continue
+			}
+			var tops uint8
+			for c := 0; c < 8; c++ {
+				if a&(1<<c) == 0 {
+					continue
+				}
+				nx := -1
+				for d := c + 1; d < 8; d++ {
+					if rem&(1<<d) != 0 {
+						nx = d
+						break
+					}
+				}
+				if nx < 0 || a&(1<<nx) == 0 {
+					tops |= 1 << c
+				}
+			}
+			t[rem<<8|a] = tops
+		}
+	}
+	return t
+}()

@@ -1,0 +1,139 @@
+package dd
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// TestSolveMatchesBruteForce checks the solver against plain minimax on
+// thousands of random endings of up to 5 tricks: contracts with and
+// without trumps, misère, raspasy with talon leads, mid-trick starts.
+func TestSolveMatchesBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	s := NewSolver()
+	n := 4000
+	if testing.Short() || raceEnabled {
+		n = 800
+	}
+	for i := 0; i < n; i++ {
+		p := randomPosition(rng, 5)
+		if err := p.Validate(); err != nil {
+			t.Fatalf("case %d: generator made an invalid position: %v", i, err)
+		}
+		want := brute(p)
+		if got := s.Solve(p); got != want {
+			t.Fatalf("case %d: %+v: solver %d, brute force %d", i, p, got, want)
+		}
+	}
+}
+
+// TestValuesMatchBruteForce checks every card's value against brute force
+// on the position after it.
+func TestValuesMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	s := NewSolver()
+	var buf []CardValue
+	n := 1000
+	if testing.Short() || raceEnabled {
+		n = 250
+	}
+	for i := 0; i < n; i++ {
+		p := randomPosition(rng, 4)
+		buf = s.Values(p, buf[:0])
+		if len(buf) == 0 {
+			t.Fatalf("case %d: no legal card", i)
+		}
+		for _, cv := range buf {
+			want := bruteAfter(p, cv.Card)
+			if cv.Value != want {
+				t.Fatalf("case %d: %+v: card %v solver %d, brute force %d", i, p, cv.Card, cv.Value, want)
+			}
+		}
+	}
+}
+
+// bruteAfter is the brute-force value of p after the player to move plays c.
+func bruteAfter(p Position, c rules.Card) int {
+	pl := (p.Leader + p.NTrick) % 3
+	q := p
+	q.Hands[pl] = q.Hands[pl].Without(c)
+	if p.NTrick < 2 {
+		q.Trick[p.NTrick] = c
+		q.NTrick++
+		return brute(q)
+	}
+	// The card completes the trick: let brute force score it from a
+	// one-card-each extension is not possible, so score the trick here.
+	trick := [3]rules.Card{}
+	for i := 0; i < 2; i++ {
+		trick[(p.Leader+i)%3] = p.Trick[i]
+	}
+	trick[pl] = c
+	var nd node
+	nd.leader = uint8(p.Leader)
+	for i := range trick {
+		nd.trick[i] = uint8(trick[i])
+	}
+	s := NewSolver()
+	s.setup(&p)
+	w := s.winner(&nd)
+	won := 0
+	if w != Nobody && p.Goal.Count&(1<<w) != 0 {
+		won = 1
+	}
+	q.NTrick = 0
+	if p.NTalon > 0 {
+		q.Talon[0] = p.Talon[1]
+		q.NTalon--
+		q.Leader = p.FirstHand
+		if q.NTalon == 0 && p.Trick3ByWinner && w != Nobody {
+			q.Leader = int(w)
+		}
+	} else {
+		q.Leader = int(w)
+	}
+	return won + brute(q)
+}
+
+// TestValidateRejectsBadPositions: overlapping hands and uneven hand
+// sizes are errors, not garbage answers.
+func TestValidateRejectsBadPositions(t *testing.T) {
+	a, _ := rules.ParseHand("AS KS")
+	b, _ := rules.ParseHand("QS JS")
+	c, _ := rules.ParseHand("10S 9S")
+	cases := []struct {
+		name string
+		p    Position
+		ok   bool
+	}{
+		{"a proper two-trick ending", Position{Hands: [3]rules.Hand{a, b, c}, Trump: rules.NoTrump}, true},
+		{"hands sharing a card", Position{Hands: [3]rules.Hand{a, a, c}, Trump: rules.NoTrump}, false},
+		{"uneven hands", Position{Hands: [3]rules.Hand{a, b.Without(rules.NewCard(rules.Queen, rules.Spades)), c}, Trump: rules.NoTrump}, false},
+		{"leader out of range", Position{Hands: [3]rules.Hand{a, b, c}, Leader: 3, Trump: rules.NoTrump}, false},
+		{"trick card still held", Position{Hands: [3]rules.Hand{a.Without(rules.NewCard(rules.Ace, rules.Spades)), b, c}, Trick: [2]rules.Card{rules.NewCard(rules.King, rules.Spades)}, NTrick: 1, Trump: rules.NoTrump}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.p.Validate()
+			if (err == nil) != tc.ok {
+				t.Fatalf("Validate = %v, want ok=%v", err, tc.ok)
+			}
+		})
+	}
+}
+
+// FuzzSolve decodes a seed into a random ending and checks the solver
+// against brute force.
+func FuzzSolve(f *testing.F) {
+	f.Add(uint64(1), uint64(2))
+	f.Add(uint64(7), uint64(99))
+	f.Fuzz(func(t *testing.T, a, b uint64) {
+		rng := rand.New(rand.NewPCG(a, b))
+		p := randomPosition(rng, 4)
+		if got, want := NewSolver().Solve(p), brute(p); got != want {
+			t.Fatalf("%+v: solver %d, brute force %d", p, got, want)
+		}
+	})
+}
