@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -30,7 +29,7 @@ func TestEqualLevelsScoreZeroOnDuplicateDeals(t *testing.T) {
 				maxDeals = 2
 			}
 			set.Players, set.PoolTarget, set.MaxDeals = tc.players, 10, maxDeals
-			opt, err := bridge.Options(set)
+			opt, err := set.Options, set.Validate()
 			if err != nil {
 				t.Fatal(err)
 			}

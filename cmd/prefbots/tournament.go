@@ -11,7 +11,6 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/bot"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -111,7 +110,7 @@ func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResul
 	if err := set.Validate(); err != nil {
 		return rowResult{}, err
 	}
-	opt, err := bridge.Options(set)
+	opt, err := set.Options, set.Validate()
 	if err != nil {
 		return rowResult{}, err
 	}
@@ -215,8 +214,8 @@ func playGroup(cfg config, set score.Settings, opt rules.Options, r row, g int, 
 }
 
 // playPulka plays one pulka and returns every seat's settled whists.
-func playPulka(set score.Settings, opt rules.Options, seed uint64, firstDealer int, players []player, levels []string, stats *thinkStats, clock threadClock) ([score.MaxPlayers]float64, int, error) {
-	var out [score.MaxPlayers]float64
+func playPulka(set score.Settings, opt rules.Options, seed uint64, firstDealer int, players []player, levels []string, stats *thinkStats, clock threadClock) ([rules.MaxPlayers]float64, int, error) {
+	var out [rules.MaxPlayers]float64
 	sheet, err := score.NewSheet(set, firstDealer)
 	if err != nil {
 		return out, 0, err
@@ -241,7 +240,7 @@ func playPulka(set score.Settings, opt rules.Options, seed uint64, firstDealer i
 			}
 		}
 		res, _ := s.Result()
-		if err := sheet.Apply(bridge.Deal(res)); err != nil {
+		if err := sheet.Apply(score.DealOf(res)); err != nil {
 			return out, deals, fmt.Errorf("sheet: %w", err)
 		}
 		deals++

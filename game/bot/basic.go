@@ -1,6 +1,9 @@
 package bot
 
-import "github.com/trelljaz/trelljaz/game/rules"
+import (
+	"github.com/trelljaz/trelljaz/game/pref"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
 
 // basicMove is the "basic" level: rules of thumb for every phase.
 func basicMove(v *rules.SeatView, legal []rules.Move, m *memory) (rules.Move, bool) {
@@ -138,7 +141,7 @@ func basicWhist(v *rules.SeatView, legal []rules.Move) rules.Move {
 	need := float64(obligation(c.Level())) / 2
 	partnerPassed := false
 	for p := 0; p < v.Players; p++ {
-		if p != me && v.Calls[p] == rules.CallPass {
+		if p != me && v.Calls[p] == pref.CallPass {
 			partnerPassed = true
 		}
 	}

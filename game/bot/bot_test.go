@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/rules/bridge"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -44,7 +43,7 @@ func TestBotsPlayLegalMovesUnderEveryPreset(t *testing.T) {
 						t.Fatal(err)
 					}
 					set.Players = players
-					opt, err := bridge.Options(set)
+					opt, err := set.Options, set.Validate()
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -67,7 +66,7 @@ func TestBotsPlayLegalMovesUnderEveryPreset(t *testing.T) {
 					for i := 0; i < deals && !sheet.Over(); i++ {
 						s := playDeal(t, bots, rules.Deal{Seed: rng.Uint64(), Dealer: sheet.Dealer(), Series: sheet.Series(), Options: opt})
 						r, _ := s.Result()
-						if err := sheet.Apply(bridge.Deal(r)); err != nil {
+						if err := sheet.Apply(score.DealOf(r)); err != nil {
 							t.Fatalf("sheet refused %+v: %v", r, err)
 						}
 					}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"github.com/trelljaz/trelljaz/game/bot/dd"
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
@@ -31,8 +32,8 @@ func playPosition(v *rules.SeatView, opt *rules.Options, hands [4]rules.Hand, hi
 			break
 		}
 	}
-	p.Trick3ByWinner = opt.Trick3ByWinner
-	p.TalonWins = opt.RaspasyTalon == rules.TalonParticipates && v.Players == 4
+	p.Trick3ByWinner = opt.RaspasyTrick3Leader == pref.Trick3Trick2Winner
+	p.TalonWins = opt.RaspasyTalon == pref.TalonParticipates && v.Players == 4
 	if v.TalonLead != rules.NoCard {
 		p.Talon[0], p.NTalon = v.TalonLead, 1
 		if v.TrickNo == 0 && hiddenTalon != 0 {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/bot/dd"
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
@@ -97,7 +98,7 @@ func TestPlayPositionMatchesTheEngine(t *testing.T) {
 	kinds := map[rules.Kind]int{}
 	for _, players := range []int{3, 4} {
 		opt := rules.DefaultOptions(players)
-		opt.Claims = rules.ClaimsOff
+		opt.Claims = pref.ClaimsOff
 		cases := 300
 		if raceEnabled {
 			cases = 80
@@ -143,12 +144,15 @@ func TestRaspasyTalonTricksBoundRandomPlay(t *testing.T) {
 	for _, players := range []int{3, 4} {
 		for _, mode := range []struct {
 			trick3 bool
-			talon  rules.RaspasyTalon
-		}{{false, rules.TalonLeadSuit}, {true, rules.TalonLeadSuit}, {false, rules.TalonParticipates}, {true, rules.TalonIgnored}} {
+			talon  pref.RaspasyTalon
+		}{{false, pref.TalonLeadSuit}, {true, pref.TalonLeadSuit}, {false, pref.TalonParticipates}, {true, pref.TalonIgnored}} {
 			trick3 := mode.trick3
 			opt := rules.DefaultOptions(players)
-			opt.Claims = rules.ClaimsOff
-			opt.Trick3ByWinner = trick3
+			opt.Claims = pref.ClaimsOff
+			opt.RaspasyTrick3Leader = pref.Trick3FirstHand
+			if trick3 {
+				opt.RaspasyTrick3Leader = pref.Trick3Trick2Winner
+			}
 			opt.RaspasyTalon = mode.talon
 			checked := 0
 			for checked < 40 && (!raceEnabled || checked < 10) {

@@ -3,6 +3,7 @@ package bot
 import (
 	"time"
 
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
@@ -419,9 +420,9 @@ func (b *Bot) strongWhist(v *rules.SeatView, legal []rules.Move) (rules.Move, bo
 			continue
 		}
 		switch v.Calls[p] {
-		case rules.CallPass, rules.CallHalf:
+		case pref.CallPass, pref.CallHalf:
 			share = 1
-		case rules.CallWhist:
+		case pref.CallWhist:
 			share = 0.5
 		}
 	}
