@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -34,10 +35,12 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/auth"
+	"github.com/trelljaz/trelljaz/game/bot"
 	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/game/web"
@@ -62,7 +65,7 @@ type config struct {
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP                              int
-	policy, publicURL, dataDir, db                   string
+	policy, publicURL, dataDir, db, botLevel         string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
@@ -102,6 +105,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&strValue{&c.publicURL}, "public-url", "the club's public address, e.g. https://club.example.org (empty: loopback only)")
 	add(&c.devSignIn, "dev-signin", "development sign-in (choose a name): auto (on when no OAuth provider is configured), true or false")
 	add(&strValue{&c.dataDir}, "data", "data directory (the SQLite database and session.key are kept there)")
+	add(&strValue{&c.botLevel}, "bot-level", `how the club's bots play: "strong" (sampling and double-dummy search) or "basic" (rules of thumb)`)
 	add(&strValue{&c.db}, "db", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
 	return envs
@@ -116,7 +120,7 @@ func defaults() config {
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
 		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
-		shutdownTimeout: 10 * time.Second, dataDir: "./trelljaz-data",
+		shutdownTimeout: 10 * time.Second, dataDir: "./trelljaz-data", botLevel: "strong",
 	}
 }
 
@@ -140,6 +144,9 @@ func parse(args []string, usage io.Writer) (config, error) {
 	case protocol.TimeoutFine, protocol.TimeoutBot, protocol.TimeoutBank:
 	default:
 		return c, fmt.Errorf("timeout-policy: %q is not fine, bot or bank", c.policy)
+	}
+	if c.botLevel != bot.LevelStrong && c.botLevel != bot.LevelBasic {
+		return c, fmt.Errorf("bot-level: %q is not %s or %s", c.botLevel, bot.LevelStrong, bot.LevelBasic)
 	}
 	return c, nil
 }
@@ -172,6 +179,9 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
 			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,
+			NewBot: func(_ int, opt rules.Options) table.Bot {
+				return bot.New(bot.Config{Level: c.botLevel, Seed: mrand.Uint64(), Options: opt})
+			},
 			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
 		},
 	})

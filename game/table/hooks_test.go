@@ -104,7 +104,7 @@ func (b *recordingBot) Move(v rules.SeatView, legal []rules.Move) rules.Move {
 func TestBotsArePluggedInOnePerSeat(t *testing.T) {
 	calls := 0
 	var bots []*recordingBot
-	cfg := Config{NewBot: func(seat int) Bot {
+	cfg := Config{NewBot: func(seat int, _ rules.Options) Bot {
 		b := &recordingBot{seat: seat, calls: &calls}
 		bots = append(bots, b)
 		return b

@@ -103,9 +103,10 @@ type Config struct {
 	// BotSeed seeds the simple bot's random choices.
 	BotSeed uint64
 	// NewBot returns the program that plays seat for one pulka (a seat the
-	// creator gave a bot, or an absent player's under the "bot" policy).
-	// Nil means the simple bot of this package.
-	NewBot func(seat int) Bot
+	// creator gave a bot, or an absent player's under the "bot" policy),
+	// given the pulka's play settings. Nil means the simple bot of this
+	// package.
+	NewBot func(seat int, opt rules.Options) Bot
 	// Journal, if set, records every move before its events go out and
 	// every finished pulka.
 	Journal Journal
