@@ -1,0 +1,326 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/bot"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// config is what the flags set.
+type config struct {
+	URLs       []string      // club base URLs; a table's players are spread over them
+	Tables     int           // tables played at once
+	Players    int           // 3 or 4 per table
+	Think      time.Duration // pause before each move
+	Duration   time.Duration // how long to run (the run stops by itself)
+	Transports []string      // SockJS transports, spread over the players
+	Pool       int           // pool target of the tables set
+	Preset     string        // convention preset
+	Level      string        // bot level that chooses moves ("" = random legal)
+	Pulkas     int           // stop once this many pulkas finished (0: run for Duration)
+	PID        int           // server process to sample, 0 for none
+	Every      time.Duration // report period
+}
+
+// Bounds keep a run on one machine's loopback finite.
+const (
+	maxTables   = 5000
+	maxDuration = 2 * time.Hour
+)
+
+func (c config) validate() error {
+	switch {
+	case len(c.URLs) == 0:
+		return errors.New("-url: at least one club URL")
+	case c.Tables < 1 || c.Tables > maxTables:
+		return fmt.Errorf("-tables %d: want 1..%d", c.Tables, maxTables)
+	case c.Players != 3 && c.Players != 4:
+		return fmt.Errorf("-players %d: want 3 or 4", c.Players)
+	case c.Duration <= 0 || c.Duration > maxDuration:
+		return fmt.Errorf("-duration %v: want more than 0 and at most %v", c.Duration, maxDuration)
+	case c.Pulkas < 0:
+		return fmt.Errorf("-pulkas %d: want 0 or more", c.Pulkas)
+	case c.Think < 0:
+		return fmt.Errorf("-think %v: want 0 or more", c.Think)
+	case c.Pool < 1 || c.Pool > 500:
+		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
+	case len(c.Transports) == 0:
+		return errors.New("-transports: at least one")
+	}
+	switch c.Level {
+	case "", "random", bot.LevelBasic, bot.LevelStrong:
+	default:
+		return fmt.Errorf("-level %q: want random, basic or strong", c.Level)
+	}
+	for _, t := range c.Transports {
+		if !knownTransport(t) {
+			return fmt.Errorf("-transports: unknown transport %q (want websocket, xhr-streaming or xhr-polling)", t)
+		}
+	}
+	return nil
+}
+
+// link is one SockJS session as the generator uses it.
+type link interface {
+	// Send sends one message.
+	Send(msg string) error
+	// Recv returns the next batch of messages (one SockJS frame); io.EOF
+	// or another error when the session is over.
+	Recv() ([]string, error)
+	// Close ends the session.
+	Close() error
+}
+
+// generator runs the tables.
+type generator struct {
+	cfg   config
+	stats *stats
+	dial  func(ctx context.Context, baseURL, transport string) (link, error)
+	out   io.Writer
+	stop  context.CancelFunc // ends the run early (-pulkas reached)
+	// options are the play settings of the tables set, for the bots.
+	options rules.Options
+}
+
+// run plays until ctx ends or cfg.Duration passes, printing a report every
+// cfg.Every and the summary at the end; it returns the summary.
+func (g *generator) run(ctx context.Context) summary {
+	ctx, cancel := context.WithTimeout(ctx, g.cfg.Duration)
+	defer cancel()
+	g.stop = cancel
+	start := time.Now()
+	var wg sync.WaitGroup
+	for t := range g.cfg.Tables {
+		tr := newTableRun()
+		for i := range g.cfg.Players {
+			p := &player{
+				g: g, table: tr, index: i, urlIdx: (t + i) % len(g.cfg.URLs),
+				name:    fmt.Sprintf("load-%d-%d-%d", start.Unix()%100000, t, i),
+				mover:   g.newMover(uint64(t)<<8 | uint64(i)),
+				browser: newBrowser(),
+			}
+			tr.players = append(tr.players, p)
+		}
+		for i, p := range tr.players {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				p.loop(ctx, g.cfg.Transports[(t*g.cfg.Players+i)%len(g.cfg.Transports)])
+			}()
+		}
+	}
+	tick := time.NewTicker(g.cfg.Every)
+	defer tick.Stop()
+	for done := false; !done; {
+		select {
+		case <-ctx.Done():
+			done = true
+		case <-tick.C:
+			fmt.Fprintln(g.out, g.snapshot(start).line())
+		}
+	}
+	wg.Wait()
+	sum := g.snapshot(start)
+	fmt.Fprintln(g.out, sum.line())
+	g.stats.writeErrors(g.out)
+	return sum
+}
+
+func (g *generator) snapshot(start time.Time) summary {
+	var proc *procSample
+	if g.cfg.PID > 0 {
+		if p, err := readProc(g.cfg.PID); err == nil {
+			proc = &p
+		}
+	}
+	return g.stats.snapshot(g.cfg.Tables, time.Since(start), proc)
+}
+
+// newMover returns what chooses a player's moves: a game/bot of the
+// configured level, or random legal moves.
+func (g *generator) newMover(seed uint64) mover {
+	if g.cfg.Level == "" || g.cfg.Level == "random" {
+		return randomMover{r: rand.New(rand.NewPCG(seed, 0x7e11))}
+	}
+	return bot.New(bot.Config{Level: g.cfg.Level, Seed: seed, Options: g.options})
+}
+
+// loop is one player's life: connect, sign in, play, and on a lost session
+// reconnect to the next URL and resync.
+func (p *player) loop(ctx context.Context, transport string) {
+	for ctx.Err() == nil {
+		err := p.session(ctx, transport)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			p.g.stats.reconnects.Add(1)
+			p.urlIdx = (p.urlIdx + 1) % len(p.g.cfg.URLs)
+			select { // a short pause, as a browser's backoff would
+			case <-ctx.Done():
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}
+}
+
+// session runs one SockJS session until it ends or ctx does.
+func (p *player) session(ctx context.Context, transport string) error {
+	base := p.g.cfg.URLs[p.urlIdx]
+	token, err := p.browser.token(ctx, base, p.name)
+	if err != nil {
+		p.g.stats.fail(errLost, err.Error())
+		return err
+	}
+	l, err := p.g.dial(ctx, base, transport)
+	if err != nil {
+		p.g.stats.fail(errLost, err.Error())
+		return err
+	}
+	p.link = l
+	p.g.stats.sessions.Add(1)
+	defer p.g.stats.sessions.Add(-1)
+	defer l.Close()
+
+	frames := make(chan []string, 16)
+	recvErr := make(chan error, 1)
+	go func() {
+		for {
+			msgs, err := l.Recv()
+			if err != nil {
+				recvErr <- err
+				close(frames)
+				return
+			}
+			frames <- msgs
+		}
+	}()
+	if err := p.signIn(token); err != nil {
+		return err
+	}
+	var due <-chan time.Time
+	newTable := make(chan string, 1)
+	p.wait = func(old string) {
+		go func() {
+			if id := p.table.next(ctx, old); id != "" {
+				newTable <- id
+			}
+		}()
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case id := <-newTable:
+			p.tstate = tableState{seat: -1}
+			if err := p.send(map[string]any{"type": "watch", "table": id}); err != nil {
+				return err
+			}
+		case msgs, ok := <-frames:
+			if !ok {
+				return <-recvErr
+			}
+			now := time.Now()
+			for _, raw := range msgs {
+				var m serverMsg
+				if err := json.Unmarshal([]byte(raw), &m); err != nil {
+					p.g.stats.fail(errProtocol, fmt.Sprintf("undecodable %.80q: %v", raw, err))
+					continue
+				}
+				if err := p.step(ctx, m, now); err != nil {
+					return err
+				}
+			}
+			if due == nil && p.due() {
+				due = time.After(p.g.cfg.Think)
+			}
+		case <-due:
+			due = nil
+			if p.due() {
+				if err := p.act(time.Now()); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// signIn authenticates the session with a socket token and says which
+// table this player holds, so that a reconnect resumes it.
+func (p *player) signIn(token string) error {
+	m := map[string]any{"type": "signin", "token": token}
+	if id := p.table.id(); id != "" {
+		m["tables"] = map[string]uint64{id: p.tstate.v}
+	}
+	return p.send(m)
+}
+
+// step handles one message and drives the table's life: the first player
+// sets the table and sits; the others watch and sit once they know it; a
+// finished pulka is left and a new table set.
+func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
+	if err := p.handle(ctx, m, now); err != nil {
+		return err
+	}
+	switch {
+	case m.Type == "welcome" && p.index == 0 && p.table.id() == "":
+		return p.send(map[string]any{"type": "set"})
+	case m.Type == "welcome" && p.index > 0 && p.table.id() == "":
+		p.wait("")
+	case m.Type == "created" && p.index == 0:
+		p.table.setID(m.Table)
+		p.tstate = tableState{seat: -1}
+		return p.send(map[string]any{
+			"type": "conventions", "table": m.Table, "preset": p.g.cfg.Preset,
+			"options": map[string]any{"players": p.g.cfg.Players, "pool_target": p.g.cfg.Pool},
+		})
+	case m.Type == "table" || m.Type == "table_event":
+		if m.Table != p.table.id() {
+			return nil
+		}
+		if p.tstate.state == "waiting" && p.tstate.seat < 0 && !p.tstate.sitting {
+			p.tstate.sitting = true
+			return p.send(map[string]any{"type": "sit", "table": m.Table, "seat": p.index})
+		}
+		if m.Kind == "start" && p.index == 0 {
+			p.g.stats.playing.Add(1)
+		}
+		if p.tstate.done && !p.tstate.leaving {
+			p.tstate.leaving = true
+			// The pulka is over: leave; the first player sets the next
+			// table and the others follow it there.
+			old := m.Table
+			if err := p.send(map[string]any{"type": "leave", "table": old}); err != nil {
+				return err
+			}
+			if p.index > 0 {
+				p.wait(old)
+				return nil
+			}
+			p.g.stats.playing.Add(-1)
+			if n := p.g.stats.pulkas.Add(1); p.g.cfg.Pulkas > 0 && n >= int64(p.g.cfg.Pulkas) {
+				p.g.stop()
+			}
+			return p.send(map[string]any{"type": "set"})
+		}
+	}
+	return nil
+}
+
+func knownTransport(t string) bool {
+	switch strings.TrimSpace(t) {
+	case "websocket", "xhr-streaming", "xhr-polling":
+		return true
+	}
+	return false
+}

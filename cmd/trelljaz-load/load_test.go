@@ -1,0 +1,132 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startClub builds cmd/trelljaz and runs it on a free loopback port with the
+// embedded defaults, as the README's run command does; it returns the
+// club's base URL and its process id.
+func startClub(t *testing.T, extra ...string) (string, int) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "trelljaz")
+	build := exec.Command("go", "build", "-o", bin, "../trelljaz")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build the club: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	args := append([]string{"-addr", addr, "-data", t.TempDir(), "-deal-pause", "0s", "-drain-delay", "0s",
+		"-sessions-per-ip", "1000", "-message-rate", "1000"}, extra...)
+	cmd := exec.Command(bin, args...)
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Logf("club log:\n%s", logs.String())
+		}
+	})
+	base := "http://" + addr
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base, cmd.Process.Pid
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the club did not answer /healthz: %v\n%s", err, logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// The generator plays whole pulkas against a real club over every
+// transport, sees no error and reports its figures as one JSON line.
+func TestGeneratorPlaysWholePulkas(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the club")
+	}
+	base, pid := startClub(t)
+	tests := []struct {
+		name       string
+		players    int
+		transports string
+	}{
+		{"3 players over websocket", 3, "websocket"},
+		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			args := []string{"-url", base, "-tables", "2", "-players", fmt.Sprint(tt.players), "-think", "0s",
+				"-pool", "1", "-pulkas", "1", "-duration", "3m", "-transports", tt.transports,
+				"-pid", fmt.Sprint(pid), "-every", "10s"}
+			if err := run(context.Background(), args, &out); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			var sum summary
+			if err := json.Unmarshal([]byte(lines[len(lines)-1]), &sum); err != nil {
+				t.Fatalf("last line is not the JSON summary: %v\n%s", err, out.String())
+			}
+			if sum.Errors != 0 {
+				t.Errorf("%d errors %v:\n%s", sum.Errors, sum.ErrorsByKind, out.String())
+			}
+			if sum.Pulkas < 1 {
+				t.Errorf("%d pulkas finished, want 1:\n%s", sum.Pulkas, out.String())
+			}
+			if sum.Actions == 0 || sum.P99ms <= 0 || sum.ServerRSSMB <= 0 {
+				t.Errorf("figures missing: %+v", sum)
+			}
+		})
+	}
+}
+
+func TestConfigIsBounded(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-tables", "0"}, "-tables"},
+		{[]string{"-tables", "100000"}, "-tables"},
+		{[]string{"-players", "5"}, "-players"},
+		{[]string{"-duration", "0s"}, "-duration"},
+		{[]string{"-duration", "100h"}, "-duration"},
+		{[]string{"-transports", "carrier-pigeon"}, "unknown transport"},
+		{[]string{"-url", ""}, "-url"},
+		{[]string{"-pulkas", "-1"}, "-pulkas"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		_, err := parseFlags(tt.args, &out)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: err = %v, want one naming %q", tt.args, err, tt.want)
+		}
+	}
+	if _, err := parseFlags(nil, os.Stderr); err != nil {
+		t.Errorf("defaults refused: %v", err)
+	}
+}

@@ -1,0 +1,94 @@
+// Command trelljaz-load measures a running Trelljaz club: it plays N tables
+// of bot players as real SockJS clients (websocket, xhr-streaming,
+// xhr-polling, or a mix), signing in with the dev sign-in, setting tables,
+// sitting and playing whole pulkas with a think time, and reports what the
+// players saw: action→event latency at every seat, errors by kind (a
+// refused move, a version gap, a frame showing a card the seat may not
+// see), reconnects apart from errors, and the server's RSS and CPU.
+//
+//	go run ./cmd/trelljaz-load -url http://127.0.0.1:8080 -tables 100 -think 1s -duration 1m
+//
+// The run is bounded in tables and time and stops by itself; its last line
+// is one JSON object with the keys tables, sessions, pulkas_finished,
+// actions, actions_per_s, p50_ms, p99_ms, max_ms, errors, server_rss_mb and
+// server_cpu_s. With several URLs (-url a,b,c) the players of each table are
+// spread over the processes, and a player whose session drops reconnects to
+// the next URL, as a browser behind a load balancer would.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/score"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "trelljaz-load:", err)
+		os.Exit(2)
+	}
+}
+
+// parseFlags reads the command line.
+func parseFlags(args []string, out io.Writer) (config, error) {
+	fs := flag.NewFlagSet("trelljaz-load", flag.ContinueOnError)
+	fs.SetOutput(out)
+	urls := fs.String("url", "http://127.0.0.1:8080", "comma list of club base URLs; a table's players are spread over them")
+	transports := fs.String("transports", "websocket", "comma list of SockJS transports (websocket, xhr-streaming, xhr-polling), spread over the players")
+	var c config
+	fs.IntVar(&c.Tables, "tables", 10, fmt.Sprintf("tables to play at once (1..%d)", maxTables))
+	fs.IntVar(&c.Players, "players", 3, "players per table (3 or 4)")
+	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")
+	fs.DurationVar(&c.Duration, "duration", time.Minute, fmt.Sprintf("how long to run (at most %v)", maxDuration))
+	fs.IntVar(&c.Pool, "pool", 2, "pool target of the tables set (small: pulkas finish quickly)")
+	fs.StringVar(&c.Preset, "preset", "sochi", "convention preset of the tables set")
+	fs.StringVar(&c.Level, "level", "basic", "how the players choose moves: random, basic or strong (game/bot)")
+	fs.IntVar(&c.Pulkas, "pulkas", 0, "stop once this many pulkas finished (0: run for -duration)")
+	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
+	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	c.URLs = splitList(*urls)
+	c.Transports = splitList(*transports)
+	if c.Every <= 0 {
+		c.Every = 5 * time.Second
+	}
+	return c, c.validate()
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, strings.TrimRight(f, "/"))
+		}
+	}
+	return out
+}
+
+// run parses the flags, plays, and writes the reports and, last, the JSON
+// summary to out.
+func run(ctx context.Context, args []string, out io.Writer) error {
+	cfg, err := parseFlags(args, out)
+	if err != nil {
+		return err
+	}
+	set, err := score.Preset(cfg.Preset)
+	if err != nil {
+		return fmt.Errorf("-preset: %w", err)
+	}
+	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, options: set.Options}
+	sum := g.run(ctx)
+	return sum.writeJSON(out)
+}

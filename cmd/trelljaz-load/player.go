@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// serverMsg is the part of every server message the generator reads: the
+// union of the fields of "welcome", "error", "created", "table" and
+// "table_event" (game/protocol documents them).
+type serverMsg struct {
+	Type   string          `json:"type"`
+	Code   string          `json:"code"`
+	Text   string          `json:"text"`
+	Table  string          `json:"table"`
+	V      uint64          `json:"v"`
+	Kind   string          `json:"kind"`
+	State  string          `json:"state"`
+	Seats  []seatMsg       `json:"seats"`
+	Deal   *rules.SeatView `json:"deal"`
+	Legal  *[]rules.Move   `json:"legal"`
+	Move   *rules.Move     `json:"move"`
+	Result json.RawMessage `json:"result"`
+	Player *struct {
+		ID string `json:"id"`
+	} `json:"player"`
+}
+
+type seatMsg struct {
+	Player struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	} `json:"player"`
+	Bot bool `json:"bot"`
+}
+
+// tableState is what one player knows of one table, kept current by
+// applying the table's events in version order.
+type tableState struct {
+	v     uint64
+	state string
+	seat  int // -1 until the player sits
+	deal  *rules.SeatView
+	legal []rules.Move
+	done  bool // the pulka is over
+	// sitting: a "sit" was sent; not again for this table
+	sitting bool
+	// leaving: the pulka is over and "leave" was sent
+	leaving bool
+}
+
+// mover chooses a move for a seat from what the seat sees.
+type mover interface {
+	Move(v rules.SeatView, legal []rules.Move) rules.Move
+}
+
+// randomMover plays a random legal move: the fallback when no bot level is
+// asked for, and the cheapest load.
+type randomMover struct{ r *rand.Rand }
+
+func (m randomMover) Move(_ rules.SeatView, legal []rules.Move) rules.Move {
+	return legal[m.r.IntN(len(legal))]
+}
+
+// player is one simulated person: one SockJS session (re-dialled on loss),
+// one seat at one table.
+type player struct {
+	g       *generator
+	browser *browser
+	name    string
+	id      string // the server's id for this player, from "welcome"
+	table   *tableRun
+	index   int // seat index this player takes
+	link    link
+	urlIdx  int
+	tstate  tableState
+	mover   mover
+	lastAct time.Time // when this player's last move was sent
+	// wait starts waiting for the table to change from old and delivers
+	// the new id to the session loop.
+	wait func(old string)
+}
+
+// errKind names an error as a player would see it; the report counts them.
+type errKind string
+
+const (
+	errRefused  errKind = "move_refused"   // the server refused a legal-looking move
+	errGap      errKind = "version_gap"    // an event skipped a version
+	errLeak     errKind = "leak"           // a frame showed a card the seat may not see
+	errProtocol errKind = "protocol"       // an undecodable or unexpected message
+	errServer   errKind = "server_error"   // any other error message
+	errLost     errKind = "connection_err" // a dial or send failed (not a reconnect)
+)
+
+// handle applies one server message.
+func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
+	switch m.Type {
+	case "welcome":
+		if m.Player != nil {
+			p.id = m.Player.ID
+		}
+	case "error":
+		if m.Code == "illegal_move" || m.Code == "not_your_turn" {
+			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s", m.Code, m.Text))
+		} else {
+			p.g.stats.fail(errServer, fmt.Sprintf("%s: %s", m.Code, m.Text))
+		}
+	case "table":
+		if m.Table != p.table.id() {
+			return nil
+		}
+		p.tstate = tableState{v: m.V, state: m.State, seat: -1, deal: m.Deal, sitting: p.tstate.sitting}
+		if m.Legal != nil {
+			p.tstate.legal = *m.Legal
+		}
+		p.applySeats(m.Seats)
+	case "table_event":
+		if m.Table != p.table.id() {
+			return nil
+		}
+		if m.V != p.tstate.v+1 {
+			p.g.stats.fail(errGap, fmt.Sprintf("table %s: event v%d after v%d", m.Table, m.V, p.tstate.v))
+			return p.resync()
+		}
+		p.tstate.v = m.V
+		if m.State != "" {
+			p.tstate.state = m.State
+		}
+		if m.Seats != nil {
+			p.applySeats(m.Seats)
+		}
+		if m.Deal != nil {
+			p.tstate.deal = m.Deal
+		}
+		if m.Legal != nil {
+			p.tstate.legal = *m.Legal
+		}
+		if m.Kind == "move" || m.Kind == "timeout" {
+			p.table.observe(m.V, now, p.g.stats)
+		}
+		if len(m.Result) > 0 && string(m.Result) != "null" || p.tstate.state == "finished" {
+			p.tstate.done = true
+		}
+	}
+	if d := p.tstate.deal; d != nil && p.tstate.seat >= 0 {
+		if err := p.table.check(p.tstate.seat, d); err != nil {
+			p.g.stats.fail(errLeak, err.Error())
+		}
+	}
+	return nil
+}
+
+func (p *player) applySeats(seats []seatMsg) {
+	p.tstate.seat = -1
+	for i, s := range seats {
+		if s.Player.ID != "" && s.Player.ID == p.id {
+			p.tstate.seat = i
+		}
+	}
+}
+
+// resync asks for the table again from the version held.
+func (p *player) resync() error {
+	return p.send(map[string]any{"type": "watch", "table": p.table.id(), "v": p.tstate.v})
+}
+
+func (p *player) send(m map[string]any) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode %v: %w", m["type"], err)
+	}
+	if err := p.link.Send(string(b)); err != nil {
+		return fmt.Errorf("send %v: %w", m["type"], err)
+	}
+	return nil
+}
+
+// due reports whether this player must move now.
+func (p *player) due() bool {
+	return p.tstate.state == "playing" && len(p.tstate.legal) > 0 && p.tstate.deal != nil && !p.tstate.done
+}
+
+// act plays one move.
+func (p *player) act(now time.Time) error {
+	mv := p.mover.Move(*p.tstate.deal, p.tstate.legal)
+	p.tstate.legal = nil // until the server says again
+	p.table.acted(p.tstate.v+1, now)
+	p.lastAct = now
+	if err := p.send(map[string]any{"type": "move", "table": p.table.id(), "move": mv}); err != nil {
+		return err
+	}
+	p.g.stats.actions.Add(1)
+	return nil
+}
+
+var errStopped = errors.New("stopped")

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// stats are the run's counters. The latency histogram is HdrHistogram
+// (1 µs to 1 min, 3 significant digits): exact enough at p99 and max, with
+// constant memory whatever the run's length.
+type stats struct {
+	sessions   atomic.Int64 // SockJS sessions open now
+	playing    atomic.Int64 // tables in the playing state now
+	pulkas     atomic.Int64 // pulkas finished
+	actions    atomic.Int64 // moves sent
+	reconnects atomic.Int64 // sessions re-dialled after a loss
+
+	mu      sync.Mutex
+	hist    *hdrhistogram.Histogram
+	errs    map[errKind]int64
+	samples map[errKind]string // the first message of each kind
+}
+
+func newStats() *stats {
+	return &stats{
+		hist:    hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		errs:    map[errKind]int64{},
+		samples: map[errKind]string{},
+	}
+}
+
+// latency records one action→event latency.
+func (s *stats) latency(d time.Duration) {
+	s.mu.Lock()
+	// A value over the histogram's range is recorded as its maximum.
+	if err := s.hist.RecordValue(max(int64(d/time.Microsecond), 1)); err != nil {
+		_ = s.hist.RecordValue(s.hist.HighestTrackableValue())
+	}
+	s.mu.Unlock()
+}
+
+// fail counts an error a player would see.
+func (s *stats) fail(k errKind, msg string) {
+	s.mu.Lock()
+	s.errs[k]++
+	if _, ok := s.samples[k]; !ok {
+		s.samples[k] = msg
+	}
+	s.mu.Unlock()
+}
+
+// summary is the run's figures; its JSON is the generator's last line.
+type summary struct {
+	Tables       int               `json:"tables"`
+	Sessions     int64             `json:"sessions"`
+	Playing      int64             `json:"tables_playing"`
+	Pulkas       int64             `json:"pulkas_finished"`
+	Actions      int64             `json:"actions"`
+	ActionsPerS  float64           `json:"actions_per_s"`
+	P50ms        float64           `json:"p50_ms"`
+	P99ms        float64           `json:"p99_ms"`
+	Maxms        float64           `json:"max_ms"`
+	Errors       int64             `json:"errors"`
+	ErrorsByKind map[errKind]int64 `json:"errors_by_kind"`
+	Reconnects   int64             `json:"reconnects"`
+	ServerRSSMB  float64           `json:"server_rss_mb"`
+	ServerCPUs   float64           `json:"server_cpu_s"`
+	ElapsedS     float64           `json:"elapsed_s"`
+}
+
+// snapshot reads the counters; elapsed is the time since the run began and
+// proc, when sampled, the server process.
+func (s *stats) snapshot(tables int, elapsed time.Duration, proc *procSample) summary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sum := summary{
+		Tables: tables, Sessions: s.sessions.Load(), Playing: s.playing.Load(),
+		Pulkas: s.pulkas.Load(), Actions: s.actions.Load(), Reconnects: s.reconnects.Load(),
+		ErrorsByKind: maps.Clone(s.errs), ElapsedS: elapsed.Seconds(),
+		P50ms: float64(s.hist.ValueAtQuantile(50)) / 1000,
+		P99ms: float64(s.hist.ValueAtQuantile(99)) / 1000,
+		Maxms: float64(s.hist.Max()) / 1000,
+	}
+	for _, n := range s.errs {
+		sum.Errors += n
+	}
+	if elapsed > 0 {
+		sum.ActionsPerS = float64(sum.Actions) / elapsed.Seconds()
+	}
+	if proc != nil {
+		sum.ServerRSSMB = float64(proc.RSSBytes) / (1 << 20)
+		sum.ServerCPUs = proc.CPUSecs
+	}
+	return sum
+}
+
+// line is the periodic human-readable report.
+func (sum summary) line() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%6.1fs sessions=%d playing=%d pulkas=%d actions=%d (%.1f/s) p50=%.1fms p99=%.1fms max=%.1fms errors=%d reconnects=%d",
+		sum.ElapsedS, sum.Sessions, sum.Playing, sum.Pulkas, sum.Actions, sum.ActionsPerS,
+		sum.P50ms, sum.P99ms, sum.Maxms, sum.Errors, sum.Reconnects)
+	for _, k := range slices.Sorted(maps.Keys(sum.ErrorsByKind)) {
+		fmt.Fprintf(&b, " %s=%d", k, sum.ErrorsByKind[k])
+	}
+	if sum.ServerRSSMB > 0 {
+		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs", sum.ServerRSSMB, sum.ServerCPUs)
+	}
+	return b.String()
+}
+
+// writeErrors lists the first message of each error kind.
+func (s *stats) writeErrors(w io.Writer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range slices.Sorted(maps.Keys(s.samples)) {
+		fmt.Fprintf(w, "first %s: %s\n", k, s.samples[k])
+	}
+}
+
+// writeJSON writes the summary as one line of JSON.
+func (sum summary) writeJSON(w io.Writer) error {
+	b, err := json.Marshal(sum)
+	if err != nil {
+		return fmt.Errorf("encode summary: %w", err)
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}

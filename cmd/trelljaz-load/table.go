@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// tableRun is one table the generator plays: its players, and the send
+// times of the moves in flight so that every seat's receipt of the move's
+// event is measured against the moment it was sent.
+type tableRun struct {
+	mu      sync.Mutex
+	tableID string
+	players []*player
+	sent    map[uint64]time.Time // event version a move should produce → when it was sent
+	seen    map[uint64]int       // how many seats received that version
+	changed chan struct{}        // closed when tableID changes
+}
+
+func newTableRun() *tableRun { return &tableRun{changed: make(chan struct{})} }
+
+func (t *tableRun) id() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.tableID
+}
+
+// setID records the table the first player set, and wakes the players
+// waiting for it.
+func (t *tableRun) setID(id string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.tableID = id
+	t.sent, t.seen = nil, nil
+	close(t.changed)
+	t.changed = make(chan struct{})
+}
+
+// next returns the table's id once it differs from old, or "" when ctx
+// ends first.
+func (t *tableRun) next(ctx context.Context, old string) string {
+	for {
+		t.mu.Lock()
+		id, ch := t.tableID, t.changed
+		t.mu.Unlock()
+		if id != old {
+			return id
+		}
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-ch:
+		}
+	}
+}
+
+// acted records that a move expected to produce version v was sent at now.
+func (t *tableRun) acted(v uint64, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.sent == nil {
+		t.sent, t.seen = map[uint64]time.Time{}, map[uint64]int{}
+	}
+	t.sent[v] = now
+}
+
+// observe records one seat's receipt of version v at now: the latency from
+// the move's send to this seat's receipt.
+func (t *tableRun) observe(v uint64, now time.Time, s *stats) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.sent[v]
+	if !ok {
+		return // a bot's or a timeout's move: nobody here sent it
+	}
+	s.latency(now.Sub(at))
+	t.seen[v]++
+	if t.seen[v] >= len(t.players) {
+		delete(t.sent, v)
+		delete(t.seen, v)
+	}
+}
+
+// check looks at one frame's deal as seat viewer received it: another
+// seat's cards may show only when that hand lies face up, and the discard
+// only to the declarer.
+func (t *tableRun) check(viewer int, d *rules.SeatView) error {
+	if d.Viewer != viewer {
+		return fmt.Errorf("table %s: seat %d got the view of viewer %d", t.id(), viewer, d.Viewer)
+	}
+	for o := 0; o < d.Players && o < len(d.Hands); o++ {
+		if o == viewer || d.Exposed[o] {
+			continue
+		}
+		if d.Hands[o] != 0 {
+			return fmt.Errorf("table %s: seat %d saw %d hidden cards of seat %d", t.id(), viewer, d.Hands[o].Len(), o)
+		}
+	}
+	if d.Discard != 0 && d.Declarer != viewer {
+		return fmt.Errorf("table %s: seat %d (not the declarer) saw the discard", t.id(), viewer)
+	}
+	return nil
+}
