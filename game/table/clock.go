@@ -190,5 +190,6 @@ func (t *tbl) cameBack(i int) {
 	s.awayUntil = time.Time{}
 	s.graceGen++
 	s.botPlays = false
-	t.emit(protocol.KindSeats, pSeats, nil)
+	t.schedule() // a bot's pending move for this seat is the player's again
+	t.emit(protocol.KindSeats, pSeats|pDeal|pClock, nil)
 }

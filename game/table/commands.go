@@ -69,7 +69,16 @@ func (h *Table) SetConventions(c Conn, preset string, options map[string]json.Ra
 		}
 		t.settings, t.opt = base, opt
 		if to != nil {
-			t.timeout = *to
+			// A policy given without its number gets the club's: a fine
+			// of 0 would let a player close a losing pulka for free.
+			tt := *to
+			if tt.Fine <= 0 {
+				tt.Fine = t.cfg.Timeout.Fine
+			}
+			if tt.Bank <= 0 {
+				tt.Bank = t.cfg.Timeout.Bank
+			}
+			t.timeout = tt
 		}
 		t.seats = make([]seat, base.Players)
 		t.seats[0].p = p
@@ -325,7 +334,8 @@ func (t *tbl) seated(c Conn) {
 func (t *tbl) back(id string) {
 	if i := t.seatOf(id); i >= 0 && t.seats[i].botPlays {
 		t.seats[i].botPlays = false
-		t.emit(protocol.KindSeats, pSeats, nil)
+		t.schedule() // the bot's pending move becomes the player's deadline
+		t.emit(protocol.KindSeats, pSeats|pDeal|pClock, nil)
 	}
 }
 

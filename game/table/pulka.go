@@ -254,11 +254,18 @@ func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
 	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i {
 		return
 	}
+	if who == byBot && !t.seats[i].bot && !t.seats[i].botPlays {
+		return // the player came back before the bot's turn
+	}
 	legal := rules.LegalMoves(&t.deal, t.buf[:0])
 	m := t.botFor(i).Move(rules.View(t.deal, i), legal)
 	if _, err := rules.Apply(t.deal, m); err != nil {
 		t.log.Warn("bot move refused, playing the timeout move", "seat", i, "move", m, "err", err)
-		m, _ = rules.TimeoutMove(&t.deal)
+		var ok bool
+		if m, ok = rules.TimeoutMove(&t.deal); !ok {
+			t.log.Error("bot move refused and no timeout move", "seat", i, "move", m, "err", err)
+			return
+		}
 	}
 	if err := t.play(m, who, kind, extra); err != nil {
 		t.log.Error("bot move not applied; retrying", "seat", i, "move", m, "err", err)

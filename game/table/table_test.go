@@ -246,10 +246,47 @@ func TestTimeoutPolicies(t *testing.T) {
 		if after.V == v.V {
 			t.Fatal("no event after the timeout")
 		}
+		// Let the bot play on until Anna's seat is to move again, its bot's
+		// move pending; then Anna comes back: the pending move is hers.
+		for range 400 {
+			if w := anna.view(t); w.Deal != nil && w.Deal.Actor == 0 && w.State == "playing" && w.Deal.Phase != "done" {
+				break
+			}
+			clk.Advance(DefaultBotDelay / 2)
+			tb.Summary()
+		}
+		moves := len(tb.Records()[len(tb.Records())-1].Moves)
 		tb.Chat(anna, "back")
 		tb.Summary()
-		if back := anna.view(t); back.Seats[0].BotPlays {
+		back := anna.view(t)
+		if back.Seats[0].BotPlays {
 			t.Fatal("the bot still plays after Anna spoke")
+		}
+		clk.Advance(2 * DefaultBotDelay)
+		tb.Summary()
+		if got := len(tb.Records()[len(tb.Records())-1].Moves); back.Deal.Actor == 0 && got != moves {
+			t.Fatalf("a move was played for Anna after she came back (%d moves, then %d)", moves, got)
+		}
+		if w := anna.view(t); back.Deal.Actor == 0 && len(w.Legal) == 0 {
+			t.Fatal("Anna is back on her decision but is offered no move")
+		}
+	})
+	t.Run("a policy given without its number gets the club's", func(t *testing.T) {
+		anna := newConn("Anna")
+		tb, _ := testTable(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutBot, Fine: 20, Bank: 60}}, anna)
+		tb.SetConventions(anna, "sochi", nil, &protocol.Timeout{Policy: protocol.TimeoutFine})
+		tb.Summary()
+		var got *protocol.Timeout
+		for _, m := range anna.all() {
+			var f struct {
+				Conventions *protocol.Conventions `json:"conventions"`
+			}
+			if err := json.Unmarshal(m, &f); err == nil && f.Conventions != nil {
+				got = &f.Conventions.Timeout
+			}
+		}
+		if got == nil || got.Policy != protocol.TimeoutFine || got.Fine != 20 || got.Bank != 60 {
+			t.Fatalf("timeout %+v, want policy fine with the club's fine 20 and bank 60", got)
 		}
 	})
 	t.Run("bank: the reserve runs after the move time, then the timeout move", func(t *testing.T) {

@@ -191,7 +191,8 @@ var longLived = []string{"/websocket", "/xhr_streaming", "/xhr", "/eventsource",
 // ServeHTTP serves the club. Every other request must be read within
 // Config.SendReadTimeout, so a slow-body POST cannot hold a connection.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !slices.ContainsFunc(longLived, func(suffix string) bool { return strings.HasSuffix(r.URL.Path, suffix) }) {
+	sockjsPath := strings.HasPrefix(r.URL.Path, Prefix+"/")
+	if !sockjsPath || !slices.ContainsFunc(longLived, func(suffix string) bool { return strings.HasSuffix(r.URL.Path, suffix) }) {
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.cfg.SendReadTimeout))
 	}
 	s.handler.ServeHTTP(w, r)
