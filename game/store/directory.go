@@ -62,7 +62,17 @@ func (s *Store) signIn(ctx context.Context, id account.Identity) (account.Player
 	}
 	now := time.Now()
 	r := s.rating.New()
-	p, err = scanPlayer(s.db.QueryRowContext(ctx,
+	// The insert runs in its own transaction: on SQLite that takes the
+	// write lock at BEGIN (immediate), waiting its turn behind other
+	// writers; an autocommit insert would start as a reader and fail at
+	// once (SQLITE_BUSY) when another write committed meanwhile — as a
+	// burst of sign-ins showed.
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return account.Player{}, fmt.Errorf("store: new player: %w", err)
+	}
+	defer rollback(tx)
+	p, err = scanPlayer(tx.QueryRowContext(ctx,
 		"INSERT INTO players (name, name_key, provider, provider_user_id, secret, created_ms, mu, sigma)"+
 			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING "+playerColumns,
 		id.Name, key, id.Provider, id.ProviderUserID, id.Secret, ms(now), r.Mu, r.Sigma))
@@ -71,6 +81,12 @@ func (s *Store) signIn(ctx context.Context, id account.Identity) (account.Player
 		return account.Player{}, account.ErrNameTaken
 	case err != nil:
 		return account.Player{}, fmt.Errorf("store: new player: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		if isUnique(err, "name_key") {
+			return account.Player{}, account.ErrNameTaken
+		}
+		return account.Player{}, fmt.Errorf("store: new player: commit: %w", err)
 	}
 	return p, nil
 }
