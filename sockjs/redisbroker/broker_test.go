@@ -151,4 +151,3 @@ func waitReady(t *testing.T, b *redisbroker.Broker) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
