@@ -104,6 +104,11 @@ type Hub struct {
 	channels map[string]*hubChannel
 	sessions map[*Session]*sessionSubs
 	closed   bool
+	// presenceWork counts the joins and leaves under way (in Subscribe,
+	// Unsubscribe and a closed session's unsubscribing), which Close waits
+	// for. Every Add is made under mu by a call that found its session in
+	// sessions, so before Close's own pass over sessions: none after Wait.
+	presenceWork sync.WaitGroup
 
 	stop chan struct{}
 	done chan struct{}
@@ -248,6 +253,8 @@ func (h *Hub) subscribe(s *Session, channel string, recovering bool) (*hubChanne
 		h.mu.Unlock()
 		return nil, ErrSessionClosed
 	}
+	h.presenceWork.Add(1)
+	defer h.presenceWork.Done()
 	ss := h.sessions[s]
 	if ss == nil {
 		ss = &sessionSubs{channels: make(map[string]*hubChannel), member: member}
@@ -390,6 +397,8 @@ func (h *Hub) Unsubscribe(s *Session, channel string) {
 		h.mu.Unlock()
 		return
 	}
+	h.presenceWork.Add(1)
+	defer h.presenceWork.Done()
 	delete(ss.channels, channel)
 	if len(ss.channels) == 0 {
 		ss.stop()
@@ -441,6 +450,8 @@ func (h *Hub) dropSession(s *Session) {
 		h.mu.Unlock()
 		return
 	}
+	h.presenceWork.Add(1)
+	defer h.presenceWork.Done()
 	delete(h.sessions, s)
 	var released []*hubChannel
 	var left []string
@@ -575,7 +586,10 @@ func (h *Hub) reapLoop() {
 }
 
 // Close unsubscribes every session from every channel (leaving presence)
-// and stops the hub. It does not close the sessions or the broker.
+// and stops the hub. It returns once every join and leave under way is done,
+// those of sessions that closed just before included, so the presence and
+// the broker may be closed next. It does not close the sessions or the
+// broker.
 func (h *Hub) Close() error {
 	h.mu.Lock()
 	if h.closed {
@@ -592,6 +606,9 @@ func (h *Hub) Close() error {
 	for _, s := range sessions {
 		h.dropSession(s)
 	}
+	// Leaves that began before: sessions that closed, or unsubscribed,
+	// while Close was being called.
+	h.presenceWork.Wait()
 	close(h.stop)
 	<-h.done
 	return nil

@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Runs the official SockJS protocol suite against cmd/sockjs-testserver.
+# Runs the official SockJS protocol suite against a test server of this
+# checkout: cmd/sockjs-testserver, or the Go package given with -p.
 #
-# Usage: run.sh PATH_TO_sockjs-protocol.py [PORT] [TEST_NAME ...]
+# Usage: run.sh [-p PACKAGE] PATH_TO_sockjs-protocol.py [PORT] [TEST_NAME ...]
 #
 # The suite (Python 2) is copied to a temporary folder and converted to
 # Python 3 there; this folder's utils.py and runner.py go beside it. The test
-# server is built from this checkout and started on 127.0.0.1:PORT (a free
-# port when PORT is not given), the suite runs against it, and the server is
-# stopped. TEST_NAME narrows the run, e.g. Websocket or XhrPolling.test_options.
+# server (PACKAGE, default ./cmd/sockjs-testserver; any main package serving
+# the suite's endpoints that takes -addr HOST:PORT, such as
+# ./sockjs/igmcompat/internal/igmtestserver for the igm bridge) is built from
+# this checkout and started on 127.0.0.1:PORT (a free port when PORT is not
+# given), the suite runs against it, and the server is stopped. TEST_NAME
+# narrows the run, e.g. Websocket or XhrPolling.test_options.
 #
 # Exit status: 0 when only the expected failures (see runner.py) failed.
 # Environment: PYTHON (default /usr/bin/python3), SOCKJS_TIMEOUT (seconds per
-# socket wait, default 3), SOCKJS_KEEP=1 keeps the temporary folder.
+# socket wait, default 3), SOCKJS_KEEP=1 keeps the temporary folder,
+# SOCKJS_SERVER_PKG is PACKAGE when -p is not given (for `make protocol-suite`).
 set -euo pipefail
 
+pkg=${SOCKJS_SERVER_PKG:-./cmd/sockjs-testserver}
+if [[ ${1:-} == -p ]]; then
+	if [[ $# -lt 2 ]]; then
+		echo "usage: $0 [-p PACKAGE] PATH_TO_sockjs-protocol.py [PORT] [TEST_NAME ...]" >&2
+		exit 2
+	fi
+	pkg=$2
+	shift 2
+fi
 if [[ $# -lt 1 || ! -f $1 ]]; then
-	echo "usage: $0 PATH_TO_sockjs-protocol.py [PORT] [TEST_NAME ...]" >&2
+	echo "usage: $0 [-p PACKAGE] PATH_TO_sockjs-protocol.py [PORT] [TEST_NAME ...]" >&2
 	exit 2
 fi
 suite=$1
@@ -63,8 +77,8 @@ if grep -q unittest2 "$work/sockjs_protocol.py"; then
 fi
 cp "$here/utils.py" "$here/runner.py" "$work/"
 
-echo "building cmd/sockjs-testserver" >&2
-(cd "$root" && go build -o "$work/sockjs-testserver" ./cmd/sockjs-testserver)
+echo "building $pkg" >&2
+(cd "$root" && go build -o "$work/sockjs-testserver" "$pkg")
 
 if [[ -z $port ]]; then
 	port=$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -95,7 +109,7 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 
-echo "running the suite against http://127.0.0.1:$port" >&2
+echo "running the suite against $pkg on http://127.0.0.1:$port" >&2
 status=0
 SOCKJS_URL="http://127.0.0.1:$port" "$python" -W ignore::DeprecationWarning \
 	"$work/runner.py" "$work/sockjs_protocol.py" "$@" || status=$?

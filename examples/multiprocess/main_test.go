@@ -11,14 +11,12 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 const waitLimit = 10 * time.Second
@@ -75,88 +73,52 @@ func (p *process) shutdown(t *testing.T) {
 	}
 }
 
-// browser is one SockJS websocket session.
+// browser is one SockJS session (websocket, through sockjstest).
 type browser struct {
 	t    *testing.T
 	name string
-	ws   *websocket.Conn
+	c    *sockjstest.Client
 	seen []event
 }
-
-var sessions atomic.Int64
 
 // signIn opens a session on p and signs in as name.
 func signIn(t *testing.T, p *process, name string) *browser {
 	t.Helper()
-	url := fmt.Sprintf("ws%s/room/000/%d/websocket", strings.TrimPrefix(p.url, "http"), sessions.Add(1))
-	ws, _, err := websocket.DefaultDialer.Dial(url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ws.Close() })
-	b := &browser{t: t, name: name, ws: ws}
-	if f := b.frame(); f != "o" {
-		t.Fatalf("open frame %q", f)
-	}
+	b := &browser{t: t, name: name, c: sockjstest.Dial(t, p.url+"/room", &sockjstest.Options{Timeout: waitLimit})}
 	b.send(input{Name: name})
 	return b
 }
 
 func (b *browser) send(in input) {
 	b.t.Helper()
-	msg, _ := json.Marshal(in)
-	frame, _ := json.Marshal([]string{string(msg)})
-	if err := b.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
-func (b *browser) frame() string {
-	b.t.Helper()
-	_ = b.ws.SetReadDeadline(time.Now().Add(waitLimit))
-	_, f, err := b.ws.ReadMessage()
-	if err != nil {
-		b.t.Fatalf("%s: read: %v (saw %+v)", b.name, err, b.seen)
-	}
-	return string(f)
+	b.c.SendJSON(in)
 }
 
 // await reads until an event equal to want arrives; others are kept in seen.
 func (b *browser) await(want event) {
 	b.t.Helper()
 	for {
-		f := b.frame()
-		if f == "h" {
-			continue
+		m, err := b.c.Read()
+		if err != nil {
+			b.t.Fatalf("%s: %v while waiting for %+v (saw %+v)", b.name, err, want, b.seen)
 		}
-		if strings.HasPrefix(f, "c") {
-			b.t.Fatalf("%s: closed %s while waiting for %+v (saw %+v)", b.name, f, want, b.seen)
+		var ev event
+		if err := json.Unmarshal([]byte(m), &ev); err != nil {
+			b.t.Fatal(err)
 		}
-		var msgs []string
-		if !strings.HasPrefix(f, "a") || json.Unmarshal([]byte(f[1:]), &msgs) != nil {
-			b.t.Fatalf("%s: frame %q", b.name, f)
+		if ev.Type == want.Type && ev.Name == want.Name && ev.Text == want.Text && slices.Equal(ev.Names, want.Names) {
+			return
 		}
-		for _, m := range msgs {
-			var ev event
-			if err := json.Unmarshal([]byte(m), &ev); err != nil {
-				b.t.Fatal(err)
-			}
-			if ev.Type == want.Type && ev.Name == want.Name && ev.Text == want.Text && slices.Equal(ev.Names, want.Names) {
-				return
-			}
-			b.seen = append(b.seen, ev)
-		}
+		b.seen = append(b.seen, ev)
 	}
 }
 
-// awaitClose reads until the close frame and returns it.
+// awaitClose reads until the close frame and returns it as c[code,"reason"].
 func (b *browser) awaitClose() string {
 	b.t.Helper()
-	for {
-		if f := b.frame(); strings.HasPrefix(f, "c") {
-			return f
-		}
-	}
+	ce := b.c.WaitClosed()
+	reason, _ := json.Marshal(ce.Reason)
+	return fmt.Sprintf("c[%d,%s]", ce.Code, reason)
 }
 
 // TestRoomAcrossProcessesAndGracefulShutdown runs two processes on one real
@@ -202,18 +164,8 @@ func TestSignInRules(t *testing.T) {
 		{"broken JSON is refused", `{"name":`, `c[4002,"bad message"]`},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
-			url := fmt.Sprintf("ws%s/room/000/%d/websocket", strings.TrimPrefix(p.url, "http"), sessions.Add(1))
-			ws, _, err := websocket.DefaultDialer.Dial(url, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ws.Close()
-			b := &browser{t: t, ws: ws}
-			b.frame() // o
-			frame, _ := json.Marshal([]string{tc.first})
-			if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-				t.Fatal(err)
-			}
+			b := &browser{t: t, c: sockjstest.Dial(t, p.url+"/room", &sockjstest.Options{Timeout: waitLimit})}
+			b.c.Send(tc.first)
 			if f := b.awaitClose(); f != tc.close {
 				t.Errorf("close %s, want %s", f, tc.close)
 			}

@@ -71,8 +71,7 @@ func redisBroker(t *testing.T, rs *redistest.Server) sockjs.Broker {
 type browser struct {
 	t       *testing.T
 	c       *sockjstest.Client
-	ws      *websocket.Conn
-	xhr     *xhrSession // instead of ws
+	ws      *websocket.Conn // nil on xhr-polling
 	pending []serverMsg
 }
 
@@ -86,21 +85,7 @@ func (p *process) browser(t *testing.T) *browser {
 
 func (b *browser) send(v any) {
 	b.t.Helper()
-	if b.xhr != nil {
-		b.xhr.sendJSON(b.t, v)
-		return
-	}
 	b.c.SendJSON(v)
-}
-
-// readFrame returns the next SockJS frame.
-func (b *browser) readFrame() ([]byte, error) {
-	if b.xhr != nil {
-		return b.xhr.next()
-	}
-	b.ws.SetReadDeadline(time.Now().Add(waitLimit))
-	_, f, err := b.ws.ReadMessage()
-	return f, err
 }
 
 // expect reads messages until one of type typ arrives and returns it;
@@ -118,24 +103,15 @@ func (b *browser) expect(typ string) serverMsg {
 				b.t.Fatalf("got %+v, want a %s message", m, typ)
 			}
 		}
-		f, err := b.readFrame()
+		r, err := b.c.Read()
 		if err != nil {
 			b.t.Fatalf("waiting for %s: %v", typ, err)
 		}
-		if len(f) == 0 || f[0] != 'a' {
-			continue
-		}
-		var raws []string
-		if err := json.Unmarshal(f[1:], &raws); err != nil {
+		var m serverMsg
+		if err := json.Unmarshal([]byte(r), &m); err != nil {
 			b.t.Fatal(err)
 		}
-		for _, r := range raws {
-			var m serverMsg
-			if err := json.Unmarshal([]byte(r), &m); err != nil {
-				b.t.Fatal(err)
-			}
-			b.pending = append(b.pending, m)
-		}
+		b.pending = append(b.pending, m)
 	}
 }
 

@@ -1,27 +1,21 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 // TestNginxConfigKeepsFallbackSessionsOnOneProcess runs Debian's nginx with
@@ -83,17 +77,9 @@ func TestNginxConfigKeepsFallbackSessionsOnOneProcess(t *testing.T) {
 		t.Fatalf("final state %+v", last)
 	}
 
-	// The page's first choice, a websocket, is upgraded through nginx too.
-	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(front, "http")+"/ttt/000/ws-through-nginx/websocket",
-		http.Header{"Origin": {front}})
-	if err != nil {
-		t.Fatalf("websocket through nginx: %v", err)
-	}
-	defer ws.Close()
-	_ = ws.SetReadDeadline(time.Now().Add(waitLimit))
-	if _, f, err := ws.ReadMessage(); err != nil || string(f) != "o" {
-		t.Fatalf("websocket through nginx: open frame %q, %v", f, err)
-	}
+	// The page's first choice, a websocket, is upgraded through nginx too
+	// (Dial reads the open frame).
+	_ = sockjstest.Dial(t, front+"/ttt", &sockjstest.Options{Header: http.Header{"Origin": {front}}, Timeout: waitLimit})
 }
 
 // nginxBinary finds Debian's nginx or skips the test.
@@ -218,105 +204,15 @@ func waitServing(t *testing.T, url string) {
 	}
 }
 
-// xhrSession is a SockJS session over xhr-polling, as sockjs-client makes
-// it: POST .../xhr to receive, POST .../xhr_send to send, with the page's
-// Origin on every request.
-type xhrSession struct {
-	base   string // http://host:port/ttt/<server>/<session>
-	origin string
-	frames [][]byte
-}
-
-var xhrSessionIDs atomic.Int64
-
-// xhrBrowser opens a session through front and reads its open frame.
+// xhrBrowser opens a session through front over xhr-polling, as
+// sockjs-client makes it (each poll and each send a new request), with the
+// page's Origin on every request.
 func xhrBrowser(t *testing.T, front string) *browser {
 	t.Helper()
-	x := &xhrSession{
-		base:   fmt.Sprintf("%s/ttt/%03d/xhr-%d-%d", front, xhrSessionIDs.Add(1)%1000, time.Now().UnixNano(), xhrSessionIDs.Load()),
-		origin: front,
-	}
-	f, err := x.next()
-	if err != nil || string(f) != "o" {
-		t.Fatalf("open frame %q: %v", f, err)
-	}
-	return &browser{t: t, xhr: x}
-}
-
-// post sends one request of the session.
-func (x *xhrSession) post(path string, body []byte) (*http.Response, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, x.base+path, bytes.NewReader(body))
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	req.Header.Set("Origin", x.origin)
-	req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		cancel()
-		return nil, err
-	}
-	resp.Body = cancelOnClose{resp.Body, cancel}
-	return resp, nil
-}
-
-// cancelOnClose ends a request's context when its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (c cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
-	return err
-}
-
-// next returns the next frame, polling when none is left.
-func (x *xhrSession) next() ([]byte, error) {
-	for len(x.frames) == 0 {
-		resp, err := x.post("/xhr", nil)
-		if err != nil {
-			return nil, err
-		}
-		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
-			return nil, fmt.Errorf("poll: %s", resp.Status)
-		}
-		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			x.frames = append(x.frames, bytes.Clone(sc.Bytes()))
-		}
-		resp.Body.Close()
-		if err := sc.Err(); err != nil {
-			return nil, err
-		}
-	}
-	f := x.frames[0]
-	x.frames = x.frames[1:]
-	if len(f) > 0 && f[0] == 'c' {
-		return nil, errors.New("session closed: " + string(f))
-	}
-	return f, nil
-}
-
-// sendJSON sends v as one message.
-func (x *xhrSession) sendJSON(t *testing.T, v any) {
-	t.Helper()
-	msg, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := json.Marshal([]string{string(msg)})
-	resp, err := x.post("/xhr_send", body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("xhr_send through nginx: %s", resp.Status)
-	}
+	c := sockjstest.Dial(t, front+"/ttt", &sockjstest.Options{
+		Transport: sockjstest.XHRPolling,
+		Header:    http.Header{"Origin": {front}},
+		Timeout:   waitLimit,
+	})
+	return &browser{t: t, c: c}
 }

@@ -1,8 +1,10 @@
 package igmcompat_test
 
 // A small SockJS client for these tests, over every transport the server
-// has. (The module's shared test client is due as sockjs/sockjstest; switch
-// to it once it lands.)
+// has. The module's shared test client, sockjs/sockjstest, speaks websocket,
+// xhr-streaming and xhr-polling only; the bridge is tested on all seven
+// (raw websocket, eventsource, htmlfile and jsonp-polling too), so this one
+// stays until sockjstest speaks them.
 
 import (
 	"bufio"

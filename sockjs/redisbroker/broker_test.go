@@ -151,30 +151,3 @@ func waitReady(t *testing.T, b *redisbroker.Broker) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-// ExampleNew shares channels between processes through Redis, with
-// presence and gap reporting.
-func ExampleNew() {
-	broker, err := redisbroker.New(redisbroker.Options{
-		URL: "redis://127.0.0.1:6379/0",
-		OnEvent: func(ev sockjs.BrokerEvent) {
-			if ev.Kind == sockjs.BrokerResubscribed {
-				// A gap: payloads to ev.Channels may have been lost. Resync
-				// what depends on them (here: just say so).
-				slog.Warn("resync after a Redis gap", slog.Any("channels", ev.Channels))
-			}
-		},
-		Registerer: prometheus.NewRegistry(),
-	})
-	if err != nil {
-		panic(err) // only a bad URL or a metrics clash
-	}
-	defer broker.Close()
-	presence := redisbroker.NewPresence(broker, &redisbroker.PresenceOptions{TTL: 30 * time.Second})
-	defer presence.Close()
-	hub := sockjs.NewHub(broker, &sockjs.HubOptions{
-		Presence: presence,
-		Identity: func(s *sockjs.Session) string { return s.Request().Query().Get("user") },
-	})
-	defer hub.Close()
-}

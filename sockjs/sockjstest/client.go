@@ -1,6 +1,6 @@
 // Package sockjstest is a SockJS client for tests: it opens one session on
-// a SockJS endpoint over websocket or over xhr-streaming (sending with
-// xhr_send), sends messages and reads them back one by one, and reports the
+// a SockJS endpoint over websocket, xhr-streaming or xhr-polling (both
+// sending with xhr_send), sends messages and reads them back one by one, and reports the
 // session's close frame. It is what the library's, the examples' and the
 // applications' tests share instead of each hand-writing the protocol.
 //
@@ -39,17 +39,21 @@ const (
 	Websocket = "websocket"
 	// XHRStreaming receives on xhr_streaming and sends with xhr_send.
 	XHRStreaming = "xhr-streaming"
+	// XHRPolling receives with one xhr request per frame batch and sends
+	// with xhr_send: every request of the session is a new HTTP request,
+	// which is what a proxy's sticky sessions must keep on one process.
+	XHRPolling = "xhr-polling"
 )
 
 // Options configure Dial. Nil means all defaults.
 type Options struct {
-	// Transport is Websocket (the default) or XHRStreaming.
+	// Transport is Websocket (the default), XHRStreaming or XHRPolling.
 	Transport string
 	// SessionID is the SockJS session id the client picks. Empty means a
 	// fresh one, unique in the process.
 	SessionID string
-	// Header is sent with the opening request (and, on xhr-streaming, with
-	// every request): an Origin, a Cookie.
+	// Header is sent with the opening request (and, on the xhr transports,
+	// with every request): an Origin, a Cookie.
 	Header http.Header
 	// Timeout bounds each read and each request. Zero means 10 seconds.
 	Timeout time.Duration
@@ -75,10 +79,13 @@ type Client struct {
 
 	ws *websocket.Conn // Websocket
 
-	hc     *http.Client // XHRStreaming
+	hc     *http.Client // XHRStreaming, XHRPolling
 	body   io.ReadCloser
 	lines  *bufio.Reader
 	cancel context.CancelFunc
+
+	polled  []string        // XHRPolling: frames of the last poll not read yet
+	pollCtx context.Context // XHRPolling: ends with Close
 
 	pending []string
 	closed  *CloseError
@@ -112,6 +119,11 @@ func Dial(t testing.TB, endpoint string, opts *Options) *Client {
 		c.dialWebsocket()
 	case XHRStreaming:
 		c.dialXHRStreaming()
+	case XHRPolling:
+		// The first poll opens the session.
+		c.hc = &http.Client{Transport: &http.Transport{}}
+		ctx, cancel := context.WithCancel(context.Background())
+		c.pollCtx, c.cancel = ctx, cancel
 	default:
 		t.Fatalf("sockjstest: unknown transport %q", c.transport)
 	}
@@ -319,10 +331,51 @@ func (c *Client) frame() (string, error) {
 		}
 		return string(b), nil
 	}
+	if c.transport == XHRPolling {
+		return c.poll()
+	}
 	var frame string
 	err := c.readLine(func(line string) bool { frame = line; return true })
 	return frame, err
 }
+
+// poll returns the next frame of xhr-polling, polling when none is left.
+func (c *Client) poll() (string, error) {
+	for len(c.polled) == 0 {
+		ctx, cancel := context.WithTimeout(c.pollCtx, c.opts.Timeout)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.session+"/xhr", nil)
+		if err != nil {
+			cancel()
+			return "", fmt.Errorf("sockjstest: poll: %w", err)
+		}
+		c.header(req)
+		resp, err := c.hc.Do(req)
+		if err != nil {
+			cancel()
+			return "", fmt.Errorf("sockjstest: poll: %w", err)
+		}
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxPoll))
+		resp.Body.Close()
+		cancel()
+		if err != nil {
+			return "", fmt.Errorf("sockjstest: poll: %w", err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("sockjstest: poll: HTTP status %d: %.200q", resp.StatusCode, body)
+		}
+		for _, line := range strings.Split(string(body), "\n") {
+			if line != "" {
+				c.polled = append(c.polled, line)
+			}
+		}
+	}
+	f := c.polled[0]
+	c.polled = c.polled[1:]
+	return f, nil
+}
+
+// maxPoll bounds the body of one poll the client reads.
+const maxPoll = 16 << 20
 
 // readLine reads one line of the xhr-streaming response, within the
 // timeout, and hands it to take until take accepts one.

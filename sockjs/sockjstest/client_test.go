@@ -48,7 +48,7 @@ func serve(t testing.TB, opts sockjs.Options) string {
 // order and byte-exact, JSON round-trips, and the server's close frame is
 // reported with its code and reason.
 func TestClientSpeaksEveryTransport(t *testing.T) {
-	for _, transport := range []string{sockjstest.Websocket, sockjstest.XHRStreaming} {
+	for _, transport := range []string{sockjstest.Websocket, sockjstest.XHRStreaming, sockjstest.XHRPolling} {
 		t.Run(transport, func(t *testing.T) {
 			c := sockjstest.Dial(t, serve(t, sockjs.Options{}), &sockjstest.Options{Transport: transport})
 			sent := []string{"a", "", "Привет, 😀", `"quoted" \ back`, "\x00\u2028"}

@@ -5,6 +5,7 @@ package redistest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"os/exec"
@@ -27,6 +28,29 @@ type Server struct {
 	mu  sync.Mutex
 	cmd *exec.Cmd
 	out *bytes.Buffer
+}
+
+// ErrNotInstalled is Launch's error when redis-server is not on PATH.
+var ErrNotInstalled = errors.New("redis-server not installed (Debian package redis-server)")
+
+// Launch starts redis-server on a free port of 127.0.0.1 where there is no
+// testing.TB to hand, as in a TestMain that serves the package's Examples.
+// The caller stops it with Stop. It returns ErrNotInstalled when
+// redis-server is not on PATH.
+func Launch() (*Server, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, ErrNotInstalled
+	}
+	port, err := freePort()
+	if err != nil {
+		return nil, fmt.Errorf("redistest: find a free port: %w", err)
+	}
+	s := &Server{bin: bin, port: port}
+	if err := s.start(); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // Start starts redis-server on a free port of 127.0.0.1 and stops it when the
@@ -54,13 +78,26 @@ func (s *Server) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.It
 func (s *Server) URL() string { return "redis://" + s.Addr() + "/0" }
 
 // Start (re)starts the server on its port and waits until it accepts
-// connections. Starting a running server does nothing.
+// connections, failing the test if it does not. Starting a running server
+// does nothing. A server made by Launch has no test to fail: Start panics.
 func (s *Server) Start() {
+	if s.tb == nil {
+		if err := s.start(); err != nil {
+			panic(err)
+		}
+		return
+	}
 	s.tb.Helper()
+	if err := s.start(); err != nil {
+		s.tb.Fatal(err)
+	}
+}
+
+func (s *Server) start() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cmd != nil {
-		return
+		return nil
 	}
 	s.out = new(bytes.Buffer)
 	cmd := exec.Command(s.bin,
@@ -69,7 +106,7 @@ func (s *Server) Start() {
 		"--protected-mode", "yes", "--loglevel", "warning")
 	cmd.Stdout, cmd.Stderr = s.out, s.out
 	if err := cmd.Start(); err != nil {
-		s.tb.Fatalf("redistest: start redis-server: %v", err)
+		return fmt.Errorf("redistest: start redis-server: %w", err)
 	}
 	s.cmd = cmd
 	deadline := time.Now().Add(startTimeout)
@@ -77,10 +114,13 @@ func (s *Server) Start() {
 		c, err := net.DialTimeout("tcp", s.Addr(), 200*time.Millisecond)
 		if err == nil {
 			c.Close()
-			return
+			return nil
 		}
 		if time.Now().After(deadline) {
-			s.tb.Fatalf("redistest: redis-server on %s not accepting after %s: %v\n%s", s.Addr(), startTimeout, err, s.out)
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			s.cmd = nil
+			return fmt.Errorf("redistest: redis-server on %s not accepting after %s: %w\n%s", s.Addr(), startTimeout, err, s.out)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
