@@ -62,15 +62,14 @@ func (s *Store) signIn(ctx context.Context, id account.Identity) (account.Player
 	}
 	now := time.Now()
 	r := s.rating.New()
-	// The insert runs in its own transaction: on SQLite that takes the
-	// write lock at BEGIN (immediate), waiting its turn behind other
-	// writers; an autocommit insert would start as a reader and fail at
-	// once (SQLITE_BUSY) when another write committed meanwhile — as a
-	// burst of sign-ins showed.
-	tx, err := s.db.BeginTx(ctx, nil)
+	// The insert is a write transaction like the others: on SQLite it
+	// waits its turn (beginWrite) instead of failing with SQLITE_BUSY, as
+	// a burst of sign-ins under load did.
+	tx, done, err := s.beginWrite(ctx)
 	if err != nil {
 		return account.Player{}, fmt.Errorf("store: new player: %w", err)
 	}
+	defer done()
 	defer rollback(tx)
 	p, err = scanPlayer(tx.QueryRowContext(ctx,
 		"INSERT INTO players (name, name_key, provider, provider_user_id, secret, created_ms, mu, sigma)"+

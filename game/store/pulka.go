@@ -53,10 +53,11 @@ func (s *Store) BeginPulka(ctx context.Context, p Pulka) (PulkaID, error) {
 	if config == "" {
 		config = "{}"
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, done, err := s.beginWrite(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("store: begin pulka: %w", err)
 	}
+	defer done()
 	defer rollback(tx)
 	var id int64
 	if err := tx.QueryRowContext(ctx,
@@ -277,10 +278,11 @@ type RatingChange struct {
 func (s *Store) Finish(ctx context.Context, f Finish) ([]RatingChange, error) {
 	s.finishMu.Lock()
 	defer s.finishMu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, done, err := s.beginWrite(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: finish pulka %d: %w", f.Pulka, err)
 	}
+	defer done()
 	defer rollback(tx)
 	changes, hdr, err := s.finish(ctx, tx, f)
 	if err != nil {

@@ -80,7 +80,13 @@ type Store struct {
 	// finishMu serializes Finish in this process, so that ratings are
 	// read and written in order; PostgreSQL row locks do the same across
 	// processes.
-	finishMu  sync.Mutex
+	finishMu sync.Mutex
+	// writing admits one write transaction at a time on SQLite (a
+	// semaphore, so a waiter can give up with its context): writers queue
+	// here in Go instead of contending for SQLite's lock, whose busy
+	// handler failed a burst of sign-ins at once (SQLITE_BUSY). Nil on
+	// PostgreSQL, whose row locks let writers run together.
+	writing   chan struct{}
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -113,6 +119,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, engine: engine, rating: cfg.Rating, log: cfg.Logger}
+	if engine == SQLite {
+		s.writing = make(chan struct{}, 1)
+	}
 	if s.rating == (rating.Config{}) {
 		s.rating = rating.DefaultConfig()
 	}
@@ -239,3 +248,23 @@ func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
 // rollback ends a transaction that did not commit; its error is of no use
 // after the one that caused it.
 func rollback(tx *sql.Tx) { _ = tx.Rollback() }
+
+// beginWrite begins a write transaction; done must be called after it
+// commits or rolls back (defer done() before defer rollback(tx)).
+func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err error) {
+	done = func() {}
+	if s.writing != nil {
+		select {
+		case s.writing <- struct{}{}:
+			done = func() { <-s.writing }
+		case <-ctx.Done():
+			return nil, done, ctx.Err()
+		}
+	}
+	tx, err = s.db.BeginTx(ctx, nil)
+	if err != nil {
+		done()
+		return nil, func() {}, err
+	}
+	return tx, done, nil
+}

@@ -180,10 +180,11 @@ func (w *writer) commit(batch []*request) error {
 	// A caller's cancellation must not abort the others' commit.
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	tx, err := w.s.db.BeginTx(ctx, nil)
+	tx, done, err := w.s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("store: write ahead: %w", err)
 	}
+	defer done()
 	defer rollback(tx)
 	var moves []Move
 	for _, r := range batch {
