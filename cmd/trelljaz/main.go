@@ -33,6 +33,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/trelljaz/trelljaz/game/account"
 	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/auth"
 	"github.com/trelljaz/trelljaz/game/bot"
@@ -171,10 +172,18 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return err
 	}
 	defer st.Close()
-	arch := archive.New(st, archive.Options{Logger: log})
+	// The profile's "tables they play now" come from the lobby, in memory.
+	var lb *lobby.Lobby
+	arch := archive.New(st, archive.Options{Logger: log, Playing: func(id account.ID) []string {
+		var ids []string
+		for _, t := range lb.SeatedAt(strconv.FormatInt(int64(id), 10)) {
+			ids = append(ids, t.ID())
+		}
+		return ids
+	}})
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
-	lb := lobby.New(lobby.Config{
+	lb = lobby.New(lobby.Config{
 		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
