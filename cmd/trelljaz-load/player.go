@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -199,5 +198,3 @@ func (p *player) act(now time.Time) error {
 	p.g.stats.actions.Add(1)
 	return nil
 }
-
-var errStopped = errors.New("stopped")
