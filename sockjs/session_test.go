@@ -927,9 +927,18 @@ func TestWriteFailureCloseCodes(t *testing.T) {
 	addr := strings.TrimPrefix(env.base, "http://")
 	addr = addr[:strings.Index(addr, "/")]
 	big := strings.Repeat("x", 16<<10)
-	// sendUntilClosed sends until the session closes (at most 128 MiB).
+	// sendUntilClosed sends until the session closes (at most 128 MiB), one
+	// message at a time: the next only once the last one left the queue for
+	// the connection. Flooding the queue instead makes the next delivery one
+	// batch of tens of MiB, and framing that (slow under -race on a loaded
+	// machine) outlasted the wait below: what stalls must be the client, not
+	// the framing.
 	sendUntilClosed := func(s *Session) {
+		deadline := time.Now().Add(time.Minute) // a last guard, not a timing
 		for i := 0; i < 8192 && s.Send(big) == nil; i++ {
+			for queued(s) > 0 && s.Context().Err() == nil && time.Now().Before(deadline) {
+				runtime.Gosched()
+			}
 		}
 	}
 	cases := []struct {
@@ -983,6 +992,13 @@ func TestWriteFailureCloseCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// queued is the number of bytes s holds for delivery.
+func queued(s *Session) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.queued
 }
 
 func btoi(b bool) int {

@@ -62,7 +62,12 @@ function browserHelpers() {
       return new Promise((resolve) => {
         let sock;
         try {
-          sock = new SockJS(url, null, { transports: [transport] });
+          // timeout: sockjs-client gives a transport rto*roundTrips to open
+          // (rto from the /info round trip: about a second on loopback) and
+          // then gives up with 2000 "All transports failed"; on a loaded
+          // machine an iframe transport takes longer than that. The open
+          // waits as long as the driver does (ms) instead.
+          sock = new SockJS(url, null, { transports: [transport], timeout: ms });
         } catch (e) {
           resolve({ ok: false, error: 'new SockJS: ' + e });
           return;

@@ -122,7 +122,14 @@ func TestRecvCtxLoopEndsWhenTheClientLeaves(t *testing.T) {
 	}
 	results := make(chan ended, 1)
 	opts := allTransports()
-	opts.DisconnectDelay = 50 * time.Millisecond // an HTTP client is gone after this
+	// A polling client is unattached between two of its requests, and its
+	// session lives on for DisconnectDelay: short enough not to slow the
+	// test, long enough that no pause of a loaded machine between the open
+	// frame's response and the next request (where c.send finds the session)
+	// ends it. A client that leaves with a request outstanding ends the
+	// session at once; one that leaves between requests, DisconnectDelay
+	// after its last one.
+	opts.DisconnectDelay = 5 * time.Second
 	h := igmcompat.NewHandler("/ctx", opts, func(s igm.Session) {
 		for {
 			msg, err := s.RecvCtx(s.Context())
@@ -146,7 +153,7 @@ func TestRecvCtxLoopEndsWhenTheClientLeaves(t *testing.T) {
 				if r.err == nil || r.state == igm.SessionActive {
 					t.Errorf("RecvCtx after the client left: %v, state %d", r.err, r.state)
 				}
-			case <-time.After(waitFor):
+			case <-time.After(opts.DisconnectDelay + waitFor):
 				t.Fatal("RecvCtx did not end after the client left")
 			}
 		})
