@@ -275,7 +275,9 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 	switch {
 	case m.Type == "welcome" && p.index == 0 && p.table.id() == "":
 		return p.send(map[string]any{"type": "set"})
-	case m.Type == "welcome" && p.index > 0 && p.table.id() == "":
+	case m.Type == "welcome" && p.index > 0 && p.tstate.v == 0:
+		// Not at the table yet: watch it as soon as the first player has
+		// set it (at once if that happened before this welcome).
 		p.wait("")
 	case m.Type == "created" && p.index == 0:
 		p.table.setID(m.Table)

@@ -124,7 +124,9 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		if m.Table != p.table.id() {
 			return nil
 		}
-		if m.V != p.tstate.v+1 {
+		// The creator of a table gets its events from the first one on,
+		// with no whole view before them: the first event is the base.
+		if p.tstate.v != 0 && m.V != p.tstate.v+1 {
 			p.g.stats.fail(errGap, fmt.Sprintf("table %s: event v%d after v%d", m.Table, m.V, p.tstate.v))
 			return p.resync()
 		}
