@@ -81,6 +81,8 @@ type player struct {
 	tstate  tableState
 	mover   mover
 	lastAct time.Time // when this player's last move was sent
+	// lastMove describes the last move sent, for error reports.
+	lastMove string
 	// wait starts waiting for the table to change from old and delivers
 	// the new id to the session loop.
 	wait func(old string)
@@ -107,7 +109,7 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 	case "error":
 		if m.Code == "illegal_move" || m.Code == "not_your_turn" {
-			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s", m.Code, m.Text))
+			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s (table %s, my seat %d, after v%d; my last move %v)", m.Code, m.Text, p.table.id(), p.tstate.seat, p.tstate.v, p.lastMove))
 		} else {
 			p.g.stats.fail(errServer, fmt.Sprintf("%s: %s", m.Code, m.Text))
 		}
@@ -191,6 +193,7 @@ func (p *player) due() bool {
 // act plays one move.
 func (p *player) act(now time.Time) error {
 	mv := p.mover.Move(*p.tstate.deal, p.tstate.legal)
+	p.lastMove = fmt.Sprintf("%v at v%d (actor %d, phase %v)", mv, p.tstate.v, p.tstate.deal.Actor, p.tstate.deal.Phase)
 	p.tstate.legal = nil // until the server says again
 	p.table.acted(p.tstate.v+1, now)
 	p.lastAct = now
