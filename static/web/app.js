@@ -69,17 +69,19 @@ function send(msg) {
 }
 
 function secondsLeft(deadline) { return Math.max(0, Math.ceil((deadline - Date.now()) / 1000)); }
+// clockText writes seconds as a chess clock does: 4:59, 0:07.
+function clockText(s) { return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }
 
 // countdown is a span the ticker updates each second (no re-render).
 function countdown(deadline, key) {
   if (!deadline) return null;
-  return el("span", { class: "clock", dataset: { deadline: String(deadline), key: key || "table.timeLeft" } }, t(key || "table.timeLeft", { s: secondsLeft(deadline) }));
+  return el("span", { class: "clock", dataset: { deadline: String(deadline), key: key || "table.timeLeft" } }, t(key || "table.timeLeft", { s: clockText(secondsLeft(deadline)) }));
 }
 
 function tick() {
   for (const c of document.querySelectorAll("[data-deadline]")) {
     const s = secondsLeft(Number(c.dataset.deadline));
-    c.textContent = t(c.dataset.key, { s });
+    c.textContent = t(c.dataset.key, { s: clockText(s) });
     c.classList.toggle("low", s <= 10);
   }
 }

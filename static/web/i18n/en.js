@@ -74,7 +74,7 @@ export default {
   "dialog.all": "Every option ({n})",
   "dialog.ok": "Open the table",
   "dialog.cancel": "Cancel",
-  "dialog.left": "{s} s left to choose",
+  "dialog.left": "{s} left to choose",
   "dialog.waitCreator": "{name} is choosing the conventions",
   "yes": "yes",
   "no": "no",
@@ -105,7 +105,7 @@ export default {
   "table.deal": "Deal {n}",
   "table.yourMove": "Your move",
   "table.toMove": "{name} to move",
-  "table.timeLeft": "{s} s",
+  "table.timeLeft": "{s}",
   "table.gone": "This table no longer exists.",
 
   "phase.auction": "auction",

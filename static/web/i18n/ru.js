@@ -74,7 +74,7 @@ export default {
   "dialog.all": "Все настройки ({n})",
   "dialog.ok": "Открыть стол",
   "dialog.cancel": "Отмена",
-  "dialog.left": "на выбор осталось {s} с",
+  "dialog.left": "на выбор осталось {s}",
   "dialog.waitCreator": "{name} выбирает конвенции",
   "yes": "да",
   "no": "нет",
@@ -105,7 +105,7 @@ export default {
   "table.deal": "Сдача {n}",
   "table.yourMove": "Ваш ход",
   "table.toMove": "Ходит {name}",
-  "table.timeLeft": "{s} с",
+  "table.timeLeft": "{s}",
   "table.gone": "Этого стола больше нет.",
 
   "phase.auction": "торговля",
