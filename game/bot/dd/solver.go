@@ -458,7 +458,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			if s.clean(nd) {
 				return 0
 			}
-			if beta <= 1 && nd.leader == uint8(s.minD) && s.forcedLead(nd) {
+			if beta <= 1 && s.forcedNow(nd) {
 				return 1 // he takes this trick at least: fail high
 			}
 		}
@@ -578,6 +578,31 @@ func (s *Solver) clean(nd *node) bool {
 	return nd.leader != d || safeLead
 }
 
+// forcedNow reports whether the counted minimizer D takes the trick
+// about to be led whatever he does: he leads and cannot lose the lead
+// (forcedLead), or another player leads a card under all of D's cards
+// in a suit where the third player can stay under D too.
+func (s *Solver) forcedNow(nd *node) bool {
+	d := uint8(s.minD)
+	if nd.leader == d {
+		return s.forcedLead(nd)
+	}
+	l := nd.leader
+	third := 3 - l - d
+	for su := 0; su < 4; su++ {
+		m := uint32(0xFF) << (8 * su)
+		ds := nd.hands[d] & m
+		ls := nd.hands[l] & m
+		if ds == 0 || ls == 0 || ls&-ls > ds&-ds {
+			continue
+		}
+		if ts := nd.hands[third] & m; ts == 0 || ts&-ts < ds&-ds {
+			return true
+		}
+	}
+	return false
+}
+
 // forcedLead reports whether the counted minimizer D, on lead, takes the
 // trick whatever he leads: for each suit he holds, every other player
 // holding it has a card below D's lowest, so nobody need overtake.
@@ -664,7 +689,9 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 		su := int(c >> 3)
 		suitMask := uint32(0xFF) << (8 * su)
 		var sc int
-		if ls < 0 {
+		if ls < 0 && s.minD >= 0 {
+			sc = s.misereLead(nd, pl, c)
+		} else if ls < 0 {
 			// leading
 			if inT {
 				top := 31 - bits.LeadingZeros32(rem&suitMask)
@@ -711,13 +738,23 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 				sc = 100 - rank
 			case winnerInT || last:
 				// stay under, shedding the highest card that does
-				if !wins {
+				switch {
+				case !wins && int8(pl) == s.minD && su != ls:
+					// a discard: the card most at risk first
+					sc = 150 + rank
+					o := (nd.hands[(pl+1)%3] | nd.hands[(pl+2)%3]) & suitMask
+					if o&-o < uint32(1)<<c {
+						sc = 250 + rank
+					}
+				case !wins:
 					sc = 200 + rank
-				} else {
+				case int8(pl) == s.minD:
+					sc = 100 + rank // caught: take it with the highest card
+				default:
 					sc = 100 - rank
 				}
 			case !wins:
-				sc = 200 - rank // leave the trick for a later player to take
+				sc = 200 + rank // leave the trick for a later player to take
 			default:
 				sc = 100 - rank
 			}
@@ -769,3 +806,41 @@ var runTops = func() (t [1 << 16]uint8) {
 	}
 	return t
 }()
+
+// misereLead scores a lead of card c by pl when the counted player D
+// wants no tricks (misère, raspasy): D leads the highest card some
+// opponent must overtake; the others lead under all of D's cards in a
+// suit where the third player can stay under too, and never a suit D
+// lacks (he would shed a card on it).
+func (s *Solver) misereLead(nd *node, pl, c uint8) int {
+	d := uint8(s.minD)
+	rank := int(c & 7)
+	m := uint32(0xFF) << (c &^ 7)
+	bit := uint32(1) << c
+	if pl == d {
+		for q := uint8(0); q < 3; q++ {
+			if q == d {
+				continue
+			}
+			if h := nd.hands[q] & m; h != 0 && h&-h > bit {
+				return 300 + rank // safe: q must overtake
+			}
+		}
+		if nd.hands[(d+1)%3]&m == 0 && nd.hands[(d+2)%3]&m == 0 {
+			return 0 // nobody else holds the suit: he takes it
+		}
+		return 100 - rank
+	}
+	dh := nd.hands[d] & m
+	if dh == 0 {
+		return 50 - rank // D sheds a card on it
+	}
+	if bit > dh&-dh {
+		return 100 - rank // D can stay under
+	}
+	third := nd.hands[3-pl-d] & m
+	if third == 0 || third&-third < dh&-dh {
+		return 300 + rank // D must overtake, and the partner can stay under
+	}
+	return 200 + rank
+}
