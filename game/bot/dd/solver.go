@@ -153,14 +153,14 @@ type node struct {
 const ttBits = 18
 
 type ttEntry struct {
-	h      [3]uint32
+	h      uint64
 	leader uint8
 	lb, ub int8
 	best   uint8 // the lead found best (a real card), 0xFF when none
 	gen    uint8
 }
 
-// Solver solves positions. It owns a transposition table (about 5 MB)
+// Solver solves positions. It owns a transposition table (4 MB)
 // that it keeps between calls while the trump and goal stay the same.
 type Solver struct {
 	trump    int // 0..3, or 4 for none
@@ -445,7 +445,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	s.nodes++
 	nd := &n0
 	var e *ttEntry
-	var key [3]uint32
+	var key uint64
 	if nd.n == 0 && !s.inTalonTrick(nd) {
 		left := bits.OnesCount32(nd.hands[nd.leader])
 		if left == 0 {
@@ -501,7 +501,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	var moves [16]uint8
 	var ttBest uint8 = 0xFF
 	if e != nil && e.best != 0xFF {
-		ttBest = expand(e.best, nd, e.h)
+		ttBest = expand(e.best, nd)
 	}
 	nm := s.order(nd, pl, moves[:0], ttBest)
 	bestV, bestC := 0, uint8(0xFF)
