@@ -68,6 +68,12 @@ type Position struct {
 	TalonWins bool
 	// Goal is what is counted and who wants it.
 	Goal Goal
+	// Limit, when positive, caps the count: Solve returns min(value,
+	// Limit) and Values each card's min(value, Limit). The search then
+	// only proves whether the count reaches 1, 2, ... Limit, which is
+	// much cheaper on a misère or raspasy where the counted player is
+	// caught for many tricks. Zero counts every trick.
+	Limit int
 }
 
 // Tricks returns the number of tricks left to play, counting the current one.
@@ -96,6 +102,9 @@ func (p *Position) Validate() error {
 	}
 	if p.Trump > rules.NoTrump {
 		return fmt.Errorf("dd: trump %d", p.Trump)
+	}
+	if p.Limit < 0 {
+		return fmt.Errorf("dd: negative limit %d", p.Limit)
 	}
 	if p.Goal.Count > 7 || p.Goal.Max > 7 {
 		return fmt.Errorf("dd: goal %+v names a player past 2", p.Goal)
@@ -238,20 +247,32 @@ func (s *Solver) clear() {
 // (Position.Validate); an invalid position gives a meaningless number.
 func (s *Solver) Solve(p Position) int {
 	nd := s.setup(&p)
-	return s.mtd(&nd, p.Tricks(), -1)
+	return s.mtd(&nd, p.Tricks(), -1, limitOf(&p))
 }
 
-// mtd finds the exact value by null-window searches, starting from guess
-// (or from a guess of its own when guess is negative).
-func (s *Solver) mtd(nd *node, tricks, guess int) int {
-	lo, hi := 0, tricks
+// limitOf is the cap on the count of p: its Limit, or every trick.
+func limitOf(p *Position) int {
+	if p.Limit > 0 {
+		return p.Limit
+	}
+	return 99
+}
+
+// mtd finds the exact value, capped at limit, by null-window searches,
+// starting from guess (or from a guess of its own when guess is negative).
+func (s *Solver) mtd(nd *node, tricks, guess, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
+	lo, hi := 0, min(tricks, limit)
 	g := (tricks + 1) / 2
 	if s.count&s.max == 0 {
 		g = min(1, tricks) // misère and raspasy: few tricks are counted
 	}
 	if guess >= 0 {
-		g = min(guess, tricks)
+		g = guess
 	}
+	g = min(g, hi)
 	for lo < hi {
 		beta := g
 		if g <= lo {
@@ -264,7 +285,7 @@ func (s *Solver) mtd(nd *node, tricks, guess int) int {
 			lo = g
 		}
 	}
-	return lo
+	return min(lo, limit)
 }
 
 // CardValue is the value of one legal card: the counted tricks from the
@@ -282,7 +303,12 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 	pl := (nd.leader + nd.n) % 3
 	allowed := s.allowed(&nd, pl)
 	rem := s.inPlay(&nd)
+	limit := limitOf(&p)
 	guess := -1
+	var repValue [32]int // by the run's top card, -1 until searched
+	for i := range repValue {
+		repValue[i] = -1
+	}
 	for a := allowed; a != 0; a &= a - 1 {
 		c := uint8(bits.TrailingZeros32(a))
 		// The representative of c's run of touching cards is its top card.
@@ -294,16 +320,12 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 			}
 			rep = nx
 		}
-		v := -1
-		for _, cv := range buf {
-			if uint8(cv.Card) == rep {
-				v = cv.Value
-				break
-			}
-		}
+		v := repValue[rep]
 		if v < 0 {
 			child, won := s.play(&nd, pl, rep)
-			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won)
+			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won, limit-won)
+			v = min(v, limit)
+			repValue[rep] = v
 			guess = v
 		}
 		buf = append(buf, CardValue{Card: rules.Card(c), Value: v})
