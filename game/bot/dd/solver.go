@@ -182,6 +182,9 @@ type Solver struct {
 	talonWin bool
 
 	minD int8 // the one counted player when he wants few tricks (misère, raspasy), else -1
+	// minVs: the two others want minD's count high (misère, raspasy), so
+	// a trick they can make him take is his
+	minVs bool
 
 	tt  []ttEntry
 	gen uint8
@@ -207,10 +210,11 @@ func (s *Solver) setup(p *Position) node {
 		s.trump, s.count, s.max = trump, p.Goal.Count, p.Goal.Max
 		s.clear()
 	}
-	s.minD = -1
+	s.minD, s.minVs = -1, false
 	for d := 0; d < 3; d++ {
 		if p.Goal.Count == 1<<d && p.Goal.Max&(1<<d) == 0 {
 			s.minD = int8(d)
+			s.minVs = p.Goal.Max == 7&^(1<<d)
 		}
 	}
 	s.nTalon = uint8(p.NTalon)
@@ -383,14 +387,16 @@ func (s *Solver) allowed(nd *node, pl uint8) uint32 {
 	return h
 }
 
-// inPlay returns the cards still in hands plus those on the table.
+// inPlay returns the cards still in hands plus those on the table and
+// the talon cards still to lead (a card between two others makes them
+// different).
 func (s *Solver) inPlay(nd *node) uint32 {
 	r := nd.hands[0] | nd.hands[1] | nd.hands[2]
 	for i := uint8(0); i < nd.n; i++ {
 		r |= 1 << nd.trick[(nd.leader+i)%3]
 	}
-	if s.inTalonTrick(nd) {
-		r |= 1 << s.talon[nd.talonPos]
+	for i := nd.talonPos; i < s.nTalon; i++ {
+		r |= 1 << s.talon[i]
 	}
 	return r
 }
@@ -480,7 +486,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			if s.clean(nd) {
 				return 0
 			}
-			if beta <= 1 && s.forcedNow(nd) {
+			if beta <= 1 && s.minVs && s.forcedNow(nd) {
 				return 1 // he takes this trick at least: fail high
 			}
 		}
