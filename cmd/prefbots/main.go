@@ -30,6 +30,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -53,8 +54,20 @@ func run(args []string, w io.Writer) error {
 	samples := fs.Int("samples", 0, "samples per card play of the strong bot (0: the bot's default)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pulkas played in parallel")
 	seed := fs.Uint64("seed", 1, "seed of every deal and bot")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rows, err := parseRows(*rowsFlag)
 	if err != nil {

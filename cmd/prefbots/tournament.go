@@ -83,14 +83,14 @@ func (p botPlayer) move(s *rules.State, seat int, legal []rules.Move) rules.Move
 // newPlayer makes a player of a level. Its seed depends on the pulka and
 // the seat, not on where the hero sits, so equal levels play alike in
 // every seating.
-func newPlayer(level string, seed uint64, samples int, opt rules.Options) player {
+func newPlayer(level string, seed uint64, samples int, set score.Settings) player {
 	switch level {
 	case levelPass:
 		return passPlayer{}
 	case levelRandom:
 		return randomPlayer{rand.New(rand.NewPCG(seed, 0x72616e64))}
 	}
-	return botPlayer{bot.New(bot.Config{Level: level, Seed: seed, Samples: samples, Budget: -1, Options: opt})}
+	return botPlayer{bot.New(bot.Config{Level: level, Seed: seed, Samples: samples, Budget: -1, Options: set.Options, Scoring: set})}
 }
 
 // rowResult is the outcome of one row.
@@ -201,7 +201,7 @@ func playGroup(cfg config, set score.Settings, opt rules.Options, r row, g int, 
 			if seat == hero {
 				levels[seat] = r.hero
 			}
-			players[seat] = newPlayer(levels[seat], base+uint64(seat)*7919, cfg.samples, opt)
+			players[seat] = newPlayer(levels[seat], base+uint64(seat)*7919, cfg.samples, set)
 		}
 		res, d, err := playPulka(set, opt, base, g%n, players, levels, stats, clock)
 		if err != nil {
