@@ -50,6 +50,7 @@ func validLevel(l string) bool {
 type config struct {
 	pool, maxDeals, samples, workers, deals int
 	seed                                    uint64
+	rowTime                                 time.Duration // 0: rows end by deals only
 }
 
 // player makes the moves of one seat.
@@ -121,6 +122,7 @@ func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResul
 		first  error
 	)
 	next := 0
+	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < cfg.workers; w++ {
 		wg.Add(1)
@@ -130,7 +132,7 @@ func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResul
 			defer clock.release()
 			for {
 				mu.Lock()
-				if deals >= cfg.deals || first != nil {
+				if deals >= cfg.deals || first != nil || next > 0 && cfg.rowTime > 0 && time.Since(start) > cfg.rowTime {
 					mu.Unlock()
 					return
 				}
