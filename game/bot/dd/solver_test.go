@@ -166,11 +166,12 @@ func FuzzSolve(f *testing.F) {
 		rng := rand.New(rand.NewPCG(a, b))
 		p := randomPosition(rng, 4)
 		want := brute(p)
-		if got := NewSolver().Solve(p); got != want {
+		s := NewSolver()
+		if got := s.Solve(p); got != want {
 			t.Fatalf("%+v: solver %d, brute force %d", p, got, want)
 		}
 		p.Limit = int(a % 4)
-		if got := NewSolver().Solve(p); p.Limit > 0 && got != min(want, p.Limit) {
+		if got := s.Solve(p); p.Limit > 0 && got != min(want, p.Limit) {
 			t.Fatalf("%+v: solver %d, want min(%d, limit %d)", p, got, want, p.Limit)
 		}
 	})
