@@ -42,6 +42,13 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	if cards == 0 {
 		return rules.Move{}, false
 	}
+	if v.Kind == rules.KindRaspasy && b.sc.raspasyWhists {
+		// Whist-scored raspasy (Rostov) pays for being the one with the
+		// fewest tricks, not for the count itself, which is all the
+		// paranoid solve sees; the rules of thumb score better there
+		// (+12.6 against +8.3 whists a deal against two passers).
+		return rules.PlayMove(v.Actor, basicCard(v, legal)), true
+	}
 	if oneRun(v, cards) {
 		// touching cards: whichever is played, the rest of the deal is the same
 		return rules.PlayMove(v.Actor, cards.Lowest()), true
@@ -83,10 +90,16 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 			break
 		}
 	}
-	best := rules.NoCard
+	// Ties (often: a deal already lost or won whatever is played, or a
+	// paranoid raspasy count that no card changes) go to the card the
+	// rules of thumb play, not to the first card.
+	best := basicCard(v, legal)
+	if !cards.Has(best) {
+		best = rules.NoCard
+	}
 	for h := cards; h != 0; h &= h - 1 {
 		c := h.Lowest()
-		if best == rules.NoCard || score[c] > score[best]+1e-9 {
+		if best == rules.NoCard || score[c] > score[best]+1e-6 {
 			best = c
 		}
 	}
