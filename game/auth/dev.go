@@ -22,6 +22,9 @@ func (s *Service) handleDevSignIn(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusForbidden, "dev sign-in is off")
 		return
 	}
+	if !s.allowDevClaim(w, r) {
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxDevForm)
 	if err := r.ParseForm(); err != nil {
 		writeError(w, http.StatusBadRequest, "bad form: want name=...")

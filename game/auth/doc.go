@@ -47,7 +47,11 @@
 // browser asking for the name, or for a look-alike of it, is refused, and
 // so is a dev name that looks like an OAuth player's. The server warns in
 // its log when the dev sign-in is on and it listens beyond loopback
-// (WarnIfExposed).
+// (WarnIfExposed). Dev sign-ins are limited per client address
+// (Config.DevClaimRate, 6 a minute with a burst of 6, counting refused
+// ones): over it the answer is 429 with Retry-After in seconds. Loopback
+// clients are not limited unless Config.DevClaimLoopback; behind a reverse
+// proxy, Config.ClientIP says where a request comes from.
 //
 // # Sessions and CSRF
 //
