@@ -144,7 +144,9 @@ func New(dir account.Directory, cfg Config) (*Service, error) {
 
 // Routes registers the sign-in routes on r:
 //
-//	GET  /auth/{provider}           start an OAuth sign-in (a link, not a form)
+//	GET  /auth/{provider}           start an OAuth sign-in (a link, not a form);
+//	                                ?return=/path is where the callback sends
+//	                                the browser at the end (else "/")
 //	GET  /auth/{provider}/callback  where the provider sends the browser back
 //	POST /auth/dev                  dev sign-in, form field "name" (limited per
 //	                                client address: Config.DevClaimRate)
@@ -242,6 +244,9 @@ type Me struct {
 	Providers []string `json:"providers"`
 	// DevSignIn tells whether POST /auth/dev is on.
 	DevSignIn bool `json:"dev_signin"`
+	// Return is, in the answer of POST /auth/dev only, the page to go back
+	// to: the form's "return" when it is a safe same-origin path, else "/".
+	Return string `json:"return,omitempty"`
 }
 
 // MePlayer is the signed-in player in Me.
