@@ -19,10 +19,8 @@ func TestAnAbandonedPulkaIsKeptListedAndNeverRestored(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
 		ctx := context.Background()
 		ids := make([]store.PulkaID, 3)
-		var names [][]string
 		for i := range ids {
 			n := []string{fmt.Sprint("A", i), fmt.Sprint("B", i), fmt.Sprint("C", i)}
-			names = append(names, n)
 			p := play(t, uint64(i+11), n, 2)
 			var err error
 			if ids[i], err = s.BeginPulka(ctx, p.Pulka(fmt.Sprint("t", i+1), signIn(t, s, n...), t0)); err != nil {
