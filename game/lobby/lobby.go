@@ -336,7 +336,7 @@ func (l *Lobby) restore(r table.Resume) error {
 	})
 	switch {
 	case rerr != nil:
-		return fmt.Errorf("lobby: %w", rerr)
+		return fmt.Errorf("lobby: %w: %w", ErrUnrestorable, rerr)
 	case !listed:
 		t.Stop()
 		return closed
