@@ -235,13 +235,18 @@ type tableConfig struct {
 	Timeout  *protocol.Timeout `json:"timeout"`
 }
 
+// ErrUnresumable is in Resume's error when the pulka itself cannot be
+// resumed (its settings, seats or first dealer are not what a table can
+// take), as opposed to the store failing.
+var ErrUnresumable = errors.New("the pulka cannot be resumed")
+
 // Resume turns a pulka the store has in progress into what table.Restore
 // rebuilds, and adopts it (Adopt) as pulka 1 of its table: players come
 // back as the table knew them (a person by decimal account id, a bot as
 // "bot:NAME"), with the names of the sheet.
 func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, error) {
 	fail := func(err error) (table.Resume, error) {
-		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w", p.ID, p.Table, err)
+		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w: %w", p.ID, p.Table, ErrUnresumable, err)
 	}
 	set, err := p.Settings.Settings()
 	if err != nil {
@@ -269,8 +274,11 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 			r.FirstDealer = i
 		}
 		acc, err := j.st.Player(ctx, id)
-		if err != nil {
+		switch {
+		case errors.Is(err, account.ErrNotFound):
 			return fail(fmt.Errorf("seat %d: %w", i, err))
+		case err != nil: // the store, not the pulka: not ErrUnresumable
+			return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: seat %d: %w", p.ID, p.Table, i, err)
 		}
 		pl := protocol.Player{ID: strconv.FormatInt(int64(id), 10), Name: name}
 		if acc.Provider == account.ProviderBot {
@@ -298,7 +306,7 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 // InProgress reads every pulka the store has in progress and returns
 // them ready for table.Restore, adopted (Resume). A pulka that cannot be
 // read back is left out and named in the error; the others are returned
-// all the same.
+// all the same. Restore does this and abandons what cannot be restored.
 func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
 	ps, err := j.st.InProgress(ctx)
 	if err != nil {
@@ -307,6 +315,10 @@ func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
 	var out []table.Resume
 	var errs []error
 	for _, p := range ps {
+		if p.Unreadable != nil {
+			errs = append(errs, fmt.Errorf("journal: pulka %d of table %s: %w", p.ID, p.Table, p.Unreadable))
+			continue
+		}
 		r, err := j.Resume(ctx, p)
 		if err != nil {
 			errs = append(errs, err)
