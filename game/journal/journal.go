@@ -14,7 +14,18 @@
 // back as table.Resume (players as the tables knew them) and adopts each
 // (Adopt), so the restored tables (table.Restore) go on writing the same
 // store pulkas: every move of a pulka is written once, whichever process
-// accepted it.
+// accepted it. Restore does both at start and abandons in the store a
+// pulka that cannot be restored (its reason kept, never retried).
+//
+// What a restart does not bring back, by decision: tables without a
+// pulka — being set (the creator's two-minute conventions dialog) or
+// waiting for players. Bringing them back would cost a store write on
+// every conventions/sit/stand/bot change (the store stays off that path:
+// sign-in, moves and the pulka's end only), and little: after a crash no
+// one is connected, and a waiting table frees an absent player's seat
+// after a one-minute grace, so a restored waiting table would mostly
+// empty itself before its players reconnect; setting a table again is
+// one dialog. A pulka, once begun, is what is kept.
 package journal
 
 import (
