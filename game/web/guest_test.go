@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/table"
 )
 
@@ -44,8 +46,35 @@ func TestAGuestWatchesAPulkaAndNeverSeesAHand(t *testing.T) {
 				p.tv.get("state", &state)
 				return state == string(protocol.StateFinished)
 			}
-			follow(t, anna, func(*player) bool { return true }, finished)
-			follow(t, guest, func(*player) bool { return false }, finished)
+			// Anna plays her first legal move each time; the test fails when
+			// nothing happens for waitLimit (a hang), whatever the pulka's length.
+			notify := make(chan struct{}, 1)
+			for _, c := range []*client{anna.c, gc} {
+				c.mu.Lock()
+				c.notify = notify
+				c.mu.Unlock()
+			}
+			last := time.Now()
+			for !finished(anna) || !finished(guest) {
+				before := anna.tv.v + guest.tv.v
+				anna.pump(t, false)
+				guest.pump(t, false)
+				var legal []rules.Move
+				anna.tv.get("legal", &legal)
+				if len(legal) > 0 && anna.moved != anna.tv.v {
+					anna.moved = anna.tv.v
+					anna.c.send(msg{"type": "move", "table": anna.tableID, "move": legal[0]})
+				}
+				if anna.tv.v+guest.tv.v != before {
+					last = time.Now()
+				} else if time.Since(last) > waitLimit {
+					t.Fatalf("nothing happened for %v: Anna at v%d, the guest at v%d", waitLimit, anna.tv.v, guest.tv.v)
+				}
+				select {
+				case <-notify:
+				case <-time.After(50 * time.Millisecond):
+				}
+			}
 			tb, ok := lb.Table(anna.tableID)
 			if !ok {
 				t.Fatal("the table is gone")
