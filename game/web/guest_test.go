@@ -2,6 +2,8 @@ package web
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -184,5 +186,25 @@ func TestGuestsAreCountedNotListed(t *testing.T) {
 		if strings.Contains(r, `"id":""`) {
 			t.Fatalf("a guest was listed: %s", r)
 		}
+	}
+}
+
+// TestGuestsAreHeldToThePerIPCap: guest sessions count toward the
+// sessions of their IP address like anyone's; over the cap a new session
+// is closed at once.
+func TestGuestsAreHeldToThePerIPCap(t *testing.T) {
+	srv, _ := testServer(t, table.Config{}, Config{SessionsPerIP: 2})
+	for _, transport := range []string{"websocket", "xhr_streaming"} {
+		guestSignin(t, dial(t, srv, transport))
+	}
+	resp, err := http.Post(srv.URL+Prefix+"/000/third-guest/xhr_streaming", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	buf := make([]byte, 4096)
+	n, _ := io.ReadAtLeast(resp.Body, buf, 2050)
+	if !strings.Contains(string(buf[:n]), "c[") {
+		t.Fatalf("a third guest session from one IP: %q, want a close frame", buf[:n])
 	}
 }
