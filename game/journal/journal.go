@@ -15,6 +15,11 @@
 // (Adopt), so the restored tables (table.Restore) go on writing the same
 // store pulkas: every move of a pulka is written once, whichever process
 // accepted it.
+//
+// In a club of several processes (game/cluster) every write carries its
+// table's lease (SetFence), so a process that lost a table writes nothing
+// more of it, and a process that takes a table over reads it back with
+// InProgressAt.
 package journal
 
 import (
@@ -48,6 +53,9 @@ type Journal struct {
 	// drops its caches).
 	finished func(store.PulkaID)
 
+	// fence, if set, gives a table's lease (SetFence): its writes carry it.
+	fence func(table string) store.Fence
+
 	mu     sync.Mutex
 	pulkas map[pulkaKey]store.PulkaID // the pulkas in progress
 	bots   map[string]account.ID      // "bot:LEVEL" → its account
@@ -68,6 +76,21 @@ func New(st *store.Store, log *slog.Logger, finished func(store.PulkaID)) *Journ
 }
 
 var _ table.Journal = (*Journal)(nil)
+
+// SetFence makes every deal and move the journal writes carry its table's
+// lease, fence(table) (store.Fence): in a club of several processes a
+// process that lost a table's lease can no longer write its moves
+// (store.ErrFenced, the move is refused). Call it before the first table
+// starts; without it nothing is fenced (one process).
+func (j *Journal) SetFence(fence func(table string) store.Fence) { j.fence = fence }
+
+// fenceOf returns table's fence, the zero Fence when there are none.
+func (j *Journal) fenceOf(table string) store.Fence {
+	if j.fence == nil {
+		return store.Fence{}
+	}
+	return j.fence(table)
+}
 
 // Begin writes the pulka and its seats.
 func (j *Journal) Begin(p table.PulkaStart) error {
@@ -109,7 +132,7 @@ func (j *Journal) Deal(d table.DealStart) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	err = j.st.StartDeal(ctx, store.DealStart{Pulka: id, Deal: d.Deal - 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, At: time.Now()})
+	err = j.st.StartDeal(ctx, store.DealStart{Pulka: id, Deal: d.Deal - 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, At: time.Now(), Fence: j.fenceOf(d.Table)})
 	if err != nil {
 		return fmt.Errorf("journal: table %s deal %d: %w", d.Table, d.Deal, err)
 	}
@@ -124,7 +147,7 @@ func (j *Journal) Move(m table.MoveEntry) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	if err := j.st.Append(ctx, store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now()}); err != nil {
+	if err := j.st.Append(ctx, store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now(), Fence: j.fenceOf(m.Table)}); err != nil {
 		return fmt.Errorf("journal: table %s deal %d move %d: %w", m.Table, m.Deal, m.Index, err)
 	}
 	return nil
@@ -293,6 +316,37 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 	}
 	j.Adopt(p.Table, r.Pulka, p.ID)
 	return r, nil
+}
+
+// InProgressAt reads the pulkas table has in progress (a table this
+// process takes over) and returns them ready for table.Restore, adopted
+// (Resume).
+func (j *Journal) InProgressAt(ctx context.Context, tbl string) ([]table.Resume, error) {
+	ps, err := j.st.InProgressAt(ctx, tbl)
+	if err != nil {
+		return nil, fmt.Errorf("journal: pulkas in progress at %s: %w", tbl, err)
+	}
+	var out []table.Resume
+	for _, p := range ps {
+		r, err := j.Resume(ctx, p)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Forget drops what the journal knows of table's pulkas in progress: the
+// table moved to another process.
+func (j *Journal) Forget(tbl string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for k := range j.pulkas {
+		if k.table == tbl {
+			delete(j.pulkas, k)
+		}
+	}
 }
 
 // InProgress reads every pulka the store has in progress and returns

@@ -230,3 +230,21 @@ func (s *Store) checkFences(ctx context.Context, tx *sql.Tx, fs []Fence) error {
 	}
 	return nil
 }
+
+// InProgressAt returns the pulkas not finished of one table (a table a
+// process takes over), oldest first, with their deals and moves, as
+// InProgress does for every table.
+func (s *Store) InProgressAt(ctx context.Context, table string) ([]Progress, error) {
+	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL AND table_id = $1 ORDER BY id", table)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Progress, len(pulkas))
+	for i, p := range pulkas {
+		out[i].Pulka = p
+		if out[i].Deals, err = s.dealLogs(ctx, p.ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

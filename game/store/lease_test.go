@@ -108,6 +108,12 @@ func TestPulkaInProgressWithoutLeaseIsClaimable(t *testing.T) {
 		if ids, err := s.Claimable(ctx); err != nil || len(ids) != 0 {
 			t.Fatalf("claimable once leased: %v %v", ids, err)
 		}
+		if ps, err := s.InProgressAt(ctx, "t9"); err != nil || len(ps) != 1 || ps[0].Table != "t9" {
+			t.Fatalf("in progress at t9: %+v %v", ps, err)
+		}
+		if ps, err := s.InProgressAt(ctx, "t8"); err != nil || len(ps) != 0 {
+			t.Fatalf("in progress at t8: %+v %v", ps, err)
+		}
 	})
 }
 
