@@ -248,3 +248,33 @@ func (s *Store) InProgressAt(ctx context.Context, table string) ([]Progress, err
 	}
 	return out, nil
 }
+
+// ReserveVersions reserves n version numbers no other caller gets, at
+// floor or after (a process passes its start time in microseconds, so its
+// versions also follow every earlier process's) and returns the first.
+func (s *Store) ReserveVersions(ctx context.Context, floor, n uint64) (uint64, error) {
+	if n == 0 || floor+n < floor || floor+n > 1<<53 {
+		return 0, fmt.Errorf("%w: reserve %d versions from %d", ErrBadInput, n, floor)
+	}
+	greatest := "GREATEST"
+	if s.engine == SQLite {
+		greatest = "MAX"
+	}
+	tx, done, err := s.beginWrite(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: reserve versions: %w", err)
+	}
+	defer done()
+	defer rollback(tx)
+	var next int64
+	err = tx.QueryRowContext(ctx, `INSERT INTO version_ranges (id, next) VALUES (1, CAST($1 AS BIGINT) + CAST($2 AS BIGINT))
+ON CONFLICT (id) DO UPDATE SET next = `+greatest+`(version_ranges.next, CAST($1 AS BIGINT)) + CAST($2 AS BIGINT)
+RETURNING next`, int64(floor), int64(n)).Scan(&next)
+	if err != nil {
+		return 0, fmt.Errorf("store: reserve versions: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: reserve versions: %w", err)
+	}
+	return uint64(next) - n, nil
+}

@@ -168,3 +168,27 @@ func TestStaleFenceCannotWrite(t *testing.T) {
 		}
 	})
 }
+
+// Reserved version ranges never overlap and start at the floor or after.
+func TestReservedVersionRangesDoNotOverlap(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
+		ctx := context.Background()
+		tests := []struct {
+			name        string
+			floor, want uint64
+		}{
+			{"the first range starts at the floor", 1000, 1000},
+			{"a lower floor starts after the last range", 500, 1100},
+			{"a higher floor starts at the floor", 5000, 5000},
+		}
+		for _, tt := range tests {
+			got, err := s.ReserveVersions(ctx, tt.floor, 100)
+			if err != nil || got != tt.want {
+				t.Errorf("%s: %d %v, want %d", tt.name, got, err, tt.want)
+			}
+		}
+		if _, err := s.ReserveVersions(ctx, 1<<53, 100); !errors.Is(err, store.ErrBadInput) {
+			t.Errorf("a range past 2^53: %v, want ErrBadInput", err)
+		}
+	})
+}

@@ -11,5 +11,14 @@ CREATE TABLE table_leases (
 );
 CREATE INDEX table_leases_owner ON table_leases (owner);
 
+-- Version ranges: each process of a club reserves its own range of lobby
+-- versions (ReserveVersions), so that no two processes' lobbies use one
+-- version number. One row, id 1: the next free version.
+CREATE TABLE version_ranges (
+    id   INTEGER NOT NULL PRIMARY KEY,
+    next BIGINT  NOT NULL
+);
+
 -- +goose Down
+DROP TABLE version_ranges;
 DROP TABLE table_leases;
