@@ -11,6 +11,11 @@
 // SIGINT or SIGTERM drains: /readyz turns 503 at once, and after the drain
 // delay (so a load balancer stops sending new players) SockJS sessions
 // close with "going away", the HTTP server shuts down, the tables stop.
+//
+// With -redis the process is one of a club of several (package
+// game/cluster): start each with the same -redis and -db (PostgreSQL) on
+// its own address; any of them serves any player. SIGTERM then also hands
+// this process's tables over to the others (their leases are released).
 package main
 
 import (
@@ -27,6 +32,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,6 +43,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/auth"
 	"github.com/trelljaz/trelljaz/game/bot"
+	"github.com/trelljaz/trelljaz/game/cluster"
 	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
@@ -45,6 +52,8 @@ import (
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/game/web"
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/static"
 )
 
@@ -67,6 +76,7 @@ type config struct {
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP                              int
 	policy, publicURL, dataDir, db, botLevel         string
+	redis, node                                      string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
@@ -109,6 +119,8 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&strValue{&c.botLevel}, "bot-level", `how the club's bots play: "strong" (sampling and double-dummy search) or "basic" (rules of thumb)`)
 	add(&strValue{&c.db}, "db", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
+	add(&strValue{&c.redis}, "redis", "Redis URL (redis://host:6379/0): run as one process of a club of several, with -db postgres://...")
+	add(&strValue{&c.node}, "node", "this process's name in a club of several (empty: random)")
 	return envs
 }
 
@@ -145,6 +157,9 @@ func parse(args []string, usage io.Writer) (config, error) {
 	case protocol.TimeoutFine, protocol.TimeoutBot, protocol.TimeoutBank:
 	default:
 		return c, fmt.Errorf("timeout-policy: %q is not fine, bot or bank", c.policy)
+	}
+	if c.redis != "" && !strings.HasPrefix(c.db, "postgres://") && !strings.HasPrefix(c.db, "postgresql://") {
+		return c, errors.New("redis: a club of several processes shares one PostgreSQL: give -db postgres://...")
 	}
 	if c.botLevel != bot.LevelStrong && c.botLevel != bot.LevelBasic {
 		return c, fmt.Errorf("bot-level: %q is not %s or %s", c.botLevel, bot.LevelStrong, bot.LevelBasic)
@@ -183,7 +198,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	}})
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
-	lb = lobby.New(lobby.Config{
+	lcfg := lobby.Config{
 		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
@@ -193,19 +208,36 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 			},
 			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
 		},
-	})
+	}
+	var node *cluster.Node
+	if c.redis != "" {
+		if node, err = joinClub(ctx, c, st, j, reg, log, &lcfg); err != nil {
+			return err
+		}
+	}
+	lb = lobby.New(lcfg)
 	defer lb.Stop()
-	// The pulkas in progress when the last process stopped (even by kill
-	// -9) are rebuilt from the store's moves before anyone connects.
-	resumed, err := j.InProgress(ctx)
-	if err != nil {
-		log.Error("some pulkas in progress could not be read back", "err", err)
-	}
-	if err := lb.Restore(resumed); err != nil {
-		log.Error("some pulkas in progress could not be restored", "err", err)
-	}
-	if len(resumed) > 0 {
-		log.Info("pulkas in progress restored", "tables", len(resumed))
+	if node != nil {
+		// The tables nobody runs (a club that stopped, a dead peer's) are
+		// taken over by the node's lease loop.
+		if err := node.Start(ctx, lb); err != nil {
+			return err
+		}
+		defer node.Stop() // before lb.Stop: it releases the leases after the tables stop
+	} else {
+		// The pulkas in progress when the last process stopped (even by
+		// kill -9) are rebuilt from the store's moves before anyone
+		// connects.
+		resumed, err := j.InProgress(ctx)
+		if err != nil {
+			log.Error("some pulkas in progress could not be read back", "err", err)
+		}
+		if err := lb.Restore(resumed); err != nil {
+			log.Error("some pulkas in progress could not be restored", "err", err)
+		}
+		if len(resumed) > 0 {
+			log.Info("pulkas in progress restored", "tables", len(resumed))
+		}
 	}
 	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
 	if err != nil {
@@ -223,11 +255,15 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return err
 	}
 	signin.WarnIfExposed(c.addr)
-	site := web.New(web.Config{
+	wcfg := web.Config{
 		Auth: signin, Archive: arch, Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
 		MessageRate: c.messageRate, ChatRate: c.chatRate, ChatRatePerIP: c.chatRatePerIP,
 		SigninTimeout: c.signinTimeout, SessionsPerIP: c.sessionsPerIP, SendReadTimeout: c.sendReadTimeout,
-	})
+	}
+	if node != nil {
+		wcfg.Tables, wcfg.Ready = node, node.Ready
+	}
+	site := web.New(wcfg)
 	// No ReadTimeout or WriteTimeout: they would cut websocket and
 	// streaming sessions; the sockjs library bounds those itself, and the
 	// site sets a read deadline (send-read-timeout) on every other request.
@@ -259,8 +295,43 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
+	if node != nil {
+		node.Stop() // the tables stop, their leases go to the other processes
+	}
 	log.Info("stopped")
 	return nil
+}
+
+// joinClub connects to Redis and makes this process's node of the club;
+// it sets the lobby's configuration for the club in lcfg.
+func joinClub(ctx context.Context, c config, st *store.Store, j *journal.Journal, reg *prometheus.Registry, log *slog.Logger, lcfg *lobby.Config) (*cluster.Node, error) {
+	var node atomic.Pointer[cluster.Node]
+	broker, err := redisbroker.New(redisbroker.Options{
+		URL: c.redis, Prefix: "trelljaz:", Registerer: reg, Logger: log,
+		OnEvent: func(ev sockjs.BrokerEvent) {
+			if n := node.Load(); n != nil {
+				n.BrokerEvent(ev)
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	n, err := cluster.New(cluster.Config{ID: c.node, Broker: broker, Store: st, Journal: j, Registerer: reg, Logger: log})
+	if err != nil {
+		broker.Close()
+		return nil, err
+	}
+	node.Store(n)
+	if err := n.LobbyConfig(ctx, lcfg); err != nil {
+		broker.Close()
+		return nil, err
+	}
+	go func() {
+		<-n.Done()
+		broker.Close()
+	}()
+	return n, nil
 }
 
 type strValue struct{ p *string }

@@ -87,6 +87,7 @@ type Node struct {
 	stopped  bool
 
 	notes notes
+	done  chan struct{}
 }
 
 // fence is a lease this process holds, with the sequence number of its
@@ -130,6 +131,7 @@ func New(cfg Config) (*Node, error) {
 		conns: newConnRegistry(), proxies: map[proxyKey]*proxy{},
 	}
 	n.notes.wake = make(chan struct{}, 1)
+	n.done = make(chan struct{})
 	n.metrics = metrics{
 		moves:   prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_ownership_moves_total", Help: "Tables this process took over from another (dead, stopped or lost)."}),
 		gaps:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_gaps_total", Help: "Broker gaps after which this process's clients were resynced."}),
@@ -245,7 +247,12 @@ func (n *Node) Stop() {
 		o.close()
 	}
 	n.log.Info("cluster: left the club", "released", len(held))
+	close(n.done)
 }
+
+// Done is closed once Stop has handed everything over: the broker may
+// close then.
+func (n *Node) Done() <-chan struct{} { return n.done }
 
 // Fence returns the lease this process holds on table (the zero Fence
 // when it holds none: the store then refuses nothing; a table this

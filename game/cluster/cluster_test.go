@@ -1,0 +1,333 @@
+package cluster_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/cluster"
+	"github.com/trelljaz/trelljaz/game/journal"
+	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/store"
+	"github.com/trelljaz/trelljaz/game/store/pgtest"
+	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+)
+
+var (
+	pg    *pgtest.Server
+	pgErr error
+	dbSeq atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	pg, pgErr = pgtest.Start()
+	code := m.Run()
+	if pg != nil {
+		pg.Stop()
+	}
+	os.Exit(code)
+}
+
+// database returns the URL of a new empty PostgreSQL database, or skips.
+func database(t *testing.T) string {
+	t.Helper()
+	switch {
+	case errors.Is(pgErr, pgtest.ErrNotInstalled):
+		t.Skipf("cluster tests need PostgreSQL: %v", pgErr)
+	case pgErr != nil:
+		t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
+	}
+	u, err := pg.CreateDB(context.Background(), fmt.Sprintf("c%d", dbSeq.Add(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// process is one club process of the test, in this test process: its
+// store, journal, broker, node and lobby.
+type process struct {
+	name   string
+	st     *store.Store
+	broker *redisbroker.Broker
+	node   *cluster.Node
+	lobby  *lobby.Lobby
+	once   sync.Once
+}
+
+func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("process", name)
+	}
+	st, err := store.Open(ctx, store.Config{URL: dbURL, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := journal.New(st, log, nil)
+	var node atomic.Pointer[cluster.Node]
+	b, err := redisbroker.New(redisbroker.Options{URL: redisURL, Logger: log, OnEvent: func(ev sockjs.BrokerEvent) {
+		if n := node.Load(); n != nil {
+			n.BrokerEvent(ev)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := cluster.New(cluster.Config{ID: name, Broker: b, Store: st, Journal: j, Logger: log,
+		LeaseTTL: 2 * time.Second, Renew: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Store(n)
+	lcfg := lobby.Config{Logger: log, Flush: 5 * time.Millisecond, Table: table.Config{
+		Journal: j, DealPause: 5 * time.Millisecond, BotDelay: time.Millisecond, Logger: log,
+	}}
+	if err := n.LobbyConfig(ctx, &lcfg); err != nil {
+		t.Fatal(err)
+	}
+	lb := lobby.New(lcfg)
+	if err := n.Start(ctx, lb); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{name: name, st: st, broker: b, node: n, lobby: lb}
+	t.Cleanup(p.stop)
+	return p
+}
+
+// stop hands the process's tables over (SIGTERM).
+func (p *process) stop() {
+	p.once.Do(func() {
+		p.node.Stop()
+		p.broker.Close()
+		p.st.Close()
+	})
+}
+
+// player is a connection of a signed-in player to one process: it plays
+// the first legal move it is offered, from its own goroutine.
+type player struct {
+	p    protocol.Player
+	proc *process
+	in   chan []byte
+
+	mu      sync.Mutex
+	table   string
+	result  *protocol.Settlement
+	refused []string
+}
+
+func (c *player) Player() protocol.Player { return c.p }
+
+func (c *player) Send(msgs ...*protocol.Encoded) {
+	for _, m := range msgs {
+		select {
+		case c.in <- m.Bytes():
+		default:
+			panic("the test player's queue is full")
+		}
+	}
+}
+
+func (c *player) handle(t *testing.T) table.Handle {
+	c.mu.Lock()
+	id := c.table
+	c.mu.Unlock()
+	h, ok := c.proc.node.Table(id)
+	if !ok {
+		return nil
+	}
+	return h
+}
+
+// play answers the table's events until ctx ends.
+func (c *player) play(ctx context.Context, t *testing.T) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-c.in:
+			var m struct {
+				Type   string               `json:"type"`
+				Code   string               `json:"code"`
+				Text   string               `json:"text"`
+				Legal  *[]rules.Move        `json:"legal"`
+				Result *protocol.Settlement `json:"result"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				panic(err)
+			}
+			c.mu.Lock()
+			if m.Result != nil {
+				c.result = m.Result
+			}
+			if m.Type == "error" {
+				c.refused = append(c.refused, m.Code+": "+m.Text)
+			}
+			c.mu.Unlock()
+			if m.Legal != nil && len(*m.Legal) > 0 {
+				if h := c.handle(t); h != nil {
+					h.Move(c, (*m.Legal)[0])
+				}
+			}
+		}
+	}
+}
+
+func (c *player) settled() *protocol.Settlement {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.result
+}
+
+// signIn makes accounts for the players, one per process in turn.
+func signIn(t *testing.T, procs []*process, names ...string) []*player {
+	t.Helper()
+	var out []*player
+	for i, name := range names {
+		a, err := procs[0].st.SignIn(context.Background(), account.Identity{Provider: "github", ProviderUserID: name, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, &player{p: protocol.Player{ID: strconv.FormatInt(int64(a.ID), 10), Name: name},
+			proc: procs[i%len(procs)], in: make(chan []byte, 1<<16)})
+	}
+	return out
+}
+
+// waitFor waits until cond holds (state, polled), failing after limit.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after %v", what, limit)
+		}
+		time.Sleep(5 * time.Millisecond) // polling state, nothing timed
+	}
+}
+
+// seatAll sets a table on the first player's process and seats every
+// player from their own process; it returns the table's id.
+func seatAll(t *testing.T, ps []*player, options map[string]json.RawMessage) string {
+	t.Helper()
+	creator := ps[0]
+	h, err := creator.proc.node.Set(creator.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ps {
+		c.table = h.ID()
+	}
+	h.Watch(creator, 0)
+	h.SetConventions(creator, "sochi", options, nil)
+	for i, c := range ps[1:] {
+		waitFor(t, 20*time.Second, c.p.Name+"'s process lists the table", func() bool {
+			_, ok := c.proc.node.Table(h.ID())
+			return ok
+		})
+		ch, _ := c.proc.node.Table(h.ID())
+		ch.Watch(c, 0)
+		ch.Sit(c, i+1)
+	}
+	return h.ID()
+}
+
+// Three processes, one player on each: a whole pulka is played at a table
+// one process runs, the others' players sitting and moving through their
+// own process; every process's lobby lists the table and the three
+// players.
+func TestAPulkaAcrossThreeProcesses(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	procs := []*process{startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)}
+	ps := signIn(t, procs, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		c.proc.lobby.Join(c, 0)
+		go c.play(ctx, t)
+	}
+	for _, pr := range procs {
+		waitFor(t, 20*time.Second, pr.name+" lists the three players", func() bool {
+			return onlineCount(pr.lobby) == 3
+		})
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	for _, c := range ps[1:] {
+		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[0].settled()) {
+			t.Errorf("%s sees %v, %s %v", c.p.Name, c.settled(), ps[0].p.Name, ps[0].settled())
+		}
+	}
+	for _, pr := range procs {
+		var found bool
+		for _, s := range pr.lobby.Tables() {
+			found = found || s.ID == id
+		}
+		if !found {
+			t.Errorf("%s does not list %s", pr.name, id)
+		}
+	}
+}
+
+// onlineCount is how many players a lobby shows online.
+func onlineCount(l *lobby.Lobby) int {
+	c := &lobbyConn{p: protocol.Player{ID: "probe", Name: "probe"}, got: make(chan []byte, 16)}
+	l.Join(c, 0)
+	defer l.Leave(c)
+	var m protocol.Lobby
+	select {
+	case b := <-c.got:
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(err)
+		}
+	case <-time.After(10 * time.Second):
+		return -1
+	}
+	n := 0
+	for _, p := range m.Online {
+		if p.ID != "probe" {
+			n++
+		}
+	}
+	return n
+}
+
+type lobbyConn struct {
+	p   protocol.Player
+	got chan []byte
+}
+
+func (c *lobbyConn) Player() protocol.Player { return c.p }
+func (c *lobbyConn) Send(msgs ...*protocol.Encoded) {
+	for _, m := range msgs {
+		select {
+		case c.got <- m.Bytes():
+		default:
+		}
+	}
+}
