@@ -19,6 +19,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/pgtest"
 	"github.com/trelljaz/trelljaz/game/table"
@@ -328,6 +329,126 @@ func (c *lobbyConn) Send(msgs ...*protocol.Encoded) {
 		select {
 		case c.got <- m.Bytes():
 		default:
+		}
+	}
+}
+
+// moveTo reconnects c to process p, as a client whose process went away
+// does: it signs in there and watches the tables it sits at.
+func (c *player) moveTo(p *process) {
+	c.mu.Lock()
+	c.proc = p
+	c.mu.Unlock()
+	p.lobby.Join(c, 0)
+	for _, h := range p.node.SeatedAt(c.p.ID) {
+		h.Watch(c, 0)
+	}
+}
+
+func (c *player) process() *process {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.proc
+}
+
+// movesWritten counts the moves the store has for table id.
+func movesWritten(t *testing.T, st *store.Store, id string) int {
+	t.Helper()
+	var n int
+	err := st.DB().QueryRowContext(context.Background(),
+		"SELECT COUNT(*) FROM moves JOIN pulkas ON pulkas.id = moves.pulka_id WHERE pulkas.table_id = $1", id).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkArchived checks the finished pulka of table id: every deal replays
+// to its end from its seed and moves, and scoring the record gives the
+// settlement the players were told — what one process gives for the same
+// seeds and moves.
+func checkArchived(t *testing.T, st *store.Store, id string, told *protocol.Settlement) {
+	t.Helper()
+	ctx := context.Background()
+	var pid int64
+	if err := st.DB().QueryRowContext(ctx, "SELECT id FROM pulkas WHERE table_id = $1 AND finished_ms IS NOT NULL", id).Scan(&pid); err != nil {
+		t.Fatalf("the finished pulka of %s: %v", id, err)
+	}
+	a, err := st.Archived(ctx, store.PulkaID(pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := a.Settings.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range a.Deals {
+		moves := make([]rules.Move, len(d.Moves))
+		for k, m := range d.Moves {
+			moves[k] = m.Move
+		}
+		s, err := rules.Replay(d.Rules(set.Options), moves)
+		if err != nil {
+			t.Fatalf("deal %d does not replay: %v", i, err)
+		}
+		if !s.Done() {
+			t.Errorf("deal %d replays unfinished", i)
+		}
+	}
+	out, _, err := score.Run(a.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range a.Settings.Players {
+		got, ok := out.Result.Get(name)
+		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
+			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
+		}
+	}
+}
+
+// SIGTERM: the process that runs a table mid-deal stops; a survivor takes
+// the table over at once (released lease) and the pulka ends there with
+// the settlement its seeds and moves give; the stopped process's player
+// reconnects to a survivor and plays on.
+func TestStoppedOwnerHandsItsTableOver(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	procs := []*process{startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)}
+	ps := signIn(t, procs, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		c.proc.lobby.Join(c, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
+	for _, c := range ps {
+		go c.play(ctx, t)
+	}
+	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, procs[1].st, id) >= 4 })
+	procs[0].stop()
+	atStop := movesWritten(t, procs[1].st, id)
+	ps[0].moveTo(procs[1])
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	_, onB := procs[1].lobby.Table(id)
+	_, onC := procs[2].lobby.Table(id)
+	if !onB && !onC {
+		t.Errorf("neither survivor runs %s", id)
+	}
+	if n := movesWritten(t, procs[1].st, id); n <= atStop {
+		t.Errorf("%d moves at the stop, %d at the end: the pulka did not go on", atStop, n)
+	}
+	checkArchived(t, procs[1].st, id, ps[1].settled())
+	for _, c := range ps {
+		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[1].settled()) {
+			t.Errorf("%s was told %v, Boris %v", c.p.Name, c.settled(), ps[1].settled())
 		}
 	}
 }
