@@ -75,9 +75,9 @@ type Node struct {
 	claim  chan struct{}
 
 	mu       sync.Mutex
-	fences   map[string]fence    // the leases this process holds
-	owners   map[string]string   // table → the process that runs it, as last heard
-	handles  map[string]*handle  // the handles given out, by table
+	fences   map[string]fence   // the leases this process holds
+	owners   map[string]string  // table → the process that runs it, as last heard
+	handles  map[string]*handle // the handles given out, by table
 	peers    map[string]time.Time
 	outboxes map[string]*outbox
 	online   map[string]protocol.Player // connected to this process
