@@ -28,6 +28,7 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
@@ -76,7 +77,7 @@ type config struct {
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP                              int
 	policy, publicURL, dataDir, db, botLevel         string
-	redis, node                                      string
+	redis, node, trustedProxies                      string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
@@ -121,6 +122,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
 	add(&strValue{&c.redis}, "redis", "Redis URL (redis://host:6379/0): run as one process of a club of several, with -db postgres://...")
 	add(&strValue{&c.node}, "node", "this process's name in a club of several (empty: random)")
+	add(&strValue{&c.trustedProxies}, "trusted-proxies", "comma list of networks (127.0.0.1/32,10.0.0.0/8) of reverse proxies whose X-Forwarded-For gives the player's address")
 	return envs
 }
 
@@ -159,7 +161,10 @@ func parse(args []string, usage io.Writer) (config, error) {
 		return c, fmt.Errorf("timeout-policy: %q is not fine, bot or bank", c.policy)
 	}
 	if c.redis != "" && !strings.HasPrefix(c.db, "postgres://") && !strings.HasPrefix(c.db, "postgresql://") {
-		return c, errors.New("redis: a club of several processes shares one PostgreSQL: give -db postgres://...")
+		return c, errors.New("redis: a club of several processes shares one PostgreSQL: give -db postgres://")
+	}
+	if _, err := proxies(c.trustedProxies); err != nil {
+		return c, fmt.Errorf("trusted-proxies: %w", err)
 	}
 	if c.botLevel != bot.LevelStrong && c.botLevel != bot.LevelBasic {
 		return c, fmt.Errorf("bot-level: %q is not %s or %s", c.botLevel, bot.LevelStrong, bot.LevelBasic)
@@ -263,6 +268,11 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	if node != nil {
 		wcfg.Tables, wcfg.Ready = node, node.Ready
 	}
+	if nets, _ := proxies(c.trustedProxies); len(nets) > 0 {
+		// Behind a load balancer every player would otherwise share its
+		// address (the per-IP session cap, the chat limit per IP).
+		wcfg.SockJS = &sockjs.Options{MaxMessageSize: 8192, Logger: log, TrustedProxies: nets}
+	}
 	site := web.New(wcfg)
 	// No ReadTimeout or WriteTimeout: they would cut websocket and
 	// streaming sessions; the sockjs library bounds those itself, and the
@@ -300,6 +310,31 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// proxies parses a comma list of networks (an address alone is one host).
+func proxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or a network", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a network", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // joinClub connects to Redis and makes this process's node of the club;

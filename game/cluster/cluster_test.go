@@ -148,9 +148,9 @@ func (c *player) Send(msgs ...*protocol.Encoded) {
 
 func (c *player) handle(t *testing.T) table.Handle {
 	c.mu.Lock()
-	id := c.table
+	id, proc := c.table, c.proc
 	c.mu.Unlock()
-	h, ok := c.proc.node.Table(id)
+	h, ok := proc.node.Table(id)
 	if !ok {
 		return nil
 	}
@@ -343,12 +343,6 @@ func (c *player) moveTo(p *process) {
 	for _, h := range p.node.SeatedAt(c.p.ID) {
 		h.Watch(c, 0)
 	}
-}
-
-func (c *player) process() *process {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.proc
 }
 
 // movesWritten counts the moves the store has for table id.
