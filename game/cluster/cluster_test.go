@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/trelljaz/trelljaz/game/account"
 	"github.com/trelljaz/trelljaz/game/cluster"
 	"github.com/trelljaz/trelljaz/game/journal"
@@ -68,6 +70,23 @@ type process struct {
 	node   *cluster.Node
 	lobby  *lobby.Lobby
 	once   sync.Once
+	reg    *prometheus.Registry
+}
+
+// dropped is the process's count of letters and notes lost.
+func (p *process) dropped(t *testing.T) float64 {
+	t.Helper()
+	mfs, err := p.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "trelljaz_cluster_dropped_total" {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatal("no trelljaz_cluster_dropped_total")
+	return 0
 }
 
 func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
@@ -91,7 +110,8 @@ func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := cluster.New(cluster.Config{ID: name, Broker: b, Store: st, Journal: j, Logger: log,
+	reg := prometheus.NewRegistry()
+	n, err := cluster.New(cluster.Config{ID: name, Broker: b, Store: st, Journal: j, Logger: log, Registerer: reg,
 		LeaseTTL: 2 * time.Second, Renew: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +127,7 @@ func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
 	if err := n.Start(ctx, lb); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{name: name, st: st, broker: b, node: n, lobby: lb}
+	p := &process{name: name, st: st, broker: b, node: n, lobby: lb, reg: reg}
 	t.Cleanup(p.stop)
 	return p
 }
@@ -443,6 +463,59 @@ func TestStoppedOwnerHandsItsTableOver(t *testing.T) {
 	for _, c := range ps {
 		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[1].settled()) {
 			t.Errorf("%s was told %v, Boris %v", c.p.Name, c.settled(), ps[1].settled())
+		}
+	}
+}
+
+// Redis restarted mid-deal: the table keeps its state on its process;
+// when the brokers resubscribe (a gap), every process asks for the rosters
+// again and resyncs its connections from the tables' owners, and the
+// pulka ends as its seeds and moves give.
+func TestRedisRestartMidDeal(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	procs := []*process{startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)}
+	ps := signIn(t, procs, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		c.proc.lobby.Join(c, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
+	for _, c := range ps {
+		go c.play(ctx, t)
+	}
+	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, procs[0].st, id) >= 4 })
+	rd.Stop()
+	waitFor(t, time.Minute, "every broker sees Redis down", func() bool {
+		for _, p := range procs {
+			if p.broker.Ready() {
+				return false
+			}
+		}
+		return true
+	})
+	// Whoever is to move plays: on the owner its events, elsewhere the
+	// move itself, cannot be published and are lost.
+	waitFor(t, time.Minute, "a letter lost while Redis is down", func() bool {
+		return procs[0].dropped(t)+procs[1].dropped(t)+procs[2].dropped(t) > 0
+	})
+	rd.Start()
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	if _, ok := procs[0].lobby.Table(id); !ok {
+		t.Errorf("a no longer runs %s after the Redis restart", id)
+	}
+	checkArchived(t, procs[0].st, id, ps[0].settled())
+	for _, c := range ps[1:] {
+		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[0].settled()) {
+			t.Errorf("%s was told %v, Anna %v", c.p.Name, c.settled(), ps[0].settled())
 		}
 	}
 }
