@@ -270,10 +270,10 @@ func seatAll(t *testing.T, ps []*player, options map[string]json.RawMessage) str
 	return h.ID()
 }
 
-// Three processes, one player on each: a whole pulka is played at a table
-// one process runs, the others' players sitting and moving through their
-// own process; every process's lobby lists the table and the three
-// players.
+// Three processes, one player on each: every lobby shows the three
+// players and a lobby chat line said on one; a whole pulka is played at a
+// table one process runs, the others' players sitting and moving through
+// their own process; every lobby lists the table.
 func TestAPulkaAcrossThreeProcesses(t *testing.T) {
 	rd := redistest.Start(t)
 	db := database(t)
@@ -288,6 +288,13 @@ func TestAPulkaAcrossThreeProcesses(t *testing.T) {
 	for _, pr := range procs {
 		waitFor(t, 20*time.Second, pr.name+" lists the three players", func() bool {
 			return onlineCount(pr.lobby) == 3
+		})
+	}
+	ps[0].proc.lobby.Chat(ps[0], "hello from a")
+	for _, pr := range procs {
+		waitFor(t, 20*time.Second, pr.name+" shows Anna's lobby chat line", func() bool {
+			chat := snapshot(pr.lobby).Chat
+			return len(chat) == 1 && chat[0].Text == "hello from a" && chat[0].From == ps[0].p
 		})
 	}
 	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
@@ -315,8 +322,8 @@ func TestAPulkaAcrossThreeProcesses(t *testing.T) {
 	}
 }
 
-// onlineCount is how many players a lobby shows online.
-func onlineCount(l *lobby.Lobby) int {
+// snapshot is the whole lobby as a new connection gets it.
+func snapshot(l *lobby.Lobby) protocol.Lobby {
 	c := &lobbyConn{p: protocol.Player{ID: "probe", Name: "probe"}, got: make(chan []byte, 16)}
 	l.Join(c, 0)
 	defer l.Leave(c)
@@ -327,8 +334,13 @@ func onlineCount(l *lobby.Lobby) int {
 			panic(err)
 		}
 	case <-time.After(10 * time.Second):
-		return -1
 	}
+	return m
+}
+
+// onlineCount is how many players a lobby shows online.
+func onlineCount(l *lobby.Lobby) int {
+	m := snapshot(l)
 	n := 0
 	for _, p := range m.Online {
 		if p.ID != "probe" {
