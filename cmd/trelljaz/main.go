@@ -195,11 +195,8 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	// The profile's "tables they play now" come from the lobby, in memory.
 	var lb *lobby.Lobby
 	arch := archive.New(st, archive.Options{Logger: log, Playing: func(id account.ID) []string {
-		var ids []string
-		for _, t := range lb.SeatedAt(strconv.FormatInt(int64(id), 10)) {
-			ids = append(ids, t.ID())
-		}
-		return ids
+		// SeatedAtIDs: the tables other processes of a club run too.
+		return lb.SeatedAtIDs(strconv.FormatInt(int64(id), 10))
 	}})
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
