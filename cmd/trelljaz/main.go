@@ -213,7 +213,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	}
 	var node *cluster.Node
 	if c.redis != "" {
-		if node, err = joinClub(ctx, c, st, j, reg, log, &lcfg); err != nil {
+		if node, err = joinClub(ctx, c, st, j, reg, m, log, &lcfg); err != nil {
 			return err
 		}
 	}
@@ -229,16 +229,14 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	} else {
 		// The pulkas in progress when the last process stopped (even by
 		// kill -9) are rebuilt from the store's moves before anyone
-		// connects.
-		resumed, err := j.InProgress(ctx)
+		// connects; one that cannot be (a corrupt log) is abandoned, not
+		// retried every start.
+		restored, err := j.Restore(ctx, lb, m)
 		if err != nil {
-			log.Error("some pulkas in progress could not be read back", "err", err)
-		}
-		if err := lb.Restore(resumed); err != nil {
 			log.Error("some pulkas in progress could not be restored", "err", err)
 		}
-		if len(resumed) > 0 {
-			log.Info("pulkas in progress restored", "tables", len(resumed))
+		if restored.Tables+len(restored.Abandoned) > 0 {
+			log.Info("pulkas in progress restored", "tables", restored.Tables, "abandoned", len(restored.Abandoned))
 		}
 	}
 	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
@@ -336,7 +334,7 @@ func proxies(list string) ([]netip.Prefix, error) {
 
 // joinClub connects to Redis and makes this process's node of the club;
 // it sets the lobby's configuration for the club in lcfg.
-func joinClub(ctx context.Context, c config, st *store.Store, j *journal.Journal, reg *prometheus.Registry, log *slog.Logger, lcfg *lobby.Config) (*cluster.Node, error) {
+func joinClub(ctx context.Context, c config, st *store.Store, j *journal.Journal, reg *prometheus.Registry, m *metrics.Metrics, log *slog.Logger, lcfg *lobby.Config) (*cluster.Node, error) {
 	var node atomic.Pointer[cluster.Node]
 	broker, err := redisbroker.New(redisbroker.Options{
 		URL: c.redis, Prefix: "trelljaz:", Registerer: reg, Logger: log,
@@ -349,7 +347,7 @@ func joinClub(ctx context.Context, c config, st *store.Store, j *journal.Journal
 	if err != nil {
 		return nil, err
 	}
-	n, err := cluster.New(cluster.Config{ID: c.node, Broker: broker, Store: st, Journal: j, Registerer: reg, Logger: log})
+	n, err := cluster.New(cluster.Config{ID: c.node, Broker: broker, Store: st, Journal: j, Registerer: reg, Metrics: m, Logger: log})
 	if err != nil {
 		broker.Close()
 		return nil, err

@@ -6,7 +6,6 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/store"
-	"github.com/trelljaz/trelljaz/game/table"
 )
 
 // leaseLoop, every Renew: says the process is alive, renews its leases
@@ -115,31 +114,26 @@ func (n *Node) takeTable(ctx context.Context, id string) {
 		return // another process was first
 	}
 	n.hold(f)
-	rs, err := n.cfg.Journal.InProgressAt(sctx, id)
+	restored, err := n.cfg.Journal.RestoreTable(sctx, n.lobby, n.cfg.Metrics, id)
 	if err != nil {
-		n.log.Error("cluster: a table taken over cannot be read back: released", "table", id, "err", err)
+		n.log.Error("cluster: a table taken over cannot be restored now: released", "table", id, "err", err)
 		n.release(f)
 		return
 	}
-	if len(rs) == 0 {
+	if restored.Tables == 0 {
+		// No pulka in progress (being set or waiting when its process
+		// died), or one that cannot be restored (abandoned in the store).
 		n.mu.Lock()
 		delete(n.fences, id)
 		n.mu.Unlock()
 		n.dropLease(f)
 		n.remoteTable(n.owner(id), protocol.Summary{ID: id, State: protocol.StateFree})
 		n.publishOrdered(note{Kind: noteTable, Table: &protocol.Summary{ID: id, State: protocol.StateFree}})
-		n.log.Info("cluster: a table without a pulka in progress is gone", "table", id)
-		return
-	}
-	r := rs[len(rs)-1]
-	if err := n.lobby.Restore([]table.Resume{r}); err != nil {
-		n.log.Error("cluster: a table taken over cannot be restored: released", "table", id, "err", err)
-		n.cfg.Journal.Forget(id)
-		n.release(f)
+		n.log.Info("cluster: a table without a pulka in progress is gone", "table", id, "abandoned", len(restored.Abandoned))
 		return
 	}
 	n.metrics.moves.Inc()
-	n.log.Info("cluster: table taken over", "table", id, "fence", f.Token, "deals", len(r.Deals))
+	n.log.Info("cluster: table taken over", "table", id, "fence", f.Token)
 }
 
 // hold records a lease this process took.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/lobby"
+	gmetrics "github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
@@ -56,6 +57,9 @@ type Config struct {
 	Renew time.Duration
 	// Registerer, if set, receives the node's metrics.
 	Registerer prometheus.Registerer
+	// Metrics, if set, counts the pulkas abandoned at a takeover (the
+	// club's metrics).
+	Metrics *gmetrics.Metrics
 	// Logger receives the node's logs. Nil means slog.Default().
 	Logger *slog.Logger
 }

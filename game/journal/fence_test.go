@@ -78,9 +78,12 @@ func TestMovesOfALostLeaseAreRefused(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("take over: %v %v", ok, err)
 	}
-	rs, err := b.InProgressAt(ctx, "t1")
-	if err != nil || len(rs) != 1 || len(rs[0].Deals) != 1 || len(rs[0].Deals[0].Moves) != 1 {
-		t.Fatalf("in progress at t1: %+v %v, want the deal with its one move", rs, err)
+	ps, err := st.InProgressAt(ctx, "t1")
+	if err != nil || len(ps) != 1 || len(ps[0].Deals) != 1 || len(ps[0].Deals[0].Moves) != 1 {
+		t.Fatalf("in progress at t1: %+v %v, want the deal with its one move", ps, err)
+	}
+	if _, err := b.Resume(ctx, ps[0]); err != nil { // adopted by the new owner
+		t.Fatal(err)
 	}
 	if deal, err = rules.Replay(rd, legal[:1]); err != nil {
 		t.Fatal(err)

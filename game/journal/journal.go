@@ -14,12 +14,23 @@
 // back as table.Resume (players as the tables knew them) and adopts each
 // (Adopt), so the restored tables (table.Restore) go on writing the same
 // store pulkas: every move of a pulka is written once, whichever process
-// accepted it.
+// accepted it. Restore does both at start and abandons in the store a
+// pulka that cannot be restored (its reason kept, never retried).
+//
+// What a restart does not bring back, by decision: tables without a
+// pulka — being set (the creator's two-minute conventions dialog) or
+// waiting for players. Bringing them back would cost a store write on
+// every conventions/sit/stand/bot change (the store stays off that path:
+// sign-in, moves and the pulka's end only), and little: after a crash no
+// one is connected, and a waiting table frees an absent player's seat
+// after a one-minute grace, so a restored waiting table would mostly
+// empty itself before its players reconnect; setting a table again is
+// one dialog. A pulka, once begun, is what is kept.
 //
 // In a club of several processes (game/cluster) every write carries its
 // table's lease (SetFence), so a process that lost a table writes nothing
-// more of it, and a process that takes a table over reads it back with
-// InProgressAt.
+// more of it, and a process that takes a table over rebuilds it with
+// RestoreTable.
 package journal
 
 import (
@@ -258,13 +269,18 @@ type tableConfig struct {
 	Timeout  *protocol.Timeout `json:"timeout"`
 }
 
+// ErrUnresumable is in Resume's error when the pulka itself cannot be
+// resumed (its settings, seats or first dealer are not what a table can
+// take), as opposed to the store failing.
+var ErrUnresumable = errors.New("the pulka cannot be resumed")
+
 // Resume turns a pulka the store has in progress into what table.Restore
 // rebuilds, and adopts it (Adopt) as pulka 1 of its table: players come
 // back as the table knew them (a person by decimal account id, a bot as
 // "bot:NAME"), with the names of the sheet.
 func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, error) {
 	fail := func(err error) (table.Resume, error) {
-		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w", p.ID, p.Table, err)
+		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w: %w", p.ID, p.Table, ErrUnresumable, err)
 	}
 	set, err := p.Settings.Settings()
 	if err != nil {
@@ -292,8 +308,11 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 			r.FirstDealer = i
 		}
 		acc, err := j.st.Player(ctx, id)
-		if err != nil {
+		switch {
+		case errors.Is(err, account.ErrNotFound):
 			return fail(fmt.Errorf("seat %d: %w", i, err))
+		case err != nil: // the store, not the pulka: not ErrUnresumable
+			return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: seat %d: %w", p.ID, p.Table, i, err)
 		}
 		pl := protocol.Player{ID: strconv.FormatInt(int64(id), 10), Name: name}
 		if acc.Provider == account.ProviderBot {
@@ -318,27 +337,9 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 	return r, nil
 }
 
-// InProgressAt reads the pulkas table has in progress (a table this
-// process takes over) and returns them ready for table.Restore, adopted
-// (Resume).
-func (j *Journal) InProgressAt(ctx context.Context, tbl string) ([]table.Resume, error) {
-	ps, err := j.st.InProgressAt(ctx, tbl)
-	if err != nil {
-		return nil, fmt.Errorf("journal: pulkas in progress at %s: %w", tbl, err)
-	}
-	var out []table.Resume
-	for _, p := range ps {
-		r, err := j.Resume(ctx, p)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// Forget drops what the journal knows of table's pulkas in progress: the
-// table moved to another process.
+// Forget drops what the journal knows of table tbl's pulkas in progress
+// (adopted by Resume, or begun): the table could not be restored, or it
+// moved to another process.
 func (j *Journal) Forget(tbl string) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -352,7 +353,7 @@ func (j *Journal) Forget(tbl string) {
 // InProgress reads every pulka the store has in progress and returns
 // them ready for table.Restore, adopted (Resume). A pulka that cannot be
 // read back is left out and named in the error; the others are returned
-// all the same.
+// all the same. Restore does this and abandons what cannot be restored.
 func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
 	ps, err := j.st.InProgress(ctx)
 	if err != nil {
@@ -361,6 +362,10 @@ func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
 	var out []table.Resume
 	var errs []error
 	for _, p := range ps {
+		if p.Unreadable != nil {
+			errs = append(errs, fmt.Errorf("journal: pulka %d of table %s: %w", p.ID, p.Table, p.Unreadable))
+			continue
+		}
 		r, err := j.Resume(ctx, p)
 		if err != nil {
 			errs = append(errs, err)

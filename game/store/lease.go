@@ -163,7 +163,7 @@ func (s *Store) Claimable(ctx context.Context) ([]string, error) {
 	now := s.nowMS()
 	rows, err := s.db.QueryContext(ctx, `SELECT table_id FROM table_leases WHERE owner = '' OR expires_ms < `+now+`
 UNION
-SELECT table_id FROM pulkas WHERE finished_ms IS NULL AND table_id NOT IN (SELECT table_id FROM table_leases)
+SELECT table_id FROM pulkas WHERE finished_ms IS NULL AND abandoned_ms IS NULL AND table_id NOT IN (SELECT table_id FROM table_leases)
 ORDER BY 1`)
 	if err != nil {
 		return nil, fmt.Errorf("store: claimable tables: %w", err)
@@ -231,18 +231,23 @@ func (s *Store) checkFences(ctx context.Context, tx *sql.Tx, fs []Fence) error {
 	return nil
 }
 
-// InProgressAt returns the pulkas not finished of one table (a table a
+// InProgressAt returns the pulkas in progress of one table (a table a
 // process takes over), oldest first, with their deals and moves, as
-// InProgress does for every table.
+// InProgress does for every table (a log that does not read back is
+// Unreadable).
 func (s *Store) InProgressAt(ctx context.Context, table string) ([]Progress, error) {
-	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL AND table_id = $1 ORDER BY id", table)
+	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL AND abandoned_ms IS NULL AND table_id = $1 ORDER BY id", table)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Progress, len(pulkas))
 	for i, p := range pulkas {
 		out[i].Pulka = p
-		if out[i].Deals, err = s.dealLogs(ctx, p.ID); err != nil {
+		out[i].Deals, err = s.dealLogs(ctx, p.ID)
+		switch {
+		case errors.Is(err, ErrCorrupt):
+			out[i].Deals, out[i].Unreadable = nil, err
+		case err != nil:
 			return nil, err
 		}
 	}
