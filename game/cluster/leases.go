@@ -54,6 +54,12 @@ func (n *Node) renew(ctx context.Context) {
 		if f.seq <= start && !still[f.Fence] {
 			lost = append(lost, id)
 			delete(n.fences, id)
+			// Owner unknown until the next one reports, this process
+			// included (it may take the table back): then the
+			// connections on it watch it again.
+			if n.owners[id] == n.id {
+				n.owners[id] = ""
+			}
 		}
 	}
 	n.mu.Unlock()
