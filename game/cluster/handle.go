@@ -34,13 +34,32 @@ func (n *Node) Set(p protocol.Player) (table.Handle, error) {
 	return n.handle(t.ID()), nil
 }
 
-// Table returns table id's handle, wherever it runs.
+// Table returns table id's handle, wherever it runs. A table set on
+// another process a moment ago may not be listed here yet: its live lease
+// in the store names its owner.
 func (n *Node) Table(id string) (table.Handle, bool) {
-	if _, ok := n.lobby.Table(id); !ok && !n.lobby.Remote(id) {
+	if _, ok := n.lobby.Table(id); ok || n.lobby.Remote(id) {
+		return n.handle(id), true
+	}
+	if id == "" || len(id) > maxTableID {
 		return nil, false
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	defer cancel()
+	l, ok, err := n.cfg.Store.LiveLease(ctx, id)
+	if err != nil || !ok || l.Owner == n.id {
+		return nil, false
+	}
+	n.mu.Lock()
+	if _, known := n.owners[id]; !known {
+		n.owners[id] = l.Owner
+	}
+	n.mu.Unlock()
 	return n.handle(id), true
 }
+
+// maxTableID bounds the ids looked up in the store.
+const maxTableID = 64
 
 // SeatedAt returns the tables where player id sits, wherever they run.
 func (n *Node) SeatedAt(id string) []table.Handle {

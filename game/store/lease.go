@@ -283,3 +283,19 @@ RETURNING next`, int64(floor), int64(n)).Scan(&next)
 	}
 	return uint64(next) - n, nil
 }
+
+// LiveLease returns table's lease while someone holds it (not released,
+// not expired); ok is false otherwise.
+func (s *Store) LiveLease(ctx context.Context, table string) (l Lease, ok bool, err error) {
+	var exp int64
+	err = s.db.QueryRowContext(ctx, "SELECT table_id, owner, fence, expires_ms FROM table_leases WHERE table_id = $1 AND owner <> '' AND expires_ms >= "+s.nowMS(), table).
+		Scan(&l.Table, &l.Owner, &l.Fence, &exp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Lease{}, false, nil
+	}
+	if err != nil {
+		return Lease{}, false, fmt.Errorf("store: lease of %s: %w", table, err)
+	}
+	l.Expires = fromMS(exp)
+	return l, true, nil
+}

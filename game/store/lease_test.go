@@ -25,6 +25,12 @@ func TestLeaseIsOneOwnersAndTheFenceGrows(t *testing.T) {
 		if _, ok, err := s.AcquireLease(ctx, "t1", "A", time.Minute); err != nil || ok {
 			t.Fatalf("A acquired its own live lease again: %v %v", ok, err)
 		}
+		if l, ok, err := s.LiveLease(ctx, "t1"); err != nil || !ok || l.Owner != "A" || l.Fence != 1 {
+			t.Fatalf("live lease of t1: %+v %v %v, want A's with fence 1", l, ok, err)
+		}
+		if _, ok, err := s.LiveLease(ctx, "t2"); err != nil || ok {
+			t.Fatalf("live lease of t2: %v %v, want none", ok, err)
+		}
 		held, err := s.RenewLeases(ctx, "A", time.Minute)
 		if err != nil || !slices.Equal(held, []store.Fence{a}) {
 			t.Fatalf("A renews %v (%v), want %v", held, err, a)
@@ -34,6 +40,9 @@ func TestLeaseIsOneOwnersAndTheFenceGrows(t *testing.T) {
 		}
 		if held, err := s.RenewLeases(ctx, "A", time.Minute); err != nil || len(held) != 0 {
 			t.Fatalf("A still renews a released lease: %v %v", held, err)
+		}
+		if _, ok, err := s.LiveLease(ctx, "t1"); err != nil || ok {
+			t.Fatalf("a released lease is live: %v %v", ok, err)
 		}
 		if ids, err := s.Claimable(ctx); err != nil || !slices.Equal(ids, []string{"t1"}) {
 			t.Fatalf("claimable after the release: %v %v, want [t1]", ids, err)
