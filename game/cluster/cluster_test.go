@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -530,4 +531,74 @@ func TestRedisRestartMidDeal(t *testing.T) {
 			t.Errorf("%s was told %v, Anna %v", c.p.Name, c.settled(), ps[0].settled())
 		}
 	}
+}
+
+// PostgreSQL stops answering mid-deal: /readyz's check fails, a player's
+// move is refused with the journal's error (never acknowledged), and when
+// the database answers again the club recovers by itself — the table's
+// lease expired meanwhile, so it is taken back from the store — and the
+// pulka ends as its seeds and moves give.
+func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
+	rd := redistest.Start(t)
+	own, err := pgtest.Start()
+	switch {
+	case errors.Is(err, pgtest.ErrNotInstalled):
+		t.Skipf("needs PostgreSQL: %v", err)
+	case err != nil:
+		t.Fatal(err)
+	}
+	defer own.Stop()
+	db, err := own.CreateDB(context.Background(), "outage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startProcess(t, "a", rd.URL(), db)
+	ps := signIn(t, []*process{a}, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		a.lobby.Join(c, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
+	for _, c := range ps {
+		go c.play(ctx, t)
+	}
+	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, a.st, id) >= 4 })
+	if err := own.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	paused := true
+	defer func() {
+		if paused {
+			_ = own.Resume()
+		}
+	}()
+	waitFor(t, time.Minute, "/readyz's check fails", func() bool { return a.node.Ready(context.Background()) != nil })
+	waitFor(t, time.Minute, "a move refused by the journal", func() bool {
+		for _, c := range ps {
+			c.mu.Lock()
+			for _, r := range c.refused {
+				if strings.HasPrefix(r, string(protocol.ErrJournal)) {
+					c.mu.Unlock()
+					return true
+				}
+			}
+			c.mu.Unlock()
+		}
+		return false
+	})
+	if err := own.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	paused = false
+	waitFor(t, time.Minute, "/readyz's check passes again", func() bool { return a.node.Ready(context.Background()) == nil })
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	checkArchived(t, a.st, id, ps[0].settled())
 }
