@@ -320,14 +320,24 @@ func await(t *testing.T, limit time.Duration, what string, cond func() bool) {
 }
 
 // Three processes of the club, one player on each; the process that runs
-// their table is killed with SIGKILL mid-deal; a survivor takes the table
-// over from the store, the player of the dead process reconnects to a
-// survivor, and the pulka ends with the settlement its seeds and moves
-// give (what one process gives for them), every move written once.
-func TestKilledOwnersTableFinishesOnASurvivor(t *testing.T) {
+// their table stops mid-deal, killed with SIGKILL or stopped with SIGTERM
+// (which hands its tables over at once); a survivor takes the table over
+// from the store, the player of the stopped process reconnects to a
+// survivor, and the pulka ends with the settlement its seeds and moves give
+// (what one process gives for them), every move written once.
+func TestStoppedOwnersTableFinishesOnASurvivor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three club processes")
 	}
+	for _, tt := range []struct {
+		name string
+		sig  syscall.Signal
+	}{{"killed", syscall.SIGKILL}, {"terminated", syscall.SIGTERM}} {
+		t.Run(tt.name, func(t *testing.T) { stoppedOwner(t, tt.sig) })
+	}
+}
+
+func stoppedOwner(t *testing.T, sig syscall.Signal) {
 	rd := redistest.Start(t)
 	db := database(t)
 	procs := []*clubProcess{startClub(t, "a", rd.URL(), db), startClub(t, "b", rd.URL(), db), startClub(t, "c", rd.URL(), db)}
@@ -368,7 +378,7 @@ func TestKilledOwnersTableFinishesOnASurvivor(t *testing.T) {
 	}
 	await(t, time.Minute, "a few moves written", func() bool { return moves() >= 4 })
 	killed := time.Now()
-	if err := procs[0].cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := procs[0].cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	atKill := moves()
@@ -376,7 +386,7 @@ func TestKilledOwnersTableFinishesOnASurvivor(t *testing.T) {
 	await(t, 30*time.Second, "a survivor takes the table over", func() bool {
 		return strings.Contains(procs[1].logs.String(), "table taken over") || strings.Contains(procs[2].logs.String(), "table taken over")
 	})
-	t.Logf("taken over %v after the kill", time.Since(killed).Round(time.Millisecond))
+	t.Logf("taken over %v after %v", time.Since(killed).Round(time.Millisecond), sig)
 	defer func() {
 		if t.Failed() {
 			for _, c := range []*client{anna, boris, vera} {
