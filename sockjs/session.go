@@ -88,6 +88,7 @@ type Session struct {
 	wake    chan struct{}
 	writeFn func()      // s.writeLoop, made once
 	idle    *time.Timer // the writer's idle timer, made on first use, kept
+	first   [16]byte    // what an idle reader's wait reads (waitFrames)
 }
 
 // ID returns the server-assigned identifier of the session, unique within the
