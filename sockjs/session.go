@@ -43,6 +43,12 @@ var (
 	ErrSlowConsumer = errors.New("sockjs: slow consumer: send queue full")
 )
 
+// maxDeliveryBytes bounds the queued messages one delivery takes: one
+// SockJS frame (a websocket message, a streaming chunk, a poll's answer)
+// carries at most this many bytes of them, or one larger message. The rest
+// follow in the next delivery.
+const maxDeliveryBytes = 64 << 10
+
 // writerIdle is how long a websocket writer goroutine waits for more to send
 // before it exits; an idle session then holds no writer goroutine.
 const writerIdle = 5 * time.Second
@@ -310,9 +316,21 @@ func (s *Session) takeLocked() outbox {
 	var o outbox
 	switch {
 	case len(s.queue) > 0:
-		o.batch, o.queued = s.queue, s.queued
-		s.queue, s.spare = s.spare[:0], nil
-		s.queued = 0
+		o.queued = s.queued
+		// One delivery carries at most maxDeliveryBytes (or one larger
+		// message): its frame is built whole in memory, and a write of it
+		// must finish within WriteTimeout.
+		k, size := 1, s.queue[0].size()
+		for k < len(s.queue) && size+s.queue[k].size() <= maxDeliveryBytes {
+			size += s.queue[k].size()
+			k++
+		}
+		o.batch = s.queue[:k]
+		rest := s.queue[k:]
+		s.queue = append(s.spare[:0], rest...)
+		clear(rest) // o.batch's storage becomes the spare: hold nothing else
+		s.spare = nil
+		s.queued -= size
 	case s.closed && !s.closeSent:
 		s.closeSent = true
 		o.close, o.code, o.reason = true, s.closeCode, s.closeReason

@@ -392,8 +392,8 @@ func (s *Session) writeLoop() {
 	}
 }
 
-// writeOutbox writes one delivery: the queued messages (coalesced into one
-// SockJS frame), a heartbeat, or the close frame.
+// writeOutbox writes one delivery: the messages taken from the queue
+// (coalesced into one SockJS frame), a heartbeat, or the close frame.
 func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 	deadline := time.Now().Add(s.srv.opts.WriteTimeout)
 	if err := ws.SetWriteDeadline(deadline); err != nil {
@@ -416,9 +416,14 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 	case len(o.batch) == 1:
 		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
 	case len(o.batch) > 1:
+		// At most maxDeliveryBytes (takeLocked): framed in a pooled buffer.
+		n := 3
+		for _, m := range o.batch {
+			n += len(m.quoted) + 1
+		}
 		buf := s.srv.getBuffer()
-		buf.Write(appendBatchFrame(buf.AvailableBuffer(), o.batch))
-		err := ws.WriteMessage(websocket.TextMessage, buf.Bytes())
+		buf.Grow(n)
+		err := ws.WriteMessage(websocket.TextMessage, appendBatchFrame(buf.AvailableBuffer(), o.batch))
 		s.srv.putBuffer(buf)
 		return err
 	case o.close:
@@ -459,7 +464,7 @@ func (srv *Server) getBuffer() *bytes.Buffer {
 }
 
 func (srv *Server) putBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= 64<<10 {
+	if buf.Cap() <= 2*maxDeliveryBytes {
 		srv.buffers.Put(buf)
 	}
 }
