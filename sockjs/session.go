@@ -69,17 +69,21 @@ type Session struct {
 	limiter *rate.Limiter     // nil without Options.MessageRate; guarded by inMu
 	metrics *transportMetrics // nil without Options.Metrics
 
-	mu          sync.Mutex
-	closed      bool       // no more sends; the close frame is pending or sent
+	mu        sync.Mutex
+	closed    bool // no more sends; the close frame is pending or sent
+	closeSent bool // the close frame went to a receiver
+	opened    bool // OnOpen succeeded
+	finished  bool // OnClose has run (or was scheduled)
+	heartbeat bool // a heartbeat frame is due
+	isWS      bool // a websocket transport (SockJS or raw)
+	raw       bool // no SockJS framing (the raw websocket endpoint)
+	writing   bool // a websocket writer goroutine is running
+	// (The flags above share one word: an idle session's size counts.)
 	closeCode   int        // valid once closed
 	closeReason string     // valid once closed
-	closeSent   bool       // the close frame went to a receiver
-	opened      bool       // OnOpen succeeded
-	finished    bool       // OnClose has run (or was scheduled)
 	queue       []*Message // messages not yet handed to the network
 	spare       []*Message // the previous queue's storage, reused
 	queued      int        // bytes in queue
-	heartbeat   bool       // a heartbeat frame is due
 
 	// HTTP transports: the attached receiving request, if any, and the
 	// timer that ends a session left without one.
@@ -87,14 +91,11 @@ type Session struct {
 	timer *time.Timer
 
 	// Websocket transports.
-	isWS    bool
 	ws      *websocket.Conn // set once OnOpen succeeded and "o" was sent
-	raw     bool            // no SockJS framing (the raw websocket endpoint)
-	writing bool            // a writer goroutine is running
 	wake    chan struct{}
 	writeFn func()      // s.writeLoop, made once
 	idle    *time.Timer // the writer's idle timer, made on first use, kept
-	first   [16]byte    // what an idle reader's wait reads (waitFrames)
+	first   [8]byte     // what an idle reader's wait reads (waitFrames)
 }
 
 // ID returns the server-assigned identifier of the session, unique within the
