@@ -172,8 +172,9 @@ func (f *wsFrames) readPayload(n int64, key [4]byte, msg *bytes.Buffer, keep int
 		room := int64(max(keep-msg.Len(), 0))
 		if !f.buffered() && min(n, room) >= int64(len(f.buf)) {
 			// A large payload with nothing read ahead: read it straight
-			// into the message.
-			want := int(min(n, room))
+			// into the message, which grows with what came (doubling),
+			// not with what the header announced.
+			want := int(min(n, room, int64(max(len(f.buf), msg.Len()))))
 			msg.Grow(want)
 			p := msg.AvailableBuffer()[:want]
 			m, err := f.src.Read(p)

@@ -193,3 +193,19 @@ func FuzzWebsocketFrames(f *testing.F) {
 		}
 	})
 }
+
+// TestWebsocketFrameMemoryFollowsData checks that a header announcing a big
+// payload costs memory only as the payload comes: a client cannot make the
+// server allocate its MaxFrameSize with a few bytes.
+func TestWebsocketFrameMemoryFollowsData(t *testing.T) {
+	in := clientFrame(wsOpText, true, make([]byte, 1<<20), [4]byte{1, 2, 3, 4}, false)
+	in = in[:14+10000] // header, then 10,000 bytes of the announced 1 MiB
+	f := wsFrames{src: bytes.NewReader(in), buf: new(wsReadBuf)}
+	var msg bytes.Buffer
+	if _, err := f.next(&msg, 2<<20); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("err = %v, want io.ErrUnexpectedEOF", err)
+	}
+	if msg.Len() != 10000 || msg.Cap() > 64<<10 {
+		t.Errorf("kept %d bytes in a buffer of %d: want 10,000 in at most 64 KiB", msg.Len(), msg.Cap())
+	}
+}
