@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ import (
 const (
 	DefaultMaxTables          = 1000
 	DefaultMaxTablesPerPlayer = 2
+	DefaultMaxTablesPerIP     = 4
 	DefaultFlush              = 250 * time.Millisecond
 	DefaultEventBytes         = 256 << 10
 	chatKeep                  = 50
@@ -44,6 +46,12 @@ type Config struct {
 	// MaxTablesPerPlayer bounds the tables one player has set that are not
 	// finished. 0 means DefaultMaxTablesPerPlayer.
 	MaxTablesPerPlayer int
+	// MaxTablesPerIP bounds the unfinished tables set from one IP address,
+	// whoever signed in there: identities can be cheap (the dev sign-in
+	// makes them free), addresses less so. A household or office behind
+	// one address shares it, hence the default of twice
+	// DefaultMaxTablesPerPlayer. 0 means DefaultMaxTablesPerIP.
+	MaxTablesPerIP int
 	// Flush is the longest a change waits to be sent; changes within it go
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
@@ -75,6 +83,7 @@ type state struct {
 	tables    map[string]*table.Table
 	order     []string
 	summaries map[string]protocol.Summary
+	setFrom   map[string]netip.Addr        // the address each table was set from
 	early     map[string]*protocol.Summary // tables being restored: their last summary
 	conns     map[table.Conn]struct{}
 	online    map[string]*presence
@@ -104,6 +113,9 @@ func New(cfg Config) *Lobby {
 	if cfg.MaxTablesPerPlayer <= 0 {
 		cfg.MaxTablesPerPlayer = DefaultMaxTablesPerPlayer
 	}
+	if cfg.MaxTablesPerIP <= 0 {
+		cfg.MaxTablesPerIP = DefaultMaxTablesPerIP
+	}
 	if cfg.Flush <= 0 {
 		cfg.Flush = DefaultFlush
 	}
@@ -125,7 +137,7 @@ func New(cfg Config) *Lobby {
 	}
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
-		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{},
+		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, setFrom: map[string]netip.Addr{},
 		early: map[string]*protocol.Summary{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
 	// The lobby's versions start where a table's do (table.FirstVersion):
@@ -203,25 +215,37 @@ func (l *Lobby) Chat(c table.Conn, text string) {
 	})
 }
 
-// Set sets a new table for player p: it is in the convention state at
-// once and the lobby shows it with its countdown. A player has at most
-// MaxTablesPerPlayer unfinished tables. The error is a protocol.Error.
-func (l *Lobby) Set(p protocol.Player) (*table.Table, error) {
+// Set sets a new table for player p, connected from address from: it is
+// in the convention state at once and the lobby shows it with its
+// countdown. A player has at most MaxTablesPerPlayer unfinished tables,
+// and one address at most MaxTablesPerIP, whoever set them (an invalid
+// from, an unknown address, is not counted). The error is a
+// protocol.Error.
+func (l *Lobby) Set(p protocol.Player, from netip.Addr) (*table.Table, error) {
 	var t *table.Table
 	err := error(protocol.Error{Code: protocol.ErrInternal, Text: "the lobby is closed"})
-	l.act.Ask(func(s *state) { t, err = s.set(p) })
+	l.act.Ask(func(s *state) { t, err = s.set(p, from) })
 	return t, err
 }
 
-func (s *state) set(p protocol.Player) (*table.Table, error) {
-	mine := 0
-	for _, sum := range s.summaries {
-		if sum.Creator.ID == p.ID && sum.State != protocol.StateFinished {
+func (s *state) set(p protocol.Player, from netip.Addr) (*table.Table, error) {
+	mine, here := 0, 0
+	for id, sum := range s.summaries {
+		if sum.State == protocol.StateFinished {
+			continue
+		}
+		if sum.Creator.ID == p.ID {
 			mine++
+		}
+		if from.IsValid() && s.setFrom[id] == from {
+			here++
 		}
 	}
 	if mine >= s.cfg.MaxTablesPerPlayer {
 		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("you have set %d tables already", mine)}
+	}
+	if here >= s.cfg.MaxTablesPerIP {
+		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("%d tables were set from your address already", here)}
 	}
 	if len(s.tables) >= s.cfg.MaxTables {
 		s.reclaimFinished()
@@ -243,6 +267,9 @@ func (s *state) set(p protocol.Player) (*table.Table, error) {
 		return nil, protocol.Error{Code: protocol.ErrInternal, Text: "the table could not be set"}
 	}
 	s.add(t)
+	if from.IsValid() {
+		s.setFrom[id] = from
+	}
 	s.cfg.Logger.Info("table set", "table", id, "by", p.ID)
 	return t, nil
 }
@@ -397,6 +424,7 @@ func (s *state) remove(id string) {
 	t := s.tables[id]
 	delete(s.tables, id)
 	delete(s.summaries, id)
+	delete(s.setFrom, id)
 	delete(s.changed, id)
 	for i, x := range s.order {
 		if x == id {

@@ -20,7 +20,7 @@ const (
 	ErrNotYourTurn   Code = "not_your_turn"  // the move is for another seat
 	ErrIllegalMove   Code = "illegal_move"   // the rules refuse the move; state unchanged
 	ErrBadSettings   Code = "bad_settings"   // the conventions do not validate
-	ErrTableLimit    Code = "table_limit"    // the player has set as many tables as allowed
+	ErrTableLimit    Code = "table_limit"    // the player, or their address, has set as many tables as allowed
 	ErrClubFull      Code = "club_full"      // no room for another table
 	ErrWatchersFull  Code = "watchers_full"  // the table has as many watchers as allowed
 	ErrRateLimited   Code = "rate_limited"   // too many messages: a warning, then the close
