@@ -212,6 +212,8 @@ type tbl struct {
 	pulka
 	clock
 
+	pend      parts              // changed by this action, not yet in an event
+	chatOut   *protocol.ChatLine // the chat line of this action's event
 	v         uint64
 	snaps     map[int]*protocol.Encoded // whole views by viewer at version snapsV
 	snapsV    uint64
@@ -247,6 +249,19 @@ func New(cfg Config) (*Table, error) {
 	h.act = actor.Start(t, 256, func(t *tbl) { t.stopTimer() })
 	h.act.Ask(func(t *tbl) { t.schedule() })
 	return h, nil
+}
+
+// do posts f to the table's goroutine as one action: the parts it changed
+// that no event of its own carried go out at its end, as one event. So
+// every action makes at most one event (a leave that empties the table is
+// the one "free" event; a move by a player coming back carries the seats).
+func (h *Table) do(f func(*tbl)) bool {
+	return h.act.Post(func(t *tbl) {
+		f(t)
+		if t.pend != 0 {
+			t.emit(protocol.KindSeats, 0, nil)
+		}
+	})
 }
 
 // Initial returns the summary of the table as New made it.

@@ -35,9 +35,15 @@ type event struct {
 // emit makes the next version from the parts one action changed, encodes it
 // once for the spectators and once per seated player when the deal differs
 // by seat, keeps it for resync and sends it to every connection.
+//
+// The parts changed earlier in the same action (tbl.pend) and its chat line
+// (tbl.chatOut) go out in this event too: one action, one event.
 func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
+	p |= t.pend
+	t.pend = 0
 	t.v++
-	ev := protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: kind}
+	ev := protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: kind, Chat: t.chatOut}
+	t.chatOut = nil
 	if p&pState != 0 {
 		ev.State = t.state
 		ev.Creator = &t.creator
@@ -94,17 +100,6 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 		c.Send(t.audienceOf(e, c.Player().ID))
 	}
 	t.changed()
-}
-
-// emitChat sends a chat line as its own event: the same bytes to everyone.
-func (t *tbl) emitChat(line protocol.ChatLine) {
-	t.v++
-	e := event{v: t.v, public: protocol.Encode(protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: protocol.KindChat, Chat: &line})}
-	e.size = e.public.Len()
-	t.keep(e)
-	for c := range t.conns {
-		c.Send(e.public)
-	}
 }
 
 // audienceOf returns the encoding of e for player id.
