@@ -183,7 +183,7 @@ type TableView struct {
 	Deal        *rules.SeatView  `json:"deal"`    // nil before the first deal
 	Legal       []rules.Move     `json:"legal"`   // the audience's legal moves when it is to move
 	Clock       Clock            `json:"clock"`
-	Sheet       *score.SheetView `json:"sheet"`
+	Sheet       *score.SheetView `json:"sheet"`     // keyed by player id (names may repeat)
 	LastDeal    string           `json:"last_deal"` // a line on the last finished deal
 	Result      *Settlement      `json:"result"`    // once the pulka is over
 	Chat        []ChatLine       `json:"chat"`      // recent table chat
@@ -209,7 +209,7 @@ type TableEvent struct {
 	Deal        *rules.SeatView  `json:"deal,omitempty"`
 	Legal       *[]rules.Move    `json:"legal,omitempty"`
 	Clock       *Clock           `json:"clock,omitempty"`
-	Sheet       *score.SheetView `json:"sheet,omitempty"`
+	Sheet       *score.SheetView `json:"sheet,omitempty"` // keyed by player id
 	LastDeal    string           `json:"last_deal,omitempty"`
 	Result      *Settlement      `json:"result,omitempty"`
 	Chat        *ChatLine        `json:"chat,omitempty"`

@@ -39,6 +39,18 @@ const (
 // errJournal marks a move the journal refused.
 var errJournal = errors.New("the move could not be recorded")
 
+// ids returns the seats' player ids: the keys of the sheet the players see
+// (two players may show the same name; the page names them by seat).
+func (t *tbl) ids() []string {
+	out := make([]string, len(t.seats))
+	for i, s := range t.seats {
+		out[i] = s.p.ID
+	}
+	return out
+}
+
+// names returns the seats' display names: for the pulka record
+// (PULKA-FORMAT.md names players) and the lines that describe a deal.
 func (t *tbl) names() []string {
 	out := make([]string, len(t.seats))
 	for i, s := range t.seats {

@@ -413,3 +413,30 @@ func TestOneActionMakesOneEvent(t *testing.T) {
 		})
 	}
 }
+
+func TestTheSheetIsKeyedByPlayerIDNotName(t *testing.T) {
+	anna, otherAnna := newConn("Anna"), &fakeConn{p: protocol.Player{ID: "gh:7", Name: "Anna"}}
+	tb, _ := waitingTable(t, Config{}, anna, "sochi", "")
+	tb.Sit(otherAnna, 1)
+	tb.AddBot(anna, 2)
+	tb.Summary()
+	var sheet json.RawMessage
+	for _, m := range anna.all() {
+		if f := decodeFrame(t, m); f.Sheet != nil {
+			sheet = f.Sheet
+		}
+	}
+	var sv struct {
+		Pool, Mountain map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(sheet, &sv); err != nil {
+		t.Fatalf("sheet %s: %v", sheet, err)
+	}
+	for _, part := range []map[string]json.RawMessage{sv.Pool, sv.Mountain} {
+		for _, id := range []string{"dev:Anna", "gh:7", "bot:Bot #3"} {
+			if _, ok := part[id]; !ok || len(part) != 3 {
+				t.Fatalf("sheet %s: want one entry per seat keyed by id, %q missing", sheet, id)
+			}
+		}
+	}
+}

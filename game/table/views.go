@@ -64,7 +64,7 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 		ev.Clock = &c
 	}
 	if p&pSheet != 0 && t.sheet != nil {
-		sv := t.sheet.View(t.names())
+		sv := t.sheet.View(t.ids())
 		ev.Sheet = &sv
 		ev.LastDeal = t.lastDeal
 	}
@@ -188,7 +188,7 @@ func (t *tbl) snapshot(viewer int) protocol.TableView {
 		}
 	}
 	if t.sheet != nil {
-		sv := t.sheet.View(t.names())
+		sv := t.sheet.View(t.ids())
 		tv.Sheet = &sv
 	}
 	return tv
