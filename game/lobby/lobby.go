@@ -440,11 +440,12 @@ func (s *state) remove(id string) {
 }
 
 // reclaimFinished removes the oldest finished table nobody watches, or
-// else the oldest finished one.
+// else the oldest finished one; never one whose pulka is not stored yet
+// (Summary.Unstored), which the table keeps until it is.
 func (s *state) reclaimFinished() {
 	for _, watched := range []bool{false, true} {
 		for _, id := range s.order {
-			if sum := s.summaries[id]; sum.State == protocol.StateFinished && (watched || sum.Watchers == 0) {
+			if sum := s.summaries[id]; sum.State == protocol.StateFinished && !sum.Unstored && (watched || sum.Watchers == 0) {
 				s.remove(id)
 				return
 			}

@@ -219,3 +219,38 @@ func TestAFullClubRefusesANewTable(t *testing.T) {
 		t.Fatalf("second table in a club of one: %v, want club_full", err)
 	}
 }
+
+func TestAFullClubNeverReclaimsATableWhosePulkaIsNotStored(t *testing.T) {
+	l := newLobby(t, Config{MaxTables: 2, Table: table.Config{ConventionTime: time.Hour}})
+	a, err := l.Set(conn("Anna").p, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.Set(conn("Boris").p, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both are finished as far as the lobby knows; Anna's pulka is not
+	// stored yet.
+	l.act.Ask(func(s *state) {
+		for _, tb := range []*table.Table{a, b} {
+			sum := s.summaries[tb.ID()]
+			sum.State, sum.Unstored = protocol.StateFinished, tb == a
+			s.update(sum)
+		}
+	})
+	if _, err := l.Set(conn("Vera").p, netip.Addr{}); err != nil {
+		t.Fatalf("a full club with a stored finished table: %v", err)
+	}
+	if _, ok := l.Table(a.ID()); !ok {
+		t.Fatal("the table whose pulka is not stored was reclaimed")
+	}
+	if _, ok := l.Table(b.ID()); ok {
+		t.Fatal("the stored finished table was not reclaimed")
+	}
+	_, err = l.Set(conn("Gleb").p, netip.Addr{})
+	var pe protocol.Error
+	if !asError(err, &pe) || pe.Code != protocol.ErrClubFull {
+		t.Fatalf("only an unstored finished table left: %v, want club_full", err)
+	}
+}

@@ -27,6 +27,7 @@ const (
 	ErrChatLimited   Code = "chat_limited"   // too many chat lines; the line was dropped
 	ErrChatOff       Code = "chat_off"       // the table's conventions turn chat off
 	ErrJournal       Code = "journal"        // the move could not be recorded; not applied
+	ErrNotStored     Code = "not_stored"     // the finished pulka is not stored yet: retried, the table kept until it is
 	ErrInternal      Code = "internal"       // the server failed; the request had no effect
 )
 

@@ -109,6 +109,7 @@ type Summary struct {
 	Watchers   int    `json:"watchers,omitempty"` // connections to the table
 	Deals      int    `json:"deals,omitempty"`    // deals finished
 	Deadline   int64  `json:"deadline,omitempty"` // Unix ms: end of the convention countdown
+	Unstored   bool   `json:"unstored,omitempty"` // finished, its pulka not stored yet: kept until it is
 }
 
 // Lobby is the "lobby" message: the whole lobby, on sign-in and when a

@@ -94,6 +94,10 @@ func (t *tbl) schedule() {
 		return
 	case protocol.StateFinished:
 		t.dec = decision{seat: -1}
+		if t.unstored != nil {
+			t.stopTimer() // kept until the pulka is stored (storeFinished)
+			return
+		}
 		t.later(t.cfg.FinishedKeep, func(t *tbl) { t.toFree("finished") })
 		return
 	case protocol.StatePlaying:

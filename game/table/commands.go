@@ -253,6 +253,9 @@ func (t *tbl) attach(c Conn, v uint64) {
 		t.online[p.ID]++
 	}
 	t.resync(c, v)
+	if t.unstored != nil && !known {
+		t.tellUnstored(c)
+	}
 	switch {
 	case i >= 0 && !known && t.online[p.ID] == 1:
 		t.cameBack(i)

@@ -232,6 +232,7 @@ func (t *tbl) makeSummary() protocol.Summary {
 		ID: t.cfg.ID, State: t.state, Creator: t.creator, Preset: t.settings.Convention.String(),
 		Players: t.settings.Players, PoolTarget: t.settings.PoolTarget, MoveTime: t.settings.MoveTime,
 		Policy: t.timeout.Policy, Seats: t.seatViews(), Watchers: len(t.conns), Deadline: ms(t.convDeadline),
+		Unstored: t.unstored != nil,
 	}
 	if t.sheet != nil {
 		s.Deals = t.sheet.Deals()
@@ -256,7 +257,7 @@ func summaryEqual(a, b protocol.Summary) bool {
 	a.Seats, b.Seats = nil, nil
 	return a.ID == b.ID && a.State == b.State && a.Creator == b.Creator && a.Preset == b.Preset &&
 		a.Players == b.Players && a.PoolTarget == b.PoolTarget && a.MoveTime == b.MoveTime &&
-		a.Policy == b.Policy && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline &&
+		a.Policy == b.Policy && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline && a.Unstored == b.Unstored &&
 		slices.Equal(as, bs)
 }
 
