@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/actor"
@@ -69,6 +70,14 @@ type Lobby struct {
 	act           *actor.Actor[state]
 	tableDefaults table.Config
 	tables        []*table.Table // handed over by the goroutine when it stops
+
+	// Tables' summaries wait here for the lobby's goroutine, the latest
+	// per table: a table never waits on a busy lobby (a watch storm makes
+	// a summary per watch), and the lobby's queue holds at most one
+	// "take the changes" for all of them.
+	changesMu sync.Mutex
+	changes   map[string]protocol.Summary
+	posted    bool
 }
 
 type delta struct {
@@ -280,8 +289,37 @@ func (s *state) tableConfig(id string) table.Config {
 	cfg := s.cfg.Table
 	cfg.ID = id
 	l := s.l
-	cfg.OnChange = func(sum protocol.Summary) { l.act.Post(func(s *state) { s.update(sum) }) }
+	cfg.OnChange = l.tableChanged
 	return cfg
+}
+
+// tableChanged keeps a table's new summary for the lobby's goroutine. It
+// never blocks on the lobby: the one post that takes the changes is made
+// from its own goroutine, and only when none is pending.
+func (l *Lobby) tableChanged(sum protocol.Summary) {
+	l.changesMu.Lock()
+	if l.changes == nil {
+		l.changes = map[string]protocol.Summary{}
+	}
+	l.changes[sum.ID] = sum
+	post := !l.posted
+	l.posted = true
+	l.changesMu.Unlock()
+	if post {
+		go l.act.Post(func(s *state) { s.takeChanges() })
+	}
+}
+
+// takeChanges records the summaries the tables reported since the last time.
+func (s *state) takeChanges() {
+	l := s.l
+	l.changesMu.Lock()
+	changes := l.changes
+	l.changes, l.posted = nil, false
+	l.changesMu.Unlock()
+	for _, sum := range changes {
+		s.update(sum)
+	}
 }
 
 // add lists a new table.

@@ -96,10 +96,21 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 	}
 	e.size += e.public.Len()
 	t.keep(e)
-	for c := range t.conns {
-		c.Send(t.audienceOf(e, c.Player().ID))
-	}
+	t.send(e)
 	t.changed()
+}
+
+// send sends e to every connection, the seated players' first: with many
+// watchers, a player's event is queued before the crowd's.
+func (t *tbl) send(e event) {
+	for _, seated := range []bool{true, false} {
+		for c := range t.conns {
+			id := c.Player().ID
+			if (t.seatOf(id) >= 0) == seated {
+				c.Send(t.audienceOf(e, id))
+			}
+		}
+	}
 }
 
 // audienceOf returns the encoding of e for player id.
