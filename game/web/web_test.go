@@ -76,8 +76,14 @@ func TestErrorsCarryACode(t *testing.T) {
 // TestAFlooderIsWarnedThenClosed sends far over the message rate: the first
 // excess is a rate_limited warning, the next closes the session.
 func TestAFlooderIsWarnedThenClosed(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { flooder(t, tr) })
+	}
+}
+
+func flooder(t *testing.T, transport string) {
 	srv, _ := testServer(t, table.Config{}, Config{MessageRate: 5})
-	c := dial(t, srv, "websocket")
+	c := dial(t, srv, transport)
 	c.signin("Anna")
 	for i := range 40 {
 		if c.trySend(msg{"type": "lobby_chat", "text": fmt.Sprint("line ", i)}) != nil {
