@@ -187,6 +187,12 @@ func screenshotDir(t *testing.T, sub string) string {
 // It returns the driver's standard output.
 func runDriver(t *testing.T, dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
 	t.Helper()
+	return runDriverWith(t, nil, dealPause, script, node, chromium, pw, args...)
+}
+
+// runDriverWith is runDriver with the site's Config changed by setup first.
+func runDriverWith(t *testing.T, setup func(*Config), dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	svc, err := auth.New(account.NewMemoryDirectory(time.Now), auth.Config{
 		DevSignIn: auth.DevOn, Secret: []byte(strings.Repeat("s", 32)), Logger: log,
@@ -195,7 +201,11 @@ func runDriver(t *testing.T, dealPause time.Duration, script, node, chromium, pw
 		t.Fatal(err)
 	}
 	lb := lobby.New(lobby.Config{Logger: log, Flush: 20 * time.Millisecond, Table: table.Config{BotDelay: time.Millisecond, DealPause: dealPause}})
-	site := New(Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc})
+	cfg := Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc}
+	if setup != nil {
+		setup(&cfg)
+	}
+	site := New(cfg)
 	srv := httptest.NewServer(site)
 	defer func() {
 		srv.Close()
