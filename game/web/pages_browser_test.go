@@ -6,12 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/account"
-	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/storetest"
 )
@@ -42,39 +40,35 @@ type pagesRun struct {
 // desktop and on a 390 px phone. Screenshots of each page are written.
 func TestBrowserMainPageProfileAndReplay(t *testing.T) {
 	node, chromium, pw := browserTools(t)
-	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "club.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
 	names := []string{"Anna", "Boris", "Konstantin Konstantinopolsky"}
-	var ids []account.ID
-	for _, n := range names {
-		p, err := s.SignIn(ctx, account.Identity{Provider: account.ProviderDev, ProviderUserID: n, Name: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, p.ID)
-	}
-	at := time.Date(2026, 12, 5, 6, 0, 0, 0, time.UTC)
 	const pulkas = 3
-	for i := range pulkas {
-		p, err := storetest.Play(uint64(300+i), names, 6)
-		if err != nil {
-			t.Fatal(err)
+	seed := func(s *store.Store) {
+		ctx := context.Background()
+		var ids []account.ID
+		for _, n := range names {
+			p, err := s.SignIn(ctx, account.Identity{Provider: account.ProviderDev, ProviderUserID: n, Name: n})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, p.ID)
 		}
-		id, err := s.BeginPulka(ctx, p.Pulka(fmt.Sprint("t", i+1), ids, at))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := s.Finish(ctx, p.Finish(id, at.Add(time.Duration(i+1)*time.Hour))); err != nil {
-			t.Fatal(err)
+		at := time.Date(2026, 12, 5, 6, 0, 0, 0, time.UTC)
+		for i := range pulkas {
+			p, err := storetest.Play(uint64(300+i), names, 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := s.BeginPulka(ctx, p.Pulka(fmt.Sprint("t", i+1), ids, at))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Finish(ctx, p.Finish(id, at.Add(time.Duration(i+1)*time.Hour))); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	arch := archive.New(s, archive.Options{})
 	shots := screenshotDir(t, "pages")
-	outb := runDriverWith(t, func(c *Config) { c.Archive = arch }, time.Second, "testdata/pages.mjs", node, chromium, pw, shots)
+	outb := runDriverWith(t, seed, time.Second, "testdata/pages.mjs", node, chromium, pw, shots)
 	var out pagesRun
 	if err := json.Unmarshal(outb, &out); err != nil {
 		t.Fatalf("driver output %q: %v", outb, err)

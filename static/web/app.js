@@ -46,11 +46,16 @@ const S = {
 const FLY = 180;
 const COLLECT = 900;
 const reducedMotion = () => window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+// skipAnimations ends the running animations where they would end, without
+// drawing anything again: the element under a click must stay the one
+// clicked.
 function skipAnimations() {
   if (!S.fresh && !S.collect) return;
   S.fresh = null;
   S.collect = null;
-  if (S.net) render();
+  for (const a of document.getAnimations ? document.getAnimations() : []) {
+    if (a.animationName && /^(fly|to)-/.test(a.animationName)) a.finish();
+  }
 }
 
 // ---------- helpers ----------

@@ -91,7 +91,7 @@ export async function renderProfile(box, id) {
   const points = hist.length ? [{ y: hist[0].rating_before.ordinal, label: t("profile.start") }] : [];
   for (const h of hist) points.push({ y: h.rating_after.ordinal, href: pulkaHref(h.pulka), label: t("profile.point", { n: h.pulka, date: dateText(h.finished), r: h.rating_after.ordinal.toFixed(1), res: signed(h.rounded) }) });
   const stat = (k, v) => el("div", { class: "stat" }, el("span", { class: "stat-v" }, v), el("span", { class: "stat-k" }, t(k)));
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("div", { class: "page-head" },
       el("h1", { id: "profile-name" }, pname(p.name), p.bot ? el("span", { class: "tag" }, t("table.bot")) : null),
       el("p", { class: "hint" }, t("profile.since", { date: dateText(p.since) }))),
@@ -106,7 +106,8 @@ export async function renderProfile(box, id) {
     el("h2", { class: "sub" }, t("profile.history")),
     points.length > 1 ? el("div", { class: "plot-box", id: "rating-plot" }, plotRating(points, { title: t("profile.plotTitle", { name: p.name }) })) : el("p", { class: "hint" }, t("profile.noGames")),
     el("h2", { class: "sub" }, t("profile.pulkas")),
-    (list.pulkas || []).length ? el("ul", { class: "pulkas" }, list.pulkas.map(pulkaItem)) : el("p", { class: "hint" }, t("profile.noGames")));
+    (list.pulkas || []).length ? el("ul", { class: "pulkas" }, list.pulkas.map(pulkaItem)) : el("p", { class: "hint" }, t("profile.noGames")),
+  ].filter(Boolean));
 }
 
 // ---------- the replay viewer ----------
@@ -198,15 +199,16 @@ function drawReplay(box) {
       el("p", { class: "res" }, players.map((s) => el("span", { class: "res-one" }, playerLink(s), " ",
         el("b", { class: s.rounded > 0 ? "plus" : s.rounded < 0 ? "minus" : "" }, signed(s.rounded)))))),
     el("div", { class: "replay-bar", role: "group", "aria-label": t("replay.controls") },
-      btn("deal-prev", "⇤", t("replay.prevDeal"), R.deal > 1, () => go(R.deal - 1, 0)),
-      el("strong", { class: "deal-no" }, t("replay.deal", { n: R.deal, of: deals })),
-      btn("deal-next", "⇥", t("replay.nextDeal"), R.deal < deals, () => go(R.deal + 1, 0)),
-      el("span", { class: "sep", "aria-hidden": "true" }),
-      btn("step-first", "⏮", t("replay.first"), R.step > 0, () => go(R.deal, 0)),
-      btn("step-prev", "◀", t("replay.prev"), R.step > 0, () => go(R.deal, R.step - 1)),
-      el("span", { id: "step-no", class: "step-no", "data-step": String(R.step), "aria-live": "polite" }, t("replay.step", { n: R.step, of: last })),
-      btn("step-next", "▶", t("replay.next"), R.step < last, () => go(R.deal, R.step + 1)),
-      btn("step-last", "⏭", t("replay.last"), R.step < last, () => go(R.deal, last))),
+      el("div", { class: "nav-group" },
+        btn("deal-prev", "▲", t("replay.prevDeal"), R.deal > 1, () => go(R.deal - 1, 0)),
+        el("strong", { class: "deal-no" }, t("replay.deal", { n: R.deal, of: deals })),
+        btn("deal-next", "▼", t("replay.nextDeal"), R.deal < deals, () => go(R.deal + 1, 0))),
+      el("div", { class: "nav-group" },
+        btn("step-first", "⇤", t("replay.first"), R.step > 0, () => go(R.deal, 0)),
+        btn("step-prev", "◀", t("replay.prev"), R.step > 0, () => go(R.deal, R.step - 1)),
+        el("span", { id: "step-no", class: "step-no", "data-step": String(R.step), "aria-live": "polite" }, t("replay.step", { n: R.step, of: last })),
+        btn("step-next", "▶", t("replay.next"), R.step < last, () => go(R.deal, R.step + 1)),
+        btn("step-last", "⇥", t("replay.last"), R.step < last, () => go(R.deal, last)))),
     el("p", { class: "replay-caption" }, el("strong", {}, caption), dealTitle ? el("span", { class: "hint" }, " · ", dealTitle) : null),
     replayFelt(v, names, st.move),
     el("p", { class: "hint keys" }, t("replay.keys")));

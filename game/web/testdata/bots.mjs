@@ -42,8 +42,8 @@ try {
   out.sitsOut = (await page.locator('#felt .tag.dealer').textContent()).includes('прикупе');
   // the dealer (Anna, seat 0) sits out deal 1; she plays deal 2
   for (let step = 0; step < 200; step++) {
-    await page.waitForFunction((sel) => document.querySelector(sel) || document.querySelector('#last-deal').textContent.startsWith('deal 2:'), ACTIONABLE);
-    if (/^deal 2:/.test(await page.locator('#last-deal').textContent())) break;
+    await page.waitForFunction((sel) => document.querySelector(sel) || document.querySelector('#last-deal').dataset.no === '2', ACTIONABLE);
+    if (await page.locator('#last-deal').getAttribute('data-no') === '2') break;
     const v = Number(await page.locator('#table').getAttribute('data-v'));
     if (await page.locator('#actions button.discard').count()) {
       await page.locator('#hand button.card:not(.picked)').first().click();

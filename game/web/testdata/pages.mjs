@@ -17,7 +17,7 @@ async function open(viewport, who) {
   const page = await ctx.newPage();
   page.setDefaultTimeout(20000);
   page.on('pageerror', (e) => out.errors.push(`${who}: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 404/.test(m.text())) out.errors.push(`${who}: console: ${m.text()}`); });
+  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(`${who}: console: ${m.text()}`); });
   return page;
 }
 
