@@ -35,7 +35,7 @@ type clubRun struct {
 	// RunningSettlement is the settlement as it stands after the deal,
 	// SheetAfterReload the sheet (drawing and numbers) after a reload.
 	RunningSettlement, SheetAfterReload string
-	Spectator        struct {
+	Spectator                           struct {
 		Faces, Backs, Moves, MyHand, Trick int
 		Note                               string
 	}
