@@ -261,7 +261,7 @@ function handle(m) {
       toast(errorText(m));
       break;
     case "lobby":
-      S.lobby = { v: m.v, tables: new Map(m.tables.map((x) => [x.id, x])), online: new Map(m.online.map((p) => [p.id, p])), chat: m.chat || [] };
+      S.lobby = { v: m.v, tables: new Map(m.tables.map((x) => [x.id, x])), online: new Map(m.online.map((p) => [p.id, p])), chat: m.chat || [], guests: m.guests || 0 };
       break;
     case "lobby_delta": {
       const L = S.lobby;
@@ -271,6 +271,7 @@ function handle(m) {
       for (const id of m.removed || []) L.tables.delete(id);
       for (const p of m.joined || []) L.online.set(p.id, p);
       for (const p of m.gone || []) L.online.delete(p.id);
+      if (typeof m.guests === "number") L.guests = m.guests;
       if (m.chat) L.chat = L.chat.concat(m.chat).slice(-MAX_CHAT_LINES);
       break;
     }
@@ -514,6 +515,7 @@ function signinWays(formID) {
           $("guest-bar").hidden = true;
           $("club").hidden = !!S.route;
           startSocket();
+          refreshNews();
         } finally { btn.disabled = false; }
       },
     },
@@ -570,7 +572,7 @@ function renderLobby() {
   const rows = [...L.tables.values()].sort((a, b) => order(a.state) - order(b.state) || a.id.localeCompare(b.id));
   if (!rows.length) list.replaceChildren(el("p", { class: "hint" }, t("lobby.empty")));
   else list.replaceChildren(...rows.map(lobbyRow));
-  $("online-h").textContent = t("lobby.online", { n: L.online.size });
+  $("online-h").textContent = t("lobby.online", { n: L.online.size }) + (L.guests ? " · " + t("lobby.guests", { n: L.guests }) : "");
   $("online").replaceChildren(...[...L.online.values()].map((p) => el("span", { class: "chip" }, playerLink(p))));
   renderLines($("lobby-chat"), L.chat);
 }

@@ -274,4 +274,5 @@ export default {
   "guest.prompt": "Sign in to play",
   "guest.why": "Guests may watch every table. To sit down, set a table or talk, sign in.",
   "err.signin_required": "Sign in to play.",
+  "lobby.guests": "{n} watching as guests",
 };
