@@ -179,13 +179,14 @@ function onRoute() {
   $("page-back").textContent = t("page.back");
 }
 
-// showClub shows the club or the sign-in page, whichever this visitor has.
+// showClub shows what this visitor has: a player the club; someone
+// signed out what the club is and the ways in, and below it the lobby as
+// a guest when the server has guests.
 function showClub() {
   if (S.route) return;
   const member = S.account && S.account.player;
   $("club").hidden = !(member || (S.guest && S.welcomed));
-  $("signin").hidden = !$("club").hidden;
-  $("guest-bar").hidden = !(S.guest && S.welcomed);
+  $("signin").hidden = !!member;
   if (!$("signin").hidden && !$("signin").childElementCount) showSignin();
 }
 
@@ -400,8 +401,6 @@ function renderChrome() {
   $("leave").textContent = t("table.leave");
   $("sheet-h").textContent = t("sheet.title");
   $("print").textContent = t("sheet.print");
-  $("guest-text").textContent = t("guest.watching");
-  $("guest-signin").textContent = t("guest.signin");
   $("page-back").textContent = t("page.back");
 }
 
@@ -512,7 +511,6 @@ function signinWays(formID) {
           $("dialog-wrap").hidden = true;
           S.dialogFor = "";
           $("signin").hidden = true;
-          $("guest-bar").hidden = true;
           $("club").hidden = !!S.route;
           startSocket();
           refreshNews();
@@ -533,7 +531,7 @@ function signinWays(formID) {
 // refreshNews draws the main page's news again (a pulka has finished).
 function refreshNews() {
   const news = $("news");
-  if (news) renderNews(news);
+  if (news && S.account && S.account.player) renderNews(news);
   const other = $("signin-news");
   if (other) renderNews(other);
 }
@@ -1064,7 +1062,6 @@ $("leave").addEventListener("click", () => {
   render();
 });
 $("print").addEventListener("click", () => window.print());
-$("guest-signin").addEventListener("click", () => signinPrompt());
 document.addEventListener("pointerdown", skipAnimations, true);
 document.addEventListener("keydown", skipAnimations, true);
 $("page-back").addEventListener("click", () => { history.pushState(null, "", location.pathname + location.search); onRoute(); });

@@ -30,8 +30,9 @@ try {
   out.table = await anna.locator('#table').getAttribute('data-table');
 
   const guest = await open('guest', { width: 390, height: 844 });
-  await guest.locator('#guest-bar:not([hidden])').waitFor();
-  await guest.locator(`.lobby-table[data-table="${out.table}"]`).waitFor();
+  // signed out: what the club is and the ways in, and the lobby below
+  await guest.locator('#signin:not([hidden]) #dev-form').waitFor();
+  await guest.locator(`#club:not([hidden]) .lobby-table[data-table="${out.table}"]`).waitFor();
   out.lobby = true;
   await guest.locator(`.lobby-table[data-table="${out.table}"] button.watch`).click();
   await guest.locator(`#table:not([hidden])[data-table="${out.table}"]`).waitFor();
@@ -44,7 +45,7 @@ try {
   await guest.locator('#dev-form-prompt-name').fill('Boris');
   await guest.locator('#dev-form-prompt button[type=submit]').click();
   await guest.locator('#dialog-wrap').waitFor({ state: 'hidden' });
-  await guest.locator('#guest-bar').waitFor({ state: 'hidden' });
+  await guest.locator('#signin').waitFor({ state: 'hidden' });
   await guest.locator('#online .chip', { hasText: 'Boris' }).waitFor();
   out.signedIn = true;
 } catch (e) {

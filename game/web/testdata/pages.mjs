@@ -30,17 +30,18 @@ try {
     const page = await open(viewport, who);
     await page.goto(url);
     // the main page, signed out: what the club is, the way in, and its news
-    await page.locator('#signin-news .ratings tbody tr').first().waitFor();
-    await page.locator('#signin-news .pulka-item').first().waitFor();
+    // (a server with guests shows the lobby with the news, one without the sign-in page)
+    await page.locator('.news .ratings tbody tr:visible').first().waitFor();
+    await page.locator('.news .pulka-item:visible').first().waitFor();
     if (who === 'desktop') {
-      out.top = await page.locator('#signin-news .ratings tbody tr').count();
-      out.latest = await page.locator('#signin-news .pulka-item').count();
+      out.top = await page.locator('.news .ratings tbody tr:visible').count();
+      out.latest = await page.locator('.news .pulka-item:visible').count();
     }
     await shot(page, `main-${who}.png`, true);
     out.widths[`main ${who}`] = await width(page);
 
     // the newest pulka's replay: every hand face up as dealt
-    await page.locator('#signin-news .pulka-item .replay-link').first().click();
+    await page.locator('.news .pulka-item .replay-link:visible').first().click();
     await page.locator('#replay-felt').waitFor();
     await page.locator('#step-no[data-step="0"]').waitFor();
     out.faces.push(await faces(page));
@@ -89,9 +90,9 @@ try {
         .map((b) => { const r = b.getBoundingClientRect(); return [b.textContent.trim().slice(0, 20), Math.round(r.width), Math.round(r.height)]; })
         .filter(([, w, h]) => w < 44 || h < 44));
     }
-    // back to the club: the sign-in page again
+    // back to the club: the sign-in page, or the lobby for a guest
     await page.locator('#page-back').click();
-    await page.locator('#signin:not([hidden])').waitFor();
+    await page.locator('#signin:not([hidden]), #club:not([hidden])').first().waitFor();
   }
 } catch (e) {
   out.errors.push(String(e && e.stack ? e.stack : e));

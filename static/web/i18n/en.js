@@ -269,8 +269,6 @@ export default {
   "table.bank": "bank {s}",
   "table.bankHint": "Time bank: used once the move's own time is up",
   "sheet.settleNow": "If the pulka ended after deal {n}",
-  "guest.watching": "You are watching as a guest.",
-  "guest.signin": "Sign in to play",
   "guest.prompt": "Sign in to play",
   "guest.why": "Guests may watch every table. To sit down, set a table or talk, sign in.",
   "err.signin_required": "Sign in to play.",
