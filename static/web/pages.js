@@ -16,7 +16,7 @@ export function parseRoute(hash) {
   const h = decodeURIComponent(String(hash || "").replace(/^#/, ""));
   let m = /^\/player\/([1-9][0-9]{0,17})$/.exec(h);
   if (m) return { name: "player", id: m[1] };
-  m = /^\/pulka\/([1-9][0-9]{0,17})(?:\/([1-9][0-9]{0,3}))?(?:\/([0-9]{1,4}))?$/.exec(h);
+  m = /^\/pulka\/([1-9][0-9]{0,17})(?:\/([1-9][0-9]{0,3})(?:\/([0-9]{1,4}))?)?$/.exec(h);
   if (m) return { name: "pulka", id: m[1], deal: Number(m[2] || 1), step: m[3] === undefined ? 0 : Number(m[3]) };
   return null;
 }
