@@ -136,6 +136,9 @@ func TestBrowserFourPlayersAgainstBots(t *testing.T) {
 		SitsOut         bool
 		LastDeal, Sheet string
 		SigninPage      string
+		Banks           int
+		BankText        string
+		SoundOff        bool
 		Errors          []string
 	}
 	if err := json.Unmarshal(outb, &out); err != nil {
@@ -150,6 +153,12 @@ func TestBrowserFourPlayersAgainstBots(t *testing.T) {
 	}
 	if !out.SignedIn || out.Players != 4 || out.Moves == 0 || !out.SitsOut {
 		t.Errorf("the four-player table: %+v", out)
+	}
+	if out.Banks != 4 || !strings.Contains(out.BankText, "банк") {
+		t.Errorf("time bank: shown at %d of 4 seats, the clock reads %q", out.Banks, out.BankText)
+	}
+	if !out.SoundOff {
+		t.Errorf("the sound is on before the player turned it on")
 	}
 	if !strings.HasPrefix(out.LastDeal, "Сдача 2:") || !strings.Contains(out.Sheet, "Anna") {
 		t.Errorf("the sheet does not show the first deal: %q, %q", out.LastDeal, out.Sheet)

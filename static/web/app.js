@@ -833,7 +833,7 @@ function seatBox(tb, i, me, place, plays) {
   else if (occupied && !s.online) tags.push(el("span", { class: "tag away" }, t("table.away"), s.away_until ? [" ", countdown(s.away_until)] : null));
   if (s.bot_plays) tags.push(el("span", { class: "tag" }, t("table.botPlays")));
   const rating = occupied && !s.bot ? ratingOf(s.player.id, render) : undefined;
-  const bank = tb.conventions.policy === "bank" && tb.clock && Array.isArray(tb.clock.bank) ? tb.clock.bank[i] : undefined;
+  const bank = tb.conventions.timeout && tb.conventions.timeout.policy === "bank" && tb.clock && Array.isArray(tb.clock.bank) ? tb.clock.bank[i] : undefined;
   const onClock = acting && tb.clock && tb.clock.seat === i && tb.clock.deadline;
   box.append(el("div", { class: "nameplate" },
     el("span", { class: "seat-name" }, occupied ? pname(s.player.name) : el("span", { class: "hint" }, t("table.empty"))),
