@@ -34,7 +34,6 @@ const S = {
   dialogFor: "",
   movesBefore: 0,
   guest: false, // watching without signing in (the server's guest sign-in)
-  guestTried: false, // a guest socket was tried: a refusal means this server has none
   route: null, // a page route (profile, replay) or null for the club
   fresh: null, // the card just played, flying in: {table, card, at}
   collect: null, // the trick just taken, going to its winner: {table, cards, winner, at}
@@ -144,7 +143,6 @@ async function boot() {
     showSignin();
     // without an account the page watches as a guest when the server lets it
     S.guest = true;
-    S.guestTried = true;
     startSocket();
     onRoute();
     return;
@@ -448,10 +446,7 @@ async function signOut() {
 
 function showSignin() {
   const box = $("signin");
-  if (!S.route) {
-    $("club").hidden = true;
-    box.hidden = false;
-  }
+  if (!S.route) box.hidden = false; // the club below it is showClub's
   const news = el("section", { id: "signin-news", class: "news", hidden: true, "aria-label": t("news.title") });
   box.replaceChildren(el("div", { class: "intro" },
     el("h1", {}, t("signin.title")),
