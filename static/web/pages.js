@@ -189,7 +189,7 @@ function drawReplay(box) {
   const who = (i) => (i >= 0 && i < names.length ? names[i] : "—");
   const btn = (id, text, label, enabled, f) => el("button", { type: "button", id, "aria-label": label, title: label, disabled: !enabled, onclick: f }, text);
   const rec = P.record.deals[R.deal - 1] || {};
-  const dealTitle = rec.raspasy ? t("kind.raspasy") : rec.contract ? t("replay.contract", { name: rec.declarer, bid: bidText(rec.contract === "misere" ? "misere" : rec.contract) }) : "";
+  const dealTitle = rec.raspasy ? t("kind.raspasy") : rec.contract ? t("replay.contract", { name: rec.declarer, bid: bidText(rec.contract) }) : "";
   const caption = st.move ? t("replay.moveBy", { name: who(st.move.seat), move: moveText(st.move) }) : t("replay.dealt", { name: who(v.dealer) });
   const players = [...P.players].sort((a, b) => a.place - b.place);
   box.replaceChildren(
