@@ -65,7 +65,7 @@ type config struct {
 	drainDelay, readHeaderTimeout, idleTimeout       time.Duration
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
-	bank, sessionsPerIP                              int
+	bank, sessionsPerIP, maxTablesPerIP              int
 	policy, publicURL, dataDir, db, botLevel         string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
@@ -89,6 +89,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&intValue{&c.maxWatchers}, "max-watchers", "connections of players without a seat per table")
 	add(&intValue{&c.maxTables}, "max-tables", "tables in the club")
 	add(&intValue{&c.maxTablesPerPlayer}, "max-tables-per-player", "unfinished tables one player may have set")
+	add(&intValue{&c.maxTablesPerIP}, "max-tables-per-ip", "unfinished tables that may be set from one IP address, whoever signed in")
 	add(&durValue{&c.lobbyFlush}, "lobby-flush", "longest wait of a lobby change (changes within it go out as one delta)")
 	add(&strValue{&c.policy}, "timeout-policy", "default timeout policy: fine, bot or bank")
 	add(&intValue{&c.fine}, "fine", "mountain points of the fine policy")
@@ -116,7 +117,7 @@ func defaults() config {
 	return config{
 		addr: "127.0.0.1:8080", botDelay: table.DefaultBotDelay, dealPause: table.DefaultDealPause,
 		conventionTime: table.DefaultConventionTime, grace: table.DefaultGrace, finishedKeep: table.DefaultFinishedKeep,
-		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer,
+		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer, maxTablesPerIP: lobby.DefaultMaxTablesPerIP,
 		lobbyFlush: lobby.DefaultFlush, policy: string(protocol.TimeoutFine), fine: table.DefaultFine, bank: table.DefaultBank,
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
@@ -184,7 +185,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
 	lb = lobby.New(lobby.Config{
-		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
+		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, MaxTablesPerIP: c.maxTablesPerIP, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
 			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,
@@ -196,16 +197,14 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	})
 	defer lb.Stop()
 	// The pulkas in progress when the last process stopped (even by kill
-	// -9) are rebuilt from the store's moves before anyone connects.
-	resumed, err := j.InProgress(ctx)
+	// -9) are rebuilt from the store's moves before anyone connects; one
+	// that cannot be (a corrupt log) is abandoned, not retried every start.
+	restored, err := j.Restore(ctx, lb, m)
 	if err != nil {
-		log.Error("some pulkas in progress could not be read back", "err", err)
-	}
-	if err := lb.Restore(resumed); err != nil {
 		log.Error("some pulkas in progress could not be restored", "err", err)
 	}
-	if len(resumed) > 0 {
-		log.Info("pulkas in progress restored", "tables", len(resumed))
+	if restored.Tables+len(restored.Abandoned) > 0 {
+		log.Info("pulkas in progress restored", "tables", restored.Tables, "abandoned", len(restored.Abandoned))
 	}
 	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
 	if err != nil {

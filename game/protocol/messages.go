@@ -28,9 +28,11 @@ func (Error) MessageType() string { return "error" }
 // table can return one with its code.
 func (e Error) Error() string { return string(e.Code) + ": " + e.Text }
 
-// Welcome is the "welcome" message after sign-in.
+// Welcome is the "welcome" message after sign-in. A guest's has Guest
+// set and no player.
 type Welcome struct {
-	Player Player `json:"player"`
+	Player Player `json:"player,omitzero"`
+	Guest  bool   `json:"guest,omitempty"` // a guest: browse the lobby and watch tables only
 	Offer  Offer  `json:"offer"`
 }
 
@@ -110,6 +112,7 @@ type Summary struct {
 	Watchers   int    `json:"watchers,omitempty"` // connections to the table
 	Deals      int    `json:"deals,omitempty"`    // deals finished
 	Deadline   int64  `json:"deadline,omitempty"` // Unix ms: end of the convention countdown
+	Unstored   bool   `json:"unstored,omitempty"` // finished, its pulka not stored yet: kept until it is
 }
 
 // Lobby is the "lobby" message: the whole lobby, on sign-in and when a
@@ -118,6 +121,7 @@ type Lobby struct {
 	V      uint64     `json:"v"`
 	Tables []Summary  `json:"tables"`
 	Online []Player   `json:"online"`
+	Guests int        `json:"guests"` // guest connections: counted, never listed
 	Chat   []ChatLine `json:"chat"`
 }
 
@@ -132,6 +136,7 @@ type LobbyDelta struct {
 	Removed []string   `json:"removed,omitempty"` // tables gone
 	Joined  []Player   `json:"joined,omitempty"`  // players now online
 	Gone    []Player   `json:"gone,omitempty"`    // players now offline
+	Guests  *int       `json:"guests,omitempty"`  // guest connections now, when the count changed
 	Chat    []ChatLine `json:"chat,omitempty"`    // new lobby chat lines
 }
 
@@ -184,7 +189,7 @@ type TableView struct {
 	Deal        *rules.SeatView  `json:"deal"`    // nil before the first deal
 	Legal       []rules.Move     `json:"legal"`   // the audience's legal moves when it is to move
 	Clock       Clock            `json:"clock"`
-	Sheet       *score.SheetView `json:"sheet"`
+	Sheet       *score.SheetView `json:"sheet"`     // keyed by player id (names may repeat)
 	LastDeal    string           `json:"last_deal"` // a line on the last finished deal
 	Result      *Settlement      `json:"result"`    // once the pulka is over
 	Chat        []ChatLine       `json:"chat"`      // recent table chat
@@ -226,7 +231,7 @@ type TableEvent struct {
 	Deal        *rules.SeatView  `json:"deal,omitempty"`
 	Legal       *[]rules.Move    `json:"legal,omitempty"`
 	Clock       *Clock           `json:"clock,omitempty"`
-	Sheet       *score.SheetView `json:"sheet,omitempty"`
+	Sheet       *score.SheetView `json:"sheet,omitempty"` // keyed by player id
 	LastDeal    string           `json:"last_deal,omitempty"`
 	Result      *Settlement      `json:"result,omitempty"`
 	Chat        *ChatLine        `json:"chat,omitempty"`

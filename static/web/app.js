@@ -340,8 +340,8 @@ function dropTable(id) {
 
 function pushSheet(tb) {
   if (!tb.sheet || !tb.seats || !tb.seats.length) return;
-  const names = tb.seats.map((s) => s.player.name);
-  const snap = seatArrays(tb.sheet, names);
+  const ids = tb.seats.map((s) => s.player.id); // the sheet is keyed by player id
+  const snap = seatArrays(tb.sheet, ids);
   const last = tb.history[tb.history.length - 1];
   if (last && JSON.stringify(last) === JSON.stringify(snap)) return;
   tb.history.push(snap);
