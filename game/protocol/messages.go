@@ -207,7 +207,7 @@ type DealEntry struct {
 	Contract rules.Bid       `json:"contract"` // null in raspasy
 	Calls    []pref.Call     `json:"calls"`    // each seat's whisting call
 	Tricks   []int           `json:"tricks"`   // tricks by seat
-	Sheet    score.SheetView `json:"sheet"`    // the sheet after the deal
+	Sheet    score.SheetView `json:"sheet"`    // the sheet after the deal, keyed as the table's (player ids)
 	Settle   []int64         `json:"settle"`   // rounded whists by seat if the pulka ended now
 }
 

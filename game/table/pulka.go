@@ -330,7 +330,7 @@ func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
 // noteDeal adds the deal just written on the sheet to the entries.
 func (t *tbl) noteDeal(r rules.Result) {
 	e := protocol.DealEntry{No: t.dealNo, Kind: r.Kind, Ending: r.Ending, Declarer: r.Declarer, Contract: r.Contract,
-		Calls: r.Calls[:r.Players:r.Players], Tricks: r.Tricks[:r.Players:r.Players], Sheet: t.sheet.View(t.names())}
+		Calls: r.Calls[:r.Players:r.Players], Tricks: r.Tricks[:r.Players:r.Players], Sheet: t.sheet.View(t.ids())}
 	if set, err := t.sheet.Settle(); err == nil {
 		e.Settle = set.Rounded[:r.Players:r.Players]
 	}

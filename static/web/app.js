@@ -283,8 +283,8 @@ function handle(m) {
       const tb = Object.assign({}, m, { history: [], pending: false });
       if (Array.isArray(m.deals) && m.deals.length && tb.seats && tb.seats.length) {
         // the sheet after every finished deal, as the server lists them
-        const names = tb.seats.map((s) => s.player.name);
-        tb.history = m.deals.map((e) => seatArrays(e.sheet, names));
+        const ids = tb.seats.map((s) => s.player.id); // the sheet is keyed by player id
+        tb.history = m.deals.map((e) => seatArrays(e.sheet, ids));
       } else if (old && old.history) tb.history = old.history;
       pushSheet(tb);
       S.tables.set(m.table, tb);
