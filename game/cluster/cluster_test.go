@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -250,7 +251,7 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 func seatAll(t *testing.T, ps []*player, options map[string]json.RawMessage) string {
 	t.Helper()
 	creator := ps[0]
-	h, err := creator.proc.node.Set(creator.p)
+	h, err := creator.proc.node.Set(creator.p, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 
@@ -50,7 +51,7 @@ func ExampleNode() {
 		return
 	}
 	defer n.Stop()
-	h, err := n.Set(protocol.Player{ID: "1", Name: "Anna"})
+	h, err := n.Set(protocol.Player{ID: "1", Name: "Anna"}, netip.MustParseAddr("127.0.0.1"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"net/netip"
 	"sync"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -13,10 +14,10 @@ import (
 // The node is where connections find tables (web.Tables): every table has
 // one handle here, wherever it runs.
 
-// Set sets a table on this process and takes its lease. The error is a
-// protocol.Error.
-func (n *Node) Set(p protocol.Player) (table.Handle, error) {
-	t, err := n.lobby.Set(p)
+// Set sets a table on this process for p, connected from address from,
+// and takes its lease. The error is a protocol.Error.
+func (n *Node) Set(p protocol.Player, from netip.Addr) (table.Handle, error) {
+	t, err := n.lobby.Set(p, from)
 	if err != nil {
 		return nil, err
 	}

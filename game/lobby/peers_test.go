@@ -1,6 +1,7 @@
 package lobby
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func TestPeersShareTablesPresenceAndChat(t *testing.T) {
 	anna, boris := conn("Anna"), conn("Boris")
 	a.Join(anna, 0)
 	b.Join(boris, 0)
-	tb, err := a.Set(anna.p)
+	tb, err := a.Set(anna.p, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}

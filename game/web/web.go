@@ -60,7 +60,7 @@ type Config struct {
 	// when Auth is set, else DevIdentity (tests).
 	Identify Identify
 	// Archive, if set, serves the game archive's JSON endpoints
-	// (/api/players/..., /api/pulkas...), behind the same Host check and
+	// (/api/players/..., /api/pulkas..., /api/ratings), behind the same Host check and
 	// headers as the pages.
 	Archive http.Handler
 	// Auth, if set, is the club's sign-in: its routes (/auth/..., /logout,
@@ -103,8 +103,9 @@ type Config struct {
 
 // Tables is where connections set and find the club's tables.
 type Tables interface {
-	// Set sets a new table for p (lobby.Lobby.Set).
-	Set(p protocol.Player) (table.Handle, error)
+	// Set sets a new table for p, connected from address from
+	// (lobby.Lobby.Set).
+	Set(p protocol.Player, from netip.Addr) (table.Handle, error)
 	// Table returns table id, wherever it runs.
 	Table(id string) (table.Handle, bool)
 	// SeatedAt returns the tables where player id sits.
@@ -114,8 +115,8 @@ type Tables interface {
 // lobbyTables are the tables of one process's lobby.
 type lobbyTables struct{ l *lobby.Lobby }
 
-func (lt lobbyTables) Set(p protocol.Player) (table.Handle, error) {
-	t, err := lt.l.Set(p)
+func (lt lobbyTables) Set(p protocol.Player, from netip.Addr) (table.Handle, error) {
+	t, err := lt.l.Set(p, from)
 	if err != nil {
 		return nil, err
 	}
@@ -204,6 +205,7 @@ func New(cfg Config) *Server {
 	if cfg.Archive != nil {
 		pages.PathPrefix("/api/players/").Handler(cfg.Archive)
 		pages.PathPrefix("/api/pulkas").Handler(cfg.Archive)
+		pages.Path("/api/ratings").Handler(cfg.Archive)
 	}
 	pages.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
