@@ -222,7 +222,10 @@ func (p *player) session(ctx context.Context, transport string) error {
 		case <-ctx.Done():
 			return nil
 		case id := <-newTable:
-			p.tstate = tableState{seat: -1}
+			if id == p.tstate.table {
+				continue
+			}
+			p.tstate = tableState{table: id, seat: -1}
 			if err := p.send(map[string]any{"type": "watch", "table": id}); err != nil {
 				return err
 			}
@@ -256,11 +259,14 @@ func (p *player) session(ctx context.Context, transport string) error {
 }
 
 // signIn authenticates the session with a socket token and says which
-// table this player holds, so that a reconnect resumes it.
+// table this player follows and from which version, so that a reconnect
+// resumes it. A player that has not reached a table yet (or has left its
+// last one) names none: it watches the next one once it knows it, and only
+// once, so that no second whole view of a table it has acted on comes.
 func (p *player) signIn(token string) error {
 	m := map[string]any{"type": "signin", "token": token}
-	if id := p.table.id(); id != "" {
-		m["tables"] = map[string]uint64{id: p.tstate.v}
+	if p.tstate.table != "" && !p.tstate.leaving {
+		m["tables"] = map[string]uint64{p.tstate.table: p.tstate.v}
 	}
 	return p.send(m)
 }
@@ -272,22 +278,23 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 	if err := p.handle(ctx, m, now); err != nil {
 		return err
 	}
+	waiting := p.tstate.table == "" || p.tstate.leaving // for the next table
 	switch {
-	case m.Type == "welcome" && p.index == 0 && p.table.id() == "":
+	case m.Type == "welcome" && p.index == 0 && waiting:
 		return p.send(map[string]any{"type": "set"})
-	case m.Type == "welcome" && p.index > 0 && p.tstate.v == 0:
-		// Not at the table yet: watch it as soon as the first player has
-		// set it (at once if that happened before this welcome).
-		p.wait("")
+	case m.Type == "welcome" && p.index > 0 && waiting:
+		// Not at a table: watch the next one as soon as the first player
+		// has set it (at once if that happened before this welcome).
+		p.wait(p.tstate.table)
 	case m.Type == "created" && p.index == 0:
 		p.table.setID(m.Table)
-		p.tstate = tableState{seat: -1}
+		p.tstate = tableState{table: m.Table, seat: -1}
 		return p.send(map[string]any{
 			"type": "conventions", "table": m.Table, "preset": p.g.cfg.Preset,
 			"options": map[string]any{"players": p.g.cfg.Players, "pool_target": p.g.cfg.Pool},
 		})
 	case m.Type == "table" || m.Type == "table_event":
-		if m.Table != p.table.id() {
+		if m.Table != p.tstate.table {
 			return nil
 		}
 		if p.tstate.state == "waiting" && p.tstate.seat < 0 && !p.tstate.sitting {
