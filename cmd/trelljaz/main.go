@@ -70,6 +70,7 @@ type config struct {
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
+	debugAddr                                        string // net/http/pprof, off when empty
 }
 
 // flags declares every setting on fs with its env fallback.
@@ -109,6 +110,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&strValue{&c.botLevel}, "bot-level", `how the club's bots play: "strong" (sampling and double-dummy search) or "basic" (rules of thumb)`)
 	add(&strValue{&c.db}, "db", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
+	add(&strValue{&c.debugAddr}, "debug-addr", "address of net/http/pprof with mutex and block profiles, for profiling (empty: off; keep it on loopback)")
 	return envs
 }
 
@@ -163,6 +165,13 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logs, nil))
+	if c.debugAddr != "" {
+		stop, err := serveDebug(c.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
