@@ -22,6 +22,8 @@ type config struct {
 	Players    int           // 3 or 4 per table
 	Think      time.Duration // pause before each move
 	Duration   time.Duration // how long to run (the run stops by itself)
+	Ramp       time.Duration // tables start evenly spread over this time
+	Warmup     time.Duration // latencies and actions before this are not counted
 	Transports []string      // SockJS transports, spread over the players
 	Pool       int           // pool target of the tables set
 	Preset     string        // convention preset
@@ -51,6 +53,10 @@ func (c config) validate() error {
 		return fmt.Errorf("-pulkas %d: want 0 or more", c.Pulkas)
 	case c.Think < 0:
 		return fmt.Errorf("-think %v: want 0 or more", c.Think)
+	case c.Ramp < 0 || c.Ramp >= c.Duration:
+		return fmt.Errorf("-ramp %v: want 0 or more and less than -duration", c.Ramp)
+	case c.Warmup < 0 || c.Warmup >= c.Duration:
+		return fmt.Errorf("-warmup %v: want 0 or more and less than -duration", c.Warmup)
 	case c.Pool < 1 || c.Pool > 500:
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
@@ -98,6 +104,7 @@ func (g *generator) run(ctx context.Context) summary {
 	defer cancel()
 	g.stop = cancel
 	start := time.Now()
+	g.stats.measureFrom(start, g.proc())
 	var wg sync.WaitGroup
 	for t := range g.cfg.Tables {
 		tr := newTableRun()
@@ -110,20 +117,35 @@ func (g *generator) run(ctx context.Context) summary {
 			}
 			tr.players = append(tr.players, p)
 		}
+		// Players arrive over the ramp, as a club's evening fills, rather
+		// than all signing in within the same second.
+		delay := g.cfg.Ramp * time.Duration(t) / time.Duration(g.cfg.Tables)
 		for i, p := range tr.players {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(delay):
+				}
 				p.loop(ctx, g.cfg.Transports[(t*g.cfg.Players+i)%len(g.cfg.Transports)])
 			}()
 		}
 	}
 	tick := time.NewTicker(g.cfg.Every)
 	defer tick.Stop()
+	var warm <-chan time.Time
+	if g.cfg.Warmup > 0 {
+		warm = time.After(g.cfg.Warmup)
+	}
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
 			done = true
+		case <-warm:
+			g.stats.measureFrom(time.Now(), g.proc())
+			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
 			fmt.Fprintln(g.out, g.snapshot(start).line())
 		}
@@ -136,13 +158,18 @@ func (g *generator) run(ctx context.Context) summary {
 }
 
 func (g *generator) snapshot(start time.Time) summary {
-	var proc *procSample
+	return g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+}
+
+// proc samples the server process, nil when none is watched or it cannot
+// be read.
+func (g *generator) proc() *procSample {
 	if g.cfg.PID > 0 {
 		if p, err := readProc(g.cfg.PID); err == nil {
-			proc = &p
+			return &p
 		}
 	}
-	return g.stats.snapshot(g.cfg.Tables, time.Since(start), proc)
+	return nil
 }
 
 // newMover returns what chooses a player's moves: a game/bot of the

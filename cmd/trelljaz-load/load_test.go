@@ -118,6 +118,9 @@ func TestConfigIsBounded(t *testing.T) {
 		{[]string{"-transports", "carrier-pigeon"}, "unknown transport"},
 		{[]string{"-url", ""}, "-url"},
 		{[]string{"-pulkas", "-1"}, "-pulkas"},
+		{[]string{"-ramp", "-1s"}, "-ramp"},
+		{[]string{"-ramp", "2m", "-duration", "1m"}, "-ramp"},
+		{[]string{"-warmup", "1m", "-duration", "1m"}, "-warmup"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -128,5 +131,33 @@ func TestConfigIsBounded(t *testing.T) {
 	}
 	if _, err := parseFlags(nil, os.Stderr); err != nil {
 		t.Errorf("defaults refused: %v", err)
+	}
+}
+
+// The warm-up's latencies and actions are not in the figures; its errors
+// are.
+func TestMeasureFromDropsTheWarmupButNotItsErrors(t *testing.T) {
+	s := newStats()
+	start := time.Now()
+	s.measureFrom(start, &procSample{CPUSecs: 1})
+	s.latency(5 * time.Second)
+	s.actions.Add(10)
+	s.fail(errRefused, "during the warm-up")
+	warm := start.Add(10 * time.Second)
+	s.measureFrom(warm, &procSample{CPUSecs: 3})
+	s.latency(20 * time.Millisecond)
+	s.actions.Add(4)
+	sum := s.snapshot(1, warm.Add(2*time.Second), 12*time.Second, &procSample{CPUSecs: 4, RSSBytes: 1 << 20})
+	if sum.Actions != 4 || sum.ActionsPerS != 2 {
+		t.Errorf("actions = %d (%.1f/s), want 4 (2/s)", sum.Actions, sum.ActionsPerS)
+	}
+	if sum.Maxms > 21 || sum.P50ms < 19 {
+		t.Errorf("latency p50 %.1f ms max %.1f ms, want the 20 ms after the warm-up only", sum.P50ms, sum.Maxms)
+	}
+	if sum.Errors != 1 {
+		t.Errorf("errors = %d, want the warm-up's one", sum.Errors)
+	}
+	if sum.ServerCPUPct != 50 || sum.MeasuredS != 2 {
+		t.Errorf("server cpu %.1f%% over %.1f s, want 50%% over 2 s", sum.ServerCPUPct, sum.MeasuredS)
 	}
 }

@@ -50,6 +50,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.Players, "players", 3, "players per table (3 or 4)")
 	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")
 	fs.DurationVar(&c.Duration, "duration", time.Minute, fmt.Sprintf("how long to run (at most %v)", maxDuration))
+	fs.DurationVar(&c.Ramp, "ramp", 0, "start the tables evenly spread over this time (0: all at once)")
+	fs.DurationVar(&c.Warmup, "warmup", 0, "count latencies, actions and server CPU only after this time (errors always count)")
 	fs.IntVar(&c.Pool, "pool", 2, "pool target of the tables set (small: pulkas finish quickly)")
 	fs.StringVar(&c.Preset, "preset", "sochi", "convention preset of the tables set")
 	fs.StringVar(&c.Level, "level", "basic", "how the players choose moves: random, basic or strong (game/bot)")
