@@ -24,6 +24,7 @@ type config struct {
 	Duration   time.Duration // how long to run (the run stops by itself)
 	Ramp       time.Duration // tables start evenly spread over this time
 	Warmup     time.Duration // latencies and actions before this are not counted
+	Drop       time.Duration // a player drops its session after about this long (0: never)
 	Transports []string      // SockJS transports, spread over the players
 	Pool       int           // pool target of the tables set
 	Preset     string        // convention preset
@@ -57,6 +58,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-ramp %v: want 0 or more and less than -duration", c.Ramp)
 	case c.Warmup < 0 || c.Warmup >= c.Duration:
 		return fmt.Errorf("-warmup %v: want 0 or more and less than -duration", c.Warmup)
+	case c.Drop != 0 && c.Drop < 100*time.Millisecond:
+		return fmt.Errorf("-drop %v: want 0 (never) or at least 100ms", c.Drop)
 	case c.Pool < 1 || c.Pool > 500:
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
@@ -190,7 +193,7 @@ func (p *player) loop(ctx context.Context, transport string) {
 			return
 		}
 		if err != nil {
-			p.g.stats.reconnects.Add(1)
+			p.g.stats.reconnect(err)
 			p.urlIdx = (p.urlIdx + 1) % len(p.g.cfg.URLs)
 			select { // a short pause, as a browser's backoff would
 			case <-ctx.Done():
@@ -235,7 +238,13 @@ func (p *player) session(ctx context.Context, transport string) error {
 	if err := p.signIn(token); err != nil {
 		return err
 	}
-	var due <-chan time.Time
+	var due, drop <-chan time.Time
+	if d := p.g.cfg.Drop; d > 0 {
+		// A session lives d/2 to 3d/2, then the client drops it, as a
+		// browser losing its network would: the move in flight, if any, may
+		// or may not have reached the club.
+		drop = time.After(d/2 + rand.N(d))
+	}
 	newTable := make(chan string, 1)
 	p.wait = func(old string) {
 		go func() {
@@ -248,6 +257,8 @@ func (p *player) session(ctx context.Context, transport string) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-drop:
+			return errDropped
 		case id := <-newTable:
 			if id == p.tstate.table {
 				continue
@@ -293,7 +304,15 @@ func (p *player) session(ctx context.Context, transport string) error {
 func (p *player) signIn(token string) error {
 	m := map[string]any{"type": "signin", "token": token}
 	if p.tstate.table != "" && !p.tstate.leaving {
-		m["tables"] = map[string]uint64{p.tstate.table: p.tstate.v}
+		v := p.tstate.v
+		if p.pending || p.tstate.seat < 0 {
+			// The last move sent has no event yet, or this player's sit
+			// has not shown: either may have been lost with the session.
+			// Ask for the whole table and take it even at the version
+			// held, so a lost move is played and a lost sit sent again.
+			v, p.tstate.fresh, p.tstate.sitting = 0, true, false
+		}
+		m["tables"] = map[string]uint64{p.tstate.table: v}
 	}
 	return p.send(m)
 }

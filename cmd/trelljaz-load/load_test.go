@@ -74,9 +74,11 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 		name       string
 		players    int
 		transports string
+		drop       string // -drop: sessions dropped and resumed
 	}{
-		{"3 players over websocket", 3, "websocket"},
-		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling"},
+		{"3 players over websocket", 3, "websocket", ""},
+		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling", ""},
+		{"3 players dropping their sessions", 3, "websocket,xhr-streaming,xhr-polling", "3s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -84,6 +86,9 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			args := []string{"-url", base, "-tables", "2", "-players", fmt.Sprint(tt.players), "-think", "0s",
 				"-pool", "1", "-pulkas", "1", "-duration", "3m", "-transports", tt.transports,
 				"-pid", fmt.Sprint(pid), "-every", "10s"}
+			if tt.drop != "" {
+				args = append(args, "-drop", tt.drop)
+			}
 			if err := run(context.Background(), args, &out); err != nil {
 				t.Fatal(err)
 			}
@@ -97,6 +102,9 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			}
 			if sum.Pulkas < 1 {
 				t.Errorf("%d pulkas finished, want 1:\n%s", sum.Pulkas, out.String())
+			}
+			if tt.drop != "" && sum.Reconnects == 0 {
+				t.Errorf("no session dropped with -drop %s:\n%s", tt.drop, out.String())
 			}
 			if sum.Actions == 0 || sum.P99ms <= 0 || sum.ServerRSSMB <= 0 {
 				t.Errorf("figures missing: %+v", sum)

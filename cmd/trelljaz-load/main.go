@@ -51,6 +51,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")
 	fs.DurationVar(&c.Duration, "duration", time.Minute, fmt.Sprintf("how long to run (at most %v)", maxDuration))
 	fs.DurationVar(&c.Ramp, "ramp", 0, "start the tables evenly spread over this time (0: all at once)")
+	fs.DurationVar(&c.Drop, "drop", 0, "each session is dropped by the client after d/2..3d/2 and the player reconnects and resyncs (0: never)")
 	fs.DurationVar(&c.Warmup, "warmup", 0, "count latencies, actions and server CPU only after this time (errors always count)")
 	fs.IntVar(&c.Pool, "pool", 2, "pool target of the tables set (small: pulkas finish quickly)")
 	fs.StringVar(&c.Preset, "preset", "sochi", "convention preset of the tables set")

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -58,6 +59,9 @@ type tableState struct {
 	sitting bool
 	// leaving: the pulka is over and "leave" was sent
 	leaving bool
+	// fresh: take the next whole view whatever its version (asked for
+	// after a reconnect with a move in flight)
+	fresh bool
 }
 
 // mover chooses a move for a seat from what the seat sees.
@@ -89,6 +93,11 @@ type player struct {
 	lastAct time.Time // when this player's last move was sent
 	// lastMove describes the last move sent, for error reports.
 	lastMove string
+	// pending: a move was sent and the event of a move at this seat (or
+	// of a new deal, or the pulka's end) has not come yet. Events in
+	// between (a seat coming back online) still list the legal moves of
+	// before the move: they are not asked again.
+	pending bool
 	// trace holds the last messages this player sent and got, for error
 	// reports.
 	trace []string
@@ -109,6 +118,9 @@ const (
 	errLost     errKind = "connection_err" // a dial or send failed (not a reconnect)
 )
 
+// errDropped ends a session the generator drops on purpose (-drop).
+var errDropped = errors.New("dropped by the generator (-drop)")
+
 // handle applies one server message.
 func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 	p.note(fmt.Sprintf("got %s %s v%d %s state=%q legal=%v actor=%v", m.Type, m.Table, m.V, m.Kind, m.State, legalLen(m.Legal), actorOf(m.Deal)))
@@ -127,10 +139,11 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		// A whole view replaces what the player knows unless it holds that
 		// version already: a view it has acted on must not ask it to act
 		// again.
-		if m.Table != p.tstate.table || p.tstate.v != 0 && m.V <= p.tstate.v {
+		if m.Table != p.tstate.table || p.tstate.v != 0 && m.V <= p.tstate.v && !p.tstate.fresh {
 			return nil
 		}
 		p.tstate = tableState{table: m.Table, v: m.V, state: m.State, seat: -1, deal: m.Deal, sitting: p.tstate.sitting}
+		p.pending = false
 		if m.Legal != nil {
 			p.tstate.legal = *m.Legal
 		}
@@ -146,6 +159,9 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 			return p.resync()
 		}
 		p.tstate.v = m.V
+		if p.pending && answers(m) {
+			p.pending = false
+		}
 		if m.State != "" {
 			p.tstate.state = m.State
 		}
@@ -155,7 +171,7 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		if m.Deal != nil {
 			p.tstate.deal = m.Deal
 		}
-		if m.Legal != nil {
+		if m.Legal != nil && !p.pending {
 			p.tstate.legal = *m.Legal
 		}
 		if m.Kind == "move" || m.Kind == "timeout" {
@@ -171,6 +187,18 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// answers reports whether event m ends the wait for this player's move:
+// while it waits, it is the only seat to act, so the next move or timeout
+// is its own (a discard's event does not show the move), and a new deal or
+// the pulka's end settles it too.
+func answers(m serverMsg) bool {
+	switch m.Kind {
+	case "move", "timeout", "deal", "finish", "free":
+		return true
+	}
+	return false
 }
 
 func (p *player) applySeats(seats []seatMsg) {
@@ -209,6 +237,7 @@ func (p *player) act(now time.Time) error {
 	mv := p.mover.Move(*p.tstate.deal, p.tstate.legal)
 	p.lastMove = fmt.Sprintf("%v at v%d (actor %d, phase %v)", mv, p.tstate.v, p.tstate.deal.Actor, p.tstate.deal.Phase)
 	p.tstate.legal = nil // until the server says again
+	p.pending = true
 	p.table.acted(p.tstate.table, p.tstate.v+1, now)
 	p.lastAct = now
 	if err := p.send(map[string]any{"type": "move", "table": p.tstate.table, "move": mv}); err != nil {

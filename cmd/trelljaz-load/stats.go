@@ -28,6 +28,8 @@ type stats struct {
 	hist    *hdrhistogram.Histogram
 	errs    map[errKind]int64
 	samples map[errKind]string // the first message of each kind
+	// whyReconnect is the first reconnect's cause.
+	whyReconnect string
 	// since is when the measured window began (the run's start, or the
 	// end of the warm-up); cpuSince the server's CPU seconds then, -1 when
 	// unknown.
@@ -65,6 +67,16 @@ func (s *stats) latency(d time.Duration) {
 	// A value over the histogram's range is recorded as its maximum.
 	if err := s.hist.RecordValue(max(int64(d/time.Microsecond), 1)); err != nil {
 		_ = s.hist.RecordValue(s.hist.HighestTrackableValue())
+	}
+	s.mu.Unlock()
+}
+
+// reconnect counts a session lost (why) and dialled again.
+func (s *stats) reconnect(why error) {
+	s.reconnects.Add(1)
+	s.mu.Lock()
+	if s.whyReconnect == "" {
+		s.whyReconnect = why.Error()
 	}
 	s.mu.Unlock()
 }
@@ -154,6 +166,9 @@ func (s *stats) writeErrors(w io.Writer) {
 	defer s.mu.Unlock()
 	for _, k := range slices.Sorted(maps.Keys(s.samples)) {
 		fmt.Fprintf(w, "first %s: %s\n", k, s.samples[k])
+	}
+	if s.whyReconnect != "" {
+		fmt.Fprintf(w, "first reconnect: %s\n", s.whyReconnect)
 	}
 }
 

@@ -31,12 +31,6 @@ type tableV struct {
 
 func newTableRun() *tableRun { return &tableRun{changed: make(chan struct{})} }
 
-func (t *tableRun) id() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.tableID
-}
-
 // setID records the table the first player set, and wakes the players
 // waiting for it. Moves in flight at tables older than the previous one are
 // forgotten (a seat that never got their events has left).
