@@ -205,16 +205,14 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	})
 	defer lb.Stop()
 	// The pulkas in progress when the last process stopped (even by kill
-	// -9) are rebuilt from the store's moves before anyone connects.
-	resumed, err := j.InProgress(ctx)
+	// -9) are rebuilt from the store's moves before anyone connects; one
+	// that cannot be (a corrupt log) is abandoned, not retried every start.
+	restored, err := j.Restore(ctx, lb, m)
 	if err != nil {
-		log.Error("some pulkas in progress could not be read back", "err", err)
-	}
-	if err := lb.Restore(resumed); err != nil {
 		log.Error("some pulkas in progress could not be restored", "err", err)
 	}
-	if len(resumed) > 0 {
-		log.Info("pulkas in progress restored", "tables", len(resumed))
+	if restored.Tables+len(restored.Abandoned) > 0 {
+		log.Info("pulkas in progress restored", "tables", restored.Tables, "abandoned", len(restored.Abandoned))
 	}
 	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
 	if err != nil {

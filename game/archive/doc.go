@@ -34,7 +34,11 @@
 //	             "players": [{"id": 7, "name": "Anna", "place": 1, "result": "97/2", "rounded": 49}]}],
 //	 "next": "/api/pulkas?before=42&limit=20"}
 //
-// next, present while more may follow, is the URL of the next page.
+// next, present while more may follow, is the URL of the next page. A
+// pulka that could not be restored after a restart is listed with
+// "abandoned": the reason, its "finished" the time it was abandoned and its
+// players without place or result; it has no record (GET /api/pulkas/{id}
+// is 404 for it).
 //
 // GET /api/pulkas/{id} — a finished pulka in full:
 //

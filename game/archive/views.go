@@ -94,6 +94,7 @@ type summaryJSON struct {
 	Started    time.Time     `json:"started"`
 	Finished   time.Time     `json:"finished"`
 	Players    []seatJSON    `json:"players"`
+	Abandoned  string        `json:"abandoned,omitempty"` // why, for a pulka abandoned unfinished
 }
 
 type listJSON struct {
@@ -105,7 +106,7 @@ func listOf(q store.PulkaQuery, sums []store.Summary) listJSON {
 	out := listJSON{Pulkas: make([]summaryJSON, len(sums))}
 	for i, s := range sums {
 		out.Pulkas[i] = summaryJSON{ID: s.ID, Table: s.Table, Convention: s.Convention, Started: s.Started,
-			Finished: s.Finished, Players: seatsOf(s.Seats, false)}
+			Finished: s.Finished, Players: seatsOf(s.Seats, false), Abandoned: s.Abandoned}
 	}
 	if len(sums) == q.Limit {
 		v := url.Values{}

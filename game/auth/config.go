@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -47,6 +48,26 @@ type Config struct {
 	// SessionMaxAge is how long a browser stays signed in. Zero means 30
 	// days.
 	SessionMaxAge time.Duration
+	// DevClaimRate bounds POST /auth/dev per client address: sign-ins (a
+	// name claimed or taken again, or refused) per minute, with a burst of
+	// as many. Over it the answer is 429 Too Many Requests with
+	// Retry-After. The dev sign-in makes identities free, and every limit
+	// of the club that counts players (tables set per player, messages per
+	// player) counts identities: this is what keeps one address from
+	// minting hundreds. 0 means DefaultDevClaimRate (6); negative turns the
+	// limit off.
+	DevClaimRate float64
+	// DevClaimLoopback applies DevClaimRate to loopback clients too. By
+	// default they are not limited: they are the developer's own machine
+	// (and the load generator's hundreds of players). Danger: behind a
+	// reverse proxy on the same host every client is loopback; set ClientIP
+	// (or this) there.
+	DevClaimLoopback bool
+	// ClientIP returns a request's client address for the per-address
+	// limits. Nil means the peer's address (RemoteAddr), no forwarded
+	// header believed: behind a reverse proxy give a function that reads
+	// the header only that proxy sets.
+	ClientIP func(*http.Request) netip.Addr
 	// Logger receives sign-in events and warnings. Nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock for tokens. Nil means time.Now.

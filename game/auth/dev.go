@@ -16,10 +16,15 @@ const maxDevForm = 1 << 10
 
 // handleDevSignIn signs the browser in under a name it chooses: the name
 // must pass account.ValidateName, and once claimed it belongs to the
-// browser whose dev key claimed it.
+// browser whose dev key claimed it. The form's "return" (safeReturn) is
+// where a plain HTML form is sent back (303); a fetch gets it in the
+// answer's "return".
 func (s *Service) handleDevSignIn(w http.ResponseWriter, r *http.Request) {
 	if !s.dev {
 		writeError(w, http.StatusForbidden, "dev sign-in is off")
+		return
+	}
+	if !s.allowDevClaim(w, r) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxDevForm)
@@ -57,8 +62,14 @@ func (s *Service) handleDevSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("signed in", "player", p.ID, "name", p.Name, "provider", account.ProviderDev)
+	back := safeReturn(r.PostForm.Get(ReturnParam))
+	if r.Header.Get("Sec-Fetch-Mode") == "navigate" {
+		http.Redirect(w, r, back, http.StatusSeeOther)
+		return
+	}
 	m := s.me(r)
 	m.Player = &MePlayer{ID: p.ID, Name: p.Name, Provider: p.Provider}
+	m.Return = back
 	writeJSON(w, http.StatusOK, m)
 }
 

@@ -23,8 +23,8 @@
 //
 // On the socket, the first message carries a token from GET /api/token;
 // the web layer calls Verify on it and learns the player's ID and name.
-// A connection without a valid token is anonymous: it may browse the
-// lobby and watch tables, nothing more.
+// A connection without a token signs in as a guest (see game/protocol): it
+// may browse the lobby and watch tables, nothing more.
 //
 // # Players and names
 //
@@ -47,7 +47,11 @@
 // browser asking for the name, or for a look-alike of it, is refused, and
 // so is a dev name that looks like an OAuth player's. The server warns in
 // its log when the dev sign-in is on and it listens beyond loopback
-// (WarnIfExposed).
+// (WarnIfExposed). Dev sign-ins are limited per client address
+// (Config.DevClaimRate, 6 a minute with a burst of 6, counting refused
+// ones): over it the answer is 429 with Retry-After in seconds. Loopback
+// clients are not limited unless Config.DevClaimLoopback; behind a reverse
+// proxy, Config.ClientIP says where a request comes from.
 //
 // # Sessions and CSRF
 //
@@ -90,7 +94,12 @@
 // cookie and sends the browser to the provider; the provider sends it
 // back to GET /auth/{provider}/callback, where the state must match (once),
 // the code is exchanged for the user through goth, the Directory signs the
-// player in and the session starts; then the browser goes to "/". The flow
+// player in and the session starts; then the browser goes back to the page
+// it started from: GET /auth/{provider}?return=/path (the dev form's field
+// "return" alike) keeps the path beside the state in that cookie, and only
+// a same-origin relative path is ever followed — "//host", "/\host", a
+// scheme, control characters or any of them percent-encoded give "/" (no
+// open redirect). The flow
 // follows gothic's steps but keeps its providers and cookies in the
 // Service, not in gothic's package variables (no global state: two servers
 // or parallel tests do not share them), and never takes the state from the

@@ -27,7 +27,8 @@ import (
 // third party fix it and sign a victim in as the third party (login CSRF).
 
 // handleBegin starts an OAuth sign-in: a fresh random state kept in this
-// browser's OAuth cookie, then off to the provider.
+// browser's OAuth cookie with the page to come back to (?return=, checked
+// by safeReturn), then off to the provider.
 func (s *Service) handleBegin(w http.ResponseWriter, r *http.Request) {
 	name := mux.Vars(r)["provider"]
 	p, ok := s.providers[name]
@@ -54,7 +55,7 @@ func (s *Service) handleBegin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, _ := s.oauth.New(r, OAuthCookie)
-	sess.Values = map[any]any{"provider": name, "state": state, "goth": gs.Marshal()}
+	sess.Values = map[any]any{"provider": name, "state": state, "goth": gs.Marshal(), "return": safeReturn(r.URL.Query().Get(ReturnParam))}
 	if err := s.save(w, r, sess, oauthMaxAge); err != nil {
 		s.log.Error("oauth begin", "provider", name, "err", err)
 		writeError(w, http.StatusInternalServerError, "could not start sign-in")
@@ -82,6 +83,7 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request) {
 	wantProvider, _ := pending.Values["provider"].(string)
 	wantState, _ := pending.Values["state"].(string)
 	marshalled, _ := pending.Values["goth"].(string)
+	back, _ := pending.Values["return"].(string)
 	pending.Values = map[any]any{}
 	if err := s.save(w, r, pending, -1); err != nil {
 		s.log.Error("oauth callback", "provider", name, "err", err)
@@ -114,7 +116,7 @@ func (s *Service) handleCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.log.Info("signed in", "player", player.ID, "name", player.Name, "provider", name)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, safeReturn(back), http.StatusSeeOther)
 }
 
 // completeAuth exchanges the callback's code for the user.

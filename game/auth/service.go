@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"time"
 
@@ -53,6 +54,10 @@ type Service struct {
 
 	tokens *tokens
 	csrf   *http.CrossOriginProtection
+
+	claims        *claimLimiter // dev sign-ins per client address; nil: no limit
+	limitLoopback bool
+	clientIP      func(*http.Request) netip.Addr
 }
 
 // New returns the sign-in service for a club whose players live in dir.
@@ -77,6 +82,12 @@ func New(dir account.Directory, cfg Config) (*Service, error) {
 		secure:        cfg.SecureCookies || pub != nil && pub.Scheme == "https",
 		sessionMaxAge: cfg.SessionMaxAge,
 		csrf:          http.NewCrossOriginProtection(),
+		claims:        newClaimLimiter(cfg.DevClaimRate),
+		limitLoopback: cfg.DevClaimLoopback,
+		clientIP:      cfg.ClientIP,
+	}
+	if s.clientIP == nil {
+		s.clientIP = peerAddr
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -133,9 +144,12 @@ func New(dir account.Directory, cfg Config) (*Service, error) {
 
 // Routes registers the sign-in routes on r:
 //
-//	GET  /auth/{provider}           start an OAuth sign-in (a link, not a form)
+//	GET  /auth/{provider}           start an OAuth sign-in (a link, not a form);
+//	                                ?return=/path is where the callback sends
+//	                                the browser at the end (else "/")
 //	GET  /auth/{provider}/callback  where the provider sends the browser back
-//	POST /auth/dev                  dev sign-in, form field "name"
+//	POST /auth/dev                  dev sign-in, form field "name" (limited per
+//	                                client address: Config.DevClaimRate)
 //	POST /logout                    sign out
 //	GET  /api/me                    who am I, which providers, dev sign-in on?
 //	GET  /api/token                 a socket token for the signed-in player
@@ -230,6 +244,9 @@ type Me struct {
 	Providers []string `json:"providers"`
 	// DevSignIn tells whether POST /auth/dev is on.
 	DevSignIn bool `json:"dev_signin"`
+	// Return is, in the answer of POST /auth/dev only, the page to go back
+	// to: the form's "return" when it is a safe same-origin path, else "/".
+	Return string `json:"return,omitempty"`
 }
 
 // MePlayer is the signed-in player in Me.

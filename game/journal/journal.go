@@ -14,7 +14,18 @@
 // back as table.Resume (players as the tables knew them) and adopts each
 // (Adopt), so the restored tables (table.Restore) go on writing the same
 // store pulkas: every move of a pulka is written once, whichever process
-// accepted it.
+// accepted it. Restore does both at start and abandons in the store a
+// pulka that cannot be restored (its reason kept, never retried).
+//
+// What a restart does not bring back, by decision: tables without a
+// pulka — being set (the creator's two-minute conventions dialog) or
+// waiting for players. Bringing them back would cost a store write on
+// every conventions/sit/stand/bot change (the store stays off that path:
+// sign-in, moves and the pulka's end only), and little: after a crash no
+// one is connected, and a waiting table frees an absent player's seat
+// after a one-minute grace, so a restored waiting table would mostly
+// empty itself before its players reconnect; setting a table again is
+// one dialog. A pulka, once begun, is what is kept.
 package journal
 
 import (
@@ -235,13 +246,18 @@ type tableConfig struct {
 	Timeout  *protocol.Timeout `json:"timeout"`
 }
 
+// ErrUnresumable is in Resume's error when the pulka itself cannot be
+// resumed (its settings, seats or first dealer are not what a table can
+// take), as opposed to the store failing.
+var ErrUnresumable = errors.New("the pulka cannot be resumed")
+
 // Resume turns a pulka the store has in progress into what table.Restore
 // rebuilds, and adopts it (Adopt) as pulka 1 of its table: players come
 // back as the table knew them (a person by decimal account id, a bot as
 // "bot:NAME"), with the names of the sheet.
 func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, error) {
 	fail := func(err error) (table.Resume, error) {
-		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w", p.ID, p.Table, err)
+		return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: %w: %w", p.ID, p.Table, ErrUnresumable, err)
 	}
 	set, err := p.Settings.Settings()
 	if err != nil {
@@ -269,8 +285,11 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 			r.FirstDealer = i
 		}
 		acc, err := j.st.Player(ctx, id)
-		if err != nil {
+		switch {
+		case errors.Is(err, account.ErrNotFound):
 			return fail(fmt.Errorf("seat %d: %w", i, err))
+		case err != nil: // the store, not the pulka: not ErrUnresumable
+			return table.Resume{}, fmt.Errorf("journal: resume pulka %d of table %s: seat %d: %w", p.ID, p.Table, i, err)
 		}
 		pl := protocol.Player{ID: strconv.FormatInt(int64(id), 10), Name: name}
 		if acc.Provider == account.ProviderBot {
@@ -298,7 +317,7 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 // InProgress reads every pulka the store has in progress and returns
 // them ready for table.Restore, adopted (Resume). A pulka that cannot be
 // read back is left out and named in the error; the others are returned
-// all the same.
+// all the same. Restore does this and abandons what cannot be restored.
 func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
 	ps, err := j.st.InProgress(ctx)
 	if err != nil {
@@ -307,6 +326,10 @@ func (j *Journal) InProgress(ctx context.Context) ([]table.Resume, error) {
 	var out []table.Resume
 	var errs []error
 	for _, p := range ps {
+		if p.Unreadable != nil {
+			errs = append(errs, fmt.Errorf("journal: pulka %d of table %s: %w", p.ID, p.Table, p.Unreadable))
+			continue
+		}
 		r, err := j.Resume(ctx, p)
 		if err != nil {
 			errs = append(errs, err)

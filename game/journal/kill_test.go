@@ -70,15 +70,20 @@ func killChild(url string) {
 // TestAKilledServersPulkaComesBack kills (SIGKILL) a server in the middle
 // of a pulka, restores the pulka from the store in this process: every
 // move the journal acknowledged is there, and the pulka plays on to an
-// archive holding every move once.
+// archive holding every move once. On SQLite and on PostgreSQL.
 func TestAKilledServersPulkaComesBack(t *testing.T) {
 	if url := os.Getenv(killChildEnv); url != "" {
 		killChild(url)
 		return
 	}
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { killAndRestore(t, e.url(t)) })
+	}
+}
+
+func killAndRestore(t *testing.T, url string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	url := "sqlite:" + t.TempDir() + "/club.db"
 	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestAKilledServersPulkaComesBack$")
 	cmd.Env = append(os.Environ(), killChildEnv+"="+url)
 	cmd.Stderr = os.Stderr

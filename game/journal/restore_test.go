@@ -150,11 +150,16 @@ func moves(recs []table.DealRecord) []rules.Move {
 // without finishing it, drops the journal and the store, reopens the
 // store, restores the table from InProgress and reconnects the people:
 // each sees what they saw before, and playing on archives the whole pulka
-// with every move once.
+// with every move once. On SQLite and on PostgreSQL.
 func TestAPulkaInProgressComesBackAfterACrash(t *testing.T) {
+	for _, e := range engines() {
+		t.Run(e.name, func(t *testing.T) { crashAndRestore(t, e.url(t)) })
+	}
+}
+
+func crashAndRestore(t *testing.T, path string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	path := "sqlite:" + t.TempDir() + "/club.db"
 	st, err := store.Open(ctx, store.Config{URL: path, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)

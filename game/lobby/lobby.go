@@ -78,6 +78,8 @@ type state struct {
 	early     map[string]*protocol.Summary // tables being restored: their last summary
 	conns     map[table.Conn]struct{}
 	online    map[string]*presence
+	guests    int  // connections without a player (guests): counted, not listed
+	guestsNew bool // guests changed since the last delta
 	chat      []protocol.ChatLine
 	next      int
 
@@ -152,7 +154,8 @@ func (l *Lobby) Stop() {
 
 // Join adds c to the lobby. v is the lobby version c has (0 for none): c
 // gets the deltas after v, or the whole lobby. A player's first connection
-// makes them online.
+// makes them online; a guest's (a Conn whose player has no id) is counted
+// in the lobby's "guests", never listed.
 func (l *Lobby) Join(c table.Conn, v uint64) {
 	l.act.Post(func(s *state) {
 		if _, ok := s.conns[c]; ok {
@@ -160,7 +163,11 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 		}
 		s.conns[c] = struct{}{}
 		p := c.Player()
-		if pr := s.online[p.ID]; pr != nil {
+		if p.ID == "" {
+			s.guests++
+			s.guestsNew = true
+			s.arm()
+		} else if pr := s.online[p.ID]; pr != nil {
 			pr.n++
 		} else {
 			s.online[p.ID] = &presence{p: p, n: 1}
@@ -179,7 +186,11 @@ func (l *Lobby) Leave(c table.Conn) {
 		}
 		delete(s.conns, c)
 		p := c.Player()
-		if pr := s.online[p.ID]; pr != nil {
+		if p.ID == "" {
+			s.guests--
+			s.guestsNew = true
+			s.arm()
+		} else if pr := s.online[p.ID]; pr != nil {
 			if pr.n--; pr.n <= 0 {
 				delete(s.online, p.ID)
 				s.pending.Gone = append(s.pending.Gone, p)
@@ -325,7 +336,7 @@ func (l *Lobby) restore(r table.Resume) error {
 	})
 	switch {
 	case rerr != nil:
-		return fmt.Errorf("lobby: %w", rerr)
+		return fmt.Errorf("lobby: %w: %w", ErrUnrestorable, rerr)
 	case !listed:
 		t.Stop()
 		return closed
@@ -445,7 +456,11 @@ func (s *state) flush() {
 		}
 	}
 	clear(s.changed)
-	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 {
+	if s.guestsNew {
+		n := s.guests
+		d.Guests, s.guestsNew = &n, false
+	}
+	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 && d.Guests == nil {
 		return
 	}
 	s.v++
@@ -493,7 +508,7 @@ func (s *state) resync(c table.Conn, v uint64) {
 }
 
 func (s *state) snapshot() protocol.Lobby {
-	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Chat: append([]protocol.ChatLine{}, s.chat...)}
+	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Guests: s.guests, Chat: append([]protocol.ChatLine{}, s.chat...)}
 	for _, id := range s.order {
 		msg.Tables = append(msg.Tables, s.summaries[id])
 	}

@@ -30,6 +30,11 @@ const (
 	ErrInternal      Code = "internal"       // the server failed; the request had no effect
 )
 
+// ErrSigninRequired refuses a guest's request: a guest browses the lobby
+// and watches tables (spectator view); anything else needs a signed-in
+// player. The connection stays open.
+const ErrSigninRequired Code = "signin_required"
+
 // State is a table's state. A table goes free → convention → waiting →
 // playing → finished, and back to free (when it is reclaimed).
 type State = Code

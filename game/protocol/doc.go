@@ -20,6 +20,22 @@
 // "dev:"+name); a server with sign-in refuses "name" (bad_request) and a
 // forged, expired or spent token (bad_token).
 //
+// # Guests
+//
+// A connection without a token may sign in as a guest:
+//
+//	{"type":"signin","guest":true,"lobby_v":12,"tables":{"t3":57}}
+//	    → {"type":"welcome","guest":true,"offer":Offer}   (no "player")
+//
+// A guest gets the lobby and its deltas and may "watch" and "leave" tables:
+// it sees what a spectator sees (never a seat's cards). Every other request
+// is refused with code signin_required and the connection stays open. A
+// guest is counted, not listed, in who is online ("guests" in "lobby" and
+// "lobby_delta"); guests are held to the per-IP connection cap and message
+// rate like everyone. To play, the page signs in over HTTP and opens a new
+// connection with a token: a guest connection does not turn into a
+// player's ("signin" again is refused with signed_in).
+//
 // # Client to server
 //
 //	{"type":"signin","token":"eyJ…","lobby_v":12,"tables":{"t3":57}}
@@ -51,7 +67,7 @@
 //	                                                   {"seat":2,"kind":"discard","cards":["7S","8S"]}
 //	{"type":"table_chat","table":"t3","text":"gl"}     a line of table chat
 //
-// Nothing but "signin" is accepted before signing in. Unknown types, unknown
+// Nothing but "signin" is accepted before signing in (not_signed_in). Unknown types, unknown
 // or foreign fields and messages over MaxClientMessage bytes are errors
 // (code bad_request). A connection that has not signed in within the
 // server's deadline is closed; so is one that keeps sending over the rate
@@ -59,18 +75,20 @@
 //
 // # Server to client
 //
-//	{"type":"welcome","player":{...},"offer":Offer}    signed in; the offer is everything the
+//	{"type":"welcome","player":{...},"offer":Offer}    signed in (a guest: "guest":true, no player); the offer is everything the
 //	                                                   conventions dialog offers: each preset with
 //	                                                   every §14 value, the choices of the
 //	                                                   enumerated options, the timeout policies
 //	{"type":"error","code":"seat_taken","text":"seat 1 is taken","table":"t3"}
 //	                                                   a request failed and changed nothing; only
 //	                                                   its sender gets it
-//	{"type":"lobby","v":12,"tables":[Summary...],"online":[Player...],"chat":[ChatLine...]}
-//	                                                   the whole lobby at version v
-//	{"type":"lobby_delta","v":13,"tables":[...],"removed":["t1"],"joined":[...],"gone":[...],"chat":[...]}
+//	{"type":"lobby","v":12,"tables":[Summary...],"online":[Player...],"guests":3,"chat":[ChatLine...]}
+//	                                                   the whole lobby at version v; guests are
+//	                                                   a count of guest connections
+//	{"type":"lobby_delta","v":13,"tables":[...],"removed":["t1"],"joined":[...],"gone":[...],"guests":4,"chat":[...]}
 //	                                                   what changed since v-1: several changes are
-//	                                                   coalesced (at most a few deltas a second)
+//	                                                   coalesced (at most a few deltas a second);
+//	                                                   "guests" only when the count changed
 //	{"type":"created","table":"t3"}                    to the creator of a table
 //	{"type":"table","table":"t3","v":57,...TableView}  the whole table as this client may see it
 //	{"type":"table_event","table":"t3","v":58,"kind":"move",...}

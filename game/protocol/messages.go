@@ -27,9 +27,11 @@ func (Error) MessageType() string { return "error" }
 // table can return one with its code.
 func (e Error) Error() string { return string(e.Code) + ": " + e.Text }
 
-// Welcome is the "welcome" message after sign-in.
+// Welcome is the "welcome" message after sign-in. A guest's has Guest
+// set and no player.
 type Welcome struct {
-	Player Player `json:"player"`
+	Player Player `json:"player,omitzero"`
+	Guest  bool   `json:"guest,omitempty"` // a guest: browse the lobby and watch tables only
 	Offer  Offer  `json:"offer"`
 }
 
@@ -117,6 +119,7 @@ type Lobby struct {
 	V      uint64     `json:"v"`
 	Tables []Summary  `json:"tables"`
 	Online []Player   `json:"online"`
+	Guests int        `json:"guests"` // guest connections: counted, never listed
 	Chat   []ChatLine `json:"chat"`
 }
 
@@ -131,6 +134,7 @@ type LobbyDelta struct {
 	Removed []string   `json:"removed,omitempty"` // tables gone
 	Joined  []Player   `json:"joined,omitempty"`  // players now online
 	Gone    []Player   `json:"gone,omitempty"`    // players now offline
+	Guests  *int       `json:"guests,omitempty"`  // guest connections now, when the count changed
 	Chat    []ChatLine `json:"chat,omitempty"`    // new lobby chat lines
 }
 

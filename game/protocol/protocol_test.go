@@ -86,6 +86,7 @@ func TestChatTextIsNotHTMLEscaped(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	for _, s := range []string{
 		`{"type":"signin","name":"Anna","tables":{"t1":3}}`, `{"type":"set"}`,
+		`{"type":"signin","guest":true,"lobby_v":4}`, `{"type":"signin","token":"a.b.c"}`, `{"type":"signin","guest":false}`,
 		`{"type":"conventions","table":"t1","preset":"sochi","options":{"players":4},"timeout":{"policy":"bank","bank":60}}`,
 		`{"type":"sit","table":"t1","seat":0}`, `{"type":"move","table":"t1","move":{"seat":2,"kind":"discard","cards":["7S","8S"]}}`,
 		`{"type":"table_chat","table":"t1","text":"gl"}`, `{"type":"add_bot","table":"t9","seat":2}`, `[]`, `{"type":null}`,
@@ -100,8 +101,18 @@ func FuzzDecode(f *testing.F) {
 		if len(data) > MaxClientMessage {
 			t.Fatalf("accepted %d bytes", len(data))
 		}
-		if r.Type == TypeSignin && ValidName(r.Name) != nil {
-			t.Fatalf("accepted name %q", r.Name)
+		if r.Type == TypeSignin {
+			ways := 0
+			for _, set := range []bool{r.Name != "", r.Token != "", r.Guest} {
+				if set {
+					ways++
+				}
+			}
+			if ways != 1 || r.Name != "" && ValidName(r.Name) != nil || len(r.Token) > MaxToken {
+				t.Fatalf("accepted sign-in %+v", r)
+			}
+		} else if r.Guest || r.Name != "" || r.Token != "" {
+			t.Fatalf("accepted sign-in fields on %+v", r)
 		}
 		if n := utf8.RuneCountInString(r.Text); (r.Type == TypeLobbyChat || r.Type == TypeTableChat) && (n == 0 || n > MaxChat) {
 			t.Fatalf("accepted chat of %d characters", n)

@@ -56,6 +56,7 @@ type Request struct {
 	Type    string
 	Name    string                     // signin: the dev name (servers without sign-in only)
 	Token   string                     // signin: the socket token from GET /api/token
+	Guest   bool                       // signin: a guest (no player): browse and watch only
 	LobbyV  uint64                     // signin: the lobby version the client has, 0 for none
 	Tables  map[string]uint64          // signin: the tables the client has, with their versions
 	Text    string                     // lobby_chat, table_chat
@@ -73,6 +74,7 @@ type wire struct {
 	Type    string                     `json:"type"`
 	Name    *string                    `json:"name"`
 	Token   *string                    `json:"token"`
+	Guest   *bool                      `json:"guest"`
 	LobbyV  *uint64                    `json:"lobby_v"`
 	Tables  map[string]uint64          `json:"tables"`
 	Text    *string                    `json:"text"`
@@ -87,7 +89,7 @@ type wire struct {
 
 // fields of each client message: required ones, then optional ones after "|".
 var fields = map[string][2][]string{
-	TypeSignin:      {nil, {"token", "name", "lobby_v", "tables"}}, // exactly one of token and name
+	TypeSignin:      {nil, {"token", "name", "guest", "lobby_v", "tables"}}, // exactly one of token, name and guest
 	TypeLobbyChat:   {{"text"}, nil},
 	TypeSet:         {nil, nil},
 	TypeConventions: {{"table", "preset"}, {"options", "timeout"}},
@@ -124,7 +126,7 @@ func Decode(data []byte) (Request, error) {
 		return Request{}, fmt.Errorf("message: unknown type %q", w.Type)
 	}
 	has := map[string]bool{
-		"name": w.Name != nil, "token": w.Token != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
+		"name": w.Name != nil, "token": w.Token != nil, "guest": w.Guest != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
 		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
 		"preset": w.Preset != nil, "options": w.Options != nil, "timeout": w.Timeout != nil,
 	}
@@ -142,10 +144,21 @@ func Decode(data []byte) (Request, error) {
 			return Request{}, fmt.Errorf("%s: unexpected field %q", w.Type, f)
 		}
 	}
-	if w.Type == TypeSignin && (w.Name == nil) == (w.Token == nil) {
-		return Request{}, errors.New("signin: want exactly one of \"token\" and \"name\"")
+	if w.Type == TypeSignin {
+		n := 0
+		for _, set := range []bool{w.Name != nil, w.Token != nil, w.Guest != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return Request{}, errors.New("signin: want exactly one of \"token\", \"name\" and \"guest\"")
+		}
+		if w.Guest != nil && !*w.Guest {
+			return Request{}, errors.New("signin: \"guest\" can only be true")
+		}
 	}
-	r := Request{Type: w.Type, Options: w.Options}
+	r := Request{Type: w.Type, Options: w.Options, Guest: w.Guest != nil}
 	if w.Token != nil {
 		if n := len(*w.Token); n == 0 || n > MaxToken {
 			return Request{}, fmt.Errorf("signin: token must be 1 to %d bytes", MaxToken)

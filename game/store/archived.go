@@ -81,7 +81,8 @@ func (s *Store) Profile(ctx context.Context, id account.ID) (Profile, error) {
 // MaxPage is the most pulkas one Pulkas call returns.
 const MaxPage = 100
 
-// PulkaQuery selects finished pulkas, newest (highest id) first.
+// PulkaQuery selects finished (and abandoned) pulkas, newest (highest id)
+// first.
 type PulkaQuery struct {
 	// Player, when not 0, keeps the pulkas the player sat at.
 	Player account.ID
@@ -92,14 +93,18 @@ type PulkaQuery struct {
 	Limit int
 }
 
-// Summary is a finished pulka in a list.
+// Summary is a finished or abandoned pulka in a list.
 type Summary struct {
 	ID         PulkaID
 	Table      string
 	Convention string
 	Started    time.Time
-	Finished   time.Time
+	Finished   time.Time // when it finished, or was abandoned
 	Seats      []SeatResult
+	// Abandoned is why the pulka was abandoned (Store.Abandon), "" for a
+	// pulka played to its end. An abandoned pulka's seats have no result,
+	// place or rating change (zero values).
+	Abandoned string
 }
 
 // SeatResult is one seat of a finished pulka.
@@ -113,7 +118,7 @@ type SeatResult struct {
 	Before, After rating.Rating
 }
 
-// Pulkas lists finished pulkas, newest first.
+// Pulkas lists finished and abandoned pulkas, newest first.
 func (s *Store) Pulkas(ctx context.Context, q PulkaQuery) ([]Summary, error) {
 	limit := q.Limit
 	if limit == 0 {
@@ -128,13 +133,14 @@ func (s *Store) Pulkas(ctx context.Context, q PulkaQuery) ([]Summary, error) {
 	}
 	var rows *sql.Rows
 	var err error
-	const cols = "SELECT p.id, p.table_id, p.settings, p.started_ms, p.finished_ms FROM pulkas p "
+	const cols = "SELECT p.id, p.table_id, p.settings, p.started_ms, COALESCE(p.finished_ms, p.abandoned_ms), COALESCE(p.abandon_reason, '') FROM pulkas p "
+	const over = "(p.finished_ms IS NOT NULL OR p.abandoned_ms IS NOT NULL)"
 	if q.Player != 0 {
 		rows, err = s.db.QueryContext(ctx, cols+"JOIN seats s ON s.pulka_id = p.id"+
-			" WHERE s.player_id = $1 AND p.finished_ms IS NOT NULL AND p.id < $2 ORDER BY p.id DESC LIMIT $3",
+			" WHERE s.player_id = $1 AND "+over+" AND p.id < $2 ORDER BY p.id DESC LIMIT $3",
 			int64(q.Player), before, limit)
 	} else {
-		rows, err = s.db.QueryContext(ctx, cols+"WHERE p.finished_ms IS NOT NULL AND p.id < $1 ORDER BY p.id DESC LIMIT $2",
+		rows, err = s.db.QueryContext(ctx, cols+"WHERE "+over+" AND p.id < $1 ORDER BY p.id DESC LIMIT $2",
 			before, limit)
 	}
 	if err != nil {
@@ -146,7 +152,7 @@ func (s *Store) Pulkas(ctx context.Context, q PulkaQuery) ([]Summary, error) {
 		var sm Summary
 		var settings string
 		var started, fin int64
-		if err := rows.Scan(&sm.ID, &sm.Table, &settings, &started, &fin); err != nil {
+		if err := rows.Scan(&sm.ID, &sm.Table, &settings, &started, &fin, &sm.Abandoned); err != nil {
 			return nil, fmt.Errorf("store: list pulkas: %w", err)
 		}
 		var hdr score.Record
@@ -170,7 +176,8 @@ func (s *Store) Pulkas(ctx context.Context, q PulkaQuery) ([]Summary, error) {
 
 func (s *Store) seatResults(ctx context.Context, id PulkaID) ([]SeatResult, error) {
 	rows, err := s.db.QueryContext(ctx,
-		"SELECT s.player_id, pl.name, s.result, s.rounded, s.place, s.mu_before, s.sigma_before, s.mu_after, s.sigma_after"+
+		"SELECT s.player_id, pl.name, COALESCE(s.result, ''), COALESCE(s.rounded, 0), COALESCE(s.place, 0),"+
+			" COALESCE(s.mu_before, 0), COALESCE(s.sigma_before, 0), COALESCE(s.mu_after, 0), COALESCE(s.sigma_after, 0)"+
 			" FROM seats s JOIN players pl ON pl.id = s.player_id WHERE s.pulka_id = $1 ORDER BY s.seat", int64(id))
 	if err != nil {
 		return nil, fmt.Errorf("store: seats of pulka %d: %w", id, err)

@@ -98,6 +98,9 @@ func checkPulka(p Pulka) error {
 type Progress struct {
 	Pulka
 	Deals []DealLog
+	// Unreadable, when not nil, says why the pulka's log cannot be read
+	// back (ErrCorrupt): it cannot be restored, and Deals is empty.
+	Unreadable error
 }
 
 // DealLog is one deal written ahead and the moves written for it.
@@ -121,17 +124,23 @@ func (d DealLog) Rules(opt rules.Options) rules.Deal {
 	return rules.Deal{Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, Options: opt}
 }
 
-// InProgress returns every pulka not finished, oldest first, with its
-// deals and moves in order.
+// InProgress returns every pulka neither finished nor abandoned, oldest
+// first, with its deals and moves in order. A pulka whose log cannot be
+// read back is returned with Unreadable set (to be abandoned), not as an
+// error of the whole call.
 func (s *Store) InProgress(ctx context.Context) ([]Progress, error) {
-	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL ORDER BY id")
+	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL AND abandoned_ms IS NULL ORDER BY id")
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Progress, len(pulkas))
 	for i, p := range pulkas {
 		out[i].Pulka = p
-		if out[i].Deals, err = s.dealLogs(ctx, p.ID); err != nil {
+		out[i].Deals, err = s.dealLogs(ctx, p.ID)
+		switch {
+		case errors.Is(err, ErrCorrupt):
+			out[i].Deals, out[i].Unreadable = nil, err
+		case err != nil:
 			return nil, err
 		}
 	}
@@ -205,7 +214,7 @@ func (s *Store) dealLogs(ctx context.Context, id PulkaID) ([]DealLog, error) {
 			return nil, fmt.Errorf("store: deals of pulka %d: %w", id, err)
 		}
 		if no != len(deals) {
-			return nil, fmt.Errorf("store: pulka %d: deal %d is missing", id, len(deals))
+			return nil, fmt.Errorf("%w: pulka %d: deal %d is missing", ErrCorrupt, id, len(deals))
 		}
 		d.Seed, d.Started = uint64(seed), fromMS(started)
 		deals = append(deals, d)
@@ -227,13 +236,16 @@ func (s *Store) dealLogs(ctx context.Context, id PulkaID) ([]DealLog, error) {
 		if err := mrows.Scan(&deal, &no, &js, &at); err != nil {
 			return nil, fmt.Errorf("store: moves of pulka %d: %w", id, err)
 		}
-		d := &deals[deal] // the foreign key guarantees the deal
+		if deal < 0 || deal >= len(deals) {
+			return nil, fmt.Errorf("%w: pulka %d: moves of deal %d, which is not there", ErrCorrupt, id, deal)
+		}
+		d := &deals[deal]
 		if no != len(d.Moves) {
-			return nil, fmt.Errorf("store: pulka %d deal %d: move %d is missing", id, deal, len(d.Moves))
+			return nil, fmt.Errorf("%w: pulka %d deal %d: move %d is missing", ErrCorrupt, id, deal, len(d.Moves))
 		}
 		var m rules.Move
 		if err := json.Unmarshal([]byte(js), &m); err != nil {
-			return nil, fmt.Errorf("store: pulka %d deal %d move %d: %w", id, deal, no, err)
+			return nil, fmt.Errorf("%w: pulka %d deal %d move %d: %v", ErrCorrupt, id, deal, no, err)
 		}
 		d.Moves = append(d.Moves, LoggedMove{Move: m, At: fromMS(at)})
 	}
@@ -331,7 +343,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, f Finish) ([]RatingChang
 		fines = string(js)
 	}
 	var settings string
-	err := tx.QueryRowContext(ctx, "UPDATE pulkas SET finished_ms = $1, fines = $2 WHERE id = $3 AND finished_ms IS NULL RETURNING settings",
+	err := tx.QueryRowContext(ctx, "UPDATE pulkas SET finished_ms = $1, fines = $2 WHERE id = $3 AND finished_ms IS NULL AND abandoned_ms IS NULL RETURNING settings",
 		ms(f.At), fines, int64(f.Pulka)).Scan(&settings)
 	if err != nil {
 		return nil, hdr, errNoRows(err, ErrNoPulka)

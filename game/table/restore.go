@@ -162,11 +162,13 @@ func Restore(cfg Config, r Resume) (*Table, error) {
 	t.h = h
 	t.summary = t.makeSummary()
 	h.act = actor.Start(t, 256, func(t *tbl) { t.stopTimer() })
+	var v uint64
 	h.act.Ask(func(t *tbl) {
 		t.resume(r, now)
 		h.initial = t.summary // what OnChange was told last
+		v = t.v
 	})
-	t.log.Info("table restored", "pulka", number, "deals", len(r.Deals), "v", t.v)
+	t.log.Info("table restored", "pulka", number, "deals", len(r.Deals), "v", v) // t is the actor's now: read in Ask only
 	return h, nil
 }
 

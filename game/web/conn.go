@@ -9,22 +9,25 @@ import (
 	"github.com/trelljaz/trelljaz/sockjs"
 )
 
-// conn is one SockJS session: a player once signed in. Its hooks run one
-// at a time; player is written once, before the conn is handed to the lobby
-// or any table, and read-only after (signedIn publishes it to the sign-in
+// conn is one SockJS session: a player once signed in, or a guest (no
+// player: browse and watch only). Its hooks run one at a time; player and
+// guest are written once, before the conn is handed to the lobby or any
+// table, and read-only after (signedIn publishes them to the sign-in
 // timer).
 type conn struct {
 	srv      *Server
 	s        *sockjs.Session
 	ip       string
 	player   protocol.Player
+	guest    bool // signed in as a guest: player stays zero
 	signedIn chan struct{}
 	tables   map[string]*table.Table // the tables this connection talks to
 	warned   time.Time               // the last rate-limit warning
 	signin   *time.Timer
 }
 
-// Player returns the signed-in player.
+// Player returns the signed-in player; a guest's is zero (the lobby counts
+// it, a table shows it the spectators' view).
 func (c *conn) Player() protocol.Player { return c.player }
 
 // Send queues msgs on the session back to back, so they leave in one frame.
@@ -65,7 +68,7 @@ func (c *conn) OnClose() {
 	c.signin.Stop()
 	c.srv.release(c.s.Request().RemoteIP)
 	c.srv.cfg.Metrics.SessionClosed(c.s.Transport())
-	if c.player.ID == "" {
+	if c.player.ID == "" && !c.guest {
 		return
 	}
 	for _, t := range c.tables {
@@ -133,8 +136,12 @@ func (c *conn) OnMessage(msg string) {
 		c.doSignin(req)
 		return
 	}
-	if c.player.ID == "" {
+	if c.player.ID == "" && !c.guest {
 		c.fail(protocol.ErrNotSignedIn, "sign in first", "")
+		return
+	}
+	if c.guest && !guestMay[req.Type] {
+		c.fail(protocol.ErrSigninRequired, "guests browse and watch: sign in to do this", req.Table)
 		return
 	}
 	l := c.srv.lobby
@@ -184,6 +191,9 @@ func (c *conn) OnMessage(msg string) {
 	}
 }
 
+// guestMay are the requests a guest may make (besides the lobby it gets).
+var guestMay = map[string]bool{protocol.TypeWatch: true, protocol.TypeLeave: true}
+
 // table returns table id, known to this connection or found in the lobby;
 // nil (with the error sent) when there is none.
 func (c *conn) table(id string) *table.Table {
@@ -208,22 +218,33 @@ func (c *conn) table(id string) *table.Table {
 // and the tables the client lists come back from the versions it has; every
 // table the player sits at is watched (a reconnect restores seats).
 func (c *conn) doSignin(req protocol.Request) {
-	if c.player.ID != "" {
+	switch {
+	case c.guest:
+		c.fail(protocol.ErrSignedIn, "this is a guest connection: open a new one to sign in", "")
+		return
+	case c.player.ID != "":
 		c.fail(protocol.ErrSignedIn, "already signed in as "+c.player.Name, "")
 		return
 	}
-	p, err := c.srv.cfg.Identify(req, c.s.Request())
-	if err != nil {
-		c.failErr(err, "")
-		return
+	var p protocol.Player
+	if req.Guest {
+		c.guest = true
+	} else {
+		var err error
+		if p, err = c.srv.cfg.Identify(req, c.s.Request()); err != nil {
+			c.failErr(err, "")
+			return
+		}
+		c.player = p
 	}
-	c.player = p
 	close(c.signedIn)
-	c.Send(protocol.Encode(protocol.Welcome{Player: p, Offer: c.srv.offer}))
+	c.Send(protocol.Encode(protocol.Welcome{Player: p, Guest: c.guest, Offer: c.srv.offer}))
 	c.srv.lobby.Join(c, req.LobbyV)
-	for _, t := range c.srv.lobby.SeatedAt(p.ID) {
-		c.tables[t.ID()] = t
-		t.Watch(c, req.Tables[t.ID()])
+	if !c.guest {
+		for _, t := range c.srv.lobby.SeatedAt(p.ID) {
+			c.tables[t.ID()] = t
+			t.Watch(c, req.Tables[t.ID()])
+		}
 	}
 	for id, v := range req.Tables {
 		if _, ok := c.tables[id]; ok {
@@ -236,5 +257,5 @@ func (c *conn) doSignin(req protocol.Request) {
 			c.Send(protocol.Encode(protocol.Left{Table: id}))
 		}
 	}
-	c.srv.log.Info("signed in", "player", p.ID, "transport", c.s.Transport())
+	c.srv.log.Info("signed in", "player", p.ID, "guest", c.guest, "transport", c.s.Transport())
 }
