@@ -14,6 +14,11 @@
 // server_cpu_s. With several URLs (-url a,b,c) the players of each table are
 // spread over the processes, and a player whose session drops reconnects to
 // the next URL, as a browser behind a load balancer would.
+//
+// -ramp spreads the players' arrival over a time, -warmup leaves the
+// start-up out of the figures (its errors still count), and -drop has every
+// session dropped by the client after a while, so that reconnects and
+// resyncs are part of the run.
 package main
 
 import (
