@@ -108,13 +108,17 @@ func (g *generator) run(ctx context.Context) summary {
 	g.stop = cancel
 	start := time.Now()
 	g.stats.measureFrom(start, g.proc())
+	// Names are new for every run, even two runs against one club within
+	// the same second (the test's cases): a dev name belongs to the
+	// browser that claimed it.
+	run := rand.Uint32()
 	var wg sync.WaitGroup
 	for t := range g.cfg.Tables {
 		tr := newTableRun()
 		for i := range g.cfg.Players {
 			p := &player{
 				g: g, table: tr, index: i, urlIdx: (t + i) % len(g.cfg.URLs),
-				name:    fmt.Sprintf("load-%d-%d-%d", start.Unix()%100000, t, i),
+				name:    fmt.Sprintf("load-%08x-%d-%d", run, t, i),
 				mover:   g.newMover(uint64(t)<<8 | uint64(i)),
 				browser: newBrowser(),
 			}
