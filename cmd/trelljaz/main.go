@@ -65,7 +65,7 @@ type config struct {
 	drainDelay, readHeaderTimeout, idleTimeout       time.Duration
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
-	bank, sessionsPerIP                              int
+	bank, sessionsPerIP, maxTablesPerIP              int
 	policy, publicURL, dataDir, db, botLevel         string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
@@ -90,6 +90,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&intValue{&c.maxWatchers}, "max-watchers", "connections of players without a seat per table")
 	add(&intValue{&c.maxTables}, "max-tables", "tables in the club")
 	add(&intValue{&c.maxTablesPerPlayer}, "max-tables-per-player", "unfinished tables one player may have set")
+	add(&intValue{&c.maxTablesPerIP}, "max-tables-per-ip", "unfinished tables that may be set from one IP address, whoever signed in")
 	add(&durValue{&c.lobbyFlush}, "lobby-flush", "longest wait of a lobby change (changes within it go out as one delta)")
 	add(&strValue{&c.policy}, "timeout-policy", "default timeout policy: fine, bot or bank")
 	add(&intValue{&c.fine}, "fine", "mountain points of the fine policy")
@@ -118,7 +119,7 @@ func defaults() config {
 	return config{
 		addr: "127.0.0.1:8080", botDelay: table.DefaultBotDelay, dealPause: table.DefaultDealPause,
 		conventionTime: table.DefaultConventionTime, grace: table.DefaultGrace, finishedKeep: table.DefaultFinishedKeep,
-		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer,
+		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer, maxTablesPerIP: lobby.DefaultMaxTablesPerIP,
 		lobbyFlush: lobby.DefaultFlush, policy: string(protocol.TimeoutFine), fine: table.DefaultFine, bank: table.DefaultBank,
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
@@ -193,7 +194,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
 	lb = lobby.New(lobby.Config{
-		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
+		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, MaxTablesPerIP: c.maxTablesPerIP, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
 			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,

@@ -21,7 +21,7 @@ import (
 // botPulka writes a pulka of three bots at table id: its first deal and
 // the first two moves of it, the second one replaced by repeat of the
 // first when illegal is set (a move log the rules refuse).
-func botPulka(t *testing.T, j *journal.Journal, id string, seed uint64, illegal bool) {
+func botPulka(t testing.TB, j *journal.Journal, id string, seed uint64, illegal bool) {
 	t.Helper()
 	set, err := table.DefaultSettings("sochi")
 	if err != nil {

@@ -19,13 +19,15 @@
 //
 // What a restart does not bring back, by decision: tables without a
 // pulka — being set (the creator's two-minute conventions dialog) or
-// waiting for players. Bringing them back would cost a store write on
-// every conventions/sit/stand/bot change (the store stays off that path:
-// sign-in, moves and the pulka's end only), and little: after a crash no
-// one is connected, and a waiting table frees an absent player's seat
-// after a one-minute grace, so a restored waiting table would mostly
-// empty itself before its players reconnect; setting a table again is
-// one dialog. A pulka, once begun, is what is kept.
+// waiting for players. Bringing them back needs a store write on every
+// conventions, sit, stand and bot change (the store is kept off that path:
+// sign-in, moves and a pulka's end only) and a way in game/table to build
+// a waiting table with its conventions and seats, which it does not have;
+// the pages reconnect within seconds, so such a table would be worth
+// having back, and the natural home for it is the per-table ownership
+// records of the multi-process work (issue 11), not this journal. Today a
+// player of such a table sets it again: one dialog. A pulka, once begun,
+// is what is kept.
 package journal
 
 import (

@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 // engine makes the URL of a new, empty store of one database engine.
 type engine struct {
 	name string
-	url  func(t *testing.T) string
+	url  func(t testing.TB) string
 }
 
 // engines are SQLite (a file in the test's directory) and PostgreSQL (a
@@ -41,8 +41,8 @@ type engine struct {
 // PostgreSQL is not installed).
 func engines() []engine {
 	return []engine{
-		{"sqlite", func(t *testing.T) string { return "sqlite:" + filepath.Join(t.TempDir(), "club.db") }},
-		{"postgres", func(t *testing.T) string {
+		{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "club.db") }},
+		{"postgres", func(t testing.TB) string {
 			pgOnce.Do(func() { pg, pgErr = pgtest.Start() })
 			switch {
 			case errors.Is(pgErr, pgtest.ErrNotInstalled):

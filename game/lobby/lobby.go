@@ -13,9 +13,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/actor"
@@ -28,6 +30,7 @@ import (
 const (
 	DefaultMaxTables          = 1000
 	DefaultMaxTablesPerPlayer = 2
+	DefaultMaxTablesPerIP     = 4
 	DefaultFlush              = 250 * time.Millisecond
 	DefaultEventBytes         = 256 << 10
 	chatKeep                  = 50
@@ -44,6 +47,12 @@ type Config struct {
 	// MaxTablesPerPlayer bounds the tables one player has set that are not
 	// finished. 0 means DefaultMaxTablesPerPlayer.
 	MaxTablesPerPlayer int
+	// MaxTablesPerIP bounds the unfinished tables set from one IP address,
+	// whoever signed in there: identities can be cheap (the dev sign-in
+	// makes them free), addresses less so. A household or office behind
+	// one address shares it, hence the default of twice
+	// DefaultMaxTablesPerPlayer. 0 means DefaultMaxTablesPerIP.
+	MaxTablesPerIP int
 	// Flush is the longest a change waits to be sent; changes within it go
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
@@ -61,6 +70,14 @@ type Lobby struct {
 	act           *actor.Actor[state]
 	tableDefaults table.Config
 	tables        []*table.Table // handed over by the goroutine when it stops
+
+	// Tables' summaries wait here for the lobby's goroutine, the latest
+	// per table: a table never waits on a busy lobby (a watch storm makes
+	// a summary per watch), and the lobby's queue holds at most one
+	// "take the changes" for all of them.
+	changesMu sync.Mutex
+	changes   map[string]protocol.Summary
+	posted    bool
 }
 
 type delta struct {
@@ -75,6 +92,7 @@ type state struct {
 	tables    map[string]*table.Table
 	order     []string
 	summaries map[string]protocol.Summary
+	setFrom   map[string]netip.Addr        // the address each table was set from
 	early     map[string]*protocol.Summary // tables being restored: their last summary
 	conns     map[table.Conn]struct{}
 	online    map[string]*presence
@@ -106,6 +124,9 @@ func New(cfg Config) *Lobby {
 	if cfg.MaxTablesPerPlayer <= 0 {
 		cfg.MaxTablesPerPlayer = DefaultMaxTablesPerPlayer
 	}
+	if cfg.MaxTablesPerIP <= 0 {
+		cfg.MaxTablesPerIP = DefaultMaxTablesPerIP
+	}
 	if cfg.Flush <= 0 {
 		cfg.Flush = DefaultFlush
 	}
@@ -127,7 +148,7 @@ func New(cfg Config) *Lobby {
 	}
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
-		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{},
+		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, setFrom: map[string]netip.Addr{},
 		early: map[string]*protocol.Summary{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
 	// The lobby's versions start where a table's do (table.FirstVersion):
@@ -214,25 +235,37 @@ func (l *Lobby) Chat(c table.Conn, text string) {
 	})
 }
 
-// Set sets a new table for player p: it is in the convention state at
-// once and the lobby shows it with its countdown. A player has at most
-// MaxTablesPerPlayer unfinished tables. The error is a protocol.Error.
-func (l *Lobby) Set(p protocol.Player) (*table.Table, error) {
+// Set sets a new table for player p, connected from address from: it is
+// in the convention state at once and the lobby shows it with its
+// countdown. A player has at most MaxTablesPerPlayer unfinished tables,
+// and one address at most MaxTablesPerIP, whoever set them (an invalid
+// from, an unknown address, is not counted). The error is a
+// protocol.Error.
+func (l *Lobby) Set(p protocol.Player, from netip.Addr) (*table.Table, error) {
 	var t *table.Table
 	err := error(protocol.Error{Code: protocol.ErrInternal, Text: "the lobby is closed"})
-	l.act.Ask(func(s *state) { t, err = s.set(p) })
+	l.act.Ask(func(s *state) { t, err = s.set(p, from) })
 	return t, err
 }
 
-func (s *state) set(p protocol.Player) (*table.Table, error) {
-	mine := 0
-	for _, sum := range s.summaries {
-		if sum.Creator.ID == p.ID && sum.State != protocol.StateFinished {
+func (s *state) set(p protocol.Player, from netip.Addr) (*table.Table, error) {
+	mine, here := 0, 0
+	for id, sum := range s.summaries {
+		if sum.State == protocol.StateFinished {
+			continue
+		}
+		if sum.Creator.ID == p.ID {
 			mine++
+		}
+		if from.IsValid() && s.setFrom[id] == from {
+			here++
 		}
 	}
 	if mine >= s.cfg.MaxTablesPerPlayer {
 		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("you have set %d tables already", mine)}
+	}
+	if here >= s.cfg.MaxTablesPerIP {
+		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("%d tables were set from your address already", here)}
 	}
 	if len(s.tables) >= s.cfg.MaxTables {
 		s.reclaimFinished()
@@ -254,6 +287,9 @@ func (s *state) set(p protocol.Player) (*table.Table, error) {
 		return nil, protocol.Error{Code: protocol.ErrInternal, Text: "the table could not be set"}
 	}
 	s.add(t)
+	if from.IsValid() {
+		s.setFrom[id] = from
+	}
 	s.cfg.Logger.Info("table set", "table", id, "by", p.ID)
 	return t, nil
 }
@@ -264,8 +300,37 @@ func (s *state) tableConfig(id string) table.Config {
 	cfg := s.cfg.Table
 	cfg.ID = id
 	l := s.l
-	cfg.OnChange = func(sum protocol.Summary) { l.act.Post(func(s *state) { s.update(sum) }) }
+	cfg.OnChange = l.tableChanged
 	return cfg
+}
+
+// tableChanged keeps a table's new summary for the lobby's goroutine. It
+// never blocks on the lobby: the one post that takes the changes is made
+// from its own goroutine, and only when none is pending.
+func (l *Lobby) tableChanged(sum protocol.Summary) {
+	l.changesMu.Lock()
+	if l.changes == nil {
+		l.changes = map[string]protocol.Summary{}
+	}
+	l.changes[sum.ID] = sum
+	post := !l.posted
+	l.posted = true
+	l.changesMu.Unlock()
+	if post {
+		go l.act.Post(func(s *state) { s.takeChanges() })
+	}
+}
+
+// takeChanges records the summaries the tables reported since the last time.
+func (s *state) takeChanges() {
+	l := s.l
+	l.changesMu.Lock()
+	changes := l.changes
+	l.changes, l.posted = nil, false
+	l.changesMu.Unlock()
+	for _, sum := range changes {
+		s.update(sum)
+	}
 }
 
 // add lists a new table.
@@ -408,6 +473,7 @@ func (s *state) remove(id string) {
 	t := s.tables[id]
 	delete(s.tables, id)
 	delete(s.summaries, id)
+	delete(s.setFrom, id)
 	delete(s.changed, id)
 	for i, x := range s.order {
 		if x == id {
@@ -423,11 +489,12 @@ func (s *state) remove(id string) {
 }
 
 // reclaimFinished removes the oldest finished table nobody watches, or
-// else the oldest finished one.
+// else the oldest finished one; never one whose pulka is not stored yet
+// (Summary.Unstored), which the table keeps until it is.
 func (s *state) reclaimFinished() {
 	for _, watched := range []bool{false, true} {
 		for _, id := range s.order {
-			if sum := s.summaries[id]; sum.State == protocol.StateFinished && (watched || sum.Watchers == 0) {
+			if sum := s.summaries[id]; sum.State == protocol.StateFinished && !sum.Unstored && (watched || sum.Watchers == 0) {
 				s.remove(id)
 				return
 			}

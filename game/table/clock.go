@@ -72,7 +72,7 @@ func (t *tbl) later(d time.Duration, f func(*tbl)) {
 	gen := t.gen
 	h := t.h
 	t.timer = t.cfg.Clock.AfterFunc(d, func() {
-		h.act.Post(func(t *tbl) {
+		h.do(func(t *tbl) {
 			if t.gen == gen {
 				t.timer = nil
 				f(t)
@@ -103,6 +103,10 @@ func (t *tbl) schedule() {
 		return
 	case protocol.StateFinished:
 		t.dec = decision{seat: -1}
+		if t.unstored != nil {
+			t.stopTimer() // kept until the pulka is stored (storeFinished)
+			return
+		}
 		t.later(t.cfg.FinishedKeep, func(t *tbl) { t.toFree("finished") })
 		return
 	case protocol.StatePlaying:
@@ -182,11 +186,10 @@ func (t *tbl) wentAway(i int) {
 		s.graceGen++
 		gen, id, h := s.graceGen, s.p.ID, t.h
 		t.cfg.Clock.AfterFunc(t.cfg.Grace, func() {
-			h.act.Post(func(t *tbl) {
+			h.do(func(t *tbl) {
 				if i < len(t.seats) && t.state == protocol.StateWaiting && t.seats[i].p.ID == id && t.seats[i].graceGen == gen && t.online[id] == 0 {
 					t.log.Info("absent player loses the seat", "seat", i, "player", id)
 					t.free(i)
-					t.emit(protocol.KindSeats, pSeats, nil)
 					t.waitingCheck()
 				}
 			})

@@ -152,7 +152,7 @@ func (c *conn) OnMessage(msg string) {
 		}
 		return
 	case protocol.TypeSet:
-		t, err := l.Set(c.player)
+		t, err := l.Set(c.player, c.s.Request().RemoteIP)
 		if err != nil {
 			c.failErr(err, "")
 			return

@@ -208,3 +208,17 @@ func TestGuestsAreHeldToThePerIPCap(t *testing.T) {
 		t.Fatalf("a third guest session from one IP: %q, want a close frame", buf[:n])
 	}
 }
+
+// TestAGuestNeedsNoTokenOnASignInClub: with sign-in mounted (sockets sign
+// in by token), a connection with no token still comes in as a guest and
+// gets the lobby, and is still refused what needs a player.
+func TestAGuestNeedsNoTokenOnASignInClub(t *testing.T) {
+	_, srv := authServer(t)
+	g := dial(t, srv, "websocket")
+	guestSignin(t, g)
+	g.await("lobby")
+	g.send(msg{"type": "set"})
+	if e := g.await("error"); e.str("code") != string(protocol.ErrSigninRequired) {
+		t.Fatalf("a guest setting a table: %v, want signin_required", e)
+	}
+}

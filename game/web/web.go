@@ -60,7 +60,7 @@ type Config struct {
 	// when Auth is set, else DevIdentity (tests).
 	Identify Identify
 	// Archive, if set, serves the game archive's JSON endpoints
-	// (/api/players/..., /api/pulkas...), behind the same Host check and
+	// (/api/players/..., /api/pulkas..., /api/ratings), behind the same Host check and
 	// headers as the pages.
 	Archive http.Handler
 	// Auth, if set, is the club's sign-in: its routes (/auth/..., /logout,
@@ -157,6 +157,7 @@ func New(cfg Config) *Server {
 	if cfg.Archive != nil {
 		pages.PathPrefix("/api/players/").Handler(cfg.Archive)
 		pages.PathPrefix("/api/pulkas").Handler(cfg.Archive)
+		pages.Path("/api/ratings").Handler(cfg.Archive)
 	}
 	pages.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
