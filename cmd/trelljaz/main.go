@@ -81,6 +81,7 @@ type config struct {
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
+	debugAddr                                        string // net/http/pprof, off when empty
 }
 
 // flags declares every setting on fs with its env fallback.
@@ -124,6 +125,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&strValue{&c.redis}, "redis", "Redis URL (redis://host:6379/0): run as one process of a club of several, with -db postgres://...")
 	add(&strValue{&c.node}, "node", "this process's name in a club of several (empty: random)")
 	add(&strValue{&c.trustedProxies}, "trusted-proxies", "comma list of networks (127.0.0.1/32,10.0.0.0/8) of reverse proxies whose X-Forwarded-For gives the player's address")
+	add(&strValue{&c.debugAddr}, "debug-addr", "address of net/http/pprof with mutex and block profiles, for profiling (empty: off; keep it on loopback)")
 	return envs
 }
 
@@ -184,6 +186,13 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logs, nil))
+	if c.debugAddr != "" {
+		stop, err := serveDebug(c.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)

@@ -36,6 +36,15 @@ type clock struct {
 	timer Timer
 	gen   uint64 // bumped whenever the timer is replaced; stale firings compare it
 	dec   decision
+	pause dealPause
+}
+
+// dealPause is the pause after a finished deal: its end is set once, when
+// the deal ends, so that a reschedule (a player coming back) does not start
+// it over.
+type dealPause struct {
+	pulka, deal int // the finished deal
+	end         time.Time
 }
 
 // decision is the decision on the clock: who, since when, until when. Its
@@ -108,7 +117,10 @@ func (t *tbl) schedule() {
 	}
 	if t.deal.Done() {
 		t.dec = decision{seat: -1}
-		t.later(t.cfg.DealPause, func(t *tbl) { t.nextDeal() })
+		if t.pause.pulka != t.number || t.pause.deal != t.dealNo {
+			t.pause = dealPause{pulka: t.number, deal: t.dealNo, end: now.Add(t.cfg.DealPause)}
+		}
+		t.later(t.pause.end.Sub(now), func(t *tbl) { t.nextDeal() })
 		return
 	}
 	i := t.deal.Actor()

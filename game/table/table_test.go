@@ -440,3 +440,38 @@ func TestTheSheetIsKeyedByPlayerIDNotName(t *testing.T) {
 		}
 	}
 }
+
+// The pause between deals is a deadline too: a player reconnecting during
+// it (found by trelljaz-load -drop: sessions dropped every few seconds
+// kept a table from ever dealing again) does not start it over.
+func TestTheDealPauseIsNotRestartedByReconnects(t *testing.T) {
+	tb, clk, anna := playing(t, Config{}, "")
+	for range 500 {
+		if tb.Summary().Deals > 0 {
+			break
+		}
+		if v := anna.view(t); v.State == "playing" && v.Clock.Seat == 0 && len(v.Legal) > 0 {
+			tb.Move(anna, v.Legal[0])
+		}
+		clk.Advance(DefaultBotDelay)
+	}
+	if tb.Summary().Deals != 1 {
+		t.Fatal("the first deal never finished")
+	}
+	if v := anna.view(t); v.DealNo != 1 {
+		t.Fatalf("deal %d dealt before the pause ended, want still 1", v.DealNo)
+	}
+	anna2 := newConn("Anna")
+	for range 3 { // 1.5 pauses, with a reconnect every half pause
+		tb.Detach(anna)
+		tb.Watch(anna2, 0)
+		tb.Watch(anna, anna.view(t).V)
+		tb.Detach(anna2)
+		tb.Summary() // the reconnects are in before the clock moves
+		clk.Advance(DefaultDealPause / 2)
+	}
+	tb.Summary()
+	if v := anna.view(t); v.DealNo != 2 {
+		t.Fatalf("deal %d after 1.5 deal pauses with reconnects, want 2", v.DealNo)
+	}
+}
