@@ -30,6 +30,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -52,9 +53,22 @@ func run(args []string, w io.Writer) error {
 	maxDeals := fs.Int("max-deals", 40, "deals after which a pulka ends even if pools are open")
 	samples := fs.Int("samples", 0, "samples per card play of the strong bot (0: the bot's default)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "pulkas played in parallel")
+	rowTime := fs.Duration("row-time", 0, "wall time after which a row starts no new pulka (0: none); the table says how many deals each row played")
 	seed := fs.Uint64("seed", 1, "seed of every deal and bot")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	rows, err := parseRows(*rowsFlag)
 	if err != nil {
@@ -71,7 +85,7 @@ func run(args []string, w io.Writer) error {
 			return fmt.Errorf("-players: %q is not 3 or 4", p)
 		}
 	}
-	cfg := config{pool: *pool, maxDeals: *maxDeals, samples: *samples, workers: max(1, *workers), seed: *seed, deals: *deals}
+	cfg := config{pool: *pool, maxDeals: *maxDeals, samples: *samples, workers: max(1, *workers), seed: *seed, deals: *deals, rowTime: *rowTime}
 	stats := newThinkStats()
 	start := time.Now()
 	fmt.Fprintf(w, "| convention | players | hero | opponents | pulkas | deals | hero whists/pulka | std. error | per deal |\n")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trelljaz/trelljaz/game/score"
 )
@@ -60,6 +61,20 @@ func TestRunPrintsEveryRowAndLevel(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// TestRowTimeEndsARowEarly: past -row-time a row starts no new pulka, so
+// a row asked for many deals stops after the first pulka of its one
+// worker and says how many deals it played.
+func TestRowTimeEndsARowEarly(t *testing.T) {
+	cfg := config{seed: 5, workers: 1, deals: 1000000, pool: 10, maxDeals: 2, rowTime: time.Nanosecond}
+	res, err := playRow(cfg, "sochi", 3, row{levelPass, "basic"}, newThinkStats())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.pulkas != 1 || res.deals != 2*3 {
+		t.Fatalf("row played %d pulkas, %d deals; want 1 pulka of 2 deals in each of 3 seatings", res.pulkas, res.deals)
 	}
 }
 

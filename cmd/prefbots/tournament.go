@@ -50,6 +50,7 @@ func validLevel(l string) bool {
 type config struct {
 	pool, maxDeals, samples, workers, deals int
 	seed                                    uint64
+	rowTime                                 time.Duration // 0: rows end by deals only
 }
 
 // player makes the moves of one seat.
@@ -83,14 +84,14 @@ func (p botPlayer) move(s *rules.State, seat int, legal []rules.Move) rules.Move
 // newPlayer makes a player of a level. Its seed depends on the pulka and
 // the seat, not on where the hero sits, so equal levels play alike in
 // every seating.
-func newPlayer(level string, seed uint64, samples int, opt rules.Options) player {
+func newPlayer(level string, seed uint64, samples int, set score.Settings) player {
 	switch level {
 	case levelPass:
 		return passPlayer{}
 	case levelRandom:
 		return randomPlayer{rand.New(rand.NewPCG(seed, 0x72616e64))}
 	}
-	return botPlayer{bot.New(bot.Config{Level: level, Seed: seed, Samples: samples, Budget: -1, Options: opt})}
+	return botPlayer{bot.New(bot.Config{Level: level, Seed: seed, Samples: samples, Budget: -1, Options: set.Options, Scoring: set})}
 }
 
 // rowResult is the outcome of one row.
@@ -121,6 +122,7 @@ func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResul
 		first  error
 	)
 	next := 0
+	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < cfg.workers; w++ {
 		wg.Add(1)
@@ -130,7 +132,7 @@ func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResul
 			defer clock.release()
 			for {
 				mu.Lock()
-				if deals >= cfg.deals || first != nil {
+				if deals >= cfg.deals || first != nil || next > 0 && cfg.rowTime > 0 && time.Since(start) > cfg.rowTime {
 					mu.Unlock()
 					return
 				}
@@ -201,7 +203,7 @@ func playGroup(cfg config, set score.Settings, opt rules.Options, r row, g int, 
 			if seat == hero {
 				levels[seat] = r.hero
 			}
-			players[seat] = newPlayer(levels[seat], base+uint64(seat)*7919, cfg.samples, opt)
+			players[seat] = newPlayer(levels[seat], base+uint64(seat)*7919, cfg.samples, set)
 		}
 		res, d, err := playPulka(set, opt, base, g%n, players, levels, stats, clock)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/bot/dd"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // The levels a Config may name.
@@ -36,6 +37,11 @@ type Config struct {
 	// card can win its trick). The zero value means
 	// rules.DefaultOptions.
 	Options rules.Options
+	// Scoring are the table's scoring settings (the convention's prices
+	// of whists, undertricks, consolation, misère and raspasy), which the
+	// strong level weighs its bids, whists and plays by. The zero value
+	// (Players 0) means the Sochi preset.
+	Scoring score.Settings
 }
 
 // Bot plays one seat of one pulka. Not safe for concurrent use.
@@ -44,10 +50,15 @@ type Bot struct {
 	samples int
 	budget  time.Duration
 	opt     rules.Options
-	rng     *rand.Rand
-	solver  *dd.Solver // strong only
-	mem     memory
-	buf     []dd.CardValue
+	sc      scoring
+	// earlyStop ends a card play's sampling once one card has been the
+	// best in every sample of at least half of them (on by default; tests
+	// turn it off to count how often it changes the move).
+	earlyStop bool
+	rng       *rand.Rand
+	solver    *dd.Solver // strong only
+	mem       memory
+	buf       []dd.CardValue
 	// misses counts decisions whose move was not among the legal ones
 	// (a bug: legal[0] was played instead); tests check it stays 0.
 	misses int
@@ -59,7 +70,7 @@ type Bot struct {
 
 // New returns a Bot for one seat of one pulka.
 func New(c Config) *Bot {
-	b := &Bot{level: c.Level, samples: c.Samples, opt: c.Options, rng: rand.New(rand.NewPCG(c.Seed, 0x626f74))}
+	b := &Bot{level: c.Level, samples: c.Samples, opt: c.Options, rng: rand.New(rand.NewPCG(c.Seed, 0x626f74)), sc: scoringOf(c.Scoring), earlyStop: true}
 	if b.level != LevelBasic {
 		b.level = LevelStrong
 		b.solver = dd.NewSolver()

@@ -42,6 +42,13 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	if cards == 0 {
 		return rules.Move{}, false
 	}
+	if v.Kind == rules.KindRaspasy && b.sc.raspasyWhists {
+		// Whist-scored raspasy (Rostov) pays for being the one with the
+		// fewest tricks, not for the count itself, which is all the
+		// paranoid solve sees; the rules of thumb score better there
+		// (+12.6 against +8.3 whists a deal against two passers).
+		return rules.PlayMove(v.Actor, basicCard(v, legal)), true
+	}
 	if oneRun(v, cards) {
 		// touching cards: whichever is played, the rest of the deal is the same
 		return rules.PlayMove(v.Actor, cards.Lowest()), true
@@ -56,22 +63,43 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	start := time.Now()
 	n := 0
 	ns := b.playSamples(v)
+	// A card that has been (one of) the best in every sample so far is
+	// taken once half the samples agree: the rest would rarely change it.
+	alwaysBest := cards
 	for i := 0; i < ns && (i < 4 || time.Since(start) < b.budget); i++ {
 		hands, talon := u.deal(b.rng, pool[:0])
 		p := playPosition(v, &b.opt, hands, talon, mover)
+		p.Limit = playLimit(v)
 		if p.Validate() != nil {
 			return rules.Move{}, false
 		}
 		b.buf = b.solver.Values(p, b.buf[:0])
+		top := -1e18
 		for _, cv := range b.buf {
-			score[cv.Card] += cardUtility(v, mover, cv.Value)
+			x := cardUtility(v, mover, cv.Value)
+			score[cv.Card] += x
+			top = max(top, x)
+		}
+		for _, cv := range b.buf {
+			if cardUtility(v, mover, cv.Value) < top-1e-9 {
+				alwaysBest = alwaysBest.Without(cv.Card)
+			}
 		}
 		n++
+		if b.earlyStop && alwaysBest != 0 && n >= max(6, ns/2) {
+			break
+		}
 	}
-	best := rules.NoCard
+	// Ties (often: a deal already lost or won whatever is played, or a
+	// paranoid raspasy count that no card changes) go to the card the
+	// rules of thumb play, not to the first card.
+	best := basicCard(v, legal)
+	if !cards.Has(best) {
+		best = rules.NoCard
+	}
 	for h := cards; h != 0; h &= h - 1 {
 		c := h.Lowest()
-		if best == rules.NoCard || score[c] > score[best]+1e-9 {
+		if best == rules.NoCard || score[c] > score[best]+1e-6 {
 			best = c
 		}
 	}
@@ -109,6 +137,31 @@ func (b *Bot) playSamples(v *rules.SeatView) int {
 	}
 	return max(n, 4)
 }
+
+// playLimit is the count the solver proves up to (dd.Position.Limit)
+// for a card play: early in a misère the declarer's tricks up to 3, in a
+// raspasy the mover's up to 4, where counting every trick costs the
+// solver five times as much and tells a plan that is failing badly from
+// one failing very badly; 0 (every trick) otherwise.
+func playLimit(v *rules.SeatView) int {
+	if 10-v.TrickNo < 7 {
+		return 0
+	}
+	switch v.Kind {
+	case rules.KindMisere:
+		return misereLimit
+	case rules.KindRaspasy:
+		return raspasyLimit
+	}
+	return 0
+}
+
+// The caps of playLimit; misereLimit also caps the misère samples of the
+// auction and the discard, where 3 tricks or more is a disaster anyway.
+const (
+	misereLimit  = 3
+	raspasyLimit = 4
+)
 
 // cardUtility scores a double-dummy value (the counted tricks from the
 // current trick on) for the mover's side: tricks, and a bonus for the
@@ -155,13 +208,13 @@ type contractEval struct {
 
 // mean returns the declarer's mean result in whists of contract c over
 // the samples of e (whose strain is c's).
-func (e *contractEval) mean(c rules.Bid, n int) float64 {
+func (e *contractEval) mean(c rules.Bid, n int, sc *scoring) float64 {
 	if len(e.tricks) == 0 {
 		return -1e9
 	}
 	s := 0.0
 	for _, t := range e.tricks {
-		s += declarerResult(c, t, n)
+		s += sc.declarerResult(c, t, n)
 	}
 	return s / float64(len(e.tricks))
 }
@@ -231,12 +284,13 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			x, y := basicDiscard(full, rules.NoTrump, true)
 			hands[me] = full.Without(x).Without(y)
 			p := declarerPosition(v, hands, me, rules.Misere)
+			p.Limit = misereLimit
 			mis.tricks = append(mis.tricks, b.solver.Solve(p))
 		}
 	}
 	// Passing is not free: when everyone passes the deal is a raspasy,
 	// where a strong hand takes tricks (a mountain point each).
-	passEV := -0.5 * poolWorth(v.Players) * 0.5 * float64(misereDanger(h))
+	passEV := -0.25 * b.sc.raspasyTrickCost(v.Players) * float64(misereDanger(h))
 	bestTrick := passEV
 	for c := rules.TenNoTrump; c >= rules.SixSpades; c-- {
 		if c == rules.Misere {
@@ -246,7 +300,7 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			if evals[j].bid.Strain() != c.Strain() {
 				continue
 			}
-			if m := evals[j].mean(c, v.Players); m > passEV {
+			if m := evals[j].mean(c, v.Players, &b.sc); m > passEV {
 				if b.mem.maxBid == rules.NoBid {
 					b.mem.maxBid = c
 				}
@@ -254,7 +308,7 @@ func (b *Bot) evaluateAuction(v *rules.SeatView) {
 			}
 		}
 	}
-	if tryMisere && mis.mean(rules.Misere, v.Players) > bestTrick {
+	if tryMisere && mis.mean(rules.Misere, v.Players, &b.sc) > bestTrick {
 		b.mem.misereBid = true
 	}
 }
@@ -286,7 +340,11 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 		out := make([]int, len(samples))
 		for i, hs := range samples {
 			hs[me] = h.Without(c.x).Without(c.y)
-			out[i] = b.solver.Solve(declarerPosition(v, hs, me, contract))
+			p := declarerPosition(v, hs, me, contract)
+			if contract == rules.Misere {
+				p.Limit = misereLimit
+			}
+			out[i] = b.solver.Solve(p)
 		}
 		return out
 	}
@@ -309,7 +367,7 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 		e := contractEval{tricks: tricks}
 		for l := lo.Level(); l <= 10; l++ {
 			c := rules.BidOf(l, st)
-			if m := e.mean(c, v.Players); m > bv {
+			if m := e.mean(c, v.Players, &b.sc); m > bv {
 				best, bv = c, m
 			}
 		}
@@ -326,7 +384,7 @@ func (b *Bot) strongDiscard(v *rules.SeatView, legal []rules.Move) (rules.Move, 
 			}
 			tr := solve(cand{c[0], c[1], rules.NoTrump}, rules.Misere)
 			e := contractEval{tricks: tr}
-			if m := e.mean(rules.Misere, v.Players); m > bestV {
+			if m := e.mean(rules.Misere, v.Players, &b.sc); m > bestV {
 				bestV, bestC = m, cand{c[0], c[1], rules.NoTrump}
 			}
 		}
@@ -434,11 +492,11 @@ func (b *Bot) strongWhist(v *rules.SeatView, legal []rules.Move) (rules.Move, bo
 	for i := 0; i < ns && (i < 3 || time.Since(start) < b.budget); i++ {
 		hands, _ := u.deal(b.rng, pool[:0])
 		t := b.solver.Solve(declarerPosition(v, hands, v.Declarer, c))
-		gain += whistGain(c, t, v.Players, share)
+		gain += b.sc.whistGain(c, t, v.Players, share)
 		n++
 	}
 	gain /= float64(n)
-	half := float64(obligation(c.Level())) / 2 * float64(c.Value())
+	half := float64(obligation(c.Level())) / 2 * b.sc.price(c)
 	switch {
 	case gain > 0 && (!has(rules.MoveHalf) || gain > half):
 		return rules.Simple(me, rules.MoveWhist), true

@@ -4,21 +4,96 @@ import (
 	"math/bits"
 
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // The result of a deal in whists, roughly, as the settlement of RULES §12
-// turns the sheet into whists (Sochi numbers; the other conventions
-// scale them about alike, which is all a comparison needs): a pool or
-// mountain point is worth 10 whists spread over the table, so it moves a
-// player's result by 10·(n−1)/n against the rest.
+// turns the sheet into whists: a mountain point is worth 10 whists spread
+// over the table, so it moves a player's result by 10·(n−1)/n against the
+// rest; a pool point is worth pool_factor mountain points. The prices of
+// RULES §8.2 (whist, undertrick, misère, consolation, gentleman whist,
+// responsibility, raspasy) come from the table's scoring settings.
 
-// poolWorth is what one pool point (or one mountain point, negated) is
-// worth to its owner in whists at an n-player table.
+// scoring holds what the bot's estimates need of the table's scoring.
+type scoring struct {
+	whistMult, failMult, misereMult int
+	poolFactor                      float64
+	consolation                     score.Consolation
+	consolationToDealer             bool
+	gentleman                       bool // a lone whister splits the side's tricks when the declarer fails
+	resp                            score.WhistResp
+	raspasyWhists                   bool // Rostov raspasy: the fewest tricks write 5 whists per trick on the others
+	raspasyBase                     int
+}
+
+// scoringOf reads set; zero settings (Players 0) mean the Sochi preset.
+func scoringOf(set score.Settings) scoring {
+	if set.Players == 0 {
+		set = score.PresetOf(score.Sochi)
+	}
+	return scoring{
+		whistMult: max(1, set.WhistMult), failMult: max(1, set.FailMult), misereMult: max(1, set.MisereMult),
+		poolFactor:          float64(max(1, set.PoolFactor)),
+		consolation:         set.Consolation,
+		consolationToDealer: set.ConsolationToDealer,
+		gentleman:           set.WhistStyle == score.Gentleman,
+		resp:                set.WhistResp,
+		raspasyWhists:       set.RaspasyScoring == score.RaspasyWhists,
+		raspasyBase:         max(1, set.RaspasyBase),
+	}
+}
+
+// poolWorth is what one mountain point (negated) is worth to its owner in
+// whists at an n-player table.
 func poolWorth(n int) float64 { return 10 * float64(n-1) / float64(n) }
 
-// otherWorth is what one pool or mountain point of another player moves
-// my result, in whists (negated for pool).
+// otherWorth is what one mountain point of another player moves my
+// result, in whists.
 func otherWorth(n int) float64 { return 10 / float64(n) }
+
+// price is the whist price per trick of contract c.
+func (sc *scoring) price(c rules.Bid) float64 { return float64(c.Value() * sc.whistMult) }
+
+// consolationPer is what one defender writes per undertrick of c.
+func (sc *scoring) consolationPer(c rules.Bid) float64 {
+	switch sc.consolation {
+	case score.ConsolationFixed10:
+		return 10
+	case score.ConsolationNone:
+		return 0
+	}
+	return sc.price(c)
+}
+
+// consolers is the number of players who write consolation at an
+// n-player table.
+func (sc *scoring) consolers(n int) float64 {
+	if n == 4 && sc.consolationToDealer {
+		return 3
+	}
+	return 2
+}
+
+// respRate is the mountain per trick a whister is short of the obligation.
+func (sc *scoring) respRate(c rules.Bid) float64 {
+	switch sc.resp {
+	case score.RespHalf:
+		return sc.price(c) / 2
+	case score.RespNone:
+		return 0
+	}
+	return sc.price(c)
+}
+
+// raspasyTrickCost is roughly what one more raspasy trick costs its taker,
+// in whists: a mountain point at the base price, or (whist scoring) 5
+// whists paid to the players with fewer tricks.
+func (sc *scoring) raspasyTrickCost(n int) float64 {
+	if sc.raspasyWhists {
+		return 5
+	}
+	return poolWorth(n) * float64(sc.raspasyBase)
+}
 
 // obligation is the tricks the defending side must take (RULES §5.1),
 // with a ten counted as whisted.
@@ -37,38 +112,43 @@ func obligation(level int) int {
 // whist: a contract that is made is whisted about half the time (the
 // defenders then write their tricks), one that fails about 80% of the
 // time; an unwhisted contract is written to the pool unplayed.
-func declarerResult(c rules.Bid, t, n int) float64 {
+func (sc *scoring) declarerResult(c rules.Bid, t, n int) float64 {
 	pw := poolWorth(n)
 	if c == rules.Misere {
 		if t == 0 {
-			return pw * 10
+			return pw * 10 * sc.poolFactor
 		}
-		return -pw * 10 * float64(t)
+		return -pw * float64(sc.misereMult*t)
 	}
 	l, val := c.Level(), float64(c.Value())
-	whists := val * float64(10-t) // the defenders write their tricks
+	whists := sc.price(c) * float64(10-t) // the defenders write their tricks
+	pool := pw * val * sc.poolFactor
 	if t >= l {
-		return pw*val - 0.5*whists
+		return pool - 0.5*whists
 	}
 	u := float64(l - t)
-	failed := -pw*val*u - whists - 2*val*u // mountain, whists, consolation
-	return 0.8*failed + 0.2*pw*val
+	failed := -pw*val*float64(sc.failMult)*u - whists - sc.consolers(n)*sc.consolationPer(c)*u
+	return 0.8*failed + 0.2*pool
 }
 
 // whistGain is what whisting a contract c is worth to a defender against
 // passing (when the hand is then not played), in whists, for a sample
 // where the declarer takes t tricks; share is the part of the defenders'
 // tricks the defender writes (1 alone, ½ with a whisting partner).
-func whistGain(c rules.Bid, t, n int, share float64) float64 {
+func (sc *scoring) whistGain(c rules.Bid, t, n int, share float64) float64 {
 	val := float64(c.Value())
 	def := 10 - t
-	g := share * float64(def) * val
-	if u := c.Level() - t; u > 0 {
+	u := c.Level() - t
+	if u > 0 && sc.gentleman {
+		share = min(share, 0.5) // a failed contract's trick-whists are split
+	}
+	g := share * float64(def) * sc.price(c)
+	if u > 0 {
 		// the declarer fails: his mountain, our consolation, and no pool for him
-		g += otherWorth(n)*val*float64(u) + otherWorth(n)*val + val*float64(u)
+		g += otherWorth(n)*val*float64(sc.failMult*u) + otherWorth(n)*val*sc.poolFactor + sc.consolationPer(c)*float64(u)
 	}
 	if short := obligation(c.Level()) - def; short > 0 {
-		g -= poolWorth(n) * val * float64(short) * share // responsibility
+		g -= poolWorth(n) * sc.respRate(c) * float64(short) * share // responsibility
 	}
 	return g
 }

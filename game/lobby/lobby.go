@@ -7,6 +7,14 @@
 // and went, new chat lines), encoded once for everyone. A client that
 // reconnects with the version it has gets the deltas it missed, or the
 // whole lobby when it is too far behind.
+//
+// In a club of several processes (game/cluster) each process has its
+// lobby: Config.Share tells the others what this one changed (the tables it
+// runs, who came and went here, chat said here), and PutRemote, PeerOnline,
+// PeerGone and PeerChat bring in what they changed, so every lobby lists
+// the same tables, people and chat. A table run elsewhere is listed by its
+// summary only (Remote reports it); Disown turns a table of this process
+// into such a listing (its lease moved).
 package lobby
 
 import (
@@ -63,6 +71,31 @@ type Config struct {
 	Metrics *metrics.Metrics
 	// Logger receives the lobby's logs. Nil means slog.Default().
 	Logger *slog.Logger
+	// FirstVersion, if not 0, is the version the lobby starts after,
+	// instead of table.FirstVersion of the start: a club of several
+	// processes gives each lobby its own range, so that a version of
+	// another process's lobby is never taken for one of this one's.
+	FirstVersion uint64
+	// NewID, if set, names new tables (unique across a club of several
+	// processes; "t" and a number keeps Restore's bookkeeping simple). It
+	// is called from the lobby's goroutine. Nil means t1, t2, ...
+	NewID func() string
+	// Share, if set, is told what this process changed in the lobby, for
+	// the other processes of a club (see Sharer).
+	Share Sharer
+}
+
+// Sharer hears what this process changes in the lobby. Its methods are
+// called from the lobby's goroutine, in order, and must not block.
+type Sharer interface {
+	// Table is the new summary of a table this process runs; state
+	// "free" means the table is gone.
+	Table(sum protocol.Summary)
+	// Online tells that a player's first connection to this process
+	// came (true) or their last one went (false).
+	Online(p protocol.Player, online bool)
+	// Chat is a lobby chat line said on this process.
+	Chat(line protocol.ChatLine)
 }
 
 // Lobby is the running lobby. Its methods may be called concurrently.
@@ -94,6 +127,7 @@ type state struct {
 	summaries map[string]protocol.Summary
 	setFrom   map[string]netip.Addr        // the address each table was set from
 	early     map[string]*protocol.Summary // tables being restored: their last summary
+	remote    map[string]bool              // listed tables another process runs
 	conns     map[table.Conn]struct{}
 	online    map[string]*presence
 	guests    int  // connections without a player (guests): counted, not listed
@@ -112,9 +146,12 @@ type state struct {
 }
 
 type presence struct {
-	p protocol.Player
-	n int
+	p     protocol.Player
+	n     int             // connections to this process
+	peers map[string]bool // other processes the player is connected to
 }
+
+func (pr *presence) online() bool { return pr.n > 0 || len(pr.peers) > 0 }
 
 // New starts a lobby.
 func New(cfg Config) *Lobby {
@@ -149,15 +186,20 @@ func New(cfg Config) *Lobby {
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
 		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, setFrom: map[string]netip.Addr{},
-		early: map[string]*protocol.Summary{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
+		early: map[string]*protocol.Summary{}, remote: map[string]bool{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
 	// The lobby's versions start where a table's do (table.FirstVersion):
 	// a client coming back after a restart with the version it had never
 	// gets a delta of the new lobby's history, it gets the whole lobby.
 	s.v = table.FirstVersion(clk.Now())
+	if cfg.FirstVersion != 0 {
+		s.v = cfg.FirstVersion
+	}
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
-			l.tables = append(l.tables, s.tables[id])
+			if t := s.tables[id]; t != nil {
+				l.tables = append(l.tables, t)
+			}
 		}
 	})
 	return l
@@ -188,12 +230,18 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 			s.guests++
 			s.guestsNew = true
 			s.arm()
-		} else if pr := s.online[p.ID]; pr != nil {
-			pr.n++
-		} else {
-			s.online[p.ID] = &presence{p: p, n: 1}
+			s.resync(c, v)
+			return
+		}
+		pr := s.online[p.ID]
+		if pr == nil {
+			pr = &presence{p: p}
+			s.online[p.ID] = pr
 			s.pending.Joined = append(s.pending.Joined, p)
 			s.arm()
+		}
+		if pr.n++; pr.n == 1 && s.cfg.Share != nil {
+			s.cfg.Share.Online(p, true)
 		}
 		s.resync(c, v)
 	})
@@ -213,9 +261,11 @@ func (l *Lobby) Leave(c table.Conn) {
 			s.arm()
 		} else if pr := s.online[p.ID]; pr != nil {
 			if pr.n--; pr.n <= 0 {
-				delete(s.online, p.ID)
-				s.pending.Gone = append(s.pending.Gone, p)
-				s.arm()
+				pr.n = 0
+				if s.cfg.Share != nil {
+					s.cfg.Share.Online(p, false)
+				}
+				s.offlineCheck(pr)
 			}
 		}
 	})
@@ -232,7 +282,21 @@ func (l *Lobby) Chat(c table.Conn, text string) {
 		}
 		s.pending.Chat = append(s.pending.Chat, line)
 		s.arm()
+		if s.cfg.Share != nil {
+			s.cfg.Share.Chat(line)
+		}
 	})
+}
+
+// offlineCheck tells the lobby a player went offline when no process has a
+// connection of theirs left.
+func (s *state) offlineCheck(pr *presence) {
+	if pr.online() {
+		return
+	}
+	delete(s.online, pr.p.ID)
+	s.pending.Gone = append(s.pending.Gone, pr.p)
+	s.arm()
 }
 
 // Set sets a new table for player p, connected from address from: it is
@@ -273,11 +337,9 @@ func (s *state) set(p protocol.Player, from netip.Addr) (*table.Table, error) {
 	if len(s.tables) >= s.cfg.MaxTables {
 		return nil, protocol.Error{Code: protocol.ErrClubFull, Text: "the club has no room for another table"}
 	}
-	s.next++
-	id := fmt.Sprintf("t%d", s.next)
-	for s.tables[id] != nil || s.early[id] != nil { // a restored table's id
-		s.next++
-		id = fmt.Sprintf("t%d", s.next)
+	id := s.newID()
+	for s.tables[id] != nil || s.early[id] != nil || s.remote[id] { // a restored or remote table's id
+		id = s.newID()
 	}
 	cfg := s.tableConfig(id)
 	cfg.Creator = p
@@ -292,6 +354,15 @@ func (s *state) set(p protocol.Player, from netip.Addr) (*table.Table, error) {
 	}
 	s.cfg.Logger.Info("table set", "table", id, "by", p.ID)
 	return t, nil
+}
+
+// newID names a new table.
+func (s *state) newID() string {
+	if s.cfg.NewID != nil {
+		return s.cfg.NewID()
+	}
+	s.next++
+	return fmt.Sprintf("t%d", s.next)
 }
 
 // tableConfig returns the configuration of table id: the template with
@@ -394,7 +465,11 @@ func (l *Lobby) restore(r table.Resume) error {
 			return
 		}
 		s.tables[r.Table] = t
-		s.order = append(s.order, r.Table)
+		if s.remote[r.Table] {
+			delete(s.remote, r.Table) // taken over: listed already
+		} else {
+			s.order = append(s.order, r.Table)
+		}
 		sum := t.Initial()
 		if early.ID != "" {
 			sum = *early // newer than Initial
@@ -426,9 +501,29 @@ func (l *Lobby) SeatedAt(id string) []*table.Table {
 	var out []*table.Table
 	l.act.Ask(func(s *state) {
 		for _, tid := range s.order {
+			if s.tables[tid] == nil {
+				continue // run by another process: SeatedAtIDs
+			}
 			for _, seat := range s.summaries[tid].Seats {
 				if !seat.Bot && seat.Player.ID == id {
 					out = append(out, s.tables[tid])
+					break
+				}
+			}
+		}
+	})
+	return out
+}
+
+// SeatedAtIDs returns the ids of the tables where player id sits, those
+// run by other processes included, as the lobby last heard from them.
+func (l *Lobby) SeatedAtIDs(id string) []string {
+	var out []string
+	l.act.Ask(func(s *state) {
+		for _, tid := range s.order {
+			for _, seat := range s.summaries[tid].Seats {
+				if !seat.Bot && seat.Player.ID == id {
+					out = append(out, tid)
 					break
 				}
 			}
@@ -467,6 +562,9 @@ func (s *state) update(sum protocol.Summary) {
 		s.remove(sum.ID)
 		return
 	}
+	if s.cfg.Share != nil {
+		s.cfg.Share.Table(sum)
+	}
 	s.summaries[sum.ID] = sum
 	s.changed[sum.ID] = true
 	s.arm()
@@ -476,6 +574,7 @@ func (s *state) update(sum protocol.Summary) {
 func (s *state) remove(id string) {
 	t := s.tables[id]
 	delete(s.tables, id)
+	delete(s.remote, id)
 	delete(s.summaries, id)
 	delete(s.setFrom, id)
 	delete(s.changed, id)
@@ -487,6 +586,12 @@ func (s *state) remove(id string) {
 	}
 	s.pending.Removed = append(s.pending.Removed, id)
 	s.arm()
+	if t == nil {
+		return // run by another process
+	}
+	if s.cfg.Share != nil {
+		s.cfg.Share.Table(protocol.Summary{ID: id, State: protocol.StateFree})
+	}
 	// stopped in its own goroutine: the table may be waiting to tell the lobby
 	go t.Stop()
 	s.cfg.Logger.Info("table reclaimed", "table", id)
@@ -498,7 +603,7 @@ func (s *state) remove(id string) {
 func (s *state) reclaimFinished() {
 	for _, watched := range []bool{false, true} {
 		for _, id := range s.order {
-			if sum := s.summaries[id]; sum.State == protocol.StateFinished && !sum.Unstored && (watched || sum.Watchers == 0) {
+			if sum := s.summaries[id]; s.tables[id] != nil && sum.State == protocol.StateFinished && !sum.Unstored && (watched || sum.Watchers == 0) {
 				s.remove(id)
 				return
 			}
@@ -597,4 +702,113 @@ func (l *Lobby) Offer() protocol.Offer {
 		t = protocol.Timeout{Policy: protocol.TimeoutFine, Fine: table.DefaultFine, Bank: table.DefaultBank}
 	}
 	return table.Offer(t)
+}
+
+// PutRemote lists sum, the summary of a table another process runs (state
+// "free": the table is gone). A table this process runs keeps its own
+// summary.
+func (l *Lobby) PutRemote(sum protocol.Summary) {
+	l.act.Post(func(s *state) {
+		if sum.ID == "" || s.tables[sum.ID] != nil || s.early[sum.ID] != nil {
+			return
+		}
+		if sum.State == protocol.StateFree {
+			if s.remote[sum.ID] {
+				s.remove(sum.ID)
+			}
+			return
+		}
+		if _, listed := s.summaries[sum.ID]; !listed {
+			s.order = append(s.order, sum.ID)
+		}
+		s.remote[sum.ID] = true
+		s.summaries[sum.ID] = sum
+		s.changed[sum.ID] = true
+		s.arm()
+	})
+}
+
+// Remote reports whether table id is listed as run by another process.
+func (l *Lobby) Remote(id string) bool {
+	var r bool
+	l.act.Ask(func(s *state) { r = s.remote[id] })
+	return r
+}
+
+// Disown stops table id of this process (its lease moved to another
+// process) and keeps listing it as a remote table until its new owner
+// reports. It returns false when the process does not run id.
+func (l *Lobby) Disown(id string) bool {
+	var t *table.Table
+	l.act.Ask(func(s *state) {
+		if t = s.tables[id]; t != nil {
+			delete(s.tables, id)
+			s.remote[id] = true
+		}
+	})
+	if t == nil {
+		return false
+	}
+	t.Stop()
+	return true
+}
+
+// Local returns the ids of the tables this process runs.
+func (l *Lobby) Local() []string {
+	var out []string
+	l.act.Ask(func(s *state) {
+		for _, id := range s.order {
+			if s.tables[id] != nil {
+				out = append(out, id)
+			}
+		}
+	})
+	return out
+}
+
+// PeerOnline tells that player p's first connection to process peer came
+// (online) or its last one went.
+func (l *Lobby) PeerOnline(peer string, p protocol.Player, online bool) {
+	l.act.Post(func(s *state) {
+		pr := s.online[p.ID]
+		switch {
+		case online && pr == nil:
+			s.online[p.ID] = &presence{p: p, peers: map[string]bool{peer: true}}
+			s.pending.Joined = append(s.pending.Joined, p)
+			s.arm()
+		case online:
+			if pr.peers == nil {
+				pr.peers = map[string]bool{}
+			}
+			pr.peers[peer] = true
+		case pr != nil:
+			delete(pr.peers, peer)
+			s.offlineCheck(pr)
+		}
+	})
+}
+
+// PeerGone forgets every connection of process peer (it stopped or
+// died): who was online only there goes offline.
+func (l *Lobby) PeerGone(peer string) {
+	l.act.Post(func(s *state) {
+		for _, pr := range s.online {
+			if pr.peers[peer] {
+				delete(pr.peers, peer)
+				s.offlineCheck(pr)
+			}
+		}
+	})
+}
+
+// PeerChat adds a lobby chat line said on another process.
+func (l *Lobby) PeerChat(line protocol.ChatLine) {
+	l.act.Post(func(s *state) {
+		s.chat = append(s.chat, line)
+		if len(s.chat) > chatKeep {
+			s.chat = append(s.chat[:0], s.chat[len(s.chat)-chatKeep:]...)
+		}
+		s.pending.Chat = append(s.pending.Chat, line)
+		s.arm()
+	})
 }

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
@@ -192,6 +193,22 @@ type TableView struct {
 	LastDeal    string           `json:"last_deal"` // a line on the last finished deal
 	Result      *Settlement      `json:"result"`    // once the pulka is over
 	Chat        []ChatLine       `json:"chat"`      // recent table chat
+	Deals       []DealEntry      `json:"deals"`     // every finished deal of the pulka, in order
+}
+
+// DealEntry is one finished deal as the sheet took it: what was played, in
+// codes a page words in its own language, the sheet after it and the
+// settlement as it would stand if the pulka ended there.
+type DealEntry struct {
+	No       int             `json:"no"`       // the deal number, from 1
+	Kind     rules.Kind      `json:"kind"`     // "contract", "misere", "raspasy"
+	Ending   rules.Ending    `json:"ending"`   // "played", "unwhisted", "half_whist", "conceded"
+	Declarer int             `json:"declarer"` // the declarer's seat, -1 in raspasy
+	Contract rules.Bid       `json:"contract"` // null in raspasy
+	Calls    []pref.Call     `json:"calls"`    // each seat's whisting call
+	Tricks   []int           `json:"tricks"`   // tricks by seat
+	Sheet    score.SheetView `json:"sheet"`    // the sheet after the deal, keyed as the table's (player ids)
+	Settle   []int64         `json:"settle"`   // rounded whists by seat if the pulka ended now
 }
 
 // MessageType returns "table".
@@ -218,6 +235,7 @@ type TableEvent struct {
 	LastDeal    string           `json:"last_deal,omitempty"`
 	Result      *Settlement      `json:"result,omitempty"`
 	Chat        *ChatLine        `json:"chat,omitempty"`
+	DealEntry   *DealEntry       `json:"deal_entry,omitempty"` // the deal just finished, with Sheet
 }
 
 // MessageType returns "table_event".

@@ -22,6 +22,7 @@ type pulka struct {
 	records  []DealRecord
 	scored   []score.Deal // the finished deals as written on the sheet
 	lastDeal string
+	entries  []protocol.DealEntry // every finished deal, for the page's sheet history
 	result   *protocol.Settlement
 	fines    map[string]int // mountain points by player id
 	bots     []Bot
@@ -176,6 +177,7 @@ func (t *tbl) finishDeal() parts {
 		return pSheet | pState | pResult
 	}
 	t.scored = append(t.scored, d)
+	t.noteDeal(res)
 	t.log.Info("deal over", "deal", t.dealNo, "seed", t.records[len(t.records)-1].Deal.Seed, "result", t.lastDeal)
 	if t.sheet.Over() {
 		t.closePulka("pool")
@@ -325,6 +327,16 @@ func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
 }
 
 // describe writes one line on a finished deal.
+// noteDeal adds the deal just written on the sheet to the entries.
+func (t *tbl) noteDeal(r rules.Result) {
+	e := protocol.DealEntry{No: t.dealNo, Kind: r.Kind, Ending: r.Ending, Declarer: r.Declarer, Contract: r.Contract,
+		Calls: r.Calls[:r.Players:r.Players], Tricks: r.Tricks[:r.Players:r.Players], Sheet: t.sheet.View(t.ids())}
+	if set, err := t.sheet.Settle(); err == nil {
+		e.Settle = set.Rounded[:r.Players:r.Players]
+	}
+	t.entries = append(t.entries, e)
+}
+
 func describe(n int, r rules.Result, names []string) string {
 	tricks := func() string {
 		out := ""

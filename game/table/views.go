@@ -67,6 +67,9 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 		sv := t.sheet.View(t.ids())
 		ev.Sheet = &sv
 		ev.LastDeal = t.lastDeal
+		if n := len(t.entries); n > 0 {
+			ev.DealEntry = &t.entries[n-1]
+		}
 	}
 	if p&pResult != 0 {
 		ev.Result = t.result
@@ -186,7 +189,10 @@ func (t *tbl) snapshot(viewer int) protocol.TableView {
 		Table: t.cfg.ID, V: t.v, State: t.state, Creator: t.creator, Conventions: t.conventions(),
 		Deadline: ms(t.convDeadline), Seats: t.seatViews(), DealNo: t.dealNo,
 		Legal: []rules.Move{}, Clock: t.clockView(), LastDeal: t.lastDeal, Result: t.result,
-		Chat: slices.Clone(t.chat),
+		Chat: slices.Clone(t.chat), Deals: slices.Clone(t.entries),
+	}
+	if tv.Deals == nil {
+		tv.Deals = []protocol.DealEntry{}
 	}
 	if tv.Chat == nil {
 		tv.Chat = []protocol.ChatLine{}

@@ -102,20 +102,34 @@ func benchKind(b *testing.B, mk func(rng *rand.Rand) Position) {
 	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/deal")
 }
 
-// BenchmarkSolveMisere: full 10-trick misère deals, random declarer.
-func BenchmarkSolveMisere(b *testing.B) {
-	benchKind(b, func(rng *rand.Rand) Position {
+// BenchmarkSolveMisere: full 10-trick misère deals, random declarer,
+// every trick counted.
+func BenchmarkSolveMisere(b *testing.B) { benchKind(b, misereDeal(0)) }
+
+// BenchmarkSolveMisereLimit3: the same deals counted up to 3 tricks
+// (Position.Limit), as the strong bot asks early in a misère.
+func BenchmarkSolveMisereLimit3(b *testing.B) { benchKind(b, misereDeal(3)) }
+
+// BenchmarkSolveRaspasy: full raspasy deals with both talon leads, the
+// paranoid goal of a random player, every trick counted.
+func BenchmarkSolveRaspasy(b *testing.B) { benchKind(b, raspasyDeal(0)) }
+
+// BenchmarkSolveRaspasyLimit4: the same deals counted up to 4 tricks, as
+// the strong bot asks early in a raspasy.
+func BenchmarkSolveRaspasyLimit4(b *testing.B) { benchKind(b, raspasyDeal(4)) }
+
+func misereDeal(limit int) func(rng *rand.Rand) Position {
+	return func(rng *rand.Rand) Position {
 		p := randomDeal(rng)
 		p.Trump = 4
 		p.Goal = ContractGoal(rng.IntN(3), true)
+		p.Limit = limit
 		return p
-	})
+	}
 }
 
-// BenchmarkSolveRaspasy: full raspasy deals with both talon leads, the
-// paranoid goal of a random player.
-func BenchmarkSolveRaspasy(b *testing.B) {
-	benchKind(b, func(rng *rand.Rand) Position {
+func raspasyDeal(limit int) func(rng *rand.Rand) Position {
+	return func(rng *rand.Rand) Position {
 		var deck [32]uint8
 		for i := range deck {
 			deck[i] = uint8(i)
@@ -129,6 +143,7 @@ func BenchmarkSolveRaspasy(b *testing.B) {
 		p.NTalon = 2
 		p.Trump = 4
 		p.Goal = RaspasyGoal(rng.IntN(3))
+		p.Limit = limit
 		return p
-	})
+	}
 }

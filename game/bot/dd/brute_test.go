@@ -113,8 +113,8 @@ func brute(p Position) int {
 }
 
 // randomPosition deals a random valid ending of up to maxTricks tricks:
-// a random contract, misère or raspasy (with talon leads), possibly in
-// the middle of a trick.
+// a random contract, misère, raspasy (with talon leads) or any other
+// goal, possibly in the middle of a trick.
 func randomPosition(rng *rand.Rand, maxTricks int) Position {
 	var deck [rules.NumCards]rules.Card
 	for i := range deck {
@@ -128,7 +128,9 @@ func randomPosition(rng *rand.Rand, maxTricks int) Position {
 	p.Trump = rules.NoTrump
 	next := 0
 	draw := func() rules.Card { c := deck[next]; next++; return c }
-	switch rng.IntN(3) {
+	switch rng.IntN(4) {
+	case 3: // any goal: who is counted and who wants it are free
+		p.Goal = Goal{Count: uint8(1 + rng.IntN(7)), Max: uint8(rng.IntN(8))}
 	case 0: // trick contract
 		if rng.IntN(5) > 0 {
 			p.Trump = rules.Strain(rng.IntN(4))

@@ -47,3 +47,22 @@ func ExampleSolver_Values() {
 	// 7♠ 0
 	// A♠ 2
 }
+
+// A misère declarer (player 0) holding the three top spades takes all
+// three tricks; with Limit 1 the solver only proves that he is caught,
+// which is all a caller asking "clean or not" needs, and much cheaper on
+// a full deal.
+func ExampleSolver_Solve_limit() {
+	p := dd.Position{
+		Hands: [3]rules.Hand{hand("AS KS QS"), hand("JS 10S 9S"), hand("8S 7S 7H")},
+		Trump: rules.NoTrump,
+		Goal:  dd.ContractGoal(0, true),
+	}
+	s := dd.NewSolver()
+	fmt.Println(s.Solve(p))
+	p.Limit = 1
+	fmt.Println(s.Solve(p))
+	// Output:
+	// 3
+	// 1
+}

@@ -2,21 +2,22 @@ package dd
 
 import "math/bits"
 
-// key returns the hands in relative ranks: in each suit the cards still in
-// play are renumbered 0, 1, 2, ... from the lowest, so two positions that
-// differ only in which low cards were played share a table entry.
-func (s *Solver) key(nd *node) [3]uint32 {
+// key returns the hands in relative ranks packed exactly into 64 bits:
+// in each suit the cards still in play are renumbered 0, 1, 2, ... from
+// the lowest (so two positions that differ only in which low cards were
+// played share a table entry), and the suit's 16 bits hold, for each
+// renumbered card, two bits naming its holder (0, 1, 2), 3 above the
+// last card.
+func (s *Solver) key(nd *node) uint64 {
 	rem := nd.hands[0] | nd.hands[1] | nd.hands[2]
-	var k [3]uint32
+	var k uint64
 	for su := 0; su < 4; su++ {
 		r := uint16(rem>>(8*su)) & 0xFF
-		if r == 0 {
-			continue
-		}
-		for p := 0; p < 3; p++ {
-			h := uint16(nd.hands[p]>>(8*su)) & 0xFF
-			k[p] |= uint32(squeeze[r<<8|h]) << (8 * su)
-		}
+		h1 := uint16(nd.hands[1]>>(8*su)) & 0xFF
+		h2 := uint16(nd.hands[2]>>(8*su)) & 0xFF
+		absent := uint8(0xFF) << bits.OnesCount16(r)
+		code := spread[squeeze[r<<8|h1]] | spread[squeeze[r<<8|h2]]<<1 | spread[absent]*3
+		k |= uint64(code) << (16 * su)
 	}
 	return k
 }
@@ -30,7 +31,7 @@ func compress1(c uint8, nd *node) uint8 {
 }
 
 // expand maps a relative-rank card back to the real card of nd, or 0xFF.
-func expand(rc uint8, nd *node, _ [3]uint32) uint8 {
+func expand(rc uint8, nd *node) uint8 {
 	rem := nd.hands[0] | nd.hands[1] | nd.hands[2]
 	su := rc >> 3
 	r := uint8(rem >> (8 * su))
@@ -69,10 +70,21 @@ var squeeze = func() (t [1 << 16]uint8) {
 	return t
 }()
 
-// hashKey mixes a key into a table index.
-func hashKey(k [3]uint32, leader uint8) uint64 {
-	x := uint64(k[0]) | uint64(k[1])<<32
-	x ^= uint64(k[2])*0x9E3779B97F4A7C15 + uint64(leader)
+// spread[b] moves bit i of b to bit 2i.
+var spread = func() (t [256]uint16) {
+	for b := 0; b < 256; b++ {
+		for i := 0; i < 8; i++ {
+			if b&(1<<i) != 0 {
+				t[b] |= 1 << (2 * i)
+			}
+		}
+	}
+	return t
+}()
+
+// hashKey mixes a key and the leader into a table index.
+func hashKey(k uint64, leader uint8) uint64 {
+	x := k ^ uint64(leader)*0x9E3779B97F4A7C15
 	x ^= x >> 29
 	x *= 0xBF58476D1CE4E5B9
 	x ^= x >> 32

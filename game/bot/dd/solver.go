@@ -68,6 +68,12 @@ type Position struct {
 	TalonWins bool
 	// Goal is what is counted and who wants it.
 	Goal Goal
+	// Limit, when positive, caps the count: Solve returns min(value,
+	// Limit) and Values each card's min(value, Limit). The search then
+	// only proves whether the count reaches 1, 2, ... Limit, which is
+	// much cheaper on a misère or raspasy where the counted player is
+	// caught for many tricks. Zero counts every trick.
+	Limit int
 }
 
 // Tricks returns the number of tricks left to play, counting the current one.
@@ -96,6 +102,9 @@ func (p *Position) Validate() error {
 	}
 	if p.Trump > rules.NoTrump {
 		return fmt.Errorf("dd: trump %d", p.Trump)
+	}
+	if p.Limit < 0 {
+		return fmt.Errorf("dd: negative limit %d", p.Limit)
 	}
 	if p.Goal.Count > 7 || p.Goal.Max > 7 {
 		return fmt.Errorf("dd: goal %+v names a player past 2", p.Goal)
@@ -153,14 +162,14 @@ type node struct {
 const ttBits = 18
 
 type ttEntry struct {
-	h      [3]uint32
+	h      uint64
 	leader uint8
 	lb, ub int8
 	best   uint8 // the lead found best (a real card), 0xFF when none
 	gen    uint8
 }
 
-// Solver solves positions. It owns a transposition table (about 5 MB)
+// Solver solves positions. It owns a transposition table (4 MB)
 // that it keeps between calls while the trump and goal stay the same.
 type Solver struct {
 	trump    int // 0..3, or 4 for none
@@ -173,6 +182,9 @@ type Solver struct {
 	talonWin bool
 
 	minD int8 // the one counted player when he wants few tricks (misère, raspasy), else -1
+	// minVs: the two others want minD's count high (misère, raspasy), so
+	// a trick they can make him take is his
+	minVs bool
 
 	tt  []ttEntry
 	gen uint8
@@ -198,10 +210,11 @@ func (s *Solver) setup(p *Position) node {
 		s.trump, s.count, s.max = trump, p.Goal.Count, p.Goal.Max
 		s.clear()
 	}
-	s.minD = -1
+	s.minD, s.minVs = -1, false
 	for d := 0; d < 3; d++ {
 		if p.Goal.Count == 1<<d && p.Goal.Max&(1<<d) == 0 {
 			s.minD = int8(d)
+			s.minVs = p.Goal.Max == 7&^(1<<d)
 		}
 	}
 	s.nTalon = uint8(p.NTalon)
@@ -238,20 +251,32 @@ func (s *Solver) clear() {
 // (Position.Validate); an invalid position gives a meaningless number.
 func (s *Solver) Solve(p Position) int {
 	nd := s.setup(&p)
-	return s.mtd(&nd, p.Tricks(), -1)
+	return s.mtd(&nd, p.Tricks(), -1, limitOf(&p))
 }
 
-// mtd finds the exact value by null-window searches, starting from guess
-// (or from a guess of its own when guess is negative).
-func (s *Solver) mtd(nd *node, tricks, guess int) int {
-	lo, hi := 0, tricks
+// limitOf is the cap on the count of p: its Limit, or every trick.
+func limitOf(p *Position) int {
+	if p.Limit > 0 {
+		return p.Limit
+	}
+	return 99
+}
+
+// mtd finds the exact value, capped at limit, by null-window searches,
+// starting from guess (or from a guess of its own when guess is negative).
+func (s *Solver) mtd(nd *node, tricks, guess, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
+	lo, hi := 0, min(tricks, limit)
 	g := (tricks + 1) / 2
 	if s.count&s.max == 0 {
 		g = min(1, tricks) // misère and raspasy: few tricks are counted
 	}
 	if guess >= 0 {
-		g = min(guess, tricks)
+		g = guess
 	}
+	g = min(g, hi)
 	for lo < hi {
 		beta := g
 		if g <= lo {
@@ -264,7 +289,7 @@ func (s *Solver) mtd(nd *node, tricks, guess int) int {
 			lo = g
 		}
 	}
-	return lo
+	return min(lo, limit)
 }
 
 // CardValue is the value of one legal card: the counted tricks from the
@@ -282,7 +307,12 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 	pl := (nd.leader + nd.n) % 3
 	allowed := s.allowed(&nd, pl)
 	rem := s.inPlay(&nd)
+	limit := limitOf(&p)
 	guess := -1
+	var repValue [32]int // by the run's top card, -1 until searched
+	for i := range repValue {
+		repValue[i] = -1
+	}
 	for a := allowed; a != 0; a &= a - 1 {
 		c := uint8(bits.TrailingZeros32(a))
 		// The representative of c's run of touching cards is its top card.
@@ -294,16 +324,12 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 			}
 			rep = nx
 		}
-		v := -1
-		for _, cv := range buf {
-			if uint8(cv.Card) == rep {
-				v = cv.Value
-				break
-			}
-		}
+		v := repValue[rep]
 		if v < 0 {
 			child, won := s.play(&nd, pl, rep)
-			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won)
+			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won, limit-won)
+			v = min(v, limit)
+			repValue[rep] = v
 			guess = v
 		}
 		buf = append(buf, CardValue{Card: rules.Card(c), Value: v})
@@ -361,14 +387,16 @@ func (s *Solver) allowed(nd *node, pl uint8) uint32 {
 	return h
 }
 
-// inPlay returns the cards still in hands plus those on the table.
+// inPlay returns the cards still in hands plus those on the table and
+// the talon cards still to lead (a card between two others makes them
+// different).
 func (s *Solver) inPlay(nd *node) uint32 {
 	r := nd.hands[0] | nd.hands[1] | nd.hands[2]
 	for i := uint8(0); i < nd.n; i++ {
 		r |= 1 << nd.trick[(nd.leader+i)%3]
 	}
-	if s.inTalonTrick(nd) {
-		r |= 1 << s.talon[nd.talonPos]
+	for i := nd.talonPos; i < s.nTalon; i++ {
+		r |= 1 << s.talon[i]
 	}
 	return r
 }
@@ -445,7 +473,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	s.nodes++
 	nd := &n0
 	var e *ttEntry
-	var key [3]uint32
+	var key uint64
 	if nd.n == 0 && !s.inTalonTrick(nd) {
 		left := bits.OnesCount32(nd.hands[nd.leader])
 		if left == 0 {
@@ -458,7 +486,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			if s.clean(nd) {
 				return 0
 			}
-			if beta <= 1 && nd.leader == uint8(s.minD) && s.forcedLead(nd) {
+			if beta <= 1 && s.minVs && s.forcedNow(nd) {
 				return 1 // he takes this trick at least: fail high
 			}
 		}
@@ -501,7 +529,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	var moves [16]uint8
 	var ttBest uint8 = 0xFF
 	if e != nil && e.best != 0xFF {
-		ttBest = expand(e.best, nd, e.h)
+		ttBest = expand(e.best, nd)
 	}
 	nm := s.order(nd, pl, moves[:0], ttBest)
 	bestV, bestC := 0, uint8(0xFF)
@@ -576,6 +604,31 @@ func (s *Solver) clean(nd *node) bool {
 		safeLead = true
 	}
 	return nd.leader != d || safeLead
+}
+
+// forcedNow reports whether the counted minimizer D takes the trick
+// about to be led whatever he does: he leads and cannot lose the lead
+// (forcedLead), or another player leads a card under all of D's cards
+// in a suit where the third player can stay under D too.
+func (s *Solver) forcedNow(nd *node) bool {
+	d := uint8(s.minD)
+	if nd.leader == d {
+		return s.forcedLead(nd)
+	}
+	l := nd.leader
+	third := 3 - l - d
+	for su := 0; su < 4; su++ {
+		m := uint32(0xFF) << (8 * su)
+		ds := nd.hands[d] & m
+		ls := nd.hands[l] & m
+		if ds == 0 || ls == 0 || ls&-ls > ds&-ds {
+			continue
+		}
+		if ts := nd.hands[third] & m; ts == 0 || ts&-ts < ds&-ds {
+			return true
+		}
+	}
+	return false
 }
 
 // forcedLead reports whether the counted minimizer D, on lead, takes the
@@ -664,7 +717,9 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 		su := int(c >> 3)
 		suitMask := uint32(0xFF) << (8 * su)
 		var sc int
-		if ls < 0 {
+		if ls < 0 && s.minD >= 0 {
+			sc = s.misereLead(nd, pl, c)
+		} else if ls < 0 {
 			// leading
 			if inT {
 				top := 31 - bits.LeadingZeros32(rem&suitMask)
@@ -711,13 +766,23 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, ttBest uint8) []uint8 {
 				sc = 100 - rank
 			case winnerInT || last:
 				// stay under, shedding the highest card that does
-				if !wins {
+				switch {
+				case !wins && int8(pl) == s.minD && su != ls:
+					// a discard: the card most at risk first
+					sc = 150 + rank
+					o := (nd.hands[(pl+1)%3] | nd.hands[(pl+2)%3]) & suitMask
+					if o&-o < uint32(1)<<c {
+						sc = 250 + rank
+					}
+				case !wins:
 					sc = 200 + rank
-				} else {
+				case int8(pl) == s.minD:
+					sc = 100 + rank // caught: take it with the highest card
+				default:
 					sc = 100 - rank
 				}
 			case !wins:
-				sc = 200 - rank // leave the trick for a later player to take
+				sc = 200 + rank // leave the trick for a later player to take
 			default:
 				sc = 100 - rank
 			}
@@ -769,3 +834,41 @@ var runTops = func() (t [1 << 16]uint8) {
 	}
 	return t
 }()
+
+// misereLead scores a lead of card c by pl when the counted player D
+// wants no tricks (misère, raspasy): D leads the highest card some
+// opponent must overtake; the others lead under all of D's cards in a
+// suit where the third player can stay under too, and never a suit D
+// lacks (he would shed a card on it).
+func (s *Solver) misereLead(nd *node, pl, c uint8) int {
+	d := uint8(s.minD)
+	rank := int(c & 7)
+	m := uint32(0xFF) << (c &^ 7)
+	bit := uint32(1) << c
+	if pl == d {
+		for q := uint8(0); q < 3; q++ {
+			if q == d {
+				continue
+			}
+			if h := nd.hands[q] & m; h != 0 && h&-h > bit {
+				return 300 + rank // safe: q must overtake
+			}
+		}
+		if nd.hands[(d+1)%3]&m == 0 && nd.hands[(d+2)%3]&m == 0 {
+			return 0 // nobody else holds the suit: he takes it
+		}
+		return 100 - rank
+	}
+	dh := nd.hands[d] & m
+	if dh == 0 {
+		return 50 - rank // D sheds a card on it
+	}
+	if bit > dh&-dh {
+		return 100 - rank // D can stay under
+	}
+	third := nd.hands[3-pl-d] & m
+	if third == 0 || third&-third < dh&-dh {
+		return 300 + rank // D must overtake, and the partner can stay under
+	}
+	return 200 + rank
+}

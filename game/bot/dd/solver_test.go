@@ -54,6 +54,39 @@ func TestValuesMatchBruteForce(t *testing.T) {
 	}
 }
 
+// TestLimitCapsTheCount: with Limit set, Solve and Values give the
+// brute-force count capped at the limit, on positions of every kind; the
+// table is shared with uncapped solves in between, as the bot does.
+func TestLimitCapsTheCount(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := NewSolver()
+	var buf []CardValue
+	n := 1500
+	if testing.Short() || raceEnabled {
+		n = 300
+	}
+	for i := 0; i < n; i++ {
+		p := randomPosition(rng, 5)
+		want := brute(p)
+		if got := s.Solve(p); got != want {
+			t.Fatalf("case %d: %+v: uncapped solver %d, brute force %d", i, p, got, want)
+		}
+		p.Limit = 1 + rng.IntN(3)
+		if got := s.Solve(p); got != min(want, p.Limit) {
+			t.Fatalf("case %d: %+v: solver %d, want min(%d, limit %d)", i, p, got, want, p.Limit)
+		}
+		if i%4 != 0 {
+			continue
+		}
+		buf = s.Values(p, buf[:0])
+		for _, cv := range buf {
+			if w := min(bruteAfter(p, cv.Card), p.Limit); cv.Value != w {
+				t.Fatalf("case %d: %+v: card %v solver %d, want %d", i, p, cv.Card, cv.Value, w)
+			}
+		}
+	}
+}
+
 // bruteAfter is the brute-force value of p after the player to move plays c.
 func bruteAfter(p Position, c rules.Card) int {
 	pl := (p.Leader + p.NTrick) % 3
@@ -132,8 +165,14 @@ func FuzzSolve(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b uint64) {
 		rng := rand.New(rand.NewPCG(a, b))
 		p := randomPosition(rng, 4)
-		if got, want := NewSolver().Solve(p), brute(p); got != want {
+		want := brute(p)
+		s := NewSolver()
+		if got := s.Solve(p); got != want {
 			t.Fatalf("%+v: solver %d, brute force %d", p, got, want)
+		}
+		p.Limit = int(a % 4)
+		if got := s.Solve(p); p.Limit > 0 && got != min(want, p.Limit) {
+			t.Fatalf("%+v: solver %d, want min(%d, limit %d)", p, got, want, p.Limit)
 		}
 	})
 }
