@@ -377,7 +377,8 @@ func (s *state) tableConfig(id string) table.Config {
 
 // tableChanged keeps a table's new summary for the lobby's goroutine. It
 // never blocks on the lobby: the one post that takes the changes is made
-// from its own goroutine, and only when none is pending.
+// only when none is pending, and from a goroutine of its own when the
+// lobby's queue is full.
 func (l *Lobby) tableChanged(sum protocol.Summary) {
 	l.changesMu.Lock()
 	if l.changes == nil {
@@ -388,7 +389,10 @@ func (l *Lobby) tableChanged(sum protocol.Summary) {
 	l.posted = true
 	l.changesMu.Unlock()
 	if post {
-		go l.act.Post(func(s *state) { s.takeChanges() })
+		take := func(s *state) { s.takeChanges() }
+		if !l.act.TryPost(take) {
+			go l.act.Post(take) // full (or stopped: Post returns at once)
+		}
 	}
 }
 
