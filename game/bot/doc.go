@@ -22,7 +22,15 @@
 //     best score summed over the samples; discards and the declaration
 //     compare candidate discards and contracts over samples; bidding and
 //     whisting compare the expected result in whists of bidding (or
-//     whisting) against passing.
+//     whisting) against passing, priced by the table's scoring
+//     (Config.Scoring: Rostov's fixed consolation of 10 per undertrick
+//     makes a failed contract far dearer than in Sochi). Early in a misère
+//     or raspasy the solver counts only up to 3 or 4 tricks
+//     (dd.Position.Limit); sampling stops once one card has been best in
+//     every sample of at least half of them; ties go to the rule-of-thumb
+//     card. In a whist-scored raspasy (Rostov), where what pays is having
+//     the fewest tricks, not their number, strong plays the rules of thumb,
+//     which measured better than the paranoid count.
 //
 // Bots never claim, reject claims proposed to them, never concede «без
 // трёх» and never chat. A Bot is not safe for concurrent use; a table

@@ -16,9 +16,17 @@
 // time, with a transposition table at trick starts keyed by the hands in
 // relative ranks (a card is replaced by its rank among the cards still in
 // play in its suit, so positions reached after different played cards
-// share an entry), lower and upper bounds stored per entry, equivalent-card
-// reduction (of touching cards in play only one is searched) and move
-// ordering by a few rules of thumb. Nothing here allocates after
+// share an entry; the key is exact in 64 bits), lower and upper bounds
+// stored per entry, equivalent-card reduction (of touching cards in play
+// only one is searched) and move ordering by a few rules of thumb (on
+// misère and raspasy: the counted player leads the highest card someone
+// must overtake, the others lead under all his cards where the partner
+// can stay under). Misère and raspasy have two quick bounds: the counted
+// player cannot be forced at all (0), or the other side forces him in the
+// trick about to be led (at least 1). Position.Limit caps the count: the
+// search then proves only whether it reaches 1, 2, ... Limit, which is
+// what makes a full misère or raspasy cheap (the exact count of a badly
+// caught misère is the expensive part). Nothing here allocates after
 // NewSolver; a Solver is not safe for concurrent use (use one per
 // goroutine).
 //
