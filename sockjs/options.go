@@ -128,7 +128,10 @@ type Options struct {
 	// SendQueueBytes bounds the bytes queued for one session and not yet
 	// written to the network (or, on polling transports, not yet collected
 	// by a poll). A session over it is closed with CloseSlowConsumer; others
-	// are unaffected. Zero means 1 MiB.
+	// are unaffected. Zero means 1 MiB. However much is queued, one
+	// delivery (a websocket message, a streaming chunk, the answer to one
+	// poll) carries at most 64 KiB of it, or one larger message: a backlog
+	// goes out in several frames, never framed whole in memory.
 	SendQueueBytes int
 
 	// WriteTimeout bounds one network write. A client that does not read for

@@ -38,9 +38,10 @@ type Server struct {
 	// frameAncestors is the iframe page's CSP frame-ancestors source list,
 	// "" when any origin is allowed.
 	frameAncestors string
-	buffers        sync.Pool
-	refusals       rateLog  // refused origins and hosts
-	metrics        *metrics // nil without Options.Metrics
+	buffers        sync.Pool // *bytes.Buffer: messages read, batches written
+	readBufs       sync.Pool // *wsReadBuf: websocket sessions reading frames
+	refusals       rateLog   // refused origins and hosts
+	metrics        *metrics  // nil without Options.Metrics
 	idPrefix       string
 	nextID         atomic.Uint64
 
@@ -77,10 +78,12 @@ func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server 
 		srv.metrics = newMetrics(o.Metrics, o.Logger)
 	}
 	srv.buffers.New = func() any { return new(bytes.Buffer) }
+	srv.readBufs.New = func() any { return new(wsReadBuf) }
 	srv.upgrader = websocket.Upgrader{
-		// An idle session holds its read buffer: keep it small. Messages
-		// larger than it are read straight into the message buffer.
-		ReadBufferSize:  128, // gorilla's least: a control frame's payload (125) fits
+		// The session reads frames itself (wsframes.go); gorilla's read
+		// buffer is never used: keep it at gorilla's least (a control
+		// frame's payload, 125, fits).
+		ReadBufferSize:  128,
 		WriteBufferSize: 8 << 10,
 		WriteBufferPool: new(sync.Pool),
 		// Origins are checked before the upgrade, with the same rule as CORS.

@@ -43,6 +43,12 @@ var (
 	ErrSlowConsumer = errors.New("sockjs: slow consumer: send queue full")
 )
 
+// maxDeliveryBytes bounds the queued messages one delivery takes: one
+// SockJS frame (a websocket message, a streaming chunk, a poll's answer)
+// carries at most this many bytes of them, or one larger message. The rest
+// follow in the next delivery.
+const maxDeliveryBytes = 64 << 10
+
 // writerIdle is how long a websocket writer goroutine waits for more to send
 // before it exits; an idle session then holds no writer goroutine.
 const writerIdle = 5 * time.Second
@@ -63,17 +69,21 @@ type Session struct {
 	limiter *rate.Limiter     // nil without Options.MessageRate; guarded by inMu
 	metrics *transportMetrics // nil without Options.Metrics
 
-	mu          sync.Mutex
-	closed      bool       // no more sends; the close frame is pending or sent
+	mu        sync.Mutex
+	closed    bool // no more sends; the close frame is pending or sent
+	closeSent bool // the close frame went to a receiver
+	opened    bool // OnOpen succeeded
+	finished  bool // OnClose has run (or was scheduled)
+	heartbeat bool // a heartbeat frame is due
+	isWS      bool // a websocket transport (SockJS or raw)
+	raw       bool // no SockJS framing (the raw websocket endpoint)
+	writing   bool // a websocket writer goroutine is running
+	// (The flags above share one word: an idle session's size counts.)
 	closeCode   int        // valid once closed
 	closeReason string     // valid once closed
-	closeSent   bool       // the close frame went to a receiver
-	opened      bool       // OnOpen succeeded
-	finished    bool       // OnClose has run (or was scheduled)
 	queue       []*Message // messages not yet handed to the network
 	spare       []*Message // the previous queue's storage, reused
 	queued      int        // bytes in queue
-	heartbeat   bool       // a heartbeat frame is due
 
 	// HTTP transports: the attached receiving request, if any, and the
 	// timer that ends a session left without one.
@@ -81,13 +91,11 @@ type Session struct {
 	timer *time.Timer
 
 	// Websocket transports.
-	isWS    bool
 	ws      *websocket.Conn // set once OnOpen succeeded and "o" was sent
-	raw     bool            // no SockJS framing (the raw websocket endpoint)
-	writing bool            // a writer goroutine is running
 	wake    chan struct{}
 	writeFn func()      // s.writeLoop, made once
 	idle    *time.Timer // the writer's idle timer, made on first use, kept
+	first   [8]byte     // what an idle reader's wait reads (waitFrames)
 }
 
 // ID returns the server-assigned identifier of the session, unique within the
@@ -309,9 +317,21 @@ func (s *Session) takeLocked() outbox {
 	var o outbox
 	switch {
 	case len(s.queue) > 0:
-		o.batch, o.queued = s.queue, s.queued
-		s.queue, s.spare = s.spare[:0], nil
-		s.queued = 0
+		o.queued = s.queued
+		// One delivery carries at most maxDeliveryBytes (or one larger
+		// message): its frame is built whole in memory, and a write of it
+		// must finish within WriteTimeout.
+		k, size := 1, s.queue[0].size()
+		for k < len(s.queue) && size+s.queue[k].size() <= maxDeliveryBytes {
+			size += s.queue[k].size()
+			k++
+		}
+		o.batch = s.queue[:k]
+		rest := s.queue[k:]
+		s.queue = append(s.spare[:0], rest...)
+		clear(rest) // o.batch's storage becomes the spare: hold nothing else
+		s.spare = nil
+		s.queued -= size
 	case s.closed && !s.closeSent:
 		s.closeSent = true
 		o.close, o.code, o.reason = true, s.closeCode, s.closeReason

@@ -3,7 +3,6 @@ package sockjs
 import (
 	"bytes"
 	"errors"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -63,18 +62,15 @@ func (srv *Server) serveWebsocket(w http.ResponseWriter, r *http.Request, raw bo
 	go s.serveConn(ws)
 }
 
-// serveConn runs OnOpen, then reads messages until the connection ends, then
-// runs OnClose. It is the only reader of ws. (An idle session waits inside
-// gorilla/websocket's NextReader, about 1.5 KB of stack deep: its goroutine
-// keeps a 4 KB stack, the largest part of what an idle session costs; see
-// BenchmarkIdleSessionRSS.)
+// serveConn runs OnOpen and, once the session is open, leaves the reading
+// to waitFrames on a fresh goroutine: the stack that ran OnOpen is dropped.
 func (s *Session) serveConn(ws *websocket.Conn) {
 	defer s.srv.running.Done()
 	if !s.openWebsocket(ws) {
 		return
 	}
-	s.readMessages(ws)
-	s.endWebsocket(ws)
+	s.srv.running.Add()
+	go s.waitFrames()
 }
 
 // openWebsocket runs OnOpen and answers the client: the open frame, or the
@@ -106,103 +102,172 @@ func (s *Session) openWebsocket(ws *websocket.Conn) bool {
 		s.notifyLocked()
 	}
 	s.mu.Unlock()
-
-	if s.srv.opts.PeerTimeout > 0 {
-		ws.SetPongHandler(s.heardFromPeer)
-	}
 	return true
 }
 
-// readMessages reads until the connection ends or must end.
-func (s *Session) readMessages(ws *websocket.Conn) {
+// waitFrames is the reader of an idle websocket session: it waits for the
+// client's next bytes in one plain Read, on a goroutine of its own whose
+// stack stays at Go's smallest (the wait is about 0.6 KB deep and nothing
+// deeper ran on it), holding no read buffer. An idle session costs this
+// goroutine and nothing else that reads. See wsframes.go.
+func (s *Session) waitFrames() {
+	defer s.srv.running.Done()
+	conn := s.ws.NetConn()
+	if s.srv.opts.PeerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
+		_ = conn.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+	}
+	n, err := conn.Read(s.first[:])
+	s.readFrames(conn, n, err)
+}
+
+// readFrames reads frames, the first n bytes of them in s.first, until the
+// client has nothing more buffered at a message boundary; then it hands the
+// wait to a fresh waitFrames and returns. It ends the session when the
+// connection ends or must end. It is the only reader of the connection.
+func (s *Session) readFrames(conn net.Conn, n int, err error) {
+	if err != nil {
+		s.readFailed(err)
+		s.endWebsocket(s.ws)
+		return
+	}
+	f := wsFrames{src: conn, buf: s.srv.readBufs.Get().(*wsReadBuf)}
+	f.w = copy(f.buf[:], s.first[:n])
+	msg := s.srv.getBuffer()
+	open := s.readBurst(conn, &f, msg)
+	s.srv.putBuffer(msg)
+	s.srv.readBufs.Put(f.buf)
+	if !open {
+		s.endWebsocket(s.ws)
+		return
+	}
+	s.srv.running.Add()
+	go s.waitFrames()
+}
+
+// readBurst reads frames while the client has sent more than it has been
+// read of, or is in the middle of a message. It reports whether to read on.
+func (s *Session) readBurst(conn net.Conn, f *wsFrames, msg *bytes.Buffer) bool {
 	// A SockJS frame may carry many messages; each is bounded once decoded.
 	limit := s.srv.opts.MaxFrameSize
 	if s.raw {
 		limit = s.srv.opts.MaxMessageSize
 	}
+	tooBig := false
 	for {
-		if s.srv.opts.PeerTimeout > 0 && !s.isClosed() { // once closed, closeGrace rules
-			_ = ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+		if !f.inMessage && !f.buffered() {
+			return true
 		}
-		_, rd, err := ws.NextReader()
+		if s.srv.opts.PeerTimeout > 0 && !s.isClosed() {
+			_ = conn.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+		}
+		fr, err := f.next(msg, limit+1)
 		if err != nil {
+			var pe wsProtocolError
+			if errors.As(err, &pe) {
+				_ = s.ws.WriteControl(websocket.CloseMessage,
+					closeMessage(websocket.CloseProtocolError, string(pe)), time.Now().Add(time.Second))
+			}
 			s.readFailed(err)
-			return
+			return false
 		}
-		if !s.readMessage(ws, rd, limit) {
-			return
+		switch fr.op {
+		case wsOpPing:
+			// Failures to answer show on the next read or write.
+			_ = s.ws.WriteControl(websocket.PongMessage, fr.payload, time.Now().Add(time.Second))
+			continue
+		case wsOpPong:
+			s.heardFromPeer()
+			continue
+		case wsOpClose:
+			s.readClose(fr.payload)
+			return false
+		}
+		if msg.Len() > limit && !tooBig {
+			// Read (and drop) on until the close handshake ends the
+			// connection, so the close frame reaches the client.
+			tooBig = true
+			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
+		}
+		if !fr.fin {
+			continue
+		}
+		ok := tooBig || s.readMessage(msg.Bytes())
+		tooBig = false
+		msg.Reset()
+		if !ok {
+			return false
 		}
 	}
 }
 
-// readFailed records why reading ended: the peer's silence, or its close
-// frame (whose code and reason the session keeps).
+// readClose answers the client's close frame as RFC 6455 asks, with its
+// code, and records the code and reason it closed with.
+func (s *Session) readClose(payload []byte) {
+	code, reason, err := wsParseClose(payload)
+	if err != nil {
+		var pe wsProtocolError
+		errors.As(err, &pe)
+		_ = s.ws.WriteControl(websocket.CloseMessage,
+			closeMessage(websocket.CloseProtocolError, string(pe)), time.Now().Add(time.Second))
+		return
+	}
+	var echo []byte
+	if code != websocket.CloseNoStatusReceived {
+		echo = websocket.FormatCloseMessage(code, "")
+	}
+	_ = s.ws.WriteControl(websocket.CloseMessage, echo, time.Now().Add(time.Second))
+	if code == websocket.CloseNoStatusReceived {
+		// Browsers close without a code; 1005 is never a status.
+		code, reason = CloseNormal, CloseReason(CloseNormal)
+	}
+	s.mu.Lock()
+	s.closeLocked(code, reason, closeFrameGone)
+	s.mu.Unlock()
+}
+
+// readFailed records why reading ended when the peer went silent; any other
+// failure leaves the session to endWebsocket (CloseInterrupted).
 func (s *Session) readFailed(err error) {
 	if isTimeout(err) {
 		s.peerTimedOut()
-		return
-	}
-	var ce *websocket.CloseError
-	if errors.As(err, &ce) && ce.Code != websocket.CloseAbnormalClosure {
-		code, reason := ce.Code, ce.Text
-		if code == websocket.CloseNoStatusReceived {
-			// Browsers close without a code; 1005 is never a status.
-			code, reason = CloseNormal, CloseReason(CloseNormal)
-		}
-		s.mu.Lock()
-		s.closeLocked(code, reason, closeFrameGone)
-		s.mu.Unlock()
 	}
 }
 
-// readMessage reads one message and dispatches what it holds. It reports
+// readMessage dispatches what one whole websocket message holds. It reports
 // whether to read on.
-func (s *Session) readMessage(ws *websocket.Conn, rd io.Reader, limit int) bool {
-	buf := s.srv.getBuffer()
-	defer s.srv.putBuffer(buf)
-	n, err := buf.ReadFrom(io.LimitReader(rd, int64(limit)+1))
+func (s *Session) readMessage(data []byte) bool {
+	if s.raw {
+		s.dispatch([]string{string(data)})
+		return true
+	}
+	msgs, err := decodeMessages(data)
 	switch {
+	case errors.Is(err, errPayloadExpected):
+		// The protocol says empty frames are ignored.
 	case err != nil:
+		// Broken framing ends the connection at once, as in sockjs-node: a
+		// WebSocket close frame, no SockJS "c" frame.
+		s.mu.Lock()
+		s.closeLocked(CloseBadRequest, "Broken JSON encoding", closeFrameGone)
+		s.mu.Unlock()
+		_ = s.ws.WriteControl(websocket.CloseMessage,
+			closeMessage(CloseBadRequest, "Broken JSON encoding"),
+			time.Now().Add(s.srv.opts.WriteTimeout))
 		return false
-	case n > int64(limit):
-		// Keep reading (and discarding) until the close handshake ends the
-		// connection, so the close frame reaches the client.
+	case !s.srv.messagesFit(msgs):
 		s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
-	case s.raw:
-		s.dispatch([]string{buf.String()})
 	default:
-		msgs, err := decodeMessages(buf.Bytes())
-		switch {
-		case errors.Is(err, errPayloadExpected):
-			// The protocol says empty frames are ignored.
-		case err != nil:
-			// Broken framing ends the connection at once, as in
-			// sockjs-node: a WebSocket close frame, no SockJS "c" frame.
-			s.mu.Lock()
-			s.closeLocked(CloseBadRequest, "Broken JSON encoding", closeFrameGone)
-			s.mu.Unlock()
-			_ = ws.WriteControl(websocket.CloseMessage,
-				closeMessage(CloseBadRequest, "Broken JSON encoding"),
-				time.Now().Add(s.srv.opts.WriteTimeout))
-			return false
-		case !s.srv.messagesFit(msgs):
-			s.closeWith(CloseMessageTooBig, CloseReason(CloseMessageTooBig), false)
-		default:
-			s.dispatch(msgs)
-		}
+		s.dispatch(msgs)
 	}
 	return true
 }
 
-// heardFromPeer is the pong handler: a pong moves the read deadline on.
-func (s *Session) heardFromPeer(string) error {
-	s.mu.Lock()
-	ws, closed := s.ws, s.closed
-	s.mu.Unlock()
-	if ws == nil || closed { // once closed, closeGrace rules
-		return nil
+// heardFromPeer is called for every pong: it moves the read deadline on.
+func (s *Session) heardFromPeer() {
+	if s.srv.opts.PeerTimeout <= 0 || s.isClosed() { // once closed, closeGrace rules
+		return
 	}
-	return ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
+	_ = s.ws.SetReadDeadline(time.Now().Add(s.srv.opts.PeerTimeout))
 }
 
 // peerTimedOut closes a session whose peer sent nothing, not even a pong,
@@ -327,8 +392,8 @@ func (s *Session) writeLoop() {
 	}
 }
 
-// writeOutbox writes one delivery: the queued messages (coalesced into one
-// SockJS frame), a heartbeat, or the close frame.
+// writeOutbox writes one delivery: the messages taken from the queue
+// (coalesced into one SockJS frame), a heartbeat, or the close frame.
 func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 	deadline := time.Now().Add(s.srv.opts.WriteTimeout)
 	if err := ws.SetWriteDeadline(deadline); err != nil {
@@ -351,9 +416,14 @@ func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 	case len(o.batch) == 1:
 		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
 	case len(o.batch) > 1:
+		// At most maxDeliveryBytes (takeLocked): framed in a pooled buffer.
+		n := 3
+		for _, m := range o.batch {
+			n += len(m.quoted) + 1
+		}
 		buf := s.srv.getBuffer()
-		buf.Write(appendBatchFrame(buf.AvailableBuffer(), o.batch))
-		err := ws.WriteMessage(websocket.TextMessage, buf.Bytes())
+		buf.Grow(n)
+		err := ws.WriteMessage(websocket.TextMessage, appendBatchFrame(buf.AvailableBuffer(), o.batch))
 		s.srv.putBuffer(buf)
 		return err
 	case o.close:
@@ -394,7 +464,7 @@ func (srv *Server) getBuffer() *bytes.Buffer {
 }
 
 func (srv *Server) putBuffer(buf *bytes.Buffer) {
-	if buf.Cap() <= 64<<10 {
+	if buf.Cap() <= 2*maxDeliveryBytes {
 		srv.buffers.Put(buf)
 	}
 }

@@ -49,7 +49,7 @@ func TestEveryStringIsInBothLanguages(t *testing.T) {
 func TestThePageAsksOnlyForKnownStrings(t *testing.T) {
 	en := keysOf(t, "i18n/en.js")
 	re := regexp.MustCompile(`\bt\("([a-zA-Z0-9_.]+)"\s*[,)]`)
-	for _, file := range []string{"app.js"} {
+	for _, file := range []string{"app.js", "pages.js", "words.js"} {
 		b, err := fs.ReadFile(Web(), file)
 		if err != nil {
 			t.Fatal(err)

@@ -22,6 +22,9 @@ type config struct {
 	Players    int           // 3 or 4 per table
 	Think      time.Duration // pause before each move
 	Duration   time.Duration // how long to run (the run stops by itself)
+	Ramp       time.Duration // tables start evenly spread over this time
+	Warmup     time.Duration // latencies and actions before this are not counted
+	Drop       time.Duration // a player drops its session after about this long (0: never)
 	Transports []string      // SockJS transports, spread over the players
 	Pool       int           // pool target of the tables set
 	Preset     string        // convention preset
@@ -51,6 +54,12 @@ func (c config) validate() error {
 		return fmt.Errorf("-pulkas %d: want 0 or more", c.Pulkas)
 	case c.Think < 0:
 		return fmt.Errorf("-think %v: want 0 or more", c.Think)
+	case c.Ramp < 0 || c.Ramp >= c.Duration:
+		return fmt.Errorf("-ramp %v: want 0 or more and less than -duration", c.Ramp)
+	case c.Warmup < 0 || c.Warmup >= c.Duration:
+		return fmt.Errorf("-warmup %v: want 0 or more and less than -duration", c.Warmup)
+	case c.Drop != 0 && c.Drop < 100*time.Millisecond:
+		return fmt.Errorf("-drop %v: want 0 (never) or at least 100ms", c.Drop)
 	case c.Pool < 1 || c.Pool > 500:
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
@@ -98,32 +107,52 @@ func (g *generator) run(ctx context.Context) summary {
 	defer cancel()
 	g.stop = cancel
 	start := time.Now()
+	g.stats.measureFrom(start, g.proc())
+	// Names are new for every run, even two runs against one club within
+	// the same second (the test's cases): a dev name belongs to the
+	// browser that claimed it.
+	run := rand.Uint32()
 	var wg sync.WaitGroup
 	for t := range g.cfg.Tables {
 		tr := newTableRun()
 		for i := range g.cfg.Players {
 			p := &player{
 				g: g, table: tr, index: i, urlIdx: (t + i) % len(g.cfg.URLs),
-				name:    fmt.Sprintf("load-%d-%d-%d", start.Unix()%100000, t, i),
+				name:    fmt.Sprintf("load-%08x-%d-%d", run, t, i),
 				mover:   g.newMover(uint64(t)<<8 | uint64(i)),
 				browser: newBrowser(),
 			}
 			tr.players = append(tr.players, p)
 		}
+		// Players arrive over the ramp, as a club's evening fills, rather
+		// than all signing in within the same second.
+		delay := g.cfg.Ramp * time.Duration(t) / time.Duration(g.cfg.Tables)
 		for i, p := range tr.players {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(delay):
+				}
 				p.loop(ctx, g.cfg.Transports[(t*g.cfg.Players+i)%len(g.cfg.Transports)])
 			}()
 		}
 	}
 	tick := time.NewTicker(g.cfg.Every)
 	defer tick.Stop()
+	var warm <-chan time.Time
+	if g.cfg.Warmup > 0 {
+		warm = time.After(g.cfg.Warmup)
+	}
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
 			done = true
+		case <-warm:
+			g.stats.measureFrom(time.Now(), g.proc())
+			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
 			fmt.Fprintln(g.out, g.snapshot(start).line())
 		}
@@ -136,13 +165,18 @@ func (g *generator) run(ctx context.Context) summary {
 }
 
 func (g *generator) snapshot(start time.Time) summary {
-	var proc *procSample
+	return g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+}
+
+// proc samples the server process, nil when none is watched or it cannot
+// be read.
+func (g *generator) proc() *procSample {
 	if g.cfg.PID > 0 {
 		if p, err := readProc(g.cfg.PID); err == nil {
-			proc = &p
+			return &p
 		}
 	}
-	return g.stats.snapshot(g.cfg.Tables, time.Since(start), proc)
+	return nil
 }
 
 // newMover returns what chooses a player's moves: a game/bot of the
@@ -163,7 +197,7 @@ func (p *player) loop(ctx context.Context, transport string) {
 			return
 		}
 		if err != nil {
-			p.g.stats.reconnects.Add(1)
+			p.g.stats.reconnect(err)
 			p.urlIdx = (p.urlIdx + 1) % len(p.g.cfg.URLs)
 			select { // a short pause, as a browser's backoff would
 			case <-ctx.Done():
@@ -208,7 +242,13 @@ func (p *player) session(ctx context.Context, transport string) error {
 	if err := p.signIn(token); err != nil {
 		return err
 	}
-	var due <-chan time.Time
+	var due, drop <-chan time.Time
+	if d := p.g.cfg.Drop; d > 0 {
+		// A session lives d/2 to 3d/2, then the client drops it, as a
+		// browser losing its network would: the move in flight, if any, may
+		// or may not have reached the club.
+		drop = time.After(d/2 + rand.N(d))
+	}
 	newTable := make(chan string, 1)
 	p.wait = func(old string) {
 		go func() {
@@ -221,8 +261,13 @@ func (p *player) session(ctx context.Context, transport string) error {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-drop:
+			return errDropped
 		case id := <-newTable:
-			p.tstate = tableState{seat: -1}
+			if id == p.tstate.table {
+				continue
+			}
+			p.tstate = tableState{table: id, seat: -1}
 			if err := p.send(map[string]any{"type": "watch", "table": id}); err != nil {
 				return err
 			}
@@ -256,11 +301,22 @@ func (p *player) session(ctx context.Context, transport string) error {
 }
 
 // signIn authenticates the session with a socket token and says which
-// table this player holds, so that a reconnect resumes it.
+// table this player follows and from which version, so that a reconnect
+// resumes it. A player that has not reached a table yet (or has left its
+// last one) names none: it watches the next one once it knows it, and only
+// once, so that no second whole view of a table it has acted on comes.
 func (p *player) signIn(token string) error {
 	m := map[string]any{"type": "signin", "token": token}
-	if id := p.table.id(); id != "" {
-		m["tables"] = map[string]uint64{id: p.tstate.v}
+	if p.tstate.table != "" && !p.tstate.leaving {
+		v := p.tstate.v
+		if p.pending || p.tstate.seat < 0 {
+			// The last move sent has no event yet, or this player's sit
+			// has not shown: either may have been lost with the session.
+			// Ask for the whole table and take it even at the version
+			// held, so a lost move is played and a lost sit sent again.
+			v, p.tstate.fresh, p.tstate.sitting = 0, true, false
+		}
+		m["tables"] = map[string]uint64{p.tstate.table: v}
 	}
 	return p.send(m)
 }
@@ -272,22 +328,23 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 	if err := p.handle(ctx, m, now); err != nil {
 		return err
 	}
+	waiting := p.tstate.table == "" || p.tstate.leaving // for the next table
 	switch {
-	case m.Type == "welcome" && p.index == 0 && p.table.id() == "":
+	case m.Type == "welcome" && p.index == 0 && waiting:
 		return p.send(map[string]any{"type": "set"})
-	case m.Type == "welcome" && p.index > 0 && p.tstate.v == 0:
-		// Not at the table yet: watch it as soon as the first player has
-		// set it (at once if that happened before this welcome).
-		p.wait("")
+	case m.Type == "welcome" && p.index > 0 && waiting:
+		// Not at a table: watch the next one as soon as the first player
+		// has set it (at once if that happened before this welcome).
+		p.wait(p.tstate.table)
 	case m.Type == "created" && p.index == 0:
 		p.table.setID(m.Table)
-		p.tstate = tableState{seat: -1}
+		p.tstate = tableState{table: m.Table, seat: -1}
 		return p.send(map[string]any{
 			"type": "conventions", "table": m.Table, "preset": p.g.cfg.Preset,
 			"options": map[string]any{"players": p.g.cfg.Players, "pool_target": p.g.cfg.Pool},
 		})
 	case m.Type == "table" || m.Type == "table_event":
-		if m.Table != p.table.id() {
+		if m.Table != p.tstate.table {
 			return nil
 		}
 		if p.tstate.state == "waiting" && p.tstate.seat < 0 && !p.tstate.sitting {

@@ -14,6 +14,11 @@
 // server_cpu_s. With several URLs (-url a,b,c) the players of each table are
 // spread over the processes, and a player whose session drops reconnects to
 // the next URL, as a browser behind a load balancer would.
+//
+// -ramp spreads the players' arrival over a time, -warmup leaves the
+// start-up out of the figures (its errors still count), and -drop has every
+// session dropped by the client after a while, so that reconnects and
+// resyncs are part of the run.
 package main
 
 import (
@@ -50,6 +55,9 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.Players, "players", 3, "players per table (3 or 4)")
 	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")
 	fs.DurationVar(&c.Duration, "duration", time.Minute, fmt.Sprintf("how long to run (at most %v)", maxDuration))
+	fs.DurationVar(&c.Ramp, "ramp", 0, "start the tables evenly spread over this time (0: all at once)")
+	fs.DurationVar(&c.Drop, "drop", 0, "each session is dropped by the client after d/2..3d/2 and the player reconnects and resyncs (0: never)")
+	fs.DurationVar(&c.Warmup, "warmup", 0, "count latencies, actions and server CPU only after this time (errors always count)")
 	fs.IntVar(&c.Pool, "pool", 2, "pool target of the tables set (small: pulkas finish quickly)")
 	fs.StringVar(&c.Preset, "preset", "sochi", "convention preset of the tables set")
 	fs.StringVar(&c.Level, "level", "basic", "how the players choose moves: random, basic or strong (game/bot)")

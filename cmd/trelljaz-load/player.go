@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/rules"
@@ -42,6 +44,11 @@ type seatMsg struct {
 // tableState is what one player knows of one table, kept current by
 // applying the table's events in version order.
 type tableState struct {
+	// table is the table this player follows: its own, not the shared
+	// tableRun's id, which moves to the next table as soon as the first
+	// player sets it, while this player may still have the last events of
+	// the finished one to read.
+	table string
 	v     uint64
 	state string
 	seat  int // -1 until the player sits
@@ -52,6 +59,9 @@ type tableState struct {
 	sitting bool
 	// leaving: the pulka is over and "leave" was sent
 	leaving bool
+	// fresh: take the next whole view whatever its version (asked for
+	// after a reconnect with a move in flight)
+	fresh bool
 }
 
 // mover chooses a move for a seat from what the seat sees.
@@ -83,6 +93,14 @@ type player struct {
 	lastAct time.Time // when this player's last move was sent
 	// lastMove describes the last move sent, for error reports.
 	lastMove string
+	// pending: a move was sent and the event of a move at this seat (or
+	// of a new deal, or the pulka's end) has not come yet. Events in
+	// between (a seat coming back online) still list the legal moves of
+	// before the move: they are not asked again.
+	pending bool
+	// trace holds the last messages this player sent and got, for error
+	// reports.
+	trace []string
 	// wait starts waiting for the table to change from old and delivers
 	// the new id to the session loop.
 	wait func(old string)
@@ -100,8 +118,12 @@ const (
 	errLost     errKind = "connection_err" // a dial or send failed (not a reconnect)
 )
 
+// errDropped ends a session the generator drops on purpose (-drop).
+var errDropped = errors.New("dropped by the generator (-drop)")
+
 // handle applies one server message.
 func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
+	p.note(fmt.Sprintf("got %s %s v%d %s state=%q legal=%v actor=%v", m.Type, m.Table, m.V, m.Kind, m.State, legalLen(m.Legal), actorOf(m.Deal)))
 	switch m.Type {
 	case "welcome":
 		if m.Player != nil {
@@ -109,21 +131,25 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 	case "error":
 		if m.Code == "illegal_move" || m.Code == "not_your_turn" {
-			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s (table %s, my seat %d, after v%d; my last move %v)", m.Code, m.Text, p.table.id(), p.tstate.seat, p.tstate.v, p.lastMove))
+			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s (table %s, my seat %d, after v%d; my last move %v); last messages:\n  %s", m.Code, m.Text, p.tstate.table, p.tstate.seat, p.tstate.v, p.lastMove, strings.Join(p.trace, "\n  ")))
 		} else {
 			p.g.stats.fail(errServer, fmt.Sprintf("%s: %s", m.Code, m.Text))
 		}
 	case "table":
-		if m.Table != p.table.id() {
+		// A whole view replaces what the player knows unless it holds that
+		// version already: a view it has acted on must not ask it to act
+		// again.
+		if m.Table != p.tstate.table || p.tstate.v != 0 && m.V <= p.tstate.v && !p.tstate.fresh {
 			return nil
 		}
-		p.tstate = tableState{v: m.V, state: m.State, seat: -1, deal: m.Deal, sitting: p.tstate.sitting}
+		p.tstate = tableState{table: m.Table, v: m.V, state: m.State, seat: -1, deal: m.Deal, sitting: p.tstate.sitting}
+		p.pending = false
 		if m.Legal != nil {
 			p.tstate.legal = *m.Legal
 		}
 		p.applySeats(m.Seats)
 	case "table_event":
-		if m.Table != p.table.id() {
+		if m.Table != p.tstate.table {
 			return nil
 		}
 		// The creator of a table gets its events from the first one on,
@@ -133,6 +159,9 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 			return p.resync()
 		}
 		p.tstate.v = m.V
+		if p.pending && answers(m) {
+			p.pending = false
+		}
 		if m.State != "" {
 			p.tstate.state = m.State
 		}
@@ -142,22 +171,34 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		if m.Deal != nil {
 			p.tstate.deal = m.Deal
 		}
-		if m.Legal != nil {
+		if m.Legal != nil && !p.pending {
 			p.tstate.legal = *m.Legal
 		}
 		if m.Kind == "move" || m.Kind == "timeout" {
-			p.table.observe(m.V, now, p.g.stats)
+			p.table.observe(m.Table, m.V, now, p.g.stats)
 		}
 		if len(m.Result) > 0 && string(m.Result) != "null" || p.tstate.state == "finished" {
 			p.tstate.done = true
 		}
 	}
 	if d := p.tstate.deal; d != nil && p.tstate.seat >= 0 {
-		if err := p.table.check(p.tstate.seat, d); err != nil {
+		if err := check(p.tstate.table, p.tstate.seat, d); err != nil {
 			p.g.stats.fail(errLeak, err.Error())
 		}
 	}
 	return nil
+}
+
+// answers reports whether event m ends the wait for this player's move:
+// while it waits, it is the only seat to act, so the next move or timeout
+// is its own (a discard's event does not show the move), and a new deal or
+// the pulka's end settles it too.
+func answers(m serverMsg) bool {
+	switch m.Kind {
+	case "move", "timeout", "deal", "finish", "free":
+		return true
+	}
+	return false
 }
 
 func (p *player) applySeats(seats []seatMsg) {
@@ -171,7 +212,7 @@ func (p *player) applySeats(seats []seatMsg) {
 
 // resync asks for the table again from the version held.
 func (p *player) resync() error {
-	return p.send(map[string]any{"type": "watch", "table": p.table.id(), "v": p.tstate.v})
+	return p.send(map[string]any{"type": "watch", "table": p.tstate.table, "v": p.tstate.v})
 }
 
 func (p *player) send(m map[string]any) error {
@@ -179,6 +220,7 @@ func (p *player) send(m map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("encode %v: %w", m["type"], err)
 	}
+	p.note("sent " + string(b))
 	if err := p.link.Send(string(b)); err != nil {
 		return fmt.Errorf("send %v: %w", m["type"], err)
 	}
@@ -195,11 +237,33 @@ func (p *player) act(now time.Time) error {
 	mv := p.mover.Move(*p.tstate.deal, p.tstate.legal)
 	p.lastMove = fmt.Sprintf("%v at v%d (actor %d, phase %v)", mv, p.tstate.v, p.tstate.deal.Actor, p.tstate.deal.Phase)
 	p.tstate.legal = nil // until the server says again
-	p.table.acted(p.tstate.v+1, now)
+	p.pending = true
+	p.table.acted(p.tstate.table, p.tstate.v+1, now)
 	p.lastAct = now
-	if err := p.send(map[string]any{"type": "move", "table": p.table.id(), "move": mv}); err != nil {
+	if err := p.send(map[string]any{"type": "move", "table": p.tstate.table, "move": mv}); err != nil {
 		return err
 	}
 	p.g.stats.actions.Add(1)
 	return nil
+}
+
+func (p *player) note(s string) {
+	if len(p.trace) >= 16 {
+		p.trace = p.trace[1:]
+	}
+	p.trace = append(p.trace, s)
+}
+
+func legalLen(l *[]rules.Move) int {
+	if l == nil {
+		return -1
+	}
+	return len(*l)
+}
+
+func actorOf(d *rules.SeatView) int {
+	if d == nil {
+		return -9
+	}
+	return d.Actor
 }

@@ -28,13 +28,36 @@ type stats struct {
 	hist    *hdrhistogram.Histogram
 	errs    map[errKind]int64
 	samples map[errKind]string // the first message of each kind
+	// whyReconnect is the first reconnect's cause.
+	whyReconnect string
+	// since is when the measured window began (the run's start, or the
+	// end of the warm-up); cpuSince the server's CPU seconds then, -1 when
+	// unknown.
+	since    time.Time
+	cpuSince float64
 }
 
 func newStats() *stats {
 	return &stats{
-		hist:    hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
-		errs:    map[errKind]int64{},
-		samples: map[errKind]string{},
+		hist:     hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		errs:     map[errKind]int64{},
+		samples:  map[errKind]string{},
+		since:    time.Now(),
+		cpuSince: -1,
+	}
+}
+
+// measureFrom starts the measured window at now: the latencies and actions
+// so far are dropped (the errors are kept), and the server's CPU is
+// counted from proc's sample.
+func (s *stats) measureFrom(now time.Time, proc *procSample) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hist.Reset()
+	s.actions.Store(0)
+	s.since, s.cpuSince = now, -1
+	if proc != nil {
+		s.cpuSince = proc.CPUSecs
 	}
 }
 
@@ -44,6 +67,16 @@ func (s *stats) latency(d time.Duration) {
 	// A value over the histogram's range is recorded as its maximum.
 	if err := s.hist.RecordValue(max(int64(d/time.Microsecond), 1)); err != nil {
 		_ = s.hist.RecordValue(s.hist.HighestTrackableValue())
+	}
+	s.mu.Unlock()
+}
+
+// reconnect counts a session lost (why) and dialled again.
+func (s *stats) reconnect(why error) {
+	s.reconnects.Add(1)
+	s.mu.Lock()
+	if s.whyReconnect == "" {
+		s.whyReconnect = why.Error()
 	}
 	s.mu.Unlock()
 }
@@ -74,18 +107,24 @@ type summary struct {
 	Reconnects   int64             `json:"reconnects"`
 	ServerRSSMB  float64           `json:"server_rss_mb"`
 	ServerCPUs   float64           `json:"server_cpu_s"`
-	ElapsedS     float64           `json:"elapsed_s"`
+	// ServerCPUPct is the server's CPU over the measured window, in
+	// percent of one core.
+	ServerCPUPct float64 `json:"server_cpu_pct"`
+	ElapsedS     float64 `json:"elapsed_s"`
+	// MeasuredS is the measured window: the run after its warm-up. Actions,
+	// rates and latencies are of this window.
+	MeasuredS float64 `json:"measured_s"`
 }
 
-// snapshot reads the counters; elapsed is the time since the run began and
-// proc, when sampled, the server process.
-func (s *stats) snapshot(tables int, elapsed time.Duration, proc *procSample) summary {
+// snapshot reads the counters at now; elapsed is the time since the run
+// began and proc, when sampled, the server process.
+func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc *procSample) summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sum := summary{
 		Tables: tables, Sessions: s.sessions.Load(), Playing: s.playing.Load(),
 		Pulkas: s.pulkas.Load(), Actions: s.actions.Load(), Reconnects: s.reconnects.Load(),
-		ErrorsByKind: maps.Clone(s.errs), ElapsedS: elapsed.Seconds(),
+		ErrorsByKind: maps.Clone(s.errs), ElapsedS: elapsed.Seconds(), MeasuredS: now.Sub(s.since).Seconds(),
 		P50ms: float64(s.hist.ValueAtQuantile(50)) / 1000,
 		P99ms: float64(s.hist.ValueAtQuantile(99)) / 1000,
 		Maxms: float64(s.hist.Max()) / 1000,
@@ -93,12 +132,15 @@ func (s *stats) snapshot(tables int, elapsed time.Duration, proc *procSample) su
 	for _, n := range s.errs {
 		sum.Errors += n
 	}
-	if elapsed > 0 {
-		sum.ActionsPerS = float64(sum.Actions) / elapsed.Seconds()
+	if sum.MeasuredS > 0 {
+		sum.ActionsPerS = float64(sum.Actions) / sum.MeasuredS
 	}
 	if proc != nil {
 		sum.ServerRSSMB = float64(proc.RSSBytes) / (1 << 20)
 		sum.ServerCPUs = proc.CPUSecs
+		if s.cpuSince >= 0 && sum.MeasuredS > 0 {
+			sum.ServerCPUPct = 100 * (proc.CPUSecs - s.cpuSince) / sum.MeasuredS
+		}
 	}
 	return sum
 }
@@ -113,7 +155,7 @@ func (sum summary) line() string {
 		fmt.Fprintf(&b, " %s=%d", k, sum.ErrorsByKind[k])
 	}
 	if sum.ServerRSSMB > 0 {
-		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs", sum.ServerRSSMB, sum.ServerCPUs)
+		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs (%.0f%%)", sum.ServerRSSMB, sum.ServerCPUs, sum.ServerCPUPct)
 	}
 	return b.String()
 }
@@ -124,6 +166,9 @@ func (s *stats) writeErrors(w io.Writer) {
 	defer s.mu.Unlock()
 	for _, k := range slices.Sorted(maps.Keys(s.samples)) {
 		fmt.Fprintf(w, "first %s: %s\n", k, s.samples[k])
+	}
+	if s.whyReconnect != "" {
+		fmt.Fprintf(w, "first reconnect: %s\n", s.whyReconnect)
 	}
 }
 

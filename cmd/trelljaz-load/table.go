@@ -16,26 +16,34 @@ type tableRun struct {
 	mu      sync.Mutex
 	tableID string
 	players []*player
-	sent    map[uint64]time.Time // event version a move should produce → when it was sent
-	seen    map[uint64]int       // how many seats received that version
+	sent    map[tableV]time.Time // event a move should produce → when it was sent
+	seen    map[tableV]int       // how many seats received that event
 	changed chan struct{}        // closed when tableID changes
+}
+
+// tableV names one event: a table's version. The players of a run may
+// still read the last events of the previous table after the first player
+// set the next one.
+type tableV struct {
+	table string
+	v     uint64
 }
 
 func newTableRun() *tableRun { return &tableRun{changed: make(chan struct{})} }
 
-func (t *tableRun) id() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.tableID
-}
-
 // setID records the table the first player set, and wakes the players
-// waiting for it.
+// waiting for it. Moves in flight at tables older than the previous one are
+// forgotten (a seat that never got their events has left).
 func (t *tableRun) setID(id string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	for k := range t.sent {
+		if k.table != t.tableID {
+			delete(t.sent, k)
+			delete(t.seen, k)
+		}
+	}
 	t.tableID = id
-	t.sent, t.seen = nil, nil
 	close(t.changed)
 	t.changed = make(chan struct{})
 }
@@ -58,50 +66,52 @@ func (t *tableRun) next(ctx context.Context, old string) string {
 	}
 }
 
-// acted records that a move expected to produce version v was sent at now.
-func (t *tableRun) acted(v uint64, now time.Time) {
+// acted records that a move expected to produce version v of table was
+// sent at now.
+func (t *tableRun) acted(table string, v uint64, now time.Time) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.sent == nil {
-		t.sent, t.seen = map[uint64]time.Time{}, map[uint64]int{}
+		t.sent, t.seen = map[tableV]time.Time{}, map[tableV]int{}
 	}
-	t.sent[v] = now
+	t.sent[tableV{table, v}] = now
 }
 
-// observe records one seat's receipt of version v at now: the latency from
-// the move's send to this seat's receipt.
-func (t *tableRun) observe(v uint64, now time.Time, s *stats) {
+// observe records one seat's receipt of version v of table at now: the
+// latency from the move's send to this seat's receipt.
+func (t *tableRun) observe(table string, v uint64, now time.Time, s *stats) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	at, ok := t.sent[v]
+	k := tableV{table, v}
+	at, ok := t.sent[k]
 	if !ok {
 		return // a bot's or a timeout's move: nobody here sent it
 	}
 	s.latency(now.Sub(at))
-	t.seen[v]++
-	if t.seen[v] >= len(t.players) {
-		delete(t.sent, v)
-		delete(t.seen, v)
+	t.seen[k]++
+	if t.seen[k] >= len(t.players) {
+		delete(t.sent, k)
+		delete(t.seen, k)
 	}
 }
 
-// check looks at one frame's deal as seat viewer received it: another
-// seat's cards may show only when that hand lies face up, and the discard
-// only to the declarer.
-func (t *tableRun) check(viewer int, d *rules.SeatView) error {
+// check looks at one frame's deal of table as seat viewer received it:
+// another seat's cards may show only when that hand lies face up, and the
+// discard only to the declarer.
+func check(table string, viewer int, d *rules.SeatView) error {
 	if d.Viewer != viewer {
-		return fmt.Errorf("table %s: seat %d got the view of viewer %d", t.id(), viewer, d.Viewer)
+		return fmt.Errorf("table %s: seat %d got the view of viewer %d", table, viewer, d.Viewer)
 	}
 	for o := 0; o < d.Players && o < len(d.Hands); o++ {
 		if o == viewer || d.Exposed[o] {
 			continue
 		}
 		if d.Hands[o] != 0 {
-			return fmt.Errorf("table %s: seat %d saw %d hidden cards of seat %d", t.id(), viewer, d.Hands[o].Len(), o)
+			return fmt.Errorf("table %s: seat %d saw %d hidden cards of seat %d", table, viewer, d.Hands[o].Len(), o)
 		}
 	}
 	if d.Discard != 0 && d.Declarer != viewer {
-		return fmt.Errorf("table %s: seat %d (not the declarer) saw the discard", t.id(), viewer)
+		return fmt.Errorf("table %s: seat %d (not the declarer) saw the discard", table, viewer)
 	}
 	return nil
 }

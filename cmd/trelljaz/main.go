@@ -11,6 +11,11 @@
 // SIGINT or SIGTERM drains: /readyz turns 503 at once, and after the drain
 // delay (so a load balancer stops sending new players) SockJS sessions
 // close with "going away", the HTTP server shuts down, the tables stop.
+//
+// With -redis the process is one of a club of several (package
+// game/cluster): start each with the same -redis and -db (PostgreSQL) on
+// its own address; any of them serves any player. SIGTERM then also hands
+// this process's tables over to the others (their leases are released).
 package main
 
 import (
@@ -23,10 +28,12 @@ import (
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -37,6 +44,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/auth"
 	"github.com/trelljaz/trelljaz/game/bot"
+	"github.com/trelljaz/trelljaz/game/cluster"
 	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
@@ -45,6 +53,8 @@ import (
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/game/web"
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
 	"github.com/trelljaz/trelljaz/static"
 )
 
@@ -65,11 +75,13 @@ type config struct {
 	drainDelay, readHeaderTimeout, idleTimeout       time.Duration
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
-	bank, sessionsPerIP                              int
+	bank, sessionsPerIP, maxTablesPerIP              int
 	policy, publicURL, dataDir, db, botLevel         string
+	redis, node, trustedProxies                      string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
 	messageRate, chatRate, chatRatePerIP             float64
+	debugAddr                                        string // net/http/pprof, off when empty
 }
 
 // flags declares every setting on fs with its env fallback.
@@ -89,6 +101,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&intValue{&c.maxWatchers}, "max-watchers", "connections of players without a seat per table")
 	add(&intValue{&c.maxTables}, "max-tables", "tables in the club")
 	add(&intValue{&c.maxTablesPerPlayer}, "max-tables-per-player", "unfinished tables one player may have set")
+	add(&intValue{&c.maxTablesPerIP}, "max-tables-per-ip", "unfinished tables that may be set from one IP address, whoever signed in")
 	add(&durValue{&c.lobbyFlush}, "lobby-flush", "longest wait of a lobby change (changes within it go out as one delta)")
 	add(&strValue{&c.policy}, "timeout-policy", "default timeout policy: fine, bot or bank")
 	add(&intValue{&c.fine}, "fine", "mountain points of the fine policy")
@@ -109,6 +122,10 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&strValue{&c.botLevel}, "bot-level", `how the club's bots play: "strong" (sampling and double-dummy search) or "basic" (rules of thumb)`)
 	add(&strValue{&c.db}, "db", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
+	add(&strValue{&c.redis}, "redis", "Redis URL (redis://host:6379/0): run as one process of a club of several, with -db postgres://...")
+	add(&strValue{&c.node}, "node", "this process's name in a club of several (empty: random)")
+	add(&strValue{&c.trustedProxies}, "trusted-proxies", "comma list of networks (127.0.0.1/32,10.0.0.0/8) of reverse proxies whose X-Forwarded-For gives the player's address")
+	add(&strValue{&c.debugAddr}, "debug-addr", "address of net/http/pprof with mutex and block profiles, for profiling (empty: off; keep it on loopback)")
 	return envs
 }
 
@@ -116,7 +133,7 @@ func defaults() config {
 	return config{
 		addr: "127.0.0.1:8080", botDelay: table.DefaultBotDelay, dealPause: table.DefaultDealPause,
 		conventionTime: table.DefaultConventionTime, grace: table.DefaultGrace, finishedKeep: table.DefaultFinishedKeep,
-		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer,
+		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer, maxTablesPerIP: lobby.DefaultMaxTablesPerIP,
 		lobbyFlush: lobby.DefaultFlush, policy: string(protocol.TimeoutFine), fine: table.DefaultFine, bank: table.DefaultBank,
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
@@ -146,6 +163,12 @@ func parse(args []string, usage io.Writer) (config, error) {
 	default:
 		return c, fmt.Errorf("timeout-policy: %q is not fine, bot or bank", c.policy)
 	}
+	if c.redis != "" && !strings.HasPrefix(c.db, "postgres://") && !strings.HasPrefix(c.db, "postgresql://") {
+		return c, errors.New("redis: a club of several processes shares one PostgreSQL: give -db postgres://")
+	}
+	if _, err := proxies(c.trustedProxies); err != nil {
+		return c, fmt.Errorf("trusted-proxies: %w", err)
+	}
 	if c.botLevel != bot.LevelStrong && c.botLevel != bot.LevelBasic {
 		return c, fmt.Errorf("bot-level: %q is not %s or %s", c.botLevel, bot.LevelStrong, bot.LevelBasic)
 	}
@@ -163,6 +186,13 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(logs, nil))
+	if c.debugAddr != "" {
+		stop, err := serveDebug(c.debugAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
@@ -175,16 +205,13 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	// The profile's "tables they play now" come from the lobby, in memory.
 	var lb *lobby.Lobby
 	arch := archive.New(st, archive.Options{Logger: log, Playing: func(id account.ID) []string {
-		var ids []string
-		for _, t := range lb.SeatedAt(strconv.FormatInt(int64(id), 10)) {
-			ids = append(ids, t.ID())
-		}
-		return ids
+		// SeatedAtIDs: the tables other processes of a club run too.
+		return lb.SeatedAtIDs(strconv.FormatInt(int64(id), 10))
 	}})
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
-	lb = lobby.New(lobby.Config{
-		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, Flush: c.lobbyFlush,
+	lcfg := lobby.Config{
+		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, MaxTablesPerIP: c.maxTablesPerIP, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
 			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,
@@ -193,17 +220,34 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 			},
 			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
 		},
-	})
-	defer lb.Stop()
-	// The pulkas in progress when the last process stopped (even by kill
-	// -9) are rebuilt from the store's moves before anyone connects; one
-	// that cannot be (a corrupt log) is abandoned, not retried every start.
-	restored, err := j.Restore(ctx, lb, m)
-	if err != nil {
-		log.Error("some pulkas in progress could not be restored", "err", err)
 	}
-	if restored.Tables+len(restored.Abandoned) > 0 {
-		log.Info("pulkas in progress restored", "tables", restored.Tables, "abandoned", len(restored.Abandoned))
+	var node *cluster.Node
+	if c.redis != "" {
+		if node, err = joinClub(ctx, c, st, j, reg, m, log, &lcfg); err != nil {
+			return err
+		}
+	}
+	lb = lobby.New(lcfg)
+	defer lb.Stop()
+	if node != nil {
+		// The tables nobody runs (a club that stopped, a dead peer's) are
+		// taken over by the node's lease loop.
+		if err := node.Start(ctx, lb); err != nil {
+			return err
+		}
+		defer node.Stop() // before lb.Stop: it releases the leases after the tables stop
+	} else {
+		// The pulkas in progress when the last process stopped (even by
+		// kill -9) are rebuilt from the store's moves before anyone
+		// connects; one that cannot be (a corrupt log) is abandoned, not
+		// retried every start.
+		restored, err := j.Restore(ctx, lb, m)
+		if err != nil {
+			log.Error("some pulkas in progress could not be restored", "err", err)
+		}
+		if restored.Tables+len(restored.Abandoned) > 0 {
+			log.Info("pulkas in progress restored", "tables", restored.Tables, "abandoned", len(restored.Abandoned))
+		}
 	}
 	secret, err := auth.LoadSecret(os.Getenv, c.dataDir)
 	if err != nil {
@@ -221,11 +265,20 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		return err
 	}
 	signin.WarnIfExposed(c.addr)
-	site := web.New(web.Config{
+	wcfg := web.Config{
 		Auth: signin, Archive: arch, Lobby: lb, Assets: static.Web(), Logger: log, Metrics: m, Gatherer: reg,
 		MessageRate: c.messageRate, ChatRate: c.chatRate, ChatRatePerIP: c.chatRatePerIP,
 		SigninTimeout: c.signinTimeout, SessionsPerIP: c.sessionsPerIP, SendReadTimeout: c.sendReadTimeout,
-	})
+	}
+	if node != nil {
+		wcfg.Tables, wcfg.Ready = node, node.Ready
+	}
+	if nets, _ := proxies(c.trustedProxies); len(nets) > 0 {
+		// Behind a load balancer every player would otherwise share its
+		// address (the per-IP session cap, the chat limit per IP).
+		wcfg.SockJS = &sockjs.Options{MaxMessageSize: 8192, Logger: log, TrustedProxies: nets}
+	}
+	site := web.New(wcfg)
 	// No ReadTimeout or WriteTimeout: they would cut websocket and
 	// streaming sessions; the sockjs library bounds those itself, and the
 	// site sets a read deadline (send-read-timeout) on every other request.
@@ -257,8 +310,68 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("http shutdown: %w", err)
 	}
+	if node != nil {
+		node.Stop() // the tables stop, their leases go to the other processes
+	}
 	log.Info("stopped")
 	return nil
+}
+
+// proxies parses a comma list of networks (an address alone is one host).
+func proxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or a network", f)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an address or a network", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// joinClub connects to Redis and makes this process's node of the club;
+// it sets the lobby's configuration for the club in lcfg.
+func joinClub(ctx context.Context, c config, st *store.Store, j *journal.Journal, reg *prometheus.Registry, m *metrics.Metrics, log *slog.Logger, lcfg *lobby.Config) (*cluster.Node, error) {
+	var node atomic.Pointer[cluster.Node]
+	broker, err := redisbroker.New(redisbroker.Options{
+		URL: c.redis, Prefix: "trelljaz:", Registerer: reg, Logger: log,
+		OnEvent: func(ev sockjs.BrokerEvent) {
+			if n := node.Load(); n != nil {
+				n.BrokerEvent(ev)
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	n, err := cluster.New(cluster.Config{ID: c.node, Broker: broker, Store: st, Journal: j, Registerer: reg, Metrics: m, Logger: log})
+	if err != nil {
+		broker.Close()
+		return nil, err
+	}
+	node.Store(n)
+	if err := n.LobbyConfig(ctx, lcfg); err != nil {
+		broker.Close()
+		return nil, err
+	}
+	go func() {
+		<-n.Done()
+		broker.Close()
+	}()
+	return n, nil
 }
 
 type strValue struct{ p *string }

@@ -61,6 +61,22 @@ func (a *Actor[S]) Post(f func(*S)) bool {
 	}
 }
 
+// TryPost queues f as Post does but never blocks: it reports false, and
+// drops f, when the queue is full or the actor has stopped.
+func (a *Actor[S]) TryPost(f func(*S)) bool {
+	select {
+	case <-a.stopped:
+		return false
+	default:
+	}
+	select {
+	case a.cmds <- f:
+		return true
+	default:
+		return false
+	}
+}
+
 // Ask runs f on the actor's goroutine and waits for it. It reports false
 // when the actor stopped before f ran.
 func (a *Actor[S]) Ask(f func(*S)) bool {

@@ -46,6 +46,30 @@ func TestAfterStopPostAndAskReportFalse(t *testing.T) {
 	if a.Ask(func(*counter) {}) {
 		t.Error("Ask after Stop reported true")
 	}
+	if a.TryPost(func(*counter) {}) {
+		t.Error("TryPost after Stop reported true")
+	}
+}
+
+func TestTryPostNeverBlocksOnAFullQueue(t *testing.T) {
+	c := &counter{}
+	a := actor.Start(c, 1, nil)
+	defer a.Stop()
+	hold, running := make(chan struct{}), make(chan struct{})
+	a.Post(func(*counter) { close(running); <-hold }) // the goroutine is busy
+	<-running
+	if !a.TryPost(func(c *counter) { c.n++ }) {
+		t.Fatal("TryPost refused with room in the queue")
+	}
+	if a.TryPost(func(c *counter) { c.n += 10 }) {
+		t.Fatal("TryPost queued past the queue's size")
+	}
+	close(hold)
+	a.Ask(func(c *counter) {
+		if c.n != 1 {
+			t.Errorf("n = %d, want 1 (the refused function dropped)", c.n)
+		}
+	})
 }
 
 func ExampleActor() {

@@ -25,6 +25,7 @@ type Source interface {
 	Profile(ctx context.Context, id account.ID) (store.Profile, error)
 	Pulkas(ctx context.Context, q store.PulkaQuery) ([]store.Summary, error)
 	Archived(ctx context.Context, id store.PulkaID) (store.Archived, error)
+	Ratings(ctx context.Context, limit int) ([]store.Rated, error)
 }
 
 var _ Source = (*store.Store)(nil)
@@ -42,6 +43,9 @@ type Options struct {
 	MaxPulkas int
 	// MaxViews is the most profiles and lists kept in memory. Default 4096.
 	MaxViews int
+	// MaxDeals is the most replayed deals (every position of one deal)
+	// kept in memory. Default 2048.
+	MaxDeals int
 	// Logger receives errors of the source. Default slog.Default().
 	Logger *slog.Logger
 }
@@ -54,6 +58,7 @@ type Handler struct {
 	log     *slog.Logger
 	router  *mux.Router
 	pulkas  *lru.Cache[store.PulkaID, []byte]
+	deals   *lru.Cache[dealKey, []byte]
 	views   *expirable.LRU[string, any]
 	flight  singleflight.Group
 }
@@ -69,6 +74,9 @@ func New(src Source, opts Options) *Handler {
 	if opts.MaxViews <= 0 {
 		opts.MaxViews = 4096
 	}
+	if opts.MaxDeals <= 0 {
+		opts.MaxDeals = 2048
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -76,14 +84,20 @@ func New(src Source, opts Options) *Handler {
 	if err != nil {
 		panic(err) // only for a size <= 0, excluded above
 	}
+	deals, err := lru.New[dealKey, []byte](opts.MaxDeals)
+	if err != nil {
+		panic(err) // only for a size <= 0, excluded above
+	}
 	h := &Handler{
 		src: src, playing: opts.Playing, log: opts.Logger.With("component", "archive"),
-		pulkas: pulkas, views: expirable.NewLRU[string, any](opts.MaxViews, nil, opts.TTL),
+		pulkas: pulkas, deals: deals, views: expirable.NewLRU[string, any](opts.MaxViews, nil, opts.TTL),
 	}
 	r := mux.NewRouter()
 	r.HandleFunc("/api/players/{id:[0-9]+}", h.player).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/api/pulkas", h.list).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/api/pulkas/{id:[0-9]+}", h.pulka).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/api/pulkas/{id:[0-9]+}/deals/{n:[0-9]+}", h.deal).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/api/ratings", h.ratings).Methods(http.MethodGet, http.MethodHead)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	})
@@ -269,6 +283,8 @@ func (h *Handler) fail(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusNotFound, "no such player")
 	case errors.Is(err, store.ErrNoPulka):
 		writeError(w, http.StatusNotFound, "no such finished pulka")
+	case errors.Is(err, errNoDeal):
+		writeError(w, http.StatusNotFound, "no such deal in this pulka")
 	default:
 		h.log.Error("archive read failed", "err", err)
 		writeError(w, http.StatusInternalServerError, "the archive cannot be read now")

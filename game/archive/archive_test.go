@@ -48,6 +48,11 @@ func (c *countingSource) Archived(ctx context.Context, id store.PulkaID) (store.
 	return c.Store.Archived(ctx, id)
 }
 
+func (c *countingSource) Ratings(ctx context.Context, limit int) ([]store.Rated, error) {
+	c.reads.Add(1)
+	return c.Store.Ratings(ctx, limit)
+}
+
 type club struct {
 	s      *store.Store
 	src    *countingSource

@@ -64,10 +64,27 @@
 // number. The seeds and moves sit beside the record rather than in its
 // deals because cmd/pulka refuses fields the format does not define.
 //
+// GET /api/pulkas/{id}/deals/{n} — deal n (from 1) of a finished pulka,
+// every position, for the replay viewer:
+//
+//	{"pulka": 42, "deal": 1, "deals": 17, "players": ["Anna", "Boris", "Vera"],
+//	 "steps": [{"move": null, "view": {...}}, {"move": {"seat": 1, "kind": "pass"}, "view": {...}}]}
+//
+// steps[0] is the deal as dealt, steps[k] the position after move k; view
+// is a rules.SeatView (the table's deal view) with every hand, the talon
+// and the discard face up — a finished deal has no secrets. The first
+// request for a pulka replays all its deals from one read of the store.
+//
+// GET /api/ratings?limit={n} — the top of the rating list, limit 1..100
+// (default 10): the people (not bots) with a finished pulka, by rating:
+//
+//	{"players": [{"place": 1, "id": 7, "name": "Anna", "rating": {...}, "games": 12}]}
+//
 // # Cache
 //
-// Finished pulkas never change: they are cached until evicted (LRU,
-// Options.MaxPulkas). Profiles and lists change when a pulka finishes: they
+// Finished pulkas never change: they and their replayed deals are cached
+// until evicted (LRU, Options.MaxPulkas and MaxDeals). Profiles, lists and
+// the rating top change when a pulka finishes: they
 // are cached for Options.TTL, and dropped at once by PulkaFinished, which
 // the club calls after store.Finish. Concurrent misses of one key share one
 // read (singleflight).

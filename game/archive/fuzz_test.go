@@ -17,7 +17,7 @@ import (
 // redirect to the cleaned path (gorilla/mux) or a JSON body with a status
 // below 500.
 func FuzzHandlerRequest(f *testing.F) {
-	for _, s := range []string{"/api/players/1", "/api/pulkas?player=1&before=5&limit=2", "/api/pulkas/1",
+	for _, s := range []string{"/api/players/1", "/api/pulkas?player=1&before=5&limit=2", "/api/pulkas/1", "/api/ratings?limit=5", "/api/pulkas/1/deals/1",
 		"/api/pulkas/99999999999999999999", "/api/players/%2e%2e", "/api/pulkas?limit=-5&limit=3", "/"} {
 		f.Add(s)
 	}

@@ -28,6 +28,11 @@
 // records of the multi-process work (issue 11), not this journal. Today a
 // player of such a table sets it again: one dialog. A pulka, once begun,
 // is what is kept.
+//
+// In a club of several processes (game/cluster) every write carries its
+// table's lease (SetFence), so a process that lost a table writes nothing
+// more of it, and a process that takes a table over rebuilds it with
+// RestoreTable.
 package journal
 
 import (
@@ -61,6 +66,9 @@ type Journal struct {
 	// drops its caches).
 	finished func(store.PulkaID)
 
+	// fence, if set, gives a table's lease (SetFence): its writes carry it.
+	fence func(table string) store.Fence
+
 	mu     sync.Mutex
 	pulkas map[pulkaKey]store.PulkaID // the pulkas in progress
 	bots   map[string]account.ID      // "bot:LEVEL" → its account
@@ -81,6 +89,21 @@ func New(st *store.Store, log *slog.Logger, finished func(store.PulkaID)) *Journ
 }
 
 var _ table.Journal = (*Journal)(nil)
+
+// SetFence makes every deal and move the journal writes carry its table's
+// lease, fence(table) (store.Fence): in a club of several processes a
+// process that lost a table's lease can no longer write its moves
+// (store.ErrFenced, the move is refused). Call it before the first table
+// starts; without it nothing is fenced (one process).
+func (j *Journal) SetFence(fence func(table string) store.Fence) { j.fence = fence }
+
+// fenceOf returns table's fence, the zero Fence when there are none.
+func (j *Journal) fenceOf(table string) store.Fence {
+	if j.fence == nil {
+		return store.Fence{}
+	}
+	return j.fence(table)
+}
 
 // Begin writes the pulka and its seats.
 func (j *Journal) Begin(p table.PulkaStart) error {
@@ -122,7 +145,7 @@ func (j *Journal) Deal(d table.DealStart) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	err = j.st.StartDeal(ctx, store.DealStart{Pulka: id, Deal: d.Deal - 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, At: time.Now()})
+	err = j.st.StartDeal(ctx, store.DealStart{Pulka: id, Deal: d.Deal - 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series, At: time.Now(), Fence: j.fenceOf(d.Table)})
 	if err != nil {
 		return fmt.Errorf("journal: table %s deal %d: %w", d.Table, d.Deal, err)
 	}
@@ -137,7 +160,7 @@ func (j *Journal) Move(m table.MoveEntry) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	if err := j.st.Append(ctx, store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now()}); err != nil {
+	if err := j.st.Append(ctx, store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now(), Fence: j.fenceOf(m.Table)}); err != nil {
 		return fmt.Errorf("journal: table %s deal %d move %d: %w", m.Table, m.Deal, m.Index, err)
 	}
 	return nil
@@ -314,6 +337,19 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 	}
 	j.Adopt(p.Table, r.Pulka, p.ID)
 	return r, nil
+}
+
+// Forget drops what the journal knows of table tbl's pulkas in progress
+// (adopted by Resume, or begun): the table could not be restored, or it
+// moved to another process.
+func (j *Journal) Forget(tbl string) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	for k := range j.pulkas {
+		if k.table == tbl {
+			delete(j.pulkas, k)
+		}
+	}
 }
 
 // InProgress reads every pulka the store has in progress and returns

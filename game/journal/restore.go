@@ -43,43 +43,61 @@ func (j *Journal) Restore(ctx context.Context, lb *lobby.Lobby, m *metrics.Metri
 	}
 	var errs []error
 	for _, p := range ps {
-		why := p.Unreadable
-		if why == nil {
-			r, err := j.Resume(ctx, p)
-			switch {
-			case errors.Is(err, ErrUnresumable):
-				why = err
-			case err != nil:
-				errs = append(errs, err)
-				continue
-			default:
-				why = lb.Restore([]table.Resume{r})
-				if why != nil && !errors.Is(why, lobby.ErrUnrestorable) {
-					j.forget(p.Table)
-					errs = append(errs, why)
-					continue
-				}
-			}
+		if err := j.restore(ctx, lb, m, p, &out); err != nil {
+			errs = append(errs, err)
 		}
-		if why == nil {
-			out.Tables++
-			continue
-		}
-		j.forget(p.Table)
-		if err := j.st.Abandon(ctx, p.ID, why.Error(), time.Now()); err != nil {
-			errs = append(errs, fmt.Errorf("journal: abandon pulka %d of table %s: %w", p.ID, p.Table, err))
-			continue
-		}
-		j.log.Warn("pulka abandoned: it cannot be restored", "pulka", p.ID, "table", p.Table, "reason", why)
-		m.PulkaFinished(ReasonAbandoned)
-		out.Abandoned = append(out.Abandoned, p.ID)
 	}
 	return out, errors.Join(errs...)
 }
 
-// forget drops what Resume adopted for table tbl.
-func (j *Journal) forget(tbl string) {
-	j.mu.Lock()
-	delete(j.pulkas, pulkaKey{tbl, 1})
-	j.mu.Unlock()
+// RestoreTable rebuilds into lb the pulka table tbl has in progress, as
+// Restore does at start for every table: a process of a club that took
+// the table's lease over (game/cluster). A pulka that cannot be restored
+// is abandoned the same way. out.Tables is 1 when the table now runs here.
+func (j *Journal) RestoreTable(ctx context.Context, lb *lobby.Lobby, m *metrics.Metrics, tbl string) (Restored, error) {
+	var out Restored
+	ps, err := j.st.InProgressAt(ctx, tbl)
+	if err != nil {
+		return out, fmt.Errorf("journal: pulkas in progress at %s: %w", tbl, err)
+	}
+	var errs []error
+	for _, p := range ps {
+		if err := j.restore(ctx, lb, m, p, &out); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// restore rebuilds p into lb, or abandons it (see Restore), and counts it
+// in out.
+func (j *Journal) restore(ctx context.Context, lb *lobby.Lobby, m *metrics.Metrics, p store.Progress, out *Restored) error {
+	why := p.Unreadable
+	if why == nil {
+		r, err := j.Resume(ctx, p)
+		switch {
+		case errors.Is(err, ErrUnresumable):
+			why = err
+		case err != nil:
+			return err
+		default:
+			why = lb.Restore([]table.Resume{r})
+			if why != nil && !errors.Is(why, lobby.ErrUnrestorable) {
+				j.Forget(p.Table)
+				return why
+			}
+		}
+	}
+	if why == nil {
+		out.Tables++
+		return nil
+	}
+	j.Forget(p.Table)
+	if err := j.st.Abandon(ctx, p.ID, why.Error(), time.Now()); err != nil {
+		return fmt.Errorf("journal: abandon pulka %d of table %s: %w", p.ID, p.Table, err)
+	}
+	j.log.Warn("pulka abandoned: it cannot be restored", "pulka", p.ID, "table", p.Table, "reason", why)
+	m.PulkaFinished(ReasonAbandoned)
+	out.Abandoned = append(out.Abandoned, p.ID)
+	return nil
 }

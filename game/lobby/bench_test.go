@@ -3,6 +3,7 @@ package lobby
 import (
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -35,7 +36,7 @@ func BenchmarkLobbyChange(b *testing.B) {
 	for i := range 500 {
 		p := protocol.Player{ID: fmt.Sprint("dev:p", i), Name: fmt.Sprint("Player ", i)}
 		for range 2 {
-			t, err := l.Set(p)
+			t, err := l.Set(p, netip.Addr{})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -79,7 +80,7 @@ func BenchmarkLobbyJoin(b *testing.B) {
 	for i := range 500 {
 		p := protocol.Player{ID: fmt.Sprint("dev:p", i), Name: fmt.Sprint("Player ", i)}
 		for range 2 {
-			if _, err := l.Set(p); err != nil {
+			if _, err := l.Set(p, netip.Addr{}); err != nil {
 				b.Fatal(err)
 			}
 		}

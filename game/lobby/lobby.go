@@ -7,15 +7,25 @@
 // and went, new chat lines), encoded once for everyone. A client that
 // reconnects with the version it has gets the deltas it missed, or the
 // whole lobby when it is too far behind.
+//
+// In a club of several processes (game/cluster) each process has its
+// lobby: Config.Share tells the others what this one changed (the tables it
+// runs, who came and went here, chat said here), and PutRemote, PeerOnline,
+// PeerGone and PeerChat bring in what they changed, so every lobby lists
+// the same tables, people and chat. A table run elsewhere is listed by its
+// summary only (Remote reports it); Disown turns a table of this process
+// into such a listing (its lease moved).
 package lobby
 
 import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/actor"
@@ -28,6 +38,7 @@ import (
 const (
 	DefaultMaxTables          = 1000
 	DefaultMaxTablesPerPlayer = 2
+	DefaultMaxTablesPerIP     = 4
 	DefaultFlush              = 250 * time.Millisecond
 	DefaultEventBytes         = 256 << 10
 	chatKeep                  = 50
@@ -44,6 +55,12 @@ type Config struct {
 	// MaxTablesPerPlayer bounds the tables one player has set that are not
 	// finished. 0 means DefaultMaxTablesPerPlayer.
 	MaxTablesPerPlayer int
+	// MaxTablesPerIP bounds the unfinished tables set from one IP address,
+	// whoever signed in there: identities can be cheap (the dev sign-in
+	// makes them free), addresses less so. A household or office behind
+	// one address shares it, hence the default of twice
+	// DefaultMaxTablesPerPlayer. 0 means DefaultMaxTablesPerIP.
+	MaxTablesPerIP int
 	// Flush is the longest a change waits to be sent; changes within it go
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
@@ -54,6 +71,31 @@ type Config struct {
 	Metrics *metrics.Metrics
 	// Logger receives the lobby's logs. Nil means slog.Default().
 	Logger *slog.Logger
+	// FirstVersion, if not 0, is the version the lobby starts after,
+	// instead of table.FirstVersion of the start: a club of several
+	// processes gives each lobby its own range, so that a version of
+	// another process's lobby is never taken for one of this one's.
+	FirstVersion uint64
+	// NewID, if set, names new tables (unique across a club of several
+	// processes; "t" and a number keeps Restore's bookkeeping simple). It
+	// is called from the lobby's goroutine. Nil means t1, t2, ...
+	NewID func() string
+	// Share, if set, is told what this process changed in the lobby, for
+	// the other processes of a club (see Sharer).
+	Share Sharer
+}
+
+// Sharer hears what this process changes in the lobby. Its methods are
+// called from the lobby's goroutine, in order, and must not block.
+type Sharer interface {
+	// Table is the new summary of a table this process runs; state
+	// "free" means the table is gone.
+	Table(sum protocol.Summary)
+	// Online tells that a player's first connection to this process
+	// came (true) or their last one went (false).
+	Online(p protocol.Player, online bool)
+	// Chat is a lobby chat line said on this process.
+	Chat(line protocol.ChatLine)
 }
 
 // Lobby is the running lobby. Its methods may be called concurrently.
@@ -61,6 +103,14 @@ type Lobby struct {
 	act           *actor.Actor[state]
 	tableDefaults table.Config
 	tables        []*table.Table // handed over by the goroutine when it stops
+
+	// Tables' summaries wait here for the lobby's goroutine, the latest
+	// per table: a table never waits on a busy lobby (a watch storm makes
+	// a summary per watch), and the lobby's queue holds at most one
+	// "take the changes" for all of them.
+	changesMu sync.Mutex
+	changes   map[string]protocol.Summary
+	posted    bool
 }
 
 type delta struct {
@@ -75,7 +125,9 @@ type state struct {
 	tables    map[string]*table.Table
 	order     []string
 	summaries map[string]protocol.Summary
+	setFrom   map[string]netip.Addr        // the address each table was set from
 	early     map[string]*protocol.Summary // tables being restored: their last summary
+	remote    map[string]bool              // listed tables another process runs
 	conns     map[table.Conn]struct{}
 	online    map[string]*presence
 	guests    int  // connections without a player (guests): counted, not listed
@@ -94,9 +146,12 @@ type state struct {
 }
 
 type presence struct {
-	p protocol.Player
-	n int
+	p     protocol.Player
+	n     int             // connections to this process
+	peers map[string]bool // other processes the player is connected to
 }
+
+func (pr *presence) online() bool { return pr.n > 0 || len(pr.peers) > 0 }
 
 // New starts a lobby.
 func New(cfg Config) *Lobby {
@@ -105,6 +160,9 @@ func New(cfg Config) *Lobby {
 	}
 	if cfg.MaxTablesPerPlayer <= 0 {
 		cfg.MaxTablesPerPlayer = DefaultMaxTablesPerPlayer
+	}
+	if cfg.MaxTablesPerIP <= 0 {
+		cfg.MaxTablesPerIP = DefaultMaxTablesPerIP
 	}
 	if cfg.Flush <= 0 {
 		cfg.Flush = DefaultFlush
@@ -127,16 +185,21 @@ func New(cfg Config) *Lobby {
 	}
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
-		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{},
-		early: map[string]*protocol.Summary{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
+		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, setFrom: map[string]netip.Addr{},
+		early: map[string]*protocol.Summary{}, remote: map[string]bool{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
 	// The lobby's versions start where a table's do (table.FirstVersion):
 	// a client coming back after a restart with the version it had never
 	// gets a delta of the new lobby's history, it gets the whole lobby.
 	s.v = table.FirstVersion(clk.Now())
+	if cfg.FirstVersion != 0 {
+		s.v = cfg.FirstVersion
+	}
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
-			l.tables = append(l.tables, s.tables[id])
+			if t := s.tables[id]; t != nil {
+				l.tables = append(l.tables, t)
+			}
 		}
 	})
 	return l
@@ -167,12 +230,18 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 			s.guests++
 			s.guestsNew = true
 			s.arm()
-		} else if pr := s.online[p.ID]; pr != nil {
-			pr.n++
-		} else {
-			s.online[p.ID] = &presence{p: p, n: 1}
+			s.resync(c, v)
+			return
+		}
+		pr := s.online[p.ID]
+		if pr == nil {
+			pr = &presence{p: p}
+			s.online[p.ID] = pr
 			s.pending.Joined = append(s.pending.Joined, p)
 			s.arm()
+		}
+		if pr.n++; pr.n == 1 && s.cfg.Share != nil {
+			s.cfg.Share.Online(p, true)
 		}
 		s.resync(c, v)
 	})
@@ -192,9 +261,11 @@ func (l *Lobby) Leave(c table.Conn) {
 			s.arm()
 		} else if pr := s.online[p.ID]; pr != nil {
 			if pr.n--; pr.n <= 0 {
-				delete(s.online, p.ID)
-				s.pending.Gone = append(s.pending.Gone, p)
-				s.arm()
+				pr.n = 0
+				if s.cfg.Share != nil {
+					s.cfg.Share.Online(p, false)
+				}
+				s.offlineCheck(pr)
 			}
 		}
 	})
@@ -211,28 +282,54 @@ func (l *Lobby) Chat(c table.Conn, text string) {
 		}
 		s.pending.Chat = append(s.pending.Chat, line)
 		s.arm()
+		if s.cfg.Share != nil {
+			s.cfg.Share.Chat(line)
+		}
 	})
 }
 
-// Set sets a new table for player p: it is in the convention state at
-// once and the lobby shows it with its countdown. A player has at most
-// MaxTablesPerPlayer unfinished tables. The error is a protocol.Error.
-func (l *Lobby) Set(p protocol.Player) (*table.Table, error) {
+// offlineCheck tells the lobby a player went offline when no process has a
+// connection of theirs left.
+func (s *state) offlineCheck(pr *presence) {
+	if pr.online() {
+		return
+	}
+	delete(s.online, pr.p.ID)
+	s.pending.Gone = append(s.pending.Gone, pr.p)
+	s.arm()
+}
+
+// Set sets a new table for player p, connected from address from: it is
+// in the convention state at once and the lobby shows it with its
+// countdown. A player has at most MaxTablesPerPlayer unfinished tables,
+// and one address at most MaxTablesPerIP, whoever set them (an invalid
+// from, an unknown address, is not counted). The error is a
+// protocol.Error.
+func (l *Lobby) Set(p protocol.Player, from netip.Addr) (*table.Table, error) {
 	var t *table.Table
 	err := error(protocol.Error{Code: protocol.ErrInternal, Text: "the lobby is closed"})
-	l.act.Ask(func(s *state) { t, err = s.set(p) })
+	l.act.Ask(func(s *state) { t, err = s.set(p, from) })
 	return t, err
 }
 
-func (s *state) set(p protocol.Player) (*table.Table, error) {
-	mine := 0
-	for _, sum := range s.summaries {
-		if sum.Creator.ID == p.ID && sum.State != protocol.StateFinished {
+func (s *state) set(p protocol.Player, from netip.Addr) (*table.Table, error) {
+	mine, here := 0, 0
+	for id, sum := range s.summaries {
+		if sum.State == protocol.StateFinished {
+			continue
+		}
+		if sum.Creator.ID == p.ID {
 			mine++
+		}
+		if from.IsValid() && s.setFrom[id] == from {
+			here++
 		}
 	}
 	if mine >= s.cfg.MaxTablesPerPlayer {
 		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("you have set %d tables already", mine)}
+	}
+	if here >= s.cfg.MaxTablesPerIP {
+		return nil, protocol.Error{Code: protocol.ErrTableLimit, Text: fmt.Sprintf("%d tables were set from your address already", here)}
 	}
 	if len(s.tables) >= s.cfg.MaxTables {
 		s.reclaimFinished()
@@ -240,11 +337,9 @@ func (s *state) set(p protocol.Player) (*table.Table, error) {
 	if len(s.tables) >= s.cfg.MaxTables {
 		return nil, protocol.Error{Code: protocol.ErrClubFull, Text: "the club has no room for another table"}
 	}
-	s.next++
-	id := fmt.Sprintf("t%d", s.next)
-	for s.tables[id] != nil || s.early[id] != nil { // a restored table's id
-		s.next++
-		id = fmt.Sprintf("t%d", s.next)
+	id := s.newID()
+	for s.tables[id] != nil || s.early[id] != nil || s.remote[id] { // a restored or remote table's id
+		id = s.newID()
 	}
 	cfg := s.tableConfig(id)
 	cfg.Creator = p
@@ -254,8 +349,20 @@ func (s *state) set(p protocol.Player) (*table.Table, error) {
 		return nil, protocol.Error{Code: protocol.ErrInternal, Text: "the table could not be set"}
 	}
 	s.add(t)
+	if from.IsValid() {
+		s.setFrom[id] = from
+	}
 	s.cfg.Logger.Info("table set", "table", id, "by", p.ID)
 	return t, nil
+}
+
+// newID names a new table.
+func (s *state) newID() string {
+	if s.cfg.NewID != nil {
+		return s.cfg.NewID()
+	}
+	s.next++
+	return fmt.Sprintf("t%d", s.next)
 }
 
 // tableConfig returns the configuration of table id: the template with
@@ -264,8 +371,41 @@ func (s *state) tableConfig(id string) table.Config {
 	cfg := s.cfg.Table
 	cfg.ID = id
 	l := s.l
-	cfg.OnChange = func(sum protocol.Summary) { l.act.Post(func(s *state) { s.update(sum) }) }
+	cfg.OnChange = l.tableChanged
 	return cfg
+}
+
+// tableChanged keeps a table's new summary for the lobby's goroutine. It
+// never blocks on the lobby: the one post that takes the changes is made
+// only when none is pending, and from a goroutine of its own when the
+// lobby's queue is full.
+func (l *Lobby) tableChanged(sum protocol.Summary) {
+	l.changesMu.Lock()
+	if l.changes == nil {
+		l.changes = map[string]protocol.Summary{}
+	}
+	l.changes[sum.ID] = sum
+	post := !l.posted
+	l.posted = true
+	l.changesMu.Unlock()
+	if post {
+		take := func(s *state) { s.takeChanges() }
+		if !l.act.TryPost(take) {
+			go l.act.Post(take) // full (or stopped: Post returns at once)
+		}
+	}
+}
+
+// takeChanges records the summaries the tables reported since the last time.
+func (s *state) takeChanges() {
+	l := s.l
+	l.changesMu.Lock()
+	changes := l.changes
+	l.changes, l.posted = nil, false
+	l.changesMu.Unlock()
+	for _, sum := range changes {
+		s.update(sum)
+	}
 }
 
 // add lists a new table.
@@ -325,7 +465,11 @@ func (l *Lobby) restore(r table.Resume) error {
 			return
 		}
 		s.tables[r.Table] = t
-		s.order = append(s.order, r.Table)
+		if s.remote[r.Table] {
+			delete(s.remote, r.Table) // taken over: listed already
+		} else {
+			s.order = append(s.order, r.Table)
+		}
 		sum := t.Initial()
 		if early.ID != "" {
 			sum = *early // newer than Initial
@@ -357,9 +501,29 @@ func (l *Lobby) SeatedAt(id string) []*table.Table {
 	var out []*table.Table
 	l.act.Ask(func(s *state) {
 		for _, tid := range s.order {
+			if s.tables[tid] == nil {
+				continue // run by another process: SeatedAtIDs
+			}
 			for _, seat := range s.summaries[tid].Seats {
 				if !seat.Bot && seat.Player.ID == id {
 					out = append(out, s.tables[tid])
+					break
+				}
+			}
+		}
+	})
+	return out
+}
+
+// SeatedAtIDs returns the ids of the tables where player id sits, those
+// run by other processes included, as the lobby last heard from them.
+func (l *Lobby) SeatedAtIDs(id string) []string {
+	var out []string
+	l.act.Ask(func(s *state) {
+		for _, tid := range s.order {
+			for _, seat := range s.summaries[tid].Seats {
+				if !seat.Bot && seat.Player.ID == id {
+					out = append(out, tid)
 					break
 				}
 			}
@@ -398,6 +562,9 @@ func (s *state) update(sum protocol.Summary) {
 		s.remove(sum.ID)
 		return
 	}
+	if s.cfg.Share != nil {
+		s.cfg.Share.Table(sum)
+	}
 	s.summaries[sum.ID] = sum
 	s.changed[sum.ID] = true
 	s.arm()
@@ -407,7 +574,9 @@ func (s *state) update(sum protocol.Summary) {
 func (s *state) remove(id string) {
 	t := s.tables[id]
 	delete(s.tables, id)
+	delete(s.remote, id)
 	delete(s.summaries, id)
+	delete(s.setFrom, id)
 	delete(s.changed, id)
 	for i, x := range s.order {
 		if x == id {
@@ -417,17 +586,24 @@ func (s *state) remove(id string) {
 	}
 	s.pending.Removed = append(s.pending.Removed, id)
 	s.arm()
+	if t == nil {
+		return // run by another process
+	}
+	if s.cfg.Share != nil {
+		s.cfg.Share.Table(protocol.Summary{ID: id, State: protocol.StateFree})
+	}
 	// stopped in its own goroutine: the table may be waiting to tell the lobby
 	go t.Stop()
 	s.cfg.Logger.Info("table reclaimed", "table", id)
 }
 
 // reclaimFinished removes the oldest finished table nobody watches, or
-// else the oldest finished one.
+// else the oldest finished one; never one whose pulka is not stored yet
+// (Summary.Unstored), which the table keeps until it is.
 func (s *state) reclaimFinished() {
 	for _, watched := range []bool{false, true} {
 		for _, id := range s.order {
-			if sum := s.summaries[id]; sum.State == protocol.StateFinished && (watched || sum.Watchers == 0) {
+			if sum := s.summaries[id]; s.tables[id] != nil && sum.State == protocol.StateFinished && !sum.Unstored && (watched || sum.Watchers == 0) {
 				s.remove(id)
 				return
 			}
@@ -526,4 +702,113 @@ func (l *Lobby) Offer() protocol.Offer {
 		t = protocol.Timeout{Policy: protocol.TimeoutFine, Fine: table.DefaultFine, Bank: table.DefaultBank}
 	}
 	return table.Offer(t)
+}
+
+// PutRemote lists sum, the summary of a table another process runs (state
+// "free": the table is gone). A table this process runs keeps its own
+// summary.
+func (l *Lobby) PutRemote(sum protocol.Summary) {
+	l.act.Post(func(s *state) {
+		if sum.ID == "" || s.tables[sum.ID] != nil || s.early[sum.ID] != nil {
+			return
+		}
+		if sum.State == protocol.StateFree {
+			if s.remote[sum.ID] {
+				s.remove(sum.ID)
+			}
+			return
+		}
+		if _, listed := s.summaries[sum.ID]; !listed {
+			s.order = append(s.order, sum.ID)
+		}
+		s.remote[sum.ID] = true
+		s.summaries[sum.ID] = sum
+		s.changed[sum.ID] = true
+		s.arm()
+	})
+}
+
+// Remote reports whether table id is listed as run by another process.
+func (l *Lobby) Remote(id string) bool {
+	var r bool
+	l.act.Ask(func(s *state) { r = s.remote[id] })
+	return r
+}
+
+// Disown stops table id of this process (its lease moved to another
+// process) and keeps listing it as a remote table until its new owner
+// reports. It returns false when the process does not run id.
+func (l *Lobby) Disown(id string) bool {
+	var t *table.Table
+	l.act.Ask(func(s *state) {
+		if t = s.tables[id]; t != nil {
+			delete(s.tables, id)
+			s.remote[id] = true
+		}
+	})
+	if t == nil {
+		return false
+	}
+	t.Stop()
+	return true
+}
+
+// Local returns the ids of the tables this process runs.
+func (l *Lobby) Local() []string {
+	var out []string
+	l.act.Ask(func(s *state) {
+		for _, id := range s.order {
+			if s.tables[id] != nil {
+				out = append(out, id)
+			}
+		}
+	})
+	return out
+}
+
+// PeerOnline tells that player p's first connection to process peer came
+// (online) or its last one went.
+func (l *Lobby) PeerOnline(peer string, p protocol.Player, online bool) {
+	l.act.Post(func(s *state) {
+		pr := s.online[p.ID]
+		switch {
+		case online && pr == nil:
+			s.online[p.ID] = &presence{p: p, peers: map[string]bool{peer: true}}
+			s.pending.Joined = append(s.pending.Joined, p)
+			s.arm()
+		case online:
+			if pr.peers == nil {
+				pr.peers = map[string]bool{}
+			}
+			pr.peers[peer] = true
+		case pr != nil:
+			delete(pr.peers, peer)
+			s.offlineCheck(pr)
+		}
+	})
+}
+
+// PeerGone forgets every connection of process peer (it stopped or
+// died): who was online only there goes offline.
+func (l *Lobby) PeerGone(peer string) {
+	l.act.Post(func(s *state) {
+		for _, pr := range s.online {
+			if pr.peers[peer] {
+				delete(pr.peers, peer)
+				s.offlineCheck(pr)
+			}
+		}
+	})
+}
+
+// PeerChat adds a lobby chat line said on another process.
+func (l *Lobby) PeerChat(line protocol.ChatLine) {
+	l.act.Post(func(s *state) {
+		s.chat = append(s.chat, line)
+		if len(s.chat) > chatKeep {
+			s.chat = append(s.chat[:0], s.chat[len(s.chat)-chatKeep:]...)
+		}
+		s.pending.Chat = append(s.pending.Chat, line)
+		s.arm()
+	})
 }

@@ -3,6 +3,7 @@ package lobby
 import (
 	"encoding/json"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -116,7 +117,7 @@ func TestEveryoneSeesTablesAndPresenceAsDeltas(t *testing.T) {
 	anna, boris := conn("Anna"), conn("Boris")
 	l.Join(anna, 0)
 	l.Join(boris, 0)
-	tb, err := l.Set(anna.p)
+	tb, err := l.Set(anna.p, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,21 +136,42 @@ func TestEveryoneSeesTablesAndPresenceAsDeltas(t *testing.T) {
 	settle(t, l, boris, func(_ map[string]protocol.Summary, online map[string]bool) bool { return !online["dev:Anna"] })
 }
 
-func TestAPlayerSetsAtMostTheLimit(t *testing.T) {
-	l := newLobby(t, Config{MaxTablesPerPlayer: 2})
-	anna := conn("Anna")
-	for i := range 3 {
-		_, err := l.Set(anna.p)
-		if i < 2 && err != nil {
-			t.Fatalf("table %d: %v", i+1, err)
-		}
-		var pe protocol.Error
-		if i == 2 && (err == nil || !asError(err, &pe) || pe.Code != protocol.ErrTableLimit) {
-			t.Fatalf("third table: %v, want table_limit", err)
-		}
+func TestTablesSetAreLimitedPerPlayerAndPerAddress(t *testing.T) {
+	home, office := netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("192.0.2.2")
+	type set struct {
+		who  string
+		from netip.Addr
+		want protocol.Code // "" for a table
 	}
-	if _, err := l.Set(conn("Boris").p); err != nil {
-		t.Fatalf("another player: %v", err)
+	cases := []struct {
+		name string
+		sets []set
+	}{
+		{"a player sets at most MaxTablesPerPlayer", []set{
+			{"Anna", home, ""}, {"Anna", home, ""}, {"Anna", office, protocol.ErrTableLimit}, {"Boris", office, ""},
+		}},
+		{"a second identity from the same address cannot exceed MaxTablesPerIP", []set{
+			{"Anna", home, ""}, {"Anna", home, ""}, {"Boris", home, ""}, {"Boris", home, protocol.ErrTableLimit},
+			{"Vera", home, protocol.ErrTableLimit}, {"Vera", office, ""},
+		}},
+		{"an unknown address counts only per player", []set{
+			{"Anna", netip.Addr{}, ""}, {"Boris", netip.Addr{}, ""}, {"Vera", netip.Addr{}, ""}, {"Gleb", netip.Addr{}, ""},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := newLobby(t, Config{MaxTablesPerPlayer: 2, MaxTablesPerIP: 3})
+			for i, st := range tc.sets {
+				_, err := l.Set(conn(st.who).p, st.from)
+				var pe protocol.Error
+				switch {
+				case st.want == "" && err != nil:
+					t.Fatalf("set %d (%s from %v): %v", i+1, st.who, st.from, err)
+				case st.want != "" && (err == nil || !asError(err, &pe) || pe.Code != st.want):
+					t.Fatalf("set %d (%s from %v): %v, want %s", i+1, st.who, st.from, err, st.want)
+				}
+			}
+		})
 	}
 }
 
@@ -167,7 +189,7 @@ func TestAReconnectGetsExactlyTheMissedDeltas(t *testing.T) {
 	settle(t, l, watcher, func(_ map[string]protocol.Summary, online map[string]bool) bool { return online["dev:Anna"] })
 	_, _, v, _ := watcher.lobbyView(t)
 	for range 2 {
-		if _, err := l.Set(anna.p); err != nil {
+		if _, err := l.Set(anna.p, netip.Addr{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,12 +210,47 @@ func TestAReconnectGetsExactlyTheMissedDeltas(t *testing.T) {
 
 func TestAFullClubRefusesANewTable(t *testing.T) {
 	l := newLobby(t, Config{MaxTables: 1, Table: table.Config{ConventionTime: time.Hour}})
-	if _, err := l.Set(conn("Anna").p); err != nil {
+	if _, err := l.Set(conn("Anna").p, netip.Addr{}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := l.Set(conn("Boris").p)
+	_, err := l.Set(conn("Boris").p, netip.Addr{})
 	var pe protocol.Error
 	if !asError(err, &pe) || pe.Code != protocol.ErrClubFull {
 		t.Fatalf("second table in a club of one: %v, want club_full", err)
+	}
+}
+
+func TestAFullClubNeverReclaimsATableWhosePulkaIsNotStored(t *testing.T) {
+	l := newLobby(t, Config{MaxTables: 2, Table: table.Config{ConventionTime: time.Hour}})
+	a, err := l.Set(conn("Anna").p, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := l.Set(conn("Boris").p, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both are finished as far as the lobby knows; Anna's pulka is not
+	// stored yet.
+	l.act.Ask(func(s *state) {
+		for _, tb := range []*table.Table{a, b} {
+			sum := s.summaries[tb.ID()]
+			sum.State, sum.Unstored = protocol.StateFinished, tb == a
+			s.update(sum)
+		}
+	})
+	if _, err := l.Set(conn("Vera").p, netip.Addr{}); err != nil {
+		t.Fatalf("a full club with a stored finished table: %v", err)
+	}
+	if _, ok := l.Table(a.ID()); !ok {
+		t.Fatal("the table whose pulka is not stored was reclaimed")
+	}
+	if _, ok := l.Table(b.ID()); ok {
+		t.Fatal("the stored finished table was not reclaimed")
+	}
+	_, err = l.Set(conn("Gleb").p, netip.Addr{})
+	var pe protocol.Error
+	if !asError(err, &pe) || pe.Code != protocol.ErrClubFull {
+		t.Fatalf("only an unstored finished table left: %v, want club_full", err)
 	}
 }

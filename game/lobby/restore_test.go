@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"encoding/json"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +65,7 @@ func TestRestoredTablesAreListedAndFoundBySignIn(t *testing.T) {
 		t.Fatalf("Boris sees %s", first)
 	}
 
-	tb, err := l.Set(vera.p)
+	tb, err := l.Set(vera.p, netip.Addr{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 // Package metrics holds the club's Prometheus metrics: sessions by
 // transport, tables by state, pulkas started and finished, moves, illegal
-// moves, timeouts, fines and send-queue drops. It uses
+// moves, timeouts, fines, send-queue drops and finished pulkas the journal
+// refused. It uses
 // prometheus/client_golang, the standard Go client, rather than a
 // hand-written exposition format.
 //
@@ -24,6 +25,8 @@ type Metrics struct {
 	fines         prometheus.Counter
 	drops         prometheus.Counter
 	lobbyBytes    prometheus.Counter
+	storeFailures prometheus.Counter
+	unstored      prometheus.Gauge
 }
 
 // New returns metrics registered on reg.
@@ -39,8 +42,11 @@ func New(reg prometheus.Registerer) *Metrics {
 		fines:         prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_fines_total", Help: "Players fined for running out of time."}),
 		drops:         prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_send_queue_drops_total", Help: "Sessions closed because their send queue was full."}),
 		lobbyBytes:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_lobby_delta_bytes_total", Help: "Bytes of lobby deltas encoded (once per delta, whatever the audience)."}),
+		storeFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_pulka_store_failures_total", Help: "Attempts to store a finished pulka that the journal refused (each is retried)."}),
+		unstored:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "trelljaz_pulkas_unstored", Help: "Finished pulkas the journal has refused so far, still retried."}),
 	}
-	reg.MustRegister(m.sessions, m.tables, m.pulkaStarted, m.pulkaFinished, m.moves, m.illegal, m.timeouts, m.fines, m.drops, m.lobbyBytes)
+	reg.MustRegister(m.sessions, m.tables, m.pulkaStarted, m.pulkaFinished, m.moves, m.illegal, m.timeouts, m.fines, m.drops, m.lobbyBytes,
+		m.storeFailures, m.unstored)
 	return m
 }
 
@@ -121,5 +127,23 @@ func (m *Metrics) SendDrop() {
 func (m *Metrics) LobbyBytes(n int) {
 	if m != nil {
 		m.lobbyBytes.Add(float64(n))
+	}
+}
+
+// StoreFailed counts an attempt to store a finished pulka that failed;
+// first is true for the pulka's first failure (it is now unstored).
+func (m *Metrics) StoreFailed(first bool) {
+	if m != nil {
+		m.storeFailures.Inc()
+		if first {
+			m.unstored.Inc()
+		}
+	}
+}
+
+// StoredLate counts a pulka stored after failures: no longer unstored.
+func (m *Metrics) StoredLate() {
+	if m != nil {
+		m.unstored.Dec()
 	}
 }

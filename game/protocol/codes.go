@@ -20,13 +20,14 @@ const (
 	ErrNotYourTurn   Code = "not_your_turn"  // the move is for another seat
 	ErrIllegalMove   Code = "illegal_move"   // the rules refuse the move; state unchanged
 	ErrBadSettings   Code = "bad_settings"   // the conventions do not validate
-	ErrTableLimit    Code = "table_limit"    // the player has set as many tables as allowed
+	ErrTableLimit    Code = "table_limit"    // the player, or their address, has set as many tables as allowed
 	ErrClubFull      Code = "club_full"      // no room for another table
 	ErrWatchersFull  Code = "watchers_full"  // the table has as many watchers as allowed
 	ErrRateLimited   Code = "rate_limited"   // too many messages: a warning, then the close
 	ErrChatLimited   Code = "chat_limited"   // too many chat lines; the line was dropped
 	ErrChatOff       Code = "chat_off"       // the table's conventions turn chat off
 	ErrJournal       Code = "journal"        // the move could not be recorded; not applied
+	ErrNotStored     Code = "not_stored"     // the finished pulka is not stored yet: retried, the table kept until it is
 	ErrInternal      Code = "internal"       // the server failed; the request had no effect
 )
 

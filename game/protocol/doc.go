@@ -94,7 +94,9 @@
 //	{"type":"table_event","table":"t3","v":58,"kind":"move",...}
 //	                                                   what one action changed: only the parts
 //	                                                   present (state, seats, deal, legal, clock,
-//	                                                   sheet, result, chat, ...) changed
+//	                                                   sheet, result, chat, ...) changed; the event
+//	                                                   that finishes a deal carries its deal_entry
+//	                                                   (DealEntry), which the table's "deals" lists
 //	{"type":"left","table":"t3"}                       the client no longer receives the table
 //
 // # Versions

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"github.com/trelljaz/trelljaz/game/pref"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
@@ -111,6 +112,7 @@ type Summary struct {
 	Watchers   int    `json:"watchers,omitempty"` // connections to the table
 	Deals      int    `json:"deals,omitempty"`    // deals finished
 	Deadline   int64  `json:"deadline,omitempty"` // Unix ms: end of the convention countdown
+	Unstored   bool   `json:"unstored,omitempty"` // finished, its pulka not stored yet: kept until it is
 }
 
 // Lobby is the "lobby" message: the whole lobby, on sign-in and when a
@@ -187,10 +189,26 @@ type TableView struct {
 	Deal        *rules.SeatView  `json:"deal"`    // nil before the first deal
 	Legal       []rules.Move     `json:"legal"`   // the audience's legal moves when it is to move
 	Clock       Clock            `json:"clock"`
-	Sheet       *score.SheetView `json:"sheet"`
+	Sheet       *score.SheetView `json:"sheet"`     // keyed by player id (names may repeat)
 	LastDeal    string           `json:"last_deal"` // a line on the last finished deal
 	Result      *Settlement      `json:"result"`    // once the pulka is over
 	Chat        []ChatLine       `json:"chat"`      // recent table chat
+	Deals       []DealEntry      `json:"deals"`     // every finished deal of the pulka, in order
+}
+
+// DealEntry is one finished deal as the sheet took it: what was played, in
+// codes a page words in its own language, the sheet after it and the
+// settlement as it would stand if the pulka ended there.
+type DealEntry struct {
+	No       int             `json:"no"`       // the deal number, from 1
+	Kind     rules.Kind      `json:"kind"`     // "contract", "misere", "raspasy"
+	Ending   rules.Ending    `json:"ending"`   // "played", "unwhisted", "half_whist", "conceded"
+	Declarer int             `json:"declarer"` // the declarer's seat, -1 in raspasy
+	Contract rules.Bid       `json:"contract"` // null in raspasy
+	Calls    []pref.Call     `json:"calls"`    // each seat's whisting call
+	Tricks   []int           `json:"tricks"`   // tricks by seat
+	Sheet    score.SheetView `json:"sheet"`    // the sheet after the deal, keyed as the table's (player ids)
+	Settle   []int64         `json:"settle"`   // rounded whists by seat if the pulka ended now
 }
 
 // MessageType returns "table".
@@ -213,10 +231,11 @@ type TableEvent struct {
 	Deal        *rules.SeatView  `json:"deal,omitempty"`
 	Legal       *[]rules.Move    `json:"legal,omitempty"`
 	Clock       *Clock           `json:"clock,omitempty"`
-	Sheet       *score.SheetView `json:"sheet,omitempty"`
+	Sheet       *score.SheetView `json:"sheet,omitempty"` // keyed by player id
 	LastDeal    string           `json:"last_deal,omitempty"`
 	Result      *Settlement      `json:"result,omitempty"`
 	Chat        *ChatLine        `json:"chat,omitempty"`
+	DealEntry   *DealEntry       `json:"deal_entry,omitempty"` // the deal just finished, with Sheet
 }
 
 // MessageType returns "table_event".

@@ -34,6 +34,20 @@
 // acknowledged is never missing (TestKillDuringAppendLosesNothingAcknowledged
 // kills a writing process with SIGKILL and checks).
 //
+// # Table leases
+//
+// In a club of several processes each table is run by one of them, the
+// holder of its lease (lease.go, the table_leases table): AcquireLease takes
+// a table nobody holds with a fencing token one above the last,
+// RenewLeases extends all of an owner's leases in one statement,
+// ReleaseLease hands one over, Claimable lists what a survivor should take
+// (expired or released leases, pulkas in progress without a lease). A Move
+// or DealStart carrying its table's Fence is written only if the fence is
+// still the table's, checked in the write's own transaction (the lease row
+// share-locked on PostgreSQL), so a process that lost a table can never
+// write one more move after the new owner has read the store. Expiry uses
+// the database's clock, never a process's.
+//
 // # Finished pulkas and ratings
 //
 // Finish commits a finished pulka in one transaction: the deals and moves

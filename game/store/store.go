@@ -91,6 +91,15 @@ type Store struct {
 	closeErr  error
 }
 
+// sqliteConns bounds SQLite's connections and keeps them all open. With
+// database/sql's default of 2 idle connections, a burst of concurrent reads
+// (sign-ins under trelljaz-load) opened and closed a connection each time:
+// every open runs the DSN's pragmas (journal_mode=WAL among them), which
+// wait behind the writer under busy_timeout, so sign-ins took seconds.
+// Readers do not block one another in WAL mode; 16 is plenty for the
+// writer, Finish, sign-ins and the archive's reads.
+const sqliteConns = 16
+
 //go:embed migrations
 var migrations embed.FS
 
@@ -109,6 +118,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// PostgreSQL server's default limit is 100 for every client.
 		db.SetMaxOpenConns(16)
 		db.SetMaxIdleConns(4)
+	} else {
+		db.SetMaxOpenConns(sqliteConns)
+		db.SetMaxIdleConns(sqliteConns)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

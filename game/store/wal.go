@@ -24,6 +24,9 @@ type DealStart struct {
 	Dealer int
 	Series int
 	At     time.Time
+	// Fence, if set, is the table's lease: the deal is written only while
+	// it is the table's (else ErrFenced).
+	Fence Fence
 }
 
 // Move is one accepted move of a pulka in progress.
@@ -34,6 +37,10 @@ type Move struct {
 	Deal, No int
 	Move     rules.Move
 	At       time.Time
+	// Fence, if set, is the table's lease: the move is written only while
+	// it is the table's (else ErrFenced), checked in the transaction that
+	// writes it.
+	Fence Fence
 }
 
 // StartDeal writes a new deal ahead of its moves. Like Append it returns
@@ -186,6 +193,18 @@ func (w *writer) commit(batch []*request) error {
 	}
 	defer done()
 	defer rollback(tx)
+	var fences []Fence
+	for _, r := range batch {
+		if r.deal != nil {
+			fences = append(fences, r.deal.Fence)
+		}
+		for _, m := range r.moves {
+			fences = append(fences, m.Fence)
+		}
+	}
+	if err := w.s.checkFences(ctx, tx, fences); err != nil {
+		return err
+	}
 	var moves []Move
 	for _, r := range batch {
 		if d := r.deal; d != nil {

@@ -36,6 +36,15 @@ type clock struct {
 	timer Timer
 	gen   uint64 // bumped whenever the timer is replaced; stale firings compare it
 	dec   decision
+	pause dealPause
+}
+
+// dealPause is the pause after a finished deal: its end is set once, when
+// the deal ends, so that a reschedule (a player coming back) does not start
+// it over.
+type dealPause struct {
+	pulka, deal int // the finished deal
+	end         time.Time
 }
 
 // decision is the decision on the clock: who, since when, until when. Its
@@ -63,7 +72,7 @@ func (t *tbl) later(d time.Duration, f func(*tbl)) {
 	gen := t.gen
 	h := t.h
 	t.timer = t.cfg.Clock.AfterFunc(d, func() {
-		h.act.Post(func(t *tbl) {
+		h.do(func(t *tbl) {
 			if t.gen == gen {
 				t.timer = nil
 				f(t)
@@ -94,6 +103,10 @@ func (t *tbl) schedule() {
 		return
 	case protocol.StateFinished:
 		t.dec = decision{seat: -1}
+		if t.unstored != nil {
+			t.stopTimer() // kept until the pulka is stored (storeFinished)
+			return
+		}
 		t.later(t.cfg.FinishedKeep, func(t *tbl) { t.toFree("finished") })
 		return
 	case protocol.StatePlaying:
@@ -104,7 +117,10 @@ func (t *tbl) schedule() {
 	}
 	if t.deal.Done() {
 		t.dec = decision{seat: -1}
-		t.later(t.cfg.DealPause, func(t *tbl) { t.nextDeal() })
+		if t.pause.pulka != t.number || t.pause.deal != t.dealNo {
+			t.pause = dealPause{pulka: t.number, deal: t.dealNo, end: now.Add(t.cfg.DealPause)}
+		}
+		t.later(t.pause.end.Sub(now), func(t *tbl) { t.nextDeal() })
 		return
 	}
 	i := t.deal.Actor()
@@ -170,11 +186,10 @@ func (t *tbl) wentAway(i int) {
 		s.graceGen++
 		gen, id, h := s.graceGen, s.p.ID, t.h
 		t.cfg.Clock.AfterFunc(t.cfg.Grace, func() {
-			h.act.Post(func(t *tbl) {
+			h.do(func(t *tbl) {
 				if i < len(t.seats) && t.state == protocol.StateWaiting && t.seats[i].p.ID == id && t.seats[i].graceGen == gen && t.online[id] == 0 {
 					t.log.Info("absent player loses the seat", "seat", i, "player", id)
 					t.free(i)
-					t.emit(protocol.KindSeats, pSeats, nil)
 					t.waitingCheck()
 				}
 			})

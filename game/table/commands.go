@@ -16,7 +16,7 @@ import (
 // seated player's connection is always let in; others up to
 // Config.MaxWatchers.
 func (h *Table) Watch(c Conn, v uint64) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		if t.state == protocol.StateFree {
 			t.fail(c, protocol.ErrNoTable, "the table is free")
 			return
@@ -29,16 +29,15 @@ func (h *Table) Watch(c Conn, v uint64) {
 // the table waits, a seated player with no connection left loses it after
 // Config.Grace.
 func (h *Table) Detach(c Conn) {
-	h.act.Post(func(t *tbl) { t.detach(c) })
+	h.do(func(t *tbl) { t.detach(c) })
 }
 
 // Leave detaches c at its player's request; at a waiting table the player
 // also stands up.
 func (h *Table) Leave(c Conn) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		if i := t.seatOf(c.Player().ID); i >= 0 && t.state == protocol.StateWaiting {
-			t.free(i)
-			t.emit(protocol.KindSeats, pSeats, nil)
+			t.free(i) // goes out with what follows: seats, or the table freed
 		}
 		t.detach(c)
 		c.Send(protocol.Encode(protocol.Left{Table: t.cfg.ID}))
@@ -52,7 +51,7 @@ func (h *Table) Leave(c Conn) {
 // the club's default). Only the creator may; the creator then sits at
 // seat 0 and the table waits for players.
 func (h *Table) SetConventions(c Conn, preset string, options map[string]json.RawMessage, to *protocol.Timeout) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		p := c.Player()
 		switch {
 		case t.state != protocol.StateConvention:
@@ -95,7 +94,7 @@ func (h *Table) SetConventions(c Conn, preset string, options map[string]json.Ra
 
 // Cancel gives up a table in the convention state: it is free again.
 func (h *Table) Cancel(c Conn) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		switch {
 		case t.state != protocol.StateConvention:
 			t.fail(c, protocol.ErrWrongState, "only a table being set can be cancelled")
@@ -111,7 +110,7 @@ func (h *Table) Cancel(c Conn) {
 // once at a table, whatever the number of connections. Filling the last
 // seat starts the pulka at once.
 func (h *Table) Sit(c Conn, i int) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		p := c.Player()
 		t.back(p.ID)
 		switch {
@@ -138,7 +137,7 @@ func (h *Table) Sit(c Conn, i int) {
 // AddBot seats a bot at the empty seat i of a waiting table. Only the
 // creator may.
 func (h *Table) AddBot(c Conn, i int) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		switch {
 		case t.state != protocol.StateWaiting:
 			t.fail(c, protocol.ErrWrongState, "bots are seated only while the table waits")
@@ -161,7 +160,7 @@ func (h *Table) AddBot(c Conn, i int) {
 // always stand before the start; the last human standing up empties the
 // table (it is free again).
 func (h *Table) Stand(c Conn) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		i := t.seatOf(c.Player().ID)
 		switch {
 		case i < 0:
@@ -170,7 +169,6 @@ func (h *Table) Stand(c Conn) {
 			t.fail(c, protocol.ErrWrongState, "the pulka has started: you cannot stand up")
 		default:
 			t.free(i)
-			t.emit(protocol.KindSeats, pSeats, nil)
 			t.waitingCheck()
 		}
 	})
@@ -179,7 +177,7 @@ func (h *Table) Stand(c Conn) {
 // Move plays m for c's player. A refused move is answered to c alone with
 // its reason and changes nothing.
 func (h *Table) Move(c Conn, m rules.Move) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		p := c.Player()
 		i := t.seatOf(p.ID)
 		t.back(p.ID)
@@ -210,7 +208,7 @@ func (h *Table) Move(c Conn, m rules.Move) {
 // Chat posts a line of table chat from c's player to everyone at the
 // table, as its own event. Rate limits are the caller's.
 func (h *Table) Chat(c Conn, text string) {
-	h.act.Post(func(t *tbl) {
+	h.do(func(t *tbl) {
 		p := c.Player()
 		t.back(p.ID)
 		if !t.settings.Chat && t.state != protocol.StateConvention {
@@ -222,7 +220,8 @@ func (h *Table) Chat(c Conn, text string) {
 		if len(t.chat) > chatKeep {
 			t.chat = append(t.chat[:0], t.chat[len(t.chat)-chatKeep:]...)
 		}
-		t.emitChat(line)
+		t.chatOut = &line
+		t.emit(protocol.KindChat, 0, nil)
 	})
 }
 
@@ -254,6 +253,9 @@ func (t *tbl) attach(c Conn, v uint64) {
 		t.online[p.ID]++
 	}
 	t.resync(c, v)
+	if t.unstored != nil && !known {
+		t.tellUnstored(c)
+	}
 	switch {
 	case i >= 0 && !known && t.online[p.ID] == 1:
 		t.cameBack(i)
@@ -290,9 +292,11 @@ func (t *tbl) detach(c Conn) {
 	t.changed()
 }
 
-// free empties seat i (waiting only).
+// free empties seat i (waiting only). The seats go out with the action's
+// event: the table freed, or the seats changed.
 func (t *tbl) free(i int) {
 	t.seats[i] = seat{}
+	t.pend |= pSeats
 }
 
 // waitingCheck frees a waiting table no human sits at.
@@ -334,8 +338,8 @@ func (t *tbl) seated(c Conn) {
 func (t *tbl) back(id string) {
 	if i := t.seatOf(id); i >= 0 && t.seats[i].botPlays {
 		t.seats[i].botPlays = false
-		t.schedule() // the bot's pending move becomes the player's deadline
-		t.emit(protocol.KindSeats, pSeats|pDeal|pClock, nil)
+		t.schedule()                      // the bot's pending move becomes the player's deadline
+		t.pend |= pSeats | pDeal | pClock // with the action's event (their move, their chat)
 	}
 }
 

@@ -6,7 +6,11 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
@@ -154,5 +158,96 @@ func TestWatchersAreCappedButSeatedPlayersAlwaysGetIn(t *testing.T) {
 	}
 	if errs := append(w[0].errors(t), boris2.errors(t)...); len(errs) > 0 {
 		t.Fatalf("errors %v for a watcher within the cap and a seated player", errs)
+	}
+}
+
+// failingPulkaJournal refuses the first failures finished pulkas handed to
+// it, then stores them.
+type failingPulkaJournal struct {
+	refusingJournal
+	failures int
+	tries    int
+}
+
+func (j *failingPulkaJournal) Pulka(r PulkaRecord) error {
+	j.mu.Lock()
+	j.tries++
+	if j.tries <= j.failures {
+		j.mu.Unlock()
+		return errors.New("database is locked")
+	}
+	j.mu.Unlock()
+	return j.refusingJournal.Pulka(r)
+}
+
+// metricValue returns the value of the metric name in reg (0 if none).
+func metricValue(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name {
+			m := mf.GetMetric()[0]
+			if m.GetCounter() != nil {
+				return m.GetCounter().GetValue()
+			}
+			return m.GetGauge().GetValue()
+		}
+	}
+	return 0
+}
+
+func TestAFinishedPulkaTheJournalRefusesIsRetriedUntilStored(t *testing.T) {
+	const failures = 3
+	j := &failingPulkaJournal{failures: failures}
+	reg := prometheus.NewRegistry()
+	cfg := Config{Journal: j, Metrics: metrics.New(reg), StoreRetry: time.Second, FinishedKeep: time.Second,
+		Timeout: protocol.Timeout{Policy: protocol.TimeoutFine, Fine: 10}}
+	tb, clk, anna := playing(t, cfg, "")
+	untilAnna(t, tb, clk, anna)
+	clk.Advance(DefaultMoveTime) // fined: the pulka is over, the journal refuses it
+	if s := tb.Summary(); s.State != protocol.StateFinished || !s.Unstored {
+		t.Fatalf("summary %+v, want finished and unstored", s)
+	}
+	if !slices.Contains(anna.errors(t), string(protocol.ErrNotStored)) {
+		t.Fatalf("Anna's errors %v, want not_stored", anna.errors(t))
+	}
+	vera := newConn("Vera")
+	tb.Watch(vera, 0)
+	tb.Summary()
+	if !slices.Contains(vera.errors(t), string(protocol.ErrNotStored)) {
+		t.Fatalf("a watcher coming later is not told: %v", vera.errors(t))
+	}
+	if got := metricValue(t, reg, "trelljaz_pulkas_unstored"); got != 1 {
+		t.Fatalf("unstored gauge %v, want 1", got)
+	}
+	// Retries after 1 s, 2 s, 4 s: the third succeeds. FinishedKeep (1 s)
+	// passes meanwhile, and the table is kept all the same.
+	for i, wait := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		clk.Advance(wait)
+		tb.Summary()
+		s := tb.Summary()
+		stored := i == failures-1
+		if s.State != protocol.StateFinished || s.Unstored == stored {
+			t.Fatalf("after retry %d: state %q unstored %v", i+1, s.State, s.Unstored)
+		}
+	}
+	j.mu.Lock()
+	tries, stored := j.tries, len(j.pulkas)
+	j.mu.Unlock()
+	if tries != failures+1 || stored != 1 {
+		t.Fatalf("%d attempts, %d stored; want %d attempts and the pulka stored once", tries, stored, failures+1)
+	}
+	if got := metricValue(t, reg, "trelljaz_pulka_store_failures_total"); got != failures {
+		t.Fatalf("failures counted %v, want %d", got, failures)
+	}
+	if got := metricValue(t, reg, "trelljaz_pulkas_unstored"); got != 0 {
+		t.Fatalf("unstored gauge %v after the pulka was stored, want 0", got)
+	}
+	clk.Advance(time.Second) // stored: now FinishedKeep frees it
+	if s := tb.Summary(); s.State != protocol.StateFree {
+		t.Fatalf("state %q after FinishedKeep once stored, want free", s.State)
 	}
 }

@@ -23,7 +23,10 @@ type Journal interface {
 	// refuses the move: the state does not change and the player is told
 	// (code "journal"); a bot's or a timeout's move is retried.
 	Move(MoveEntry) error
-	// Pulka records a finished pulka, once. An error is logged.
+	// Pulka records a finished pulka. An error is retried with backoff
+	// (Config.StoreRetry) until it succeeds or the process ends; the same
+	// record is handed again, so Pulka must be idempotent for a record it
+	// refused.
 	Pulka(PulkaRecord) error
 }
 

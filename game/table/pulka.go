@@ -22,6 +22,7 @@ type pulka struct {
 	records  []DealRecord
 	scored   []score.Deal // the finished deals as written on the sheet
 	lastDeal string
+	entries  []protocol.DealEntry // every finished deal, for the page's sheet history
 	result   *protocol.Settlement
 	fines    map[string]int // mountain points by player id
 	bots     []Bot
@@ -39,6 +40,18 @@ const (
 // errJournal marks a move the journal refused.
 var errJournal = errors.New("the move could not be recorded")
 
+// ids returns the seats' player ids: the keys of the sheet the players see
+// (two players may show the same name; the page names them by seat).
+func (t *tbl) ids() []string {
+	out := make([]string, len(t.seats))
+	for i, s := range t.seats {
+		out[i] = s.p.ID
+	}
+	return out
+}
+
+// names returns the seats' display names: for the pulka record
+// (PULKA-FORMAT.md names players) and the lines that describe a deal.
 func (t *tbl) names() []string {
 	out := make([]string, len(t.seats))
 	for i, s := range t.seats {
@@ -164,6 +177,7 @@ func (t *tbl) finishDeal() parts {
 		return pSheet | pState | pResult
 	}
 	t.scored = append(t.scored, d)
+	t.noteDeal(res)
 	t.log.Info("deal over", "deal", t.dealNo, "seed", t.records[len(t.records)-1].Deal.Seed, "result", t.lastDeal)
 	if t.sheet.Over() {
 		t.closePulka("pool")
@@ -203,10 +217,49 @@ func (t *tbl) closePulka(reason protocol.Code) {
 	t.result = r
 	t.log.Info("pulka over", "deals", t.dealNo, "reason", reason)
 	if t.cfg.Journal != nil {
-		if err := t.cfg.Journal.Pulka(t.record()); err != nil {
-			t.log.Error("journal refused the finished pulka", "err", err)
-		}
+		rec := t.record()
+		t.unstored = &rec
+		t.storeFinished(1)
 	}
+}
+
+// storeFinished hands the finished pulka to the journal (attempt n, from
+// 1). A refusal is never lost silently: it is counted, the table's
+// connections are told (code "not_stored"), and it is retried with
+// backoff (Config.StoreRetry, doubling up to 64 times it) while the
+// process lives; until it is stored the finished table is not freed, and
+// the lobby does not reclaim it (Summary.Unstored).
+func (t *tbl) storeFinished(n int) {
+	if t.unstored == nil {
+		return
+	}
+	err := t.cfg.Journal.Pulka(*t.unstored)
+	if err == nil {
+		t.unstored = nil
+		if n > 1 {
+			t.cfg.Metrics.StoredLate()
+			t.log.Info("the finished pulka is stored", "attempts", n)
+		}
+		t.schedule() // the finished table may now be freed in time
+		t.changed()
+		return
+	}
+	t.cfg.Metrics.StoreFailed(n == 1)
+	wait := t.cfg.StoreRetry << min(n-1, 6)
+	t.log.Error("the journal refused the finished pulka; retrying", "attempt", n, "retry_in", wait, "err", err)
+	if n == 1 {
+		for c := range t.conns {
+			t.tellUnstored(c)
+		}
+		t.changed()
+	}
+	h := t.h
+	t.cfg.Clock.AfterFunc(wait, func() { h.do(func(t *tbl) { t.storeFinished(n + 1) }) })
+}
+
+// tellUnstored tells c that the finished pulka is not stored yet.
+func (t *tbl) tellUnstored(c Conn) {
+	t.fail(c, protocol.ErrNotStored, "the finished pulka could not be stored yet: it is retried, and the table is kept until it is")
 }
 
 // record returns the finished pulka for the journal.
@@ -274,6 +327,16 @@ func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
 }
 
 // describe writes one line on a finished deal.
+// noteDeal adds the deal just written on the sheet to the entries.
+func (t *tbl) noteDeal(r rules.Result) {
+	e := protocol.DealEntry{No: t.dealNo, Kind: r.Kind, Ending: r.Ending, Declarer: r.Declarer, Contract: r.Contract,
+		Calls: r.Calls[:r.Players:r.Players], Tricks: r.Tricks[:r.Players:r.Players], Sheet: t.sheet.View(t.ids())}
+	if set, err := t.sheet.Settle(); err == nil {
+		e.Settle = set.Rounded[:r.Players:r.Players]
+	}
+	t.entries = append(t.entries, e)
+}
+
 func describe(n int, r rules.Result, names []string) string {
 	tricks := func() string {
 		out := ""

@@ -205,6 +205,7 @@ func (t *tbl) replay(deals []ResumeDeal) error {
 			return fmt.Errorf("deal %d: the sheet refuses it: %w", k+1, err)
 		}
 		t.scored = append(t.scored, sd)
+		t.noteDeal(res)
 		if t.sheet.Over() && k != len(deals)-1 {
 			return fmt.Errorf("the pool is over after deal %d but deal %d follows", k+1, k+2)
 		}

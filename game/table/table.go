@@ -46,6 +46,7 @@ const (
 	DefaultFinishedKeep   = 5 * time.Minute
 	DefaultMaxWatchers    = 500
 	DefaultEventBytes     = 64 << 10
+	DefaultStoreRetry     = time.Second
 	// DefaultFine is the mountain penalty of the "fine" timeout policy:
 	// 20 points, a whole Sochi pool.
 	DefaultFine = 20
@@ -93,6 +94,10 @@ type Config struct {
 	// EventBytes bounds the recent events kept for resync, in bytes. A
 	// client further behind gets the whole table. 0 means DefaultEventBytes.
 	EventBytes int
+	// StoreRetry is the first wait before a finished pulka the journal
+	// refused is handed to it again; each retry doubles it, up to 64
+	// times it. 0 means DefaultStoreRetry.
+	StoreRetry time.Duration
 	// Timeout is the timeout policy offered by default. A zero Policy
 	// means fine-and-close with DefaultFine and DefaultBank.
 	Timeout protocol.Timeout
@@ -131,6 +136,7 @@ func (c *Config) defaults() {
 	def(&c.BotDelay, DefaultBotDelay)
 	def(&c.DealPause, DefaultDealPause)
 	def(&c.FinishedKeep, DefaultFinishedKeep)
+	def(&c.StoreRetry, DefaultStoreRetry)
 	if c.MaxWatchers <= 0 {
 		c.MaxWatchers = DefaultMaxWatchers
 	}
@@ -212,6 +218,9 @@ type tbl struct {
 	pulka
 	clock
 
+	unstored  *PulkaRecord       // the finished pulka while the journal refuses it
+	pend      parts              // changed by this action, not yet in an event
+	chatOut   *protocol.ChatLine // the chat line of this action's event
 	v         uint64
 	snaps     map[int]*protocol.Encoded // whole views by viewer at version snapsV
 	snapsV    uint64
@@ -244,9 +253,30 @@ func New(cfg Config) (*Table, error) {
 	t.dec.seat = -1
 	t.summary = t.makeSummary()
 	h.initial = t.summary
-	h.act = actor.Start(t, 256, func(t *tbl) { t.stopTimer() })
+	h.act = actor.Start(t, 256, func(t *tbl) { t.stop() })
 	h.act.Ask(func(t *tbl) { t.schedule() })
 	return h, nil
+}
+
+// do posts f to the table's goroutine as one action: the parts it changed
+// that no event of its own carried go out at its end, as one event. So
+// every action makes at most one event (a leave that empties the table is
+// the one "free" event; a move by a player coming back carries the seats).
+func (h *Table) do(f func(*tbl)) bool {
+	return h.act.Post(func(t *tbl) {
+		f(t)
+		if t.pend != 0 {
+			t.emit(protocol.KindSeats, 0, nil)
+		}
+	})
+}
+
+// stop runs on the table's goroutine as it stops.
+func (t *tbl) stop() {
+	t.stopTimer()
+	if t.unstored != nil {
+		t.log.Error("the table stops with a finished pulka the journal never took", "pulka", t.unstored.Pulka)
+	}
 }
 
 // Initial returns the summary of the table as New made it.

@@ -332,3 +332,146 @@ func TestIllegalMovesChangeNothing(t *testing.T) {
 		t.Fatalf("version %d after refused moves, want %d", after.V, v.V)
 	}
 }
+
+// eventsAfter returns the table events c got after its first n messages.
+func eventsAfter(t *testing.T, c *fakeConn, n int) []frame {
+	t.Helper()
+	var out []frame
+	for _, m := range c.all()[n:] {
+		if f := decodeFrame(t, m); f.Type == "table_event" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func TestOneActionMakesOneEvent(t *testing.T) {
+	type want struct {
+		kind       string
+		seat0Empty bool
+	}
+	tests := []struct {
+		name   string
+		policy protocol.TimeoutPolicy // a running pulka under it; "" for a waiting table
+		act    func(tb *Table, clk *fakeClock, anna, boris *fakeConn)
+		want   []want
+	}{
+		{"a leave that empties the table is one free event", "", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+			tb.Leave(anna)
+		}, []want{{"free", true}}},
+		{"a stand that empties the table is one free event", "", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+			tb.Stand(anna)
+		}, []want{{"free", true}}},
+		{"the grace that empties the table is one free event", "", func(tb *Table, clk *fakeClock, anna, _ *fakeConn) {
+			tb.Detach(anna) // an action of its own: Anna is away
+			tb.Summary()
+			clk.Advance(DefaultGrace)
+		}, []want{{"seats", false}, {"free", true}}},
+		{"a stand beside another player is one seats event", "", func(tb *Table, _ *fakeClock, anna, boris *fakeConn) {
+			tb.Sit(boris, 1)
+			tb.Stand(anna)
+		}, []want{{"seats", false}, {"seats", true}}},
+		{"a player back from the bot who chats is one chat event with the seats", protocol.TimeoutBot, func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+			tb.Chat(anna, "back")
+		}, []want{{"chat", false}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			anna, boris, vera := newConn("Anna"), newConn("Boris"), newConn("Vera")
+			var tb *Table
+			var clk *fakeClock
+			if tt.policy == "" {
+				tb, clk = waitingTable(t, Config{}, anna, "sochi", `{"players":4}`)
+				tb.AddBot(anna, 2)
+			} else {
+				tb, clk, anna = playing(t, Config{Timeout: protocol.Timeout{Policy: tt.policy}}, "")
+				untilAnna(t, tb, clk, anna)
+				clk.Advance(DefaultMoveTime) // the bot takes Anna's seat
+			}
+			tb.Watch(vera, 0)
+			tb.Summary()
+			n := len(vera.all())
+			tt.act(tb, clk, anna, boris)
+			tb.Summary()
+			got := eventsAfter(t, vera, n)
+			if len(got) != len(tt.want) {
+				kinds := []string{}
+				for _, f := range got {
+					kinds = append(kinds, f.Kind)
+				}
+				t.Fatalf("events %v, want %d", kinds, len(tt.want))
+			}
+			for i, w := range tt.want {
+				f := got[i]
+				if f.Kind != w.kind || f.Seats == nil || (f.Seats[0].Player.ID == "") != w.seat0Empty {
+					t.Fatalf("event %d: kind %q seats %+v, want kind %q with seat 0 empty %v", i, f.Kind, f.Seats, w.kind, w.seat0Empty)
+				}
+				if tt.policy != "" && f.Seats[0].BotPlays {
+					t.Fatalf("event %d: the bot still plays for Anna", i)
+				}
+			}
+		})
+	}
+}
+
+func TestTheSheetIsKeyedByPlayerIDNotName(t *testing.T) {
+	anna, otherAnna := newConn("Anna"), &fakeConn{p: protocol.Player{ID: "gh:7", Name: "Anna"}}
+	tb, _ := waitingTable(t, Config{}, anna, "sochi", "")
+	tb.Sit(otherAnna, 1)
+	tb.AddBot(anna, 2)
+	tb.Summary()
+	var sheet json.RawMessage
+	for _, m := range anna.all() {
+		if f := decodeFrame(t, m); f.Sheet != nil {
+			sheet = f.Sheet
+		}
+	}
+	var sv struct {
+		Pool, Mountain map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(sheet, &sv); err != nil {
+		t.Fatalf("sheet %s: %v", sheet, err)
+	}
+	for _, part := range []map[string]json.RawMessage{sv.Pool, sv.Mountain} {
+		for _, id := range []string{"dev:Anna", "gh:7", "bot:Bot #3"} {
+			if _, ok := part[id]; !ok || len(part) != 3 {
+				t.Fatalf("sheet %s: want one entry per seat keyed by id, %q missing", sheet, id)
+			}
+		}
+	}
+}
+
+// The pause between deals is a deadline too: a player reconnecting during
+// it (found by trelljaz-load -drop: sessions dropped every few seconds
+// kept a table from ever dealing again) does not start it over.
+func TestTheDealPauseIsNotRestartedByReconnects(t *testing.T) {
+	tb, clk, anna := playing(t, Config{}, "")
+	for range 500 {
+		if tb.Summary().Deals > 0 {
+			break
+		}
+		if v := anna.view(t); v.State == "playing" && v.Clock.Seat == 0 && len(v.Legal) > 0 {
+			tb.Move(anna, v.Legal[0])
+		}
+		clk.Advance(DefaultBotDelay)
+	}
+	if tb.Summary().Deals != 1 {
+		t.Fatal("the first deal never finished")
+	}
+	if v := anna.view(t); v.DealNo != 1 {
+		t.Fatalf("deal %d dealt before the pause ended, want still 1", v.DealNo)
+	}
+	anna2 := newConn("Anna")
+	for range 3 { // 1.5 pauses, with a reconnect every half pause
+		tb.Detach(anna)
+		tb.Watch(anna2, 0)
+		tb.Watch(anna, anna.view(t).V)
+		tb.Detach(anna2)
+		tb.Summary() // the reconnects are in before the clock moves
+		clk.Advance(DefaultDealPause / 2)
+	}
+	tb.Summary()
+	if v := anna.view(t); v.DealNo != 2 {
+		t.Fatalf("deal %d after 1.5 deal pauses with reconnects, want 2", v.DealNo)
+	}
+}

@@ -35,9 +35,15 @@ type event struct {
 // emit makes the next version from the parts one action changed, encodes it
 // once for the spectators and once per seated player when the deal differs
 // by seat, keeps it for resync and sends it to every connection.
+//
+// The parts changed earlier in the same action (tbl.pend) and its chat line
+// (tbl.chatOut) go out in this event too: one action, one event.
 func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
+	p |= t.pend
+	t.pend = 0
 	t.v++
-	ev := protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: kind}
+	ev := protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: kind, Chat: t.chatOut}
+	t.chatOut = nil
 	if p&pState != 0 {
 		ev.State = t.state
 		ev.Creator = &t.creator
@@ -58,9 +64,12 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 		ev.Clock = &c
 	}
 	if p&pSheet != 0 && t.sheet != nil {
-		sv := t.sheet.View(t.names())
+		sv := t.sheet.View(t.ids())
 		ev.Sheet = &sv
 		ev.LastDeal = t.lastDeal
+		if n := len(t.entries); n > 0 {
+			ev.DealEntry = &t.entries[n-1]
+		}
 	}
 	if p&pResult != 0 {
 		ev.Result = t.result
@@ -90,20 +99,20 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 	}
 	e.size += e.public.Len()
 	t.keep(e)
-	for c := range t.conns {
-		c.Send(t.audienceOf(e, c.Player().ID))
-	}
+	t.send(e)
 	t.changed()
 }
 
-// emitChat sends a chat line as its own event: the same bytes to everyone.
-func (t *tbl) emitChat(line protocol.ChatLine) {
-	t.v++
-	e := event{v: t.v, public: protocol.Encode(protocol.TableEvent{Table: t.cfg.ID, V: t.v, Kind: protocol.KindChat, Chat: &line})}
-	e.size = e.public.Len()
-	t.keep(e)
-	for c := range t.conns {
-		c.Send(e.public)
+// send sends e to every connection, the seated players' first: with many
+// watchers, a player's event is queued before the crowd's.
+func (t *tbl) send(e event) {
+	for _, seated := range []bool{true, false} {
+		for c := range t.conns {
+			id := c.Player().ID
+			if (t.seatOf(id) >= 0) == seated {
+				c.Send(t.audienceOf(e, id))
+			}
+		}
 	}
 }
 
@@ -180,7 +189,10 @@ func (t *tbl) snapshot(viewer int) protocol.TableView {
 		Table: t.cfg.ID, V: t.v, State: t.state, Creator: t.creator, Conventions: t.conventions(),
 		Deadline: ms(t.convDeadline), Seats: t.seatViews(), DealNo: t.dealNo,
 		Legal: []rules.Move{}, Clock: t.clockView(), LastDeal: t.lastDeal, Result: t.result,
-		Chat: slices.Clone(t.chat),
+		Chat: slices.Clone(t.chat), Deals: slices.Clone(t.entries),
+	}
+	if tv.Deals == nil {
+		tv.Deals = []protocol.DealEntry{}
 	}
 	if tv.Chat == nil {
 		tv.Chat = []protocol.ChatLine{}
@@ -193,7 +205,7 @@ func (t *tbl) snapshot(viewer int) protocol.TableView {
 		}
 	}
 	if t.sheet != nil {
-		sv := t.sheet.View(t.names())
+		sv := t.sheet.View(t.ids())
 		tv.Sheet = &sv
 	}
 	return tv
@@ -237,6 +249,7 @@ func (t *tbl) makeSummary() protocol.Summary {
 		ID: t.cfg.ID, State: t.state, Creator: t.creator, Preset: t.settings.Convention.String(),
 		Players: t.settings.Players, PoolTarget: t.settings.PoolTarget, MoveTime: t.settings.MoveTime,
 		Policy: t.timeout.Policy, Seats: t.seatViews(), Watchers: len(t.conns), Deadline: ms(t.convDeadline),
+		Unstored: t.unstored != nil,
 	}
 	if t.sheet != nil {
 		s.Deals = t.sheet.Deals()
@@ -261,7 +274,7 @@ func summaryEqual(a, b protocol.Summary) bool {
 	a.Seats, b.Seats = nil, nil
 	return a.ID == b.ID && a.State == b.State && a.Creator == b.Creator && a.Preset == b.Preset &&
 		a.Players == b.Players && a.PoolTarget == b.PoolTarget && a.MoveTime == b.MoveTime &&
-		a.Policy == b.Policy && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline &&
+		a.Policy == b.Policy && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline && a.Unstored == b.Unstored &&
 		slices.Equal(as, bs)
 }
 

@@ -15,9 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/archive"
 	"github.com/trelljaz/trelljaz/game/auth"
 	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/static"
 )
@@ -31,7 +32,10 @@ type clubRun struct {
 	Resumed          bool
 	LastDeal         string
 	SheetTexts       string
-	Spectator        struct {
+	// RunningSettlement is the settlement as it stands after the deal,
+	// SheetAfterReload the sheet (drawing and numbers) after a reload.
+	RunningSettlement, SheetAfterReload string
+	Spectator                           struct {
 		Faces, Backs, Moves, MyHand, Trick int
 		Note                               string
 	}
@@ -77,8 +81,14 @@ func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
 			if !out.Reloaded || !out.Resumed {
 				t.Errorf("the reload mid-deal did not come back to the hand: %+v", out)
 			}
-			if !strings.HasPrefix(out.LastDeal, "deal 1:") || !strings.Contains(out.SheetTexts, "__proto__") || strings.Contains(out.SheetTexts, "function") {
+			if !strings.HasPrefix(out.LastDeal, "Deal 1:") || !strings.Contains(out.SheetTexts, "__proto__") || strings.Contains(out.SheetTexts, "function") {
 				t.Errorf("the sheet does not show the first deal: last deal %q, sheet %q", out.LastDeal, out.SheetTexts)
+			}
+			if out.RunningSettlement == "" {
+				t.Errorf("no running settlement after the first deal")
+			}
+			if out.SheetAfterReload != out.SheetTexts {
+				t.Errorf("after a reload the sheet reads %q, before it %q", out.SheetAfterReload, out.SheetTexts)
 			}
 			sp := out.Spectator
 			if sp.Moves != 0 || sp.MyHand != 0 || sp.Backs == 0 || sp.Trick == 0 {
@@ -126,6 +136,9 @@ func TestBrowserFourPlayersAgainstBots(t *testing.T) {
 		SitsOut         bool
 		LastDeal, Sheet string
 		SigninPage      string
+		Banks           int
+		BankText        string
+		SoundOff        bool
 		Errors          []string
 	}
 	if err := json.Unmarshal(outb, &out); err != nil {
@@ -141,7 +154,13 @@ func TestBrowserFourPlayersAgainstBots(t *testing.T) {
 	if !out.SignedIn || out.Players != 4 || out.Moves == 0 || !out.SitsOut {
 		t.Errorf("the four-player table: %+v", out)
 	}
-	if !strings.HasPrefix(out.LastDeal, "deal 2:") || !strings.Contains(out.Sheet, "Anna") {
+	if out.Banks != 4 || !strings.Contains(out.BankText, "банк") {
+		t.Errorf("time bank: shown at %d of 4 seats, the clock reads %q", out.Banks, out.BankText)
+	}
+	if !out.SoundOff {
+		t.Errorf("the sound is on before the player turned it on")
+	}
+	if !strings.HasPrefix(out.LastDeal, "Сдача 2:") || !strings.Contains(out.Sheet, "Anna") {
 		t.Errorf("the sheet does not show the first deal: %q, %q", out.LastDeal, out.Sheet)
 	}
 }
@@ -187,22 +206,40 @@ func screenshotDir(t *testing.T, sub string) string {
 // It returns the driver's standard output.
 func runDriver(t *testing.T, dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
 	t.Helper()
+	return runDriverWith(t, nil, dealPause, script, node, chromium, pw, args...)
+}
+
+// runDriverWith is runDriver with the club's store filled by seed first.
+// The club is wired as cmd/trelljaz wires it: players are the store's
+// (a SQLite file in a temporary directory) and its archive is served.
+func runDriverWith(t *testing.T, seed func(*store.Store), dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
-	svc, err := auth.New(account.NewMemoryDirectory(time.Now), auth.Config{
+	st, err := store.Open(context.Background(), store.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "club.db"), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if seed != nil {
+		seed(st)
+	}
+	svc, err := auth.New(st, auth.Config{
 		DevSignIn: auth.DevOn, Secret: []byte(strings.Repeat("s", 32)), Logger: log,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	lb := lobby.New(lobby.Config{Logger: log, Flush: 20 * time.Millisecond, Table: table.Config{BotDelay: time.Millisecond, DealPause: dealPause}})
-	site := New(Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc})
+	site := New(Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc, Archive: archive.New(st, archive.Options{Logger: log})})
 	srv := httptest.NewServer(site)
 	defer func() {
 		srv.Close()
 		_ = site.Shutdown(context.Background())
 		lb.Stop()
 	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 240*time.Second)
+	// a bound for a wedged browser, not a speed check: a loaded CI machine
+	// (load 25 on 2 cores) took 200 s for one deal over websockets
+	ctx, cancel := context.WithTimeout(context.Background(), 480*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, append([]string{script, srv.URL + "/", chromium, pw}, args...)...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -34,7 +34,7 @@ func (m msg) str(k string) string { s, _ := m[k].(string); return s }
 // "websocket" or "xhr_streaming". A reader goroutine queues every message
 // and every raw frame (for the leak inspection).
 type client struct {
-	t         *testing.T
+	t         testing.TB
 	srv       *httptest.Server
 	transport string
 	base      string
@@ -57,7 +57,7 @@ var sessionSeq struct {
 	n int
 }
 
-func dial(t *testing.T, srv *httptest.Server, transport string) *client {
+func dial(t testing.TB, srv *httptest.Server, transport string) *client {
 	t.Helper()
 	sessionSeq.Lock()
 	sessionSeq.n++
@@ -300,8 +300,16 @@ func (c *client) signin(name string) msg {
 }
 
 // testServer serves the club with fast bots on 127.0.0.1.
-func testServer(t *testing.T, tcfg table.Config, cfg Config) (*httptest.Server, *lobby.Lobby) {
+func testServer(t testing.TB, tcfg table.Config, cfg Config) (*httptest.Server, *lobby.Lobby) {
 	t.Helper()
+	return lobbyServer(t, lobby.Config{Table: tcfg, Flush: 5 * time.Millisecond}, cfg)
+}
+
+// lobbyServer serves the club of lobby lcfg (fast bots unless told) on
+// 127.0.0.1.
+func lobbyServer(t testing.TB, lcfg lobby.Config, cfg Config) (*httptest.Server, *lobby.Lobby) {
+	t.Helper()
+	tcfg := lcfg.Table
 	log := slog.New(slog.DiscardHandler)
 	if tcfg.BotDelay == 0 {
 		tcfg.BotDelay = time.Millisecond
@@ -309,7 +317,8 @@ func testServer(t *testing.T, tcfg table.Config, cfg Config) (*httptest.Server, 
 	if tcfg.DealPause == 0 {
 		tcfg.DealPause = time.Millisecond
 	}
-	lb := lobby.New(lobby.Config{Logger: log, Table: tcfg, Flush: 5 * time.Millisecond})
+	lcfg.Logger, lcfg.Table = log, tcfg
+	lb := lobby.New(lcfg)
 	cfg.Lobby, cfg.Logger = lb, log
 	if cfg.Assets == nil {
 		cfg.Assets = fstest.MapFS{"index.html": {Data: []byte("<h1>club</h1>")}}

@@ -21,7 +21,7 @@ type conn struct {
 	player   protocol.Player
 	guest    bool // signed in as a guest: player stays zero
 	signedIn chan struct{}
-	tables   map[string]*table.Table // the tables this connection talks to
+	tables   map[string]table.Handle // the tables this connection talks to
 	warned   time.Time               // the last rate-limit warning
 	signin   *time.Timer
 }
@@ -152,7 +152,7 @@ func (c *conn) OnMessage(msg string) {
 		}
 		return
 	case protocol.TypeSet:
-		t, err := l.Set(c.player)
+		t, err := c.srv.cfg.Tables.Set(c.player, c.s.Request().RemoteIP)
 		if err != nil {
 			c.failErr(err, "")
 			return
@@ -196,7 +196,7 @@ var guestMay = map[string]bool{protocol.TypeWatch: true, protocol.TypeLeave: tru
 
 // table returns table id, known to this connection or found in the lobby;
 // nil (with the error sent) when there is none.
-func (c *conn) table(id string) *table.Table {
+func (c *conn) table(id string) table.Handle {
 	if t, ok := c.tables[id]; ok {
 		select {
 		case <-t.Done():
@@ -205,7 +205,7 @@ func (c *conn) table(id string) *table.Table {
 			return t
 		}
 	}
-	t, ok := c.srv.lobby.Table(id)
+	t, ok := c.srv.cfg.Tables.Table(id)
 	if !ok {
 		c.fail(protocol.ErrNoTable, "no such table", id)
 		return nil
@@ -241,7 +241,7 @@ func (c *conn) doSignin(req protocol.Request) {
 	c.Send(protocol.Encode(protocol.Welcome{Player: p, Guest: c.guest, Offer: c.srv.offer}))
 	c.srv.lobby.Join(c, req.LobbyV)
 	if !c.guest {
-		for _, t := range c.srv.lobby.SeatedAt(p.ID) {
+		for _, t := range c.srv.cfg.Tables.SeatedAt(p.ID) {
 			c.tables[t.ID()] = t
 			t.Watch(c, req.Tables[t.ID()])
 		}
@@ -250,7 +250,7 @@ func (c *conn) doSignin(req protocol.Request) {
 		if _, ok := c.tables[id]; ok {
 			continue
 		}
-		if t, ok := c.srv.lobby.Table(id); ok {
+		if t, ok := c.srv.cfg.Tables.Table(id); ok {
 			c.tables[id] = t
 			t.Watch(c, v)
 		} else {

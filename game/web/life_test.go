@@ -20,7 +20,7 @@ import (
 
 // botTable has p (signed in on c) set a table with options and timeout,
 // seat two bots and start the pulka; it returns the table id.
-func botTable(t *testing.T, c *client, options, timeout msg) string {
+func botTable(t testing.TB, c *client, options, timeout msg) string {
 	t.Helper()
 	c.send(msg{"type": "set"})
 	id := c.await("created").str("table")
@@ -36,7 +36,7 @@ func botTable(t *testing.T, c *client, options, timeout msg) string {
 
 // follow folds p's messages until cond holds of its picture, playing the
 // first legal move while play says so.
-func follow(t *testing.T, p *player, play func(*player) bool, cond func(*player) bool) {
+func follow(t testing.TB, p *player, play func(*player) bool, cond func(*player) bool) {
 	t.Helper()
 	deadline := time.Now().Add(waitLimit)
 	for {
@@ -82,7 +82,7 @@ func clockOf(p *player) protocol.Clock {
 	return c
 }
 
-func newPlayer(t *testing.T, c *client, name string) *player {
+func newPlayer(t testing.TB, c *client, name string) *player {
 	w := c.signin(name)
 	p := &player{c: c, id: w["player"].(map[string]any)["id"].(string)}
 	c.mu.Lock()
@@ -217,9 +217,19 @@ func TestWatchLeaveStormsAreHarmless(t *testing.T) {
 	t.Logf("Anna's move→event latency: quiet %s; under the storm (%d watch/leave so far) %s", quiet, toggles.Load(), stormy)
 }
 
+// transports are the SockJS transports the club's tests run over: the
+// browser's first choice and the streaming fallback.
+var transports = []string{"websocket", "xhr_streaming"}
+
 func TestTheConventionCountdownFreesTheTable(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { conventionCountdown(t, tr) })
+	}
+}
+
+func conventionCountdown(t *testing.T, transport string) {
 	srv, _ := testServer(t, table.Config{ConventionTime: 50 * time.Millisecond}, Config{})
-	anna := dial(t, srv, "websocket")
+	anna := dial(t, srv, transport)
 	anna.signin("Anna")
 	anna.send(msg{"type": "set"})
 	id := anna.await("created").str("table")
@@ -270,10 +280,16 @@ func (j *journal) Pulka(r table.PulkaRecord) error {
 }
 
 func TestTheMoveTimeoutUnderEachPolicy(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { moveTimeouts(t, tr) })
+	}
+}
+
+func moveTimeouts(t *testing.T, transport string) {
 	t.Run("fine: fined and settled at once, as the record scores", func(t *testing.T) {
 		j := &journal{}
 		srv, _ := testServer(t, table.Config{Journal: j}, Config{})
-		anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
+		anna := newPlayer(t, dial(t, srv, transport), "Anna")
 		anna.tableID = botTable(t, anna.c, msg{"move_time": 1}, msg{"policy": "fine", "fine": 12})
 		follow(t, anna, func(*player) bool { return false }, func(p *player) bool {
 			var s string
@@ -313,7 +329,7 @@ func TestTheMoveTimeoutUnderEachPolicy(t *testing.T) {
 	})
 	t.Run("bot: a bot plays for the absent player until they speak", func(t *testing.T) {
 		srv, _ := testServer(t, table.Config{}, Config{})
-		anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
+		anna := newPlayer(t, dial(t, srv, transport), "Anna")
 		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "pool_target": 50}, msg{"policy": "bot"})
 		botPlays := func(p *player) bool {
 			var seats []protocol.Seat
@@ -336,7 +352,8 @@ func TestTheMoveTimeoutUnderEachPolicy(t *testing.T) {
 					Seats []protocol.Seat
 				}
 				_ = json.Unmarshal([]byte(r), &m)
-				if m.Kind == "seats" && len(m.Seats) > 0 && !m.Seats[0].BotPlays {
+				if len(m.Seats) > 0 && !m.Seats[0].BotPlays { // the chat's event carries the seats
+
 					return true
 				}
 			}
@@ -345,7 +362,7 @@ func TestTheMoveTimeoutUnderEachPolicy(t *testing.T) {
 	})
 	t.Run("bank: the reserve, then the timeout move", func(t *testing.T) {
 		srv, _ := testServer(t, table.Config{}, Config{})
-		anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
+		anna := newPlayer(t, dial(t, srv, transport), "Anna")
 		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "pool_target": 50}, msg{"policy": "bank", "bank": 1})
 		follow(t, anna, func(*player) bool { return false }, myTurn)
 		c := clockOf(anna)

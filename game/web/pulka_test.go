@@ -85,7 +85,7 @@ func (p *player) seat() int {
 }
 
 // pump folds what p received; it plays when play is set.
-func (p *player) pump(t *testing.T, play bool) {
+func (p *player) pump(t testing.TB, play bool) {
 	t.Helper()
 	p.c.mu.Lock()
 	raw := p.c.raw[p.seen:]

@@ -60,7 +60,7 @@ type Config struct {
 	// when Auth is set, else DevIdentity (tests).
 	Identify Identify
 	// Archive, if set, serves the game archive's JSON endpoints
-	// (/api/players/..., /api/pulkas...), behind the same Host check and
+	// (/api/players/..., /api/pulkas..., /api/ratings), behind the same Host check and
 	// headers as the pages.
 	Archive http.Handler
 	// Auth, if set, is the club's sign-in: its routes (/auth/..., /logout,
@@ -92,6 +92,51 @@ type Config struct {
 	Gatherer prometheus.Gatherer
 	// Logger receives the site's logs. Nil means slog.Default().
 	Logger *slog.Logger
+	// Tables, if set, is where connections set and find tables: in a club
+	// of several processes (game/cluster) it hands out the tables other
+	// processes run too. Nil means the Lobby's own tables.
+	Tables Tables
+	// Ready, if set, is asked by /readyz besides draining: a non-nil error
+	// (Redis or the database unreachable) makes it answer 503 with it.
+	Ready func(context.Context) error
+}
+
+// Tables is where connections set and find the club's tables.
+type Tables interface {
+	// Set sets a new table for p, connected from address from
+	// (lobby.Lobby.Set).
+	Set(p protocol.Player, from netip.Addr) (table.Handle, error)
+	// Table returns table id, wherever it runs.
+	Table(id string) (table.Handle, bool)
+	// SeatedAt returns the tables where player id sits.
+	SeatedAt(id string) []table.Handle
+}
+
+// lobbyTables are the tables of one process's lobby.
+type lobbyTables struct{ l *lobby.Lobby }
+
+func (lt lobbyTables) Set(p protocol.Player, from netip.Addr) (table.Handle, error) {
+	t, err := lt.l.Set(p, from)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (lt lobbyTables) Table(id string) (table.Handle, bool) {
+	t, ok := lt.l.Table(id)
+	if !ok {
+		return nil, false
+	}
+	return t, true
+}
+
+func (lt lobbyTables) SeatedAt(id string) []table.Handle {
+	var out []table.Handle
+	for _, t := range lt.l.SeatedAt(id) {
+		out = append(out, t)
+	}
+	return out
 }
 
 // Server is the club's HTTP handler.
@@ -138,12 +183,15 @@ func New(cfg Config) *Server {
 	if cfg.SendReadTimeout <= 0 {
 		cfg.SendReadTimeout = DefaultSendReadTimeout
 	}
+	if cfg.Tables == nil {
+		cfg.Tables = lobbyTables{cfg.Lobby}
+	}
 	opts := cfg.SockJS
 	if opts == nil {
 		opts = &sockjs.Options{MaxMessageSize: 8192, Logger: cfg.Logger}
 	}
 	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg), offer: cfg.Lobby.Offer()}
-	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]*table.Table{}} }, opts)
+	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]table.Handle{}} }, opts)
 	// The SockJS prefix is served without the page headers (its iframe and
 	// htmlfile transports answer with inline scripts); everything else
 	// carries them.
@@ -157,14 +205,21 @@ func New(cfg Config) *Server {
 	if cfg.Archive != nil {
 		pages.PathPrefix("/api/players/").Handler(cfg.Archive)
 		pages.PathPrefix("/api/pulkas").Handler(cfg.Archive)
+		pages.Path("/api/ratings").Handler(cfg.Archive)
 	}
 	pages.Handle("/healthz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	}))
-	pages.Handle("/readyz", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	pages.Handle("/readyz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.draining.Load() {
 			http.Error(w, "draining", http.StatusServiceUnavailable)
 			return
+		}
+		if cfg.Ready != nil {
+			if err := cfg.Ready(r.Context()); err != nil {
+				http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+				return
+			}
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	}))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/table"
 )
@@ -75,8 +76,14 @@ func TestErrorsCarryACode(t *testing.T) {
 // TestAFlooderIsWarnedThenClosed sends far over the message rate: the first
 // excess is a rate_limited warning, the next closes the session.
 func TestAFlooderIsWarnedThenClosed(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr, func(t *testing.T) { flooder(t, tr) })
+	}
+}
+
+func flooder(t *testing.T, transport string) {
 	srv, _ := testServer(t, table.Config{}, Config{MessageRate: 5})
-	c := dial(t, srv, "websocket")
+	c := dial(t, srv, transport)
 	c.signin("Anna")
 	for i := range 40 {
 		if c.trySend(msg{"type": "lobby_chat", "text": fmt.Sprint("line ", i)}) != nil {
@@ -140,6 +147,47 @@ func TestAPlayerSitsOnceWhateverTheConnections(t *testing.T) {
 	boris.send(msg{"type": "add_bot", "table": id, "seat": 2})
 	if m := boris.await("error"); m.str("code") != "not_creator" {
 		t.Fatalf("a bot from a guest: %v", m)
+	}
+}
+
+// TestASecondIdentityFromTheSameAddressCannotExceedItsTables: the dev
+// sign-in makes identities free, so the lobby also counts the tables set
+// from one IP address (lobby.DefaultMaxTablesPerIP; every test client
+// comes from 127.0.0.1).
+func TestASecondIdentityFromTheSameAddressCannotExceedItsTables(t *testing.T) {
+	srv, _ := testServer(t, table.Config{ConventionTime: time.Hour}, Config{})
+	set := func(c *client) string {
+		c.send(msg{"type": "set"})
+		for {
+			switch m := c.next(); m.str("type") {
+			case "created":
+				return ""
+			case "error":
+				return m.str("code")
+			}
+		}
+	}
+	perPlayer := lobby.DefaultMaxTablesPerPlayer
+	names := []string{"Anna", "Boris", "Vera", "Gleb", "Dina"}
+	made := 0
+	for _, name := range names {
+		c := dial(t, srv, "websocket")
+		c.signin(name)
+		for i := 0; i < perPlayer; i++ {
+			code := set(c)
+			switch {
+			case made < lobby.DefaultMaxTablesPerIP && code != "":
+				t.Fatalf("%s's table %d (%d from the address): %s", name, i+1, made+1, code)
+			case made >= lobby.DefaultMaxTablesPerIP && code != "table_limit":
+				t.Fatalf("%s's table %d, over the address's %d: %q, want table_limit", name, i+1, lobby.DefaultMaxTablesPerIP, code)
+			}
+			if code == "" {
+				made++
+			}
+		}
+	}
+	if made != lobby.DefaultMaxTablesPerIP {
+		t.Fatalf("%d tables from one address, want %d", made, lobby.DefaultMaxTablesPerIP)
 	}
 }
 

@@ -5,10 +5,14 @@
 // updates the parts it carries) and everything on screen is drawn from that
 // state by the render functions below; every string comes from i18n/.
 import { connect, fetchToken, transportsFromURL } from "./ui/net.js";
-import { sortHand, cardFace, fan, backs, label as cardLabel, SYMBOL, suitOf } from "./ui/cards.js";
+import { sortHand, cardFace, fan, backs, label as cardLabel } from "./ui/cards.js";
 import { drawSheet, seatArrays } from "./ui/sheet.js";
 import { el, name as pname, clean } from "./ui/dom.js";
 import { t, lang, setLang, LANGS } from "./i18n/i18n.js";
+import { bidText, isCard, dealLine, ratingText } from "./words.js";
+import { soundOn, setSound, play as sound } from "./ui/sound.js";
+import { ratingOf, forget } from "./ui/api.js";
+import { parseRoute, renderNews, renderProfile, renderReplay, closeReplay, playerLink } from "./pages.js";
 
 const $ = (id) => document.getElementById(id);
 const BID_SUITS = ["S", "C", "D", "H", "NT"];
@@ -29,25 +33,28 @@ const S = {
   busy: { set: false },
   dialogFor: "",
   movesBefore: 0,
-  audio: null,
+  guest: false, // watching without signing in (the server's guest sign-in)
+  route: null, // a page route (profile, replay) or null for the club
+  fresh: null, // the card just played, flying in: {table, card, at}
+  collect: null, // the trick just taken, going to its winner: {table, cards, winner, at}
 };
 
-// chime is a short soft tone when the move comes to you while the tab is
-// in the background (off with the "Sound" switch).
-function chime() {
-  try {
-    if (localStorage.getItem("trelljaz-sound") === "off") return;
-    S.audio = S.audio || new AudioContext();
-    const ctx = S.audio;
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.frequency.value = 660;
-    gain.gain.setValueAtTime(0.08, ctx.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.25);
-    osc.connect(gain).connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + 0.25);
-  } catch { /* no audio: the title still says it */ }
+// Animations: a card flies to the trick in FLY ms; a finished trick stays
+// COLLECT ms and slides to its winner. A click or a key ends them at once;
+// with prefers-reduced-motion nothing moves (the taken trick only shows).
+const FLY = 180;
+const COLLECT = 900;
+const reducedMotion = () => window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+// skipAnimations ends the running animations where they would end, without
+// drawing anything again: the element under a click must stay the one
+// clicked.
+function skipAnimations() {
+  if (!S.fresh && !S.collect) return;
+  S.fresh = null;
+  S.collect = null;
+  for (const a of document.getAnimations ? document.getAnimations() : []) {
+    if (a.animationName && /^(fly|to)-/.test(a.animationName)) a.finish();
+  }
 }
 
 // ---------- helpers ----------
@@ -73,27 +80,33 @@ function secondsLeft(deadline) { return Math.max(0, Math.ceil((deadline - Date.n
 function clockText(s) { return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }
 
 // countdown is a span the ticker updates each second (no re-render).
-function countdown(deadline, key) {
+// With a time bank (bank ms, policy "bank") the deadline includes the
+// bank: the clock counts the move's own time down first, then the bank.
+function countdown(deadline, key, bank) {
   if (!deadline) return null;
-  return el("span", { class: "clock", dataset: { deadline: String(deadline), key: key || "table.timeLeft" } }, t(key || "table.timeLeft", { s: clockText(secondsLeft(deadline)) }));
+  const c = el("span", { class: "clock", dataset: { deadline: String(deadline), key: key || "table.timeLeft" } });
+  if (bank !== undefined) c.dataset.bank = String(bank);
+  clockFace(c);
+  return c;
+}
+
+function clockFace(c) {
+  const left = secondsLeft(Number(c.dataset.deadline));
+  if (c.dataset.bank === undefined) {
+    c.textContent = t(c.dataset.key, { s: clockText(left) });
+    c.classList.toggle("low", left <= 10);
+    return;
+  }
+  const bank = Math.ceil(Number(c.dataset.bank) / 1000);
+  const own = Math.max(0, left - bank);
+  c.textContent = t(c.dataset.key, { s: clockText(own) }) + " · " + t("table.bank", { s: clockText(Math.min(bank, left)) });
+  c.classList.toggle("low", left <= 10);
+  c.classList.toggle("in-bank", own === 0);
 }
 
 function tick() {
-  for (const c of document.querySelectorAll("[data-deadline]")) {
-    const s = secondsLeft(Number(c.dataset.deadline));
-    c.textContent = t(c.dataset.key, { s: clockText(s) });
-    c.classList.toggle("low", s <= 10);
-  }
+  for (const c of document.querySelectorAll("[data-deadline]")) clockFace(c);
 }
-
-function bidText(b) {
-  if (!b) return "";
-  if (b === "misere") return t("move.misere");
-  if (b.endsWith("NT")) return b.slice(0, -2) + " " + (lang() === "ru" ? "БК" : "NT");
-  return b.slice(0, -1) + SYMBOL[b.slice(-1)];
-}
-
-function isCard(c) { return typeof c === "string" && c.length >= 2 && c !== "--"; }
 
 function seatOf(tb) {
   if (!S.me) return -1;
@@ -125,10 +138,54 @@ async function boot() {
     return;
   }
   S.account = me;
-  if (!me.player) { showSignin(); return; }
+  window.addEventListener("hashchange", onRoute);
+  if (!me.player) {
+    showSignin();
+    // without an account the page watches as a guest when the server lets it
+    S.guest = true;
+    startSocket();
+    onRoute();
+    return;
+  }
   $("signin").hidden = true;
   $("club").hidden = false;
   startSocket();
+  onRoute();
+  refreshNews();
+}
+
+// onRoute shows the page the hash names: a profile, a replay, or the club
+// (the lobby and the tables; a table id in the hash opens that table).
+function onRoute() {
+  const r = parseRoute(location.hash);
+  S.route = r;
+  const page = $("page");
+  page.hidden = !r;
+  if (!r) {
+    closeReplay();
+    showClub();
+    const h = decodeURIComponent(location.hash.slice(1));
+    if (h && S.net && S.welcomed && /^[A-Za-z0-9_-]{1,32}$/.test(h) && !S.tables.has(h)) { S.current = h; watch(h); }
+    if (S.net) render();
+    return;
+  }
+  $("club").hidden = true;
+  $("signin").hidden = true;
+  const box = $("page-body");
+  if (r.name === "player") renderProfile(box, r.id);
+  else renderReplay(box, r, (h) => { history.replaceState(null, "", h); onRoute(); });
+  $("page-back").textContent = t("page.back");
+}
+
+// showClub shows what this visitor has: a player the club; someone
+// signed out what the club is and the ways in, and below it the lobby as
+// a guest when the server has guests.
+function showClub() {
+  if (S.route) return;
+  const member = S.account && S.account.player;
+  $("club").hidden = !(member || (S.guest && S.welcomed));
+  $("signin").hidden = !!member;
+  if (!$("signin").hidden && !$("signin").childElementCount) showSignin();
 }
 
 function startSocket() {
@@ -145,6 +202,12 @@ function startSocket() {
       renderConn();
     },
     async onOpen(sendRaw) {
+      const tables = {};
+      for (const [id, tb] of S.tables) tables[id] = tb.v;
+      if (S.guest) {
+        sendRaw({ type: "signin", guest: true, lobby_v: S.lobby.v, tables });
+        return;
+      }
       let token;
       try {
         token = await fetchToken();
@@ -153,8 +216,6 @@ function startSocket() {
         return;
       }
       if (!token) { location.reload(); return; }
-      const tables = {};
-      for (const [id, tb] of S.tables) tables[id] = tb.v;
       sendRaw({ type: "signin", token, lobby_v: S.lobby.v, tables });
     },
     onMessage: handle,
@@ -178,10 +239,20 @@ function restoreWatched() {
 function handle(m) {
   switch (m.type) {
     case "welcome":
-      S.me = m.player;
+      S.me = m.player || null;
       S.offer = m.offer;
+      S.welcomed = true;
+      if (m.guest) { S.guest = true; showClub(); }
       break;
     case "error":
+      if (S.guest && !S.welcomed) {
+        // this server has no guest sign-in: the page stays the sign-in page
+        S.net.close();
+        S.net = null;
+        S.guest = false;
+        return;
+      }
+      if (m.code === "signin_required") { S.busy.set = false; signinPrompt(); break; }
       if (m.table && S.tables.has(m.table)) S.tables.get(m.table).pending = false;
       S.busy.set = false;
       if (m.code === "bad_token") { S.net.close(); S.net = null; startSocket(); return; }
@@ -189,7 +260,7 @@ function handle(m) {
       toast(errorText(m));
       break;
     case "lobby":
-      S.lobby = { v: m.v, tables: new Map(m.tables.map((x) => [x.id, x])), online: new Map(m.online.map((p) => [p.id, p])), chat: m.chat || [] };
+      S.lobby = { v: m.v, tables: new Map(m.tables.map((x) => [x.id, x])), online: new Map(m.online.map((p) => [p.id, p])), chat: m.chat || [], guests: m.guests || 0 };
       break;
     case "lobby_delta": {
       const L = S.lobby;
@@ -199,6 +270,7 @@ function handle(m) {
       for (const id of m.removed || []) L.tables.delete(id);
       for (const p of m.joined || []) L.online.set(p.id, p);
       for (const p of m.gone || []) L.online.delete(p.id);
+      if (typeof m.guests === "number") L.guests = m.guests;
       if (m.chat) L.chat = L.chat.concat(m.chat).slice(-MAX_CHAT_LINES);
       break;
     }
@@ -209,7 +281,11 @@ function handle(m) {
     case "table": {
       const old = S.tables.get(m.table);
       const tb = Object.assign({}, m, { history: [], pending: false });
-      if (old && old.history) tb.history = old.history;
+      if (Array.isArray(m.deals) && m.deals.length && tb.seats && tb.seats.length) {
+        // the sheet after every finished deal, as the server lists them
+        const ids = tb.seats.map((s) => s.player.id); // the sheet is keyed by player id
+        tb.history = m.deals.map((e) => seatArrays(e.sheet, ids));
+      } else if (old && old.history) tb.history = old.history;
       pushSheet(tb);
       S.tables.set(m.table, tb);
       if (!S.current || !S.tables.has(S.current) || S.tables.get(S.current).stub) S.current = m.table;
@@ -221,9 +297,23 @@ function handle(m) {
       const tb = S.tables.get(m.table);
       if (!tb || tb.stub || m.v <= tb.v) return;
       if (m.v !== tb.v + 1) { send({ type: "watch", table: m.table, v: tb.v }); return; }
-      const { type, kind, move, chat, ...parts } = m;
+      const { type, kind, move, chat, deal_entry: entry, ...parts } = m;
       const seatsChanged = !!parts.seats;
+      const tricksBefore = tb.deal ? tb.deal.trick_no : 0;
+      const movesBefore = (tb.legal || []).length;
       Object.assign(tb, parts);
+      if (entry && !(tb.deals || []).some((e) => e.no === entry.no)) tb.deals = (tb.deals || []).concat([entry]);
+      if (kind === "finish") { forget("/api/"); refreshNews(); }
+      if (m.table === S.current && move && move.kind === "play") {
+        S.fresh = { table: m.table, card: move.card, at: performance.now() };
+        sound("card");
+        if (parts.deal && parts.deal.trick_no > tricksBefore && parts.deal.last_trick.some(isCard)) {
+          S.collect = { table: m.table, cards: parts.deal.last_trick, winner: parts.deal.last_winner, at: performance.now() };
+          setTimeout(() => sound("trick"), FLY);
+          setTimeout(() => { if (S.collect && performance.now() - S.collect.at >= COLLECT) { S.collect = null; render(); } }, COLLECT + 20);
+        }
+      }
+      if (parts.legal && parts.legal.length && !movesBefore && tb.state === "playing") sound("turn");
       if (chat) tb.chat = (tb.chat || []).concat([chat]).slice(-MAX_CHAT_LINES);
       if (parts.deal && parts.deal_no) { S.picked = []; S.showLast = false; }
       if (parts.sheet) pushSheet(tb);
@@ -250,8 +340,8 @@ function dropTable(id) {
 
 function pushSheet(tb) {
   if (!tb.sheet || !tb.seats || !tb.seats.length) return;
-  const names = tb.seats.map((s) => s.player.name);
-  const snap = seatArrays(tb.sheet, names);
+  const ids = tb.seats.map((s) => s.player.id); // the sheet is keyed by player id
+  const snap = seatArrays(tb.sheet, ids);
   const last = tb.history[tb.history.length - 1];
   if (last && JSON.stringify(last) === JSON.stringify(snap)) return;
   tb.history.push(snap);
@@ -284,7 +374,14 @@ function renderChrome() {
   const nav = $("lang");
   nav.replaceChildren(...LANGS.map((l) => el("button", {
     type: "button", "aria-pressed": String(l === lang()), lang: l,
-    onclick: () => { setLang(l); renderChrome(); if (!S.account || !S.account.player) showSignin(); else render(); },
+    onclick: () => {
+      setLang(l);
+      renderChrome();
+      if (!S.account || !S.account.player) showSignin();
+      if (S.net) render();
+      if (S.route) onRoute();
+      else refreshNews();
+    },
   }, l.toUpperCase())));
   renderConn();
   renderMe();
@@ -302,6 +399,7 @@ function renderChrome() {
   $("leave").textContent = t("table.leave");
   $("sheet-h").textContent = t("sheet.title");
   $("print").textContent = t("sheet.print");
+  $("page-back").textContent = t("page.back");
 }
 
 function renderConn() {
@@ -334,16 +432,10 @@ function renderMe() {
       },
     }), t("me.fourColour")),
     el("label", { class: "toggle" }, el("input", {
-      type: "checkbox", checked: soundOn(), onchange: (e) => {
-        try { localStorage.setItem("trelljaz-sound", e.target.checked ? "on" : "off"); } catch { /* off */ }
-      },
+      type: "checkbox", id: "sound", checked: soundOn(), onchange: (e) => { setSound(e.target.checked); sound("turn"); },
     }), t("me.sound")),
     el("span", { class: "who" }, pname(p.name), p.provider === "dev" ? el("span", { class: "tag dev" }, t("me.dev")) : null),
     el("button", { type: "button", class: "quiet", id: "signout", onclick: signOut }, t("me.signout")));
-}
-
-function soundOn() {
-  try { return localStorage.getItem("trelljaz-sound") !== "off"; } catch { return false; }
 }
 
 async function signOut() {
@@ -353,19 +445,47 @@ async function signOut() {
 }
 
 function showSignin() {
-  $("club").hidden = true;
   const box = $("signin");
-  box.hidden = false;
+  if (!S.route) box.hidden = false; // the club below it is showClub's
+  const news = el("section", { id: "signin-news", class: "news", hidden: true, "aria-label": t("news.title") });
+  box.replaceChildren(el("div", { class: "intro" },
+    el("h1", {}, t("signin.title")),
+    el("p", { class: "lead" }, t("signin.lead")),
+    el("p", {}, t("signin.what")),
+    el("p", {}, el("a", { href: "/static/rules.html#" + lang() }, t("signin.rules"), " →")),
+    el("div", { class: "fan-demo", "aria-hidden": "true" }, fan(["AS", "KD", "QC", "JH", "10S"], {}))),
+  signinWays("dev-form"), news);
+  renderNews(news);
+}
+
+// signinPrompt is "sign in to play" over the page, for a guest who tried to
+// play, sit or talk.
+function signinPrompt() {
+  const wrap = $("dialog-wrap");
+  wrap.hidden = false;
+  S.dialogFor = "signin";
+  $("dialog").replaceChildren(
+    el("div", { class: "dialog-head" }, el("h2", { id: "dialog-h" }, t("guest.prompt"))),
+    el("p", {}, t("guest.why")),
+    signinWays("dev-form-prompt"),
+    el("div", { class: "dialog-foot" }, el("button", { type: "button", id: "prompt-close", onclick: () => { wrap.hidden = true; S.dialogFor = ""; } }, t("dialog.cancel"))));
+  const first = $("dialog").querySelector("input, a.btn");
+  if (first) first.focus();
+}
+
+// signinWays are a button per provider and the dev sign-in form.
+function signinWays(formID) {
   const me = S.account || { providers: [], dev_signin: false };
   const ways = el("div", { class: "ways" });
   for (const p of me.providers || []) {
     ways.append(el("a", { class: "btn provider " + p, href: "/auth/" + encodeURIComponent(p) }, t("signin.with", { provider: p[0].toUpperCase() + p.slice(1) })));
   }
   if (me.dev_signin) {
-    const input = el("input", { id: "dev-name", name: "name", maxlength: "32", autocomplete: "username", required: true });
+    const inputID = formID === "dev-form" ? "dev-name" : formID + "-name";
+    const input = el("input", { id: inputID, name: "name", maxlength: "32", autocomplete: "username", required: true });
     const err = el("p", { class: "error", role: "alert" });
     const form = el("form", {
-      id: "dev-form", class: "dev", onsubmit: async (e) => {
+      id: formID, class: "dev", onsubmit: async (e) => {
         e.preventDefault();
         const btn = form.querySelector("button");
         btn.disabled = true;
@@ -379,27 +499,36 @@ function showSignin() {
           if (!r.ok) { err.textContent = t("signin.failed", { text: body.error || r.status }); return; }
           S.account = body;
           renderMe();
-          box.hidden = true;
-          $("club").hidden = false;
+          // a guest's socket becomes the player's: sign in again
+          if (S.net) { S.net.close(); S.net = null; }
+          S.guest = false;
+          S.welcomed = false;
+          $("dialog-wrap").hidden = true;
+          S.dialogFor = "";
+          $("signin").hidden = true;
+          $("club").hidden = !!S.route;
           startSocket();
+          refreshNews();
         } finally { btn.disabled = false; }
       },
     },
     el("h3", {}, el("span", { class: "tag dev" }, t("signin.devTitle"))),
     el("p", { class: "hint" }, t("signin.devNote")),
-    el("label", { for: "dev-name" }, t("signin.name")),
+    el("label", { for: inputID }, t("signin.name")),
     el("div", { class: "row" }, input, el("button", { type: "submit", class: "primary" }, t("signin.go"))),
     err);
     ways.append(form);
   }
   if (!me.dev_signin && !(me.providers || []).length) ways.append(el("p", {}, t("signin.none")));
-  box.replaceChildren(el("div", { class: "intro" },
-    el("h1", {}, t("signin.title")),
-    el("p", { class: "lead" }, t("signin.lead")),
-    el("p", {}, t("signin.what")),
-    el("p", {}, el("a", { href: "/static/rules.html#" + lang() }, t("signin.rules"), " →")),
-    el("div", { class: "fan-demo", "aria-hidden": "true" }, fan(["AS", "KD", "QC", "JH", "10S"], {}))),
-  ways);
+  return ways;
+}
+
+// refreshNews draws the main page's news again (a pulka has finished).
+function refreshNews() {
+  const news = $("news");
+  if (news && S.account && S.account.player) renderNews(news);
+  const other = $("signin-news");
+  if (other) renderNews(other);
 }
 
 // ---------- the whole page ----------
@@ -418,7 +547,6 @@ function render() {
     if (first) first.focus({ preventScroll: true });
   }
   const moves = [...S.tables.values()].filter((tb) => !tb.stub && isMyMove(tb)).length;
-  if (moves > S.movesBefore && document.hidden) chime();
   S.movesBefore = moves;
   document.title = (moves ? "● " + t("table.yourMove") + " · " : "") + "Trelljaz";
 }
@@ -437,8 +565,8 @@ function renderLobby() {
   const rows = [...L.tables.values()].sort((a, b) => order(a.state) - order(b.state) || a.id.localeCompare(b.id));
   if (!rows.length) list.replaceChildren(el("p", { class: "hint" }, t("lobby.empty")));
   else list.replaceChildren(...rows.map(lobbyRow));
-  $("online-h").textContent = t("lobby.online", { n: L.online.size });
-  $("online").replaceChildren(...[...L.online.values()].map((p) => el("span", { class: "chip" }, pname(p.name))));
+  $("online-h").textContent = t("lobby.online", { n: L.online.size }) + (L.guests ? " · " + t("lobby.guests", { n: L.guests }) : "");
+  $("online").replaceChildren(...[...L.online.values()].map((p) => el("span", { class: "chip" }, playerLink(p))));
   renderLines($("lobby-chat"), L.chat);
 }
 
@@ -451,7 +579,7 @@ function lobbyRow(x) {
       return el("li", { class: "seat-chip" + (s.online || s.bot ? "" : " away") }, pname(s.player.name), s.bot ? el("span", { class: "tag" }, t("table.bot")) : null);
     }
     if (x.state === "waiting") {
-      return el("li", {}, el("button", { type: "button", class: "sit", "data-table": x.id, "data-seat": String(i), onclick: () => { S.current = x.id; watch(x.id); send({ type: "sit", table: x.id, seat: i }); } }, t("lobby.sit")));
+      return el("li", {}, el("button", { type: "button", class: "sit", "data-table": x.id, "data-seat": String(i), onclick: () => { if (S.guest) { signinPrompt(); return; } S.current = x.id; watch(x.id); send({ type: "sit", table: x.id, seat: i }); } }, t("lobby.sit")));
     }
     return el("li", { class: "seat-chip empty" }, "—");
   });
@@ -489,6 +617,7 @@ const MAIN_OPTIONS = ["players", "pool_target", "move_time"];
 
 function renderDialog() {
   const wrap = $("dialog-wrap");
+  if (S.dialogFor === "signin") return; // the guest's "sign in to play"
   const tb = S.tables.get(S.current);
   const open = tb && !tb.stub && tb.state === "convention" && S.me && tb.creator.id === S.me.id && S.offer;
   wrap.hidden = !open;
@@ -580,7 +709,7 @@ function renderTable() {
   panel.hidden = !tb || tb.stub;
   document.body.classList.toggle("at-table", !panel.hidden);
   if (panel.hidden) return;
-  if (location.hash.slice(1) !== tb.table) history.replaceState(null, "", "#" + tb.table);
+  if (!S.route && location.hash.slice(1) !== tb.table) history.replaceState(null, "", "#" + tb.table);
   const c = tb.conventions;
   $("table-title").textContent = t("table.title", { table: tb.table });
   $("table-title").append(el("span", { class: "conv" }, [t("preset." + c.preset), t("lobby.players", { n: c.players }), t("lobby.pool", { n: c.pool_target }), t("lobby.perMove", { n: c.move_time })].join(" · ")));
@@ -599,7 +728,11 @@ function renderTable() {
   renderFelt(tb, me, plays);
   renderActions(tb, me, legal, discarding);
   renderSheet(tb);
-  $("last-deal").textContent = tb.last_deal || "";
+  const lastEntry = (tb.deals || [])[(tb.deals || []).length - 1];
+  const names = tb.seats.map((s) => (s.player && s.player.name) || "—");
+  $("last-deal").textContent = lastEntry ? dealLine(lastEntry, names) : tb.last_deal || "";
+  const prose = /^deal (\d+):/.exec(tb.last_deal || ""); // a server without deal entries
+  $("last-deal").dataset.no = lastEntry ? String(lastEntry.no) : prose ? prose[1] : "";
   renderLines($("table-chat"), tb.chat);
   $("table-chat-form").hidden = tb.conventions.options && tb.conventions.options.chat === false;
 }
@@ -694,11 +827,16 @@ function seatBox(tb, i, me, place, plays) {
   if (s.bot) tags.push(el("span", { class: "tag" }, t("table.bot")));
   else if (occupied && !s.online) tags.push(el("span", { class: "tag away" }, t("table.away"), s.away_until ? [" ", countdown(s.away_until)] : null));
   if (s.bot_plays) tags.push(el("span", { class: "tag" }, t("table.botPlays")));
+  const rating = occupied && !s.bot ? ratingOf(s.player.id, render) : undefined;
+  const bank = tb.conventions.timeout && tb.conventions.timeout.policy === "bank" && tb.clock && Array.isArray(tb.clock.bank) ? tb.clock.bank[i] : undefined;
+  const onClock = acting && tb.clock && tb.clock.seat === i && tb.clock.deadline;
   box.append(el("div", { class: "nameplate" },
     el("span", { class: "seat-name" }, occupied ? pname(s.player.name) : el("span", { class: "hint" }, t("table.empty"))),
+    rating ? el("span", { class: "rating", title: t("news.rating") }, ratingText(rating)) : null,
     i === me ? el("span", { class: "tag you" }, t("table.you")) : null,
     tags,
-    acting && tb.clock && tb.clock.seat === i ? countdown(tb.clock.deadline) : null));
+    onClock ? countdown(tb.clock.deadline, "table.timeLeft", bank) : null,
+    bank !== undefined && !onClock && tb.state === "playing" ? el("span", { class: "bank", title: t("table.bankHint") }, t("table.bank", { s: clockText(Math.ceil(bank / 1000)) })) : null));
   if (!occupied && tb.state === "waiting") {
     const row = el("div", { class: "seat-actions" });
     if (me < 0) row.append(el("button", { type: "button", class: "sit primary", onclick: () => { if (send({ type: "sit", table: tb.table, seat: i })) tb.pending = true; } }, t("lobby.sit")));
@@ -747,11 +885,28 @@ function centre(tb, me, base, places) {
     box.append(el("div", { class: "talon" }, el("span", { class: "caption" }, t("table.talon")), el("div", { class: "cards" }, talon.map((c) => cardFace(c)))));
   }
   const trick = el("div", { class: "trick", "aria-label": t("table.trick") });
+  const now = performance.now();
+  const fresh = S.fresh && S.fresh.table === tb.table && now - S.fresh.at < FLY ? S.fresh : null;
   for (let k = 0; k < n; k++) {
     const i = (base + k) % n;
-    if (isCard(d.trick[i])) trick.append(el("div", { class: "played at-" + places[k], title: playerName(tb, i) }, cardFace(d.trick[i])));
+    if (!isCard(d.trick[i])) continue;
+    const p = el("div", { class: "played at-" + places[k], title: playerName(tb, i) }, cardFace(d.trick[i]));
+    if (fresh && fresh.card === d.trick[i]) animateFrom(p, "fly-" + places[k], now - fresh.at);
+    trick.append(p);
   }
   if (isCard(d.talon_lead)) trick.append(el("div", { class: "played at-centre", title: t("table.talon") }, cardFace(d.talon_lead)));
+  // the trick just taken: it stays a moment in full, then goes to its winner
+  const col = S.collect && S.collect.table === tb.table && now - S.collect.at < COLLECT ? S.collect : null;
+  if (col && !d.trick.some(isCard)) {
+    const taken = el("div", { class: "collect", "aria-hidden": "true" });
+    for (let k = 0; k < n; k++) {
+      const i = (base + k) % n;
+      if (isCard(col.cards[i])) taken.append(el("div", { class: "played at-" + places[k] }, cardFace(col.cards[i])));
+    }
+    const to = places[(col.winner - base + n) % n] || "bottom";
+    animateFrom(taken, reducedMotion() ? "still" : "collect-" + to, now - col.at);
+    trick.append(taken);
+  }
   box.append(trick);
   if (d.last_winner >= 0 && d.last_trick.some(isCard)) {
     const btn = el("button", { type: "button", class: "quiet last-btn", "aria-expanded": String(S.showLast), onclick: () => { S.showLast = !S.showLast; render(); } }, S.showLast ? t("table.hide") : t("table.lastTrick"));
@@ -762,6 +917,13 @@ function centre(tb, me, base, places) {
     }
   }
   return box;
+}
+
+// animateFrom starts CSS animation name on e as if it had begun elapsed ms
+// ago, so a redraw mid-flight carries on instead of starting over.
+function animateFrom(e, name, elapsed) {
+  e.classList.add("anim", name);
+  e.style.setProperty("animation-delay", `-${Math.round(Math.max(0, elapsed))}ms`);
 }
 
 function pick(c) {
@@ -855,29 +1017,34 @@ function renderSheet(tb) {
     el("caption", {}, t("sheet.running")),
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("sheet.player")), el("th", { scope: "col" }, t("sheet.pool")), el("th", { scope: "col" }, t("sheet.mountain")), el("th", { scope: "col" }, t("sheet.whists")))),
     el("tbody", {}, names.map((nm, i) => el("tr", {}, el("th", { scope: "row" }, pname(nm)), el("td", {}, fmt(last.pool[i])), el("td", {}, fmt(last.mountain[i])), el("td", {}, fmt(last.whists[i].reduce((a, b) => a + b, 0))))))));
+  const lastEntry = (tb.deals || [])[(tb.deals || []).length - 1];
   if (tb.result) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
+  else if (lastEntry && Array.isArray(lastEntry.settle)) settle.append(settlement(tb, lastEntry.settle, t("sheet.settleNow", { n: lastEntry.no })));
 }
 
 function fmt(x) { return Number.isInteger(x) ? String(x) : x.toFixed(1); }
 
 function settlement(tb, rounded, caption) {
-  return el("table", { class: "totals result" }, el("caption", {}, caption),
+  return el("table", { class: "totals result" + (tb.result ? "" : " running") }, el("caption", {}, caption),
     el("tbody", {}, tb.seats.map((s, i) => el("tr", {}, el("th", { scope: "row" }, pname(s.player.name)), el("td", { class: rounded[i] > 0 ? "plus" : rounded[i] < 0 ? "minus" : "" }, (rounded[i] > 0 ? "+" : "") + rounded[i])))));
 }
 
 // ---------- forms ----------
 
 $("set-table").addEventListener("click", () => {
+  if (S.guest) { signinPrompt(); return; }
   if (S.busy.set) return;
   if (send({ type: "set" })) { S.busy.set = true; renderLobby(); }
 });
 $("lobby-chat-form").addEventListener("submit", (e) => {
   e.preventDefault();
+  if (S.guest) { signinPrompt(); return; }
   const v = $("lobby-chat-text").value.trim();
   if (v && send({ type: "lobby_chat", text: v })) $("lobby-chat-text").value = "";
 });
 $("table-chat-form").addEventListener("submit", (e) => {
   e.preventDefault();
+  if (S.guest) { signinPrompt(); return; }
   const v = $("table-chat-text").value.trim();
   if (v && S.current && send({ type: "table_chat", table: S.current, text: v })) $("table-chat-text").value = "";
 });
@@ -890,6 +1057,9 @@ $("leave").addEventListener("click", () => {
   render();
 });
 $("print").addEventListener("click", () => window.print());
+document.addEventListener("pointerdown", skipAnimations, true);
+document.addEventListener("keydown", skipAnimations, true);
+$("page-back").addEventListener("click", () => { history.pushState(null, "", location.pathname + location.search); onRoute(); });
 document.addEventListener("visibilitychange", () => { if (!document.hidden && S.net) S.net.reconnectNow(); });
 setInterval(tick, 1000);
 try { if (localStorage.getItem("trelljaz-four")) document.body.classList.add("four-colour"); } catch { /* off */ }

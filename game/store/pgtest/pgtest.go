@@ -215,3 +215,39 @@ func (s *Server) cleanup() {
 	}
 	os.RemoveAll(s.dir)
 }
+
+// Pause stops the server and every backend (SIGSTOP to the postmaster
+// and each of its children: a backend is its own process group):
+// connections hang as on a database that stopped answering, until Resume.
+func (s *Server) Pause() error { return s.signalAll(syscall.SIGSTOP) }
+
+// Resume lets a paused server go on (SIGCONT).
+func (s *Server) Resume() error { return s.signalAll(syscall.SIGCONT) }
+
+// signalAll sends sig to the postmaster and its children (from /proc).
+func (s *Server) signalAll(sig syscall.Signal) error {
+	pid := s.cmd.Process.Pid
+	pids := []int{pid}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, f := range stats {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue // exited meanwhile
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, ppid follows the last ')'.
+		rest := string(b[strings.LastIndexByte(string(b), ')')+1:])
+		var state string
+		var ppid int
+		if _, err := fmt.Sscan(rest, &state, &ppid); err == nil && ppid == pid {
+			if child, err := strconv.Atoi(filepath.Base(filepath.Dir(f))); err == nil {
+				pids = append(pids, child)
+			}
+		}
+	}
+	for _, p := range pids {
+		if err := syscall.Kill(p, sig); err != nil && p == pid {
+			return fmt.Errorf("pgtest: signal %v: %w", sig, err)
+		}
+	}
+	return nil
+}

@@ -5,7 +5,7 @@
 // Usage: node bots.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
 const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
 const { chromium } = await import(playwright);
-const out = { signedIn: false, players: 0, moves: 0, sitsOut: false, lastDeal: '', sheet: '', signinPage: '', errors: [] };
+const out = { banks: 0, bankText: '', soundOff: false, signedIn: false, players: 0, moves: 0, sitsOut: false, lastDeal: '', sheet: '', signinPage: '', errors: [] };
 const browser = await chromium.launch({
   executablePath: chromiumPath, headless: true, timeout: 30000,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -29,6 +29,7 @@ try {
   await page.locator('.preset[data-preset=leningrad]').click();
   await page.locator('.preset[data-preset=leningrad][aria-checked=true]').waitFor();
   await page.locator('#opt-players').fill('4');
+  await page.locator('#policy').selectOption('bank'); // the time bank shows at every seat
   await page.screenshot({ path: `${shots}/dialog.png` });
   await page.locator('#conventions-ok').click();
   await page.locator('#table[data-state=waiting] .seat.mine').waitFor();
@@ -40,10 +41,14 @@ try {
   out.players = await page.locator('#felt .seat').count();
   await page.locator('#felt .tag.dealer').waitFor();
   out.sitsOut = (await page.locator('#felt .tag.dealer').textContent()).includes('прикупе');
+  await page.locator('#felt .clock[data-bank]').first().waitFor();
+  out.banks = await page.locator('#felt .nameplate .bank').count() + await page.locator('#felt .clock[data-bank]').count();
+  out.bankText = await page.locator('#felt .clock[data-bank]').first().textContent();
+  out.soundOff = !(await page.locator('#sound').isChecked());
   // the dealer (Anna, seat 0) sits out deal 1; she plays deal 2
   for (let step = 0; step < 200; step++) {
-    await page.waitForFunction((sel) => document.querySelector(sel) || document.querySelector('#last-deal').textContent.startsWith('deal 2:'), ACTIONABLE);
-    if (/^deal 2:/.test(await page.locator('#last-deal').textContent())) break;
+    await page.waitForFunction((sel) => document.querySelector(sel) || document.querySelector('#last-deal').dataset.no === '2', ACTIONABLE);
+    if (await page.locator('#last-deal').getAttribute('data-no') === '2') break;
     const v = Number(await page.locator('#table').getAttribute('data-v'));
     if (await page.locator('#actions button.discard').count()) {
       await page.locator('#hand button.card:not(.picked)').first().click();

@@ -173,6 +173,13 @@ try {
   out.lastDeal = await anna.locator('#last-deal').textContent();
   await anna.locator('#sheet svg').waitFor();
   out.sheetTexts = (await anna.locator('#sheet svg').textContent()) + ' | ' + (await anna.locator('#settle').textContent());
+  out.runningSettlement = await anna.locator('#settle .totals.running').textContent();
+  // a reload after the deal: the sheet's per-deal history comes back whole
+  await anna.reload();
+  await anna.locator('#conn.open').waitFor();
+  await anna.locator('#table:not([hidden]) #sheet svg').waitFor();
+  await anna.locator('#settle .totals.running').waitFor();
+  out.sheetAfterReload = (await anna.locator('#sheet svg').textContent()) + ' | ' + (await anna.locator('#settle').textContent());
 
   // Chat that used to break the page: a 300-character word, a right-to-left
   // override, a flood of combining marks. Nothing may widen the phone.

@@ -17,10 +17,11 @@ function svg(tag, attrs, text) {
   return e;
 }
 
-// seatArrays turns a name-keyed sheet view ({pool: {Anna: 2}, mountain:
-// {...}, whists: {Anna: {Boris: 4}}}) into arrays by seat. Names are read
-// with Object.hasOwn, so a player called "toString" or "__proto__" is a
-// name like any other.
+// seatArrays turns a sheet view keyed by player ({pool: {"dev:Anna": 2},
+// mountain: {...}, whists: {"dev:Anna": {"dev:Boris": 4}}}; the server
+// keys it by player id) into arrays by seat, given the keys by seat. Keys
+// are read with Object.hasOwn, so "toString" or "__proto__" is a key like
+// any other.
 export function seatArrays(view, names) {
   const get = (obj, k) => (obj && Object.hasOwn(obj, k) ? Number(obj[k]) || 0 : 0);
   return {

@@ -1,0 +1,605 @@
+package cluster_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/cluster"
+	"github.com/trelljaz/trelljaz/game/journal"
+	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
+	"github.com/trelljaz/trelljaz/game/store"
+	"github.com/trelljaz/trelljaz/game/store/pgtest"
+	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
+)
+
+var (
+	pg    *pgtest.Server
+	pgErr error
+	dbSeq atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	pg, pgErr = pgtest.Start()
+	code := m.Run()
+	if pg != nil {
+		pg.Stop()
+	}
+	os.Exit(code)
+}
+
+// database returns the URL of a new empty PostgreSQL database, or skips.
+func database(t *testing.T) string {
+	t.Helper()
+	switch {
+	case errors.Is(pgErr, pgtest.ErrNotInstalled):
+		t.Skipf("cluster tests need PostgreSQL: %v", pgErr)
+	case pgErr != nil:
+		t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
+	}
+	u, err := pg.CreateDB(context.Background(), fmt.Sprintf("c%d", dbSeq.Add(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// process is one club process of the test, in this test process: its
+// store, journal, broker, node and lobby.
+type process struct {
+	name   string
+	st     *store.Store
+	broker *redisbroker.Broker
+	node   *cluster.Node
+	lobby  *lobby.Lobby
+	once   sync.Once
+	reg    *prometheus.Registry
+}
+
+// dropped is the process's count of letters and notes lost.
+func (p *process) dropped(t *testing.T) float64 {
+	t.Helper()
+	mfs, err := p.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "trelljaz_cluster_dropped_total" {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	t.Fatal("no trelljaz_cluster_dropped_total")
+	return 0
+}
+
+func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})).With("process", name)
+	}
+	st, err := store.Open(ctx, store.Config{URL: dbURL, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := journal.New(st, log, nil)
+	var node atomic.Pointer[cluster.Node]
+	b, err := redisbroker.New(redisbroker.Options{URL: redisURL, Logger: log, OnEvent: func(ev sockjs.BrokerEvent) {
+		if n := node.Load(); n != nil {
+			n.BrokerEvent(ev)
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	n, err := cluster.New(cluster.Config{ID: name, Broker: b, Store: st, Journal: j, Logger: log, Registerer: reg,
+		LeaseTTL: 2 * time.Second, Renew: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node.Store(n)
+	lcfg := lobby.Config{Logger: log, Flush: 5 * time.Millisecond, Table: table.Config{
+		Journal: j, DealPause: 5 * time.Millisecond, BotDelay: time.Millisecond, Logger: log,
+	}}
+	if err := n.LobbyConfig(ctx, &lcfg); err != nil {
+		t.Fatal(err)
+	}
+	lb := lobby.New(lcfg)
+	if err := n.Start(ctx, lb); err != nil {
+		t.Fatal(err)
+	}
+	p := &process{name: name, st: st, broker: b, node: n, lobby: lb, reg: reg}
+	t.Cleanup(p.stop)
+	return p
+}
+
+// stop hands the process's tables over (SIGTERM).
+func (p *process) stop() {
+	p.once.Do(func() {
+		p.node.Stop()
+		p.broker.Close()
+		p.st.Close()
+	})
+}
+
+// player is a connection of a signed-in player to one process: it plays
+// the first legal move it is offered, from its own goroutine.
+type player struct {
+	p    protocol.Player
+	proc *process
+	in   chan []byte
+
+	mu      sync.Mutex
+	table   string
+	result  *protocol.Settlement
+	refused []string
+}
+
+func (c *player) Player() protocol.Player { return c.p }
+
+func (c *player) Send(msgs ...*protocol.Encoded) {
+	for _, m := range msgs {
+		select {
+		case c.in <- m.Bytes():
+		default:
+			panic("the test player's queue is full")
+		}
+	}
+}
+
+func (c *player) handle(t *testing.T) table.Handle {
+	c.mu.Lock()
+	id, proc := c.table, c.proc
+	c.mu.Unlock()
+	h, ok := proc.node.Table(id)
+	if !ok {
+		return nil
+	}
+	return h
+}
+
+// play answers the table's events until ctx ends.
+func (c *player) play(ctx context.Context, t *testing.T) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case b := <-c.in:
+			var m struct {
+				Type   string               `json:"type"`
+				Code   string               `json:"code"`
+				Text   string               `json:"text"`
+				Legal  *[]rules.Move        `json:"legal"`
+				Result *protocol.Settlement `json:"result"`
+			}
+			if err := json.Unmarshal(b, &m); err != nil {
+				panic(err)
+			}
+			c.mu.Lock()
+			if m.Result != nil {
+				c.result = m.Result
+			}
+			if m.Type == "error" {
+				c.refused = append(c.refused, m.Code+": "+m.Text)
+			}
+			c.mu.Unlock()
+			if m.Legal != nil && len(*m.Legal) > 0 {
+				if h := c.handle(t); h != nil {
+					h.Move(c, (*m.Legal)[0])
+				}
+			}
+		}
+	}
+}
+
+func (c *player) settled() *protocol.Settlement {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.result
+}
+
+// signIn makes accounts for the players, one per process in turn.
+func signIn(t *testing.T, procs []*process, names ...string) []*player {
+	t.Helper()
+	var out []*player
+	for i, name := range names {
+		a, err := procs[0].st.SignIn(context.Background(), account.Identity{Provider: "github", ProviderUserID: name, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, &player{p: protocol.Player{ID: strconv.FormatInt(int64(a.ID), 10), Name: name},
+			proc: procs[i%len(procs)], in: make(chan []byte, 1<<16)})
+	}
+	return out
+}
+
+// waitFor waits until cond holds (state, polled), failing after limit.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not after %v", what, limit)
+		}
+		time.Sleep(5 * time.Millisecond) // polling state, nothing timed
+	}
+}
+
+// seatAll sets a table on the first player's process and seats every
+// player from their own process; it returns the table's id.
+func seatAll(t *testing.T, ps []*player, options map[string]json.RawMessage) string {
+	t.Helper()
+	creator := ps[0]
+	h, err := creator.proc.node.Set(creator.p, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ps {
+		c.table = h.ID()
+	}
+	h.Watch(creator, 0)
+	h.SetConventions(creator, "sochi", options, nil)
+	for i, c := range ps[1:] {
+		waitFor(t, 20*time.Second, c.p.Name+"'s process lists the table", func() bool {
+			_, ok := c.proc.node.Table(h.ID())
+			return ok
+		})
+		ch, _ := c.proc.node.Table(h.ID())
+		ch.Watch(c, 0)
+		ch.Sit(c, i+1)
+	}
+	return h.ID()
+}
+
+// Three processes, one player on each: every lobby shows the three
+// players and a lobby chat line said on one; a whole pulka is played at a
+// table one process runs, the others' players sitting and moving through
+// their own process; every lobby lists the table.
+func TestAPulkaAcrossThreeProcesses(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	procs := []*process{startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)}
+	ps := signIn(t, procs, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		c.proc.lobby.Join(c, 0)
+		go c.play(ctx, t)
+	}
+	for _, pr := range procs {
+		waitFor(t, 20*time.Second, pr.name+" lists the three players", func() bool {
+			return onlineCount(pr.lobby) == 3
+		})
+	}
+	ps[0].proc.lobby.Chat(ps[0], "hello from a")
+	for _, pr := range procs {
+		waitFor(t, 20*time.Second, pr.name+" shows Anna's lobby chat line", func() bool {
+			chat := snapshot(pr.lobby).Chat
+			return len(chat) == 1 && chat[0].Text == "hello from a" && chat[0].From == ps[0].p
+		})
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	for _, c := range ps[1:] {
+		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[0].settled()) {
+			t.Errorf("%s sees %v, %s %v", c.p.Name, c.settled(), ps[0].p.Name, ps[0].settled())
+		}
+	}
+	for _, pr := range procs {
+		var found bool
+		for _, s := range pr.lobby.Tables() {
+			found = found || s.ID == id
+		}
+		if !found {
+			t.Errorf("%s does not list %s", pr.name, id)
+		}
+	}
+}
+
+// snapshot is the whole lobby as a new connection gets it.
+func snapshot(l *lobby.Lobby) protocol.Lobby {
+	c := &lobbyConn{p: protocol.Player{ID: "probe", Name: "probe"}, got: make(chan []byte, 16)}
+	l.Join(c, 0)
+	defer l.Leave(c)
+	var m protocol.Lobby
+	select {
+	case b := <-c.got:
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(err)
+		}
+	case <-time.After(10 * time.Second):
+	}
+	return m
+}
+
+// onlineCount is how many players a lobby shows online.
+func onlineCount(l *lobby.Lobby) int {
+	m := snapshot(l)
+	n := 0
+	for _, p := range m.Online {
+		if p.ID != "probe" {
+			n++
+		}
+	}
+	return n
+}
+
+type lobbyConn struct {
+	p   protocol.Player
+	got chan []byte
+}
+
+func (c *lobbyConn) Player() protocol.Player { return c.p }
+func (c *lobbyConn) Send(msgs ...*protocol.Encoded) {
+	for _, m := range msgs {
+		select {
+		case c.got <- m.Bytes():
+		default:
+		}
+	}
+}
+
+// moveTo reconnects c to process p, as a client whose process went away
+// does: it signs in there and watches the tables it sits at.
+func (c *player) moveTo(p *process) {
+	c.mu.Lock()
+	c.proc = p
+	c.mu.Unlock()
+	p.lobby.Join(c, 0)
+	for _, h := range p.node.SeatedAt(c.p.ID) {
+		h.Watch(c, 0)
+	}
+}
+
+// movesWritten counts the moves the store has for table id.
+func movesWritten(t *testing.T, st *store.Store, id string) int {
+	t.Helper()
+	var n int
+	err := st.DB().QueryRowContext(context.Background(),
+		"SELECT COUNT(*) FROM moves JOIN pulkas ON pulkas.id = moves.pulka_id WHERE pulkas.table_id = $1", id).Scan(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// checkArchived checks the finished pulka of table id: every deal replays
+// to its end from its seed and moves, and scoring the record gives the
+// settlement the players were told — what one process gives for the same
+// seeds and moves.
+func checkArchived(t *testing.T, st *store.Store, id string, told *protocol.Settlement) {
+	t.Helper()
+	ctx := context.Background()
+	var pid int64
+	if err := st.DB().QueryRowContext(ctx, "SELECT id FROM pulkas WHERE table_id = $1 AND finished_ms IS NOT NULL", id).Scan(&pid); err != nil {
+		t.Fatalf("the finished pulka of %s: %v", id, err)
+	}
+	a, err := st.Archived(ctx, store.PulkaID(pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := a.Settings.Settings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range a.Deals {
+		moves := make([]rules.Move, len(d.Moves))
+		for k, m := range d.Moves {
+			moves[k] = m.Move
+		}
+		s, err := rules.Replay(d.Rules(set.Options), moves)
+		if err != nil {
+			t.Fatalf("deal %d does not replay: %v", i, err)
+		}
+		if !s.Done() {
+			t.Errorf("deal %d replays unfinished", i)
+		}
+	}
+	out, _, err := score.Run(a.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range a.Settings.Players {
+		got, ok := out.Result.Get(name)
+		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
+			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
+		}
+	}
+}
+
+// SIGTERM: the process that runs a table mid-deal stops; a survivor takes
+// the table over at once (released lease) and the pulka ends there with
+// the settlement its seeds and moves give; the stopped process's player
+// reconnects to a survivor and plays on.
+func TestStoppedOwnerHandsItsTableOver(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	procs := []*process{startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)}
+	ps := signIn(t, procs, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		c.proc.lobby.Join(c, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
+	for _, c := range ps {
+		go c.play(ctx, t)
+	}
+	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, procs[1].st, id) >= 4 })
+	procs[0].stop()
+	atStop := movesWritten(t, procs[1].st, id)
+	ps[0].moveTo(procs[1])
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	_, onB := procs[1].lobby.Table(id)
+	_, onC := procs[2].lobby.Table(id)
+	if !onB && !onC {
+		t.Errorf("neither survivor runs %s", id)
+	}
+	if n := movesWritten(t, procs[1].st, id); n <= atStop {
+		t.Errorf("%d moves at the stop, %d at the end: the pulka did not go on", atStop, n)
+	}
+	checkArchived(t, procs[1].st, id, ps[1].settled())
+	for _, c := range ps {
+		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[1].settled()) {
+			t.Errorf("%s was told %v, Boris %v", c.p.Name, c.settled(), ps[1].settled())
+		}
+	}
+}
+
+// Redis restarted mid-deal: the table keeps its state on its process;
+// when the brokers resubscribe (a gap), every process asks for the rosters
+// again and resyncs its connections from the tables' owners, and the
+// pulka ends as its seeds and moves give.
+func TestRedisRestartMidDeal(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	procs := []*process{startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)}
+	ps := signIn(t, procs, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		c.proc.lobby.Join(c, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
+	for _, c := range ps {
+		go c.play(ctx, t)
+	}
+	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, procs[0].st, id) >= 4 })
+	rd.Stop()
+	waitFor(t, time.Minute, "every broker sees Redis down", func() bool {
+		for _, p := range procs {
+			if p.broker.Ready() {
+				return false
+			}
+		}
+		return true
+	})
+	// Whoever is to move plays: on the owner its events, elsewhere the
+	// move itself, cannot be published and are lost.
+	waitFor(t, time.Minute, "a letter lost while Redis is down", func() bool {
+		return procs[0].dropped(t)+procs[1].dropped(t)+procs[2].dropped(t) > 0
+	})
+	rd.Start()
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	if _, ok := procs[0].lobby.Table(id); !ok {
+		t.Errorf("a no longer runs %s after the Redis restart", id)
+	}
+	checkArchived(t, procs[0].st, id, ps[0].settled())
+	for _, c := range ps[1:] {
+		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[0].settled()) {
+			t.Errorf("%s was told %v, Anna %v", c.p.Name, c.settled(), ps[0].settled())
+		}
+	}
+}
+
+// PostgreSQL stops answering mid-deal: /readyz's check fails, a player's
+// move is refused with the journal's error (never acknowledged), and when
+// the database answers again the club recovers by itself — the table's
+// lease expired meanwhile, so it is taken back from the store — and the
+// pulka ends as its seeds and moves give.
+func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
+	rd := redistest.Start(t)
+	own, err := pgtest.Start()
+	switch {
+	case errors.Is(err, pgtest.ErrNotInstalled):
+		t.Skipf("needs PostgreSQL: %v", err)
+	case err != nil:
+		t.Fatal(err)
+	}
+	defer own.Stop()
+	db, err := own.CreateDB(context.Background(), "outage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startProcess(t, "a", rd.URL(), db)
+	ps := signIn(t, []*process{a}, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, c := range ps {
+		a.lobby.Join(c, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
+	for _, c := range ps {
+		go c.play(ctx, t)
+	}
+	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, a.st, id) >= 4 })
+	if err := own.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	paused := true
+	defer func() {
+		if paused {
+			_ = own.Resume()
+		}
+	}()
+	waitFor(t, time.Minute, "/readyz's check fails", func() bool { return a.node.Ready(context.Background()) != nil })
+	waitFor(t, time.Minute, "a move refused by the journal", func() bool {
+		for _, c := range ps {
+			c.mu.Lock()
+			for _, r := range c.refused {
+				if strings.HasPrefix(r, string(protocol.ErrJournal)) {
+					c.mu.Unlock()
+					return true
+				}
+			}
+			c.mu.Unlock()
+		}
+		return false
+	})
+	if err := own.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	paused = false
+	waitFor(t, time.Minute, "/readyz's check passes again", func() bool { return a.node.Ready(context.Background()) == nil })
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, c := range ps {
+			if c.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+	checkArchived(t, a.st, id, ps[0].settled())
+}

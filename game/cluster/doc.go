@@ -1,0 +1,81 @@
+// Package cluster runs the club as several processes over one Redis and
+// one PostgreSQL: any process serves any player, the lobby, who is online,
+// the lobby chat and every table are the same on all of them, and a table
+// survives the death of the process that runs it.
+//
+// # Ownership: a lease with a fencing token
+//
+// Each table is run by one process at a time, the holder of its lease in
+// PostgreSQL (store.AcquireLease: one row per table, owner, fencing token,
+// expiry on the database's clock). The process that sets a table takes its
+// lease; every Config.Renew (2 s) it renews all its leases in one
+// statement, and a lease unrenewed for Config.LeaseTTL (6 s) expires. The
+// journal writes every deal and move with the table's fence
+// (journal.Journal.SetFence), and the store checks the fence in the very
+// transaction that inserts the move, so a process that lost a table
+// (paused, cut off) can never write one more move once a peer took over:
+// no acknowledged move is lost or applied twice. PostgreSQL over Redis for
+// the lease: the fence must be checked where the moves are written, and
+// the expiry is the database's clock, not one process's.
+//
+// # Requests and events: handles and proxies
+//
+// A connection finds tables through the Node (web.Config.Tables): every
+// table has one handle here (table.Handle). When the table runs on this
+// process the handle calls it directly. Otherwise the request (watch, sit,
+// move, ...) goes as an op in a letter to the owner's inbox (a broker
+// channel per process); there a proxy of the connection (a table.Conn with
+// the connection's player) asks the table, and what the table sends the
+// proxy — the very bytes it encoded once per audience, with their versions
+// — goes back in letters to the connection's process, which hands them to
+// the connection. A table thus needs no change to serve players on other
+// processes: views per seat, resync by version and presence are the
+// table's own. Each process's letters to another leave from one goroutine
+// in queue order (an outbox), so a connection's requests and its events
+// keep their order, and a table's goroutine never waits on Redis. The cost
+// is one publish per letter, not per event: letters batch whatever queued
+// while the previous one was sent.
+//
+// # The lobby on every process
+//
+// Each process keeps its lobby; what it changes there (the summaries of
+// the tables it runs, a player's first or last connection to it, a chat
+// line) goes to all processes as a note on one club channel, and each
+// lobby lists the others' tables by summary (lobby.PutRemote, PeerOnline,
+// PeerChat). A process that starts, or whose broker had a gap, says hello;
+// every process answers with its roster (its tables and players), which
+// also drops listings that went missing in the gap. Each lobby's versions
+// are its own range, reserved in the store (store.ReserveVersions), so a
+// client moving to another process with its lobby version gets the whole
+// lobby, never another lobby's deltas.
+//
+// # Takeover
+//
+// Every process says it is alive each Renew; a peer silent for LeaseTTL,
+// or one that said goodbye, is gone: its players go offline, its
+// connections leave this process's tables. Every Renew each process asks
+// the store for tables nobody holds (store.Claimable: expired or released
+// leases, pulkas in progress with no lease) and tries to take them; the
+// one that gets the lease (fence+1) rebuilds the table from the store's
+// moves (journal.InProgressAt, table.Restore through lobby.Restore): the
+// pulka goes on from its last acknowledged move, its clock with the time
+// that was left. Its first summary tells every process the new owner, and
+// each rewatches the table there for the connections it has on it (from
+// scratch: the rebuilt table's versions are new, so clients take the
+// whole view). A table without a pulka in progress (being set or waiting)
+// does not survive its process: it is removed. On SIGTERM (Stop) a process
+// stops its tables, releases their leases and says goodbye, so its peers
+// take the tables at once.
+//
+// # Gaps
+//
+// Redis pub/sub is at most once. When the broker reports a gap
+// (BrokerEvent, from redisbroker.Options.OnEvent) the process asks for
+// every roster again and rewatches every table its connections are on:
+// every client gets the table's whole current view. Metrics:
+// trelljaz_cluster_ownership_moves_total, trelljaz_cluster_gaps_total,
+// trelljaz_cluster_dropped_total, trelljaz_cluster_peers.
+//
+// Without -redis the club is one process as before: no Node, the lobby's
+// own tables, SQLite, no leases.
+package cluster

@@ -1,0 +1,200 @@
+package cluster
+
+import (
+	"encoding/json"
+	"sync"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/table"
+)
+
+// maxHops bounds how often a request is passed on to the process that
+// runs its table now (its sender knew an older owner).
+const maxHops = 2
+
+// proxyKey names a connection of another process.
+type proxyKey struct {
+	origin string
+	conn   uint64
+}
+
+// proxy is a connection of another process as the tables of this one see
+// it: its player, and a Send that queues the messages for its process.
+type proxy struct {
+	n   *Node
+	key proxyKey
+	p   protocol.Player
+
+	mu     sync.Mutex
+	tables map[string]bool // attached to
+}
+
+var _ table.Conn = (*proxy)(nil)
+
+func (p *proxy) Player() protocol.Player { return p.p }
+
+// Send queues msgs for the connection's process; it never blocks.
+func (p *proxy) Send(msgs ...*protocol.Encoded) {
+	if len(msgs) == 0 {
+		return
+	}
+	raw := make([]json.RawMessage, len(msgs))
+	for i, m := range msgs {
+		raw[i] = m.Bytes()
+	}
+	if o := p.n.outbox(p.key.origin); o != nil {
+		o.deliver(p.key.conn, raw)
+	}
+}
+
+// onLetter handles a letter from another process (on the broker's
+// goroutine): its requests go to the tables, its deliveries to the
+// connections.
+func (n *Node) onLetter(payload []byte) {
+	var l letter
+	if err := json.Unmarshal(payload, &l); err != nil || l.From == "" {
+		n.log.Warn("cluster: a bad letter", "err", err)
+		return
+	}
+	n.heard(l.From)
+	for _, o := range l.Ops {
+		n.execute(o)
+	}
+	for _, d := range l.Out {
+		c, ok := n.conns.conn(d.Conn)
+		if !ok {
+			continue // closed meanwhile
+		}
+		msgs := make([]*protocol.Encoded, 0, len(d.Msgs))
+		for _, m := range d.Msgs {
+			e, err := protocol.Raw(m)
+			if err != nil {
+				n.log.Warn("cluster: a bad delivery", "from", l.From, "err", err)
+				continue
+			}
+			msgs = append(msgs, e)
+		}
+		c.Send(msgs...)
+	}
+}
+
+// execute runs a request of another process's connection on a table of
+// this one; a table that moved on gets the request passed on.
+func (n *Node) execute(o op) {
+	if o.Origin == "" || o.Table == "" {
+		return
+	}
+	t, ok := n.lobby.Table(o.Table)
+	if !ok {
+		if owner := n.owner(o.Table); owner != "" && owner != n.id && owner != o.Origin && o.Hops < maxHops {
+			o.Hops++
+			if ob := n.outbox(owner); ob != nil {
+				ob.request(o)
+			}
+			return
+		}
+		if o.Do == doDetach {
+			return
+		}
+		msg := protocol.Encode(protocol.Error{Code: protocol.ErrNoTable, Table: o.Table,
+			Text: "the table is moving to another server: try again in a moment"})
+		if ob := n.outbox(o.Origin); ob != nil {
+			ob.deliver(o.Conn, []json.RawMessage{msg.Bytes()})
+		}
+		return
+	}
+	px := n.proxy(o)
+	switch o.Do {
+	case doWatch:
+		px.attach(o.Table)
+		t.Watch(px, o.V)
+	case doDetach:
+		t.Detach(px)
+		n.detachProxy(px, o.Table)
+	case doLeave:
+		t.Leave(px)
+		n.detachProxy(px, o.Table)
+	case doConventions:
+		px.attach(o.Table)
+		t.SetConventions(px, o.Preset, o.Options, o.Timeout)
+	case doCancel:
+		t.Cancel(px)
+	case doSit:
+		px.attach(o.Table)
+		t.Sit(px, o.Seat)
+	case doStand:
+		t.Stand(px)
+	case doAddBot:
+		t.AddBot(px, o.Seat)
+	case doMove:
+		if o.Move != nil {
+			t.Move(px, *o.Move)
+		}
+	case doChat:
+		t.Chat(px, o.Text)
+	default:
+		n.log.Warn("cluster: an unknown request", "do", o.Do, "from", o.Origin)
+	}
+}
+
+// proxy returns the proxy of o's connection, made on first use.
+func (n *Node) proxy(o op) *proxy {
+	k := proxyKey{o.Origin, o.Conn}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	px := n.proxies[k]
+	if px == nil {
+		px = &proxy{n: n, key: k, p: o.Player, tables: map[string]bool{}}
+		n.proxies[k] = px
+	}
+	return px
+}
+
+func (p *proxy) attach(tbl string) {
+	p.mu.Lock()
+	p.tables[tbl] = true
+	p.mu.Unlock()
+}
+
+// detachProxy notes that px left tbl; a proxy attached to nothing is
+// forgotten.
+func (n *Node) detachProxy(px *proxy, tbl string) {
+	px.mu.Lock()
+	delete(px.tables, tbl)
+	empty := len(px.tables) == 0
+	px.mu.Unlock()
+	if empty {
+		n.mu.Lock()
+		if n.proxies[px.key] == px {
+			delete(n.proxies, px.key)
+		}
+		n.mu.Unlock()
+	}
+}
+
+// dropProxies detaches every connection of process peer (gone) from the
+// tables of this one: its seated players count as away.
+func (n *Node) dropProxies(peer string) {
+	n.mu.Lock()
+	var gone []*proxy
+	for k, px := range n.proxies {
+		if k.origin == peer {
+			gone = append(gone, px)
+			delete(n.proxies, k)
+		}
+	}
+	n.mu.Unlock()
+	for _, px := range gone {
+		px.mu.Lock()
+		var ids []string
+		for id := range px.tables {
+			ids = append(ids, id)
+		}
+		px.mu.Unlock()
+		for _, id := range ids {
+			if t, ok := n.lobby.Table(id); ok {
+				t.Detach(px)
+			}
+		}
+	}
+}

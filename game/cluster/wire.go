@@ -1,0 +1,95 @@
+package cluster
+
+import (
+	"encoding/json"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+)
+
+// clubChannel is the broker channel every process of the club listens to:
+// notes about the lobby and the processes themselves.
+const clubChannel = "trelljaz.club"
+
+// inbox is the broker channel of process node: letters for it.
+func inbox(node string) string { return "trelljaz.node." + node }
+
+// Kinds of note.
+const (
+	noteHello   = "hello"   // a process started or its broker came back: send me your roster
+	noteRoster  = "roster"  // every table the sender runs and who is connected to it
+	noteBeat    = "beat"    // the sender is alive
+	noteBye     = "bye"     // the sender stops: take its tables now
+	noteTable   = "table"   // a summary of a table the sender runs (state free: gone)
+	noteOnline  = "online"  // a player's first connection to the sender
+	noteOffline = "offline" // a player's last connection to the sender went
+	noteChat    = "chat"    // a lobby chat line said on the sender
+)
+
+// note is what a process tells all the others on clubChannel.
+type note struct {
+	From   string             `json:"from"`
+	Kind   string             `json:"kind"`
+	Table  *protocol.Summary  `json:"table,omitempty"`
+	Player *protocol.Player   `json:"player,omitempty"`
+	Chat   *protocol.ChatLine `json:"chat,omitempty"`
+	// Roster: the sender's tables and online players.
+	Tables []protocol.Summary `json:"tables,omitempty"`
+	Online []protocol.Player  `json:"online,omitempty"`
+}
+
+// letter is what a process sends one other on its inbox: requests of its
+// connections for the tables the other runs, and the messages of the
+// tables it runs for the other's connections. Each list keeps its order.
+type letter struct {
+	From string     `json:"from"`
+	Ops  []op       `json:"ops,omitempty"`
+	Out  []delivery `json:"out,omitempty"`
+}
+
+// What a connection asks of a table (op.Do): the methods of table.Handle.
+const (
+	doWatch       = "watch"
+	doDetach      = "detach"
+	doLeave       = "leave"
+	doConventions = "conventions"
+	doCancel      = "cancel"
+	doSit         = "sit"
+	doStand       = "stand"
+	doAddBot      = "add_bot"
+	doMove        = "move"
+	doChat        = "chat"
+)
+
+// op is one request of a connection of process Origin for a table.
+type op struct {
+	Origin  string                     `json:"origin"`
+	Conn    uint64                     `json:"conn"`
+	Player  protocol.Player            `json:"player"`
+	Table   string                     `json:"table"`
+	Do      string                     `json:"do"`
+	Hops    int                        `json:"hops,omitempty"`
+	V       uint64                     `json:"v,omitempty"`
+	Seat    int                        `json:"seat,omitempty"`
+	Move    *rules.Move                `json:"move,omitempty"`
+	Text    string                     `json:"text,omitempty"`
+	Preset  string                     `json:"preset,omitempty"`
+	Options map[string]json.RawMessage `json:"options,omitempty"`
+	Timeout *protocol.Timeout          `json:"timeout,omitempty"`
+}
+
+// size estimates an op's encoded bytes, for the outbox's bound.
+func (o *op) size() int {
+	n := 160 + len(o.Player.ID) + len(o.Player.Name) + len(o.Table) + len(o.Text) + len(o.Preset)
+	for k, v := range o.Options {
+		n += len(k) + len(v) + 4
+	}
+	return n
+}
+
+// delivery is the messages of one connection of the receiving process,
+// in order.
+type delivery struct {
+	Conn uint64            `json:"conn"`
+	Msgs []json.RawMessage `json:"msgs"`
+}

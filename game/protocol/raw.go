@@ -1,0 +1,16 @@
+package protocol
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Raw wraps a message another process encoded (Encoded.Bytes, carried
+// over the club's broker) so that it is sent as it is. data must be one
+// JSON object; Raw keeps it, the caller must not modify it.
+func Raw(data []byte) (*Encoded, error) {
+	if !json.Valid(data) || len(data) < 2 || data[0] != '{' {
+		return nil, fmt.Errorf("protocol: a raw message must be one JSON object, got %d bytes", len(data))
+	}
+	return &Encoded{data: data}, nil
+}
