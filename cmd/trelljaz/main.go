@@ -49,7 +49,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
-	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/game/web"
@@ -215,8 +215,8 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
 			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,
-			NewBot: func(_ int, opt rules.Options) table.Bot {
-				return bot.New(bot.Config{Level: c.botLevel, Seed: mrand.Uint64(), Options: opt})
+			NewBot: func(_ int, s score.Settings) table.Bot {
+				return bot.New(bot.Config{Level: c.botLevel, Seed: mrand.Uint64(), Options: s.Options, Scoring: s})
 			},
 			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
 		},

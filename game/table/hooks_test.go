@@ -13,6 +13,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // refusingJournal refuses every move once refuse is set.
@@ -108,7 +109,7 @@ func (b *recordingBot) Move(v rules.SeatView, legal []rules.Move) rules.Move {
 func TestBotsArePluggedInOnePerSeat(t *testing.T) {
 	calls := 0
 	var bots []*recordingBot
-	cfg := Config{NewBot: func(seat int, _ rules.Options) Bot {
+	cfg := Config{NewBot: func(seat int, _ score.Settings) Bot {
 		b := &recordingBot{seat: seat, calls: &calls}
 		bots = append(bots, b)
 		return b

@@ -292,7 +292,7 @@ func (t *tbl) record() PulkaRecord {
 func (t *tbl) botFor(i int) Bot {
 	if t.bots[i] == nil {
 		if t.cfg.NewBot != nil {
-			t.bots[i] = t.cfg.NewBot(i, t.opt)
+			t.bots[i] = t.cfg.NewBot(i, t.settings)
 		}
 		if t.bots[i] == nil {
 			t.bots[i] = &simpleBot{rng: t.rng}

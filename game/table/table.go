@@ -109,9 +109,9 @@ type Config struct {
 	BotSeed uint64
 	// NewBot returns the program that plays seat for one pulka (a seat the
 	// creator gave a bot, or an absent player's under the "bot" policy),
-	// given the pulka's play settings. Nil means the simple bot of this
-	// package.
-	NewBot func(seat int, opt rules.Options) Bot
+	// given the pulka's settings (its play options and its convention's
+	// prices). Nil means the simple bot of this package.
+	NewBot func(seat int, s score.Settings) Bot
 	// Journal, if set, records every move before its events go out and
 	// every finished pulka.
 	Journal Journal
