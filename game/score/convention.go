@@ -45,7 +45,9 @@ type (
 	LowObligMode uint8
 	// RaspasyScoring is raspasy_scoring: mountain (Sochi, Leningrad) or whists (Rostov).
 	RaspasyScoring uint8
-	// TimeoutAction is timeout_action: what happens when a player runs out of time.
+	// TimeoutAction is timeout_action: what happens when a player's
+	// decision runs out of time (after move_time and then the time bank,
+	// time_bank).
 	TimeoutAction uint8
 )
 
@@ -102,10 +104,20 @@ const (
 	RaspasyWhists                         // the fewest-trick players write 5 whists per trick on the others
 )
 
+// Bounds of timeout_fine and time_bank.
+const (
+	MaxTimeoutFine = 1000 // mountain points
+	MaxTimeBank    = 3600 // seconds
+)
+
 // Values of TimeoutAction.
 const (
-	TimeoutBotTakeover TimeoutAction = iota // a bot plays for the player
+	TimeoutBotTakeover TimeoutAction = iota // a bot plays for the player until they are back
 	TimeoutAutoPass                         // auto-pass in bidding and whisting, lowest legal card in play
+	// TimeoutFineAndClose fines the player timeout_fine mountain points
+	// (the record's "fines") and closes the pulka at once; it is settled
+	// as it stands. The seed's rule.
+	TimeoutFineAndClose
 )
 
 var (
@@ -118,7 +130,7 @@ var (
 	gentlemanScopeNames = []string{"on_remise", "always"}
 	lowObligNames       = []string{"second", "both"}
 	raspasyScoringNames = []string{"mountain", "whists"}
-	timeoutNames        = []string{"bot-takeover", "auto-pass"}
+	timeoutNames        = []string{"bot-takeover", "auto-pass", "fine"}
 )
 
 func enumString(names []string, v uint8) string {
@@ -214,8 +226,13 @@ type Settings struct {
 
 	MoveTime      int           // move_time: seconds per decision
 	TimeoutAction TimeoutAction // timeout_action
-	MaxDeals      int           // max_deals: 0 means no limit
-	TimeLimit     int           // time_limit: seconds, 0 means no limit
+	TimeoutFine   int           // timeout_fine: mountain points of timeout_action "fine"
+	// TimeBank is time_bank: each player's reserve for the pulka, in
+	// seconds, used after move_time runs out; when it is spent too,
+	// timeout_action applies. 0 means none.
+	TimeBank  int
+	MaxDeals  int // max_deals: 0 means no limit
+	TimeLimit int // time_limit: seconds, 0 means no limit
 	// FinishRound is finish_round (RULES §11 "when a limit is hit, finish
 	// the current round of deals (option), then settle"): once max_deals
 	// is reached the pulka goes on until the deal has come back round to
@@ -251,7 +268,7 @@ func PresetOf(c Convention) Settings {
 		GentlemanScope: ScopeOnRemise, LowObligMode: LowObligSecond,
 		RaspasyScoring: RaspasyMountain, PoolFactor: 1,
 		DealRotatesAfterRaspasy: true,
-		MoveTime:                30, TimeoutAction: TimeoutBotTakeover,
+		MoveTime:                30, TimeoutAction: TimeoutBotTakeover, TimeoutFine: 20,
 		Spectators: true, Chat: true,
 	}
 	switch c {
@@ -443,6 +460,8 @@ var options = []option{
 	enumOpt("claims", []pref.ClaimMode{pref.ClaimsOff, pref.ClaimsDeclarerOnly, pref.ClaimsProposeAccept}, func(s *Settings) *pref.ClaimMode { return &s.Claims }),
 	intOpt("move_time", 0, 86400, func(s *Settings) *int { return &s.MoveTime }),
 	enumOpt("timeout_action", enumValues[TimeoutAction](len(timeoutNames)), func(s *Settings) *TimeoutAction { return &s.TimeoutAction }),
+	intOpt("timeout_fine", 0, MaxTimeoutFine, func(s *Settings) *int { return &s.TimeoutFine }),
+	intOpt("time_bank", 0, MaxTimeBank, func(s *Settings) *int { return &s.TimeBank }),
 	intOpt("max_deals", 0, 100000, func(s *Settings) *int { return &s.MaxDeals }),
 	intOpt("time_limit", 0, 7*86400, func(s *Settings) *int { return &s.TimeLimit }),
 	boolOpt("finish_round", func(s *Settings) *bool { return &s.FinishRound }),

@@ -102,7 +102,7 @@ func TestEveryOptionParses(t *testing.T) {
 		"exit_requires_whisted": `true`, "misere_exits": `false`, "raspasy_trick3_leader": `"trick2_winner"`,
 		"deal_rotates_after_raspasy": `false`, "senior_hold": `true`, "bid_jumps": `false`,
 		"concede_without_three": `true`, "claims": `"declarer-only"`, "move_time": `15`,
-		"timeout_action": `"auto-pass"`, "max_deals": `40`, "time_limit": `3600`, "finish_round": `true`, "private": `true`,
+		"timeout_action": `"fine"`, "timeout_fine": `15`, "time_bank": `120`, "max_deals": `40`, "time_limit": `3600`, "finish_round": `true`, "private": `true`,
 		"password": `"secret"`, "spectators": `false`, "chat": `false`, "bots_fill_seats": `true`,
 	}
 	names := OptionNames()
