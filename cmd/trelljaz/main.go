@@ -20,6 +20,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -48,7 +49,6 @@ import (
 	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
-	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
@@ -76,7 +76,7 @@ type config struct {
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP, maxTablesPerIP              int
-	policy, publicURL, dataDir, db, botLevel         string
+	timeoutAction, publicURL, dataDir, db, botLevel  string
 	redis, node, trustedProxies                      string
 	devSignIn                                        auth.DevMode
 	secureCookies                                    bool
@@ -103,9 +103,9 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&intValue{&c.maxTablesPerPlayer}, "max-tables-per-player", "unfinished tables one player may have set")
 	add(&intValue{&c.maxTablesPerIP}, "max-tables-per-ip", "unfinished tables that may be set from one IP address, whoever signed in")
 	add(&durValue{&c.lobbyFlush}, "lobby-flush", "longest wait of a lobby change (changes within it go out as one delta)")
-	add(&strValue{&c.policy}, "timeout-policy", "default timeout policy: fine, bot or bank")
-	add(&intValue{&c.fine}, "fine", "mountain points of the fine policy")
-	add(&intValue{&c.bank}, "bank", "seconds of each player's time bank (bank policy)")
+	add(&strValue{&c.timeoutAction}, "timeout-action", "the club's timeout_action (RULES §14) when a decision's time and the time bank are spent: fine, bot-takeover or auto-pass")
+	add(&intValue{&c.fine}, "fine", "the club's timeout_fine: mountain points of timeout_action fine")
+	add(&intValue{&c.bank}, "bank", "the club's time_bank: seconds of each player's reserve after the move time (0: none)")
 	add(&floatValue{&c.messageRate}, "message-rate", "messages per second per player (warned, then closed)")
 	add(&floatValue{&c.chatRate}, "chat-rate", "chat lines per second per player")
 	add(&floatValue{&c.chatRatePerIP}, "chat-rate-ip", "chat lines per second per IP address")
@@ -134,7 +134,7 @@ func defaults() config {
 		addr: "127.0.0.1:8080", botDelay: table.DefaultBotDelay, dealPause: table.DefaultDealPause,
 		conventionTime: table.DefaultConventionTime, grace: table.DefaultGrace, finishedKeep: table.DefaultFinishedKeep,
 		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer, maxTablesPerIP: lobby.DefaultMaxTablesPerIP,
-		lobbyFlush: lobby.DefaultFlush, policy: string(protocol.TimeoutFine), fine: table.DefaultFine, bank: table.DefaultBank,
+		lobbyFlush: lobby.DefaultFlush, timeoutAction: score.TimeoutFineAndClose.String(), fine: table.DefaultFine,
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
 		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
@@ -158,10 +158,8 @@ func parse(args []string, usage io.Writer) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	switch protocol.TimeoutPolicy(c.policy) {
-	case protocol.TimeoutFine, protocol.TimeoutBot, protocol.TimeoutBank:
-	default:
-		return c, fmt.Errorf("timeout-policy: %q is not fine, bot or bank", c.policy)
+	if _, err := clubSettings(c); err != nil {
+		return c, fmt.Errorf("timeout-action, fine, bank: %w", err)
 	}
 	if c.redis != "" && !strings.HasPrefix(c.db, "postgres://") && !strings.HasPrefix(c.db, "postgresql://") {
 		return c, errors.New("redis: a club of several processes shares one PostgreSQL: give -db postgres://")
@@ -218,7 +216,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 			NewBot: func(_ int, s score.Settings) table.Bot {
 				return bot.New(bot.Config{Level: c.botLevel, Seed: mrand.Uint64(), Options: s.Options, Scoring: s})
 			},
-			Timeout: protocol.Timeout{Policy: protocol.TimeoutPolicy(c.policy), Fine: c.fine, Bank: c.bank},
+			Options: clubOptions(c),
 		},
 	}
 	var node *cluster.Node
@@ -450,4 +448,24 @@ func (v *floatValue) Set(s string) error {
 	}
 	*v.p = f
 	return nil
+}
+
+// clubOptions are the club's RULES §14 options over every preset's:
+// timeout_action, timeout_fine and time_bank from the flags.
+func clubOptions(c config) map[string]json.RawMessage {
+	action, _ := json.Marshal(c.timeoutAction)
+	return map[string]json.RawMessage{
+		"timeout_action": action,
+		"timeout_fine":   json.RawMessage(strconv.Itoa(c.fine)),
+		"time_bank":      json.RawMessage(strconv.Itoa(c.bank)),
+	}
+}
+
+// clubSettings checks the club's options: the settings of a Sochi table.
+func clubSettings(c config) (score.Settings, error) {
+	s, err := table.DefaultSettings("sochi")
+	if err != nil {
+		return s, err
+	}
+	return score.ParseOptions(s, clubOptions(c))
 }

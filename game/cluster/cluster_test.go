@@ -259,7 +259,7 @@ func seatAll(t *testing.T, ps []*player, options map[string]json.RawMessage) str
 		c.table = h.ID()
 	}
 	h.Watch(creator, 0)
-	h.SetConventions(creator, "sochi", options, nil)
+	h.SetConventions(creator, "sochi", options)
 	for i, c := range ps[1:] {
 		waitFor(t, 20*time.Second, c.p.Name+"'s process lists the table", func() bool {
 			_, ok := c.proc.node.Table(h.ID())

@@ -149,10 +149,10 @@ func (h *handle) Leave(c table.Conn) {
 	h.route(c, op{Do: doLeave}, func(t *table.Table) { t.Leave(c) })
 }
 
-func (h *handle) SetConventions(c table.Conn, preset string, options map[string]json.RawMessage, to *protocol.Timeout) {
+func (h *handle) SetConventions(c table.Conn, preset string, options map[string]json.RawMessage) {
 	h.n.conns.attach(h.id, c)
-	h.route(c, op{Do: doConventions, Preset: preset, Options: options, Timeout: to}, func(t *table.Table) {
-		t.SetConventions(c, preset, options, to)
+	h.route(c, op{Do: doConventions, Preset: preset, Options: options}, func(t *table.Table) {
+		t.SetConventions(c, preset, options)
 	})
 }
 

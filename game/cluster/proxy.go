@@ -116,7 +116,7 @@ func (n *Node) execute(o op) {
 		n.detachProxy(px, o.Table)
 	case doConventions:
 		px.attach(o.Table)
-		t.SetConventions(px, o.Preset, o.Options, o.Timeout)
+		t.SetConventions(px, o.Preset, o.Options)
 	case doCancel:
 		t.Cancel(px)
 	case doSit:

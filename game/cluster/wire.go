@@ -75,7 +75,6 @@ type op struct {
 	Text    string                     `json:"text,omitempty"`
 	Preset  string                     `json:"preset,omitempty"`
 	Options map[string]json.RawMessage `json:"options,omitempty"`
-	Timeout *protocol.Timeout          `json:"timeout,omitempty"`
 }
 
 // size estimates an op's encoded bytes, for the outbox's bound.

@@ -118,8 +118,9 @@ func (j *Journal) Begin(p table.PulkaStart) error {
 		}
 		seats[i], names[i] = id, pl.Name
 	}
-	cfg := fmt.Sprintf(`{"move_time":%d,"timeout":{"policy":%q,"fine":%d,"bank":%d}}`,
-		p.Settings.MoveTime, p.Timeout.Policy, p.Timeout.Fine, p.Timeout.Bank)
+	// The timeout settings (timeout_action, timeout_fine, time_bank) are
+	// RULES §14 options: rec.Options carries them.
+	cfg := fmt.Sprintf(`{"move_time":%d}`, p.Settings.MoveTime)
 	rec := score.Record{
 		Convention: p.Settings.Convention.String(), Options: p.Settings.Overrides(),
 		Players: names, PoolTarget: p.Settings.PoolTarget, FirstDealer: names[0],
@@ -267,8 +268,41 @@ func (j *Journal) Adopt(tbl string, n int, id store.PulkaID) {
 
 // tableConfig is the table's own settings Begin writes in store.Pulka.Config.
 type tableConfig struct {
-	MoveTime *int              `json:"move_time"`
-	Timeout  *protocol.Timeout `json:"timeout"`
+	MoveTime *int `json:"move_time"`
+	// Timeout is only in the rows of pulkas begun before the timeout
+	// settings became RULES §14 options: legacyTimeout maps it.
+	Timeout *legacyTimeout `json:"timeout"`
+}
+
+// legacyTimeout is the table's own timeout policy the rows of older
+// pulkas carry in their config: {"policy":"fine"|"bot"|"bank","fine":N,"bank":S}.
+type legacyTimeout struct {
+	Policy string `json:"policy"`
+	Fine   int    `json:"fine"`
+	Bank   int    `json:"bank"`
+}
+
+// apply sets what the policy was as s's timeout_action, timeout_fine and
+// time_bank: "fine" is fine with no bank, "bot" bot-takeover with no bank,
+// "bank" auto-pass after a time bank. It is the one place old rows are
+// mapped; the policy, not the record's timeout_action, is what the table
+// applied.
+func (l legacyTimeout) apply(s *score.Settings) error {
+	s.TimeBank = 0
+	switch l.Policy {
+	case "fine":
+		s.TimeoutAction = score.TimeoutFineAndClose
+	case "bot":
+		s.TimeoutAction = score.TimeoutBotTakeover
+	case "bank":
+		s.TimeoutAction, s.TimeBank = score.TimeoutAutoPass, min(max(l.Bank, 0), score.MaxTimeBank)
+	default:
+		return fmt.Errorf("timeout policy %q is not fine, bot or bank", l.Policy)
+	}
+	if l.Fine > 0 {
+		s.TimeoutFine = min(l.Fine, score.MaxTimeoutFine)
+	}
+	return nil
 }
 
 // ErrUnresumable is in Resume's error when the pulka itself cannot be
@@ -297,10 +331,12 @@ func (j *Journal) Resume(ctx context.Context, p store.Progress) (table.Resume, e
 	if cfg.MoveTime != nil {
 		set.MoveTime = *cfg.MoveTime
 	}
-	r := table.Resume{Table: p.Table, Pulka: 1, Settings: set, Started: p.Started, FirstDealer: -1}
 	if cfg.Timeout != nil {
-		r.Timeout = *cfg.Timeout
+		if err := cfg.Timeout.apply(&set); err != nil {
+			return fail(fmt.Errorf("config: %w", err))
+		}
 	}
+	r := table.Resume{Table: p.Table, Pulka: 1, Settings: set, Started: p.Started, FirstDealer: -1}
 	if len(p.Seats) != len(p.Settings.Players) {
 		return fail(fmt.Errorf("%d seats for %d players", len(p.Seats), len(p.Settings.Players)))
 	}

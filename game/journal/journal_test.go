@@ -81,7 +81,7 @@ func TestTablePulkaIsArchived(t *testing.T) {
 	defer tbl.Stop()
 	me.tbl = tbl
 	go me.play(ctx)
-	tbl.SetConventions(me, "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("2")}, nil)
+	tbl.SetConventions(me, "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
 	tbl.AddBot(me, 1)
 	tbl.AddBot(me, 2)
 

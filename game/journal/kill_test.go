@@ -61,7 +61,7 @@ func killChild(url string) {
 		os.Exit(1)
 	}
 	me.tbl = tb
-	tb.SetConventions(me, "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("3")}, nil)
+	tb.SetConventions(me, "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
 	tb.AddBot(me, 1)
 	tb.AddBot(me, 2)
 	me.play(ctx) // until killed

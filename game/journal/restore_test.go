@@ -3,6 +3,7 @@ package journal_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"reflect"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/journal"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 )
@@ -182,7 +184,7 @@ func crashAndRestore(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 	defer tb.Stop()
-	tb.SetConventions(conns[0], "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("2")}, nil)
+	tb.SetConventions(conns[0], "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
 	tb.Sit(conns[1], 1)
 	tb.AddBot(conns[0], 2)
 	set, err := table.DefaultSettings("sochi")
@@ -353,5 +355,63 @@ func TestAnAdoptedPulkaGoesOnBeingWritten(t *testing.T) {
 	}
 	if !slices.Equal(r.Players, bots) || r.Settings != set || len(r.Deals) != 1 || r.Deals[0].Moves[0].Move != m {
 		t.Fatalf("resumed %+v", r)
+	}
+}
+
+// The rows of pulkas begun before the timeout settings were RULES §14
+// options carry the table's own policy in their config: resumed, each gets
+// the timeout_action, timeout_fine and time_bank that policy meant.
+func TestAnOlderPulkaKeepsItsTimeoutPolicyAsTheSection14Settings(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, store.Config{URL: "sqlite:" + t.TempDir() + "/club.db", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set, err := score.Preset("sochi") // an old row's record: the preset's timeout_action
+	if err != nil {
+		t.Fatal(err)
+	}
+	bots := []protocol.Player{{ID: "bot:A", Name: "A"}, {ID: "bot:B", Name: "B"}, {ID: "bot:C", Name: "C"}}
+	j := journal.New(st, quiet, nil)
+	if err := j.Begin(table.PulkaStart{Table: "t1", Pulka: 1, Players: bots, Settings: set, Started: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.InProgress(ctx)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%d pulkas in progress (%v)", len(ps), err)
+	}
+	for _, tc := range []struct {
+		name, config string
+		action       score.TimeoutAction
+		fine, bank   int
+		err          string
+	}{
+		{"fine is the seed's rule with no bank", `{"move_time":60,"timeout":{"policy":"fine","fine":15,"bank":120}}`, score.TimeoutFineAndClose, 15, 0, ""},
+		{"bot is bot-takeover with no bank", `{"move_time":60,"timeout":{"policy":"bot","fine":20,"bank":120}}`, score.TimeoutBotTakeover, 20, 0, ""},
+		{"bank is auto-pass after the time bank", `{"move_time":60,"timeout":{"policy":"bank","fine":20,"bank":90}}`, score.TimeoutAutoPass, 20, 90, ""},
+		{"a new row has no policy: its record's options stand", `{"move_time":60}`, score.TimeoutBotTakeover, 20, 0, ""},
+		{"an unknown policy cannot be resumed", `{"move_time":60,"timeout":{"policy":"pray"}}`, 0, 0, 0, "not fine, bot or bank"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ps[0]
+			p.Config = []byte(tc.config)
+			r, err := j.Resume(ctx, p)
+			if tc.err != "" {
+				if err == nil || !errors.Is(err, journal.ErrUnresumable) || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("resumed with %v, want ErrUnresumable %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := r.Settings
+			if s.TimeoutAction != tc.action || s.TimeoutFine != tc.fine || s.TimeBank != tc.bank || s.MoveTime != 60 {
+				t.Fatalf("timeout_action %v timeout_fine %d time_bank %d move_time %d, want %v %d %d 60",
+					s.TimeoutAction, s.TimeoutFine, s.TimeBank, s.MoveTime, tc.action, tc.fine, tc.bank)
+			}
+		})
 	}
 }

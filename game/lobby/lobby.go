@@ -697,11 +697,7 @@ func (s *state) snapshot() protocol.Lobby {
 
 // Offer returns what the conventions dialog offers at this club's tables.
 func (l *Lobby) Offer() protocol.Offer {
-	t := l.tableDefaults.Timeout
-	if t.Policy == "" {
-		t = protocol.Timeout{Policy: protocol.TimeoutFine, Fine: table.DefaultFine, Bank: table.DefaultBank}
-	}
-	return table.Offer(t)
+	return table.Offer(l.tableDefaults.Options)
 }
 
 // PutRemote lists sum, the summary of a table another process runs (state

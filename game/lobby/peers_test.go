@@ -49,7 +49,7 @@ func TestPeersShareTablesPresenceAndChat(t *testing.T) {
 	if ids := b.SeatedAtIDs("dev:Anna"); len(ids) != 0 {
 		t.Fatalf("anna sits at %v before choosing the conventions", ids)
 	}
-	tb.SetConventions(anna, "sochi", nil, nil) // anna sits at seat 0
+	tb.SetConventions(anna, "sochi", nil) // anna sits at seat 0
 	deadline := time.Now().Add(10 * time.Second)
 	for len(b.SeatedAtIDs("dev:Anna")) != 1 {
 		if time.Now().After(deadline) {

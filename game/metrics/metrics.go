@@ -38,7 +38,7 @@ func New(reg prometheus.Registerer) *Metrics {
 		pulkaFinished: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_pulkas_finished_total", Help: "Pulkas finished, by reason (pool, fine, internal)."}, []string{"reason"}),
 		moves:         prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_moves_total", Help: "Moves applied, by who made them (player, bot, timeout)."}, []string{"by"}),
 		illegal:       prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_illegal_moves_total", Help: "Moves the rules refused."}),
-		timeouts:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_timeouts_total", Help: "Decisions that ran out of time, by policy."}, []string{"policy"}),
+		timeouts:      prometheus.NewCounterVec(prometheus.CounterOpts{Name: "trelljaz_timeouts_total", Help: "Decisions that ran out of time, by timeout_action (RULES §14)."}, []string{"timeout_action"}),
 		fines:         prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_fines_total", Help: "Players fined for running out of time."}),
 		drops:         prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_send_queue_drops_total", Help: "Sessions closed because their send queue was full."}),
 		lobbyBytes:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_lobby_delta_bytes_total", Help: "Bytes of lobby deltas encoded (once per delta, whatever the audience)."}),
@@ -102,10 +102,11 @@ func (m *Metrics) IllegalMove() {
 	}
 }
 
-// Timeout counts a decision that ran out of time under policy.
-func (m *Metrics) Timeout(policy string) {
+// Timeout counts a decision that ran out of time under timeout_action
+// action.
+func (m *Metrics) Timeout(action string) {
 	if m != nil {
-		m.timeouts.WithLabelValues(policy).Inc()
+		m.timeouts.WithLabelValues(action).Inc()
 	}
 }
 

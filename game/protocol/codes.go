@@ -1,7 +1,7 @@
 package protocol
 
 // Code is a stable identifier the client can act on: an error's reason, a
-// table's state, a timeout policy. The human text travels beside it.
+// table's state, a settlement's reason. The human text travels beside it.
 type Code string
 
 // Error codes of the "error" message.
@@ -49,24 +49,9 @@ const (
 	StateFinished   State = "finished"   // the pulka is over
 )
 
-// TimeoutPolicy is what the table does when a player's decision runs out
-// of time.
-type TimeoutPolicy = Code
-
-// Timeout policies.
-const (
-	// TimeoutFine fines the player (Timeout.Fine mountain points, the
-	// record's "fines") and closes the pulka at once; it is settled as it
-	// stands. The seed's rule.
-	TimeoutFine TimeoutPolicy = "fine"
-	// TimeoutBot lets a bot play the seat from that decision on until the
-	// player comes back (any message of theirs to the table).
-	TimeoutBot TimeoutPolicy = "bot"
-	// TimeoutBank gives each player a reserve (Timeout.Bank seconds) used
-	// after the move time; when it is spent the rules' timeout move (pass,
-	// lowest card) is played for them.
-	TimeoutBank TimeoutPolicy = "bank"
-)
+// ReasonFine is the Settlement reason of a pulka closed by a fine
+// (timeout_action "fine", RULES §14).
+const ReasonFine Code = "fine"
 
 // Event kinds of the "table_event" message: what action made the event.
 const (

@@ -5,7 +5,7 @@
 // Every message is one JSON object {"type": "...", ...} carried as one SockJS
 // message. The messages one action produces are queued back to back, so
 // SockJS sends them in one frame. Every error carries a stable code (see
-// codes.go) with the human text beside it; states, timeout policies and
+// codes.go) with the human text beside it; states, settlement reasons and
 // event kinds are codes too, and so are a deal's phase (auction, discard,
 // declaration, whisting, open_choice, play, done), kind, calls and ending.
 //
@@ -49,12 +49,13 @@
 //	{"type":"set"}                                     set a table: it is in the convention state at
 //	                                                   once, the sender is its creator and watches it
 //	{"type":"conventions","table":"t3","preset":"leningrad",
-//	 "options":{"players":4,"pool_target":20,"move_time":60,"stalingrad":true},
-//	 "timeout":{"policy":"bank","fine":20,"bank":120}}
+//	 "options":{"players":4,"pool_target":20,"move_time":60,"stalingrad":true,
+//	            "timeout_action":"auto-pass","time_bank":120}}
 //	                                                   the creator confirms the conventions: a preset
 //	                                                   (codex, sochi, leningrad, rostov, fspr, custom),
-//	                                                   any RULES §14 option over it, the timeout policy
-//	                                                   (fine, bot, bank). The creator sits at seat 0.
+//	                                                   any RULES §14 option over it (timeout_action,
+//	                                                   timeout_fine and time_bank among them). The
+//	                                                   creator sits at seat 0.
 //	{"type":"cancel","table":"t3"}                     the creator gives up a table being set
 //	{"type":"watch","table":"t3","v":57}               receive the table from version v (0: all of it)
 //	{"type":"leave","table":"t3"}                      stop receiving it (stands up first if waiting)
@@ -78,7 +79,7 @@
 //	{"type":"welcome","player":{...},"offer":Offer}    signed in (a guest: "guest":true, no player); the offer is everything the
 //	                                                   conventions dialog offers: each preset with
 //	                                                   every §14 value, the choices of the
-//	                                                   enumerated options, the timeout policies
+//	                                                   enumerated options
 //	{"type":"error","code":"seat_taken","text":"seat 1 is taken","table":"t3"}
 //	                                                   a request failed and changed nothing; only
 //	                                                   its sender gets it
@@ -129,9 +130,11 @@
 // after the end. A seated player with no connection keeps the seat for a
 // grace period while the table waits (Seat.away_until). Each decision has a
 // deadline (Clock.deadline, Unix ms) set when it begins; only a move ends
-// it. On expiry the table's timeout policy applies: "fine" writes the fine
-// on the player's mountain and settles the pulka at once (Settlement.fines,
-// reason "fine"); "bot" lets a bot play the seat until the player sends
-// anything (Seat.bot_plays); "bank" gives each player a reserve used after
-// the move time (Clock.bank), then plays the rules' timeout move.
+// it. A time_bank over 0 gives each player a reserve for the pulka used
+// after the move time (Clock.bank). When the decision's time and the bank
+// are spent, the table's timeout_action (RULES §14) applies: "fine" writes
+// timeout_fine on the player's mountain and settles the pulka at once
+// (Settlement.fines, reason "fine"); "bot-takeover" lets a bot play the seat
+// until the player sends anything (Seat.bot_plays); "auto-pass" plays the
+// rules' timeout move (pass, lowest legal card).
 package protocol

@@ -43,23 +43,14 @@ func (Welcome) MessageType() string { return "welcome" }
 // with every RULES §14 value they set, the allowed values of the enumerated
 // settings, and the table's own settings.
 type Offer struct {
-	Presets  []Preset            `json:"presets"`
-	Choices  map[string][]string `json:"choices"`  // allowed values of the enumerated options
-	Policies []TimeoutPolicy     `json:"policies"` // timeout policies
-	Timeout  Timeout             `json:"timeout"`  // the default timeout settings
+	Presets []Preset            `json:"presets"`
+	Choices map[string][]string `json:"choices"` // allowed values of the enumerated options
 }
 
 // Preset is one convention with every option's value under it.
 type Preset struct {
 	Name    string         `json:"name"`
 	Options map[string]any `json:"options"`
-}
-
-// Timeout is a table's timeout policy with its numbers.
-type Timeout struct {
-	Policy TimeoutPolicy `json:"policy"`
-	Fine   int           `json:"fine"` // mountain points, policy "fine"
-	Bank   int           `json:"bank"` // seconds per player, policy "bank"
 }
 
 // ChatLine is one line of lobby or table chat.
@@ -76,43 +67,42 @@ type Seat struct {
 	Bot       bool   `json:"bot,omitempty"`        // a bot sits here
 	Online    bool   `json:"online,omitempty"`     // the player has a connection to the table
 	AwayUntil int64  `json:"away_until,omitempty"` // Unix ms when an absent player loses the seat (waiting only)
-	BotPlays  bool   `json:"bot_plays,omitempty"`  // a bot plays for the absent player (policy "bot")
+	BotPlays  bool   `json:"bot_plays,omitempty"`  // a bot plays for the absent player (timeout_action "bot-takeover")
 }
 
 // Conventions are a table's settings: the preset and the options that
-// differ from it (RULES §14 identifiers), and the timeout policy.
+// differ from it (RULES §14 identifiers).
 type Conventions struct {
 	Preset     string         `json:"preset"`
 	Options    map[string]any `json:"options"` // every §14 value in force
 	Players    int            `json:"players"`
 	PoolTarget int            `json:"pool_target"`
 	MoveTime   int            `json:"move_time"` // seconds per decision
-	Timeout    Timeout        `json:"timeout"`
 }
 
-// ConventionsOf returns the conventions of settings s with timeout t.
-func ConventionsOf(s score.Settings, t Timeout) Conventions {
+// ConventionsOf returns the conventions of settings s.
+func ConventionsOf(s score.Settings) Conventions {
 	return Conventions{
 		Preset: s.Convention.String(), Options: s.OptionValues(), Players: s.Players,
-		PoolTarget: s.PoolTarget, MoveTime: s.MoveTime, Timeout: t,
+		PoolTarget: s.PoolTarget, MoveTime: s.MoveTime,
 	}
 }
 
 // Summary is one table in the lobby.
 type Summary struct {
-	ID         string `json:"id"`
-	State      State  `json:"state"`
-	Creator    Player `json:"creator"`
-	Preset     string `json:"preset"`
-	Players    int    `json:"players"`
-	PoolTarget int    `json:"pool_target"`
-	MoveTime   int    `json:"move_time"`
-	Policy     Code   `json:"policy"`
-	Seats      []Seat `json:"seats"`
-	Watchers   int    `json:"watchers,omitempty"` // connections to the table
-	Deals      int    `json:"deals,omitempty"`    // deals finished
-	Deadline   int64  `json:"deadline,omitempty"` // Unix ms: end of the convention countdown
-	Unstored   bool   `json:"unstored,omitempty"` // finished, its pulka not stored yet: kept until it is
+	ID            string `json:"id"`
+	State         State  `json:"state"`
+	Creator       Player `json:"creator"`
+	Preset        string `json:"preset"`
+	Players       int    `json:"players"`
+	PoolTarget    int    `json:"pool_target"`
+	MoveTime      int    `json:"move_time"`
+	TimeoutAction string `json:"timeout_action"` // RULES §14 timeout_action
+	Seats         []Seat `json:"seats"`
+	Watchers      int    `json:"watchers,omitempty"` // connections to the table
+	Deals         int    `json:"deals,omitempty"`    // deals finished
+	Deadline      int64  `json:"deadline,omitempty"` // Unix ms: end of the convention countdown
+	Unstored      bool   `json:"unstored,omitempty"` // finished, its pulka not stored yet: kept until it is
 }
 
 // Lobby is the "lobby" message: the whole lobby, on sign-in and when a
@@ -171,7 +161,7 @@ type Settlement struct {
 type Clock struct {
 	Seat     int     `json:"seat"`     // the seat to decide, -1 when nobody is on the clock
 	Deadline int64   `json:"deadline"` // Unix ms when the decision times out, 0 if none
-	Bank     []int64 `json:"bank"`     // each seat's remaining time bank in ms (policy "bank")
+	Bank     []int64 `json:"bank"`     // each seat's remaining time bank in ms (time_bank over 0)
 }
 
 // TableView is the "table" message: the whole table as one audience (a

@@ -29,10 +29,6 @@ const (
 	MaxResync = 16
 	// MaxToken is the longest socket token a sign-in may carry, in bytes.
 	MaxToken = 2048
-	// MaxFine is the largest fine, in mountain points.
-	MaxFine = 1000
-	// MaxBank is the largest time bank, in seconds.
-	MaxBank = 3600
 )
 
 // Client message types.
@@ -66,7 +62,6 @@ type Request struct {
 	Move    rules.Move                 // move
 	Preset  string                     // conventions
 	Options map[string]json.RawMessage // conventions: RULES §14 options over the preset
-	Timeout *Timeout                   // conventions; nil means the server's default
 }
 
 // wire is the JSON form of every client message.
@@ -84,7 +79,6 @@ type wire struct {
 	Move    json.RawMessage            `json:"move"`
 	Preset  *string                    `json:"preset"`
 	Options map[string]json.RawMessage `json:"options"`
-	Timeout *Timeout                   `json:"timeout"`
 }
 
 // fields of each client message: required ones, then optional ones after "|".
@@ -92,7 +86,7 @@ var fields = map[string][2][]string{
 	TypeSignin:      {nil, {"token", "name", "guest", "lobby_v", "tables"}}, // exactly one of token, name and guest
 	TypeLobbyChat:   {{"text"}, nil},
 	TypeSet:         {nil, nil},
-	TypeConventions: {{"table", "preset"}, {"options", "timeout"}},
+	TypeConventions: {{"table", "preset"}, {"options"}},
 	TypeCancel:      {{"table"}, nil},
 	TypeWatch:       {{"table"}, {"v"}},
 	TypeLeave:       {{"table"}, nil},
@@ -128,7 +122,7 @@ func Decode(data []byte) (Request, error) {
 	has := map[string]bool{
 		"name": w.Name != nil, "token": w.Token != nil, "guest": w.Guest != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
 		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
-		"preset": w.Preset != nil, "options": w.Options != nil, "timeout": w.Timeout != nil,
+		"preset": w.Preset != nil, "options": w.Options != nil,
 	}
 	for _, f := range spec[0] {
 		if !has[f] {
@@ -218,18 +212,6 @@ func Decode(data []byte) (Request, error) {
 			return Request{}, fmt.Errorf("conventions: %w", err)
 		}
 		r.Preset = *w.Preset
-	}
-	if w.Timeout != nil {
-		t := *w.Timeout
-		switch t.Policy {
-		case TimeoutFine, TimeoutBot, TimeoutBank:
-		default:
-			return Request{}, fmt.Errorf("conventions: timeout policy %q is not fine, bot or bank", t.Policy)
-		}
-		if t.Fine < 0 || t.Fine > MaxFine || t.Bank < 0 || t.Bank > MaxBank {
-			return Request{}, fmt.Errorf("conventions: timeout fine must be 0 to %d, bank 0 to %d", MaxFine, MaxBank)
-		}
-		r.Timeout = &t
 	}
 	return r, nil
 }

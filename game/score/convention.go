@@ -226,7 +226,10 @@ type Settings struct {
 
 	MoveTime      int           // move_time: seconds per decision
 	TimeoutAction TimeoutAction // timeout_action
-	TimeoutFine   int           // timeout_fine: mountain points of timeout_action "fine"
+	// TimeoutFine is timeout_fine: the mountain points of timeout_action
+	// "fine", at least 1 (a fine of 0 would let a player close a losing
+	// pulka for free).
+	TimeoutFine int
 	// TimeBank is time_bank: each player's reserve for the pulka, in
 	// seconds, used after move_time runs out; when it is spent too,
 	// timeout_action applies. 0 means none.
@@ -460,7 +463,7 @@ var options = []option{
 	enumOpt("claims", []pref.ClaimMode{pref.ClaimsOff, pref.ClaimsDeclarerOnly, pref.ClaimsProposeAccept}, func(s *Settings) *pref.ClaimMode { return &s.Claims }),
 	intOpt("move_time", 0, 86400, func(s *Settings) *int { return &s.MoveTime }),
 	enumOpt("timeout_action", enumValues[TimeoutAction](len(timeoutNames)), func(s *Settings) *TimeoutAction { return &s.TimeoutAction }),
-	intOpt("timeout_fine", 0, MaxTimeoutFine, func(s *Settings) *int { return &s.TimeoutFine }),
+	intOpt("timeout_fine", 1, MaxTimeoutFine, func(s *Settings) *int { return &s.TimeoutFine }),
 	intOpt("time_bank", 0, MaxTimeBank, func(s *Settings) *int { return &s.TimeBank }),
 	intOpt("max_deals", 0, 100000, func(s *Settings) *int { return &s.MaxDeals }),
 	intOpt("time_limit", 0, 7*86400, func(s *Settings) *int { return &s.TimeLimit }),

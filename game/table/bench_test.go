@@ -24,7 +24,7 @@ func benchTable(b *testing.B, id string) *Table {
 	}
 	b.Cleanup(tb.Stop)
 	tb.Watch(anna, 0)
-	tb.SetConventions(anna, "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("10000")}, nil)
+	tb.SetConventions(anna, "sochi", map[string]json.RawMessage{"pool_target": json.RawMessage("10000")})
 	tb.Sit(&countConn{p: player("Boris")}, 1)
 	tb.Watch(&countConn{p: player("Spectator")}, 0)
 	tb.Sit(&countConn{p: player("Vera")}, 2)

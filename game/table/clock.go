@@ -5,6 +5,7 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // Clock is the table's only source of time: the wall clock in the server,
@@ -86,10 +87,7 @@ func (t *tbl) moveTime() time.Duration { return time.Duration(t.settings.MoveTim
 
 // bankTotal is each player's time bank for a pulka.
 func (t *tbl) bankTotal() time.Duration {
-	if t.timeout.Policy != protocol.TimeoutBank {
-		return 0
-	}
-	return time.Duration(t.timeout.Bank) * time.Second
+	return time.Duration(t.settings.TimeBank) * time.Second
 }
 
 // schedule sets the table's timer for what comes next in its state: the end
@@ -140,7 +138,7 @@ func (t *tbl) schedule() {
 
 // chargeBank takes the time seat i used past the move time off its bank.
 func (t *tbl) chargeBank(i int) {
-	if t.timeout.Policy != protocol.TimeoutBank || t.dec.seat != i || t.seats[i].bot {
+	if t.settings.TimeBank <= 0 || t.dec.seat != i || t.seats[i].bot {
 		return
 	}
 	over := t.cfg.Clock.Now().Sub(t.dec.start) - t.moveTime()
@@ -149,23 +147,24 @@ func (t *tbl) chargeBank(i int) {
 	}
 }
 
-// expired applies the timeout policy to seat i's decision.
+// expired applies timeout_action to seat i's decision: its move time and
+// its time bank are spent.
 func (t *tbl) expired(i int) {
 	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i {
 		return
 	}
-	t.cfg.Metrics.Timeout(string(t.timeout.Policy))
-	t.log.Info("decision timed out", "seat", i, "policy", t.timeout.Policy)
-	switch t.timeout.Policy {
-	case protocol.TimeoutFine:
+	t.cfg.Metrics.Timeout(t.settings.TimeoutAction.String())
+	t.log.Info("decision timed out", "seat", i, "timeout_action", t.settings.TimeoutAction)
+	t.seats[i].bank = 0
+	switch t.settings.TimeoutAction {
+	case score.TimeoutFineAndClose:
 		t.fine(i)
 		t.schedule()
 		t.emit(protocol.KindTimeout, pState|pSheet|pResult|pClock, nil)
-	case protocol.TimeoutBot:
+	case score.TimeoutBotTakeover:
 		t.seats[i].botPlays = true
 		t.botMove(i, byTimeout, protocol.KindTimeout, pSeats)
-	default: // TimeoutBank: the bank is spent
-		t.seats[i].bank = 0
+	default: // score.TimeoutAutoPass
 		m, ok := rules.TimeoutMove(&t.deal)
 		if !ok {
 			return

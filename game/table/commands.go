@@ -47,10 +47,10 @@ func (h *Table) Leave(c Conn) {
 
 // SetConventions confirms the conventions of a table in the convention
 // state: preset (a convention identifier), RULES §14 options over it
-// (players, pool_target, move_time included) and the timeout policy (nil:
-// the club's default). Only the creator may; the creator then sits at
-// seat 0 and the table waits for players.
-func (h *Table) SetConventions(c Conn, preset string, options map[string]json.RawMessage, to *protocol.Timeout) {
+// (players, pool_target, move_time, timeout_action, timeout_fine and
+// time_bank included) over the club's (Config.Options). Only the creator
+// may; the creator then sits at seat 0 and the table waits for players.
+func (h *Table) SetConventions(c Conn, preset string, options map[string]json.RawMessage) {
 	h.do(func(t *tbl) {
 		p := c.Player()
 		switch {
@@ -61,24 +61,12 @@ func (h *Table) SetConventions(c Conn, preset string, options map[string]json.Ra
 			t.fail(c, protocol.ErrNotCreator, "only "+t.creator.Name+" chooses the conventions")
 			return
 		}
-		base, opt, err := settingsFor(preset, options)
+		base, opt, err := settingsFor(preset, t.cfg.Options, options)
 		if err != nil {
 			t.fail(c, protocol.ErrBadSettings, err.Error())
 			return
 		}
 		t.settings, t.opt = base, opt
-		if to != nil {
-			// A policy given without its number gets the club's: a fine
-			// of 0 would let a player close a losing pulka for free.
-			tt := *to
-			if tt.Fine <= 0 {
-				tt.Fine = t.cfg.Timeout.Fine
-			}
-			if tt.Bank <= 0 {
-				tt.Bank = t.cfg.Timeout.Bank
-			}
-			t.timeout = tt
-		}
 		t.seats = make([]seat, base.Players)
 		t.seats[0].p = p
 		t.state = protocol.StateWaiting
@@ -334,7 +322,7 @@ func (t *tbl) seated(c Conn) {
 }
 
 // back marks a player who sends anything to the table as present again:
-// under the "bot" policy they take their seat back from the next decision.
+// under timeout_action bot-takeover they take their seat back from the next decision.
 func (t *tbl) back(id string) {
 	if i := t.seatOf(id); i >= 0 && t.seats[i].botPlays {
 		t.seats[i].botPlays = false
@@ -354,8 +342,8 @@ func (t *tbl) toFree(why string) {
 
 // settingsFor reads the conventions a creator chose: the preset as the
 // club starts it (DefaultSettings), then the options over it.
-func settingsFor(preset string, options map[string]json.RawMessage) (score.Settings, rules.Options, error) {
-	s, err := DefaultSettings(preset)
+func settingsFor(preset string, club, options map[string]json.RawMessage) (score.Settings, rules.Options, error) {
+	s, err := clubSettings(preset, club)
 	if err != nil {
 		return s, rules.Options{}, err
 	}

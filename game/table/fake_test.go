@@ -250,11 +250,22 @@ func waitingTable(t *testing.T, cfg Config, creator *fakeConn, preset string, op
 			t.Fatal(err)
 		}
 	}
-	tb.SetConventions(creator, preset, opts, nil)
+	tb.SetConventions(creator, preset, opts)
 	if s := tb.Summary(); s.State != protocol.StateWaiting {
 		t.Fatalf("state %q after the conventions (errors %v)", s.State, creator.errors(t))
 	}
 	return tb, clk
 }
 
-func protocolBot() protocol.Timeout { return protocol.Timeout{Policy: protocol.TimeoutBot} }
+// club returns the club's options (Config.Options) of name, raw JSON
+// pairs.
+func club(pairs ...string) map[string]json.RawMessage {
+	o := map[string]json.RawMessage{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		o[pairs[i]] = json.RawMessage(pairs[i+1])
+	}
+	return o
+}
+
+// botTakeover is a club whose timeout_action is bot-takeover.
+func botTakeover() map[string]json.RawMessage { return club("timeout_action", `"bot-takeover"`) }

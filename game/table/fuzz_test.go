@@ -17,7 +17,7 @@ func FuzzConventions(f *testing.F) {
 		if json.Unmarshal([]byte(options), &opts) != nil {
 			return
 		}
-		s, opt, err := settingsFor(preset, opts)
+		s, opt, err := settingsFor(preset, nil, opts)
 		if err != nil {
 			return
 		}

@@ -3,7 +3,6 @@ package table
 import (
 	"encoding/json"
 
-	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
@@ -20,7 +19,7 @@ type Handle interface {
 	Watch(c Conn, v uint64)
 	Detach(c Conn)
 	Leave(c Conn)
-	SetConventions(c Conn, preset string, options map[string]json.RawMessage, to *protocol.Timeout)
+	SetConventions(c Conn, preset string, options map[string]json.RawMessage)
 	Cancel(c Conn)
 	Sit(c Conn, i int)
 	Stand(c Conn)

@@ -128,11 +128,11 @@ func TestBotsArePluggedInOnePerSeat(t *testing.T) {
 }
 
 func ExampleOffer() {
-	o := Offer(protocol.Timeout{Policy: protocol.TimeoutFine, Fine: DefaultFine})
+	o := Offer(nil)
 	for _, p := range o.Presets {
 		fmt.Println(p.Name, p.Options["players"], p.Options["move_time"])
 	}
-	fmt.Println(o.Choices["raspasy_exit"], o.Policies)
+	fmt.Println(o.Choices["raspasy_exit"], o.Choices["timeout_action"], o.Presets[0].Options["timeout_action"])
 	// Output:
 	// codex 3 300
 	// sochi 3 300
@@ -140,7 +140,7 @@ func ExampleOffer() {
 	// rostov 3 300
 	// fspr 3 300
 	// custom 3 300
-	// [6-6-6 6-7-7 6-7-8 7-7-7] [fine bot bank]
+	// [6-6-6 6-7-7 6-7-8 7-7-7] [bot-takeover auto-pass fine] fine
 }
 
 func TestWatchersAreCappedButSeatedPlayersAlwaysGetIn(t *testing.T) {
@@ -205,7 +205,7 @@ func TestAFinishedPulkaTheJournalRefusesIsRetriedUntilStored(t *testing.T) {
 	j := &failingPulkaJournal{failures: failures}
 	reg := prometheus.NewRegistry()
 	cfg := Config{Journal: j, Metrics: metrics.New(reg), StoreRetry: time.Second, FinishedKeep: time.Second,
-		Timeout: protocol.Timeout{Policy: protocol.TimeoutFine, Fine: 10}}
+		Options: club("timeout_fine", "10")}
 	tb, clk, anna := playing(t, cfg, "")
 	untilAnna(t, tb, clk, anna)
 	clk.Advance(DefaultMoveTime) // fined: the pulka is over, the journal refuses it

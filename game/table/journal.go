@@ -36,7 +36,6 @@ type PulkaStart struct {
 	Pulka    int               // the pulka's number at this table, from 1
 	Players  []protocol.Player // by seat (bots too: ids "bot:...")
 	Settings score.Settings    // every setting played
-	Timeout  protocol.Timeout
 	Started  time.Time
 }
 

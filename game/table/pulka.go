@@ -72,7 +72,7 @@ func (t *tbl) startPulka() error {
 			players[i] = s.p
 		}
 		err := t.cfg.Journal.Begin(PulkaStart{Table: t.cfg.ID, Pulka: t.number + 1, Players: players,
-			Settings: t.settings, Timeout: t.timeout, Started: t.cfg.Clock.Now()})
+			Settings: t.settings, Started: t.cfg.Clock.Now()})
 		if err != nil {
 			return fmt.Errorf("%w: %v", errJournal, err)
 		}
@@ -189,11 +189,11 @@ func (t *tbl) finishDeal() parts {
 // fine writes the fine on seat i's mountain and closes the pulka.
 func (t *tbl) fine(i int) {
 	p := t.seats[i].p
-	t.fines[p.ID] += t.timeout.Fine
-	t.sheet.Mountain[i] += score.Pts(t.timeout.Fine)
+	t.fines[p.ID] += t.settings.TimeoutFine
+	t.sheet.Mountain[i] += score.Pts(t.settings.TimeoutFine)
 	t.cfg.Metrics.Fine()
-	t.log.Info("player fined", "seat", i, "player", p.ID, "points", t.timeout.Fine)
-	t.closePulka(protocol.TimeoutFine)
+	t.log.Info("player fined", "seat", i, "player", p.ID, "points", t.settings.TimeoutFine)
+	t.closePulka(protocol.ReasonFine)
 }
 
 // closePulka settles the sheet as it stands and finishes the table.

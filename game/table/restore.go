@@ -14,7 +14,7 @@ import (
 
 // RestoreGrace is the time a restored decision gets when its deadline had
 // already passed while the server was down: its player must have a chance
-// to reconnect before the timeout policy applies.
+// to reconnect before timeout_action applies.
 const RestoreGrace = 30 * time.Second
 
 // FirstVersion is the version a table starts from, set or restored at
@@ -41,9 +41,6 @@ type Resume struct {
 	Players []protocol.Player
 	// Settings are every setting played; Settings.Players seats.
 	Settings score.Settings
-	// Timeout is the table's timeout policy. A zero Policy means the
-	// Config's.
-	Timeout protocol.Timeout
 	// FirstDealer is the seat that dealt the first deal.
 	FirstDealer int
 	// Started is when the pulka started.
@@ -83,7 +80,7 @@ type TimedMove struct {
 //
 // The decision on the clock began at the last move's time (or the deal's
 // start); its deadline is that time plus the move time (plus the seat's
-// bank under the "bank" policy, recomputed from the moves' times). A
+// bank when there is a time_bank, recomputed from the moves' times). A
 // deadline that passed while the server was down is moved to RestoreGrace
 // from now: a player is never timed out for the server's absence before
 // they could come back. A finished deal whose successor was not dealt is
@@ -129,10 +126,6 @@ func Restore(cfg Config, r Resume) (*Table, error) {
 	if cfg.Creator.ID == "" {
 		cfg.Creator = r.Players[0]
 	}
-	to := r.Timeout
-	if to.Policy == "" {
-		to = cfg.Timeout
-	}
 	sheet, err := score.NewSheet(set, r.FirstDealer, names...)
 	if err != nil {
 		return fail("sheet: %v", err)
@@ -144,7 +137,7 @@ func Restore(cfg Config, r Resume) (*Table, error) {
 	t := &tbl{
 		cfg: cfg, log: cfg.Logger.With("table", cfg.ID), rng: mrand.New(mrand.NewPCG(cfg.BotSeed, 7)),
 		buf: make([]rules.Move, 0, 80), state: protocol.StatePlaying, creator: cfg.Creator,
-		settings: set, opt: set.Options, timeout: to, seats: seats,
+		settings: set, opt: set.Options, seats: seats,
 		conns: map[Conn]struct{}{}, online: map[string]int{},
 		pulka: pulka{number: number, sheet: sheet, fines: map[string]int{}, bots: make([]Bot, len(seats))},
 	}
@@ -214,9 +207,9 @@ func (t *tbl) replay(deals []ResumeDeal) error {
 }
 
 // chargeReplayed takes off the banks the time the people used past the
-// move time in a replayed deal (policy "bank"), from the moves' times.
+// move time in a replayed deal (a time_bank), from the moves' times.
 func (t *tbl) chargeReplayed(d ResumeDeal) {
-	if t.timeout.Policy != protocol.TimeoutBank {
+	if t.settings.TimeBank <= 0 {
 		return
 	}
 	start := d.Started

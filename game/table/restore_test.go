@@ -65,7 +65,7 @@ func (j *logJournal) resume() Resume {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	r := Resume{Table: j.start.Table, Pulka: j.start.Pulka, Players: j.start.Players, Settings: j.start.Settings,
-		Timeout: j.start.Timeout, Started: j.start.Started}
+		Started: j.start.Started}
 	for _, d := range j.deals {
 		d.Moves = slices.Clone(d.Moves)
 		r.Deals = append(r.Deals, d)
@@ -170,24 +170,24 @@ func comparable(t *testing.T, msg []byte) (map[string]any, uint64) {
 
 func TestARestoredTableShowsEachSeatWhatItShowedBeforeTheCrash(t *testing.T) {
 	for _, tc := range []struct {
-		name    string
-		timeout protocol.Timeout
-		think   func(n int) time.Duration
+		name  string
+		club  map[string]json.RawMessage
+		think func(n int) time.Duration
 	}{
-		{"fine policy", protocol.Timeout{}, func(int) time.Duration { return time.Second }},
-		{"bank policy: the banks spent come back", protocol.Timeout{Policy: protocol.TimeoutBank, Bank: 120}, func(n int) time.Duration {
+		{"fine, no time bank", nil, func(int) time.Duration { return time.Second }},
+		{"a time bank: the banks spent come back", club("timeout_action", `"auto-pass"`, "time_bank", "120"), func(n int) time.Duration {
 			if n%4 == 1 {
 				return DefaultMoveTime + 7*time.Second
 			}
 			return time.Second
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { restoreEachSeatsView(t, tc.timeout, tc.think) })
+		t.Run(tc.name, func(t *testing.T) { restoreEachSeatsView(t, tc.club, tc.think) })
 	}
 }
 
-func restoreEachSeatsView(t *testing.T, timeout protocol.Timeout, think func(int) time.Duration) {
-	tb, clk, conns, j := threeAtTheTable(t, Config{Timeout: timeout})
+func restoreEachSeatsView(t *testing.T, options map[string]json.RawMessage, think func(int) time.Duration) {
+	tb, clk, conns, j := threeAtTheTable(t, Config{Options: options})
 	before := playSlowly(t, tb, clk, conns, func() bool {
 		r := tb.Records()
 		return len(r) == 2 && len(r[1].Moves) == 3

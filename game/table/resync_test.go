@@ -20,7 +20,7 @@ func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 		{"too far behind: the whole table", 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tb, clk, anna := playing(t, Config{EventBytes: tc.eventBytes, Timeout: protocolBot()}, "")
+			tb, clk, anna := playing(t, Config{EventBytes: tc.eventBytes, Options: botTakeover()}, "")
 			stayed, left := newConn("Vera"), newConn("Gleb")
 			tb.Watch(stayed, 0)
 			tb.Watch(left, 0)

@@ -2,7 +2,8 @@
 // creator (the conventions dialog, with a countdown), waiting for players
 // (sit, stand, watch; only the creator seats bots), the pulka (пулька) of
 // deals played with the rules engine and written on the score sheet, each
-// decision on a server-owned clock with a timeout policy, and the finished
+// decision on a server-owned clock with the RULES §14 time_bank and
+// timeout_action, and the finished
 // table until it is reclaimed.
 //
 // A Table is an actor (package actor): one goroutine owns every bit of its
@@ -15,7 +16,7 @@
 //
 // Files: table.go (the Table and its config), commands.go (what players
 // ask), pulka.go (deals, the one path that applies a move, the end of the
-// pulka), clock.go (clock, deadlines, timeout policies, grace), views.go
+// pulka), clock.go (clock, deadlines, time banks, timeout_action, grace), views.go
 // (views, events, resync), bot.go (the Bot interface), journal.go (the
 // Journal interface), restore.go (a pulka in progress rebuilt after a
 // restart: Restore).
@@ -23,6 +24,7 @@ package table
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -47,11 +49,9 @@ const (
 	DefaultMaxWatchers    = 500
 	DefaultEventBytes     = 64 << 10
 	DefaultStoreRetry     = time.Second
-	// DefaultFine is the mountain penalty of the "fine" timeout policy:
-	// 20 points, a whole Sochi pool.
+	// DefaultFine is the club's timeout_fine, the mountain points of
+	// timeout_action "fine": 20 points, a whole Sochi pool.
 	DefaultFine = 20
-	// DefaultBank is the time bank of the "bank" policy, in seconds.
-	DefaultBank = 120
 	// chatKeep is how many chat lines a table keeps for late comers.
 	chatKeep = 50
 )
@@ -98,9 +98,11 @@ type Config struct {
 	// refused is handed to it again; each retry doubles it, up to 64
 	// times it. 0 means DefaultStoreRetry.
 	StoreRetry time.Duration
-	// Timeout is the timeout policy offered by default. A zero Policy
-	// means fine-and-close with DefaultFine and DefaultBank.
-	Timeout protocol.Timeout
+	// Options are the club's RULES §14 options over every preset's
+	// DefaultSettings (the club's timeout_action, timeout_fine and
+	// time_bank, say); the creator of a table may change them. They must
+	// be valid (score.ParseOptions); invalid ones are left out.
+	Options map[string]json.RawMessage
 	// Clock drives every timer. Nil means WallClock.
 	Clock Clock
 	// Seeds gives the deals' seeds, 8 bytes each. Nil means crypto/rand.
@@ -108,7 +110,7 @@ type Config struct {
 	// BotSeed seeds the simple bot's random choices.
 	BotSeed uint64
 	// NewBot returns the program that plays seat for one pulka (a seat the
-	// creator gave a bot, or an absent player's under the "bot" policy),
+	// creator gave a bot, or an absent player's under timeout_action bot-takeover),
 	// given the pulka's settings (its play options and its convention's
 	// prices). Nil means the simple bot of this package.
 	NewBot func(seat int, s score.Settings) Bot
@@ -143,9 +145,6 @@ func (c *Config) defaults() {
 	if c.EventBytes <= 0 {
 		c.EventBytes = DefaultEventBytes
 	}
-	if c.Timeout.Policy == "" {
-		c.Timeout = protocol.Timeout{Policy: protocol.TimeoutFine, Fine: DefaultFine, Bank: DefaultBank}
-	}
 	if c.Clock == nil {
 		c.Clock = WallClock{}
 	}
@@ -158,14 +157,27 @@ func (c *Config) defaults() {
 }
 
 // DefaultSettings returns the settings a table starts from: preset's
-// settings with the club's move time, DefaultMoveTime.
+// settings with the club's move time, DefaultMoveTime, and timeout: the
+// seed's rule, timeout_action "fine" of DefaultFine with no time bank.
+// Config.Options go over them.
 func DefaultSettings(preset string) (score.Settings, error) {
 	s, err := score.Preset(preset)
 	if err != nil {
 		return s, err
 	}
 	s.MoveTime = int(DefaultMoveTime / time.Second)
+	s.TimeoutAction, s.TimeoutFine, s.TimeBank = score.TimeoutFineAndClose, DefaultFine, 0
 	return s, nil
+}
+
+// clubSettings returns DefaultSettings(preset) with the club's options
+// over them.
+func clubSettings(preset string, club map[string]json.RawMessage) (score.Settings, error) {
+	s, err := DefaultSettings(preset)
+	if err != nil || len(club) == 0 {
+		return s, err
+	}
+	return score.ParseOptions(s, club)
 }
 
 // DealRecord is everything that determines one deal: with rules.Replay it
@@ -187,10 +199,10 @@ type Table struct {
 type seat struct {
 	p         protocol.Player // zero when empty
 	bot       bool            // the creator seated a bot
-	botPlays  bool            // a bot plays for the absent player (policy "bot")
+	botPlays  bool            // a bot plays for the absent player (timeout_action bot-takeover)
 	awayUntil time.Time       // waiting: when the absent player loses the seat
 	graceGen  uint64
-	bank      time.Duration // policy "bank": the reserve left
+	bank      time.Duration // time_bank: the reserve left
 }
 
 func (s *seat) empty() bool { return s.p.ID == "" }
@@ -207,7 +219,6 @@ type tbl struct {
 	creator      protocol.Player
 	settings     score.Settings
 	opt          rules.Options
-	timeout      protocol.Timeout
 	convDeadline time.Time
 
 	seats  []seat
@@ -236,7 +247,7 @@ func New(cfg Config) (*Table, error) {
 	if cfg.Creator.ID == "" {
 		return nil, fmt.Errorf("table %s: no creator", cfg.ID)
 	}
-	set, err := DefaultSettings("sochi")
+	set, err := clubSettings("sochi", cfg.Options)
 	if err != nil {
 		return nil, fmt.Errorf("table %s: %w", cfg.ID, err)
 	}
@@ -244,7 +255,7 @@ func New(cfg Config) (*Table, error) {
 	t := &tbl{
 		h: h, cfg: cfg, log: cfg.Logger.With("table", cfg.ID), rng: mrand.New(mrand.NewPCG(cfg.BotSeed, 7)),
 		buf: make([]rules.Move, 0, 80), state: protocol.StateConvention, creator: cfg.Creator,
-		settings: set, timeout: cfg.Timeout, seats: make([]seat, set.Players),
+		settings: set, seats: make([]seat, set.Players),
 		conns: map[Conn]struct{}{}, online: map[string]int{},
 	}
 	now := cfg.Clock.Now()
@@ -332,17 +343,13 @@ func (h *Table) Sheet() (score.Sheet, bool) {
 }
 
 // Offer returns what the conventions dialog offers: every preset with
-// all its RULES §14 values as a table starts from them (DefaultSettings),
-// the choices of the enumerated options and the timeout policies with the
-// default numbers. It is the one place conventions are offered.
-func Offer(def protocol.Timeout) protocol.Offer {
-	o := protocol.Offer{
-		Choices:  score.OptionChoices(),
-		Policies: []protocol.TimeoutPolicy{protocol.TimeoutFine, protocol.TimeoutBot, protocol.TimeoutBank},
-		Timeout:  def,
-	}
+// all its RULES §14 values as a table starts from them (DefaultSettings
+// with the club's options, Config.Options) and the choices of the
+// enumerated options. It is the one place conventions are offered.
+func Offer(club map[string]json.RawMessage) protocol.Offer {
+	o := protocol.Offer{Choices: score.OptionChoices()}
 	for _, name := range score.ConventionNames() {
-		s, err := DefaultSettings(name)
+		s, err := clubSettings(name, club)
 		if err != nil {
 			continue // ConventionNames are the presets' names
 		}

@@ -25,13 +25,13 @@ func TestConventionState(t *testing.T) {
 		{"the creator may cancel", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) { tb.Cancel(anna) }, protocol.StateFree, ""},
 		{"nobody else may cancel", func(tb *Table, _ *fakeClock, _, boris *fakeConn) { tb.Cancel(boris) }, protocol.StateConvention, "not_creator"},
 		{"nobody else chooses the conventions", func(tb *Table, _ *fakeClock, _, boris *fakeConn) {
-			tb.SetConventions(boris, "sochi", nil, nil)
+			tb.SetConventions(boris, "sochi", nil)
 		}, protocol.StateConvention, "not_creator"},
 		{"a bad option is refused with its reason", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
-			tb.SetConventions(anna, "sochi", map[string]json.RawMessage{"players": []byte("5")}, nil)
+			tb.SetConventions(anna, "sochi", map[string]json.RawMessage{"players": []byte("5")})
 		}, protocol.StateConvention, "bad_settings"},
 		{"the conventions make the table wait", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
-			tb.SetConventions(anna, "rostov", map[string]json.RawMessage{"players": []byte("4"), "pool_target": []byte("10")}, nil)
+			tb.SetConventions(anna, "rostov", map[string]json.RawMessage{"players": []byte("4"), "pool_target": []byte("10")})
 		}, protocol.StateWaiting, ""},
 	}
 	for _, tt := range tests {
@@ -203,9 +203,9 @@ func TestTheDeadlineMovesOnlyWithAMove(t *testing.T) {
 	}
 }
 
-func TestTimeoutPolicies(t *testing.T) {
+func TestTimeoutActions(t *testing.T) {
 	t.Run("fine: the player is fined and the pulka is settled at once", func(t *testing.T) {
-		tb, clk, anna := playing(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutFine, Fine: 15}}, "")
+		tb, clk, anna := playing(t, Config{Options: club("timeout_fine", "15")}, "")
 		untilAnna(t, tb, clk, anna)
 		sheetBefore, _ := tb.Sheet()
 		clk.Advance(DefaultMoveTime)
@@ -214,7 +214,7 @@ func TestTimeoutPolicies(t *testing.T) {
 			t.Fatalf("state %q after the timeout, want finished", s.State)
 		}
 		v := anna.view(t)
-		if v.Result == nil || v.Result.Reason != protocol.TimeoutFine || v.Result.Fines["dev:Anna"] != 15 {
+		if v.Result == nil || v.Result.Reason != protocol.ReasonFine || v.Result.Fines["dev:Anna"] != 15 {
 			t.Fatalf("result %+v, want Anna fined 15", v.Result)
 		}
 		sheet, _ := tb.Sheet()
@@ -235,7 +235,7 @@ func TestTimeoutPolicies(t *testing.T) {
 		}
 	})
 	t.Run("bot: a bot plays until the player is back", func(t *testing.T) {
-		tb, clk, anna := playing(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutBot}}, "")
+		tb, clk, anna := playing(t, Config{Options: botTakeover()}, "")
 		v := untilAnna(t, tb, clk, anna)
 		clk.Advance(DefaultMoveTime)
 		tb.Summary()
@@ -271,26 +271,26 @@ func TestTimeoutPolicies(t *testing.T) {
 			t.Fatal("Anna is back on her decision but is offered no move")
 		}
 	})
-	t.Run("a policy given without its number gets the club's", func(t *testing.T) {
+	t.Run("the creator's timeout options go over the club's", func(t *testing.T) {
 		anna := newConn("Anna")
-		tb, _ := testTable(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutBot, Fine: 20, Bank: 60}}, anna)
-		tb.SetConventions(anna, "sochi", nil, &protocol.Timeout{Policy: protocol.TimeoutFine})
+		tb, _ := testTable(t, Config{Options: club("timeout_action", `"bot-takeover"`, "timeout_fine", "25", "time_bank", "60")}, anna)
+		tb.SetConventions(anna, "sochi", club("timeout_action", `"fine"`))
 		tb.Summary()
-		var got *protocol.Timeout
+		var got map[string]any
 		for _, m := range anna.all() {
 			var f struct {
 				Conventions *protocol.Conventions `json:"conventions"`
 			}
 			if err := json.Unmarshal(m, &f); err == nil && f.Conventions != nil {
-				got = &f.Conventions.Timeout
+				got = f.Conventions.Options
 			}
 		}
-		if got == nil || got.Policy != protocol.TimeoutFine || got.Fine != 20 || got.Bank != 60 {
-			t.Fatalf("timeout %+v, want policy fine with the club's fine 20 and bank 60", got)
+		if got["timeout_action"] != "fine" || got["timeout_fine"] != 25.0 || got["time_bank"] != 60.0 {
+			t.Fatalf("options %v, want timeout_action fine with the club's timeout_fine 25 and time_bank 60", got)
 		}
 	})
 	t.Run("bank: the reserve runs after the move time, then the timeout move", func(t *testing.T) {
-		tb, clk, anna := playing(t, Config{Timeout: protocol.Timeout{Policy: protocol.TimeoutBank, Bank: 60}}, `{"move_time":10}`)
+		tb, clk, anna := playing(t, Config{}, `{"move_time":10,"timeout_action":"auto-pass","time_bank":60}`)
 		v := untilAnna(t, tb, clk, anna)
 		if got, want := v.Clock.Deadline, clk.Now().Add(70*time.Second).UnixMilli(); got != want {
 			t.Fatalf("deadline %d, want move time + bank %d", got, want)
@@ -351,27 +351,27 @@ func TestOneActionMakesOneEvent(t *testing.T) {
 		seat0Empty bool
 	}
 	tests := []struct {
-		name   string
-		policy protocol.TimeoutPolicy // a running pulka under it; "" for a waiting table
-		act    func(tb *Table, clk *fakeClock, anna, boris *fakeConn)
-		want   []want
+		name string
+		club map[string]json.RawMessage // a running pulka under it; nil for a waiting table
+		act  func(tb *Table, clk *fakeClock, anna, boris *fakeConn)
+		want []want
 	}{
-		{"a leave that empties the table is one free event", "", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+		{"a leave that empties the table is one free event", nil, func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
 			tb.Leave(anna)
 		}, []want{{"free", true}}},
-		{"a stand that empties the table is one free event", "", func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+		{"a stand that empties the table is one free event", nil, func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
 			tb.Stand(anna)
 		}, []want{{"free", true}}},
-		{"the grace that empties the table is one free event", "", func(tb *Table, clk *fakeClock, anna, _ *fakeConn) {
+		{"the grace that empties the table is one free event", nil, func(tb *Table, clk *fakeClock, anna, _ *fakeConn) {
 			tb.Detach(anna) // an action of its own: Anna is away
 			tb.Summary()
 			clk.Advance(DefaultGrace)
 		}, []want{{"seats", false}, {"free", true}}},
-		{"a stand beside another player is one seats event", "", func(tb *Table, _ *fakeClock, anna, boris *fakeConn) {
+		{"a stand beside another player is one seats event", nil, func(tb *Table, _ *fakeClock, anna, boris *fakeConn) {
 			tb.Sit(boris, 1)
 			tb.Stand(anna)
 		}, []want{{"seats", false}, {"seats", true}}},
-		{"a player back from the bot who chats is one chat event with the seats", protocol.TimeoutBot, func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
+		{"a player back from the bot who chats is one chat event with the seats", botTakeover(), func(tb *Table, _ *fakeClock, anna, _ *fakeConn) {
 			tb.Chat(anna, "back")
 		}, []want{{"chat", false}}},
 	}
@@ -380,11 +380,11 @@ func TestOneActionMakesOneEvent(t *testing.T) {
 			anna, boris, vera := newConn("Anna"), newConn("Boris"), newConn("Vera")
 			var tb *Table
 			var clk *fakeClock
-			if tt.policy == "" {
+			if tt.club == nil {
 				tb, clk = waitingTable(t, Config{}, anna, "sochi", `{"players":4}`)
 				tb.AddBot(anna, 2)
 			} else {
-				tb, clk, anna = playing(t, Config{Timeout: protocol.Timeout{Policy: tt.policy}}, "")
+				tb, clk, anna = playing(t, Config{Options: tt.club}, "")
 				untilAnna(t, tb, clk, anna)
 				clk.Advance(DefaultMoveTime) // the bot takes Anna's seat
 			}
@@ -406,7 +406,7 @@ func TestOneActionMakesOneEvent(t *testing.T) {
 				if f.Kind != w.kind || f.Seats == nil || (f.Seats[0].Player.ID == "") != w.seat0Empty {
 					t.Fatalf("event %d: kind %q seats %+v, want kind %q with seat 0 empty %v", i, f.Kind, f.Seats, w.kind, w.seat0Empty)
 				}
-				if tt.policy != "" && f.Seats[0].BotPlays {
+				if tt.club != nil && f.Seats[0].BotPlays {
 					t.Fatalf("event %d: the bot still plays for Anna", i)
 				}
 			}

@@ -220,7 +220,7 @@ func (t *tbl) legalFor(i int) []rules.Move {
 }
 
 func (t *tbl) conventions() protocol.Conventions {
-	return protocol.ConventionsOf(t.settings, t.timeout)
+	return protocol.ConventionsOf(t.settings)
 }
 
 func (t *tbl) seatViews() []protocol.Seat {
@@ -236,7 +236,7 @@ func (t *tbl) seatViews() []protocol.Seat {
 
 func (t *tbl) clockView() protocol.Clock {
 	c := protocol.Clock{Seat: t.dec.seat, Deadline: ms(t.dec.deadline)}
-	if t.timeout.Policy == protocol.TimeoutBank {
+	if t.settings.TimeBank > 0 {
 		for _, s := range t.seats {
 			c.Bank = append(c.Bank, s.bank.Milliseconds())
 		}
@@ -248,7 +248,7 @@ func (t *tbl) makeSummary() protocol.Summary {
 	s := protocol.Summary{
 		ID: t.cfg.ID, State: t.state, Creator: t.creator, Preset: t.settings.Convention.String(),
 		Players: t.settings.Players, PoolTarget: t.settings.PoolTarget, MoveTime: t.settings.MoveTime,
-		Policy: t.timeout.Policy, Seats: t.seatViews(), Watchers: len(t.conns), Deadline: ms(t.convDeadline),
+		TimeoutAction: t.settings.TimeoutAction.String(), Seats: t.seatViews(), Watchers: len(t.conns), Deadline: ms(t.convDeadline),
 		Unstored: t.unstored != nil,
 	}
 	if t.sheet != nil {
@@ -274,7 +274,7 @@ func summaryEqual(a, b protocol.Summary) bool {
 	a.Seats, b.Seats = nil, nil
 	return a.ID == b.ID && a.State == b.State && a.Creator == b.Creator && a.Preset == b.Preset &&
 		a.Players == b.Players && a.PoolTarget == b.PoolTarget && a.MoveTime == b.MoveTime &&
-		a.Policy == b.Policy && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline && a.Unstored == b.Unstored &&
+		a.TimeoutAction == b.TimeoutAction && a.Watchers == b.Watchers && a.Deals == b.Deals && a.Deadline == b.Deadline && a.Unstored == b.Unstored &&
 		slices.Equal(as, bs)
 }
 

@@ -170,7 +170,7 @@ func (c *conn) OnMessage(msg string) {
 	case protocol.TypeWatch:
 		t.Watch(c, req.V)
 	case protocol.TypeConventions:
-		t.SetConventions(c, req.Preset, req.Options, req.Timeout)
+		t.SetConventions(c, req.Preset, req.Options)
 	case protocol.TypeCancel:
 		t.Cancel(c)
 	case protocol.TypeSit:

@@ -34,7 +34,7 @@ func TestAGuestWatchesAPulkaAndNeverSeesAHand(t *testing.T) {
 		t.Run(transport, func(t *testing.T) {
 			srv, lb := testServer(t, table.Config{}, Config{MessageRate: 1000})
 			anna := newPlayer(t, dial(t, srv, transport), "Anna")
-			anna.tableID = botTable(t, anna.c, msg{"pool_target": 2}, nil)
+			anna.tableID = botTable(t, anna.c, msg{"pool_target": 2})
 			gc := dial(t, srv, transport)
 			guestSignin(t, gc)
 			gc.await("lobby")

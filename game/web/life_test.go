@@ -18,13 +18,13 @@ import (
 	"github.com/trelljaz/trelljaz/game/table"
 )
 
-// botTable has p (signed in on c) set a table with options and timeout,
+// botTable has p (signed in on c) set a table with options (RULES §14),
 // seat two bots and start the pulka; it returns the table id.
-func botTable(t testing.TB, c *client, options, timeout msg) string {
+func botTable(t testing.TB, c *client, options msg) string {
 	t.Helper()
 	c.send(msg{"type": "set"})
 	id := c.await("created").str("table")
-	c.send(msg{"type": "conventions", "table": id, "preset": "sochi", "options": options, "timeout": timeout})
+	c.send(msg{"type": "conventions", "table": id, "preset": "sochi", "options": options})
 	for c.await("table_event").str("kind") != "convention" {
 	}
 	c.send(msg{"type": "add_bot", "table": id, "seat": 1})
@@ -97,7 +97,7 @@ func newPlayer(t testing.TB, c *client, name string) *player {
 func TestAReconnectMidTrickRestoresSeatCardsAndClock(t *testing.T) {
 	srv, lb := testServer(t, table.Config{}, Config{MessageRate: 1000})
 	anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
-	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50}, nil)
+	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50})
 	midTrick := func(p *player) bool {
 		var d struct {
 			Trick [4]*string `json:"trick"`
@@ -155,7 +155,7 @@ func TestAReconnectMidTrickRestoresSeatCardsAndClock(t *testing.T) {
 func TestWatchLeaveStormsAreHarmless(t *testing.T) {
 	srv, _ := testServer(t, table.Config{}, Config{MessageRate: 1e6})
 	anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
-	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50}, nil)
+	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50})
 	measure := func(n int) string {
 		var lat []time.Duration
 		for range n {
@@ -279,7 +279,7 @@ func (j *journal) Pulka(r table.PulkaRecord) error {
 	return nil
 }
 
-func TestTheMoveTimeoutUnderEachPolicy(t *testing.T) {
+func TestTheMoveTimeoutUnderEachTimeoutAction(t *testing.T) {
 	for _, tr := range transports {
 		t.Run(tr, func(t *testing.T) { moveTimeouts(t, tr) })
 	}
@@ -290,7 +290,7 @@ func moveTimeouts(t *testing.T, transport string) {
 		j := &journal{}
 		srv, _ := testServer(t, table.Config{Journal: j}, Config{})
 		anna := newPlayer(t, dial(t, srv, transport), "Anna")
-		anna.tableID = botTable(t, anna.c, msg{"move_time": 1}, msg{"policy": "fine", "fine": 12})
+		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "timeout_action": "fine", "timeout_fine": 12})
 		follow(t, anna, func(*player) bool { return false }, func(p *player) bool {
 			var s string
 			p.tv.get("state", &s)
@@ -330,7 +330,7 @@ func moveTimeouts(t *testing.T, transport string) {
 	t.Run("bot: a bot plays for the absent player until they speak", func(t *testing.T) {
 		srv, _ := testServer(t, table.Config{}, Config{})
 		anna := newPlayer(t, dial(t, srv, transport), "Anna")
-		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "pool_target": 50}, msg{"policy": "bot"})
+		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "pool_target": 50, "timeout_action": "bot-takeover"})
 		botPlays := func(p *player) bool {
 			var seats []protocol.Seat
 			p.tv.get("seats", &seats)
@@ -363,7 +363,7 @@ func moveTimeouts(t *testing.T, transport string) {
 	t.Run("bank: the reserve, then the timeout move", func(t *testing.T) {
 		srv, _ := testServer(t, table.Config{}, Config{})
 		anna := newPlayer(t, dial(t, srv, transport), "Anna")
-		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "pool_target": 50}, msg{"policy": "bank", "bank": 1})
+		anna.tableID = botTable(t, anna.c, msg{"move_time": 1, "pool_target": 50, "timeout_action": "auto-pass", "time_bank": 1})
 		follow(t, anna, func(*player) bool { return false }, myTurn)
 		c := clockOf(anna)
 		if len(c.Bank) != 3 || c.Bank[0] != 1000 {

@@ -219,7 +219,7 @@ func TestPlayersSetATableAndPlayAWholePulka(t *testing.T) {
 				anna.c.send(msg{"type": "set"})
 				id := anna.c.await("created").str("table")
 				anna.c.send(msg{"type": "conventions", "table": id, "preset": "sochi",
-					"options": msg{"players": n, "pool_target": 2}, "timeout": msg{"policy": "fine", "fine": 10}})
+					"options": msg{"players": n, "pool_target": 2, "timeout_action": "fine", "timeout_fine": 10}})
 				for anna.c.await("table_event").str("kind") != "convention" {
 				}
 				for i, p := range ps {

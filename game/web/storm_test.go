@@ -176,7 +176,7 @@ func stormRun(tb testing.TB, rounds int) stormResult {
 	lcfg := lobby.Config{Table: table.Config{BotDelay: 5 * time.Millisecond}}
 	srv, lb := lobbyServer(tb, lcfg, Config{SessionsPerIP: 3 * stormSize(), MessageRate: 1e6, SockJS: sjs})
 	anna := newPlayer(tb, dial(tb, srv, "websocket"), "Anna")
-	anna.tableID = botTable(tb, anna.c, msg{"pool_target": 50}, nil)
+	anna.tableID = botTable(tb, anna.c, msg{"pool_target": 50})
 	vera := newPlayer(tb, dial(tb, srv, "websocket"), "Vera")
 	vera.tableID = anna.tableID
 	vera.c.send(msg{"type": "watch", "table": anna.tableID})

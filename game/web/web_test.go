@@ -251,7 +251,7 @@ func TestChatIsLimitedPerIPAcrossPlayers(t *testing.T) {
 func TestConnectWatchDropLoopsLeaveNothingBehind(t *testing.T) {
 	srv, lb := testServer(t, table.Config{}, Config{MessageRate: 1000})
 	anna := newPlayer(t, dial(t, srv, "websocket"), "Anna")
-	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50}, msg{"policy": "bot"})
+	anna.tableID = botTable(t, anna.c, msg{"pool_target": 50, "timeout_action": "bot-takeover"})
 	tb, _ := lb.Table(anna.tableID)
 	base := runtime.NumGoroutine()
 	for i := range 60 {

@@ -80,7 +80,7 @@ function secondsLeft(deadline) { return Math.max(0, Math.ceil((deadline - Date.n
 function clockText(s) { return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`; }
 
 // countdown is a span the ticker updates each second (no re-render).
-// With a time bank (bank ms, policy "bank") the deadline includes the
+// With a time bank (bank ms, option time_bank) the deadline includes the
 // bank: the clock counts the move's own time down first, then the bank.
 function countdown(deadline, key, bank) {
   if (!deadline) return null;
@@ -583,7 +583,7 @@ function lobbyRow(x) {
     }
     return el("li", { class: "seat-chip empty" }, "—");
   });
-  const info = [t("preset." + x.preset), t("lobby.players", { n: x.players }), t("lobby.pool", { n: x.pool_target }), t("lobby.perMove", { n: x.move_time }), t("policy." + x.policy)];
+  const info = [t("preset." + x.preset), t("lobby.players", { n: x.players }), t("lobby.pool", { n: x.pool_target }), t("lobby.perMove", { n: x.move_time }), t("timeout." + x.timeout_action)];
   return el("article", { class: "lobby-table state-" + x.state, "data-table": x.id },
     el("div", { class: "lt-head" },
       el("strong", {}, t("table.title", { table: x.id })),
@@ -613,7 +613,7 @@ function renderLines(box, lines) {
 
 // ---------- the conventions dialog ----------
 
-const MAIN_OPTIONS = ["players", "pool_target", "move_time"];
+const MAIN_OPTIONS = ["players", "pool_target", "move_time", "timeout_action", "timeout_fine", "time_bank"];
 
 function renderDialog() {
   const wrap = $("dialog-wrap");
@@ -635,7 +635,7 @@ function renderDialog() {
   const mains = el("div", { class: "mains" });
   const input = (k, v) => {
     let e;
-    if (Object.hasOwn(o.choices, k)) e = el("select", {}, o.choices[k].map((c) => el("option", { value: c }, c)));
+    if (Object.hasOwn(o.choices, k)) e = el("select", {}, o.choices[k].map((c) => el("option", { value: c }, choiceLabel(k, c))));
     else if (typeof v === "boolean") e = el("select", {}, el("option", { value: "true" }, t("yes")), el("option", { value: "false" }, t("no")));
     else if (typeof v === "number") e = el("input", { type: "number", min: "0", inputmode: "numeric" });
     else e = el("input", { type: "text", maxlength: "64" });
@@ -664,10 +664,6 @@ function renderDialog() {
     }, el("strong", {}, t("preset." + p.name)), el("small", {}, t("presetHint." + p.name))));
   }
   fill();
-  const policy = el("select", { id: "policy" }, o.policies.map((p) => el("option", { value: p }, t("policy." + p))));
-  policy.value = o.timeout.policy;
-  const fine = el("input", { id: "fine", type: "number", min: "0", value: String(o.timeout.fine) });
-  const bank = el("input", { id: "bank", type: "number", min: "0", value: String(o.timeout.bank) });
   const ok = el("button", {
     type: "button", id: "conventions-ok", class: "primary", onclick: () => {
       const opts = {};
@@ -677,21 +673,23 @@ function renderDialog() {
         if (v !== f.base) opts[k] = v;
       }
       ok.disabled = true;
-      send({ type: "conventions", table: tb.table, preset, options: opts, timeout: { policy: policy.value, fine: Number(fine.value), bank: Number(bank.value) } });
+      send({ type: "conventions", table: tb.table, preset, options: opts });
     },
   }, t("dialog.ok"));
   box.replaceChildren(
     el("div", { class: "dialog-head" }, el("h2", { id: "dialog-h" }, t("dialog.title", { table: tb.table })), countdown(tb.deadline, "dialog.left")),
     el("h3", { class: "sub" }, t("dialog.presets")), presets, mains,
-    el("div", { class: "mains" },
-      el("div", { class: "field" }, el("label", { for: "policy" }, t("dialog.timeout")), policy),
-      el("div", { class: "field" }, el("label", { for: "fine" }, t("dialog.fine")), fine),
-      el("div", { class: "field" }, el("label", { for: "bank" }, t("dialog.bank")), bank)),
     el("details", { class: "all" }, el("summary", {}, t("dialog.all", { n: Object.keys(form).length })), options),
     el("div", { class: "dialog-foot" },
       el("button", { type: "button", id: "conventions-cancel", onclick: () => send({ type: "cancel", table: tb.table }) }, t("dialog.cancel")),
       ok));
   presets.querySelector(`[data-preset="${preset}"]`).focus();
+}
+
+// choiceLabel is the text of value c of enumerated option k: timeout_action's
+// values are translated, the others are shown as they are.
+function choiceLabel(k, c) {
+  return k === "timeout_action" ? t("timeout." + c) : c;
 }
 
 function optionLabel(k) {
@@ -828,7 +826,7 @@ function seatBox(tb, i, me, place, plays) {
   else if (occupied && !s.online) tags.push(el("span", { class: "tag away" }, t("table.away"), s.away_until ? [" ", countdown(s.away_until)] : null));
   if (s.bot_plays) tags.push(el("span", { class: "tag" }, t("table.botPlays")));
   const rating = occupied && !s.bot ? ratingOf(s.player.id, render) : undefined;
-  const bank = tb.conventions.timeout && tb.conventions.timeout.policy === "bank" && tb.clock && Array.isArray(tb.clock.bank) ? tb.clock.bank[i] : undefined;
+  const bank = tb.conventions.options && tb.conventions.options.time_bank > 0 && tb.clock && Array.isArray(tb.clock.bank) ? tb.clock.bank[i] : undefined;
   const onClock = acting && tb.clock && tb.clock.seat === i && tb.clock.deadline;
   box.append(el("div", { class: "nameplate" },
     el("span", { class: "seat-name" }, occupied ? pname(s.player.name) : el("span", { class: "hint" }, t("table.empty"))),
