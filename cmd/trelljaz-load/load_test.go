@@ -32,7 +32,7 @@ func startClub(t *testing.T, extra ...string) (string, int) {
 	addr := ln.Addr().String()
 	ln.Close()
 	args := append([]string{"-addr", addr, "-data", t.TempDir(), "-deal-pause", "0s", "-drain-delay", "0s",
-		"-sessions-per-ip", "1000", "-message-rate", "1000"}, extra...)
+		"-sessions-per-ip", "1000", "-message-rate", "1000", "-max-tables-per-ip", "10000"}, extra...)
 	cmd := exec.Command(bin, args...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
