@@ -204,3 +204,47 @@ func (p *blackholeProxy) close() {
 	p.mu.Unlock()
 	p.wg.Wait()
 }
+
+// TestAHeartbeatDueWhileMessagesWaitStillPings checks that a heartbeat that
+// falls due while messages are queued still sends its websocket ping after
+// them: a client that only listens to a busy session (a spectator) must be
+// asked for pongs, or Options.PeerTimeout would close it while it is there.
+func TestAHeartbeatDueWhileMessagesWaitStillPings(t *testing.T) {
+	for _, path := range []string{"sockjs", "raw"} {
+		t.Run(path, func(t *testing.T) {
+			// No heartbeat of the ticker's during the test: the one due is set below.
+			env := newEnv(t, Options{HeartbeatDelay: time.Hour, PeerTimeout: time.Hour}, hooks{})
+			var ws *websocket.Conn
+			if path == "raw" {
+				ws = env.dialRaw("/websocket", nil)
+			} else {
+				ws = env.dial(nil)
+			}
+			c := env.next()
+			var pings atomic.Int32
+			ws.SetPingHandler(func(string) error { pings.Add(1); return nil })
+
+			// A heartbeat falls due (the ticker's queueHeartbeat, without its
+			// wake-up), then a message is queued before the writer runs.
+			c.s.mu.Lock()
+			c.s.heartbeat = true
+			c.s.mu.Unlock()
+			if err := c.s.Send("busy"); err != nil {
+				t.Fatal(err)
+			}
+			if got := env.readWS(ws); !strings.Contains(got, "busy") {
+				t.Fatalf("first frame %q, want the message", got)
+			}
+			// The ping follows the message; the next message shows it was read.
+			if err := c.s.Send("after"); err != nil {
+				t.Fatal(err)
+			}
+			if got := env.readWS(ws); !strings.Contains(got, "after") {
+				t.Fatalf("second frame %q, want the second message", got)
+			}
+			if n := pings.Load(); n != 1 {
+				t.Errorf("pings = %d, want the due heartbeat's one", n)
+			}
+		})
+	}
+}

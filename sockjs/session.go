@@ -303,10 +303,15 @@ func (s *Session) queueHeartbeat() {
 type outbox struct {
 	batch     []*Message
 	heartbeat bool
-	queued    int  // bytes the queue held when batch was taken
-	close     bool // send the close frame (code, reason) after batch
-	code      int
-	reason    string
+	// ping: a heartbeat fell due while messages were queued. The batch
+	// replaces its frame, but a websocket still sends its ping, or a peer
+	// that only listens to a busy session would never be asked for a pong
+	// and would be closed by Options.PeerTimeout.
+	ping   bool
+	queued int  // bytes the queue held when batch was taken
+	close  bool // send the close frame (code, reason) after batch
+	code   int
+	reason string
 }
 
 func (o *outbox) empty() bool { return len(o.batch) == 0 && !o.heartbeat && !o.close }
@@ -332,6 +337,7 @@ func (s *Session) takeLocked() outbox {
 		clear(rest) // o.batch's storage becomes the spare: hold nothing else
 		s.spare = nil
 		s.queued -= size
+		o.ping = s.heartbeat
 	case s.closed && !s.closeSent:
 		s.closeSent = true
 		o.close, o.code, o.reason = true, s.closeCode, s.closeReason

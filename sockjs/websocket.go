@@ -393,12 +393,24 @@ func (s *Session) writeLoop() {
 }
 
 // writeOutbox writes one delivery: the messages taken from the queue
-// (coalesced into one SockJS frame), a heartbeat, or the close frame.
+// (coalesced into one SockJS frame), a heartbeat, or the close frame; then
+// the ping of a heartbeat that fell due while messages were queued.
 func (s *Session) writeOutbox(ws *websocket.Conn, o outbox) error {
 	deadline := time.Now().Add(s.srv.opts.WriteTimeout)
 	if err := ws.SetWriteDeadline(deadline); err != nil {
 		return err
 	}
+	if err := s.writeFrames(ws, o, deadline); err != nil {
+		return err
+	}
+	if o.ping {
+		return ws.WriteControl(websocket.PingMessage, nil, deadline)
+	}
+	return nil
+}
+
+// writeFrames writes the frames of one delivery (writeOutbox).
+func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) error {
 	switch {
 	case s.raw && len(o.batch) > 0:
 		for _, m := range o.batch {
