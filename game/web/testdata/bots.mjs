@@ -29,7 +29,8 @@ try {
   await page.locator('.preset[data-preset=leningrad]').click();
   await page.locator('.preset[data-preset=leningrad][aria-checked=true]').waitFor();
   await page.locator('#opt-players').fill('4');
-  await page.locator('#policy').selectOption('bank'); // the time bank shows at every seat
+  await page.locator('#opt-timeout_action').selectOption('auto-pass');
+  await page.locator('#opt-time_bank').fill('120'); // the time bank shows at every seat
   await page.screenshot({ path: `${shots}/dialog.png` });
   await page.locator('#conventions-ok').click();
   await page.locator('#table[data-state=waiting] .seat.mine').waitFor();
