@@ -209,7 +209,7 @@ export default {
   "opt.talon_bonus": "Talon bonus",
   "opt.ten_mode": "Ten tricks",
   "opt.time_bank": "Time bank (s)",
-  "opt.time_limit": "Time limit (min, 0: none)",
+  "opt.time_limit": "Time limit (s, 0: none)",
   "opt.timeout_action": "When time runs out",
   "opt.timeout_fine": "Fine (mountain)",
   "opt.whist_mult": "Whist multiplier",

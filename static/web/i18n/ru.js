@@ -209,7 +209,7 @@ export default {
   "opt.talon_bonus": "Бонус за прикуп",
   "opt.ten_mode": "Десятерная",
   "opt.time_bank": "Запас времени (с)",
-  "opt.time_limit": "Лимит времени (мин, 0 — нет)",
+  "opt.time_limit": "Лимит времени (с, 0 — нет)",
   "opt.timeout_action": "Когда время вышло",
   "opt.timeout_fine": "Штраф (в гору)",
   "opt.whist_mult": "Множитель вистов",
