@@ -270,6 +270,11 @@ func TestReconnectingPageGetsTheLinesItMissed(t *testing.T) {
 			if rec := bob.nextLine(); rec.Type != "recovery" || !rec.Recovered || rec.Epoch == "" {
 				t.Fatalf("first join: %+v, want a recovery note with a position", rec)
 			}
+			// The recovery note goes out before the join is published: wait
+			// for bob's own line, so that ann's comes after it.
+			if l := bob.next("joined"); l.Nick != "bob" {
+				t.Fatalf("bob saw %+v first, want his own join", l)
+			}
 			ann := first.connect(t)
 			ann.send(inbound{Type: "join", Nick: "ann", Room: "lobby"})
 			ann.next("recovery")
