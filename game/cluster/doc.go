@@ -32,7 +32,11 @@
 // processes: views per seat, resync by version and presence are the
 // table's own. Each process's letters to another leave from one goroutine
 // in queue order (an outbox), so a connection's requests and its events
-// keep their order, and a table's goroutine never waits on Redis. The cost
+// keep their order, and a table's goroutine never waits on Redis. On the
+// owner, requests do not run on the broker's receive goroutine: each table
+// has its own bounded queue of them (queue.go), so a table stalled on the
+// database fills only its own queue, and what overflows it is refused with
+// protocol.ErrTableBusy, never blocking the other tables. The cost
 // is one publish per letter, not per event: letters batch whatever queued
 // while the previous one was sent.
 //

@@ -58,7 +58,10 @@ func (n *Node) onLetter(payload []byte) {
 	}
 	n.heard(l.From)
 	for _, o := range l.Ops {
-		n.execute(o)
+		if o.Origin == "" || o.Table == "" {
+			continue
+		}
+		n.enqueue(o)
 	}
 	for _, d := range l.Out {
 		c, ok := n.conns.conn(d.Conn)
@@ -79,7 +82,8 @@ func (n *Node) onLetter(payload []byte) {
 }
 
 // execute runs a request of another process's connection on a table of
-// this one; a table that moved on gets the request passed on.
+// this one (on the table's queue goroutine: queue.go); a table that moved
+// on gets the request passed on.
 func (n *Node) execute(o op) {
 	if o.Origin == "" || o.Table == "" {
 		return
