@@ -10,9 +10,9 @@
 // expiry on the database's clock). The process that sets a table takes its
 // lease; every Config.Renew (2 s) it renews all its leases in one
 // statement, and a lease unrenewed for Config.LeaseTTL (6 s) expires. The
-// journal writes every deal and move with the table's fence
+// journal writes every pulka start, deal and move with the table's fence
 // (journal.Journal.SetFence), and the store checks the fence in the very
-// transaction that inserts the move, so a process that lost a table
+// transaction that inserts it, so a process that lost a table
 // (paused, cut off) can never write one more move once a peer took over:
 // no acknowledged move is lost or applied twice. PostgreSQL over Redis for
 // the lease: the fence must be checked where the moves are written, and
