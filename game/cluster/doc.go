@@ -36,7 +36,11 @@
 // owner, requests do not run on the broker's receive goroutine: each table
 // has its own bounded queue of them (queue.go), so a table stalled on the
 // database fills only its own queue, and what overflows it is refused with
-// protocol.ErrTableBusy, never blocking the other tables. The cost
+// protocol.ErrTableBusy, never blocking the other tables. A proxy lives
+// while it is attached to a table of the owner, a connection's number
+// while it is attached to a table or used within a Renew: a connection
+// that leaves its tables, or asks a table it does not watch, leaves
+// nothing behind. The cost
 // is one publish per letter, not per event: letters batch whatever queued
 // while the previous one was sent.
 //

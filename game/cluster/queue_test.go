@@ -3,6 +3,8 @@ package cluster_test
 import (
 	"encoding/json"
 	"net/netip"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -138,4 +140,56 @@ func TestAStalledTableNeverStallsTheOthers(t *testing.T) {
 	if d := b.dropped(t) + a.dropped(t); d != 0 {
 		t.Errorf("%v letters dropped", d)
 	}
+}
+
+// After a bounded loop of connections of one process that watch a table of
+// another, ask it things, leave it, and of others that ask it things
+// without watching it, neither process keeps anything of them: no proxy on
+// the owner, no connection number on theirs (the connections stay open).
+func TestLeavesAndUnwatchedRequestsLeaveNothingBehind(t *testing.T) {
+	rd := redistest.Start(t)
+	db := database(t)
+	a, b := startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db)
+	ps := signIn(t, []*process{a, b}, "Anna", "Boris")
+	h, err := a.node.Set(ps[0].p, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 20*time.Second, "b lists the table", func() bool {
+		_, ok := b.node.Table(h.ID())
+		return ok
+	})
+	r, _ := b.node.Table(h.ID())
+
+	const rounds = 20
+	var conns []*recordConn
+	for i := range rounds {
+		p := protocol.Player{ID: "v" + strconv.Itoa(i), Name: "v" + strconv.Itoa(i)}
+		watcher := &recordConn{p: p, got: map[string][]string{}, errors: map[string]int{}}
+		asker := &recordConn{p: p, got: map[string][]string{}, errors: map[string]int{}}
+		conns = append(conns, watcher, asker)
+		r.Watch(watcher, 0)
+		r.Stand(watcher)
+		r.Leave(watcher)
+		r.Stand(asker)
+		r.Cancel(asker)
+	}
+	notSeated := h.ID() + " " + string(protocol.ErrNotSeated)
+	waitFor(t, 30*time.Second, "every connection's answers", func() bool {
+		for i := 0; i < len(conns); i += 2 {
+			w, q := conns[i], conns[i+1]
+			w.mu.Lock()
+			left := slices.Contains(w.got[h.ID()], "left")
+			w.mu.Unlock()
+			if !left || w.count(notSeated) != 1 || q.count(notSeated) != 1 {
+				return false
+			}
+		}
+		return true
+	})
+	waitFor(t, 30*time.Second, "nothing kept of the connections", func() bool {
+		ac, ap := a.node.Kept()
+		bc, bp := b.node.Kept()
+		return ac+ap+bc+bp == 0
+	})
 }
