@@ -104,6 +104,13 @@ func compactHeader(h http.Header) http.Header {
 	return out
 }
 
+// ClientIP returns the client address of r as RequestInfo.RemoteIP does for
+// a session: the TCP peer, or, when the peer is in trusted, the right-most
+// X-Forwarded-For entry that is not itself a trusted proxy. An application
+// uses it for its own HTTP endpoints, so that they see the address its
+// sessions see.
+func ClientIP(r *http.Request, trusted []netip.Prefix) netip.Addr { return remoteIP(r, trusted) }
+
 // remoteIP returns the client address of r, believing X-Forwarded-For only as
 // far back as the hops are trusted proxies.
 func remoteIP(r *http.Request, trusted []netip.Prefix) netip.Addr {

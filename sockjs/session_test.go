@@ -658,7 +658,7 @@ func TestRemoteIP(t *testing.T) {
 			r, _ := http.NewRequest("GET", "/", nil)
 			r.RemoteAddr = c.peer
 			r.Header.Set("X-Forwarded-For", c.xff)
-			if got := remoteIP(r, c.trusted); got.String() != c.want {
+			if got := ClientIP(r, c.trusted); got.String() != c.want {
 				t.Errorf("remoteIP = %s, want %s", got, c.want)
 			}
 		})

@@ -257,10 +257,16 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	if err != nil {
 		return err
 	}
-	signin, err := auth.New(st, auth.Config{
+	acfg := auth.Config{
 		PublicURL: c.publicURL, Providers: providers, DevSignIn: c.devSignIn,
 		Secret: secret, SecureCookies: c.secureCookies, Logger: log,
-	})
+	}
+	if nets, _ := proxies(c.trustedProxies); len(nets) > 0 {
+		// The dev sign-in's limit per address sees the address the
+		// sessions see, not the proxy's (loopback, which is exempt).
+		acfg.ClientIP = func(r *http.Request) netip.Addr { return sockjs.ClientIP(r, nets) }
+	}
+	signin, err := auth.New(st, acfg)
 	if err != nil {
 		return err
 	}

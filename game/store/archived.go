@@ -214,9 +214,10 @@ type ArchivedDeal struct {
 }
 
 // Record returns the pulka record (PULKA-FORMAT) the archive serves:
-// the settings with every deal's score entry.
+// the settings with every deal's score entry and the fines.
 func (a Archived) Record() score.Record {
 	rec := a.Settings
+	rec.Fines = a.Fines
 	rec.Deals = make([]score.RecordDeal, len(a.Deals))
 	for i, d := range a.Deals {
 		rec.Deals[i] = d.Score
@@ -270,6 +271,11 @@ func (s *Store) Archived(ctx context.Context, id PulkaID) (Archived, error) {
 	if err != nil {
 		return a, err
 	}
+	if len(a.Fines) > 0 && len(logs) == len(scores)+1 {
+		// The deal a fine interrupted stays in the log but is not part of
+		// the record (writeDeals).
+		logs = logs[:len(scores)]
+	}
 	if len(scores) != len(logs) {
 		return a, fmt.Errorf("store: pulka %d: %d deals but %d scores", id, len(logs), len(scores))
 	}
@@ -281,7 +287,8 @@ func (s *Store) Archived(ctx context.Context, id PulkaID) (Archived, error) {
 }
 
 func (s *Store) dealScores(ctx context.Context, id PulkaID) ([]score.RecordDeal, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT score FROM deals WHERE pulka_id = $1 ORDER BY deal_no", int64(id))
+	// A deal without a score is one a fine interrupted (writeDeals).
+	rows, err := s.db.QueryContext(ctx, "SELECT score FROM deals WHERE pulka_id = $1 AND score IS NOT NULL ORDER BY deal_no", int64(id))
 	if err != nil {
 		return nil, fmt.Errorf("store: scores of pulka %d: %w", id, err)
 	}

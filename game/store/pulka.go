@@ -397,20 +397,31 @@ func writeDeals(ctx context.Context, tx *sql.Tx, f Finish) error {
 			moves = moves[n:]
 		}
 	}
-	// The log must hold exactly the deals and moves handed over.
-	var deals, moves int
+	// The log must hold exactly the deals and moves handed over, but for a
+	// pulka closed by a fine in the middle of a deal: its log also holds
+	// that interrupted deal (dealt, some moves acknowledged), which is not
+	// part of the record (PULKA-FORMAT: the fine settles the pulka as it
+	// stands). Its rows stay, unscored, so nothing acknowledged is lost;
+	// the archive reads the scored deals only.
+	var deals, moves, after int
 	if err := tx.QueryRowContext(ctx,
-		"SELECT (SELECT COUNT(*) FROM deals WHERE pulka_id = $1), (SELECT COUNT(*) FROM moves WHERE pulka_id = $1)",
-		int64(f.Pulka)).Scan(&deals, &moves); err != nil {
+		"SELECT (SELECT COUNT(*) FROM deals WHERE pulka_id = $1 AND deal_no < $2),"+
+			" (SELECT COUNT(*) FROM moves WHERE pulka_id = $1 AND deal_no < $2),"+
+			" (SELECT COUNT(*) FROM deals WHERE pulka_id = $1 AND deal_no >= $2)",
+		int64(f.Pulka), len(f.Deals)).Scan(&deals, &moves, &after); err != nil {
 		return fmt.Errorf("count deals: %w", err)
 	}
 	want := 0
 	for _, d := range f.Deals {
 		want += len(d.Moves)
 	}
-	if deals != len(f.Deals) || moves != want {
-		return fmt.Errorf("%w: %d deals and %d moves handed over, the log has %d and %d",
-			ErrBadInput, len(f.Deals), want, deals, moves)
+	interrupted := 0
+	if len(f.Fines) > 0 {
+		interrupted = 1
+	}
+	if deals != len(f.Deals) || moves != want || after > interrupted {
+		return fmt.Errorf("%w: %d deals and %d moves handed over, the log has %d and %d, and %d deals after them",
+			ErrBadInput, len(f.Deals), want, deals, moves, after)
 	}
 	return nil
 }
