@@ -10,9 +10,9 @@
 // expiry on the database's clock). The process that sets a table takes its
 // lease; every Config.Renew (2 s) it renews all its leases in one
 // statement, and a lease unrenewed for Config.LeaseTTL (6 s) expires. The
-// journal writes every deal and move with the table's fence
+// journal writes every pulka start, deal and move with the table's fence
 // (journal.Journal.SetFence), and the store checks the fence in the very
-// transaction that inserts the move, so a process that lost a table
+// transaction that inserts it, so a process that lost a table
 // (paused, cut off) can never write one more move once a peer took over:
 // no acknowledged move is lost or applied twice. PostgreSQL over Redis for
 // the lease: the fence must be checked where the moves are written, and
@@ -32,7 +32,15 @@
 // processes: views per seat, resync by version and presence are the
 // table's own. Each process's letters to another leave from one goroutine
 // in queue order (an outbox), so a connection's requests and its events
-// keep their order, and a table's goroutine never waits on Redis. The cost
+// keep their order, and a table's goroutine never waits on Redis. On the
+// owner, requests do not run on the broker's receive goroutine: each table
+// has its own bounded queue of them (queue.go), so a table stalled on the
+// database fills only its own queue, and what overflows it is refused with
+// protocol.ErrTableBusy, never blocking the other tables. A proxy lives
+// while it is attached to a table of the owner, a connection's number
+// while it is attached to a table or used within a Renew: a connection
+// that leaves its tables, or asks a table it does not watch, leaves
+// nothing behind. The cost
 // is one publish per letter, not per event: letters batch whatever queued
 // while the previous one was sent.
 //

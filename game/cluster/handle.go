@@ -209,11 +209,13 @@ type connRegistry struct {
 	conns    map[uint64]table.Conn
 	attached map[string]map[table.Conn]bool // by table
 	count    map[table.Conn]int             // tables attached, by connection
+	used     map[table.Conn]bool            // numbered, or its number used, since the last sweep
 }
 
 func newConnRegistry() *connRegistry {
 	return &connRegistry{ids: map[table.Conn]uint64{}, conns: map[uint64]table.Conn{},
-		attached: map[string]map[table.Conn]bool{}, count: map[table.Conn]int{}}
+		attached: map[string]map[table.Conn]bool{}, count: map[table.Conn]int{},
+		used: map[table.Conn]bool{}}
 }
 
 // id returns c's number, numbering it on first use.
@@ -224,6 +226,7 @@ func (r *connRegistry) id(c table.Conn) uint64 {
 }
 
 func (r *connRegistry) idLocked(c table.Conn) uint64 {
+	r.used[c] = true
 	id, ok := r.ids[c]
 	if !ok {
 		r.next++
@@ -238,6 +241,9 @@ func (r *connRegistry) conn(id uint64) (table.Conn, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	c, ok := r.conns[id]
+	if ok {
+		r.used[c] = true
+	}
 	return c, ok
 }
 
@@ -263,11 +269,42 @@ func (r *connRegistry) detach(tbl string, c table.Conn, closing bool) {
 	defer r.mu.Unlock()
 	r.detachLocked(tbl, c)
 	if _, watching := r.count[c]; closing && !watching {
-		if id, ok := r.ids[c]; ok {
-			delete(r.ids, c)
-			delete(r.conns, id)
+		r.forgetLocked(c)
+	}
+}
+
+func (r *connRegistry) forgetLocked(c table.Conn) {
+	if id, ok := r.ids[c]; ok {
+		delete(r.ids, c)
+		delete(r.conns, id)
+	}
+	delete(r.used, c)
+}
+
+// sweep forgets the numbers of connections attached to no table and
+// neither numbered nor used since the last sweep (every Config.Renew): a
+// connection that left its tables, or asked a table it does not watch,
+// without closing. A reply still on its way after that is dropped.
+func (r *connRegistry) sweep() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for c := range r.ids {
+		switch {
+		case r.count[c] > 0:
+			delete(r.used, c)
+		case r.used[c]:
+			delete(r.used, c)
+		default:
+			r.forgetLocked(c)
 		}
 	}
+}
+
+// size returns how many connections have a number.
+func (r *connRegistry) size() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.ids)
 }
 
 func (r *connRegistry) detachLocked(tbl string, c table.Conn) {
@@ -280,8 +317,9 @@ func (r *connRegistry) detachLocked(tbl string, c table.Conn) {
 		delete(r.attached, tbl)
 	}
 	if r.count[c]--; r.count[c] <= 0 {
-		// The number stays until the connection closes: the owner may
-		// still send the reply to a Leave (a "left").
+		// The number stays until the connection closes, or a sweep
+		// finds it unused: the owner may still send the reply to a
+		// Leave (a "left").
 		delete(r.count, c)
 	}
 }

@@ -23,6 +23,7 @@ func (n *Node) leaseLoop(ctx context.Context) {
 			n.publishOrdered(note{Kind: noteBeat})
 			n.renew(ctx)
 			n.reapPeers()
+			n.conns.sweep()
 			n.takeOver(ctx)
 		case <-n.claim:
 			n.takeOver(ctx)

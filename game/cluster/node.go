@@ -87,6 +87,8 @@ type Node struct {
 	online   map[string]protocol.Player // connected to this process
 	conns    *connRegistry
 	proxies  map[proxyKey]*proxy
+	queues   map[string]*tableQueue // remote requests waiting, by table
+	workers  sync.WaitGroup         // the goroutines draining queues
 	seq      uint64
 	stopped  bool
 
@@ -102,8 +104,8 @@ type fence struct {
 }
 
 type metrics struct {
-	moves, gaps, dropped prometheus.Counter
-	peers                prometheus.Gauge
+	moves, gaps, dropped, busy prometheus.Counter
+	peers                      prometheus.Gauge
 }
 
 // New makes a node; nothing runs before Start.
@@ -132,7 +134,7 @@ func New(cfg Config) (*Node, error) {
 		cfg: cfg, id: cfg.ID, log: cfg.Logger.With("node", cfg.ID), claim: make(chan struct{}, 1),
 		fences: map[string]fence{}, owners: map[string]string{}, handles: map[string]*handle{},
 		peers: map[string]time.Time{}, outboxes: map[string]*outbox{}, online: map[string]protocol.Player{},
-		conns: newConnRegistry(), proxies: map[proxyKey]*proxy{},
+		conns: newConnRegistry(), proxies: map[proxyKey]*proxy{}, queues: map[string]*tableQueue{},
 	}
 	n.notes.wake = make(chan struct{}, 1)
 	n.done = make(chan struct{})
@@ -140,10 +142,11 @@ func New(cfg Config) (*Node, error) {
 		moves:   prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_ownership_moves_total", Help: "Tables this process took over from another (dead, stopped or lost)."}),
 		gaps:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_gaps_total", Help: "Broker gaps after which this process's clients were resynced."}),
 		dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_dropped_total", Help: "Letters or queued items lost (broker down or a peer's queue full)."}),
+		busy:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_busy_total", Help: "Requests of other processes refused because their table's queue was full."}),
 		peers:   prometheus.NewGauge(prometheus.GaugeOpts{Name: "trelljaz_cluster_peers", Help: "Other processes of the club heard from within the lease time."}),
 	}
 	if cfg.Registerer != nil {
-		for _, c := range []prometheus.Collector{n.metrics.moves, n.metrics.gaps, n.metrics.dropped, n.metrics.peers} {
+		for _, c := range []prometheus.Collector{n.metrics.moves, n.metrics.gaps, n.metrics.dropped, n.metrics.busy, n.metrics.peers} {
 			if err := cfg.Registerer.Register(c); err != nil {
 				return nil, fmt.Errorf("cluster: register metrics: %w", err)
 			}
@@ -243,6 +246,7 @@ func (n *Node) Stop() {
 	if n.unsub != nil {
 		n.unsub()
 	}
+	n.workers.Wait()
 	n.mu.Lock()
 	boxes := n.outboxes
 	n.outboxes = map[string]*outbox{}

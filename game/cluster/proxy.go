@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"encoding/json"
-	"sync"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
@@ -25,8 +24,7 @@ type proxy struct {
 	key proxyKey
 	p   protocol.Player
 
-	mu     sync.Mutex
-	tables map[string]bool // attached to
+	tables map[string]bool // attached to; guarded by n.mu
 }
 
 var _ table.Conn = (*proxy)(nil)
@@ -58,7 +56,10 @@ func (n *Node) onLetter(payload []byte) {
 	}
 	n.heard(l.From)
 	for _, o := range l.Ops {
-		n.execute(o)
+		if o.Origin == "" || o.Table == "" {
+			continue
+		}
+		n.enqueue(o)
 	}
 	for _, d := range l.Out {
 		c, ok := n.conns.conn(d.Conn)
@@ -79,7 +80,8 @@ func (n *Node) onLetter(payload []byte) {
 }
 
 // execute runs a request of another process's connection on a table of
-// this one; a table that moved on gets the request passed on.
+// this one (on the table's queue goroutine: queue.go); a table that moved
+// on gets the request passed on.
 func (n *Node) execute(o op) {
 	if o.Origin == "" || o.Table == "" {
 		return
@@ -103,24 +105,23 @@ func (n *Node) execute(o op) {
 		}
 		return
 	}
-	px := n.proxy(o)
+	attach := o.Do == doWatch || o.Do == doConventions || o.Do == doSit
+	px := n.proxy(o, attach)
+	// A proxy attached to no table is forgotten once its request is
+	// posted: the table answers it, and does not keep it.
+	defer n.detachProxy(px, o.Table, o.Do == doDetach || o.Do == doLeave)
 	switch o.Do {
 	case doWatch:
-		px.attach(o.Table)
 		t.Watch(px, o.V)
 	case doDetach:
 		t.Detach(px)
-		n.detachProxy(px, o.Table)
 	case doLeave:
 		t.Leave(px)
-		n.detachProxy(px, o.Table)
 	case doConventions:
-		px.attach(o.Table)
 		t.SetConventions(px, o.Preset, o.Options)
 	case doCancel:
 		t.Cancel(px)
 	case doSit:
-		px.attach(o.Table)
 		t.Sit(px, o.Seat)
 	case doStand:
 		t.Stand(px)
@@ -137,8 +138,9 @@ func (n *Node) execute(o op) {
 	}
 }
 
-// proxy returns the proxy of o's connection, made on first use.
-func (n *Node) proxy(o op) *proxy {
+// proxy returns the proxy of o's connection, made on first use; attach
+// notes that it is attached to o's table.
+func (n *Node) proxy(o op, attach bool) *proxy {
 	k := proxyKey{o.Origin, o.Conn}
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -147,50 +149,47 @@ func (n *Node) proxy(o op) *proxy {
 		px = &proxy{n: n, key: k, p: o.Player, tables: map[string]bool{}}
 		n.proxies[k] = px
 	}
+	if attach {
+		px.tables[o.Table] = true
+	}
 	return px
 }
 
-func (p *proxy) attach(tbl string) {
-	p.mu.Lock()
-	p.tables[tbl] = true
-	p.mu.Unlock()
+// detachProxy notes, when detach, that px left tbl; a proxy attached to
+// nothing is forgotten.
+func (n *Node) detachProxy(px *proxy, tbl string, detach bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if detach {
+		delete(px.tables, tbl)
+	}
+	if len(px.tables) == 0 && n.proxies[px.key] == px {
+		delete(n.proxies, px.key)
+	}
 }
 
-// detachProxy notes that px left tbl; a proxy attached to nothing is
-// forgotten.
-func (n *Node) detachProxy(px *proxy, tbl string) {
-	px.mu.Lock()
-	delete(px.tables, tbl)
-	empty := len(px.tables) == 0
-	px.mu.Unlock()
-	if empty {
-		n.mu.Lock()
-		if n.proxies[px.key] == px {
-			delete(n.proxies, px.key)
-		}
-		n.mu.Unlock()
-	}
+// proxyCount returns how many proxies this process keeps.
+func (n *Node) proxyCount() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.proxies)
 }
 
 // dropProxies detaches every connection of process peer (gone) from the
 // tables of this one: its seated players count as away.
 func (n *Node) dropProxies(peer string) {
 	n.mu.Lock()
-	var gone []*proxy
+	gone := map[*proxy][]string{}
 	for k, px := range n.proxies {
 		if k.origin == peer {
-			gone = append(gone, px)
+			for id := range px.tables {
+				gone[px] = append(gone[px], id)
+			}
 			delete(n.proxies, k)
 		}
 	}
 	n.mu.Unlock()
-	for _, px := range gone {
-		px.mu.Lock()
-		var ids []string
-		for id := range px.tables {
-			ids = append(ids, id)
-		}
-		px.mu.Unlock()
+	for px, ids := range gone {
 		for _, id := range ids {
 			if t, ok := n.lobby.Table(id); ok {
 				t.Detach(px)

@@ -90,9 +90,10 @@ func New(st *store.Store, log *slog.Logger, finished func(store.PulkaID)) *Journ
 
 var _ table.Journal = (*Journal)(nil)
 
-// SetFence makes every deal and move the journal writes carry its table's
-// lease, fence(table) (store.Fence): in a club of several processes a
-// process that lost a table's lease can no longer write its moves
+// SetFence makes every pulka, deal and move the journal writes carry its
+// table's lease, fence(table) (store.Fence): in a club of several
+// processes a process that lost a table's lease can no longer write its
+// pulkas, deals or moves
 // (store.ErrFenced, the move is refused). Call it before the first table
 // starts; without it nothing is fenced (one process).
 func (j *Journal) SetFence(fence func(table string) store.Fence) { j.fence = fence }
@@ -128,7 +129,7 @@ func (j *Journal) Begin(p table.PulkaStart) error {
 	if len(rec.Options) == 0 {
 		rec.Options = nil
 	}
-	id, err := j.st.BeginPulka(ctx, store.Pulka{Table: p.Table, Settings: rec, Seats: seats, Config: []byte(cfg), Started: p.Started})
+	id, err := j.st.BeginPulka(ctx, store.Pulka{Table: p.Table, Settings: rec, Seats: seats, Config: []byte(cfg), Started: p.Started, Fence: j.fenceOf(p.Table)})
 	if err != nil {
 		return fmt.Errorf("journal: table %s pulka %d: %w", p.Table, p.Pulka, err)
 	}

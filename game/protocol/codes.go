@@ -36,6 +36,11 @@ const (
 // player. The connection stays open.
 const ErrSigninRequired Code = "signin_required"
 
+// ErrTableBusy refuses a request for a table run by another server of the
+// club whose queue of requests is full (the table waits on the database):
+// nothing was done; the client may try again.
+const ErrTableBusy Code = "table_busy"
+
 // State is a table's state. A table goes free → convention → waiting →
 // playing → finished, and back to free (when it is reclaimed).
 type State = Code

@@ -41,8 +41,8 @@
 // a table nobody holds with a fencing token one above the last,
 // RenewLeases extends all of an owner's leases in one statement,
 // ReleaseLease hands one over, Claimable lists what a survivor should take
-// (expired or released leases, pulkas in progress without a lease). A Move
-// or DealStart carrying its table's Fence is written only if the fence is
+// (expired or released leases, pulkas in progress without a lease). A Move,
+// DealStart or Pulka carrying its table's Fence is written only if the fence is
 // still the table's, checked in the write's own transaction (the lease row
 // share-locked on PostgreSQL), so a process that lost a table can never
 // write one more move after the new owner has read the store. Expiry uses

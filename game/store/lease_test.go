@@ -178,6 +178,51 @@ func TestStaleFenceCannotWrite(t *testing.T) {
 	})
 }
 
+// A pulka started with a stale fence is refused and not written (the
+// same transaction checks the fence); the new owner's start goes through.
+func TestStaleFenceCannotStartAPulka(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
+		ctx := context.Background()
+		seats := signIn(t, s, "A", "B", "C")
+		p := play(t, 7, []string{"A", "B", "C"}, 2)
+		old, ok, err := s.AcquireLease(ctx, "t1", "A", time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("lease: %v %v", ok, err)
+		}
+		first := p.Pulka("t1", seats, t0)
+		first.Fence = old
+		if _, err := s.BeginPulka(ctx, first); err != nil {
+			t.Fatalf("the owner's pulka: %v", err)
+		}
+		if err := s.ReleaseLease(ctx, old); err != nil {
+			t.Fatal(err)
+		}
+		cur, ok, err := s.AcquireLease(ctx, "t1", "B", time.Minute)
+		if err != nil || !ok {
+			t.Fatalf("take over: %v %v", ok, err)
+		}
+		stale := p.Pulka("t1", seats, t0.Add(time.Minute))
+		stale.Fence = old
+		if _, err := s.BeginPulka(ctx, stale); !errors.Is(err, store.ErrFenced) {
+			t.Fatalf("a stale owner's pulka: %v, want ErrFenced", err)
+		}
+		unleased := p.Pulka("t2", seats, t0)
+		unleased.Fence = store.Fence{Table: "t2", Token: 1}
+		if _, err := s.BeginPulka(ctx, unleased); !errors.Is(err, store.ErrFenced) {
+			t.Fatalf("a pulka at a table without a lease: %v, want ErrFenced", err)
+		}
+		ps, err := s.InProgress(ctx)
+		if err != nil || len(ps) != 1 {
+			t.Fatalf("in progress: %d pulkas %v, want the owner's one", len(ps), err)
+		}
+		next := p.Pulka("t1", seats, t0.Add(2*time.Minute))
+		next.Fence = cur
+		if _, err := s.BeginPulka(ctx, next); err != nil {
+			t.Fatalf("the new owner's pulka: %v", err)
+		}
+	})
+}
+
 // Reserved version ranges never overlap and start at the floor or after.
 func TestReservedVersionRangesDoNotOverlap(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {

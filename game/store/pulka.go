@@ -35,6 +35,9 @@ type Pulka struct {
 	// keeps and returns as is. Empty means {}.
 	Config  json.RawMessage
 	Started time.Time
+	// Fence, if set, is the table's lease: the pulka is written only
+	// while it is the table's (else ErrFenced), as deals and moves are.
+	Fence Fence
 }
 
 // BeginPulka writes a new pulka and returns its id. It commits at once (not
@@ -59,6 +62,9 @@ func (s *Store) BeginPulka(ctx context.Context, p Pulka) (PulkaID, error) {
 	}
 	defer done()
 	defer rollback(tx)
+	if err := s.checkFences(ctx, tx, []Fence{p.Fence}); err != nil {
+		return 0, fmt.Errorf("store: begin pulka at %s: %w", p.Table, err)
+	}
 	var id int64
 	if err := tx.QueryRowContext(ctx,
 		"INSERT INTO pulkas (table_id, settings, config, started_ms) VALUES ($1, $2, $3, $4) RETURNING id",
