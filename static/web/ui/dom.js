@@ -18,6 +18,15 @@ export function el(tag, attrs, ...kids) {
   return e;
 }
 
+// svg builds an SVG element with attributes (set as strings) and optional
+// text: the score sheet and the rating plot draw with it.
+export function svg(tag, attrs, text) {
+  const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
 // clean makes a user's text safe to lay out: bidirectional controls go
 // (the text is isolated anyway), and runs of combining marks are cut to two.
 export function clean(text) {

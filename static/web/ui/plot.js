@@ -2,14 +2,7 @@
 // (no chart library, nothing inline that the CSP forbids: attributes only).
 // Pure: plotRating takes the points and returns an <svg>.
 
-const NS = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { svg } from "./dom.js";
 
 // niceStep is a round grid step (1, 2, 5 × 10^k) for a span.
 export function niceStep(span, lines) {

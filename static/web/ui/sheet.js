@@ -8,14 +8,7 @@
 // Pure and data-driven: drawSheet takes seat-indexed arrays and returns an
 // <svg> element; nothing here reads the page or the network.
 
-const NS = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs, text) {
-  const e = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
+import { svg } from "./dom.js";
 
 // seatArrays turns a sheet view keyed by player ({pool: {"dev:Anna": 2},
 // mountain: {...}, whists: {"dev:Anna": {"dev:Boris": 4}}}; the server
