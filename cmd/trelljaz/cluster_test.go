@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,7 +15,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -39,10 +37,8 @@ var (
 	buildOnce sync.Once
 	binPath   string
 	buildErr  error
-	pgOnce    sync.Once
-	pgServer  *pgtest.Server
-	pgErr     error
-	dbSeq     atomic.Int64
+	// pg is the PostgreSQL server the tests share.
+	pg = &pgtest.Shared{Prefix: "club"}
 )
 
 // binary builds cmd/trelljaz once per test run.
@@ -69,25 +65,12 @@ func binary(t *testing.T) string {
 // database returns a new PostgreSQL database's URL, or skips.
 func database(t *testing.T) string {
 	t.Helper()
-	pgOnce.Do(func() { pgServer, pgErr = pgtest.Start() })
-	switch {
-	case errors.Is(pgErr, pgtest.ErrNotInstalled):
-		t.Skipf("a club of several processes needs PostgreSQL: %v", pgErr)
-	case pgErr != nil:
-		t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
-	}
-	u, err := pgServer.CreateDB(context.Background(), fmt.Sprintf("club%d", dbSeq.Add(1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return pg.NewDB(t)
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if pgServer != nil {
-		pgServer.Stop()
-	}
+	pg.Stop()
 	if binPath != "" {
 		os.RemoveAll(filepath.Dir(binPath))
 	}

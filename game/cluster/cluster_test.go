@@ -32,36 +32,17 @@ import (
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
-var (
-	pg    *pgtest.Server
-	pgErr error
-	dbSeq atomic.Int64
-)
+// pg is the PostgreSQL server the tests share.
+var pg = &pgtest.Shared{Prefix: "c"}
 
 func TestMain(m *testing.M) {
-	pg, pgErr = pgtest.Start()
 	code := m.Run()
-	if pg != nil {
-		pg.Stop()
-	}
+	pg.Stop()
 	os.Exit(code)
 }
 
 // database returns the URL of a new empty PostgreSQL database, or skips.
-func database(t *testing.T) string {
-	t.Helper()
-	switch {
-	case errors.Is(pgErr, pgtest.ErrNotInstalled):
-		t.Skipf("cluster tests need PostgreSQL: %v", pgErr)
-	case pgErr != nil:
-		t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
-	}
-	u, err := pg.CreateDB(context.Background(), fmt.Sprintf("c%d", dbSeq.Add(1)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
+func database(t *testing.T) string { return pg.NewDB(t) }
 
 // process is one club process of the test, in this test process: its
 // store, journal, broker, node and lobby.

@@ -1,32 +1,20 @@
 package journal_test
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/store/pgtest"
 )
 
 // pg is the PostgreSQL server the tests share, started by the first test
-// that asks for it (pgStart); pgErr says why there is none.
-var (
-	pgOnce sync.Once
-	pg     *pgtest.Server
-	pgErr  error
-	dbSeq  atomic.Int64
-)
+// that asks for it.
+var pg = &pgtest.Shared{Prefix: "j"}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if pg != nil {
-		pg.Stop()
-	}
+	pg.Stop()
 	os.Exit(code)
 }
 
@@ -42,19 +30,6 @@ type engine struct {
 func engines() []engine {
 	return []engine{
 		{"sqlite", func(t testing.TB) string { return "sqlite:" + filepath.Join(t.TempDir(), "club.db") }},
-		{"postgres", func(t testing.TB) string {
-			pgOnce.Do(func() { pg, pgErr = pgtest.Start() })
-			switch {
-			case errors.Is(pgErr, pgtest.ErrNotInstalled):
-				t.Skipf("PostgreSQL tests skipped: %v", pgErr)
-			case pgErr != nil:
-				t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
-			}
-			u, err := pg.CreateDB(context.Background(), fmt.Sprintf("j%d", dbSeq.Add(1)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}},
+		{"postgres", pg.NewDB},
 	}
 }

@@ -2,34 +2,24 @@ package store_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/pgtest"
 )
 
-// pg is the PostgreSQL server the tests share; nil when it could not start
-// (pgErr says why).
-var (
-	pg    *pgtest.Server
-	pgErr error
-	dbSeq atomic.Int64
-)
+// pg is the PostgreSQL server the tests share, started by the first test
+// that asks for it.
+var pg = &pgtest.Shared{}
 
 func TestMain(m *testing.M) {
 	if os.Getenv(crashChildEnv) != "" {
 		os.Exit(crashChild())
 	}
-	pg, pgErr = pgtest.Start()
 	code := m.Run()
-	if pg != nil {
-		pg.Stop()
-	}
+	pg.Stop()
 	os.Exit(code)
 }
 
@@ -45,19 +35,7 @@ func engines() []engine {
 		{"sqlite", func(t testing.TB) string {
 			return "sqlite:" + filepath.Join(t.TempDir(), "club.db")
 		}},
-		{"postgres", func(t testing.TB) string {
-			switch {
-			case errors.Is(pgErr, pgtest.ErrNotInstalled):
-				t.Skipf("PostgreSQL tests skipped: %v", pgErr)
-			case pgErr != nil:
-				t.Fatalf("PostgreSQL is installed but did not start: %v", pgErr)
-			}
-			u, err := pg.CreateDB(context.Background(), fmt.Sprintf("t%d", dbSeq.Add(1)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			return u
-		}},
+		{"postgres", pg.NewDB},
 	}
 }
 
