@@ -80,7 +80,9 @@
 // Redis pub/sub is at most once. When the broker reports a gap
 // (BrokerEvent, from redisbroker.Options.OnEvent) the process asks for
 // every roster again and rewatches every table its connections are on:
-// every client gets the table's whole current view. Metrics:
+// every client gets the table's whole current view. Its peers, hearing its
+// hello, rewatch the tables it runs, since their own rewatch may have been
+// lost if it came before this process's subscription was back. Metrics:
 // trelljaz_cluster_ownership_moves_total, trelljaz_cluster_gaps_total,
 // trelljaz_cluster_dropped_total, trelljaz_cluster_peers.
 //

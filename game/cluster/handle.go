@@ -191,6 +191,19 @@ func (n *Node) rewatch(id string) {
 	}
 }
 
+// rewatchOwnedBy rewatches the tables peer runs. Peer said hello: it
+// started, or its broker came back after a gap, and then letters to and
+// from it may have been lost — among them this process's own rewatch after
+// its gap, when that came before peer's subscription was back. Whichever
+// process resubscribes last, its hello makes the others resync from it.
+func (n *Node) rewatchOwnedBy(peer string) {
+	for _, id := range n.conns.tables() {
+		if n.owner(id) == peer {
+			n.rewatch(id)
+		}
+	}
+}
+
 // rewatchAll rewatches every table a connection of this process is
 // attached to.
 func (n *Node) rewatchAll() {

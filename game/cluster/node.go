@@ -345,7 +345,10 @@ func (n *Node) onNote(payload []byte) {
 	n.heard(nt.From)
 	switch nt.Kind {
 	case noteHello:
-		go n.sendRoster()
+		go func() {
+			n.sendRoster()
+			n.rewatchOwnedBy(nt.From)
+		}()
 	case noteRoster:
 		n.roster(nt)
 	case noteBye:
