@@ -30,12 +30,11 @@ func TestEqualLevelsScoreZeroOnDuplicateDeals(t *testing.T) {
 				maxDeals = 2
 			}
 			set.Players, set.PoolTarget, set.MaxDeals = tc.players, 10, maxDeals
-			opt, err := set.Options, set.Validate()
-			if err != nil {
+			if err := set.Validate(); err != nil {
 				t.Fatal(err)
 			}
 			cfg := config{seed: 3, samples: 4, workers: 1}
-			v, deals, err := playGroup(cfg, set, opt, tc.r, 0, newThinkStats(), newThreadClock())
+			v, deals, err := playGroup(cfg, set, tc.r, 0, newThinkStats(), newThreadClock(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -69,12 +68,12 @@ func TestRunPrintsEveryRowAndLevel(t *testing.T) {
 // worker and says how many deals it played.
 func TestRowTimeEndsARowEarly(t *testing.T) {
 	cfg := config{seed: 5, workers: 1, deals: 1000000, pool: 10, maxDeals: 2, rowTime: time.Nanosecond}
-	res, err := playRow(cfg, "sochi", 3, row{levelPass, "basic"}, newThinkStats())
+	res, err := playRow(cfg, "sochi", 3, row{levelPass, "basic"}, 0, 0, newThinkStats(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.pulkas != 1 || res.deals != 2*3 {
-		t.Fatalf("row played %d pulkas, %d deals; want 1 pulka of 2 deals in each of 3 seatings", res.pulkas, res.deals)
+	if res.Pulkas != 1 || res.Deals != 2*3 {
+		t.Fatalf("row played %d pulkas, %d deals; want 1 pulka of 2 deals in each of 3 seatings", res.Pulkas, res.Deals)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -51,6 +52,7 @@ type config struct {
 	pool, maxDeals, samples, workers, deals int
 	seed                                    uint64
 	rowTime                                 time.Duration // 0: rows end by deals only
+	checkpoint                              time.Duration // how often a row's results file is written while it plays (0: at its end only)
 }
 
 // player makes the moves of one seat.
@@ -94,34 +96,59 @@ func newPlayer(level string, seed uint64, samples int, set score.Settings) playe
 	return botPlayer{bot.New(bot.Config{Level: level, Seed: seed, Samples: samples, Budget: -1, Options: set.Options, Scoring: set})}
 }
 
-// rowResult is the outcome of one row.
-type rowResult struct {
-	pulkas, deals int
-	mean, se      float64 // hero whists per pulka (mean over seatings), and its standard error
-	perDeal       float64 // hero whists per deal played
-}
+// rowPart is what one run adds to a row: the pulkas [from, to) it
+// played in full, as a rowFile whose settings the caller fills in.
+type rowPart = rowFile
 
-// playRow plays pulkas (each in every seating) until the row has cfg.deals deals.
-func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResult, error) {
-	set, err := score.Preset(conv)
+// playRow plays pulkas from number from on, each in every seating, until
+// the row has cfg.deals deals (counting the had deals played before) or
+// cfg.rowTime has passed. Every pulka started is finished. save, when not
+// nil, is called at most every cfg.checkpoint with the part played so far
+// in full (a prefix of the pulkas started), and is not called after
+// playRow returns; playRow returns the whole part.
+func playRow(cfg config, conv string, n int, r row, from, had int, stats *thinkStats, save func(*rowPart) error) (*rowPart, error) {
+	set, err := rowSettings(cfg, conv, n)
 	if err != nil {
-		return rowResult{}, err
+		return nil, err
 	}
-	set.Players, set.PoolTarget, set.MaxDeals = n, cfg.pool, cfg.maxDeals
-	if err := set.Validate(); err != nil {
-		return rowResult{}, err
-	}
-	opt, err := set.Options, set.Validate()
-	if err != nil {
-		return rowResult{}, err
+	type done struct {
+		value float64
+		deals int
+		think *thinkStats
 	}
 	var (
-		mu     sync.Mutex
-		values []float64
-		deals  int
-		first  error
+		mu       sync.Mutex
+		finished = map[int]done{}
+		part     = &rowPart{Ranges: [][2]int{{from, from}}, Think: map[string]*levelThink{}}
+		started  = from
+		deals    = had // every finished pulka's deals
+		first    error
+		lastSave = time.Now()
 	)
-	next := 0
+	// advance moves the finished pulkas at the start of what is left
+	// into part; mu is held.
+	advance := func() {
+		for {
+			d, ok := finished[part.Ranges[0][1]]
+			if !ok {
+				return
+			}
+			delete(finished, part.Ranges[0][1])
+			part.Ranges[0][1]++
+			part.Pulkas++
+			part.Deals += d.deals
+			part.Sum += d.value
+			part.SumSq += d.value * d.value
+			for l, t := range d.think.levels {
+				if part.Think[l] == nil {
+					part.Think[l] = &levelThink{}
+				}
+				part.Think[l].CPU.merge(&t.CPU)
+				part.Think[l].Wall.merge(&t.Wall)
+			}
+			stats.merge(d.think)
+		}
+	}
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w := 0; w < cfg.workers; w++ {
@@ -132,34 +159,63 @@ func playRow(cfg config, conv string, n int, r row, stats *thinkStats) (rowResul
 			defer clock.release()
 			for {
 				mu.Lock()
-				if deals >= cfg.deals || first != nil || next > 0 && cfg.rowTime > 0 && time.Since(start) > cfg.rowTime {
+				if deals >= cfg.deals || first != nil || started > from && cfg.rowTime > 0 && time.Since(start) > cfg.rowTime {
 					mu.Unlock()
 					return
 				}
-				g := next
-				next++
+				g := started
+				started++
 				mu.Unlock()
-				v, d, err := playGroup(cfg, set, opt, r, g, stats, clock)
+				local := newThinkStats()
+				v, d, err := playGroup(cfg, set, r, g, local, clock, nil)
 				mu.Lock()
 				if err != nil && first == nil {
 					first = err
 				}
-				values = append(values, v)
+				finished[g] = done{v, d, local}
 				deals += d
+				advance()
+				if save != nil && first == nil && cfg.checkpoint > 0 && time.Since(lastSave) > cfg.checkpoint {
+					lastSave = time.Now()
+					if err := save(copyPart(part)); err != nil {
+						first = err
+					}
+				}
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
 	if first != nil {
-		return rowResult{}, first
+		return nil, first
 	}
-	res := rowResult{pulkas: len(values), deals: deals}
-	res.mean, res.se = meanSE(values)
-	if deals > 0 {
-		res.perDeal = res.mean * float64(len(values)) * float64(n) / float64(deals)
+	return part, nil
+}
+
+// copyPart copies a part so that a checkpoint does not share its maps.
+func copyPart(p *rowPart) *rowPart {
+	c := *p
+	c.Ranges = slices.Clone(p.Ranges)
+	c.Think = map[string]*levelThink{}
+	for l, t := range p.Think {
+		lt := *t
+		lt.CPU.Buckets, lt.Wall.Buckets = maps.Clone(t.CPU.Buckets), maps.Clone(t.Wall.Buckets)
+		c.Think[l] = &lt
 	}
-	return res, nil
+	return &c
+}
+
+// rowSettings returns the scoring settings of a row's pulkas.
+func rowSettings(cfg config, conv string, n int) (score.Settings, error) {
+	set, err := score.Preset(conv)
+	if err != nil {
+		return set, err
+	}
+	set.Players, set.PoolTarget, set.MaxDeals = n, cfg.pool, cfg.maxDeals
+	if err := set.Validate(); err != nil {
+		return set, err
+	}
+	return set, nil
 }
 
 // meanSE returns the mean of xs and its standard error.
@@ -191,7 +247,9 @@ func groupSeed(cfg config, set score.Settings, g int) uint64 {
 
 // playGroup plays pulka g once per seating of the hero and returns the
 // hero's mean settled whists and the deals played.
-func playGroup(cfg config, set score.Settings, opt rules.Options, r row, g int, stats *thinkStats, clock threadClock) (float64, int, error) {
+//
+// record, when not nil, is called with every move made.
+func playGroup(cfg config, set score.Settings, r row, g int, stats *thinkStats, clock threadClock, record func(rules.Move)) (float64, int, error) {
 	n := set.Players
 	base := groupSeed(cfg, set, g)
 	total, deals := 0.0, 0
@@ -205,7 +263,7 @@ func playGroup(cfg config, set score.Settings, opt rules.Options, r row, g int, 
 			}
 			players[seat] = newPlayer(levels[seat], base+uint64(seat)*7919, cfg.samples, set)
 		}
-		res, d, err := playPulka(set, opt, base, g%n, players, levels, stats, clock)
+		res, d, err := playPulka(set, base, g%n, players, levels, stats, clock, record)
 		if err != nil {
 			return 0, 0, fmt.Errorf("pulka %d, hero at seat %d: %w", g, hero, err)
 		}
@@ -216,7 +274,9 @@ func playGroup(cfg config, set score.Settings, opt rules.Options, r row, g int, 
 }
 
 // playPulka plays one pulka and returns every seat's settled whists.
-func playPulka(set score.Settings, opt rules.Options, seed uint64, firstDealer int, players []player, levels []string, stats *thinkStats, clock threadClock) ([rules.MaxPlayers]float64, int, error) {
+// record, when not nil, is called with every move made.
+func playPulka(set score.Settings, seed uint64, firstDealer int, players []player, levels []string, stats *thinkStats, clock threadClock, record func(rules.Move)) ([rules.MaxPlayers]float64, int, error) {
+	opt := set.Options
 	var out [rules.MaxPlayers]float64
 	sheet, err := score.NewSheet(set, firstDealer)
 	if err != nil {
@@ -237,6 +297,9 @@ func playPulka(set score.Settings, opt rules.Options, seed uint64, firstDealer i
 			t0, c0 := time.Now(), clock.now()
 			m := players[a].move(&s, a, buf)
 			local.add(levels[a], time.Since(t0), clock.now()-c0)
+			if record != nil {
+				record(m)
+			}
 			if s, err = rules.Apply(s, m); err != nil {
 				return out, deals, fmt.Errorf("%s player at seat %d: %w", levels[a], a, err)
 			}
@@ -259,73 +322,3 @@ func playPulka(set score.Settings, opt rules.Options, seed uint64, firstDealer i
 	return out, deals, nil
 }
 
-// thinkStats collects the time of every move per level.
-type thinkStats struct {
-	mu    sync.Mutex
-	times map[string][]time.Duration // wall clock per move
-	cpu   map[string][]time.Duration // the thread's CPU time per move
-}
-
-func newThinkStats() *thinkStats {
-	return &thinkStats{times: map[string][]time.Duration{}, cpu: map[string][]time.Duration{}}
-}
-
-func (t *thinkStats) add(level string, wall, cpu time.Duration) {
-	t.mu.Lock()
-	t.times[level] = append(t.times[level], wall)
-	t.cpu[level] = append(t.cpu[level], cpu)
-	t.mu.Unlock()
-}
-
-func (t *thinkStats) merge(o *thinkStats) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for l, ds := range o.times {
-		t.times[l] = append(t.times[l], ds...)
-	}
-	for l, ds := range o.cpu {
-		t.cpu[l] = append(t.cpu[l], ds...)
-	}
-}
-
-func (t *thinkStats) levels() []string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	var ls []string
-	for l := range t.times {
-		ls = append(ls, l)
-	}
-	slices.Sort(ls)
-	return ls
-}
-
-type thinkSummary struct {
-	moves         int
-	perSec        float64
-	p50, p95, max time.Duration
-}
-
-// summary summarizes the wall-clock times of a level, or its CPU times.
-func (t *thinkStats) summary(level string, cpu bool) thinkSummary {
-	t.mu.Lock()
-	ds := slices.Clone(t.times[level])
-	if cpu {
-		ds = slices.Clone(t.cpu[level])
-	}
-	t.mu.Unlock()
-	if len(ds) == 0 {
-		return thinkSummary{}
-	}
-	slices.Sort(ds)
-	var sum time.Duration
-	for _, d := range ds {
-		sum += d
-	}
-	s := thinkSummary{moves: len(ds), p50: ds[len(ds)/2], p95: ds[len(ds)*95/100], max: ds[len(ds)-1]}
-	if sum > 0 {
-		s.perSec = float64(len(ds)) / sum.Seconds()
-	}
-	return s
-}
