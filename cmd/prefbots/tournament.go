@@ -2,8 +2,8 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -321,4 +321,3 @@ func playPulka(set score.Settings, seed uint64, firstDealer int, players []playe
 	stats.merge(local)
 	return out, deals, nil
 }
-
