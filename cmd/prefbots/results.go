@@ -287,11 +287,7 @@ func writeTable(w *strings.Builder, fs []*rowFile) {
 				continue
 			}
 			m, se := f.meanSE()
-			if math.Abs(m) >= 1000 {
-				fmt.Fprintf(w, " %+.0f±%.0f (%d) |", m, se, f.Deals)
-			} else {
-				fmt.Fprintf(w, " %+.1f±%.1f (%d) |", m, se, f.Deals)
-			}
+			fmt.Fprintf(w, " %s |", formatCell(m, se, f.Deals))
 		}
 		w.WriteString("\n")
 	}
@@ -300,6 +296,14 @@ func writeTable(w *strings.Builder, fs []*rowFile) {
 		c := think.summary(l, true)
 		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s |\n", l, c.moves, c.perSec, fmtDur(c.p50), fmtDur(c.p95), fmtDur(c.max))
 	}
+}
+
+// formatCell formats a row's mean ± standard error and its deals.
+func formatCell(mean, se float64, deals int) string {
+	if math.Abs(mean) >= 1000 {
+		return fmt.Sprintf("%+.0f±%.0f (%d)", mean, se, deals)
+	}
+	return fmt.Sprintf("%+.1f±%.1f (%d)", mean, se, deals)
 }
 
 // The markers around the generated table in the README.
