@@ -145,13 +145,6 @@ func (t *thinkStats) merge(o *thinkStats) {
 	t.mergeLevels(m)
 }
 
-// snapshot returns a copy of the histograms.
-func (t *thinkStats) snapshot() map[string]*levelThink {
-	c := newThinkStats()
-	c.merge(t)
-	return c.levels
-}
-
 func (t *thinkStats) names() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
