@@ -29,8 +29,11 @@
 //     (dd.Position.Limit); sampling stops once one card has been best in
 //     every sample of at least half of them; ties go to the rule-of-thumb
 //     card. In a whist-scored raspasy (Rostov), where what pays is having
-//     the fewest tricks, not their number, strong plays the rules of thumb,
-//     which measured better than the paranoid count.
+//     the fewest tricks, not their number, the paranoid count of one's
+//     own tricks misleads (it measured worse than the rules of thumb):
+//     strong rolls each card out to the end of the deal on 64 sampled
+//     deals, everyone then playing the rules of thumb, and scores the
+//     tricks by the Rostov rule (raspasy.go).
 //
 // Bots never claim, reject claims proposed to them, never concede «без
 // трёх» and never chat. A Bot is not safe for concurrent use; a table
@@ -40,5 +43,5 @@
 // the deal: tricks, voids, unseen cards), sample.go (dealing the unseen
 // cards), position.go (a sample as a dd.Position), value.go (hand
 // evaluation and the result of a contract in whists), basic.go and
-// strong.go (the two levels).
+// strong.go (the two levels), raspasy.go (strong's Rostov raspasy).
 package bot

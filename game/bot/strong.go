@@ -45,8 +45,11 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	if v.Kind == rules.KindRaspasy && b.sc.raspasyWhists {
 		// Whist-scored raspasy (Rostov) pays for being the one with the
 		// fewest tricks, not for the count itself, which is all the
-		// paranoid solve sees; the rules of thumb score better there
-		// (+12.6 against +8.3 whists a deal against two passers).
+		// paranoid solve sees (it scored worse than the rules of thumb:
+		// +8.3 against +12.6 whists a deal against two passers).
+		if c, ok := b.rostovCard(v, cards); ok {
+			return rules.PlayMove(v.Actor, c), true
+		}
 		return rules.PlayMove(v.Actor, basicCard(v, legal)), true
 	}
 	if oneRun(v, cards) {
