@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // rowFile is the accumulated result of one row, kept as a small JSON text
@@ -69,6 +70,28 @@ func (f *rowFile) perDeal() float64 {
 		return 0
 	}
 	return f.Sum * float64(f.Players) / float64(f.Deals)
+}
+
+// dealsPerCPUSecond is the deals played per second of the players'
+// thinking (the CPU time of every move, summed over the levels).
+func (f *rowFile) dealsPerCPUSecond() float64 {
+	var ns int64
+	for _, t := range f.Think {
+		ns += t.CPU.TotalNS
+	}
+	if ns == 0 {
+		return 0
+	}
+	return float64(f.Deals) / (float64(ns) / 1e9)
+}
+
+// fmtLeft formats the CPU time a row still needs, in whole minutes.
+func fmtLeft(d time.Duration) string {
+	m := int(math.Ceil(d.Minutes()))
+	if m < 60 {
+		return fmt.Sprintf("%d min", m)
+	}
+	return fmt.Sprintf("%d h %02d min", m/60, m%60)
 }
 
 // next is the first pulka number after every range played.
@@ -288,6 +311,32 @@ func writeTable(w *strings.Builder, fs []*rowFile) {
 			}
 			m, se := f.meanSE()
 			fmt.Fprintf(w, " %s |", formatCell(m, se, f.Deals))
+		}
+		w.WriteString("\n")
+	}
+	w.WriteString("\nCost: deals per second of the players' thinking (CPU, one core), and the CPU time that row still needs to reach 10,000 deals:\n\n| row |")
+	for _, c := range tableColumns {
+		fmt.Fprintf(w, " %s %dp |", strings.ToUpper(c.conv[:1])+c.conv[1:], c.n)
+	}
+	w.WriteString("\n|---|")
+	for range tableColumns {
+		w.WriteString("---|")
+	}
+	w.WriteString("\n")
+	for _, r := range tableRows {
+		fmt.Fprintf(w, "| %s vs %s |", r.hero, r.opp)
+		for _, c := range tableColumns {
+			f := cells[rowKey(c.conv, c.n, r)]
+			if f == nil {
+				w.WriteString(" — |")
+				continue
+			}
+			rate := f.dealsPerCPUSecond()
+			left := "done"
+			if f.Deals < 10000 && rate > 0 {
+				left = fmtLeft(time.Duration(float64(10000-f.Deals) / rate * float64(time.Second)))
+			}
+			fmt.Fprintf(w, " %.0f/s, %s |", rate, left)
 		}
 		w.WriteString("\n")
 	}

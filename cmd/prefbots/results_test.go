@@ -177,6 +177,10 @@ func TestTableShowsEveryRowFile(t *testing.T) {
 	if !strings.Contains(out.String(), want) {
 		t.Fatalf("table lacks %q:\n%s", want, out.String())
 	}
+	// basic thinks far faster than 10,000 deals a minute
+	if cost := "| basic vs pass | "; !strings.Contains(out.String(), cost) || !strings.Contains(out.String(), "/s, 1 min | — |") {
+		t.Fatalf("cost table lacks the row's rate and the minute left:\n%s", out.String())
+	}
 	doc, err := os.ReadFile(readme)
 	if err != nil {
 		t.Fatal(err)
