@@ -20,7 +20,24 @@
 //
 // The deals of a row are counted over every seating. Runs are
 // reproducible: the bots' sampling is bounded by count (-samples), not
-// time, and every seed derives from -seed.
+// time, and every seed derives from -seed and the pulka's number.
+//
+// Rows accumulate across runs, sessions and machines in results files
+// (-results DIR, one JSON text file per row; the repository keeps its own
+// in cmd/prefbots/results): the settings, the pulka numbers played as
+// ranges, the count, sum and sum of squares of the pulkas' values, the
+// think-time histograms per level, and a fingerprint of the bots' play
+// (the hash of every move of one reserved pulka of the row, replayed by
+// every run). A run extends each row with the pulkas after those in its
+// file until the row holds -deals deals or -row-time passes, writing the
+// file every -checkpoint, so a killed run loses little. Another machine
+// plays a disjoint range (-from) into its own directory, and -merge joins
+// it. A file of other settings or another fingerprint is refused: bots
+// that play differently start their rows afresh. -table prints the
+// README's tables from the files (-readme rewrites them in place).
+//
+//	prefbots -results cmd/prefbots/results -deals 10000 -row-time 10m
+//	prefbots -results cmd/prefbots/results -table -readme README.md
 package main
 
 import (
