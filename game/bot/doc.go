@@ -28,12 +28,13 @@
 //     or raspasy the solver counts only up to 3 or 4 tricks
 //     (dd.Position.Limit); sampling stops once one card has been best in
 //     every sample of at least half of them; ties go to the rule-of-thumb
-//     card. In a whist-scored raspasy (Rostov), where what pays is having
-//     the fewest tricks, not their number, the paranoid count of one's
-//     own tricks misleads (it measured worse than the rules of thumb):
-//     strong rolls each card out to the end of the deal on 64 sampled
-//     deals, everyone then playing the rules of thumb, and scores the
-//     tricks by the Rostov rule (raspasy.go).
+//     card. In a raspasy the paranoid count of one's own tricks (the
+//     other two playing against the mover) misleads, since the others are
+//     busy shedding their own tricks, and in Rostov what pays is being the
+//     one with the fewest, not their number: after the talon tricks strong
+//     rolls each card out to the end of the deal on 64 sampled deals,
+//     everyone then playing the rules of thumb, and scores the tricks by
+//     the table's raspasy rule (raspasy.go).
 //
 // Bots never claim, reject claims proposed to them, never concede «без
 // трёх» and never chat. A Bot is not safe for concurrent use; a table
@@ -43,5 +44,5 @@
 // the deal: tricks, voids, unseen cards), sample.go (dealing the unseen
 // cards), position.go (a sample as a dd.Position), value.go (hand
 // evaluation and the result of a contract in whists), basic.go and
-// strong.go (the two levels), raspasy.go (strong's Rostov raspasy).
+// strong.go (the two levels), raspasy.go (strong's raspasy rollouts).
 package bot

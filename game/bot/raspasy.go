@@ -5,22 +5,25 @@ import (
 	"github.com/trelljaz/trelljaz/game/rules"
 )
 
-// rostovSamples is the number of sampled deals a whist-scored raspasy
-// card play rolls out; a rollout costs microseconds, not a solve.
-const rostovSamples = 64
+// raspasySamples is the number of sampled deals a raspasy card play
+// rolls out; a rollout costs microseconds, not a solve.
+const raspasySamples = 64
 
-// rostovCard picks a card of a whist-scored raspasy (Rostov, RULES §9.2),
-// where what pays is being the player with the fewest tricks: the fewest
-// write 5 whists per trick on every other player. The double-dummy count
-// of one's own tricks cannot see that (it measured worse than the rules
-// of thumb), so each candidate card is rolled out to the end of the deal
-// on sampled hands, everyone then playing the rules of thumb (stay under
-// the winning card, shed high cards when void, lead low), and scored in
-// whists by the Rostov rule; the best mean wins, ties going to the rule
-// of thumb's card. ok is false when the deal is not one this handles (a
-// talon that leads tricks).
-func (b *Bot) rostovCard(v *rules.SeatView, cards rules.Hand) (rules.Card, bool) {
-	if v.TalonLead != rules.NoCard || b.opt.RaspasyTalon != pref.TalonIgnored {
+// raspasyCard picks a raspasy card by rollouts. What a raspasy pays
+// depends on everyone's tricks: in Rostov (RULES §9.2) the players with
+// the fewest write 5 whists per trick on the others; in Sochi and
+// Leningrad (§9.1) each trick is a mountain point and none is a pool
+// point. The double-dummy count of one's own tricks, the other two
+// taken to play against the mover (paranoid), misjudges both: the
+// others are busy shedding their own tricks. So each candidate card is
+// rolled out to the end of the deal on sampled hands, everyone then
+// playing the rules of thumb (stay under the winning card, shed high
+// cards when void, lead low), and the tricks are scored by the table's
+// rule; the best mean wins, ties going to the rule of thumb's card. ok is
+// false while talon cards still lead tricks (tricks 1 and 2 unless the
+// talon is ignored), which the rollouts do not play.
+func (b *Bot) raspasyCard(v *rules.SeatView, cards rules.Hand) (rules.Card, bool) {
+	if v.TalonLead != rules.NoCard || b.opt.RaspasyTalon != pref.TalonIgnored && v.TrickNo < 2 {
 		return rules.NoCard, false
 	}
 	u, ok := unseenOf(v, &b.mem)
@@ -51,7 +54,7 @@ func (b *Bot) rostovCard(v *rules.SeatView, cards rules.Hand) (rules.Card, bool)
 	}
 	var score [rules.NumCards]float64
 	var pool [rules.NumCards]rules.Card
-	for k := 0; k < rostovSamples; k++ {
+	for k := 0; k < raspasySamples; k++ {
 		hands, _ := u.deal(b.rng, pool[:0])
 		for i, s := range act {
 			r.hands[i] = hands[s]
@@ -62,7 +65,7 @@ func (b *Bot) rostovCard(v *rules.SeatView, cards rules.Hand) (rules.Card, bool)
 			x := r
 			x.play(me, c)
 			x.finish()
-			score[c] += b.sc.rostovResult(x.tricks, me, v.Players)
+			score[c] += b.sc.raspasyResult(x.tricks, me, v.Players)
 		}
 	}
 	best := rules.NoCard
@@ -143,6 +146,37 @@ func (r *rollout) finish() {
 		}
 		r.play(p, r.policy(p))
 	}
+}
+
+// raspasyResult is what a raspasy ending with tricks t (of the three
+// active players) is worth to player me, in whists (the series'
+// progression, which scales every player's result alike, left out).
+func (sc *scoring) raspasyResult(t [3]int, me, players int) float64 {
+	if sc.raspasyWhists {
+		return sc.rostovResult(t, me, players)
+	}
+	return sc.mountainResult(t, me, players)
+}
+
+// mountainResult is a mountain-scored raspasy (Sochi, Leningrad: RULES
+// §9.1) to player me: each trick is a mountain point at the base price,
+// taking none a pool point at that price (worth pool_factor mountain
+// points); a mountain point costs its owner poolWorth and is worth
+// otherWorth to every other player, a pool point the reverse.
+func (sc *scoring) mountainResult(t [3]int, me, players int) float64 {
+	u := 0.0
+	for i, x := range t {
+		pts := float64(x)
+		if x == 0 {
+			pts = -sc.poolFactor
+		}
+		if i == me {
+			u -= pts * poolWorth(players)
+		} else {
+			u += pts * otherWorth(players)
+		}
+	}
+	return u * float64(sc.raspasyBase)
 }
 
 // rostovResult is what a whist-scored raspasy (RULES §9.2) ending with

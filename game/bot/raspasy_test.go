@@ -38,6 +38,36 @@ func TestRostovRaspasyPaysTheFewestTricks(t *testing.T) {
 	}
 }
 
+// TestMountainRaspasyChargesEachTrick: a mountain-scored raspasy (RULES
+// §9.1) costs its taker a mountain point per trick at the base price
+// (Leningrad 2) and pays a pool point (pool factor 2 in Leningrad) for
+// none; the others' points count the other way at 10/n whists each.
+func TestMountainRaspasyChargesEachTrick(t *testing.T) {
+	sochi := scoringOf(score.PresetOf(score.Sochi))
+	leningrad := scoringOf(score.PresetOf(score.Leningrad))
+	pw, ow := poolWorth(3), otherWorth(3)
+	cases := []struct {
+		name   string
+		sc     scoring
+		tricks [3]int
+		me     int
+		want   float64
+	}{
+		{"Sochi: my 4 tricks cost me, the others' 6 pay me", sochi, [3]int{4, 3, 3}, 0, -4*pw + 6*ow},
+		{"Sochi: none is a pool point", sochi, [3]int{0, 4, 6}, 0, pw + 10*ow},
+		{"Sochi: another's clean raspasy costs me his pool point", sochi, [3]int{4, 0, 6}, 0, -4*pw - ow + 6*ow},
+		{"Leningrad: a trick costs 2 points", leningrad, [3]int{4, 3, 3}, 0, 2 * (-4*pw + 6*ow)},
+		{"Leningrad: none is 2 pool points worth 2 each", leningrad, [3]int{0, 4, 6}, 0, 2 * (2*pw + 10*ow)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.sc.raspasyResult(tc.tricks, tc.me, 3); math.Abs(got-tc.want) > 1e-9 {
+				t.Fatalf("raspasyResult(%v, %d) = %v, want %v", tc.tricks, tc.me, got, tc.want)
+			}
+		})
+	}
+}
+
 // TestRostovRaspasyRolloutPlaysEveryCard: a rollout plays the deal to its
 // end by the rules of thumb: every card once, ten tricks in all.
 func TestRostovRaspasyRolloutPlaysEveryCard(t *testing.T) {
@@ -63,12 +93,17 @@ func TestRostovRaspasyRolloutPlaysEveryCard(t *testing.T) {
 	}
 }
 
-// TestRostovRaspasyCardsAreLegal plays Rostov raspasy deals (everyone
-// passes) with strong bots that know the table's scoring, 3 and 4
-// players: every card comes from the rollouts and is legal.
-func TestRostovRaspasyCardsAreLegal(t *testing.T) {
-	for _, players := range []int{3, 4} {
-		set := score.PresetOf(score.Rostov)
+// TestRaspasyCardsAreLegal plays raspasy deals (everyone passes) with
+// strong bots that know the table's scoring, every convention, 3 and 4
+// players: every card after the talon tricks comes from the rollouts and
+// is legal.
+func TestRaspasyCardsAreLegal(t *testing.T) {
+	for _, tc := range []struct {
+		conv    score.Convention
+		players int
+	}{{score.Rostov, 3}, {score.Rostov, 4}, {score.Sochi, 3}, {score.Leningrad, 4}} {
+		players := tc.players
+		set := score.PresetOf(tc.conv)
 		set.Players = players
 		if err := set.Validate(); err != nil {
 			t.Fatal(err)
@@ -93,14 +128,14 @@ func TestRostovRaspasyCardsAreLegal(t *testing.T) {
 				a := s.Actor()
 				v := rules.View(s, a)
 				m := bots[a].Move(v, buf)
-				if v.Phase == rules.PhasePlay && v.Kind == rules.KindRaspasy && len(buf) > 1 {
+				if v.Phase == rules.PhasePlay && v.Kind == rules.KindRaspasy && len(buf) > 1 && v.TrickNo >= 2 {
 					var cards rules.Hand
 					for _, l := range buf {
 						cards = cards.With(l.Card)
 					}
-					c, ok := bots[a].rostovCard(&v, cards)
+					c, ok := bots[a].raspasyCard(&v, cards)
 					if !ok || !cards.Has(c) {
-						t.Fatalf("%dp deal %d: rostovCard = %v, %v; legal %v", players, d, c, ok, buf)
+						t.Fatalf("%dp deal %d: raspasyCard = %v, %v; legal %v", players, d, c, ok, buf)
 					}
 					rolled++
 				}

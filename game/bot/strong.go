@@ -42,15 +42,17 @@ func (b *Bot) strongCard(v *rules.SeatView, legal []rules.Move) (rules.Move, boo
 	if cards == 0 {
 		return rules.Move{}, false
 	}
-	if v.Kind == rules.KindRaspasy && b.sc.raspasyWhists {
-		// Whist-scored raspasy (Rostov) pays for being the one with the
-		// fewest tricks, not for the count itself, which is all the
-		// paranoid solve sees (it scored worse than the rules of thumb:
-		// +8.3 against +12.6 whists a deal against two passers).
-		if c, ok := b.rostovCard(v, cards); ok {
+	if v.Kind == rules.KindRaspasy {
+		// Rollouts scored by the table's raspasy rule; the paranoid
+		// count measured worse (raspasy.go).
+		if c, ok := b.raspasyCard(v, cards); ok {
 			return rules.PlayMove(v.Actor, c), true
 		}
-		return rules.PlayMove(v.Actor, basicCard(v, legal)), true
+		if b.sc.raspasyWhists {
+			// the talon tricks of a whist-scored raspasy, where the
+			// count of one's own tricks says even less
+			return rules.PlayMove(v.Actor, basicCard(v, legal)), true
+		}
 	}
 	if oneRun(v, cards) {
 		// touching cards: whichever is played, the rest of the deal is the same
