@@ -110,7 +110,7 @@ func TestRaspasyCardsAreLegal(t *testing.T) {
 		}
 		deals := 6
 		if raceEnabled {
-			deals = 2
+			deals = 1
 		}
 		for d := 0; d < deals; d++ {
 			bots := make([]*Bot, players)
