@@ -178,6 +178,9 @@ func extendRow(cfg config, conv string, n int, r row, dir string, from int, stat
 	if from < 0 {
 		from = f.next()
 	}
+	if from < f.next() {
+		return nil, fmt.Errorf("-from %d: the row's file already holds pulkas up to %d (%w); play another range into another directory and -merge it", from, f.next(), errOverlap)
+	}
 	if f.Deals >= cfg.deals {
 		return f, nil
 	}

@@ -86,6 +86,11 @@ func TestMergeAddsDisjointRanges(t *testing.T) {
 	if again := readTiny(t, a); again.Pulkas != m.Pulkas {
 		t.Fatalf("a refused merge changed the file: %d pulkas, was %d", again.Pulkas, m.Pulkas)
 	}
+	// so is playing pulkas the file already holds
+	err = run(append(append([]string(nil), tinyArgs...), "-results", a, "-deals", "1000", "-from", "1"), &bytes.Buffer{})
+	if !errors.Is(err, errOverlap) {
+		t.Fatalf("-from inside the file's pulkas: %v, want %v", err, errOverlap)
+	}
 }
 
 // TestRowsOfAnotherPlayDoNotMerge: a file whose bots played differently
