@@ -32,12 +32,21 @@ type config struct {
 	Pulkas     int           // stop once this many pulkas finished (0: run for Duration)
 	PID        int           // server process to sample, 0 for none
 	Every      time.Duration // report period
+
+	Storm       int           // watchers per storm round (0: no storm)
+	StormRounds int           // storm rounds
+	StormTable  string        // the table to storm ("": the first playing table of the run)
+	StormHold   time.Duration // how long a round's watchers stay
+	StormPause  time.Duration // between a round's drop and the next round
+	Churn       int           // clients connecting, watching and dropping in a loop (0: none)
 }
 
 // Bounds keep a run on one machine's loopback finite.
 const (
 	maxTables   = 5000
 	maxDuration = 2 * time.Hour
+	maxStorm    = 20000 // watchers per round: the club's port range on loopback
+	maxChurn    = 2000
 )
 
 func (c config) validate() error {
@@ -64,6 +73,18 @@ func (c config) validate() error {
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
 		return errors.New("-transports: at least one")
+	case c.Storm < 0 || c.Storm > maxStorm:
+		return fmt.Errorf("-storm %d: want 0..%d", c.Storm, maxStorm)
+	case c.Storm > 0 && (c.StormRounds < 1 || c.StormRounds > 1000):
+		return fmt.Errorf("-storm-rounds %d: want 1..1000", c.StormRounds)
+	case c.StormHold < 0 || c.StormHold > time.Hour:
+		return fmt.Errorf("-storm-hold %v: want 0..1h", c.StormHold)
+	case c.StormPause < 0 || c.StormPause > time.Hour:
+		return fmt.Errorf("-storm-pause %v: want 0..1h", c.StormPause)
+	case c.Churn < 0 || c.Churn > maxChurn:
+		return fmt.Errorf("-churn %d: want 0..%d", c.Churn, maxChurn)
+	case c.Storm > 0 && c.Churn > 0:
+		return errStormConfig
 	}
 	switch c.Level {
 	case "", "random", bot.LevelBasic, bot.LevelStrong:
@@ -96,6 +117,10 @@ type generator struct {
 	dial  func(ctx context.Context, baseURL, transport string) (link, error)
 	out   io.Writer
 	stop  context.CancelFunc // ends the run early (-pulkas reached)
+	// tables are the run's tables, set before the players start.
+	tables []*tableRun
+	// storms are the storm's and the churn's figures.
+	storms stormStats
 	// options are the play settings of the tables set, for the bots.
 	options rules.Options
 }
@@ -115,6 +140,7 @@ func (g *generator) run(ctx context.Context) summary {
 	var wg sync.WaitGroup
 	for t := range g.cfg.Tables {
 		tr := newTableRun()
+		g.tables = append(g.tables, tr)
 		for i := range g.cfg.Players {
 			p := &player{
 				g: g, table: tr, index: i, urlIdx: (t + i) % len(g.cfg.URLs),
@@ -143,8 +169,18 @@ func (g *generator) run(ctx context.Context) summary {
 	tick := time.NewTicker(g.cfg.Every)
 	defer tick.Stop()
 	var warm <-chan time.Time
+	warmed := make(chan struct{}) // closed once the warm-up is over
 	if g.cfg.Warmup > 0 {
 		warm = time.After(g.cfg.Warmup)
+	} else {
+		close(warmed)
+	}
+	if g.cfg.Storm > 0 || g.cfg.Churn > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.storm(ctx, warmed)
+		}()
 	}
 	for done := false; !done; {
 		select {
@@ -152,6 +188,7 @@ func (g *generator) run(ctx context.Context) summary {
 			done = true
 		case <-warm:
 			g.stats.measureFrom(time.Now(), g.proc())
+			close(warmed)
 			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
 			fmt.Fprintln(g.out, g.snapshot(start).line())
@@ -165,7 +202,12 @@ func (g *generator) run(ctx context.Context) summary {
 }
 
 func (g *generator) snapshot(start time.Time) summary {
-	return g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+	sum := g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+	if st := g.storms.summary(g.cfg, sum.MeasuredS); st != nil {
+		g.stats.stormFigures(st)
+		sum.Storm = st
+	}
+	return sum
 }
 
 // proc samples the server process, nil when none is watched or it cannot
@@ -353,6 +395,7 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 		if m.Kind == "start" && p.index == 0 {
 			p.g.stats.playing.Add(1)
+			p.table.started(m.Table)
 		}
 		if p.tstate.done && !p.tstate.leaving {
 			p.tstate.leaving = true
@@ -367,6 +410,7 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 				return nil
 			}
 			p.g.stats.playing.Add(-1)
+			p.table.started("")
 			if n := p.g.stats.pulkas.Add(1); p.g.cfg.Pulkas > 0 && n >= int64(p.g.cfg.Pulkas) {
 				p.g.stop()
 			}

@@ -10,8 +10,8 @@
 //
 // The run is bounded in tables and time and stops by itself; its last line
 // is one JSON object with the keys tables, sessions, pulkas_finished,
-// actions, actions_per_s, p50_ms, p99_ms, max_ms, errors, server_rss_mb and
-// server_cpu_s. With several URLs (-url a,b,c) the players of each table are
+// actions, actions_per_s, p50_ms, p90_ms, p99_ms, max_ms, errors,
+// server_rss_mb and server_cpu_s (and storm, with -storm or -churn). With several URLs (-url a,b,c) the players of each table are
 // spread over the processes, and a player whose session drops reconnects to
 // the next URL, as a browser behind a load balancer would.
 //
@@ -19,6 +19,12 @@
 // start-up out of the figures (its errors still count), and -drop has every
 // session dropped by the client after a while, so that reconnects and
 // resyncs are part of the run.
+//
+// -storm N and -churn N are issue 12's abuse from another process (storm.go):
+// N guests watch one playing table at once and drop, -storm-rounds times,
+// or N guests connect, watch and drop in a loop. The players' latencies
+// while the storm is on are reported apart (the summary's "storm"), with
+// each round's attach and drop times.
 package main
 
 import (
@@ -64,6 +70,12 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.Pulkas, "pulkas", 0, "stop once this many pulkas finished (0: run for -duration)")
 	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
 	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
+	fs.IntVar(&c.Storm, "storm", 0, fmt.Sprintf("watch storm: this many guest connections watch one playing table at once, then all drop (0..%d; 0: none)", maxStorm))
+	fs.IntVar(&c.StormRounds, "storm-rounds", 3, "storm rounds; the run ends after the last one")
+	fs.StringVar(&c.StormTable, "storm-table", "", "table the storm and the churn watch (empty: the first table of the run that plays)")
+	fs.DurationVar(&c.StormHold, "storm-hold", 2*time.Second, "how long a storm round's watchers stay before they drop")
+	fs.DurationVar(&c.StormPause, "storm-pause", 5*time.Second, "pause between a storm round's drop and the next round")
+	fs.IntVar(&c.Churn, "churn", 0, fmt.Sprintf("churn: this many guest clients connect, watch one playing table and drop, in a loop for the run (0..%d; 0: none)", maxChurn))
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}

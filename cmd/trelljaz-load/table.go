@@ -19,6 +19,7 @@ type tableRun struct {
 	sent    map[tableV]time.Time // event a move should produce → when it was sent
 	seen    map[tableV]int       // how many seats received that event
 	changed chan struct{}        // closed when tableID changes
+	playing string               // the table whose pulka runs now, "" between pulkas
 }
 
 // tableV names one event: a table's version. The players of a run may
@@ -46,6 +47,20 @@ func (t *tableRun) setID(id string) {
 	t.tableID = id
 	close(t.changed)
 	t.changed = make(chan struct{})
+}
+
+// started records that the pulka of table id started ("": it is over).
+func (t *tableRun) started(id string) {
+	t.mu.Lock()
+	t.playing = id
+	t.mu.Unlock()
+}
+
+// playingID returns the table whose pulka runs now, "" when none.
+func (t *tableRun) playingID() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.playing
 }
 
 // next returns the table's id once it differs from old, or "" when ctx
