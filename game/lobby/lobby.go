@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +65,14 @@ type Config struct {
 	// Flush is the longest a change waits to be sent; changes within it go
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
+	// PresenceFlush is the longest a change of presence alone waits: who
+	// came online or went, the guests' count, a table's watchers. Every
+	// delta goes to every connection in the lobby, so a storm of sign-ins
+	// or watchers that made a delta each Flush made connections × 4 sends
+	// a second; a change of anything else brings the flush forward to
+	// Flush, and presence rides along. 0 means four times Flush (1 s at
+	// DefaultFlush).
+	PresenceFlush time.Duration
 	// EventBytes bounds the deltas kept for resync. 0 means
 	// DefaultEventBytes.
 	EventBytes int
@@ -137,7 +146,9 @@ type state struct {
 
 	pending  protocol.LobbyDelta
 	changed  map[string]bool
-	armed    bool
+	armed    bool      // a flush is due at due
+	due      time.Time // when the armed flush runs
+	armGen   uint64    // the armed flush's number: an earlier-armed, later timer is stale
 	v        uint64
 	ring     []delta
 	ringSize int
@@ -166,6 +177,9 @@ func New(cfg Config) *Lobby {
 	}
 	if cfg.Flush <= 0 {
 		cfg.Flush = DefaultFlush
+	}
+	if cfg.PresenceFlush <= 0 {
+		cfg.PresenceFlush = 4 * cfg.Flush
 	}
 	if cfg.EventBytes <= 0 {
 		cfg.EventBytes = DefaultEventBytes
@@ -229,7 +243,7 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 		if p.ID == "" {
 			s.guests++
 			s.guestsNew = true
-			s.arm()
+			s.armPresence()
 			s.resync(c, v)
 			return
 		}
@@ -238,7 +252,7 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 			pr = &presence{p: p}
 			s.online[p.ID] = pr
 			s.pending.Joined = append(s.pending.Joined, p)
-			s.arm()
+			s.armPresence()
 		}
 		if pr.n++; pr.n == 1 && s.cfg.Share != nil {
 			s.cfg.Share.Online(p, true)
@@ -258,7 +272,7 @@ func (l *Lobby) Leave(c table.Conn) {
 		if p.ID == "" {
 			s.guests--
 			s.guestsNew = true
-			s.arm()
+			s.armPresence()
 		} else if pr := s.online[p.ID]; pr != nil {
 			if pr.n--; pr.n <= 0 {
 				pr.n = 0
@@ -296,7 +310,7 @@ func (s *state) offlineCheck(pr *presence) {
 	}
 	delete(s.online, pr.p.ID)
 	s.pending.Gone = append(s.pending.Gone, pr.p)
-	s.arm()
+	s.armPresence()
 }
 
 // Set sets a new table for player p, connected from address from: it is
@@ -565,9 +579,21 @@ func (s *state) update(sum protocol.Summary) {
 	if s.cfg.Share != nil {
 		s.cfg.Share.Table(sum)
 	}
+	old, listed := s.summaries[sum.ID]
 	s.summaries[sum.ID] = sum
 	s.changed[sum.ID] = true
-	s.arm()
+	if listed && watchersOnly(old, sum) {
+		s.armPresence()
+	} else {
+		s.arm()
+	}
+}
+
+// watchersOnly reports whether summaries a and b differ in their watchers
+// at most.
+func watchersOnly(a, b protocol.Summary) bool {
+	a.Watchers = b.Watchers
+	return reflect.DeepEqual(a, b)
 }
 
 // remove reclaims table id.
@@ -612,13 +638,27 @@ func (s *state) reclaimFinished() {
 }
 
 // arm schedules a flush within Config.Flush.
-func (s *state) arm() {
-	if s.armed {
+func (s *state) arm() { s.armWithin(s.cfg.Flush) }
+
+// armPresence schedules a flush within Config.PresenceFlush, unless one is
+// due sooner.
+func (s *state) armPresence() { s.armWithin(s.cfg.PresenceFlush) }
+
+func (s *state) armWithin(d time.Duration) {
+	due := s.clk.Now().Add(d)
+	if s.armed && !due.Before(s.due) {
 		return
 	}
-	s.armed = true
-	l := s.l
-	s.clk.AfterFunc(s.cfg.Flush, func() { l.act.Post(func(s *state) { s.flush() }) })
+	s.armed, s.due = true, due
+	s.armGen++
+	gen, l := s.armGen, s.l
+	s.clk.AfterFunc(d, func() {
+		l.act.Post(func(s *state) {
+			if s.armed && s.armGen == gen {
+				s.flush()
+			}
+		})
+	})
 }
 
 // flush sends the pending changes as one delta.
@@ -771,7 +811,7 @@ func (l *Lobby) PeerOnline(peer string, p protocol.Player, online bool) {
 		case online && pr == nil:
 			s.online[p.ID] = &presence{p: p, peers: map[string]bool{peer: true}}
 			s.pending.Joined = append(s.pending.Joined, p)
-			s.arm()
+			s.armPresence()
 		case online:
 			if pr.peers == nil {
 				pr.peers = map[string]bool{}
