@@ -144,9 +144,12 @@ type state struct {
 	chat      []protocol.ChatLine
 	next      int
 
-	pending  protocol.LobbyDelta
-	changed  map[string]bool
-	armed    bool      // a flush is due at due
+	pending protocol.LobbyDelta
+	changed map[string]bool
+	armed   bool
+	// urgent: a table changed more than its watchers since the last
+	// flush (see arm).
+	urgent   bool
 	due      time.Time // when the armed flush runs
 	armGen   uint64    // the armed flush's number: an earlier-armed, later timer is stale
 	v        uint64
@@ -243,7 +246,7 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 		if p.ID == "" {
 			s.guests++
 			s.guestsNew = true
-			s.armPresence()
+			s.arm()
 			s.resync(c, v)
 			return
 		}
@@ -252,7 +255,7 @@ func (l *Lobby) Join(c table.Conn, v uint64) {
 			pr = &presence{p: p}
 			s.online[p.ID] = pr
 			s.pending.Joined = append(s.pending.Joined, p)
-			s.armPresence()
+			s.arm()
 		}
 		if pr.n++; pr.n == 1 && s.cfg.Share != nil {
 			s.cfg.Share.Online(p, true)
@@ -272,7 +275,7 @@ func (l *Lobby) Leave(c table.Conn) {
 		if p.ID == "" {
 			s.guests--
 			s.guestsNew = true
-			s.armPresence()
+			s.arm()
 		} else if pr := s.online[p.ID]; pr != nil {
 			if pr.n--; pr.n <= 0 {
 				pr.n = 0
@@ -310,7 +313,7 @@ func (s *state) offlineCheck(pr *presence) {
 	}
 	delete(s.online, pr.p.ID)
 	s.pending.Gone = append(s.pending.Gone, pr.p)
-	s.armPresence()
+	s.arm()
 }
 
 // Set sets a new table for player p, connected from address from: it is
@@ -582,11 +585,10 @@ func (s *state) update(sum protocol.Summary) {
 	old, listed := s.summaries[sum.ID]
 	s.summaries[sum.ID] = sum
 	s.changed[sum.ID] = true
-	if listed && watchersOnly(old, sum) {
-		s.armPresence()
-	} else {
-		s.arm()
+	if !listed || !watchersOnly(old, sum) {
+		s.urgent = true
 	}
+	s.arm()
 }
 
 // watchersOnly reports whether summaries a and b differ in their watchers
@@ -637,14 +639,15 @@ func (s *state) reclaimFinished() {
 	}
 }
 
-// arm schedules a flush within Config.Flush.
-func (s *state) arm() { s.armWithin(s.cfg.Flush) }
-
-// armPresence schedules a flush within Config.PresenceFlush, unless one is
-// due sooner.
-func (s *state) armPresence() { s.armWithin(s.cfg.PresenceFlush) }
-
-func (s *state) armWithin(d time.Duration) {
+// arm schedules a flush of what is pending: within Config.Flush, or
+// within Config.PresenceFlush when only presence is pending (guests, who
+// came online or went, tables whose watchers alone changed), unless a
+// flush is due sooner.
+func (s *state) arm() {
+	d := s.cfg.PresenceFlush
+	if s.urgent || len(s.pending.Removed)+len(s.pending.Chat) > 0 {
+		d = s.cfg.Flush
+	}
 	due := s.clk.Now().Add(d)
 	if s.armed && !due.Before(s.due) {
 		return
@@ -663,7 +666,7 @@ func (s *state) armWithin(d time.Duration) {
 
 // flush sends the pending changes as one delta.
 func (s *state) flush() {
-	s.armed = false
+	s.armed, s.urgent = false, false
 	d := s.pending
 	s.pending = protocol.LobbyDelta{}
 	for _, id := range s.order {
@@ -760,6 +763,7 @@ func (l *Lobby) PutRemote(sum protocol.Summary) {
 		s.remote[sum.ID] = true
 		s.summaries[sum.ID] = sum
 		s.changed[sum.ID] = true
+		s.urgent = true
 		s.arm()
 	})
 }
@@ -811,7 +815,7 @@ func (l *Lobby) PeerOnline(peer string, p protocol.Player, online bool) {
 		case online && pr == nil:
 			s.online[p.ID] = &presence{p: p, peers: map[string]bool{peer: true}}
 			s.pending.Joined = append(s.pending.Joined, p)
-			s.armPresence()
+			s.arm()
 		case online:
 			if pr.peers == nil {
 				pr.peers = map[string]bool{}
