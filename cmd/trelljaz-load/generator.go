@@ -17,6 +17,8 @@ import (
 
 // config is what the flags set.
 type config struct {
+	stormConfig // the watch storm and the churn (storm.go)
+
 	URLs       []string      // club base URLs; a table's players are spread over them
 	Tables     int           // tables played at once
 	Players    int           // 3 or 4 per table
@@ -32,24 +34,18 @@ type config struct {
 	Pulkas     int           // stop once this many pulkas finished (0: run for Duration)
 	PID        int           // server process to sample, 0 for none
 	Every      time.Duration // report period
-
-	Storm       int           // watchers per storm round (0: no storm)
-	StormRounds int           // storm rounds
-	StormTable  string        // the table to storm ("": the first playing table of the run)
-	StormHold   time.Duration // how long a round's watchers stay
-	StormPause  time.Duration // between a round's drop and the next round
-	Churn       int           // clients connecting, watching and dropping in a loop (0: none)
 }
 
 // Bounds keep a run on one machine's loopback finite.
 const (
 	maxTables   = 5000
 	maxDuration = 2 * time.Hour
-	maxStorm    = 20000 // watchers per round: the club's port range on loopback
-	maxChurn    = 2000
 )
 
 func (c config) validate() error {
+	if err := c.stormConfig.validate(); err != nil {
+		return err
+	}
 	switch {
 	case len(c.URLs) == 0:
 		return errors.New("-url: at least one club URL")
@@ -73,18 +69,6 @@ func (c config) validate() error {
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
 		return errors.New("-transports: at least one")
-	case c.Storm < 0 || c.Storm > maxStorm:
-		return fmt.Errorf("-storm %d: want 0..%d", c.Storm, maxStorm)
-	case c.Storm > 0 && (c.StormRounds < 1 || c.StormRounds > 1000):
-		return fmt.Errorf("-storm-rounds %d: want 1..1000", c.StormRounds)
-	case c.StormHold < 0 || c.StormHold > time.Hour:
-		return fmt.Errorf("-storm-hold %v: want 0..1h", c.StormHold)
-	case c.StormPause < 0 || c.StormPause > time.Hour:
-		return fmt.Errorf("-storm-pause %v: want 0..1h", c.StormPause)
-	case c.Churn < 0 || c.Churn > maxChurn:
-		return fmt.Errorf("-churn %d: want 0..%d", c.Churn, maxChurn)
-	case c.Storm > 0 && c.Churn > 0:
-		return errStormConfig
 	}
 	switch c.Level {
 	case "", "random", bot.LevelBasic, bot.LevelStrong:
@@ -395,7 +379,6 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 		if m.Kind == "start" && p.index == 0 {
 			p.g.stats.playing.Add(1)
-			p.table.started(m.Table)
 		}
 		if p.tstate.done && !p.tstate.leaving {
 			p.tstate.leaving = true
@@ -410,7 +393,6 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 				return nil
 			}
 			p.g.stats.playing.Add(-1)
-			p.table.started("")
 			if n := p.g.stats.pulkas.Add(1); p.g.cfg.Pulkas > 0 && n >= int64(p.g.cfg.Pulkas) {
 				p.g.stop()
 			}

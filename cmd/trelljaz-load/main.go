@@ -57,6 +57,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	urls := fs.String("url", "http://127.0.0.1:8080", "comma list of club base URLs; a table's players are spread over them")
 	transports := fs.String("transports", "websocket", "comma list of SockJS transports (websocket, xhr-streaming, xhr-polling), spread over the players")
 	var c config
+	c.stormConfig.flags(fs)
 	fs.IntVar(&c.Tables, "tables", 10, fmt.Sprintf("tables to play at once (1..%d)", maxTables))
 	fs.IntVar(&c.Players, "players", 3, "players per table (3 or 4)")
 	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")
@@ -70,12 +71,6 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.Pulkas, "pulkas", 0, "stop once this many pulkas finished (0: run for -duration)")
 	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
 	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
-	fs.IntVar(&c.Storm, "storm", 0, fmt.Sprintf("watch storm: this many guest connections watch one playing table at once, then all drop (0..%d; 0: none)", maxStorm))
-	fs.IntVar(&c.StormRounds, "storm-rounds", 3, "storm rounds; the run ends after the last one")
-	fs.StringVar(&c.StormTable, "storm-table", "", "table the storm and the churn watch (empty: the first table of the run that plays)")
-	fs.DurationVar(&c.StormHold, "storm-hold", 2*time.Second, "how long a storm round's watchers stay before they drop")
-	fs.DurationVar(&c.StormPause, "storm-pause", 5*time.Second, "pause between a storm round's drop and the next round")
-	fs.IntVar(&c.Churn, "churn", 0, fmt.Sprintf("churn: this many guest clients connect, watch one playing table and drop, in a loop for the run (0..%d; 0: none)", maxChurn))
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}

@@ -24,15 +24,10 @@ type stats struct {
 	actions    atomic.Int64 // moves sent
 	reconnects atomic.Int64 // sessions re-dialled after a loss
 
-	// storming: a storm round or the churn is on; latencies go to
-	// stormHist as well.
-	storming atomic.Bool
-
-	mu        sync.Mutex
-	hist      *hdrhistogram.Histogram
-	stormHist *hdrhistogram.Histogram
-	errs      map[errKind]int64
-	samples   map[errKind]string // the first message of each kind
+	mu      sync.Mutex
+	hist    *hdrhistogram.Histogram
+	errs    map[errKind]int64
+	samples map[errKind]string // the first message of each kind
 	// whyReconnect is the first reconnect's cause.
 	whyReconnect string
 	// since is when the measured window began (the run's start, or the
@@ -40,16 +35,22 @@ type stats struct {
 	// unknown.
 	since    time.Time
 	cpuSince float64
+
+	// storming: a storm round or the churn is on (storm.go); latencies go
+	// to stormHist as well.
+	storming  atomic.Bool
+	stormHist *hdrhistogram.Histogram
 }
 
 func newStats() *stats {
 	return &stats{
-		hist:      hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		hist:     hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		errs:     map[errKind]int64{},
+		samples:  map[errKind]string{},
+		since:    time.Now(),
+		cpuSince: -1,
+
 		stormHist: hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
-		errs:      map[errKind]int64{},
-		samples:   map[errKind]string{},
-		since:     time.Now(),
-		cpuSince:  -1,
 	}
 }
 
@@ -59,8 +60,8 @@ func newStats() *stats {
 func (s *stats) measureFrom(now time.Time, proc *procSample) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.hist.Reset()
 	s.stormHist.Reset()
+	s.hist.Reset()
 	s.actions.Store(0)
 	s.since, s.cpuSince = now, -1
 	if proc != nil {
@@ -156,13 +157,13 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 		Pulkas: s.pulkas.Load(), Actions: s.actions.Load(), Reconnects: s.reconnects.Load(),
 		ErrorsByKind: maps.Clone(s.errs), ElapsedS: elapsed.Seconds(), MeasuredS: now.Sub(s.since).Seconds(),
 		P50ms: float64(s.hist.ValueAtQuantile(50)) / 1000,
-		P90ms: float64(s.hist.ValueAtQuantile(90)) / 1000,
 		P99ms: float64(s.hist.ValueAtQuantile(99)) / 1000,
 		Maxms: float64(s.hist.Max()) / 1000,
 	}
 	for _, n := range s.errs {
 		sum.Errors += n
 	}
+	sum.P90ms = float64(s.hist.ValueAtQuantile(90)) / 1000
 	if sum.MeasuredS > 0 {
 		sum.ActionsPerS = float64(sum.Actions) / sum.MeasuredS
 	}

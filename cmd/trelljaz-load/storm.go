@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"sync"
@@ -30,6 +31,49 @@ import (
 // seen) are kept apart from the run's; under churn the whole run is
 // churned. A storm or churn client that fails (dial, close by the server,
 // an error but watchers_full) is an error of the run, as a player's is.
+
+// stormConfig is what the storm's flags set.
+type stormConfig struct {
+	Storm       int           // watchers per storm round (0: no storm)
+	StormRounds int           // storm rounds
+	StormTable  string        // the table to storm ("": the first playing table of the run)
+	StormHold   time.Duration // how long a round's watchers stay
+	StormPause  time.Duration // between a round's drop and the next round
+	Churn       int           // clients connecting, watching and dropping in a loop (0: none)
+}
+
+// Bounds of the storm and the churn.
+const (
+	maxStorm = 20000 // watchers per round: the port range of one loopback address
+	maxChurn = 2000
+)
+
+func (c *stormConfig) flags(fs *flag.FlagSet) {
+	fs.IntVar(&c.Storm, "storm", 0, fmt.Sprintf("watch storm: this many guest connections watch one playing table at once, then all drop (0..%d; 0: none)", maxStorm))
+	fs.IntVar(&c.StormRounds, "storm-rounds", 3, "storm rounds; the run ends after the last one")
+	fs.StringVar(&c.StormTable, "storm-table", "", "table the storm and the churn watch (empty: the first table of the run that plays)")
+	fs.DurationVar(&c.StormHold, "storm-hold", 2*time.Second, "how long a storm round's watchers stay before they drop")
+	fs.DurationVar(&c.StormPause, "storm-pause", 5*time.Second, "pause between a storm round's drop and the next round")
+	fs.IntVar(&c.Churn, "churn", 0, fmt.Sprintf("churn: this many guest clients connect, watch one playing table and drop, in a loop for the run (0..%d; 0: none)", maxChurn))
+}
+
+func (c stormConfig) validate() error {
+	switch {
+	case c.Storm < 0 || c.Storm > maxStorm:
+		return fmt.Errorf("-storm %d: want 0..%d", c.Storm, maxStorm)
+	case c.Storm > 0 && (c.StormRounds < 1 || c.StormRounds > 1000):
+		return fmt.Errorf("-storm-rounds %d: want 1..1000", c.StormRounds)
+	case c.StormHold < 0 || c.StormHold > time.Hour:
+		return fmt.Errorf("-storm-hold %v: want 0..1h", c.StormHold)
+	case c.StormPause < 0 || c.StormPause > time.Hour:
+		return fmt.Errorf("-storm-pause %v: want 0..1h", c.StormPause)
+	case c.Churn < 0 || c.Churn > maxChurn:
+		return fmt.Errorf("-churn %d: want 0..%d", c.Churn, maxChurn)
+	case c.Storm > 0 && c.Churn > 0:
+		return errors.New("-storm and -churn: one at a time (the drop is measured by the lobby's guests)")
+	}
+	return nil
+}
 
 // stormDials bounds the storm's handshakes in flight: every connection is
 // open at once all the same; this only paces the dials, as a burst of
@@ -106,24 +150,25 @@ func msList(ds []time.Duration) []float64 {
 	return out
 }
 
-// stormTarget returns the table to storm: -storm-table, or the first table
-// of the run that is playing, once there is one ("" when ctx ends first).
-func (g *generator) stormTarget(ctx context.Context) string {
+// stormTarget returns the table to storm: -storm-table, or the first
+// table of the run that the lobby shows playing, once there is one (""
+// when ctx ends first).
+func (g *generator) stormTarget(ctx context.Context, probe *probe) string {
 	if g.cfg.StormTable != "" {
 		return g.cfg.StormTable
 	}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
 	for {
 		for _, tr := range g.tables {
-			if id := tr.playingID(); id != "" {
+			if id := tr.id(); id != "" && probe.playing(id) {
 				return id
 			}
 		}
+		// A table of the run starts, or the lobby changes.
 		select {
 		case <-ctx.Done():
 			return ""
-		case <-tick.C:
+		case <-probe.changed():
+		case <-time.After(100 * time.Millisecond):
 		}
 	}
 }
@@ -136,16 +181,16 @@ func (g *generator) storm(ctx context.Context, warm <-chan struct{}) {
 		return
 	case <-warm:
 	}
-	if g.cfg.Churn > 0 {
-		g.churn(ctx)
-		return
-	}
 	probe, err := openProbe(ctx, g.dial, g.cfg.URLs[0])
 	if err != nil {
 		g.stats.fail(errStorm, "lobby probe: "+err.Error())
 		return
 	}
 	defer probe.close()
+	if g.cfg.Churn > 0 {
+		g.churn(ctx, probe)
+		return
+	}
 	defer g.stop() // the run is over with the storm
 	for round := 0; round < g.cfg.StormRounds; round++ {
 		if round > 0 {
@@ -155,7 +200,7 @@ func (g *generator) storm(ctx context.Context, warm <-chan struct{}) {
 			case <-time.After(g.cfg.StormPause):
 			}
 		}
-		table := g.stormTarget(ctx)
+		table := g.stormTarget(ctx, probe)
 		if table == "" {
 			return
 		}
@@ -257,8 +302,8 @@ func (g *generator) stormRound(ctx context.Context, probe *probe, round int, tab
 
 // churn runs cfg.Churn clients that connect, watch and drop in a loop
 // until ctx ends.
-func (g *generator) churn(ctx context.Context) {
-	table := g.stormTarget(ctx)
+func (g *generator) churn(ctx context.Context, probe *probe) {
+	table := g.stormTarget(ctx, probe)
 	if table == "" {
 		return
 	}
@@ -357,23 +402,27 @@ func (g *generator) watchOnce(ctx context.Context, base, table string) (l link, 
 type probe struct {
 	l      link
 	mu     sync.Mutex
-	seen   bool           // the whole lobby came
-	tables map[string]int // watchers by table
+	seen   bool                    // the whole lobby came
+	tables map[string]probeSummary // by table
 	guests int
 	change chan struct{} // closed and replaced on every update
 	done   chan struct{} // closed when the session ends
 	err    error         // why it ended, once done
 }
 
+// probeSummary is the part of a table's summary the probe reads.
+type probeSummary struct {
+	ID       string `json:"id"`
+	State    string `json:"state"`
+	Watchers int    `json:"watchers"`
+}
+
 // lobbyMsg is the part of "lobby" and "lobby_delta" the probe reads.
 type lobbyMsg struct {
-	Type   string `json:"type"`
-	Tables []struct {
-		ID       string `json:"id"`
-		Watchers int    `json:"watchers"`
-	} `json:"tables"`
-	Removed []string `json:"removed"`
-	Guests  *int     `json:"guests"`
+	Type    string         `json:"type"`
+	Tables  []probeSummary `json:"tables"`
+	Removed []string       `json:"removed"`
+	Guests  *int           `json:"guests"`
 }
 
 func openProbe(ctx context.Context, dial func(context.Context, string, string) (link, error), base string) (*probe, error) {
@@ -385,7 +434,7 @@ func openProbe(ctx context.Context, dial func(context.Context, string, string) (
 		l.Close()
 		return nil, fmt.Errorf("send: %w", err)
 	}
-	p := &probe{l: l, tables: map[string]int{}, change: make(chan struct{}), done: make(chan struct{})}
+	p := &probe{l: l, tables: map[string]probeSummary{}, change: make(chan struct{}), done: make(chan struct{})}
 	go p.read()
 	return p, nil
 }
@@ -424,7 +473,7 @@ func (p *probe) apply(m lobbyMsg) {
 		p.seen = true
 	}
 	for _, t := range m.Tables {
-		p.tables[t.ID] = t.Watchers
+		p.tables[t.ID] = t
 	}
 	for _, id := range m.Removed {
 		delete(p.tables, id)
@@ -440,7 +489,7 @@ func (p *probe) apply(m lobbyMsg) {
 func (p *probe) waitFor(ctx context.Context, table string, ok func(watchers, guests int) bool) error {
 	for {
 		p.mu.Lock()
-		holds := p.seen && ok(p.tables[table], p.guests)
+		holds := p.seen && ok(p.tables[table].Watchers, p.guests)
 		ch := p.change
 		p.mu.Unlock()
 		if holds {
@@ -466,10 +515,21 @@ func (p *probe) now(ctx context.Context, table string) (watchers, guests int, er
 	return watchers, guests, nil
 }
 
+// playing reports whether the lobby shows table playing.
+func (p *probe) playing(table string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.tables[table].State == "playing"
+}
+
+// changed returns a channel closed at the lobby's next change.
+func (p *probe) changed() <-chan struct{} {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.change
+}
+
 func (p *probe) close() {
 	_ = p.l.Close()
 	<-p.done
 }
-
-// errStormConfig reports flags that cannot go together.
-var errStormConfig = errors.New("-storm and -churn: one at a time (the drop is measured by the lobby's guests)")

@@ -19,7 +19,6 @@ type tableRun struct {
 	sent    map[tableV]time.Time // event a move should produce → when it was sent
 	seen    map[tableV]int       // how many seats received that event
 	changed chan struct{}        // closed when tableID changes
-	playing string               // the table whose pulka runs now, "" between pulkas
 }
 
 // tableV names one event: a table's version. The players of a run may
@@ -49,18 +48,11 @@ func (t *tableRun) setID(id string) {
 	t.changed = make(chan struct{})
 }
 
-// started records that the pulka of table id started ("": it is over).
-func (t *tableRun) started(id string) {
-	t.mu.Lock()
-	t.playing = id
-	t.mu.Unlock()
-}
-
-// playingID returns the table whose pulka runs now, "" when none.
-func (t *tableRun) playingID() string {
+// id returns the table the first player set last ("" before).
+func (t *tableRun) id() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.playing
+	return t.tableID
 }
 
 // next returns the table's id once it differs from old, or "" when ctx
