@@ -277,10 +277,11 @@ func (g *generator) stormRound(ctx context.Context, probe *probe, round int, tab
 	case <-ctx.Done():
 	case <-time.After(g.cfg.StormHold):
 	}
-	if _, _, err := probe.now(ctx, table); err != nil {
+	w, gs, err := probe.now(ctx, table)
+	if err != nil {
 		return err
 	}
-	_ = probe.waitFor(ctx, table, func(w, g int) bool { peakW, peakG = max(peakW, w), max(peakG, g); return true })
+	peakW, peakG = max(peakW, w), max(peakG, gs)
 	dropping.Store(true)
 	dropAt := time.Now()
 	for _, l := range links {
