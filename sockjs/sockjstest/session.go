@@ -55,7 +55,9 @@ var sessionIDs atomic.Int64
 
 // Open opens a session of the SockJS endpoint at endpoint (like
 // http://127.0.0.1:8080/chat) and reads its open frame, within
-// Options.Timeout. The caller closes the session.
+// Options.Timeout. The caller closes the session. A session the server
+// refuses (a close frame instead of the open frame) is an error wrapping
+// the *CloseError.
 func Open(endpoint string, opts *Options) (*Session, error) {
 	s := &Session{}
 	if opts != nil {
@@ -95,6 +97,10 @@ func Open(endpoint string, opts *Options) (*Session, error) {
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sockjstest: open %s: %w", s.url, err)
+	}
+	if strings.HasPrefix(frame, "c") && s.take(frame) == nil {
+		s.Close()
+		return nil, fmt.Errorf("sockjstest: open %s: refused: %w", s.url, s.closed)
 	}
 	if frame != "o" {
 		s.Close()

@@ -1,8 +1,11 @@
 package sockjstest_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -91,6 +94,38 @@ func TestOpenReportsWhatWentWrong(t *testing.T) {
 					s.Close()
 				}
 				t.Fatalf("Open = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// refuser refuses every session with 4403.
+type refuser struct{}
+
+func (refuser) OnOpen(*sockjs.Session) error {
+	return &sockjs.CloseError{Code: 4403, Reason: "not you"}
+}
+func (refuser) OnMessage(string) {}
+func (refuser) OnClose()         {}
+
+// TestARefusedSessionIsItsCloseFrame: a session the server refuses at once
+// is an error of Open that carries the close frame, on every transport.
+func TestARefusedSessionIsItsCloseFrame(t *testing.T) {
+	srv := sockjs.NewServer("/no", func() sockjs.Handler { return refuser{} }, &sockjs.Options{Logger: slog.New(slog.DiscardHandler)})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		_ = srv.Shutdown(context.Background())
+		ts.Close()
+	})
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			s, err := sockjstest.Open(ts.URL+"/no", &sockjstest.Options{Transport: transport})
+			var ce *sockjstest.CloseError
+			if !errors.As(err, &ce) || ce.Code != 4403 || ce.Reason != "not you" {
+				if s != nil {
+					s.Close()
+				}
+				t.Fatalf("Open = %v, want refused with 4403 not you", err)
 			}
 		})
 	}
