@@ -67,6 +67,23 @@ func dial(t testing.TB, srv *httptest.Server, transport string) *client {
 	return c
 }
 
+// refusedSession opens one more session (xhr_streaming) and returns the
+// close frame the server refuses it with; it fails the test if the session
+// opens.
+func refusedSession(t testing.TB, srv *httptest.Server) *sockjstest.CloseError {
+	t.Helper()
+	s, err := sockjstest.Open(srv.URL+Prefix, &sockjstest.Options{Transport: sockjstest.XHRStreaming, Timeout: waitLimit})
+	var ce *sockjstest.CloseError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if s != nil {
+		s.Close()
+	}
+	t.Fatalf("one more session: %v, want it refused with a close frame", err)
+	return nil
+}
+
 func (c *client) close() {
 	c.s.Close()
 	<-c.done
