@@ -2,15 +2,11 @@ package journal_test
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/trelljaz/trelljaz/game/account"
 	"github.com/trelljaz/trelljaz/game/journal"
-	"github.com/trelljaz/trelljaz/game/protocol"
-	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/table"
 )
 
@@ -19,19 +15,7 @@ import (
 // table keeps it and retries, nothing is archived without its settlement.
 func TestAPulkaWithoutItsSettlementIsRefused(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Config{URL: "sqlite:" + t.TempDir() + "/club.db"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	var players []protocol.Player
-	for _, n := range []string{"Anna", "Boris", "Vera"} {
-		p, err := st.SignIn(ctx, account.Identity{Provider: "github", ProviderUserID: n, Name: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		players = append(players, protocol.Player{ID: strconv.FormatInt(int64(p.ID), 10), Name: n})
-	}
+	st, players := sqliteClub(t, "Anna", "Boris", "Vera")
 	set, err := table.DefaultSettings("sochi")
 	if err != nil {
 		t.Fatal(err)
