@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -76,11 +77,36 @@ func (s *Store) Append(ctx context.Context, moves ...Move) error {
 	return s.w.submit(ctx, &request{moves: moves})
 }
 
-// request is one StartDeal or Append call waiting for its commit.
+// Written reports whether move m (its pulka, deal and number) is written,
+// with the same move. Its answer is final: it is sequenced after every
+// StartDeal and Append handed to the store before it (they are committed
+// or failed first), and on PostgreSQL it waits for any transaction still
+// writing to m's deal (a commit whose answer was lost on a dead
+// connection), so a write of m in flight when Written was called can no
+// longer land after it answers false. A caller told an Append failed (a
+// timeout, a lost connection) learns with Written whether the move is
+// durable. A different move under m's number is an error (ErrCorrupt).
+func (s *Store) Written(ctx context.Context, m Move) (bool, error) {
+	if m.Deal < 0 || m.No < 0 {
+		return false, fmt.Errorf("%w: move %+v", ErrBadInput, m)
+	}
+	r := &request{check: &m}
+	if err := s.w.submit(ctx, r); err != nil {
+		return false, err
+	}
+	return r.written, nil
+}
+
+// request is one StartDeal, Append or Written call waiting for its
+// commit (or its answer).
 type request struct {
 	deal  *DealStart
 	moves []Move
-	done  chan error
+	// check, if set, is a Written call: written is its answer, set
+	// before done.
+	check   *Move
+	written bool
+	done    chan error
 }
 
 // writer is the group-commit goroutine.
@@ -145,23 +171,80 @@ func (w *writer) run() {
 	defer close(w.stopped)
 	batch := make([]*request, 0, w.maxBatch)
 	for {
+		var check *request
+		batch = batch[:0]
 		select {
 		case r := <-w.reqs:
-			batch = append(batch[:0], r)
+			if r.check != nil {
+				check = r
+			} else {
+				batch = append(batch, r)
+			}
 		case <-w.stopping:
 			return
 		}
+		// A check ends the batch: it must see what was handed before it
+		// committed or failed.
 	drain:
-		for len(batch) < w.maxBatch {
+		for check == nil && len(batch) < w.maxBatch {
 			select {
 			case r := <-w.reqs:
-				batch = append(batch, r)
+				if r.check != nil {
+					check = r
+				} else {
+					batch = append(batch, r)
+				}
 			default:
 				break drain
 			}
 		}
-		w.commitAll(batch)
+		if len(batch) > 0 {
+			w.commitAll(batch)
+		}
+		if check != nil {
+			var err error
+			check.written, err = w.written(*check.check)
+			check.done <- err
+		}
 	}
+}
+
+// written answers a Written call: under a lock on the move's deal (on
+// PostgreSQL: a transaction inserting a move holds a key-share lock on its
+// deal through the foreign key until it ends), is the move there?
+func (w *writer) written(m Move) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	tx, done, err := w.s.beginWrite(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: check move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+	}
+	defer done()
+	defer rollback(tx)
+	var one int
+	err = tx.QueryRowContext(ctx, "SELECT 1 FROM deals WHERE pulka_id = $1 AND deal_no = $2"+w.s.forUpdate(), int64(m.Pulka), m.Deal).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil // no deal, no move
+	case err != nil:
+		return false, fmt.Errorf("store: check move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+	}
+	var js string
+	err = tx.QueryRowContext(ctx, "SELECT move FROM moves WHERE pulka_id = $1 AND deal_no = $2 AND move_no = $3", int64(m.Pulka), m.Deal, m.No).Scan(&js)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("store: check move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+	}
+	var got rules.Move
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		return false, fmt.Errorf("%w: move %d of deal %d of pulka %d: %v", ErrCorrupt, m.No, m.Deal, m.Pulka, err)
+	}
+	if got != m.Move {
+		return false, fmt.Errorf("%w: move %d of deal %d of pulka %d is %+v, not %+v", ErrCorrupt, m.No, m.Deal, m.Pulka, got, m.Move)
+	}
+	return true, nil
 }
 
 // commitAll commits a batch in one transaction, or each request alone when
