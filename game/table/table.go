@@ -230,6 +230,7 @@ type tbl struct {
 	clock
 
 	unstored  *PulkaRecord       // the finished pulka while the journal refuses it
+	unsettled *unsettledMove     // a move whose write the journal could not confirm (settle.go)
 	pend      parts              // changed by this action, not yet in an event
 	chatOut   *protocol.ChatLine // the chat line of this action's event
 	v         uint64
