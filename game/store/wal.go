@@ -63,8 +63,9 @@ func (s *Store) StartDeal(ctx context.Context, d DealStart) error {
 // retried alone, so one bad call does not fail another table's moves.
 //
 // A move with a (pulka, deal, number) already written is an error, as is a
-// move of a deal that StartDeal has not written. When ctx ends first
-// Append returns its error, and the moves may or may not be written.
+// move of a deal that StartDeal has not written. When ctx ends first, or
+// the commit's answer is lost, the error wraps ErrUncertain: the moves may
+// or may not be written, and Written tells.
 func (s *Store) Append(ctx context.Context, moves ...Move) error {
 	if len(moves) == 0 {
 		return nil
@@ -96,6 +97,13 @@ func (s *Store) Written(ctx context.Context, m Move) (bool, error) {
 	}
 	return r.written, nil
 }
+
+// ErrUncertain is wrapped by a StartDeal or Append error when the write may
+// or may not have been committed: the caller's context ended after the
+// writer took it, or the database's answer to the commit was lost (a
+// dropped connection). Written tells which. Any other error of theirs
+// means nothing was written.
+var ErrUncertain = errors.New("store: the write's outcome is unknown")
 
 // request is one StartDeal, Append or Written call waiting for its
 // commit (or its answer).
@@ -156,7 +164,8 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 	case err := <-r.done:
 		return err
 	case <-ctx.Done():
-		return fmt.Errorf("store: append: %w", ctx.Err())
+		// The writer has it: it may still commit.
+		return fmt.Errorf("store: append: %w (%w)", ctx.Err(), ErrUncertain)
 	}
 }
 
@@ -251,7 +260,10 @@ func (w *writer) written(m Move) (bool, error) {
 // the batch fails, and tells every caller its outcome.
 func (w *writer) commitAll(batch []*request) {
 	err := w.commit(batch)
-	if err == nil || len(batch) == 1 {
+	// A batch whose commit may have landed is not written again alone (its
+	// moves would then look refused as duplicates): each caller learns the
+	// outcome is unknown.
+	if err == nil || len(batch) == 1 || errors.Is(err, ErrUncertain) {
 		for _, r := range batch {
 			r.done <- err
 		}
@@ -308,7 +320,7 @@ func (w *writer) commit(batch []*request) error {
 		moves = moves[n:]
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit moves: %w", err)
+		return fmt.Errorf("store: commit moves: %w (%w)", err, ErrUncertain)
 	}
 	w.commits.Add(1)
 	w.moves.Add(int64(written))

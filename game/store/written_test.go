@@ -95,8 +95,8 @@ func TestWrittenSettlesAnAppendWhoseCallerGaveUp(t *testing.T) {
 			short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 			err = s.Append(short, move)
 			cancel()
-			if !errors.Is(err, context.DeadlineExceeded) {
-				t.Fatalf("Append while its deal is locked: %v, want a timeout", err)
+			if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, store.ErrUncertain) {
+				t.Fatalf("Append while its deal is locked: %v, want a timeout, uncertain", err)
 			}
 			// The write still waits on the lock (seen in pg_stat_activity).
 			var writer int

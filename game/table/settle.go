@@ -32,23 +32,27 @@ func (t *tbl) hold(u *unsettledMove) {
 	t.settleLater()
 }
 
-// settleLater asks the journal again after Config.StoreRetry.
+// settleLater asks the journal again after Config.StoreRetry. The
+// question runs on its own goroutine (a Settler is safe for concurrent
+// use), so the table answers watchers, chat and other requests meanwhile.
 func (t *tbl) settleLater() {
-	u, h := t.unsettled, t.h
+	u, h, s := t.unsettled, t.h, t.cfg.Journal.(Settler)
 	t.cfg.Clock.AfterFunc(t.cfg.StoreRetry, func() {
-		h.do(func(t *tbl) {
-			if t.unsettled == u {
-				t.settle()
-			}
-		})
+		go func() {
+			written, err := s.Settle(u.entry)
+			h.do(func(t *tbl) {
+				if t.unsettled == u {
+					t.settle(written, err)
+				}
+			})
+		}()
 	})
 }
 
-// settle asks the journal whether the held move was written, and applies
-// or refuses it when it knows.
-func (t *tbl) settle() {
+// settle takes the journal's answer about the held move: applies or
+// refuses it when it knows, asks again when it does not.
+func (t *tbl) settle(written bool, err error) {
 	u := t.unsettled
-	written, err := t.cfg.Journal.(Settler).Settle(u.entry)
 	if err != nil {
 		t.log.Error("the journal cannot settle a move yet; asking again", "deal", u.entry.Deal, "index", u.entry.Index, "err", err)
 		t.settleLater()

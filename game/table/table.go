@@ -289,6 +289,9 @@ func (t *tbl) stop() {
 	if t.unstored != nil {
 		t.log.Error("the table stops with a finished pulka the journal never took", "pulka", t.unstored.Pulka)
 	}
+	if t.unsettled != nil {
+		t.log.Warn("the table stops holding a move the journal has not settled: the store's log says whether it was made", "deal", t.unsettled.entry.Deal, "index", t.unsettled.entry.Index)
+	}
 }
 
 // Initial returns the summary of the table as New made it.
