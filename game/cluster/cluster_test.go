@@ -48,6 +48,7 @@ func database(t *testing.T) string { return pg.NewDB(t) }
 // store, journal, broker, node and lobby.
 type process struct {
 	name   string
+	j      *heldJournal
 	st     *store.Store
 	broker *redisbroker.Broker
 	node   *cluster.Node
@@ -72,7 +73,37 @@ func (p *process) dropped(t *testing.T) float64 {
 	return 0
 }
 
+// heldJournal is the process's journal, noting the moves whose write it
+// could not confirm (the table holds them: table.ErrUnsettled).
+type heldJournal struct {
+	*journal.Journal
+	mu   sync.Mutex
+	held []table.MoveEntry
+}
+
+func (j *heldJournal) Move(e table.MoveEntry) error {
+	err := j.Journal.Move(e)
+	if errors.Is(err, table.ErrUnsettled) {
+		j.mu.Lock()
+		j.held = append(j.held, e)
+		j.mu.Unlock()
+	}
+	return err
+}
+
+func (j *heldJournal) moves() []table.MoveEntry {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]table.MoveEntry(nil), j.held...)
+}
+
 func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
+	t.Helper()
+	return startProcessWith(t, name, redisURL, dbURL, 2*time.Second)
+}
+
+// startProcessWith starts a process whose leases last leaseTTL.
+func startProcessWith(t *testing.T, name, redisURL, dbURL string, leaseTTL time.Duration) *process {
 	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
@@ -95,13 +126,14 @@ func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
 	}
 	reg := prometheus.NewRegistry()
 	n, err := cluster.New(cluster.Config{ID: name, Broker: b, Store: st, Journal: j, Logger: log, Registerer: reg,
-		LeaseTTL: 2 * time.Second, Renew: 300 * time.Millisecond})
+		LeaseTTL: leaseTTL, Renew: 300 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	node.Store(n)
+	hj := &heldJournal{Journal: j}
 	lcfg := lobby.Config{Logger: log, Flush: 5 * time.Millisecond, Table: table.Config{
-		Journal: j, DealPause: 5 * time.Millisecond, BotDelay: time.Millisecond, Logger: log,
+		Journal: hj, DealPause: 5 * time.Millisecond, BotDelay: time.Millisecond, Logger: log,
 	}}
 	if err := n.LobbyConfig(ctx, &lcfg); err != nil {
 		t.Fatal(err)
@@ -110,7 +142,7 @@ func startProcess(t *testing.T, name, redisURL, dbURL string) *process {
 	if err := n.Start(ctx, lb); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{name: name, st: st, broker: b, node: n, lobby: lb, reg: reg}
+	p := &process{name: name, j: hj, st: st, broker: b, node: n, lobby: lb, reg: reg}
 	t.Cleanup(p.stop)
 	return p
 }
@@ -135,6 +167,7 @@ type player struct {
 	table   string
 	result  *protocol.Settlement
 	refused []string
+	legal   []rules.Move // the last moves offered
 }
 
 func (c *player) Player() protocol.Player { return c.p }
@@ -184,14 +217,45 @@ func (c *player) play(ctx context.Context, t *testing.T) {
 			if m.Type == "error" {
 				c.refused = append(c.refused, m.Code+": "+m.Text)
 			}
+			if m.Legal != nil {
+				c.legal = *m.Legal
+			}
 			c.mu.Unlock()
-			if m.Legal != nil && len(*m.Legal) > 0 {
-				if h := c.handle(t); h != nil {
-					h.Move(c, (*m.Legal)[0])
-				}
+			switch {
+			case m.Legal != nil && len(*m.Legal) > 0:
+				c.move(t)
+			case m.Type == "error" && m.Code == string(protocol.ErrJournal):
+				// Refused, not made: try again a little later, as a player
+				// would (not at once: while a move is held the table refuses
+				// every other move at once).
+				time.AfterFunc(50*time.Millisecond, func() {
+					if ctx.Err() == nil {
+						c.move(t)
+					}
+				})
 			}
 		}
 	}
+}
+
+// move makes the first of the moves last offered, if any.
+func (c *player) move(t *testing.T) {
+	c.mu.Lock()
+	legal := c.legal
+	c.mu.Unlock()
+	if len(legal) == 0 {
+		return
+	}
+	if h := c.handle(t); h != nil {
+		h.Move(c, legal[0])
+	}
+}
+
+// refusals returns what the player was told was refused.
+func (c *player) refusals() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.refused...)
 }
 
 func (c *player) settled() *protocol.Settlement {
@@ -515,8 +579,9 @@ func TestRedisRestartMidDeal(t *testing.T) {
 	}
 }
 
-// PostgreSQL stops answering mid-deal: /readyz's check fails, a player's
-// move is refused with the journal's error (never acknowledged), and when
+// PostgreSQL stops answering mid-deal: /readyz's check fails, the move in
+// flight is held and a player's move is refused with the journal's error
+// (never acknowledged), and when
 // the database answers again the club recovers by itself — the table's
 // lease expired meanwhile, so it is taken back from the store — and the
 // pulka ends as its seeds and moves give.
@@ -556,19 +621,24 @@ func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
 		}
 	}()
 	waitFor(t, time.Minute, "/readyz's check fails", func() bool { return a.node.Ready(context.Background()) != nil })
-	waitFor(t, time.Minute, "a move refused by the journal", func() bool {
+	refused := func() bool {
 		for _, c := range ps {
-			c.mu.Lock()
-			for _, r := range c.refused {
+			for _, r := range c.refusals() {
 				if strings.HasPrefix(r, string(protocol.ErrJournal)) {
-					c.mu.Unlock()
 					return true
 				}
 			}
-			c.mu.Unlock()
 		}
 		return false
-	})
+	}
+	// The move in flight when the database stopped cannot be confirmed:
+	// its table holds it (neither acknowledged nor refused, as it may have
+	// been committed); a move made meanwhile is refused with "journal".
+	waitFor(t, time.Minute, "a move held or refused by the journal", func() bool { return refused() || len(a.j.moves()) > 0 })
+	if held := a.j.moves(); len(held) > 0 {
+		ps[held[0].Move.Seat].move(t)
+	}
+	waitFor(t, time.Minute, "a move refused by the journal", refused)
 	if err := own.Resume(); err != nil {
 		t.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func (t *tbl) settle(written bool, err error) {
 	default:
 		t.log.Warn("a held move was not written: refused", "deal", u.entry.Deal, "index", u.entry.Index, "waited", wait)
 		if u.c != nil {
-			t.fail(u.c, protocol.ErrJournal, fmt.Sprintf("%v: the store did not take it", errJournal))
+			t.fail(u.c, protocol.ErrJournal, fmt.Sprintf("%v: deal %d move %d: the store did not take it", errJournal, u.entry.Deal, u.entry.Index))
 		}
 	}
 	t.schedule()
