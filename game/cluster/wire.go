@@ -41,6 +41,8 @@ type note struct {
 // letter is what a process sends one other on its inbox: requests of its
 // connections for the tables the other runs, and the messages of the
 // tables it runs for the other's connections. Each list keeps its order.
+// The receiver decodes it; the sender puts it together from items encoded
+// one by one (outbox.take).
 type letter struct {
 	From string     `json:"from"`
 	Ops  []op       `json:"ops,omitempty"`
@@ -75,15 +77,6 @@ type op struct {
 	Text    string                     `json:"text,omitempty"`
 	Preset  string                     `json:"preset,omitempty"`
 	Options map[string]json.RawMessage `json:"options,omitempty"`
-}
-
-// size estimates an op's encoded bytes, for the outbox's bound.
-func (o *op) size() int {
-	n := 160 + len(o.Player.ID) + len(o.Player.Name) + len(o.Table) + len(o.Text) + len(o.Preset)
-	for k, v := range o.Options {
-		n += len(k) + len(v) + 4
-	}
-	return n
 }
 
 // delivery is the messages of one connection of the receiving process,
