@@ -135,6 +135,8 @@ type state struct {
 	chat      []protocol.ChatLine
 	next      int
 
+	peerGuests map[string]int // the guests of the club's other processes (peers.go)
+
 	pending  protocol.LobbyDelta
 	changed  map[string]bool
 	armed    bool
@@ -633,7 +635,7 @@ func (s *state) flush() {
 	}
 	clear(s.changed)
 	if s.guestsNew {
-		n := s.guests
+		n := s.allGuests()
 		d.Guests, s.guestsNew = &n, false
 	}
 	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 && d.Guests == nil {
@@ -684,7 +686,7 @@ func (s *state) resync(c table.Conn, v uint64) {
 }
 
 func (s *state) snapshot() protocol.Lobby {
-	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Guests: s.guests, Chat: append([]protocol.ChatLine{}, s.chat...)}
+	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Guests: s.allGuests(), Chat: append([]protocol.ChatLine{}, s.chat...)}
 	for _, id := range s.order {
 		msg.Tables = append(msg.Tables, s.summaries[id])
 	}
