@@ -24,6 +24,7 @@ const (
 	noteOnline  = "online"  // a player's first connection to the sender
 	noteOffline = "offline" // a player's last connection to the sender went
 	noteChat    = "chat"    // a lobby chat line said on the sender
+	noteAddr    = "addr"    // the address a new table of the sender was set from
 )
 
 // note is what a process tells all the others on clubChannel.
@@ -36,6 +37,15 @@ type note struct {
 	// Roster: the sender's tables and online players.
 	Tables []protocol.Summary `json:"tables,omitempty"`
 	Online []protocol.Player  `json:"online,omitempty"`
+	// Addr (a table or addr note) is the address table TableID (a table
+	// note: Table's) was set from; Addrs (a roster) the same by table:
+	// each process counts them toward lobby.Config.MaxTablesPerIP. Only
+	// between processes, never to clients.
+	TableID string            `json:"table_id,omitempty"`
+	Addr    string            `json:"addr,omitempty"`
+	Addrs   map[string]string `json:"addrs,omitempty"`
+	// Guests (a beat or a roster) is the sender's guests.
+	Guests *int `json:"guests,omitempty"`
 }
 
 // letter is what a process sends one other on its inbox: requests of its
