@@ -23,9 +23,9 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/pgtest"
+	"github.com/trelljaz/trelljaz/game/store/storetest"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
@@ -396,49 +396,6 @@ func stoppedOwner(t *testing.T, sig syscall.Signal) {
 			t.Errorf("%s was told %v, Boris %v", c.name, r, told)
 		}
 	}
-	checkRecord(t, st, id, told)
+	storetest.CheckArchived(t, st, id, told)
 }
 
-// checkRecord checks the finished pulka of table id: every deal replays to
-// its end from its seed and moves (no move lost or twice: the store's key
-// is the move's number), and scoring the record gives the settlement the
-// players were told.
-func checkRecord(t *testing.T, st *store.Store, id string, told *protocol.Settlement) {
-	t.Helper()
-	ctx := context.Background()
-	var pid int64
-	if err := st.DB().QueryRowContext(ctx, "SELECT id FROM pulkas WHERE table_id = $1 AND finished_ms IS NOT NULL", id).Scan(&pid); err != nil {
-		t.Fatalf("the finished pulka of %s: %v", id, err)
-	}
-	a, err := st.Archived(ctx, store.PulkaID(pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := a.Settings.Settings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, d := range a.Deals {
-		ms := make([]rules.Move, len(d.Moves))
-		for k, m := range d.Moves {
-			ms[k] = m.Move
-		}
-		s, err := rules.Replay(d.Rules(set.Options), ms)
-		if err != nil {
-			t.Fatalf("deal %d does not replay: %v", i, err)
-		}
-		if !s.Done() {
-			t.Errorf("deal %d replays unfinished", i)
-		}
-	}
-	out, _, err := score.Run(a.Record())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range a.Settings.Players {
-		got, ok := out.Result.Get(name)
-		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
-			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
-		}
-	}
-}

@@ -23,9 +23,9 @@ import (
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/pgtest"
+	"github.com/trelljaz/trelljaz/game/store/storetest"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker"
@@ -43,6 +43,27 @@ func TestMain(m *testing.M) {
 
 // database returns the URL of a new empty PostgreSQL database, or skips.
 func database(t *testing.T) string { return pg.NewDB(t) }
+
+// ownDatabase starts a PostgreSQL server for this test alone (one it may
+// pause or reconfigure), stopped after the processes the test starts
+// next, and returns it with the URL of a new database on it. It skips when
+// PostgreSQL is not installed.
+func ownDatabase(t *testing.T, name string) (*pgtest.Server, string) {
+	t.Helper()
+	own, err := pgtest.Start()
+	switch {
+	case errors.Is(err, pgtest.ErrNotInstalled):
+		t.Skipf("needs PostgreSQL: %v", err)
+	case err != nil:
+		t.Fatal(err)
+	}
+	t.Cleanup(own.Stop)
+	db, err := own.CreateDB(context.Background(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return own, db
+}
 
 // process is one club process of the test, in this test process: its
 // store, journal, broker, node and lobby.
@@ -436,50 +457,6 @@ func movesWritten(t *testing.T, st *store.Store, id string) int {
 	return n
 }
 
-// checkArchived checks the finished pulka of table id: every deal replays
-// to its end from its seed and moves, and scoring the record gives the
-// settlement the players were told — what one process gives for the same
-// seeds and moves.
-func checkArchived(t *testing.T, st *store.Store, id string, told *protocol.Settlement) {
-	t.Helper()
-	ctx := context.Background()
-	var pid int64
-	if err := st.DB().QueryRowContext(ctx, "SELECT id FROM pulkas WHERE table_id = $1 AND finished_ms IS NOT NULL", id).Scan(&pid); err != nil {
-		t.Fatalf("the finished pulka of %s: %v", id, err)
-	}
-	a, err := st.Archived(ctx, store.PulkaID(pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := a.Settings.Settings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, d := range a.Deals {
-		moves := make([]rules.Move, len(d.Moves))
-		for k, m := range d.Moves {
-			moves[k] = m.Move
-		}
-		s, err := rules.Replay(d.Rules(set.Options), moves)
-		if err != nil {
-			t.Fatalf("deal %d does not replay: %v", i, err)
-		}
-		if !s.Done() {
-			t.Errorf("deal %d replays unfinished", i)
-		}
-	}
-	out, _, err := score.Run(a.Record())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range a.Settings.Players {
-		got, ok := out.Result.Get(name)
-		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
-			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
-		}
-	}
-}
-
 // SIGTERM: the process that runs a table mid-deal stops; a survivor takes
 // the table over at once (released lease) and the pulka ends there with
 // the settlement its seeds and moves give; the stopped process's player
@@ -518,7 +495,7 @@ func TestStoppedOwnerHandsItsTableOver(t *testing.T) {
 	if n := movesWritten(t, procs[1].st, id); n <= atStop {
 		t.Errorf("%d moves at the stop, %d at the end: the pulka did not go on", atStop, n)
 	}
-	checkArchived(t, procs[1].st, id, ps[1].settled())
+	storetest.CheckArchived(t, procs[1].st, id, ps[1].settled())
 	for _, c := range ps {
 		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[1].settled()) {
 			t.Errorf("%s was told %v, Boris %v", c.p.Name, c.settled(), ps[1].settled())
@@ -571,7 +548,7 @@ func TestRedisRestartMidDeal(t *testing.T) {
 	if _, ok := procs[0].lobby.Table(id); !ok {
 		t.Errorf("a no longer runs %s after the Redis restart", id)
 	}
-	checkArchived(t, procs[0].st, id, ps[0].settled())
+	storetest.CheckArchived(t, procs[0].st, id, ps[0].settled())
 	for _, c := range ps[1:] {
 		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[0].settled()) {
 			t.Errorf("%s was told %v, Anna %v", c.p.Name, c.settled(), ps[0].settled())
@@ -587,18 +564,7 @@ func TestRedisRestartMidDeal(t *testing.T) {
 // pulka ends as its seeds and moves give.
 func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
 	rd := redistest.Start(t)
-	own, err := pgtest.Start()
-	switch {
-	case errors.Is(err, pgtest.ErrNotInstalled):
-		t.Skipf("needs PostgreSQL: %v", err)
-	case err != nil:
-		t.Fatal(err)
-	}
-	defer own.Stop()
-	db, err := own.CreateDB(context.Background(), "outage")
-	if err != nil {
-		t.Fatal(err)
-	}
+	own, db := ownDatabase(t, "outage")
 	a := startProcess(t, "a", rd.URL(), db)
 	ps := signIn(t, []*process{a}, "Anna", "Boris", "Vera")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -652,5 +618,5 @@ func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
 		}
 		return true
 	})
-	checkArchived(t, a.st, id, ps[0].settled())
+	storetest.CheckArchived(t, a.st, id, ps[0].settled())
 }

@@ -10,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/store"
-	"github.com/trelljaz/trelljaz/game/store/pgtest"
+	"github.com/trelljaz/trelljaz/game/store/storetest"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
@@ -35,18 +33,7 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rd := redistest.Start(t)
-			own, err := pgtest.Start()
-			switch {
-			case errors.Is(err, pgtest.ErrNotInstalled):
-				t.Skipf("needs PostgreSQL: %v", err)
-			case err != nil:
-				t.Fatal(err)
-			}
-			t.Cleanup(own.Stop) // after the processes stop
-			db, err := own.CreateDB(context.Background(), "held")
-			if err != nil {
-				t.Fatal(err)
-			}
+			_, db := ownDatabase(t, "held")
 			// Only the owner's commits wait on synchronous replication.
 			local := db + "&synchronous_commit=local"
 			ctl, err := sql.Open("pgx", local)
@@ -131,7 +118,7 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 				}
 				return true
 			})
-			checkArchived(t, b.st, id, ps[1].settled())
+			archived := storetest.CheckArchived(t, b.st, id, ps[1].settled())
 
 			which := fmt.Sprintf("deal %d move %d:", held.Deal, held.Index)
 			var told []string
@@ -149,30 +136,14 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 				t.Errorf("the move %+v never reached the store; its player was told %q, want one refusal", held, told)
 			}
 			if c.committed {
-				got := archivedMove(t, b.st, id, held.Deal, held.Index)
-				if got != held.Move {
+				deals := archived.Deals
+				if held.Deal > len(deals) || held.Index >= len(deals[held.Deal-1].Moves) {
+					t.Fatalf("the archive has no move %d of deal %d", held.Index, held.Deal)
+				}
+				if got := deals[held.Deal-1].Moves[held.Index].Move; got != held.Move {
 					t.Errorf("the store has %+v as move %d of deal %d, the held move was %+v", got, held.Index, held.Deal, held.Move)
 				}
 			}
 		})
 	}
-}
-
-// archivedMove returns move index of deal (from 1) of table id's finished
-// pulka.
-func archivedMove(t *testing.T, st *store.Store, id string, deal, index int) rules.Move {
-	t.Helper()
-	ctx := context.Background()
-	var pid int64
-	if err := st.DB().QueryRowContext(ctx, "SELECT id FROM pulkas WHERE table_id = $1 AND finished_ms IS NOT NULL", id).Scan(&pid); err != nil {
-		t.Fatalf("the finished pulka of %s: %v", id, err)
-	}
-	a, err := st.Archived(ctx, store.PulkaID(pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if deal < 1 || deal > len(a.Deals) || index >= len(a.Deals[deal-1].Moves) {
-		t.Fatalf("the archive has no move %d of deal %d", index, deal)
-	}
-	return a.Deals[deal-1].Moves[index].Move
 }
