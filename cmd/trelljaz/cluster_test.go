@@ -398,4 +398,3 @@ func stoppedOwner(t *testing.T, sig syscall.Signal) {
 	}
 	storetest.CheckArchived(t, st, id, told)
 }
-
