@@ -46,7 +46,10 @@ type Move struct {
 
 // StartDeal writes a new deal ahead of its moves. Like Append it returns
 // once the deal is durable, sharing a transaction with the writes of other
-// tables that arrive meanwhile.
+// tables that arrive meanwhile, and its error wraps ErrUncertain when the
+// deal may or may not be written. Starting the same deal again (the same
+// seed, dealer and series) succeeds, so a caller may retry an uncertain
+// start; another deal under a written number is refused.
 func (s *Store) StartDeal(ctx context.Context, d DealStart) error {
 	if d.Deal < 0 || d.Dealer < 0 || d.Dealer > 3 || d.Series < 0 {
 		return fmt.Errorf("%w: deal start %+v", ErrBadInput, d)
@@ -303,10 +306,8 @@ func (w *writer) commit(batch []*request) error {
 	var moves []Move
 	for _, r := range batch {
 		if d := r.deal; d != nil {
-			if _, err := tx.ExecContext(ctx,
-				"INSERT INTO deals (pulka_id, deal_no, seed, dealer, series, started_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-				int64(d.Pulka), d.Deal, int64(d.Seed), d.Dealer, d.Series, ms(d.At)); err != nil {
-				return fmt.Errorf("store: write deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+			if err := writeDeal(ctx, tx, d); err != nil {
+				return err
 			}
 		}
 		moves = append(moves, r.moves...)
@@ -324,6 +325,31 @@ func (w *writer) commit(batch []*request) error {
 	}
 	w.commits.Add(1)
 	w.moves.Add(int64(written))
+	return nil
+}
+
+// writeDeal writes deal start d, once: the same start again (a retry
+// whose first answer was lost, ErrUncertain) is written already and
+// succeeds; another deal under its number is refused (ErrBadInput).
+func writeDeal(ctx context.Context, tx *sql.Tx, d *DealStart) error {
+	res, err := tx.ExecContext(ctx,
+		"INSERT INTO deals (pulka_id, deal_no, seed, dealer, series, started_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pulka_id, deal_no) DO NOTHING",
+		int64(d.Pulka), d.Deal, int64(d.Seed), d.Dealer, d.Series, ms(d.At))
+	if err != nil {
+		return fmt.Errorf("store: write deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var seed int64
+	var dealer, series int
+	err = tx.QueryRowContext(ctx, "SELECT seed, dealer, series FROM deals WHERE pulka_id = $1 AND deal_no = $2", int64(d.Pulka), d.Deal).Scan(&seed, &dealer, &series)
+	if err != nil {
+		return fmt.Errorf("store: read deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+	}
+	if uint64(seed) != d.Seed || dealer != d.Dealer || series != d.Series {
+		return fmt.Errorf("%w: deal %d of pulka %d is written already, another deal", ErrBadInput, d.Deal, d.Pulka)
+	}
 	return nil
 }
 
