@@ -26,6 +26,10 @@ type pulka struct {
 	result   *protocol.Settlement
 	fines    map[string]int // mountain points by player id
 	bots     []Bot
+	// unwritten is a deal the journal refused: it is dealt again as it
+	// was (its write may have landed: the store takes the same deal
+	// twice, never another under its number).
+	unwritten *rules.Deal
 }
 
 // by says who made a move.
@@ -96,11 +100,16 @@ func (t *tbl) startPulka() error {
 
 // newDeal deals the next deal with a fresh seed.
 func (t *tbl) newDeal() error {
-	var b [8]byte
-	if _, err := io.ReadFull(t.cfg.Seeds, b[:]); err != nil {
-		return fmt.Errorf("deal %d: seed: %w", t.dealNo+1, err)
+	d := rules.Deal{Dealer: t.sheet.Dealer(), Series: t.sheet.Series(), Options: t.opt}
+	if u := t.unwritten; u != nil && u.Dealer == d.Dealer && u.Series == d.Series {
+		d.Seed = u.Seed
+	} else {
+		var b [8]byte
+		if _, err := io.ReadFull(t.cfg.Seeds, b[:]); err != nil {
+			return fmt.Errorf("deal %d: seed: %w", t.dealNo+1, err)
+		}
+		d.Seed = binary.LittleEndian.Uint64(b[:])
 	}
-	d := rules.Deal{Seed: binary.LittleEndian.Uint64(b[:]), Dealer: t.sheet.Dealer(), Series: t.sheet.Series(), Options: t.opt}
 	s, err := rules.New(d)
 	if err != nil {
 		return fmt.Errorf("deal %d: %w", t.dealNo+1, err)
@@ -108,9 +117,11 @@ func (t *tbl) newDeal() error {
 	if t.cfg.Journal != nil {
 		ds := DealStart{Table: t.cfg.ID, Pulka: t.number, Deal: t.dealNo + 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series}
 		if err := t.cfg.Journal.Deal(ds); err != nil {
+			t.unwritten = &d
 			return fmt.Errorf("deal %d: %w: %v", t.dealNo+1, errJournal, err)
 		}
 	}
+	t.unwritten = nil
 	t.deal = s
 	t.dealNo++
 	t.records = append(t.records, DealRecord{Deal: d})

@@ -124,3 +124,56 @@ func TestAMoveTheJournalCannotConfirmIsAnsweredWithWhatTheStoreHolds(t *testing.
 		})
 	}
 }
+
+// dealLosingJournal refuses deal start number refuse once (as a store
+// whose answer was lost would), then takes it.
+type dealLosingJournal struct {
+	refusingJournal
+	refuse int
+}
+
+func (j *dealLosingJournal) Deal(d DealStart) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.deals = append(j.deals, d)
+	if d.Deal == j.refuse {
+		j.refuse = 0
+		return errors.New("commit: connection reset")
+	}
+	return nil
+}
+
+// A deal the journal refused is dealt again as it was — the same seed,
+// dealer and series — since its write may have landed: the store takes
+// the same deal twice, never another under its number.
+func TestADealTheJournalRefusedIsDealtAgainTheSame(t *testing.T) {
+	j := &dealLosingJournal{refuse: 2}
+	tb, clk, anna := playing(t, Config{Journal: j}, "")
+	var tries []DealStart
+	for i := 0; len(tries) < 2; i++ {
+		if i == 5000 {
+			t.Fatalf("deal 2 was not dealt again: %+v", tries)
+		}
+		if v := anna.view(t); v.State == "playing" && v.Clock.Seat == 0 && len(v.Legal) > 0 {
+			tb.Move(anna, v.Legal[0])
+		} else {
+			clk.Advance(DefaultBotDelay)
+			clk.Advance(DefaultDealPause)
+		}
+		tb.Summary()
+		j.mu.Lock()
+		tries = tries[:0]
+		for _, d := range j.deals {
+			if d.Deal == 2 {
+				tries = append(tries, d)
+			}
+		}
+		j.mu.Unlock()
+	}
+	if tries[0] != tries[1] {
+		t.Fatalf("deal 2 was refused as %+v and dealt again as %+v", tries[0], tries[1])
+	}
+	if recs := tb.Records(); len(recs) < 2 || recs[1].Deal.Seed != tries[0].Seed {
+		t.Fatalf("the table plays deal 2 from another seed than the one refused")
+	}
+}
