@@ -18,8 +18,9 @@
 // ask), pulka.go (deals, the one path that applies a move, the end of the
 // pulka), clock.go (clock, deadlines, time banks, timeout_action, grace), views.go
 // (views, events, resync), bot.go (the Bot interface), journal.go (the
-// Journal interface), restore.go (a pulka in progress rebuilt after a
-// restart: Restore).
+// Journal interface), settle.go (a move whose write the journal cannot
+// confirm, held until it can: Settler), restore.go (a pulka in progress
+// rebuilt after a restart: Restore).
 package table
 
 import (
