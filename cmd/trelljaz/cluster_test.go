@@ -143,7 +143,7 @@ type client struct {
 	mu      sync.Mutex
 	ws      *websocket.Conn
 	table   string
-	tables  map[string]bool // listed in its lobby
+	tables  map[string]bool // listed in its lobby waiting for players
 	result  *protocol.Settlement
 	errs    []string
 	version uint64
@@ -254,7 +254,9 @@ func (c *client) handle(raw string) {
 		c.table = m.Table
 	case "lobby", "lobby_delta":
 		for _, s := range m.Tables {
-			c.tables[s.ID] = true
+			// A sit before the creator's conventions reach the table is
+			// refused (wrong_state): sit once it waits for players.
+			c.tables[s.ID] = s.State == protocol.StateWaiting
 		}
 	case "error":
 		c.errs = append(c.errs, m.Code+": "+m.Text)
@@ -284,8 +286,8 @@ func (c *client) state() (table string, listed map[string]bool, result *protocol
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := map[string]bool{}
-	for k := range c.tables {
-		l[k] = true
+	for k, waiting := range c.tables {
+		l[k] = waiting
 	}
 	return c.table, l, c.result
 }
@@ -340,7 +342,7 @@ func stoppedOwner(t *testing.T, sig syscall.Signal) {
 	await(t, 30*time.Second, "Anna's table is set", func() bool { id, _, _ = anna.state(); return id != "" })
 	anna.send(map[string]any{"type": "conventions", "table": id, "preset": "sochi", "options": map[string]any{"pool_target": 3}})
 	for i, c := range []*client{boris, vera} {
-		await(t, 30*time.Second, c.name+" sees the table in the lobby", func() bool { _, l, _ := c.state(); return l[id] })
+		await(t, 30*time.Second, c.name+" sees the table waiting for players in the lobby", func() bool { _, l, _ := c.state(); return l[id] })
 		c.mu.Lock()
 		c.table = id
 		c.mu.Unlock()
