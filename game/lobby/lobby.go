@@ -714,6 +714,7 @@ func (l *Lobby) PutRemote(sum protocol.Summary) {
 			if s.remote[sum.ID] {
 				s.remove(sum.ID)
 			}
+			delete(s.setFrom, sum.ID) // an address told before a summary
 			return
 		}
 		if _, listed := s.summaries[sum.ID]; !listed {

@@ -45,12 +45,13 @@ func (s *state) allGuests() int {
 	return n
 }
 
-// RemoteSetFrom tells that table id, listed as run by another process
-// (PutRemote), was set from address from: it counts toward that address's
-// MaxTablesPerIP here too, until the table is removed.
+// RemoteSetFrom tells that table id, run by another process, was set from
+// address from: listed (PutRemote) it counts toward that address's
+// MaxTablesPerIP here too, until it is removed. The address may come
+// before the table's first summary.
 func (l *Lobby) RemoteSetFrom(id string, from netip.Addr) {
 	l.act.Post(func(s *state) {
-		if from.IsValid() && s.remote[id] {
+		if from.IsValid() && id != "" && s.tables[id] == nil && s.early[id] == nil {
 			s.setFrom[id] = from
 		}
 	})
