@@ -61,9 +61,18 @@ func TestTablesPerAddressAreCountedAcrossTheClub(t *testing.T) {
 	// Each process has heard the other's tables and addresses once it has
 	// heard a chat line said after them (notes keep their order).
 	for _, p := range []*process{a, b} {
-		for _, id := range ids {
-			waitFor(t, 20*time.Second, p.name+" lists "+id, func() bool { _, ok := p.node.Table(id); return ok })
-		}
+		waitFor(t, 20*time.Second, p.name+" lists the four tables", func() bool {
+			listed := map[string]bool{}
+			for _, s := range snapshot(p.lobby).Tables {
+				listed[s.ID] = true
+			}
+			for _, id := range ids {
+				if !listed[id] {
+					return false
+				}
+			}
+			return true
+		})
 	}
 	a.lobby.Chat(&lobbyConn{p: player("9"), got: make(chan []byte, 1<<10)}, "after a's tables")
 	b.lobby.Chat(&lobbyConn{p: player("9"), got: make(chan []byte, 1<<10)}, "after b's tables")
