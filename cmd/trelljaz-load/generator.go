@@ -32,7 +32,20 @@ type config struct {
 	Pulkas     int           // stop once this many pulkas finished (0: run for Duration)
 	PID        int           // server process to sample, 0 for none
 	Every      time.Duration // report period
+	Lobby      string        // when the players follow the lobby: lobbyIdle, lobbyAlways or lobbyNever
 }
+
+// How the players follow the lobby's feed (-lobby).
+const (
+	// lobbyIdle follows it only while not at a playing table, as the page
+	// does: a player leaves the feed when its table starts and follows it
+	// again, from the version it had, once the pulka is over.
+	lobbyIdle = "idle"
+	// lobbyAlways follows it all the time (every session gets every delta).
+	lobbyAlways = "always"
+	// lobbyNever signs in with "follow_lobby":false.
+	lobbyNever = "never"
+)
 
 // Bounds keep a run on one machine's loopback finite.
 const (
@@ -64,6 +77,11 @@ func (c config) validate() error {
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
 		return errors.New("-transports: at least one")
+	}
+	switch c.Lobby {
+	case lobbyIdle, lobbyAlways, lobbyNever:
+	default:
+		return fmt.Errorf("-lobby %q: want idle, always or never", c.Lobby)
 	}
 	switch c.Level {
 	case "", "random", bot.LevelBasic, bot.LevelStrong:
@@ -305,8 +323,18 @@ func (p *player) session(ctx context.Context, transport string) error {
 // resumes it. A player that has not reached a table yet (or has left its
 // last one) names none: it watches the next one once it knows it, and only
 // once, so that no second whole view of a table it has acted on comes.
+//
+// It follows the lobby from its version (-lobby), but not while its table
+// plays when it follows only idle.
 func (p *player) signIn(token string) error {
 	m := map[string]any{"type": "signin", "token": token}
+	p.follows = p.g.cfg.Lobby == lobbyAlways || p.g.cfg.Lobby == lobbyIdle && !p.atPlayingTable()
+	p.unfollowed = false // a new session: nothing left yet
+	if p.follows {
+		m["lobby_v"] = p.lobbyV
+	} else {
+		m["follow_lobby"] = false
+	}
 	if p.tstate.table != "" && !p.tstate.leaving {
 		v := p.tstate.v
 		if p.pending || p.tstate.seat < 0 {
@@ -354,6 +382,13 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		if m.Kind == "start" && p.index == 0 {
 			p.g.stats.playing.Add(1)
 		}
+		if p.follows && p.g.cfg.Lobby == lobbyIdle && p.atPlayingTable() {
+			// At the table: the page shows it, not the lobby.
+			p.follows = false
+			if err := p.send(map[string]any{"type": "lobby", "follow": false}); err != nil {
+				return err
+			}
+		}
 		if p.tstate.done && !p.tstate.leaving {
 			p.tstate.leaving = true
 			// The pulka is over: leave; the first player sets the next
@@ -361,6 +396,13 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 			old := m.Table
 			if err := p.send(map[string]any{"type": "leave", "table": old}); err != nil {
 				return err
+			}
+			if !p.follows && p.g.cfg.Lobby == lobbyIdle {
+				// Back in the lobby: what it missed, or the whole lobby.
+				p.follows, p.unfollowed = true, false
+				if err := p.send(map[string]any{"type": "lobby", "follow": true, "v": p.lobbyV}); err != nil {
+					return err
+				}
 			}
 			if p.index > 0 {
 				p.wait(old)
