@@ -295,6 +295,10 @@ func (p *player) session(ctx context.Context, transport string) error {
 			}
 			now := time.Now()
 			for _, raw := range msgs {
+				p.g.stats.received.Add(int64(len(raw)))
+				if strings.HasPrefix(raw, `{"type":"lobby`) {
+					p.g.stats.lobbyBytes.Add(int64(len(raw)))
+				}
 				var m serverMsg
 				if err := json.Unmarshal([]byte(raw), &m); err != nil {
 					p.g.stats.fail(errProtocol, fmt.Sprintf("undecodable %.80q: %v", raw, err))
