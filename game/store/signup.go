@@ -54,7 +54,8 @@ func startSignups(s *Store) *signups {
 }
 
 // insert inserts r's player, sharing a transaction with the sign-ups
-// queued meanwhile, and returns it once committed.
+// queued meanwhile, and returns it once committed. Its errors are the
+// caller's to wrap.
 func (u *signups) insert(ctx context.Context, r *signup) (account.Player, error) {
 	r.done = make(chan signupResult, 1)
 	select {
@@ -62,13 +63,13 @@ func (u *signups) insert(ctx context.Context, r *signup) (account.Player, error)
 	case <-u.stopping:
 		return account.Player{}, ErrClosed
 	case <-ctx.Done():
-		return account.Player{}, fmt.Errorf("store: new player: %w", ctx.Err())
+		return account.Player{}, fmt.Errorf("waiting for the sign-ups' queue: %w", ctx.Err())
 	}
 	select {
 	case res := <-r.done:
 		return res.p, res.err
 	case <-ctx.Done():
-		return account.Player{}, fmt.Errorf("store: new player: %w", ctx.Err())
+		return account.Player{}, fmt.Errorf("waiting for the commit: %w", ctx.Err())
 	}
 }
 
