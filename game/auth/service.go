@@ -14,6 +14,7 @@ import (
 	"github.com/markbates/goth"
 
 	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/ratelimit"
 )
 
 // Cookie names. Each is signed (HMAC-SHA256) and encrypted (AES-256) by
@@ -55,7 +56,7 @@ type Service struct {
 	tokens *tokens
 	csrf   *http.CrossOriginProtection
 
-	claims        *claimLimiter // dev sign-ins per client address; nil: no limit
+	claims        *ratelimit.Buckets[netip.Addr] // dev sign-ins per client address; nil: no limit
 	limitLoopback bool
 	clientIP      func(*http.Request) netip.Addr
 }

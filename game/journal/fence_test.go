@@ -16,25 +16,38 @@ import (
 	"github.com/trelljaz/trelljaz/game/table"
 )
 
-// With SetFence every deal and move carries its table's lease: once
-// another process took the lease, the journal refuses the old owner's move
-// (store.ErrFenced), and the new owner, reading the table back with
-// InProgressAt, goes on writing.
-func TestMovesOfALostLeaseAreRefused(t *testing.T) {
+// sqliteClub opens a store in the test's directory (closed when the test
+// ends) with a signed-in account for each name, as the table's players.
+func sqliteClub(t *testing.T, names ...string) (*store.Store, []protocol.Player) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Config{URL: "sqlite:" + t.TempDir() + "/club.db"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close the store: %v", err)
+		}
+	})
 	var players []protocol.Player
-	for _, n := range []string{"Anna", "Boris", "Vera"} {
+	for _, n := range names {
 		p, err := st.SignIn(ctx, account.Identity{Provider: "github", ProviderUserID: n, Name: n})
 		if err != nil {
 			t.Fatal(err)
 		}
 		players = append(players, protocol.Player{ID: strconv.FormatInt(int64(p.ID), 10), Name: n})
 	}
+	return st, players
+}
+
+// With SetFence every deal and move carries its table's lease: once
+// another process took the lease, the journal refuses the old owner's move
+// (store.ErrFenced), and the new owner, reading the table back with
+// InProgressAt, goes on writing.
+func TestMovesOfALostLeaseAreRefused(t *testing.T) {
+	ctx := context.Background()
+	st, players := sqliteClub(t, "Anna", "Boris", "Vera")
 	var mu sync.Mutex
 	fences := map[string]store.Fence{}
 	fenced := func(owner *journal.Journal) {

@@ -41,7 +41,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/big"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,9 +185,10 @@ func (j *Journal) Pulka(r table.PulkaRecord) error {
 	if len(r.Record.Fines) > 0 {
 		f.Fines = r.Record.Fines
 	}
-	if f.Result, err = result(r.Result); err != nil {
-		return fmt.Errorf("journal: table %s pulka %d: %w", r.Table, r.Pulka, err)
+	if r.Result == nil {
+		return fmt.Errorf("journal: table %s pulka %d: the table could not settle it", r.Table, r.Pulka)
 	}
+	f.Result = *r.Result
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	changes, err := j.st.Finish(ctx, f)
@@ -238,23 +238,6 @@ func (j *Journal) account(ctx context.Context, p protocol.Player) (account.ID, e
 		return 0, fmt.Errorf("player id %q is not an account", p.ID)
 	}
 	return account.ID(n), nil
-}
-
-// result reads the table's settlement back into exact numbers.
-func result(s protocol.Settlement) (score.Result, error) {
-	if len(s.Exact) != len(s.Rounded) || len(s.Exact) < 3 || len(s.Exact) > 4 {
-		return score.Result{}, errors.New("settlement: want 3 or 4 exact and rounded results")
-	}
-	r := score.Result{Players: len(s.Exact)}
-	for i, e := range s.Exact {
-		v, ok := new(big.Rat).SetString(e)
-		if !ok {
-			return score.Result{}, fmt.Errorf("settlement: exact result %q", e)
-		}
-		r.Exact[i] = v
-		r.Rounded[i] = s.Rounded[i]
-	}
-	return r, nil
 }
 
 // Adopt tells the journal that pulka number n of table tbl is the store's

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/actor"
+	"github.com/trelljaz/trelljaz/game/internal/defaults"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
@@ -162,30 +163,14 @@ func (pr *presence) online() bool { return pr.n > 0 || len(pr.peers) > 0 }
 
 // New starts a lobby.
 func New(cfg Config) *Lobby {
-	if cfg.MaxTables <= 0 {
-		cfg.MaxTables = DefaultMaxTables
-	}
-	if cfg.MaxTablesPerPlayer <= 0 {
-		cfg.MaxTablesPerPlayer = DefaultMaxTablesPerPlayer
-	}
-	if cfg.MaxTablesPerIP <= 0 {
-		cfg.MaxTablesPerIP = DefaultMaxTablesPerIP
-	}
-	if cfg.Flush <= 0 {
-		cfg.Flush = DefaultFlush
-	}
-	if cfg.EventBytes <= 0 {
-		cfg.EventBytes = DefaultEventBytes
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	if cfg.Table.Logger == nil {
-		cfg.Table.Logger = cfg.Logger
-	}
-	if cfg.Table.Metrics == nil {
-		cfg.Table.Metrics = cfg.Metrics
-	}
+	defaults.Positive(&cfg.MaxTables, DefaultMaxTables)
+	defaults.Positive(&cfg.MaxTablesPerPlayer, DefaultMaxTablesPerPlayer)
+	defaults.Positive(&cfg.MaxTablesPerIP, DefaultMaxTablesPerIP)
+	defaults.Positive(&cfg.Flush, DefaultFlush)
+	defaults.Positive(&cfg.EventBytes, DefaultEventBytes)
+	defaults.NonZero(&cfg.Logger, slog.Default())
+	defaults.NonZero(&cfg.Table.Logger, cfg.Logger)
+	defaults.NonZero(&cfg.Table.Metrics, cfg.Metrics)
 	clk := cfg.Table.Clock
 	if clk == nil {
 		clk = table.WallClock{}

@@ -72,5 +72,8 @@ type PulkaRecord struct {
 	// cmd/pulka scores.
 	Record score.Record
 	Deals  []DealRecord // every deal dealt, the last maybe unfinished, with seeds and moves
-	Result protocol.Settlement
+	// Result is the settlement of the sheet (score.Sheet.Settle), exact, as
+	// the table computed it; nil when the sheet could not be settled (the
+	// pulka was closed with protocol.ErrInternal).
+	Result *score.Result
 }

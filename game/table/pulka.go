@@ -204,11 +204,13 @@ func (t *tbl) closePulka(reason protocol.Code) {
 	if len(t.fines) > 0 {
 		r.Fines = t.fines
 	}
+	var settled *score.Result
 	set, err := t.sheet.Settle()
 	if err != nil {
 		t.log.Error("cannot settle", "err", err)
 		r.Reason = protocol.ErrInternal
 	} else {
+		settled = &set
 		for i := range t.seats {
 			r.Rounded = append(r.Rounded, set.Rounded[i])
 			r.Exact = append(r.Exact, set.Exact[i].RatString())
@@ -217,7 +219,7 @@ func (t *tbl) closePulka(reason protocol.Code) {
 	t.result = r
 	t.log.Info("pulka over", "deals", t.dealNo, "reason", reason)
 	if t.cfg.Journal != nil {
-		rec := t.record()
+		rec := t.record(settled)
 		t.unstored = &rec
 		t.storeFinished(1)
 	}
@@ -262,8 +264,9 @@ func (t *tbl) tellUnstored(c Conn) {
 	t.fail(c, protocol.ErrNotStored, "the finished pulka could not be stored yet: it is retried, and the table is kept until it is")
 }
 
-// record returns the finished pulka for the journal.
-func (t *tbl) record() PulkaRecord {
+// record returns the finished pulka for the journal, with the settlement
+// the table computed (nil if it could not).
+func (t *tbl) record(settled *score.Result) PulkaRecord {
 	names := t.names()
 	rec := score.Record{
 		Convention: t.settings.Convention.String(), Options: t.settings.Overrides(), Players: names,
@@ -272,7 +275,7 @@ func (t *tbl) record() PulkaRecord {
 	for _, d := range t.scored {
 		rec.Deals = append(rec.Deals, score.RecordDealOf(d, names))
 	}
-	out := PulkaRecord{Table: t.cfg.ID, Pulka: t.number, Record: rec, Result: *t.result}
+	out := PulkaRecord{Table: t.cfg.ID, Pulka: t.number, Record: rec, Result: settled}
 	for i, s := range t.seats {
 		out.Players = append(out.Players, s.p)
 		if f := t.fines[s.p.ID]; f > 0 {

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/actor"
+	"github.com/trelljaz/trelljaz/game/internal/defaults"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
@@ -128,32 +129,17 @@ type Config struct {
 }
 
 func (c *Config) defaults() {
-	def := func(d *time.Duration, v time.Duration) {
-		if *d <= 0 {
-			*d = v
-		}
-	}
-	def(&c.ConventionTime, DefaultConventionTime)
-	def(&c.Grace, DefaultGrace)
-	def(&c.BotDelay, DefaultBotDelay)
-	def(&c.DealPause, DefaultDealPause)
-	def(&c.FinishedKeep, DefaultFinishedKeep)
-	def(&c.StoreRetry, DefaultStoreRetry)
-	if c.MaxWatchers <= 0 {
-		c.MaxWatchers = DefaultMaxWatchers
-	}
-	if c.EventBytes <= 0 {
-		c.EventBytes = DefaultEventBytes
-	}
-	if c.Clock == nil {
-		c.Clock = WallClock{}
-	}
-	if c.Seeds == nil {
-		c.Seeds = rand.Reader
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
+	defaults.Positive(&c.ConventionTime, DefaultConventionTime)
+	defaults.Positive(&c.Grace, DefaultGrace)
+	defaults.Positive(&c.BotDelay, DefaultBotDelay)
+	defaults.Positive(&c.DealPause, DefaultDealPause)
+	defaults.Positive(&c.FinishedKeep, DefaultFinishedKeep)
+	defaults.Positive(&c.StoreRetry, DefaultStoreRetry)
+	defaults.Positive(&c.MaxWatchers, DefaultMaxWatchers)
+	defaults.Positive(&c.EventBytes, DefaultEventBytes)
+	defaults.NonZero[Clock](&c.Clock, WallClock{})
+	defaults.NonZero(&c.Seeds, rand.Reader)
+	defaults.NonZero(&c.Logger, slog.Default())
 }
 
 // DefaultSettings returns the settings a table starts from: preset's

@@ -1,24 +1,20 @@
 package web
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 // waitLimit bounds every wait of these tests (a hung server fails the test
@@ -30,161 +26,103 @@ type msg map[string]any
 
 func (m msg) str(k string) string { s, _ := m[k].(string); return s }
 
-// client is a browser stand-in speaking SockJS over one transport:
-// "websocket" or "xhr_streaming". A reader goroutine queues every message
-// and every raw frame (for the leak inspection).
+// client is a browser stand-in speaking SockJS over one transport,
+// "websocket" or "xhr_streaming", with the library's test client
+// (sockjstest.Session). A reader goroutine queues every message and keeps
+// it as received (for the leak inspection).
 type client struct {
 	t         testing.TB
-	srv       *httptest.Server
 	transport string
-	base      string
-	ws        *websocket.Conn
-	body      io.Closer // the current xhr_streaming response, guarded by mu
+	s         *sockjstest.Session
 
-	mu       sync.Mutex
-	queue    []msg
-	raw      []string // every message as received
-	closed   string   // the close frame, once closed
-	stopping bool
-	wake     chan struct{}
-	opened   chan struct{}
-	notify   chan struct{} // shared with other clients, may be nil
-	done     chan struct{}
-}
-
-var sessionSeq struct {
-	sync.Mutex
-	n int
+	mu     sync.Mutex
+	queue  []msg
+	raw    []string // every message as received
+	closed string   // why the session ended (its close frame c[code,"reason"]), once it did
+	wake   chan struct{}
+	notify chan struct{} // shared with other clients, may be nil
+	done   chan struct{}
 }
 
 func dial(t testing.TB, srv *httptest.Server, transport string) *client {
 	t.Helper()
-	sessionSeq.Lock()
-	sessionSeq.n++
-	sid := fmt.Sprintf("s%d", sessionSeq.n)
-	sessionSeq.Unlock()
-	c := &client{t: t, srv: srv, transport: transport, base: srv.URL + Prefix + "/000/" + sid, wake: make(chan struct{}, 1), done: make(chan struct{}), opened: make(chan struct{})}
+	// Reads wait for ever: the reader goroutine is ended by close; the
+	// waits of the test are bounded by waitLimit.
+	opts := &sockjstest.Options{Timeout: waitLimit, NoReadTimeout: true}
 	switch transport {
 	case "websocket":
-		u := "ws" + strings.TrimPrefix(c.base, "http") + "/websocket"
-		ws, _, err := websocket.DefaultDialer.Dial(u, http.Header{"Origin": {srv.URL}})
-		if err != nil {
-			t.Fatalf("dial %s: %v", u, err)
-		}
-		c.ws = ws
-		go c.readWS()
+		opts.Transport, opts.Header = sockjstest.Websocket, http.Header{"Origin": {srv.URL}}
 	case "xhr_streaming":
-		resp, err := http.Post(c.base+"/xhr_streaming", "text/plain", nil)
-		if err != nil {
-			t.Fatalf("xhr_streaming: %v", err)
-		}
-		c.body = resp.Body
-		go c.readStream(resp)
+		opts.Transport = sockjstest.XHRStreaming
 	default:
 		t.Fatalf("transport %q", transport)
 	}
-	t.Cleanup(c.close)
-	select {
-	case <-c.opened:
-	case <-c.done:
-		t.Fatalf("%s: closed before the open frame", transport)
-	case <-time.After(waitLimit):
-		t.Fatalf("%s: no open frame", transport)
+	s, err := sockjstest.Open(srv.URL+Prefix, opts)
+	if err != nil {
+		t.Fatalf("%s: %v", transport, err)
 	}
+	c := &client{t: t, transport: transport, s: s, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go c.read()
+	t.Cleanup(c.close)
 	return c
 }
 
+// refusedSession opens one more session (xhr_streaming) and returns the
+// close frame the server refuses it with; it fails the test if the session
+// opens.
+func refusedSession(t testing.TB, srv *httptest.Server) *sockjstest.CloseError {
+	t.Helper()
+	s, err := sockjstest.Open(srv.URL+Prefix, &sockjstest.Options{Transport: sockjstest.XHRStreaming, Timeout: waitLimit})
+	var ce *sockjstest.CloseError
+	if errors.As(err, &ce) {
+		return ce
+	}
+	if s != nil {
+		s.Close()
+	}
+	t.Fatalf("one more session: %v, want it refused with a close frame", err)
+	return nil
+}
+
 func (c *client) close() {
-	if c.ws != nil {
-		_ = c.ws.Close()
-	}
-	c.mu.Lock()
-	c.stopping = true
-	if c.body != nil {
-		_ = c.body.Close()
-	}
-	c.mu.Unlock()
+	c.s.Close()
 	<-c.done
 }
 
-func (c *client) readWS() {
+// read queues the session's messages until it ends.
+func (c *client) read() {
 	defer close(c.done)
 	for {
-		_, data, err := c.ws.ReadMessage()
-		if err != nil {
-			c.frame("c[0,\"gone\"]")
+		m, err := c.s.Read()
+		var ce *sockjstest.CloseError
+		switch {
+		case errors.As(err, &ce):
+			c.received("", fmt.Sprintf("c[%d,%q]", ce.Code, ce.Reason))
+			return
+		case err != nil:
+			c.received("", "gone: "+err.Error())
 			return
 		}
-		c.frame(string(data))
+		c.received(m, "")
 	}
 }
 
-// readStream reads xhr_streaming responses. The server ends a response
-// after a number of bytes; like sockjs-client, the reader then opens the
-// next one on the same session.
-func (c *client) readStream(resp *http.Response) {
-	defer close(c.done)
-	for {
-		sc := bufio.NewScanner(resp.Body)
-		sc.Buffer(make([]byte, 64<<10), 4<<20)
-		for sc.Scan() {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.Trim(line, "h") == "" {
-				continue // the prelude and heartbeats
-			}
-			c.frame(line)
-		}
-		resp.Body.Close()
-		c.mu.Lock()
-		stop := c.closed != "" || c.stopping
-		c.mu.Unlock()
-		if stop {
-			break
-		}
-		next, err := http.Post(c.base+"/xhr_streaming", "text/plain", nil)
-		if err != nil {
-			break
-		}
-		c.mu.Lock()
-		if c.stopping {
-			c.mu.Unlock()
-			next.Body.Close()
-			break
-		}
-		c.body = next.Body
-		c.mu.Unlock()
-		resp = next
-	}
-	c.frame("c[0,\"gone\"]")
-}
-
-// frame handles one SockJS frame.
-func (c *client) frame(f string) {
+// received queues message m, or notes why the session ended, and wakes
+// the waiters.
+func (c *client) received(m, ended string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	switch {
-	case f == "o":
-		close(c.opened)
-	case f == "h":
-	case strings.HasPrefix(f, "c"):
-		if c.closed == "" {
-			c.closed = f
+	if ended == "" {
+		var decoded msg
+		if err := json.Unmarshal([]byte(m), &decoded); err != nil {
+			ended = "bad message " + m
+		} else {
+			c.queue = append(c.queue, decoded)
+			c.raw = append(c.raw, m)
 		}
-	case strings.HasPrefix(f, "a"):
-		var msgs []string
-		if err := json.Unmarshal([]byte(f[1:]), &msgs); err != nil {
-			c.closed = "bad frame " + f
-			break
-		}
-		for _, s := range msgs {
-			var m msg
-			if err := json.Unmarshal([]byte(s), &m); err != nil {
-				c.closed = "bad message " + s
-				break
-			}
-			c.queue = append(c.queue, m)
-			c.raw = append(c.raw, s)
-		}
+	}
+	if c.closed == "" {
+		c.closed = ended
 	}
 	select {
 	case c.wake <- struct{}{}:
@@ -205,29 +143,14 @@ func (c *client) send(v any) {
 	}
 }
 
-// trySend sends v and returns what went wrong; it may run on any goroutine.
+// trySend sends v and returns what went wrong; it may run on any goroutine
+// (one at a time).
 func (c *client) trySend(v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	frame, _ := json.Marshal([]string{string(b)})
-	if c.ws != nil {
-		if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-			return fmt.Errorf("write: %w", err)
-		}
-		return nil
-	}
-	resp, err := http.Post(c.base+"/xhr_send", "text/plain", bytes.NewReader(frame))
-	if err != nil {
-		return fmt.Errorf("xhr_send: %w", err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		return fmt.Errorf("xhr_send: %s", resp.Status)
-	}
-	return nil
+	return c.s.Send(string(b))
 }
 
 // take returns the queued messages, at once.

@@ -99,7 +99,7 @@ func (c *conn) limited() bool {
 		key = c.player.ID
 	}
 	now := time.Now()
-	if c.srv.limits.msgs.allow(key, now) {
+	if c.srv.limits.msgs.Allow(key, now) {
 		return false
 	}
 	if !c.warned.IsZero() && now.Sub(c.warned) < warnWindow {
@@ -115,7 +115,7 @@ func (c *conn) limited() bool {
 // chatAllowed applies the chat limits per player and per IP.
 func (c *conn) chatAllowed(tableID string) bool {
 	now := time.Now()
-	if !c.srv.limits.chat.allow(c.player.ID, now) || !c.srv.limits.chatIP.allow(c.ip, now) {
+	if !c.srv.limits.chat.Allow(c.player.ID, now) || !c.srv.limits.chatIP.Allow(c.ip, now) {
 		c.fail(protocol.ErrChatLimited, "too many chat lines: wait a moment", tableID)
 		return false
 	}

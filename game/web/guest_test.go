@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +9,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
 )
 
 // guestSignin signs c in as a guest and checks the welcome: guest, no player.
@@ -197,15 +196,8 @@ func TestGuestsAreHeldToThePerIPCap(t *testing.T) {
 	for _, transport := range []string{"websocket", "xhr_streaming"} {
 		guestSignin(t, dial(t, srv, transport))
 	}
-	resp, err := http.Post(srv.URL+Prefix+"/000/third-guest/xhr_streaming", "text/plain", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	buf := make([]byte, 4096)
-	n, _ := io.ReadAtLeast(resp.Body, buf, 2050)
-	if !strings.Contains(string(buf[:n]), "c[") {
-		t.Fatalf("a third guest session from one IP: %q, want a close frame", buf[:n])
+	if ce := refusedSession(t, srv); ce.Code != sockjs.CloseRejected {
+		t.Fatalf("a third guest session from one IP: closed with %d %q, want %d (rejected)", ce.Code, ce.Reason, sockjs.CloseRejected)
 	}
 }
 

@@ -12,12 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/table"
 	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
 )
 
 // stormSize is the issue's storm: 2,000 connections watching one table at
@@ -39,12 +38,12 @@ func stormDials() int {
 	return 200
 }
 
-// stormWatcher is one connection of the storm: a raw SockJS websocket that
-// signs in, watches a table and, once the table has answered (its view, or
-// watchers_full past the cap), holds the connection open, reading, until
-// drop is closed. It calls answer once, when the table has answered or
-// the connection failed. It returns what went wrong, nil when all went as
-// told.
+// stormWatcher is one connection of the storm: a SockJS websocket session
+// (sockjstest.Session) that signs in, watches a table and, once the table
+// has answered (its view, or watchers_full past the cap), holds the
+// connection open, reading, until drop is closed. It calls answer once,
+// when the table has answered or the connection failed. It returns what
+// went wrong, nil when all went as told.
 func stormWatcher(srv *httptest.Server, name, tableID string, answer func(), drop <-chan struct{}) error {
 	answered := false
 	defer func() {
@@ -52,61 +51,51 @@ func stormWatcher(srv *httptest.Server, name, tableID string, answer func(), dro
 			answer()
 		}
 	}()
-	u := "ws" + strings.TrimPrefix(srv.URL, "http") + Prefix + "/000/" + name + "/websocket"
-	ws, _, err := websocket.DefaultDialer.Dial(u, http.Header{"Origin": {srv.URL}})
+	// A bound against a hung server on each read (renewed with each
+	// frame): under the race detector a storm's sign-ins queue for a long
+	// time.
+	s, err := sockjstest.Open(srv.URL+Prefix, &sockjstest.Options{
+		SessionID: name, Header: http.Header{"Origin": {srv.URL}}, Timeout: 3 * waitLimit,
+	})
 	if err != nil {
-		return fmt.Errorf("%s: dial: %w", name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	defer ws.Close()
+	defer s.Close()
 	for _, m := range []msg{{"type": "signin", "name": name}, {"type": "watch", "table": tableID}} {
 		b, _ := json.Marshal(m)
-		frame, _ := json.Marshal([]string{string(b)})
-		if err := ws.WriteMessage(websocket.TextMessage, frame); err != nil {
-			return fmt.Errorf("%s: write: %w", name, err)
+		if err := s.Send(string(b)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	for !answered {
-		// A bound against a hung server, renewed with each frame: under
-		// the race detector a storm's sign-ins queue for a long time.
-		_ = ws.SetReadDeadline(time.Now().Add(3 * waitLimit))
-		_, data, err := ws.ReadMessage()
+		m, err := s.Read()
 		if err != nil {
-			return fmt.Errorf("%s: read: %w", name, err)
-		}
-		frame := string(data)
-		switch {
-		case strings.HasPrefix(frame, "c"):
-			return fmt.Errorf("%s: closed: %s", name, frame)
-		case !strings.HasPrefix(frame, "a"):
-			continue
+			return fmt.Errorf("%s: %w", name, err)
 		}
 		// Only the answers are decoded: the storm's clients must cost the
 		// machine little, so that the server is what is measured.
-		var msgs []string
-		if err := json.Unmarshal(data[1:], &msgs); err != nil {
-			return fmt.Errorf("%s: frame %q: %w", name, frame, err)
-		}
-		for _, s := range msgs {
-			switch {
-			case strings.Contains(s, `"type":"table"`), strings.Contains(s, `"code":"watchers_full"`):
-				answered = true
-			case strings.Contains(s, `"type":"error"`):
-				return fmt.Errorf("%s: %s", name, s)
-			}
+		switch {
+		case strings.Contains(m, `"type":"table"`), strings.Contains(m, `"code":"watchers_full"`):
+			answered = true
+		case strings.Contains(m, `"type":"error"`):
+			return fmt.Errorf("%s: %s", name, m)
 		}
 	}
 	answer()
 	// Read (and drop) what the table sends while the storm holds, so that
-	// the connection is a watcher, not a slow consumer.
-	_ = ws.SetReadDeadline(time.Time{})
+	// the connection is a watcher, not a slow consumer; Close ends it.
+	read := make(chan struct{})
 	go func() {
+		defer close(read)
 		for {
-			if _, _, err := ws.ReadMessage(); err != nil {
+			if _, err := s.Read(); err != nil {
 				return
 			}
 		}
 	}()
 	<-drop
+	s.Close()
+	<-read
 	return nil
 }
 

@@ -26,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/trelljaz/trelljaz/game/auth"
+	"github.com/trelljaz/trelljaz/game/internal/defaults"
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -156,36 +157,20 @@ type Server struct {
 
 // New returns the club's handler.
 func New(cfg Config) *Server {
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
+	defaults.NonZero(&cfg.Logger, slog.Default())
 	if cfg.Identify == nil {
 		cfg.Identify = DevIdentity
 		if cfg.Auth != nil {
 			cfg.Identify = TokenIdentity(cfg.Auth)
 		}
 	}
-	if cfg.MessageRate <= 0 {
-		cfg.MessageRate = DefaultMessageRate
-	}
-	if cfg.ChatRate <= 0 {
-		cfg.ChatRate = DefaultChatRate
-	}
-	if cfg.ChatRatePerIP <= 0 {
-		cfg.ChatRatePerIP = DefaultChatRatePerIP
-	}
-	if cfg.SigninTimeout <= 0 {
-		cfg.SigninTimeout = DefaultSigninTimeout
-	}
-	if cfg.SessionsPerIP <= 0 {
-		cfg.SessionsPerIP = DefaultSessionsPerIP
-	}
-	if cfg.SendReadTimeout <= 0 {
-		cfg.SendReadTimeout = DefaultSendReadTimeout
-	}
-	if cfg.Tables == nil {
-		cfg.Tables = lobbyTables{cfg.Lobby}
-	}
+	defaults.Positive(&cfg.MessageRate, DefaultMessageRate)
+	defaults.Positive(&cfg.ChatRate, DefaultChatRate)
+	defaults.Positive(&cfg.ChatRatePerIP, DefaultChatRatePerIP)
+	defaults.Positive(&cfg.SigninTimeout, DefaultSigninTimeout)
+	defaults.Positive(&cfg.SessionsPerIP, DefaultSessionsPerIP)
+	defaults.Positive(&cfg.SendReadTimeout, DefaultSendReadTimeout)
+	defaults.NonZero[Tables](&cfg.Tables, lobbyTables{cfg.Lobby})
 	opts := cfg.SockJS
 	if opts == nil {
 		opts = &sockjs.Options{MaxMessageSize: 8192, Logger: cfg.Logger}

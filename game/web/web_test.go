@@ -15,6 +15,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/lobby"
 	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
 )
 
 func TestRoutes(t *testing.T) {
@@ -114,15 +115,8 @@ func TestSessionsPerIPAreCapped(t *testing.T) {
 	srv, _ := testServer(t, table.Config{}, Config{SessionsPerIP: 2})
 	dial(t, srv, "websocket")
 	dial(t, srv, "websocket")
-	resp, err := http.Post(srv.URL+Prefix+"/000/extra/xhr_streaming", "text/plain", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	buf := make([]byte, 4096)
-	n, _ := io.ReadAtLeast(resp.Body, buf, 2050)
-	if !strings.Contains(string(buf[:n]), "c[") {
-		t.Fatalf("a third session from one IP: %q, want a close frame", buf[:n])
+	if ce := refusedSession(t, srv); ce.Code != sockjs.CloseRejected {
+		t.Fatalf("a third session from one IP: closed with %d %q, want %d (rejected)", ce.Code, ce.Reason, sockjs.CloseRejected)
 	}
 }
 

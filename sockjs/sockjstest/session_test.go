@@ -1,0 +1,132 @@
+package sockjstest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/trelljaz/trelljaz/sockjs"
+	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
+)
+
+var transports = []string{sockjstest.Websocket, sockjstest.XHRStreaming, sockjstest.XHRPolling}
+
+// TestSessionReadByItsOwnGoroutine: a Session read by a goroutine of its
+// own (no read timeout) gets every message in order while another
+// goroutine sends, and Close from the test's goroutine ends that Read.
+func TestSessionReadByItsOwnGoroutine(t *testing.T) {
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			s, err := sockjstest.Open(serve(t, sockjs.Options{}), &sockjstest.Options{Transport: transport, NoReadTimeout: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			const n = 20
+			got := make(chan string, n)
+			ended := make(chan error, 1)
+			go func() {
+				for {
+					m, err := s.Read()
+					if err != nil {
+						ended <- err
+						return
+					}
+					got <- m
+				}
+			}()
+			for i := range n {
+				if err := s.Send(fmt.Sprint("m", i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range n {
+				if m := <-got; m != fmt.Sprint("m", i) {
+					t.Fatalf("message %d = %q, want m%d", i, m, i)
+				}
+			}
+			s.Close()
+			err = <-ended
+			var ce *sockjstest.CloseError
+			if err == nil || errors.As(err, &ce) {
+				t.Fatalf("Read after Close = %v, want the error of a closed client", err)
+			}
+			s.Close() // twice is harmless
+		})
+	}
+}
+
+// TestXHRStreamingOpensTheNextResponse: the server ends an xhr_streaming
+// response after ResponseLimit bytes; the client opens the next one on the
+// same session, and nothing is lost or reordered across the responses.
+func TestXHRStreamingOpensTheNextResponse(t *testing.T) {
+	c := sockjstest.Dial(t, serve(t, sockjs.Options{ResponseLimit: 4096}), &sockjstest.Options{Transport: sockjstest.XHRStreaming})
+	line := strings.Repeat("x", 500)
+	const n = 40 // 20 KB: five responses at least
+	for i := range n {
+		c.Send(fmt.Sprint(i, line))
+		if got := c.Next(); got != fmt.Sprint(i, line) {
+			t.Fatalf("message %d = %.20q…, want %d%.10s…", i, got, i, line)
+		}
+	}
+}
+
+func TestOpenReportsWhatWentWrong(t *testing.T) {
+	url := serve(t, sockjs.Options{})
+	for _, tc := range []struct {
+		name     string
+		endpoint string
+		opts     sockjstest.Options
+		want     string
+	}{
+		{"unknown transport", url, sockjstest.Options{Transport: "jsonp"}, `unknown transport "jsonp"`},
+		{"no such endpoint, websocket", url + "/nothing-here/x", sockjstest.Options{}, "dial"},
+		{"no such endpoint, xhr-streaming", url + "/nothing-here/x", sockjstest.Options{Transport: sockjstest.XHRStreaming}, "HTTP status 404"},
+		{"no such endpoint, xhr-polling", url + "/nothing-here/x", sockjstest.Options{Transport: sockjstest.XHRPolling}, "HTTP status 404"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := sockjstest.Open(tc.endpoint, &tc.opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				if s != nil {
+					s.Close()
+				}
+				t.Fatalf("Open = %v, want an error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// refuser refuses every session with 4403.
+type refuser struct{}
+
+func (refuser) OnOpen(*sockjs.Session) error {
+	return &sockjs.CloseError{Code: 4403, Reason: "not you"}
+}
+func (refuser) OnMessage(string) {}
+func (refuser) OnClose()         {}
+
+// TestARefusedSessionIsItsCloseFrame: a session the server refuses at once
+// is an error of Open that carries the close frame, on every transport.
+func TestARefusedSessionIsItsCloseFrame(t *testing.T) {
+	srv := sockjs.NewServer("/no", func() sockjs.Handler { return refuser{} }, &sockjs.Options{Logger: slog.New(slog.DiscardHandler)})
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		_ = srv.Shutdown(context.Background())
+		ts.Close()
+	})
+	for _, transport := range transports {
+		t.Run(transport, func(t *testing.T) {
+			s, err := sockjstest.Open(ts.URL+"/no", &sockjstest.Options{Transport: transport})
+			var ce *sockjstest.CloseError
+			if !errors.As(err, &ce) || ce.Code != 4403 || ce.Reason != "not you" {
+				if s != nil {
+					s.Close()
+				}
+				t.Fatalf("Open = %v, want refused with 4403 not you", err)
+			}
+		})
+	}
+}
