@@ -18,6 +18,8 @@ import (
 
 // config is what the flags set.
 type config struct {
+	stormConfig // the watch storm and the churn (storm.go)
+
 	URLs       []string      // club base URLs; a table's players are spread over them
 	Tables     int           // tables played at once
 	Players    int           // 3 or 4 per table
@@ -55,6 +57,9 @@ const (
 )
 
 func (c config) validate() error {
+	if err := c.stormConfig.validate(); err != nil {
+		return err
+	}
 	switch {
 	case len(c.URLs) == 0:
 		return errors.New("-url: at least one club URL")
@@ -115,6 +120,10 @@ type generator struct {
 	dial  func(ctx context.Context, baseURL, transport string) (link, error)
 	out   io.Writer
 	stop  context.CancelFunc // ends the run early (-pulkas reached)
+	// tables are the run's tables, set before the players start.
+	tables []*tableRun
+	// storms are the storm's and the churn's figures.
+	storms stormStats
 	// options are the play settings of the tables set, for the bots.
 	options rules.Options
 }
@@ -134,6 +143,7 @@ func (g *generator) run(ctx context.Context) summary {
 	var wg sync.WaitGroup
 	for t := range g.cfg.Tables {
 		tr := newTableRun()
+		g.tables = append(g.tables, tr)
 		for i := range g.cfg.Players {
 			p := &player{
 				g: g, table: tr, index: i, urlIdx: (t + i) % len(g.cfg.URLs),
@@ -162,8 +172,18 @@ func (g *generator) run(ctx context.Context) summary {
 	tick := time.NewTicker(g.cfg.Every)
 	defer tick.Stop()
 	var warm <-chan time.Time
+	warmed := make(chan struct{}) // closed once the warm-up is over
 	if g.cfg.Warmup > 0 {
 		warm = time.After(g.cfg.Warmup)
+	} else {
+		close(warmed)
+	}
+	if g.cfg.Storm > 0 || g.cfg.Churn > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.storm(ctx, warmed)
+		}()
 	}
 	for done := false; !done; {
 		select {
@@ -171,6 +191,7 @@ func (g *generator) run(ctx context.Context) summary {
 			done = true
 		case <-warm:
 			g.stats.measureFrom(time.Now(), g.proc())
+			close(warmed)
 			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
 			fmt.Fprintln(g.out, g.snapshot(start).line())
@@ -184,7 +205,12 @@ func (g *generator) run(ctx context.Context) summary {
 }
 
 func (g *generator) snapshot(start time.Time) summary {
-	return g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+	sum := g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+	if st := g.storms.summary(g.cfg, sum.MeasuredS); st != nil {
+		g.stats.stormFigures(st)
+		sum.Storm = st
+	}
+	return sum
 }
 
 // proc samples the server process, nil when none is watched or it cannot

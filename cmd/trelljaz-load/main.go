@@ -10,8 +10,8 @@
 //
 // The run is bounded in tables and time and stops by itself; its last line
 // is one JSON object with the keys tables, sessions, pulkas_finished,
-// actions, actions_per_s, p50_ms, p99_ms, max_ms, errors, server_rss_mb and
-// server_cpu_s. With several URLs (-url a,b,c) the players of each table are
+// actions, actions_per_s, p50_ms, p90_ms, p99_ms, max_ms, errors,
+// server_rss_mb and server_cpu_s (and storm, with -storm or -churn). With several URLs (-url a,b,c) the players of each table are
 // spread over the processes, and a player whose session drops reconnects to
 // the next URL, as a browser behind a load balancer would.
 //
@@ -19,6 +19,12 @@
 // start-up out of the figures (its errors still count), and -drop has every
 // session dropped by the client after a while, so that reconnects and
 // resyncs are part of the run.
+//
+// -storm N and -churn N are issue 12's abuse from another process (storm.go):
+// N guests watch one playing table at once and drop, -storm-rounds times,
+// or N guests connect, watch and drop in a loop. The players' latencies
+// while the storm is on are reported apart (the summary's "storm"), with
+// each round's attach and drop times.
 package main
 
 import (
@@ -51,6 +57,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	urls := fs.String("url", "http://127.0.0.1:8080", "comma list of club base URLs; a table's players are spread over them")
 	transports := fs.String("transports", "websocket", "comma list of SockJS transports (websocket, xhr-streaming, xhr-polling), spread over the players")
 	var c config
+	c.stormConfig.flags(fs)
 	fs.IntVar(&c.Tables, "tables", 10, fmt.Sprintf("tables to play at once (1..%d)", maxTables))
 	fs.IntVar(&c.Players, "players", 3, "players per table (3 or 4)")
 	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")

@@ -37,6 +37,11 @@ type stats struct {
 	// unknown.
 	since    time.Time
 	cpuSince float64
+
+	// storming: a storm round or the churn is on (storm.go); latencies go
+	// to stormHist as well.
+	storming  atomic.Bool
+	stormHist *hdrhistogram.Histogram
 }
 
 func newStats() *stats {
@@ -46,6 +51,8 @@ func newStats() *stats {
 		samples:  map[errKind]string{},
 		since:    time.Now(),
 		cpuSince: -1,
+
+		stormHist: hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
 	}
 }
 
@@ -55,6 +62,7 @@ func newStats() *stats {
 func (s *stats) measureFrom(now time.Time, proc *procSample) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.stormHist.Reset()
 	s.hist.Reset()
 	s.actions.Store(0)
 	s.received.Store(0)
@@ -68,11 +76,31 @@ func (s *stats) measureFrom(now time.Time, proc *procSample) {
 // latency records one action→event latency.
 func (s *stats) latency(d time.Duration) {
 	s.mu.Lock()
-	// A value over the histogram's range is recorded as its maximum.
-	if err := s.hist.RecordValue(max(int64(d/time.Microsecond), 1)); err != nil {
-		_ = s.hist.RecordValue(s.hist.HighestTrackableValue())
+	record(s.hist, d)
+	if s.storming.Load() {
+		record(s.stormHist, d)
 	}
 	s.mu.Unlock()
+}
+
+// record adds d to h; a value over the histogram's range is recorded as
+// its maximum.
+func record(h *hdrhistogram.Histogram, d time.Duration) {
+	if err := h.RecordValue(max(int64(d/time.Microsecond), 1)); err != nil {
+		_ = h.RecordValue(h.HighestTrackableValue())
+	}
+}
+
+// stormFigures fills st's latencies from those received while a storm
+// round or the churn was on.
+func (s *stats) stormFigures(st *stormSummary) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st.Actions = s.stormHist.TotalCount()
+	st.P50ms = float64(s.stormHist.ValueAtQuantile(50)) / 1000
+	st.P90ms = float64(s.stormHist.ValueAtQuantile(90)) / 1000
+	st.P99ms = float64(s.stormHist.ValueAtQuantile(99)) / 1000
+	st.Maxms = float64(s.stormHist.Max()) / 1000
 }
 
 // reconnect counts a session lost (why) and dialled again.
@@ -104,6 +132,7 @@ type summary struct {
 	Actions      int64             `json:"actions"`
 	ActionsPerS  float64           `json:"actions_per_s"`
 	P50ms        float64           `json:"p50_ms"`
+	P90ms        float64           `json:"p90_ms"`
 	P99ms        float64           `json:"p99_ms"`
 	Maxms        float64           `json:"max_ms"`
 	Errors       int64             `json:"errors"`
@@ -125,6 +154,8 @@ type summary struct {
 	// MeasuredS is the measured window: the run after its warm-up. Actions,
 	// rates and latencies are of this window.
 	MeasuredS float64 `json:"measured_s"`
+	// Storm is the storm's or the churn's part, nil without one.
+	Storm *stormSummary `json:"storm,omitempty"`
 }
 
 // snapshot reads the counters at now; elapsed is the time since the run
@@ -144,6 +175,7 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 	for _, n := range s.errs {
 		sum.Errors += n
 	}
+	sum.P90ms = float64(s.hist.ValueAtQuantile(90)) / 1000
 	if sum.MeasuredS > 0 {
 		sum.ActionsPerS = float64(sum.Actions) / sum.MeasuredS
 	}
@@ -163,11 +195,15 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 // line is the periodic human-readable report.
 func (sum summary) line() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%6.1fs sessions=%d playing=%d pulkas=%d actions=%d (%.1f/s) p50=%.1fms p99=%.1fms max=%.1fms errors=%d reconnects=%d",
+	fmt.Fprintf(&b, "%6.1fs sessions=%d playing=%d pulkas=%d actions=%d (%.1f/s) p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms errors=%d reconnects=%d",
 		sum.ElapsedS, sum.Sessions, sum.Playing, sum.Pulkas, sum.Actions, sum.ActionsPerS,
-		sum.P50ms, sum.P99ms, sum.Maxms, sum.Errors, sum.Reconnects)
+		sum.P50ms, sum.P90ms, sum.P99ms, sum.Maxms, sum.Errors, sum.Reconnects)
 	for _, k := range slices.Sorted(maps.Keys(sum.ErrorsByKind)) {
 		fmt.Fprintf(&b, " %s=%d", k, sum.ErrorsByKind[k])
+	}
+	if st := sum.Storm; st != nil {
+		fmt.Fprintf(&b, " | storm rounds=%d watched=%d capped=%d churn_cycles=%d: %d actions p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms",
+			st.Rounds, st.Watched, st.Capped, st.ChurnCycles, st.Actions, st.P50ms, st.P90ms, st.P99ms, st.Maxms)
 	}
 	if sum.ServerRSSMB > 0 {
 		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs (%.0f%%)", sum.ServerRSSMB, sum.ServerCPUs, sum.ServerCPUPct)

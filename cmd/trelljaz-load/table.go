@@ -48,6 +48,13 @@ func (t *tableRun) setID(id string) {
 	t.changed = make(chan struct{})
 }
 
+// id returns the table the first player set last ("" before).
+func (t *tableRun) id() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.tableID
+}
+
 // next returns the table's id once it differs from old, or "" when ctx
 // ends first.
 func (t *tableRun) next(ctx context.Context, old string) string {

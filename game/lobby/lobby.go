@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -71,6 +72,14 @@ type Config struct {
 	// Flush is the longest a change waits to be sent; changes within it go
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
+	// PresenceFlush is the longest a change of presence alone waits: who
+	// came online or went, the guests' count, a table's watchers. Every
+	// delta goes to every connection in the lobby, so a storm of sign-ins
+	// or watchers that made a delta each Flush made connections × 4 sends
+	// a second; a change of anything else brings the flush forward to
+	// Flush, and presence rides along. 0 means four times Flush (1 s at
+	// DefaultFlush).
+	PresenceFlush time.Duration
 	// EventBytes bounds the deltas kept for resync. 0 means
 	// DefaultEventBytes.
 	EventBytes int
@@ -143,9 +152,14 @@ type state struct {
 	chat      []protocol.ChatLine
 	next      int
 
-	pending  protocol.LobbyDelta
-	changed  map[string]bool
-	armed    bool
+	pending protocol.LobbyDelta
+	changed map[string]bool
+	armed   bool
+	// urgent: a table changed more than its watchers since the last
+	// flush (see arm).
+	urgent   bool
+	due      time.Time // when the armed flush runs
+	armGen   uint64    // the armed flush's number: an earlier-armed, later timer is stale
 	v        uint64
 	ring     []delta
 	ringSize int
@@ -167,6 +181,7 @@ func New(cfg Config) *Lobby {
 	defaults.Positive(&cfg.MaxTablesPerPlayer, DefaultMaxTablesPerPlayer)
 	defaults.Positive(&cfg.MaxTablesPerIP, DefaultMaxTablesPerIP)
 	defaults.Positive(&cfg.Flush, DefaultFlush)
+	defaults.Positive(&cfg.PresenceFlush, 4*cfg.Flush)
 	defaults.Positive(&cfg.EventBytes, DefaultEventBytes)
 	defaults.NonZero(&cfg.Logger, slog.Default())
 	defaults.NonZero(&cfg.Table.Logger, cfg.Logger)
@@ -606,9 +621,20 @@ func (s *state) update(sum protocol.Summary) {
 	if s.cfg.Share != nil {
 		s.cfg.Share.Table(sum)
 	}
+	old, listed := s.summaries[sum.ID]
 	s.summaries[sum.ID] = sum
 	s.changed[sum.ID] = true
+	if !listed || !watchersOnly(old, sum) {
+		s.urgent = true
+	}
 	s.arm()
+}
+
+// watchersOnly reports whether summaries a and b differ in their watchers
+// at most.
+func watchersOnly(a, b protocol.Summary) bool {
+	a.Watchers = b.Watchers
+	return reflect.DeepEqual(a, b)
 }
 
 // remove reclaims table id.
@@ -652,19 +678,34 @@ func (s *state) reclaimFinished() {
 	}
 }
 
-// arm schedules a flush within Config.Flush.
+// arm schedules a flush of what is pending: within Config.Flush, or
+// within Config.PresenceFlush when only presence is pending (guests, who
+// came online or went, tables whose watchers alone changed), unless a
+// flush is due sooner.
 func (s *state) arm() {
-	if s.armed {
+	d := s.cfg.PresenceFlush
+	if s.urgent || len(s.pending.Removed)+len(s.pending.Chat) > 0 {
+		d = s.cfg.Flush
+	}
+	due := s.clk.Now().Add(d)
+	if s.armed && !due.Before(s.due) {
 		return
 	}
-	s.armed = true
-	l := s.l
-	s.clk.AfterFunc(s.cfg.Flush, func() { l.act.Post(func(s *state) { s.flush() }) })
+	s.armed, s.due = true, due
+	s.armGen++
+	gen, l := s.armGen, s.l
+	s.clk.AfterFunc(d, func() {
+		l.act.Post(func(s *state) {
+			if s.armed && s.armGen == gen {
+				s.flush()
+			}
+		})
+	})
 }
 
 // flush sends the pending changes as one delta.
 func (s *state) flush() {
-	s.armed = false
+	s.armed, s.urgent = false, false
 	d := s.pending
 	s.pending = protocol.LobbyDelta{}
 	for _, id := range s.order {
@@ -761,6 +802,7 @@ func (l *Lobby) PutRemote(sum protocol.Summary) {
 		s.remote[sum.ID] = true
 		s.summaries[sum.ID] = sum
 		s.changed[sum.ID] = true
+		s.urgent = true
 		s.arm()
 	})
 }

@@ -246,7 +246,11 @@ func (c *conn) doSignin(req protocol.Request) {
 		c.player = p
 	}
 	close(c.signedIn)
-	c.Send(protocol.Encode(protocol.Welcome{Player: p, Guest: c.guest, Offer: c.srv.offer}))
+	if c.guest {
+		c.Send(c.srv.welcomes.guest)
+	} else {
+		c.Send(c.srv.welcomes.forPlayer(p))
+	}
 	if req.Unfollow {
 		c.srv.lobby.JoinUnfollowed(c)
 	} else {

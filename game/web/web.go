@@ -11,6 +11,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -149,7 +150,7 @@ type Server struct {
 	log      *slog.Logger
 	draining atomic.Bool
 	limits   *limits
-	offer    protocol.Offer
+	welcomes welcomes
 
 	mu    sync.Mutex
 	perIP map[netip.Addr]int
@@ -175,7 +176,13 @@ func New(cfg Config) *Server {
 	if opts == nil {
 		opts = &sockjs.Options{MaxMessageSize: 8192, Logger: cfg.Logger}
 	}
-	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg), offer: cfg.Lobby.Offer()}
+	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg)}
+	w, err := newWelcomes(cfg.Lobby.Offer())
+	if err != nil {
+		// The offer is the lobby's own table settings: they always encode.
+		panic(fmt.Sprintf("web: %v", err))
+	}
+	s.welcomes = w
 	s.sjs = sockjs.NewServer(Prefix, func() sockjs.Handler { return &conn{srv: s, tables: map[string]table.Handle{}} }, opts)
 	// The SockJS prefix is served without the page headers (its iframe and
 	// htmlfile transports answer with inline scripts); everything else

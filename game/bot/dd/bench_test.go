@@ -14,7 +14,7 @@ import (
 
 // BenchmarkSolveFullDeal solves random full 10-trick contracts (random
 // strain and declarer, the first hand on lead), each from a cold table,
-// and reports the median and 99th percentile time per deal.
+// and reports the median, 95th and 99th percentile time per deal.
 func BenchmarkSolveFullDeal(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	const pool = 512
@@ -37,10 +37,7 @@ func BenchmarkSolveFullDeal(b *testing.B) {
 		nodes += s.Nodes() - n0
 	}
 	b.StopTimer()
-	slices.Sort(times)
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "cpu-ms-p50")
-	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "cpu-ms-p99")
-	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/deal")
+	reportTimes(b, times, nodes)
 }
 
 // BenchmarkValuesFullDeal values every opening lead of random full deals
@@ -66,14 +63,24 @@ func BenchmarkValuesFullDeal(b *testing.B) {
 		times = append(times, threadCPU()-t0)
 	}
 	b.StopTimer()
-	b.ReportMetric(float64(s.Nodes())/float64(b.N), "nodes/deal")
+	reportTimes(b, times, s.Nodes())
+}
+
+// reportTimes reports the median, 95th and 99th percentile of the CPU
+// times per deal and the mean nodes per deal.
+func reportTimes(b *testing.B, times []time.Duration, nodes uint64) {
 	slices.Sort(times)
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "cpu-ms-p50")
-	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "cpu-ms-p99")
+	for _, q := range []struct {
+		pct  int
+		unit string
+	}{{50, "cpu-ms-p50"}, {95, "cpu-ms-p95"}, {99, "cpu-ms-p99"}} {
+		b.ReportMetric(float64(times[len(times)*q.pct/100].Microseconds())/1000, q.unit)
+	}
+	b.ReportMetric(float64(nodes)/float64(len(times)), "nodes/deal")
 }
 
 // benchKind solves random full deals of one kind from a cold table and
-// reports p50/p99 per deal.
+// reports p50/p95/p99 per deal.
 func benchKind(b *testing.B, mk func(rng *rand.Rand) Position) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	const pool = 256
@@ -96,10 +103,7 @@ func benchKind(b *testing.B, mk func(rng *rand.Rand) Position) {
 		nodes += s.Nodes() - n0
 	}
 	b.StopTimer()
-	slices.Sort(times)
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "cpu-ms-p50")
-	b.ReportMetric(float64(times[len(times)*99/100].Microseconds())/1000, "cpu-ms-p99")
-	b.ReportMetric(float64(nodes)/float64(b.N), "nodes/deal")
+	reportTimes(b, times, nodes)
 }
 
 // BenchmarkSolveMisere: full 10-trick misère deals, random declarer,

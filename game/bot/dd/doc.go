@@ -16,9 +16,13 @@
 // time, with a transposition table at trick starts keyed by the hands in
 // relative ranks (a card is replaced by its rank among the cards still in
 // play in its suit, so positions reached after different played cards
-// share an entry; the key is exact in 64 bits), lower and upper bounds
-// stored per entry, equivalent-card reduction (of touching cards in play
-// only one is searched) and move ordering by a few rules of thumb (on
+// share an entry; the key is exact in 64 bits; buckets of four entries,
+// one cache line, the entry for the fewest tricks replaced first), lower
+// and upper bounds stored per entry (and the lead that cut off, for the
+// maximizer and the minimizer alike, tried before the other leads are
+// even ordered), the last two tricks played out by plain minimax,
+// equivalent-card reduction (of touching cards in play only one is
+// searched) and move ordering by a few rules of thumb (on
 // misère and raspasy: the counted player leads the highest card someone
 // must overtake, the others lead under all his cards where the partner
 // can stay under). Misère and raspasy have two quick bounds: the counted

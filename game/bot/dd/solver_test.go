@@ -176,3 +176,41 @@ func FuzzSolve(f *testing.F) {
 		}
 	})
 }
+
+// TestTwoTrickEndingsMatchBruteForce checks the plain minimax of the
+// last two tricks (the search's shortcut at a trick start with two tricks
+// left) against brute force, for every kind of goal, trumps or none, and
+// every leader.
+func TestTwoTrickEndingsMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	s := NewSolver()
+	kinds := map[string]int{}
+	for i := 0; i < 3000; i++ {
+		p := randomPosition(rng, 2)
+		if p.NTrick != 0 || p.NTalon != 0 || p.Tricks() != 2 {
+			continue
+		}
+		kind := "any goal"
+		switch {
+		case p.Goal.Count&p.Goal.Max != 0 && p.Goal.Count == p.Goal.Max && p.Trump != rules.NoTrump:
+			kind = "trump contract"
+		case p.Goal.Count == p.Goal.Max:
+			kind = "no-trump contract"
+		case p.Goal.Max == 7&^p.Goal.Count:
+			kind = "misère or raspasy"
+		}
+		kinds[kind]++
+		if p.Leader != 0 {
+			kinds["leader not 0"]++
+		}
+		want := brute(p)
+		if got := s.Solve(p); got != want {
+			t.Fatalf("case %d (%s): %+v: solver %d, brute force %d", i, kind, p, got, want)
+		}
+	}
+	for _, k := range []string{"trump contract", "no-trump contract", "misère or raspasy", "any goal", "leader not 0"} {
+		if kinds[k] == 0 {
+			t.Errorf("no %s among the endings", k)
+		}
+	}
+}
