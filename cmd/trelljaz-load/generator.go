@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,7 +35,20 @@ type config struct {
 	Pulkas     int           // stop once this many pulkas finished (0: run for Duration)
 	PID        int           // server process to sample, 0 for none
 	Every      time.Duration // report period
+	Lobby      string        // when the players follow the lobby: lobbyIdle, lobbyAlways or lobbyNever
 }
+
+// How the players follow the lobby's feed (-lobby).
+const (
+	// lobbyIdle follows it only while not at a playing table, as the page
+	// does: a player leaves the feed when its table starts and follows it
+	// again, from the version it had, once the pulka is over.
+	lobbyIdle = "idle"
+	// lobbyAlways follows it all the time (every session gets every delta).
+	lobbyAlways = "always"
+	// lobbyNever signs in with "follow_lobby":false.
+	lobbyNever = "never"
+)
 
 // Bounds keep a run on one machine's loopback finite.
 const (
@@ -69,6 +83,11 @@ func (c config) validate() error {
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:
 		return errors.New("-transports: at least one")
+	}
+	switch c.Lobby {
+	case lobbyIdle, lobbyAlways, lobbyNever:
+	default:
+		return fmt.Errorf("-lobby %q: want idle, always or never", c.Lobby)
 	}
 	switch c.Level {
 	case "", "random", bot.LevelBasic, bot.LevelStrong:
@@ -303,7 +322,21 @@ func (p *player) session(ctx context.Context, transport string) error {
 			}
 			now := time.Now()
 			for _, raw := range msgs {
+				p.g.stats.received.Add(int64(len(raw)))
 				var m serverMsg
+				if strings.HasPrefix(raw, `{"type":"lobby`) {
+					p.g.stats.lobbyBytes.Add(int64(len(raw)))
+					if lm, ok := lobbyHead(raw); ok {
+						// Only the type and version matter to a player:
+						// decoding a whole lobby of 3,000 tables for them
+						// took the generator's CPU from the server's.
+						m = lm
+						if err := p.step(ctx, m, now); err != nil {
+							return err
+						}
+						continue
+					}
+				}
 				if err := json.Unmarshal([]byte(raw), &m); err != nil {
 					p.g.stats.fail(errProtocol, fmt.Sprintf("undecodable %.80q: %v", raw, err))
 					continue
@@ -331,8 +364,18 @@ func (p *player) session(ctx context.Context, transport string) error {
 // resumes it. A player that has not reached a table yet (or has left its
 // last one) names none: it watches the next one once it knows it, and only
 // once, so that no second whole view of a table it has acted on comes.
+//
+// It follows the lobby from its version (-lobby), but not while its table
+// plays when it follows only idle.
 func (p *player) signIn(token string) error {
 	m := map[string]any{"type": "signin", "token": token}
+	p.follows = p.g.cfg.Lobby == lobbyAlways || p.g.cfg.Lobby == lobbyIdle && !p.atPlayingTable()
+	p.unfollowed = false // a new session: nothing left yet
+	if p.follows {
+		m["lobby_v"] = p.lobbyV
+	} else {
+		m["follow_lobby"] = false
+	}
 	if p.tstate.table != "" && !p.tstate.leaving {
 		v := p.tstate.v
 		if p.pending || p.tstate.seat < 0 {
@@ -380,6 +423,13 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		if m.Kind == "start" && p.index == 0 {
 			p.g.stats.playing.Add(1)
 		}
+		if p.follows && p.g.cfg.Lobby == lobbyIdle && p.atPlayingTable() {
+			// At the table: the page shows it, not the lobby.
+			p.follows = false
+			if err := p.send(map[string]any{"type": "lobby", "follow": false}); err != nil {
+				return err
+			}
+		}
 		if p.tstate.done && !p.tstate.leaving {
 			p.tstate.leaving = true
 			// The pulka is over: leave; the first player sets the next
@@ -387,6 +437,13 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 			old := m.Table
 			if err := p.send(map[string]any{"type": "leave", "table": old}); err != nil {
 				return err
+			}
+			if !p.follows && p.g.cfg.Lobby == lobbyIdle {
+				// Back in the lobby: what it missed, or the whole lobby.
+				p.follows, p.unfollowed = true, false
+				if err := p.send(map[string]any{"type": "lobby", "follow": true, "v": p.lobbyV}); err != nil {
+					return err
+				}
 			}
 			if p.index > 0 {
 				p.wait(old)
@@ -400,6 +457,30 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// lobbyHead reads the type and version of a lobby message from its head,
+// {"type":"lobby…","v":N, as game/protocol encodes it (the version is the
+// first field of "lobby", "lobby_delta" and "lobby_left"); false when the
+// message does not start so.
+func lobbyHead(raw string) (serverMsg, bool) {
+	rest, ok := strings.CutPrefix(raw, `{"type":"`)
+	if !ok {
+		return serverMsg{}, false
+	}
+	typ, rest, ok := strings.Cut(rest, `","v":`)
+	if !ok || strings.ContainsAny(typ, `"\`) {
+		return serverMsg{}, false
+	}
+	n := 0
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	v, err := strconv.ParseUint(rest[:n], 10, 64)
+	if err != nil || n == len(rest) || rest[n] != ',' && rest[n] != '}' {
+		return serverMsg{}, false
+	}
+	return serverMsg{Type: typ, V: v}, true
 }
 
 func knownTransport(t string) bool {

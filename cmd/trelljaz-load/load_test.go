@@ -75,17 +75,20 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 		players    int
 		transports string
 		drop       string // -drop: sessions dropped and resumed
+		lobby      string // -lobby: when the players follow the lobby
 	}{
-		{"3 players over websocket", 3, "websocket", ""},
-		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling", ""},
-		{"3 players dropping their sessions", 3, "websocket,xhr-streaming,xhr-polling", "300ms"},
+		{"3 players over websocket", 3, "websocket", "", "idle"},
+		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling", "", "idle"},
+		{"3 players dropping their sessions", 3, "websocket,xhr-streaming,xhr-polling", "300ms", "idle"},
+		{"3 players following the lobby all along", 3, "websocket,xhr-polling", "", "always"},
+		{"3 players never following the lobby", 3, "websocket", "", "never"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			args := []string{"-url", base, "-tables", "2", "-players", fmt.Sprint(tt.players), "-think", "0s",
 				"-pool", "1", "-pulkas", "1", "-duration", "3m", "-transports", tt.transports,
-				"-pid", fmt.Sprint(pid), "-every", "10s"}
+				"-pid", fmt.Sprint(pid), "-every", "10s", "-lobby", tt.lobby}
 			if tt.drop != "" {
 				args = append(args, "-drop", tt.drop)
 			}
@@ -131,6 +134,7 @@ func TestConfigIsBounded(t *testing.T) {
 		{[]string{"-ramp", "-1s"}, "-ramp"},
 		{[]string{"-ramp", "2m", "-duration", "1m"}, "-ramp"},
 		{[]string{"-warmup", "1m", "-duration", "1m"}, "-warmup"},
+		{[]string{"-lobby", "sometimes"}, "-lobby"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer

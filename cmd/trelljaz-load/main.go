@@ -71,6 +71,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.Pulkas, "pulkas", 0, "stop once this many pulkas finished (0: run for -duration)")
 	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
 	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
+	fs.StringVar(&c.Lobby, "lobby", lobbyIdle, "when players follow the lobby's deltas: idle (not while their table plays, as the page does), always, never")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}

@@ -104,6 +104,19 @@ type player struct {
 	// wait starts waiting for the table to change from old and delivers
 	// the new id to the session loop.
 	wait func(old string)
+	// follows: the session gets the lobby's deltas (-lobby); lobbyV is
+	// the lobby version held, to follow again from.
+	follows bool
+	lobbyV  uint64
+	// unfollowed: "lobby_left" came and no follow was sent since: a delta
+	// now is an error (the server fanned out to a client that left).
+	unfollowed bool
+}
+
+// atPlayingTable reports whether the player sits at a table whose pulka
+// is being played.
+func (p *player) atPlayingTable() bool {
+	return p.tstate.table != "" && !p.tstate.leaving && !p.tstate.done && p.tstate.state == "playing"
 }
 
 // errKind names an error as a player would see it; the report counts them.
@@ -128,6 +141,21 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 	case "welcome":
 		if m.Player != nil {
 			p.id = m.Player.ID
+		}
+	case "lobby":
+		p.lobbyV = m.V
+	case "lobby_left":
+		p.lobbyV, p.unfollowed = m.V, true
+	case "lobby_delta":
+		if p.unfollowed {
+			p.g.stats.fail(errProtocol, fmt.Sprintf("lobby delta v%d after lobby_left at v%d", m.V, p.lobbyV))
+		}
+		if m.V == p.lobbyV+1 {
+			p.lobbyV = m.V
+		} else if m.V > p.lobbyV {
+			// A gap (the generator never misses one on a live session):
+			// the next follow asks for the whole lobby.
+			p.lobbyV = 0
 		}
 	case "error":
 		if m.Code == "illegal_move" || m.Code == "not_your_turn" {

@@ -23,6 +23,8 @@ type stats struct {
 	pulkas     atomic.Int64 // pulkas finished
 	actions    atomic.Int64 // moves sent
 	reconnects atomic.Int64 // sessions re-dialled after a loss
+	received   atomic.Int64 // bytes of the messages the players got (measured window)
+	lobbyBytes atomic.Int64 // of which lobby messages ("lobby", "lobby_delta", "lobby_left")
 
 	mu      sync.Mutex
 	hist    *hdrhistogram.Histogram
@@ -63,6 +65,8 @@ func (s *stats) measureFrom(now time.Time, proc *procSample) {
 	s.stormHist.Reset()
 	s.hist.Reset()
 	s.actions.Store(0)
+	s.received.Store(0)
+	s.lobbyBytes.Store(0)
 	s.since, s.cpuSince = now, -1
 	if proc != nil {
 		s.cpuSince = proc.CPUSecs
@@ -139,7 +143,14 @@ type summary struct {
 	// ServerCPUPct is the server's CPU over the measured window, in
 	// percent of one core.
 	ServerCPUPct float64 `json:"server_cpu_pct"`
-	ElapsedS     float64 `json:"elapsed_s"`
+	// ServerCPUmsPerAction is the server's CPU over the measured window
+	// per action sent (every action's fan-out included).
+	ServerCPUmsPerAction float64 `json:"server_cpu_ms_per_action"`
+	// ReceivedMB is what the players got in the measured window (the
+	// messages, unframed); LobbyMB the part that was lobby messages.
+	ReceivedMB float64 `json:"received_mb"`
+	LobbyMB    float64 `json:"lobby_mb"`
+	ElapsedS   float64 `json:"elapsed_s"`
 	// MeasuredS is the measured window: the run after its warm-up. Actions,
 	// rates and latencies are of this window.
 	MeasuredS float64 `json:"measured_s"`
@@ -156,9 +167,10 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 		Tables: tables, Sessions: s.sessions.Load(), Playing: s.playing.Load(),
 		Pulkas: s.pulkas.Load(), Actions: s.actions.Load(), Reconnects: s.reconnects.Load(),
 		ErrorsByKind: maps.Clone(s.errs), ElapsedS: elapsed.Seconds(), MeasuredS: now.Sub(s.since).Seconds(),
-		P50ms: float64(s.hist.ValueAtQuantile(50)) / 1000,
-		P99ms: float64(s.hist.ValueAtQuantile(99)) / 1000,
-		Maxms: float64(s.hist.Max()) / 1000,
+		P50ms:      float64(s.hist.ValueAtQuantile(50)) / 1000,
+		P99ms:      float64(s.hist.ValueAtQuantile(99)) / 1000,
+		Maxms:      float64(s.hist.Max()) / 1000,
+		ReceivedMB: float64(s.received.Load()) / (1 << 20), LobbyMB: float64(s.lobbyBytes.Load()) / (1 << 20),
 	}
 	for _, n := range s.errs {
 		sum.Errors += n
@@ -172,6 +184,9 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 		sum.ServerCPUs = proc.CPUSecs
 		if s.cpuSince >= 0 && sum.MeasuredS > 0 {
 			sum.ServerCPUPct = 100 * (proc.CPUSecs - s.cpuSince) / sum.MeasuredS
+			if sum.Actions > 0 {
+				sum.ServerCPUmsPerAction = 1000 * (proc.CPUSecs - s.cpuSince) / float64(sum.Actions)
+			}
 		}
 	}
 	return sum

@@ -23,9 +23,9 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
-	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
 	"github.com/trelljaz/trelljaz/game/store/pgtest"
+	"github.com/trelljaz/trelljaz/game/store/storetest"
 	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
@@ -143,7 +143,7 @@ type client struct {
 	mu      sync.Mutex
 	ws      *websocket.Conn
 	table   string
-	tables  map[string]bool // listed in its lobby
+	tables  map[string]bool // listed in its lobby waiting for players
 	result  *protocol.Settlement
 	errs    []string
 	version uint64
@@ -254,7 +254,9 @@ func (c *client) handle(raw string) {
 		c.table = m.Table
 	case "lobby", "lobby_delta":
 		for _, s := range m.Tables {
-			c.tables[s.ID] = true
+			// A sit before the creator's conventions reach the table is
+			// refused (wrong_state): sit once it waits for players.
+			c.tables[s.ID] = s.State == protocol.StateWaiting
 		}
 	case "error":
 		c.errs = append(c.errs, m.Code+": "+m.Text)
@@ -284,8 +286,8 @@ func (c *client) state() (table string, listed map[string]bool, result *protocol
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := map[string]bool{}
-	for k := range c.tables {
-		l[k] = true
+	for k, waiting := range c.tables {
+		l[k] = waiting
 	}
 	return c.table, l, c.result
 }
@@ -340,7 +342,7 @@ func stoppedOwner(t *testing.T, sig syscall.Signal) {
 	await(t, 30*time.Second, "Anna's table is set", func() bool { id, _, _ = anna.state(); return id != "" })
 	anna.send(map[string]any{"type": "conventions", "table": id, "preset": "sochi", "options": map[string]any{"pool_target": 3}})
 	for i, c := range []*client{boris, vera} {
-		await(t, 30*time.Second, c.name+" sees the table in the lobby", func() bool { _, l, _ := c.state(); return l[id] })
+		await(t, 30*time.Second, c.name+" sees the table waiting for players in the lobby", func() bool { _, l, _ := c.state(); return l[id] })
 		c.mu.Lock()
 		c.table = id
 		c.mu.Unlock()
@@ -396,49 +398,5 @@ func stoppedOwner(t *testing.T, sig syscall.Signal) {
 			t.Errorf("%s was told %v, Boris %v", c.name, r, told)
 		}
 	}
-	checkRecord(t, st, id, told)
-}
-
-// checkRecord checks the finished pulka of table id: every deal replays to
-// its end from its seed and moves (no move lost or twice: the store's key
-// is the move's number), and scoring the record gives the settlement the
-// players were told.
-func checkRecord(t *testing.T, st *store.Store, id string, told *protocol.Settlement) {
-	t.Helper()
-	ctx := context.Background()
-	var pid int64
-	if err := st.DB().QueryRowContext(ctx, "SELECT id FROM pulkas WHERE table_id = $1 AND finished_ms IS NOT NULL", id).Scan(&pid); err != nil {
-		t.Fatalf("the finished pulka of %s: %v", id, err)
-	}
-	a, err := st.Archived(ctx, store.PulkaID(pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := a.Settings.Settings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, d := range a.Deals {
-		ms := make([]rules.Move, len(d.Moves))
-		for k, m := range d.Moves {
-			ms[k] = m.Move
-		}
-		s, err := rules.Replay(d.Rules(set.Options), ms)
-		if err != nil {
-			t.Fatalf("deal %d does not replay: %v", i, err)
-		}
-		if !s.Done() {
-			t.Errorf("deal %d replays unfinished", i)
-		}
-	}
-	out, _, err := score.Run(a.Record())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range a.Settings.Players {
-		got, ok := out.Result.Get(name)
-		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
-			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
-		}
-	}
+	storetest.CheckArchived(t, st, id, told)
 }

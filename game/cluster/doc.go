@@ -16,7 +16,12 @@
 // (paused, cut off) can never write one more move once a peer took over:
 // no acknowledged move is lost or applied twice. PostgreSQL over Redis for
 // the lease: the fence must be checked where the moves are written, and
-// the expiry is the database's clock, not one process's.
+// the expiry is the database's clock, not one process's. Nor is a player
+// told a move was refused that a takeover then replays: a move whose
+// write may or may not have committed (store.ErrUncertain: a timeout, an
+// answer lost with its connection) is held by its table until
+// store.Written settles it (table.Settler), and a deal start is retried
+// as it was.
 //
 // # Requests and events: handles and proxies
 //
@@ -44,6 +49,17 @@
 // is one publish per letter, not per event: letters batch whatever queued
 // while the previous one was sent.
 //
+// Letters are put together from items encoded one by one as they are
+// queued: a request that cannot be encoded is answered bad_request alone,
+// a message that is not JSON dropped and counted, and neither spoils the
+// letter the others travel in.
+//
+// Events travel per connection (the proxy relays what the table sends
+// it), not on a Hub channel per table and audience: the table's own views,
+// versions and resync serve remote players unchanged, at the cost of one
+// copy of an event per remote connection rather than per process and
+// audience.
+//
 // # The lobby on every process
 //
 // Each process keeps its lobby; what it changes there (the summaries of
@@ -55,7 +71,11 @@
 // also drops listings that went missing in the gap. Each lobby's versions
 // are its own range, reserved in the store (store.ReserveVersions), so a
 // client moving to another process with its lobby version gets the whole
-// lobby, never another lobby's deltas.
+// lobby, never another lobby's deltas. Each process's beats and rosters
+// carry its guests (the lobbies show the club's), and each table's note
+// carries the address it was set from (only between processes), so the
+// tables set from one address count toward lobby.Config.MaxTablesPerIP on
+// every process.
 //
 // # Takeover
 //

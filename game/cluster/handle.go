@@ -32,6 +32,14 @@ func (n *Node) Set(p protocol.Player, from netip.Addr) (table.Handle, error) {
 		return nil, protocol.Error{Code: protocol.ErrInternal, Text: "the club's database is unreachable: the table was not set"}
 	}
 	n.hold(f)
+	if from.IsValid() {
+		// The table's first summary went out as the lobby set it; its
+		// address follows (and goes with its later summaries and rosters).
+		n.mu.Lock()
+		n.addrs[t.ID()] = from
+		n.mu.Unlock()
+		n.publishOrdered(note{Kind: noteAddr, TableID: t.ID(), Addr: from.String()})
+	}
 	return n.handle(t.ID()), nil
 }
 

@@ -20,7 +20,8 @@ func (n *Node) leaseLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			n.publishOrdered(note{Kind: noteBeat})
+			guests := n.lobby.Guests()
+			n.publishOrdered(note{Kind: noteBeat, Guests: &guests})
 			n.renew(ctx)
 			n.reapPeers()
 			n.conns.sweep()
@@ -134,7 +135,7 @@ func (n *Node) takeTable(ctx context.Context, id string) {
 		delete(n.fences, id)
 		n.mu.Unlock()
 		n.dropLease(f)
-		n.remoteTable(n.owner(id), protocol.Summary{ID: id, State: protocol.StateFree})
+		n.remoteTable(n.owner(id), protocol.Summary{ID: id, State: protocol.StateFree}, "")
 		n.publishOrdered(note{Kind: noteTable, Table: &protocol.Summary{ID: id, State: protocol.StateFree}})
 		n.log.Info("cluster: a table without a pulka in progress is gone", "table", id, "abandoned", len(restored.Abandoned))
 		return

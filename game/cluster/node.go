@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
@@ -85,6 +86,7 @@ type Node struct {
 	peers    map[string]time.Time
 	outboxes map[string]*outbox
 	online   map[string]protocol.Player // connected to this process
+	addrs    map[string]netip.Addr      // the addresses this process's tables were set from
 	conns    *connRegistry
 	proxies  map[proxyKey]*proxy
 	queues   map[string]*tableQueue // remote requests waiting, by table
@@ -133,7 +135,7 @@ func New(cfg Config) (*Node, error) {
 	n := &Node{
 		cfg: cfg, id: cfg.ID, log: cfg.Logger.With("node", cfg.ID), claim: make(chan struct{}, 1),
 		fences: map[string]fence{}, owners: map[string]string{}, handles: map[string]*handle{},
-		peers: map[string]time.Time{}, outboxes: map[string]*outbox{}, online: map[string]protocol.Player{},
+		peers: map[string]time.Time{}, outboxes: map[string]*outbox{}, online: map[string]protocol.Player{}, addrs: map[string]netip.Addr{},
 		conns: newConnRegistry(), proxies: map[proxyKey]*proxy{}, queues: map[string]*tableQueue{},
 	}
 	n.notes.wake = make(chan struct{}, 1)
@@ -355,7 +357,15 @@ func (n *Node) onNote(payload []byte) {
 		n.peerGone(nt.From)
 	case noteTable:
 		if nt.Table != nil {
-			n.remoteTable(nt.From, *nt.Table)
+			n.remoteTable(nt.From, *nt.Table, nt.Addr)
+		}
+	case noteAddr:
+		if a, err := netip.ParseAddr(nt.Addr); err == nil {
+			n.lobby.RemoteSetFrom(nt.TableID, a)
+		}
+	case noteBeat:
+		if nt.Guests != nil {
+			n.lobby.PeerGuests(nt.From, *nt.Guests)
 		}
 	case noteOnline, noteOffline:
 		if nt.Player != nil {
@@ -393,7 +403,17 @@ func (n *Node) sendRoster() {
 			nt.Tables = append(nt.Tables, s)
 		}
 	}
+	guests := n.lobby.Guests()
+	nt.Guests = &guests
 	n.mu.Lock()
+	for _, s := range nt.Tables {
+		if a, ok := n.addrs[s.ID]; ok {
+			if nt.Addrs == nil {
+				nt.Addrs = map[string]string{}
+			}
+			nt.Addrs[s.ID] = a.String()
+		}
+	}
 	for _, p := range n.online {
 		nt.Online = append(nt.Online, p)
 	}
@@ -407,7 +427,7 @@ func (n *Node) roster(nt note) {
 	has := map[string]bool{}
 	for _, s := range nt.Tables {
 		has[s.ID] = true
-		n.remoteTable(nt.From, s)
+		n.remoteTable(nt.From, s, nt.Addrs[s.ID])
 	}
 	n.mu.Lock()
 	var gone []string
@@ -418,15 +438,19 @@ func (n *Node) roster(nt note) {
 	}
 	n.mu.Unlock()
 	for _, id := range gone {
-		n.remoteTable(nt.From, protocol.Summary{ID: id, State: protocol.StateFree})
+		n.remoteTable(nt.From, protocol.Summary{ID: id, State: protocol.StateFree}, "")
 	}
 	for _, p := range nt.Online {
 		n.lobby.PeerOnline(nt.From, p, true)
 	}
+	if nt.Guests != nil {
+		n.lobby.PeerGuests(nt.From, *nt.Guests)
+	}
 }
 
-// remoteTable takes in the summary of a table process owner runs.
-func (n *Node) remoteTable(owner string, sum protocol.Summary) {
+// remoteTable takes in the summary of a table process owner runs, set
+// from address addr (if known).
+func (n *Node) remoteTable(owner string, sum protocol.Summary, addr string) {
 	if sum.State == protocol.StateFree {
 		n.mu.Lock()
 		if n.owners[sum.ID] == owner {
@@ -442,6 +466,9 @@ func (n *Node) remoteTable(owner string, sum protocol.Summary) {
 	}
 	n.setOwner(sum.ID, owner)
 	n.lobby.PutRemote(sum)
+	if a, err := netip.ParseAddr(addr); err == nil {
+		n.lobby.RemoteSetFrom(sum.ID, a)
+	}
 }
 
 // setOwner records who runs table id; when it changed, the connections of
@@ -486,6 +513,7 @@ func (n *Node) peerGone(peer string) {
 		go o.close()
 	}
 	n.lobby.PeerGone(peer)
+	n.lobby.PeerGuests(peer, 0)
 	n.dropProxies(peer)
 	n.claimNow()
 }
@@ -515,13 +543,20 @@ func (s sharer) Table(sum protocol.Summary) {
 		}
 		f, held := n.fences[sum.ID]
 		delete(n.fences, sum.ID)
+		delete(n.addrs, sum.ID)
 		n.mu.Unlock()
 		if held {
 			go n.dropLease(f.Fence)
 		}
 		n.tableGone(sum.ID)
 	}
-	n.publishOrdered(note{Kind: noteTable, Table: &sum})
+	nt := note{Kind: noteTable, Table: &sum}
+	n.mu.Lock()
+	if a, ok := n.addrs[sum.ID]; ok {
+		nt.Addr = a.String()
+	}
+	n.mu.Unlock()
+	n.publishOrdered(nt)
 }
 
 func (s sharer) Online(p protocol.Player, online bool) {

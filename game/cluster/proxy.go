@@ -79,6 +79,21 @@ func (n *Node) onLetter(payload []byte) {
 	}
 }
 
+// answer tells o's connection, on this process or on its own, that o was
+// refused with code.
+func (n *Node) answer(o op, code protocol.Code, text string) {
+	msg := protocol.Encode(protocol.Error{Code: code, Table: o.Table, Text: text})
+	if o.Origin == n.id {
+		if c, ok := n.conns.conn(o.Conn); ok {
+			c.Send(msg)
+		}
+		return
+	}
+	if ob := n.outbox(o.Origin); ob != nil {
+		ob.deliver(o.Conn, []json.RawMessage{msg.Bytes()})
+	}
+}
+
 // execute runs a request of another process's connection on a table of
 // this one (on the table's queue goroutine: queue.go); a table that moved
 // on gets the request passed on.

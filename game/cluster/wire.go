@@ -24,6 +24,7 @@ const (
 	noteOnline  = "online"  // a player's first connection to the sender
 	noteOffline = "offline" // a player's last connection to the sender went
 	noteChat    = "chat"    // a lobby chat line said on the sender
+	noteAddr    = "addr"    // the address a new table of the sender was set from
 )
 
 // note is what a process tells all the others on clubChannel.
@@ -36,11 +37,22 @@ type note struct {
 	// Roster: the sender's tables and online players.
 	Tables []protocol.Summary `json:"tables,omitempty"`
 	Online []protocol.Player  `json:"online,omitempty"`
+	// Addr (a table or addr note) is the address table TableID (a table
+	// note: Table's) was set from; Addrs (a roster) the same by table:
+	// each process counts them toward lobby.Config.MaxTablesPerIP. Only
+	// between processes, never to clients.
+	TableID string            `json:"table_id,omitempty"`
+	Addr    string            `json:"addr,omitempty"`
+	Addrs   map[string]string `json:"addrs,omitempty"`
+	// Guests (a beat or a roster) is the sender's guests.
+	Guests *int `json:"guests,omitempty"`
 }
 
 // letter is what a process sends one other on its inbox: requests of its
 // connections for the tables the other runs, and the messages of the
 // tables it runs for the other's connections. Each list keeps its order.
+// The receiver decodes it; the sender puts it together from items encoded
+// one by one (outbox.take).
 type letter struct {
 	From string     `json:"from"`
 	Ops  []op       `json:"ops,omitempty"`
@@ -75,15 +87,6 @@ type op struct {
 	Text    string                     `json:"text,omitempty"`
 	Preset  string                     `json:"preset,omitempty"`
 	Options map[string]json.RawMessage `json:"options,omitempty"`
-}
-
-// size estimates an op's encoded bytes, for the outbox's bound.
-func (o *op) size() int {
-	n := 160 + len(o.Player.ID) + len(o.Player.Name) + len(o.Table) + len(o.Text) + len(o.Preset)
-	for k, v := range o.Options {
-		n += len(k) + len(v) + 4
-	}
-	return n
 }
 
 // delivery is the messages of one connection of the receiving process,

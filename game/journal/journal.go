@@ -87,7 +87,10 @@ func New(st *store.Store, log *slog.Logger, finished func(store.PulkaID)) *Journ
 	return &Journal{st: st, log: log, finished: finished, pulkas: map[pulkaKey]store.PulkaID{}, bots: map[string]account.ID{}}
 }
 
-var _ table.Journal = (*Journal)(nil)
+var (
+	_ table.Journal = (*Journal)(nil)
+	_ table.Settler = (*Journal)(nil)
+)
 
 // SetFence makes every pulka, deal and move the journal writes carry its
 // table's lease, fence(table) (store.Fence): in a club of several
@@ -153,7 +156,10 @@ func (j *Journal) Deal(d table.DealStart) error {
 	return nil
 }
 
-// Move appends an accepted move; it returns once the move is durable.
+// Move appends an accepted move; it returns once the move is durable. When
+// the store cannot tell whether the move was written (store.ErrUncertain:
+// a timeout, a lost commit answer) the error wraps table.ErrUnsettled, and
+// the table holds the move until Settle says.
 func (j *Journal) Move(m table.MoveEntry) error {
 	id, err := j.pulka(m.Table, m.Pulka)
 	if err != nil {
@@ -161,10 +167,34 @@ func (j *Journal) Move(m table.MoveEntry) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	if err := j.st.Append(ctx, store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now(), Fence: j.fenceOf(m.Table)}); err != nil {
+	if err := j.st.Append(ctx, j.move(id, m)); err != nil {
+		if errors.Is(err, store.ErrUncertain) {
+			return fmt.Errorf("journal: table %s deal %d move %d: %w (%w)", m.Table, m.Deal, m.Index, err, table.ErrUnsettled)
+		}
 		return fmt.Errorf("journal: table %s deal %d move %d: %w", m.Table, m.Deal, m.Index, err)
 	}
 	return nil
+}
+
+// Settle tells whether a move whose Move answered table.ErrUnsettled was
+// written (store.Written: a final answer).
+func (j *Journal) Settle(m table.MoveEntry) (bool, error) {
+	id, err := j.pulka(m.Table, m.Pulka)
+	if err != nil {
+		return false, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	written, err := j.st.Written(ctx, j.move(id, m))
+	if err != nil {
+		return false, fmt.Errorf("journal: table %s deal %d move %d: settle: %w", m.Table, m.Deal, m.Index, err)
+	}
+	return written, nil
+}
+
+// move is m as the store writes it.
+func (j *Journal) move(id store.PulkaID, m table.MoveEntry) store.Move {
+	return store.Move{Pulka: id, Deal: m.Deal - 1, No: m.Index, Move: m.Move, At: time.Now(), Fence: j.fenceOf(m.Table)}
 }
 
 // Pulka commits the finished pulka: its deals with their score entries, the

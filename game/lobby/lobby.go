@@ -8,6 +8,12 @@
 // reconnects with the version it has gets the deltas it missed, or the
 // whole lobby when it is too far behind.
 //
+// A connection in the lobby counts as online whether or not it follows
+// the lobby; only followers get the deltas. A player at a playing table
+// leaves the deltas (Unfollow) and follows again back in the lobby
+// (Follow): with thousands of seated players and a delta every Flush,
+// the fan-out to them was most of a busy club's sending.
+//
 // In a club of several processes (game/cluster) each process has its
 // lobby: Config.Share tells the others what this one changed (the tables it
 // runs, who came and went here, chat said here), and PutRemote, PeerOnline,
@@ -138,12 +144,15 @@ type state struct {
 	setFrom   map[string]netip.Addr        // the address each table was set from
 	early     map[string]*protocol.Summary // tables being restored: their last summary
 	remote    map[string]bool              // listed tables another process runs
-	conns     map[table.Conn]struct{}
+	conns     map[table.Conn]uint64        // every connection in the lobby (who is online), with the version it left at (Unfollow)
+	followers map[table.Conn]struct{}      // the connections that get the deltas
 	online    map[string]*presence
 	guests    int  // connections without a player (guests): counted, not listed
 	guestsNew bool // guests changed since the last delta
 	chat      []protocol.ChatLine
 	next      int
+
+	peerGuests map[string]int // the guests of the club's other processes (peers.go)
 
 	pending protocol.LobbyDelta
 	changed map[string]bool
@@ -186,7 +195,7 @@ func New(cfg Config) *Lobby {
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
 		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, setFrom: map[string]netip.Addr{},
-		early: map[string]*protocol.Summary{}, remote: map[string]bool{}, conns: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
+		early: map[string]*protocol.Summary{}, remote: map[string]bool{}, conns: map[table.Conn]uint64{}, followers: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
 	// The lobby's versions start where a table's do (table.FirstVersion):
 	// a client coming back after a restart with the version it had never
@@ -215,36 +224,84 @@ func (l *Lobby) Stop() {
 	l.tables = nil
 }
 
-// Join adds c to the lobby. v is the lobby version c has (0 for none): c
-// gets the deltas after v, or the whole lobby. A player's first connection
-// makes them online; a guest's (a Conn whose player has no id) is counted
-// in the lobby's "guests", never listed.
+// Join adds c to the lobby, following it (see Follow). v is the lobby
+// version c has (0 for none): c gets the deltas after v, or the whole
+// lobby. A player's first connection makes them online; a guest's (a Conn
+// whose player has no id) is counted in the lobby's "guests", never listed.
 func (l *Lobby) Join(c table.Conn, v uint64) {
 	l.act.Post(func(s *state) {
-		if _, ok := s.conns[c]; ok {
-			return
+		if s.join(c) {
+			s.follow(c, v)
 		}
-		s.conns[c] = struct{}{}
-		p := c.Player()
-		if p.ID == "" {
-			s.guests++
-			s.guestsNew = true
-			s.arm()
-			s.resync(c, v)
-			return
-		}
-		pr := s.online[p.ID]
-		if pr == nil {
-			pr = &presence{p: p}
-			s.online[p.ID] = pr
-			s.pending.Joined = append(s.pending.Joined, p)
-			s.arm()
-		}
-		if pr.n++; pr.n == 1 && s.cfg.Share != nil {
-			s.cfg.Share.Online(p, true)
-		}
-		s.resync(c, v)
 	})
+}
+
+// JoinUnfollowed adds c to the lobby as Join does, but not following it:
+// c is online (or counted as a guest) and gets no lobby message until it
+// follows (a player who reconnects to a playing table).
+func (l *Lobby) JoinUnfollowed(c table.Conn) {
+	l.act.Post(func(s *state) { s.join(c) })
+}
+
+// Follow makes c, a connection in the lobby, get the lobby's deltas again:
+// first the deltas after version v, or the whole lobby when v is 0 or too
+// far behind; then every delta. Following twice resends what v asks for.
+// A connection not in the lobby (it left, or never joined) is ignored.
+func (l *Lobby) Follow(c table.Conn, v uint64) {
+	l.act.Post(func(s *state) {
+		if _, ok := s.conns[c]; ok {
+			s.follow(c, v)
+		}
+	})
+}
+
+// Unfollow stops the lobby's deltas to c, which stays in the lobby
+// (online, or counted as a guest). c gets a "lobby_left" with the version
+// of the last delta sent to it (0 when it never followed): the version to
+// follow again from. A connection not in the lobby is ignored.
+func (l *Lobby) Unfollow(c table.Conn) {
+	l.act.Post(func(s *state) {
+		if _, ok := s.conns[c]; !ok {
+			return
+		}
+		if _, ok := s.followers[c]; ok {
+			delete(s.followers, c)
+			s.conns[c] = s.v
+		}
+		c.Send(protocol.Encode(protocol.LobbyLeft{V: s.conns[c]}))
+	})
+}
+
+// join adds c to the lobby; false when it is there already.
+func (s *state) join(c table.Conn) bool {
+	if _, ok := s.conns[c]; ok {
+		return false
+	}
+	s.conns[c] = 0
+	p := c.Player()
+	if p.ID == "" {
+		s.guests++
+		s.guestsNew = true
+		s.arm()
+		return true
+	}
+	pr := s.online[p.ID]
+	if pr == nil {
+		pr = &presence{p: p}
+		s.online[p.ID] = pr
+		s.pending.Joined = append(s.pending.Joined, p)
+		s.arm()
+	}
+	if pr.n++; pr.n == 1 && s.cfg.Share != nil {
+		s.cfg.Share.Online(p, true)
+	}
+	return true
+}
+
+// follow makes c a follower, brought up to date from version v.
+func (s *state) follow(c table.Conn, v uint64) {
+	s.followers[c] = struct{}{}
+	s.resync(c, v)
 }
 
 // Leave removes c from the lobby.
@@ -254,6 +311,7 @@ func (l *Lobby) Leave(c table.Conn) {
 			return
 		}
 		delete(s.conns, c)
+		delete(s.followers, c)
 		p := c.Player()
 		if p.ID == "" {
 			s.guests--
@@ -659,7 +717,7 @@ func (s *state) flush() {
 	}
 	clear(s.changed)
 	if s.guestsNew {
-		n := s.guests
+		n := s.allGuests()
 		d.Guests, s.guestsNew = &n, false
 	}
 	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 && d.Guests == nil {
@@ -684,7 +742,7 @@ func (s *state) flush() {
 		}
 		s.cfg.Metrics.Tables(by)
 	}
-	for c := range s.conns {
+	for c := range s.followers {
 		c.Send(enc)
 	}
 }
@@ -710,7 +768,7 @@ func (s *state) resync(c table.Conn, v uint64) {
 }
 
 func (s *state) snapshot() protocol.Lobby {
-	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Guests: s.guests, Chat: append([]protocol.ChatLine{}, s.chat...)}
+	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Guests: s.allGuests(), Chat: append([]protocol.ChatLine{}, s.chat...)}
 	for _, id := range s.order {
 		msg.Tables = append(msg.Tables, s.summaries[id])
 	}
@@ -738,6 +796,7 @@ func (l *Lobby) PutRemote(sum protocol.Summary) {
 			if s.remote[sum.ID] {
 				s.remove(sum.ID)
 			}
+			delete(s.setFrom, sum.ID) // an address told before a summary
 			return
 		}
 		if _, listed := s.summaries[sum.ID]; !listed {

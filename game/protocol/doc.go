@@ -44,7 +44,11 @@
 //	    (optional) are the versions the client has, after a reconnect:
 //	    it gets exactly what it missed of each
 //	    (or the whole thing when it is too far behind). Tables the player
-//	    sits at come back in any case.
+//	    sits at come back in any case. "follow_lobby":false (optional)
+//	    signs in without the lobby (see Following the lobby)
+//	{"type":"lobby","follow":false}                    stop receiving lobby deltas (answer: "lobby_left")
+//	{"type":"lobby","follow":true,"v":12}              receive the lobby again: the deltas after v, or
+//	                                                   the whole lobby (v 0 or absent, or too far behind)
 //	{"type":"lobby_chat","text":"hi"}                  a line of lobby chat (1-300 characters)
 //	{"type":"set"}                                     set a table: it is in the convention state at
 //	                                                   once, the sender is its creator and watches it
@@ -90,6 +94,8 @@
 //	                                                   what changed since v-1: several changes are
 //	                                                   coalesced (at most a few deltas a second);
 //	                                                   "guests" only when the count changed
+//	{"type":"lobby_left","v":12}                       the client follows the lobby no more: no
+//	                                                   delta after v comes until it follows again
 //	{"type":"created","table":"t3"}                    to the creator of a table
 //	{"type":"table","table":"t3","v":57,...TableView}  the whole table as this client may see it
 //	{"type":"table_event","table":"t3","v":58,"kind":"move",...}
@@ -109,6 +115,24 @@
 // "lobby" message replaces what the client had. After a reconnect (any
 // transport, a new SockJS session) the client says the versions it has in
 // "signin": its seat, cards and clock are as they were.
+//
+// # Following the lobby
+//
+// A connection follows the lobby from its sign-in: it gets the whole lobby
+// and then every delta. A client that has no use for them — a player at a
+// playing table, whose page shows the table and not the lobby — says
+// {"type":"lobby","follow":false}, and the server answers "lobby_left" with
+// the version the client has: no delta after it comes. Back in the lobby
+// the client says {"type":"lobby","follow":true,"v":12} with that version
+// and gets what it missed, as on a reconnect: the deltas after v while the
+// server still has them, else the whole lobby at its version; "v" 0 (or
+// none) asks for the whole lobby. A reconnecting player whose table plays
+// signs in with "follow_lobby":false and gets no lobby at all. Following
+// is the client's choice, never the server's: the table's start does not
+// change it (as on lichess, where the lobby's socket is the lobby page's
+// and a game page has none). A client that does not follow is still
+// online (listed in "online"), may still chat, set tables and watch; a
+// guest may leave and follow the lobby too.
 //
 // # Audiences
 //

@@ -133,6 +133,16 @@ type LobbyDelta struct {
 // MessageType returns "lobby_delta".
 func (LobbyDelta) MessageType() string { return "lobby_delta" }
 
+// LobbyLeft is the "lobby_left" message, the answer to {"type":"lobby",
+// "follow":false}: no lobby delta after version V reaches the client until
+// it follows the lobby again.
+type LobbyLeft struct {
+	V uint64 `json:"v"`
+}
+
+// MessageType returns "lobby_left".
+func (LobbyLeft) MessageType() string { return "lobby_left" }
+
 // Created is the "created" message to the creator of a table.
 type Created struct {
 	Table string `json:"table"`

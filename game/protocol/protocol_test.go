@@ -22,6 +22,12 @@ func TestDecode(t *testing.T) {
 		{"a blank name is refused", `{"type":"signin","name":"   "}`, Request{}, "not only spaces"},
 		{"punctuation in names is refused", `{"type":"signin","name":"a#b"}`, Request{}, "not allowed"},
 		{"signin says the lobby version it has", `{"type":"signin","name":"A","lobby_v":7}`, Request{Type: "signin", Name: "A", LobbyV: 7}, ""},
+		{"leaving the lobby says follow false", `{"type":"lobby","follow":false}`, Request{Type: "lobby", Unfollow: true}, ""},
+		{"following the lobby says the version it has", `{"type":"lobby","follow":true,"v":9}`, Request{Type: "lobby", LobbyV: 9}, ""},
+		{"the lobby message needs follow", `{"type":"lobby","v":9}`, Request{}, `missing field "follow"`},
+		{"the lobby message takes no table", `{"type":"lobby","follow":true,"table":"t1"}`, Request{}, `unexpected field "table"`},
+		{"a sign-in may leave the lobby out", `{"type":"signin","name":"A","follow_lobby":false}`, Request{Type: "signin", Name: "A", Unfollow: true}, ""},
+		{"a sign-in follows the lobby by default", `{"type":"signin","name":"A"}`, Request{Type: "signin", Name: "A"}, ""},
 		{"set takes nothing", `{"type":"set"}`, Request{Type: "set"}, ""},
 		{"set refuses fields", `{"type":"set","table":"t1"}`, Request{}, `unexpected field "table"`},
 		{"conventions name a preset", `{"type":"conventions","table":"t1","preset":"fspr"}`, Request{Type: "conventions", Table: "t1", Preset: "fspr"}, ""},
@@ -53,7 +59,7 @@ func TestDecode(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Type != tt.want.Type || got.Name != tt.want.Name || got.Table != tt.want.Table || got.V != tt.want.V ||
-				got.LobbyV != tt.want.LobbyV || got.Preset != tt.want.Preset || got.Move != tt.want.Move || got.Seat != tt.want.Seat {
+				got.LobbyV != tt.want.LobbyV || got.Unfollow != tt.want.Unfollow || got.Preset != tt.want.Preset || got.Move != tt.want.Move || got.Seat != tt.want.Seat {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 		})
@@ -89,6 +95,7 @@ func FuzzDecode(f *testing.F) {
 		`{"type":"conventions","table":"t1","preset":"sochi","options":{"players":4,"timeout_action":"auto-pass","time_bank":60}}`,
 		`{"type":"sit","table":"t1","seat":0}`, `{"type":"move","table":"t1","move":{"seat":2,"kind":"discard","cards":["7S","8S"]}}`,
 		`{"type":"table_chat","table":"t1","text":"gl"}`, `{"type":"add_bot","table":"t9","seat":2}`, `[]`, `{"type":null}`,
+		`{"type":"lobby","follow":false}`, `{"type":"lobby","follow":true,"v":12}`, `{"type":"signin","name":"A","follow_lobby":false}`,
 	} {
 		f.Add([]byte(s))
 	}

@@ -45,45 +45,50 @@ const (
 	TypeAddBot      = "add_bot"
 	TypeMove        = "move"
 	TypeTableChat   = "table_chat"
+	TypeLobby       = "lobby"
 )
 
 // Request is one decoded client message. Only the fields of its Type are set.
 type Request struct {
-	Type    string
-	Name    string                     // signin: the dev name (servers without sign-in only)
-	Token   string                     // signin: the socket token from GET /api/token
-	Guest   bool                       // signin: a guest (no player): browse and watch only
-	LobbyV  uint64                     // signin: the lobby version the client has, 0 for none
-	Tables  map[string]uint64          // signin: the tables the client has, with their versions
-	Text    string                     // lobby_chat, table_chat
-	Table   string                     // every table message
-	V       uint64                     // watch: the version the client has, 0 for none
-	Seat    int                        // sit, add_bot
-	Move    rules.Move                 // move
-	Preset  string                     // conventions
-	Options map[string]json.RawMessage // conventions: RULES §14 options over the preset
+	Type     string
+	Name     string                     // signin: the dev name (servers without sign-in only)
+	Token    string                     // signin: the socket token from GET /api/token
+	Guest    bool                       // signin: a guest (no player): browse and watch only
+	LobbyV   uint64                     // signin, lobby: the lobby version the client has, 0 for none
+	Unfollow bool                       // lobby: "follow":false; signin: "follow_lobby":false (no lobby deltas)
+	Tables   map[string]uint64          // signin: the tables the client has, with their versions
+	Text     string                     // lobby_chat, table_chat
+	Table    string                     // every table message
+	V        uint64                     // watch: the version the client has, 0 for none
+	Seat     int                        // sit, add_bot
+	Move     rules.Move                 // move
+	Preset   string                     // conventions
+	Options  map[string]json.RawMessage // conventions: RULES §14 options over the preset
 }
 
 // wire is the JSON form of every client message.
 type wire struct {
-	Type    string                     `json:"type"`
-	Name    *string                    `json:"name"`
-	Token   *string                    `json:"token"`
-	Guest   *bool                      `json:"guest"`
-	LobbyV  *uint64                    `json:"lobby_v"`
-	Tables  map[string]uint64          `json:"tables"`
-	Text    *string                    `json:"text"`
-	Table   *string                    `json:"table"`
-	V       *uint64                    `json:"v"`
-	Seat    *int                       `json:"seat"`
-	Move    json.RawMessage            `json:"move"`
-	Preset  *string                    `json:"preset"`
-	Options map[string]json.RawMessage `json:"options"`
+	Type        string                     `json:"type"`
+	Name        *string                    `json:"name"`
+	Token       *string                    `json:"token"`
+	Guest       *bool                      `json:"guest"`
+	LobbyV      *uint64                    `json:"lobby_v"`
+	Follow      *bool                      `json:"follow"`
+	FollowLobby *bool                      `json:"follow_lobby"`
+	Tables      map[string]uint64          `json:"tables"`
+	Text        *string                    `json:"text"`
+	Table       *string                    `json:"table"`
+	V           *uint64                    `json:"v"`
+	Seat        *int                       `json:"seat"`
+	Move        json.RawMessage            `json:"move"`
+	Preset      *string                    `json:"preset"`
+	Options     map[string]json.RawMessage `json:"options"`
 }
 
 // fields of each client message: required ones, then optional ones after "|".
 var fields = map[string][2][]string{
-	TypeSignin:      {nil, {"token", "name", "guest", "lobby_v", "tables"}}, // exactly one of token, name and guest
+	TypeSignin:      {nil, {"token", "name", "guest", "lobby_v", "tables", "follow_lobby"}}, // exactly one of token, name and guest
+	TypeLobby:       {{"follow"}, {"v"}},
 	TypeLobbyChat:   {{"text"}, nil},
 	TypeSet:         {nil, nil},
 	TypeConventions: {{"table", "preset"}, {"options"}},
@@ -121,6 +126,7 @@ func Decode(data []byte) (Request, error) {
 	}
 	has := map[string]bool{
 		"name": w.Name != nil, "token": w.Token != nil, "guest": w.Guest != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
+		"follow": w.Follow != nil, "follow_lobby": w.FollowLobby != nil,
 		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
 		"preset": w.Preset != nil, "options": w.Options != nil,
 	}
@@ -153,6 +159,12 @@ func Decode(data []byte) (Request, error) {
 		}
 	}
 	r := Request{Type: w.Type, Options: w.Options, Guest: w.Guest != nil}
+	if w.Follow != nil {
+		r.Unfollow = !*w.Follow
+	}
+	if w.FollowLobby != nil {
+		r.Unfollow = !*w.FollowLobby
+	}
 	if w.Token != nil {
 		if n := len(*w.Token); n == 0 || n > MaxToken {
 			return Request{}, fmt.Errorf("signin: token must be 1 to %d bytes", MaxToken)
@@ -192,7 +204,11 @@ func Decode(data []byte) (Request, error) {
 		r.Table = *w.Table
 	}
 	if w.V != nil {
-		r.V = *w.V
+		if w.Type == TypeLobby {
+			r.LobbyV = *w.V // one field for the lobby version the client has
+		} else {
+			r.V = *w.V
+		}
 	}
 	if w.Seat != nil {
 		if *w.Seat < 0 || *w.Seat >= MaxSeats {

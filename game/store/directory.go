@@ -34,8 +34,11 @@ func (s *Store) SignIn(ctx context.Context, id account.Identity) (account.Player
 	for attempt := 0; ; attempt++ {
 		p, err := s.signIn(ctx, id)
 		// Two first sign-ins of one identity race to insert it: the
-		// loser finds the winner's row on its second attempt.
-		if err != nil && attempt == 0 && isUnique(err, "provider") {
+		// loser finds the winner's row on its second attempt. Its insert
+		// may fail on the name's index rather than the identity's
+		// (PostgreSQL checks them in its own order), so a taken name is
+		// looked up once more too.
+		if err != nil && attempt == 0 && (isUnique(err, "provider") || errors.Is(err, account.ErrNameTaken)) {
 			continue
 		}
 		return p, err
@@ -60,32 +63,14 @@ func (s *Store) signIn(ctx context.Context, id account.Identity) (account.Player
 	if key == "" {
 		return account.Player{}, fmt.Errorf("%w: empty name", account.ErrNameTaken)
 	}
-	now := time.Now()
 	r := s.rating.New()
-	// The insert is a write transaction like the others: on SQLite it
-	// waits its turn (beginWrite) instead of failing with SQLITE_BUSY, as
-	// a burst of sign-ins under load did.
-	tx, done, err := s.beginWrite(ctx)
-	if err != nil {
-		return account.Player{}, fmt.Errorf("store: new player: %w", err)
-	}
-	defer done()
-	defer rollback(tx)
-	p, err = scanPlayer(tx.QueryRowContext(ctx,
-		"INSERT INTO players (name, name_key, provider, provider_user_id, secret, created_ms, mu, sigma)"+
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING "+playerColumns,
-		id.Name, key, id.Provider, id.ProviderUserID, id.Secret, ms(now), r.Mu, r.Sigma))
+	// The insert is group-committed with the other new players' (signup.go).
+	p, err = s.signups.insert(ctx, &signup{id: id, key: key, at: time.Now(), mu: r.Mu, sig: r.Sigma})
 	switch {
 	case isUnique(err, "name_key"):
 		return account.Player{}, account.ErrNameTaken
 	case err != nil:
 		return account.Player{}, fmt.Errorf("store: new player: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		if isUnique(err, "name_key") {
-			return account.Player{}, account.ErrNameTaken
-		}
-		return account.Player{}, fmt.Errorf("store: new player: commit: %w", err)
 	}
 	return p, nil
 }

@@ -87,6 +87,7 @@ type Store struct {
 	// handler failed a burst of sign-ins at once (SQLITE_BUSY). Nil on
 	// PostgreSQL, whose row locks let writers run together.
 	writing   chan struct{}
+	signups   *signups // new players' group commit (signup.go)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -146,6 +147,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		maxBatch = 256
 	}
 	s.w = startWriter(s, maxBatch)
+	s.signups = startSignups(s)
 	return s, nil
 }
 
@@ -223,6 +225,7 @@ func (s *Store) DB() *sql.DB { return s.db }
 // and closes the database.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.signups.stop()
 		s.w.stop()
 		s.closeErr = s.db.Close()
 	})

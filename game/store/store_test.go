@@ -243,8 +243,13 @@ func TestAppendRefusesWhatCannotBeWritten(t *testing.T) {
 				t.Errorf("%s: Append succeeded", tt.name)
 			}
 		}
-		if err := s.StartDeal(ctx, p.Starts(id, 0, t0)); err == nil {
-			t.Error("a deal started twice: StartDeal succeeded")
+		if err := s.StartDeal(ctx, p.Starts(id, 0, t0)); err != nil {
+			t.Errorf("the same deal started again (a retry whose answer was lost): %v", err)
+		}
+		other := p.Starts(id, 0, t0)
+		other.Seed++
+		if err := s.StartDeal(ctx, other); !errors.Is(err, store.ErrBadInput) {
+			t.Errorf("another deal under a written number: %v, want ErrBadInput", err)
 		}
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -45,7 +46,10 @@ type Move struct {
 
 // StartDeal writes a new deal ahead of its moves. Like Append it returns
 // once the deal is durable, sharing a transaction with the writes of other
-// tables that arrive meanwhile.
+// tables that arrive meanwhile, and its error wraps ErrUncertain when the
+// deal may or may not be written. Starting the same deal again (the same
+// seed, dealer and series) succeeds, so a caller may retry an uncertain
+// start; another deal under a written number is refused.
 func (s *Store) StartDeal(ctx context.Context, d DealStart) error {
 	if d.Deal < 0 || d.Dealer < 0 || d.Dealer > 3 || d.Series < 0 {
 		return fmt.Errorf("%w: deal start %+v", ErrBadInput, d)
@@ -62,8 +66,9 @@ func (s *Store) StartDeal(ctx context.Context, d DealStart) error {
 // retried alone, so one bad call does not fail another table's moves.
 //
 // A move with a (pulka, deal, number) already written is an error, as is a
-// move of a deal that StartDeal has not written. When ctx ends first
-// Append returns its error, and the moves may or may not be written.
+// move of a deal that StartDeal has not written. When ctx ends first, or
+// the commit's answer is lost, the error wraps ErrUncertain: the moves may
+// or may not be written, and Written tells.
 func (s *Store) Append(ctx context.Context, moves ...Move) error {
 	if len(moves) == 0 {
 		return nil
@@ -76,11 +81,43 @@ func (s *Store) Append(ctx context.Context, moves ...Move) error {
 	return s.w.submit(ctx, &request{moves: moves})
 }
 
-// request is one StartDeal or Append call waiting for its commit.
+// Written reports whether move m (its pulka, deal and number) is written,
+// with the same move. Its answer is final: it is sequenced after every
+// StartDeal and Append handed to the store before it (they are committed
+// or failed first), and on PostgreSQL it waits for any transaction still
+// writing to m's deal (a commit whose answer was lost on a dead
+// connection), so a write of m in flight when Written was called can no
+// longer land after it answers false. A caller told an Append failed (a
+// timeout, a lost connection) learns with Written whether the move is
+// durable. A different move under m's number is an error (ErrCorrupt).
+func (s *Store) Written(ctx context.Context, m Move) (bool, error) {
+	if m.Deal < 0 || m.No < 0 {
+		return false, fmt.Errorf("%w: move %+v", ErrBadInput, m)
+	}
+	r := &request{check: &m}
+	if err := s.w.submit(ctx, r); err != nil {
+		return false, err
+	}
+	return r.written, nil
+}
+
+// ErrUncertain is wrapped by a StartDeal or Append error when the write may
+// or may not have been committed: the caller's context ended after the
+// writer took it, or the database's answer to the commit was lost (a
+// dropped connection). Written tells which. Any other error of theirs
+// means nothing was written.
+var ErrUncertain = errors.New("store: the write's outcome is unknown")
+
+// request is one StartDeal, Append or Written call waiting for its
+// commit (or its answer).
 type request struct {
 	deal  *DealStart
 	moves []Move
-	done  chan error
+	// check, if set, is a Written call: written is its answer, set
+	// before done.
+	check   *Move
+	written bool
+	done    chan error
 }
 
 // writer is the group-commit goroutine.
@@ -130,7 +167,8 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 	case err := <-r.done:
 		return err
 	case <-ctx.Done():
-		return fmt.Errorf("store: append: %w", ctx.Err())
+		// The writer has it: it may still commit.
+		return fmt.Errorf("store: append: %w (%w)", ctx.Err(), ErrUncertain)
 	}
 }
 
@@ -145,30 +183,90 @@ func (w *writer) run() {
 	defer close(w.stopped)
 	batch := make([]*request, 0, w.maxBatch)
 	for {
+		var check *request
+		batch = batch[:0]
 		select {
 		case r := <-w.reqs:
-			batch = append(batch[:0], r)
+			if r.check != nil {
+				check = r
+			} else {
+				batch = append(batch, r)
+			}
 		case <-w.stopping:
 			return
 		}
+		// A check ends the batch: it must see what was handed before it
+		// committed or failed.
 	drain:
-		for len(batch) < w.maxBatch {
+		for check == nil && len(batch) < w.maxBatch {
 			select {
 			case r := <-w.reqs:
-				batch = append(batch, r)
+				if r.check != nil {
+					check = r
+				} else {
+					batch = append(batch, r)
+				}
 			default:
 				break drain
 			}
 		}
-		w.commitAll(batch)
+		if len(batch) > 0 {
+			w.commitAll(batch)
+		}
+		if check != nil {
+			var err error
+			check.written, err = w.written(*check.check)
+			check.done <- err
+		}
 	}
+}
+
+// written answers a Written call: under a lock on the move's deal (on
+// PostgreSQL: a transaction inserting a move holds a key-share lock on its
+// deal through the foreign key until it ends), is the move there?
+func (w *writer) written(m Move) (bool, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
+	defer cancel()
+	tx, done, err := w.s.beginWrite(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: check move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+	}
+	defer done()
+	defer rollback(tx)
+	var one int
+	err = tx.QueryRowContext(ctx, "SELECT 1 FROM deals WHERE pulka_id = $1 AND deal_no = $2"+w.s.forUpdate(), int64(m.Pulka), m.Deal).Scan(&one)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil // no deal, no move
+	case err != nil:
+		return false, fmt.Errorf("store: check move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+	}
+	var js string
+	err = tx.QueryRowContext(ctx, "SELECT move FROM moves WHERE pulka_id = $1 AND deal_no = $2 AND move_no = $3", int64(m.Pulka), m.Deal, m.No).Scan(&js)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("store: check move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+	}
+	var got rules.Move
+	if err := json.Unmarshal([]byte(js), &got); err != nil {
+		return false, fmt.Errorf("%w: move %d of deal %d of pulka %d: %v", ErrCorrupt, m.No, m.Deal, m.Pulka, err)
+	}
+	if got != m.Move {
+		return false, fmt.Errorf("%w: move %d of deal %d of pulka %d is %+v, not %+v", ErrCorrupt, m.No, m.Deal, m.Pulka, got, m.Move)
+	}
+	return true, nil
 }
 
 // commitAll commits a batch in one transaction, or each request alone when
 // the batch fails, and tells every caller its outcome.
 func (w *writer) commitAll(batch []*request) {
 	err := w.commit(batch)
-	if err == nil || len(batch) == 1 {
+	// A batch whose commit may have landed is not written again alone (its
+	// moves would then look refused as duplicates): each caller learns the
+	// outcome is unknown.
+	if err == nil || len(batch) == 1 || errors.Is(err, ErrUncertain) {
 		for _, r := range batch {
 			r.done <- err
 		}
@@ -208,10 +306,8 @@ func (w *writer) commit(batch []*request) error {
 	var moves []Move
 	for _, r := range batch {
 		if d := r.deal; d != nil {
-			if _, err := tx.ExecContext(ctx,
-				"INSERT INTO deals (pulka_id, deal_no, seed, dealer, series, started_ms) VALUES ($1, $2, $3, $4, $5, $6)",
-				int64(d.Pulka), d.Deal, int64(d.Seed), d.Dealer, d.Series, ms(d.At)); err != nil {
-				return fmt.Errorf("store: write deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+			if err := writeDeal(ctx, tx, d); err != nil {
+				return err
 			}
 		}
 		moves = append(moves, r.moves...)
@@ -225,10 +321,35 @@ func (w *writer) commit(batch []*request) error {
 		moves = moves[n:]
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit moves: %w", err)
+		return fmt.Errorf("store: commit moves: %w (%w)", err, ErrUncertain)
 	}
 	w.commits.Add(1)
 	w.moves.Add(int64(written))
+	return nil
+}
+
+// writeDeal writes deal start d, once: the same start again (a retry
+// whose first answer was lost, ErrUncertain) is written already and
+// succeeds; another deal under its number is refused (ErrBadInput).
+func writeDeal(ctx context.Context, tx *sql.Tx, d *DealStart) error {
+	res, err := tx.ExecContext(ctx,
+		"INSERT INTO deals (pulka_id, deal_no, seed, dealer, series, started_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pulka_id, deal_no) DO NOTHING",
+		int64(d.Pulka), d.Deal, int64(d.Seed), d.Dealer, d.Series, ms(d.At))
+	if err != nil {
+		return fmt.Errorf("store: write deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var seed int64
+	var dealer, series int
+	err = tx.QueryRowContext(ctx, "SELECT seed, dealer, series FROM deals WHERE pulka_id = $1 AND deal_no = $2", int64(d.Pulka), d.Deal).Scan(&seed, &dealer, &series)
+	if err != nil {
+		return fmt.Errorf("store: read deal %d of pulka %d: %w", d.Deal, d.Pulka, err)
+	}
+	if uint64(seed) != d.Seed || dealer != d.Dealer || series != d.Series {
+		return fmt.Errorf("%w: deal %d of pulka %d is written already, another deal", ErrBadInput, d.Deal, d.Pulka)
+	}
 	return nil
 }
 

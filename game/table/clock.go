@@ -1,6 +1,7 @@
 package table
 
 import (
+	"errors"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -150,7 +151,7 @@ func (t *tbl) chargeBank(i int) {
 // expired applies timeout_action to seat i's decision: its move time and
 // its time bank are spent.
 func (t *tbl) expired(i int) {
-	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i {
+	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i || t.unsettled != nil {
 		return
 	}
 	t.cfg.Metrics.Timeout(t.settings.TimeoutAction.String())
@@ -169,7 +170,9 @@ func (t *tbl) expired(i int) {
 		if !ok {
 			return
 		}
-		if err := t.play(m, byTimeout, protocol.KindTimeout, 0); err != nil {
+		if err := t.play(m, byTimeout, protocol.KindTimeout, 0); errors.Is(err, errHeld) {
+			return // settled later (settle.go)
+		} else if err != nil {
 			t.log.Error("timeout move not applied; retrying", "seat", i, "move", m, "err", err)
 			t.later(t.cfg.BotDelay, func(t *tbl) { t.expired(i) })
 		}

@@ -183,6 +183,8 @@ func (h *Table) Move(c Conn, m rules.Move) {
 				case errors.As(err, &ie):
 					t.cfg.Metrics.IllegalMove()
 					t.fail(c, protocol.ErrIllegalMove, ie.Reason)
+				case errors.Is(err, errHeld):
+					t.unsettled.c = c // answered when the journal settles it
 				case errors.Is(err, errJournal):
 					t.fail(c, protocol.ErrJournal, err.Error())
 				default:

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"errors"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -21,13 +22,37 @@ type Journal interface {
 	Deal(DealStart) error
 	// Move records an accepted move before its events go out. An error
 	// refuses the move: the state does not change and the player is told
-	// (code "journal"); a bot's or a timeout's move is retried.
+	// (code "journal"); a bot's or a timeout's move is retried. An error
+	// wrapping ErrUnsettled from a Journal that is a Settler holds the
+	// move instead (see Settler).
 	Move(MoveEntry) error
 	// Pulka records a finished pulka. An error is retried with backoff
 	// (Config.StoreRetry) until it succeeds or the process ends; the same
 	// record is handed again, so Pulka must be idempotent for a record it
 	// refused.
 	Pulka(PulkaRecord) error
+}
+
+// ErrUnsettled is wrapped by a Journal.Move error when the journal cannot
+// tell whether the move was written (the store's answer was lost: a
+// timeout, a dropped connection). Any other error from Move means the move
+// is certainly not written.
+var ErrUnsettled = errors.New("the move's write is not settled")
+
+// A Settler is a Journal that can settle a move it answered with
+// ErrUnsettled, so that nobody is told a move was refused that a restore
+// from the store (a restart, a takeover) would then play. The table holds
+// such a move: it answers nobody about it, refuses every other move
+// (code "journal") and stops the mover's clock, and asks Settle every
+// Config.StoreRetry until it answers. Written, the move is applied as if
+// Move had returned nil (its event is the mover's answer); not written, it
+// is refused (the mover is told, code "journal"; a bot's or a timeout's
+// move is made again).
+type Settler interface {
+	// Settle reports whether e was written. Its answer must be final: a
+	// write of e still in flight when Settle is called can no longer land
+	// once it answers false.
+	Settle(e MoveEntry) (written bool, err error)
 }
 
 // PulkaStart is a pulka as it starts.

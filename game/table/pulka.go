@@ -26,6 +26,10 @@ type pulka struct {
 	result   *protocol.Settlement
 	fines    map[string]int // mountain points by player id
 	bots     []Bot
+	// unwritten is a deal the journal refused: it is dealt again as it
+	// was (its write may have landed: the store takes the same deal
+	// twice, never another under its number).
+	unwritten *rules.Deal
 }
 
 // by says who made a move.
@@ -96,11 +100,16 @@ func (t *tbl) startPulka() error {
 
 // newDeal deals the next deal with a fresh seed.
 func (t *tbl) newDeal() error {
-	var b [8]byte
-	if _, err := io.ReadFull(t.cfg.Seeds, b[:]); err != nil {
-		return fmt.Errorf("deal %d: seed: %w", t.dealNo+1, err)
+	d := rules.Deal{Dealer: t.sheet.Dealer(), Series: t.sheet.Series(), Options: t.opt}
+	if u := t.unwritten; u != nil && u.Dealer == d.Dealer && u.Series == d.Series {
+		d.Seed = u.Seed
+	} else {
+		var b [8]byte
+		if _, err := io.ReadFull(t.cfg.Seeds, b[:]); err != nil {
+			return fmt.Errorf("deal %d: seed: %w", t.dealNo+1, err)
+		}
+		d.Seed = binary.LittleEndian.Uint64(b[:])
 	}
-	d := rules.Deal{Seed: binary.LittleEndian.Uint64(b[:]), Dealer: t.sheet.Dealer(), Series: t.sheet.Series(), Options: t.opt}
 	s, err := rules.New(d)
 	if err != nil {
 		return fmt.Errorf("deal %d: %w", t.dealNo+1, err)
@@ -108,9 +117,11 @@ func (t *tbl) newDeal() error {
 	if t.cfg.Journal != nil {
 		ds := DealStart{Table: t.cfg.ID, Pulka: t.number, Deal: t.dealNo + 1, Seed: d.Seed, Dealer: d.Dealer, Series: d.Series}
 		if err := t.cfg.Journal.Deal(ds); err != nil {
+			t.unwritten = &d
 			return fmt.Errorf("deal %d: %w: %v", t.dealNo+1, errJournal, err)
 		}
 	}
+	t.unwritten = nil
 	t.deal = s
 	t.dealNo++
 	t.records = append(t.records, DealRecord{Deal: d})
@@ -121,7 +132,14 @@ func (t *tbl) newDeal() error {
 // check it (an illegal move changes nothing), the journal records it, then
 // the table takes it, and one event goes out with everything it changed.
 // kind and extra describe the action (a timeout adds the seats).
+//
+// A move whose write the journal cannot confirm is held (settle.go): play
+// returns errHeld, and the move is applied or refused once the journal
+// settles it; while it is held every other move is refused.
 func (t *tbl) play(m rules.Move, who by, kind protocol.Code, extra parts) error {
+	if t.unsettled != nil {
+		return fmt.Errorf("%w: the table is confirming the last move with the store", errJournal)
+	}
 	next, err := rules.Apply(t.deal, m)
 	if err != nil {
 		return err
@@ -130,10 +148,21 @@ func (t *tbl) play(m rules.Move, who by, kind protocol.Code, extra parts) error 
 	if t.cfg.Journal != nil {
 		e := MoveEntry{Table: t.cfg.ID, Pulka: t.number, Deal: t.dealNo, Seed: rec.Deal.Seed, Index: len(rec.Moves), Move: m, By: string(who)}
 		if err := t.cfg.Journal.Move(e); err != nil {
+			if _, ok := t.cfg.Journal.(Settler); ok && errors.Is(err, ErrUnsettled) {
+				t.hold(&unsettledMove{entry: e, who: who, kind: kind, extra: extra})
+				return errHeld
+			}
 			t.log.Error("journal refused a move", "move", m, "err", err)
 			return fmt.Errorf("%w: %v", errJournal, err)
 		}
 	}
+	t.apply(m, next, who, kind, extra)
+	return nil
+}
+
+// apply takes move m, which turned the deal into next and is written.
+func (t *tbl) apply(m rules.Move, next rules.State, who by, kind protocol.Code, extra parts) {
+	rec := &t.records[len(t.records)-1]
 	t.chargeBank(int(m.Seat))
 	t.deal = next
 	rec.Moves = append(rec.Moves, m)
@@ -144,7 +173,6 @@ func (t *tbl) play(m rules.Move, who by, kind protocol.Code, extra parts) error 
 	}
 	t.schedule()
 	t.emit(kind, p, &m)
-	return nil
 }
 
 // nextDeal deals after the pause.
@@ -307,7 +335,7 @@ func (t *tbl) botFor(i int) Bot {
 // botMove plays seat i's decision by its bot; a move the rules refuse is
 // replaced by the rules' timeout move.
 func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
-	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i {
+	if t.state != protocol.StatePlaying || t.deal.Done() || t.deal.Actor() != i || t.unsettled != nil {
 		return
 	}
 	if who == byBot && !t.seats[i].bot && !t.seats[i].botPlays {
@@ -323,7 +351,9 @@ func (t *tbl) botMove(i int, who by, kind protocol.Code, extra parts) {
 			return
 		}
 	}
-	if err := t.play(m, who, kind, extra); err != nil {
+	if err := t.play(m, who, kind, extra); errors.Is(err, errHeld) {
+		return // settled later (settle.go)
+	} else if err != nil {
 		t.log.Error("bot move not applied; retrying", "seat", i, "move", m, "err", err)
 		t.later(t.cfg.BotDelay, func(t *tbl) { t.botMove(i, who, kind, extra) })
 	}

@@ -18,8 +18,9 @@
 // ask), pulka.go (deals, the one path that applies a move, the end of the
 // pulka), clock.go (clock, deadlines, time banks, timeout_action, grace), views.go
 // (views, events, resync), bot.go (the Bot interface), journal.go (the
-// Journal interface), restore.go (a pulka in progress rebuilt after a
-// restart: Restore).
+// Journal interface), settle.go (a move whose write the journal cannot
+// confirm, held until it can: Settler), restore.go (a pulka in progress
+// rebuilt after a restart: Restore).
 package table
 
 import (
@@ -216,6 +217,7 @@ type tbl struct {
 	clock
 
 	unstored  *PulkaRecord       // the finished pulka while the journal refuses it
+	unsettled *unsettledMove     // a move whose write the journal could not confirm (settle.go)
 	pend      parts              // changed by this action, not yet in an event
 	chatOut   *protocol.ChatLine // the chat line of this action's event
 	v         uint64
@@ -273,6 +275,9 @@ func (t *tbl) stop() {
 	t.stopTimer()
 	if t.unstored != nil {
 		t.log.Error("the table stops with a finished pulka the journal never took", "pulka", t.unstored.Pulka)
+	}
+	if t.unsettled != nil {
+		t.log.Warn("the table stops holding a move the journal has not settled: the store's log says whether it was made", "deal", t.unsettled.entry.Deal, "index", t.unsettled.entry.Index)
 	}
 }
 

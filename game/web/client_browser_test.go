@@ -5,6 +5,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -39,12 +40,16 @@ type clubRun struct {
 		Faces, Backs, Moves, MyHand, Trick int
 		Note                               string
 	}
-	Leaks        []string
-	Widths       map[string][2]int
-	SmallTargets [][3]any
-	Russian      string
-	Errors       []string
-	Shots        []string
+	Leaks []string
+	// LobbyPaused is, per player mid-deal, 1 when the page left the
+	// lobby's feed; SpectatorLobbyPaused the same for the spectator.
+	LobbyPaused          []int
+	SpectatorLobbyPaused int
+	Widths               map[string][2]int
+	SmallTargets         [][3]any
+	Russian              string
+	Errors               []string
+	Shots                []string
 }
 
 // TestBrowserClubPlaysADealThroughThePage serves the real page with the dev
@@ -93,6 +98,9 @@ func TestBrowserClubPlaysADealThroughThePage(t *testing.T) {
 			sp := out.Spectator
 			if sp.Moves != 0 || sp.MyHand != 0 || sp.Backs == 0 || sp.Trick == 0 {
 				t.Errorf("the spectator's view: %+v, want backs and the trick, no move", sp)
+			}
+			if fmt.Sprint(out.LobbyPaused) != "[1 1 1]" || out.SpectatorLobbyPaused != 0 {
+				t.Errorf("mid-deal the players' lobby is paused %v (want [1 1 1]), the spectator's %d (want 0)", out.LobbyPaused, out.SpectatorLobbyPaused)
 			}
 			if tc.mode == "closed" {
 				// nobody is open: nobody sees a card not theirs

@@ -146,6 +146,13 @@ func (c *conn) OnMessage(msg string) {
 	}
 	l := c.srv.lobby
 	switch req.Type {
+	case protocol.TypeLobby:
+		if req.Unfollow {
+			l.Unfollow(c)
+		} else {
+			l.Follow(c, req.LobbyV)
+		}
+		return
 	case protocol.TypeLobbyChat:
 		if c.chatAllowed("") {
 			l.Chat(c, req.Text)
@@ -192,7 +199,7 @@ func (c *conn) OnMessage(msg string) {
 }
 
 // guestMay are the requests a guest may make (besides the lobby it gets).
-var guestMay = map[string]bool{protocol.TypeWatch: true, protocol.TypeLeave: true}
+var guestMay = map[string]bool{protocol.TypeWatch: true, protocol.TypeLeave: true, protocol.TypeLobby: true}
 
 // table returns table id, known to this connection or found in the lobby;
 // nil (with the error sent) when there is none.
@@ -215,7 +222,8 @@ func (c *conn) table(id string) table.Handle {
 }
 
 // doSignin signs the connection in through the one Identify. The lobby
-// and the tables the client lists come back from the versions it has; every
+// (unless the client asks not to follow it) and the tables the client
+// lists come back from the versions it has; every
 // table the player sits at is watched (a reconnect restores seats).
 func (c *conn) doSignin(req protocol.Request) {
 	switch {
@@ -243,7 +251,11 @@ func (c *conn) doSignin(req protocol.Request) {
 	} else {
 		c.Send(c.srv.welcomes.forPlayer(p))
 	}
-	c.srv.lobby.Join(c, req.LobbyV)
+	if req.Unfollow {
+		c.srv.lobby.JoinUnfollowed(c)
+	} else {
+		c.srv.lobby.Join(c, req.LobbyV)
+	}
 	if !c.guest {
 		for _, t := range c.srv.cfg.Tables.SeatedAt(p.ID) {
 			c.tables[t.ID()] = t

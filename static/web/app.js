@@ -34,6 +34,7 @@ const S = {
   dialogFor: "",
   movesBefore: 0,
   guest: false, // watching without signing in (the server's guest sign-in)
+  lobbyFollow: true, // the socket gets the lobby's deltas (not while I play: followLobby)
   route: null, // a page route (profile, replay) or null for the club
   fresh: null, // the card just played, flying in: {table, card, at}
   collect: null, // the trick just taken, going to its winner: {table, cards, winner, at}
@@ -216,7 +217,10 @@ function startSocket() {
         return;
       }
       if (!token) { location.reload(); return; }
-      sendRaw({ type: "signin", token, lobby_v: S.lobby.v, tables });
+      // at a playing table the lobby is not followed (followLobby)
+      S.lobbyFollow = !playingHere();
+      if (S.lobbyFollow) sendRaw({ type: "signin", token, lobby_v: S.lobby.v, tables });
+      else sendRaw({ type: "signin", token, follow_lobby: false, tables });
     },
     onMessage: handle,
   }, { transports: transportsFromURL(location.search) });
@@ -328,8 +332,26 @@ function handle(m) {
     default:
       return;
   }
+  followLobby();
   render();
   autoPlay();
+}
+
+// playingHere reports whether I sit at a table whose pulka is being played.
+function playingHere() {
+  if (S.guest || !S.me) return false;
+  return [...S.tables.values()].some((tb) => !tb.stub && tb.state === "playing" && (tb.seats || []).some((s) => s.player && s.player.id === S.me.id));
+}
+
+// followLobby leaves the lobby's feed while I play (thousands of tables
+// change while a pulka lasts, and the table is what I look at) and follows
+// it again, from the version this page has, once no table of mine plays:
+// the server sends what was missed or the whole lobby (game/protocol).
+function followLobby() {
+  if (!S.welcomed || S.guest || S.conn.state !== "open") return;
+  const want = !playingHere();
+  if (want === S.lobbyFollow) return;
+  if (S.net.send(want ? { type: "lobby", follow: true, v: S.lobby.v } : { type: "lobby", follow: false })) S.lobbyFollow = want;
 }
 
 function dropTable(id) {
@@ -559,6 +581,8 @@ function isMyMove(tb) {
 
 function renderLobby() {
   const L = S.lobby;
+  $("lobby").classList.toggle("paused", !S.lobbyFollow);
+  $("lobby-h").title = S.lobbyFollow ? "" : t("lobby.paused");
   const set = $("set-table");
   set.disabled = S.busy.set || S.conn.state !== "open";
   const list = $("tables");

@@ -2,6 +2,8 @@
 // for the tests and benchmarks of the store and the archive: every deal is
 // dealt from a seed, played with random legal moves and written on the
 // sheet, so a stored pulka can be replayed and re-scored like a real one.
+// CheckArchived checks a pulka a club finished the same way, against what
+// its players were told.
 package storetest
 
 import (

@@ -150,6 +150,10 @@ try {
           trick: await gleb.locator('#felt .trick .played').count(),
           note: await gleb.locator('#status').textContent(),
         };
+        // the players left the lobby's feed while they play; the spectator follows it
+        out.lobbyPaused = [];
+        for (const pg of pages) out.lobbyPaused.push(await pg.locator('#lobby.paused').count());
+        out.spectatorLobbyPaused = await gleb.locator('#lobby.paused').count();
         // no player sees another's closed hand
         for (const [i, pg] of pages.entries()) {
           const n = await pg.locator('#felt .seat:not(.mine) .hand .card:not(.back)').count();

@@ -272,4 +272,5 @@ export default {
   "guest.why": "Guests may watch every table. To sit down, set a table or talk, sign in.",
   "err.signin_required": "Sign in to play.",
   "lobby.guests": "{n} watching as guests",
+  "lobby.paused": "Not updated while you play",
 };

@@ -1,0 +1,98 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/sockjs"
+)
+
+// errConn records the error codes it is sent.
+type errConn struct {
+	mu    sync.Mutex
+	codes []string
+}
+
+func (c *errConn) Player() protocol.Player { return protocol.Player{ID: "1", Name: "Anna"} }
+func (c *errConn) Send(msgs ...*protocol.Encoded) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range msgs {
+		var e struct{ Type, Code string }
+		if json.Unmarshal(m.Bytes(), &e) == nil && e.Type == "error" {
+			c.codes = append(c.codes, e.Code)
+		}
+	}
+}
+
+// One request that cannot be encoded (options that are not JSON) or one
+// message that is not JSON is refused alone: the letter carries the
+// others, the request's connection is answered bad_request, the message is
+// dropped and counted.
+func TestAnItemThatCannotBeEncodedIsRefusedAloneNotItsLetter(t *testing.T) {
+	b := sockjs.NewMemoryBroker()
+	defer b.Close()
+	letters := make(chan []byte, 4)
+	unsub, err := b.Subscribe(context.Background(), inbox("b"), func(p []byte) { letters <- append([]byte(nil), p...) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unsub()
+	n := &Node{id: "a", cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler), conns: newConnRegistry(),
+		metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
+	anna := &errConn{}
+	conn := n.conns.id(anna)
+	o := &outbox{n: n, to: "b", wake: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+
+	move := rules.Pass(1)
+	o.request(op{Origin: "a", Conn: conn, Table: "t1", Do: doChat, Text: "before"})
+	o.request(op{Origin: "a", Conn: conn, Table: "t1", Do: doConventions, Preset: "sochi",
+		Options: map[string]json.RawMessage{"pool_target": json.RawMessage(`{not json`)}})
+	o.request(op{Origin: "a", Conn: conn, Table: "t1", Do: doMove, Move: &move})
+	o.deliver(7, []json.RawMessage{json.RawMessage(`{"type":"a"}`), json.RawMessage(`{"type":`), json.RawMessage(`{"type":"b"}`)})
+	l, ok := o.take()
+	if !ok {
+		t.Fatal("nothing to send")
+	}
+	o.send(l)
+
+	var got letter
+	select {
+	case p := <-letters:
+		if err := json.Unmarshal(p, &got); err != nil {
+			t.Fatalf("the letter does not decode: %v\n%s", err, p)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no letter was published")
+	}
+	if got.From != "a" || len(got.Ops) != 2 || got.Ops[0].Text != "before" || got.Ops[1].Move == nil || *got.Ops[1].Move != move {
+		t.Errorf("the letter's requests: %+v, want the chat and the move", got.Ops)
+	}
+	if len(got.Out) != 1 || got.Out[0].Conn != 7 || len(got.Out[0].Msgs) != 2 ||
+		string(got.Out[0].Msgs[0]) != `{"type":"a"}` || string(got.Out[0].Msgs[1]) != `{"type":"b"}` {
+		t.Errorf("the letter's deliveries: %+v, want the two JSON messages", got.Out)
+	}
+	anna.mu.Lock()
+	codes := anna.codes
+	anna.mu.Unlock()
+	if len(codes) != 1 || codes[0] != string(protocol.ErrBadRequest) {
+		t.Errorf("the connection was told %v, want one bad_request", codes)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(n.metrics.dropped)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := mfs[0].GetMetric()[0].GetCounter().GetValue(); d != 1 {
+		t.Errorf("dropped %v, want 1 (the message that is not JSON)", d)
+	}
+}
