@@ -419,9 +419,15 @@ func TestRejoiningTheSameRoomResyncsQuietly(t *testing.T) {
 	ann, bob := n.connect(t), n.connect(t)
 	ann.send(inbound{Type: "join", Nick: "ann", Room: "lobby"})
 	ann.next("recovery")
+	// The recovery note goes out before the join is published: ann waits
+	// for her own join line, so bob's join is the room's next line.
+	ann.next("joined")
 	bob.send(inbound{Type: "join", Nick: "bob", Room: "lobby"})
 	bob.next("recovery")
 	from := bob.next("joined")
+	if from.Nick != "bob" {
+		t.Fatalf("bob's first join line is %+v, want his own", from)
+	}
 	ann.send(inbound{Type: "say", Text: "one"})
 	ann.next("msg")
 	bob.next("msg")
