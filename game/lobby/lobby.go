@@ -799,13 +799,16 @@ func (l *Lobby) PutRemote(sum protocol.Summary) {
 			delete(s.setFrom, sum.ID) // an address told before a summary
 			return
 		}
-		if _, listed := s.summaries[sum.ID]; !listed {
+		old, listed := s.summaries[sum.ID]
+		if !listed {
 			s.order = append(s.order, sum.ID)
 		}
 		s.remote[sum.ID] = true
 		s.summaries[sum.ID] = sum
 		s.changed[sum.ID] = true
-		s.urgent = true
+		if !listed || !watchersOnly(old, sum) {
+			s.urgent = true // as update: a change of watchers alone is presence
+		}
 		s.arm()
 	})
 }

@@ -92,7 +92,8 @@ func TestPresenceAloneWaitsForPresenceFlush(t *testing.T) {
 	tests := []struct {
 		name string
 		// change makes the change under test; the lobby has Anna and her
-		// table in the convention state.
+		// table in the convention state, and another process's table r1
+		// waiting for players.
 		change   func(l *Lobby, tb *table.Table)
 		presence bool // only presence changed: no delta after Flush
 	}{
@@ -103,6 +104,15 @@ func TestPresenceAloneWaitsForPresenceFlush(t *testing.T) {
 			if _, err := l.Set(conn("Vera").p, netip.Addr{}); err != nil {
 				t.Fatal(err)
 			}
+		}, false},
+		{"a remote table's watchers change", func(l *Lobby, _ *table.Table) {
+			l.PutRemote(protocol.Summary{ID: "r1", State: protocol.StateWaiting, Players: 3, Watchers: 7})
+		}, true},
+		{"a remote table starts", func(l *Lobby, _ *table.Table) {
+			l.PutRemote(protocol.Summary{ID: "r1", State: protocol.StatePlaying, Players: 3})
+		}, false},
+		{"a remote table appears", func(l *Lobby, _ *table.Table) {
+			l.PutRemote(protocol.Summary{ID: "r2", State: protocol.StateWaiting, Players: 3})
 		}, false},
 		{"a guest comes and a table is set", func(l *Lobby, _ *table.Table) {
 			l.Join(guest(), 0)
@@ -122,6 +132,8 @@ func TestPresenceAloneWaitsForPresenceFlush(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// another process's table, listed here (as game/cluster does)
+			l.PutRemote(protocol.Summary{ID: "r1", State: protocol.StateWaiting, Players: 3})
 			tb.Version() // the table has told the lobby
 			l.Version()  // the lobby has taken it
 			clk.advance(presence)
