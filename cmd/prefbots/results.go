@@ -176,6 +176,11 @@ func (f *rowFile) check() error {
 	if count != f.Pulkas {
 		return fmt.Errorf("ranges %v hold %d pulkas, the file says %d", f.Ranges, count, f.Pulkas)
 	}
+	for l, t := range f.Think {
+		if t == nil {
+			return fmt.Errorf("no think times for level %q", l)
+		}
+	}
 	return nil
 }
 

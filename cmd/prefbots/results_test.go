@@ -144,7 +144,8 @@ func TestFingerprintIsThePlay(t *testing.T) {
 }
 
 // TestCorruptResultsAreRefused: a results file whose ranges do not add up
-// to its pulkas, or with unknown fields, is an error, not a row.
+// to its pulkas, with unknown fields or a level without think times, is an
+// error, not a row.
 func TestCorruptResultsAreRefused(t *testing.T) {
 	dir := t.TempDir()
 	for name, text := range map[string]string{
@@ -152,6 +153,7 @@ func TestCorruptResultsAreRefused(t *testing.T) {
 		"overlap": `{"convention":"sochi","players":3,"hero":"basic","opponents":"pass","ranges":[[0,5],[4,6]],"pulkas":7}`,
 		"unknown": `{"convention":"sochi","players":3,"hero":"basic","opponents":"pass","mean":5}`,
 		"level":   `{"convention":"sochi","players":3,"hero":"genius","opponents":"pass"}`,
+		"think":   `{"convention":"sochi","players":3,"hero":"basic","opponents":"pass","ranges":[[0,5]],"pulkas":5,"think":{"basic":null}}`,
 	} {
 		p := filepath.Join(dir, name+".json")
 		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
