@@ -23,7 +23,7 @@ import (
 //     answered by the table: its view, or watchers_full past the table's
 //     cap) and its drop time (the close of every connection to the lobby
 //     showing the table's watchers and the guests back where they were:
-//     the lobby's flush, 250 ms by default, is the resolution).
+//     the lobby's presence flush, 1 s by default, is the resolution).
 //   - -churn N: N clients connect, sign in as guests, watch the table and
 //     drop, in a loop, for the rest of the run.
 //
