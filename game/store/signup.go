@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -103,7 +104,8 @@ func (u *signups) run() {
 }
 
 // commitAll commits a batch in one transaction, or each sign-up alone when
-// the batch fails, and tells every caller its outcome.
+// the batch fails for another reason than time (one sign-up's conflict
+// must not fail the others), and tells every caller its outcome.
 func (u *signups) commitAll(batch []*signup) {
 	players, err := u.commit(batch)
 	if err == nil {
@@ -112,8 +114,12 @@ func (u *signups) commitAll(batch []*signup) {
 		}
 		return
 	}
-	if len(batch) == 1 {
-		batch[0].done <- signupResult{err: err}
+	if len(batch) == 1 || errors.Is(err, context.DeadlineExceeded) {
+		// A batch that ran out of time would run out of time alone too,
+		// one commitTimeout each: every caller gets the error.
+		for _, r := range batch {
+			r.done <- signupResult{err: err}
+		}
 		return
 	}
 	for _, r := range batch {
