@@ -297,6 +297,29 @@ func writeTable(w *strings.Builder, fs []*rowFile) {
 		cells[rowKey(f.Convention, f.Players, row{f.Hero, f.Opponents})] = f
 		think.mergeLevels(f.Think)
 	}
+	writeGrid(w, cells, func(f *rowFile) string {
+		m, se := f.meanSE()
+		return formatCell(m, se, f.Deals)
+	})
+	w.WriteString("\nCost: deals per second of the players' thinking (CPU, one core), and the CPU time that row still needs to reach 10,000 deals:\n\n")
+	writeGrid(w, cells, func(f *rowFile) string {
+		rate := f.dealsPerCPUSecond()
+		left := "done"
+		if f.Deals < 10000 && rate > 0 {
+			left = fmtLeft(time.Duration(float64(10000-f.Deals) / rate * float64(time.Second)))
+		}
+		return fmt.Sprintf("%.0f/s, %s", rate, left)
+	})
+	w.WriteString("\n| level | moves | moves/s (CPU) | think p50 CPU | p95 CPU | max CPU |\n|---|---|---|---|---|---|\n")
+	for _, l := range think.names() {
+		c := think.summary(l, true)
+		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s |\n", l, c.moves, c.perSec, fmtDur(c.p50), fmtDur(c.p95), fmtDur(c.max))
+	}
+}
+
+// writeGrid writes one markdown table of tableRows by tableColumns, each
+// cell the text cell gives for its row's file ("—" for a row not played).
+func writeGrid(w *strings.Builder, cells map[string]*rowFile, cell func(*rowFile) string) {
 	w.WriteString("| row |")
 	for _, c := range tableColumns {
 		fmt.Fprintf(w, " %s %dp |", strings.ToUpper(c.conv[:1])+c.conv[1:], c.n)
@@ -309,46 +332,13 @@ func writeTable(w *strings.Builder, fs []*rowFile) {
 	for _, r := range tableRows {
 		fmt.Fprintf(w, "| %s vs %s |", r.hero, r.opp)
 		for _, c := range tableColumns {
-			f := cells[rowKey(c.conv, c.n, r)]
-			if f == nil {
+			if f := cells[rowKey(c.conv, c.n, r)]; f != nil {
+				fmt.Fprintf(w, " %s |", cell(f))
+			} else {
 				w.WriteString(" — |")
-				continue
 			}
-			m, se := f.meanSE()
-			fmt.Fprintf(w, " %s |", formatCell(m, se, f.Deals))
 		}
 		w.WriteString("\n")
-	}
-	w.WriteString("\nCost: deals per second of the players' thinking (CPU, one core), and the CPU time that row still needs to reach 10,000 deals:\n\n| row |")
-	for _, c := range tableColumns {
-		fmt.Fprintf(w, " %s %dp |", strings.ToUpper(c.conv[:1])+c.conv[1:], c.n)
-	}
-	w.WriteString("\n|---|")
-	for range tableColumns {
-		w.WriteString("---|")
-	}
-	w.WriteString("\n")
-	for _, r := range tableRows {
-		fmt.Fprintf(w, "| %s vs %s |", r.hero, r.opp)
-		for _, c := range tableColumns {
-			f := cells[rowKey(c.conv, c.n, r)]
-			if f == nil {
-				w.WriteString(" — |")
-				continue
-			}
-			rate := f.dealsPerCPUSecond()
-			left := "done"
-			if f.Deals < 10000 && rate > 0 {
-				left = fmtLeft(time.Duration(float64(10000-f.Deals) / rate * float64(time.Second)))
-			}
-			fmt.Fprintf(w, " %.0f/s, %s |", rate, left)
-		}
-		w.WriteString("\n")
-	}
-	w.WriteString("\n| level | moves | moves/s (CPU) | think p50 CPU | p95 CPU | max CPU |\n|---|---|---|---|---|---|\n")
-	for _, l := range think.names() {
-		c := think.summary(l, true)
-		fmt.Fprintf(w, "| %s | %d | %.0f | %s | %s | %s |\n", l, c.moves, c.perSec, fmtDur(c.p50), fmtDur(c.p95), fmtDur(c.max))
 	}
 }
 
