@@ -13,6 +13,7 @@ import (
 	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 	"github.com/trelljaz/trelljaz/game/store"
+	"github.com/trelljaz/trelljaz/game/store/storetest"
 	"github.com/trelljaz/trelljaz/game/table"
 )
 
@@ -101,23 +102,7 @@ func TestTablePulkaIsArchived(t *testing.T) {
 	if a.Seats[0].Player != anna.ID {
 		t.Errorf("seat 0 is player %d, want Anna (%d)", a.Seats[0].Player, anna.ID)
 	}
-	set, err := a.Settings.Settings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, d := range a.Deals {
-		moves := make([]rules.Move, len(d.Moves))
-		for k, m := range d.Moves {
-			moves[k] = m.Move
-		}
-		st, err := rules.Replay(d.Rules(set.Options), moves)
-		if err != nil {
-			t.Fatalf("deal %d does not replay: %v", i, err)
-		}
-		if !st.Done() {
-			t.Errorf("deal %d replays unfinished", i)
-		}
-	}
+	storetest.ReplayDeals(t, a)
 	out, _, err := score.Run(a.Record())
 	if err != nil {
 		t.Fatal(err)

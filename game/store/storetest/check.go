@@ -26,6 +26,24 @@ func CheckArchived(t testing.TB, st *store.Store, table string, told *protocol.S
 	if err != nil {
 		t.Fatal(err)
 	}
+	ReplayDeals(t, a)
+	out, _, err := score.Run(a.Record())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range a.Settings.Players {
+		got, ok := out.Result.Get(name)
+		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
+			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
+		}
+	}
+	return a
+}
+
+// ReplayDeals checks that every deal of a replays to its end from its seed
+// and moves under the pulka's settings.
+func ReplayDeals(t testing.TB, a store.Archived) {
+	t.Helper()
 	set, err := a.Settings.Settings()
 	if err != nil {
 		t.Fatal(err)
@@ -43,15 +61,4 @@ func CheckArchived(t testing.TB, st *store.Store, table string, told *protocol.S
 			t.Errorf("deal %d replays unfinished", i)
 		}
 	}
-	out, _, err := score.Run(a.Record())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, name := range a.Settings.Players {
-		got, ok := out.Result.Get(name)
-		if !ok || told == nil || i >= len(told.Exact) || got != told.Exact[i] {
-			t.Errorf("%s: the record scores %v, the players were told %v", name, got, told)
-		}
-	}
-	return a
 }
