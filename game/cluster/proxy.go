@@ -113,11 +113,7 @@ func (n *Node) execute(o op) {
 		if o.Do == doDetach {
 			return
 		}
-		msg := protocol.Encode(protocol.Error{Code: protocol.ErrNoTable, Table: o.Table,
-			Text: "the table is moving to another server: try again in a moment"})
-		if ob := n.outbox(o.Origin); ob != nil {
-			ob.deliver(o.Conn, []json.RawMessage{msg.Bytes()})
-		}
+		n.answer(o, protocol.ErrNoTable, "the table is moving to another server: try again in a moment")
 		return
 	}
 	attach := o.Do == doWatch || o.Do == doConventions || o.Do == doSit

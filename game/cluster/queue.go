@@ -1,8 +1,6 @@
 package cluster
 
 import (
-	"encoding/json"
-
 	"github.com/trelljaz/trelljaz/game/protocol"
 )
 
@@ -82,9 +80,5 @@ func (n *Node) refuseBusy(o op) {
 		n.log.Warn("cluster: a table's queue is full: a detach is lost", "table", o.Table, "from", o.Origin)
 		return
 	}
-	msg := protocol.Encode(protocol.Error{Code: protocol.ErrTableBusy, Table: o.Table,
-		Text: "the table is busy (its server waits on the database): try again in a moment"})
-	if ob := n.outbox(o.Origin); ob != nil {
-		ob.deliver(o.Conn, []json.RawMessage{msg.Bytes()})
-	}
+	n.answer(o, protocol.ErrTableBusy, "the table is busy (its server waits on the database): try again in a moment")
 }
