@@ -61,7 +61,7 @@ func TestTablesPerAddressAreCountedAcrossTheClub(t *testing.T) {
 	// Each process has heard the other's tables and addresses once it has
 	// heard a chat line said after them (notes keep their order).
 	for _, p := range []*process{a, b} {
-		waitFor(t, 20*time.Second, p.name+" lists the four tables", func() bool {
+		waitFor(t, time.Minute, p.name+" lists the four tables", func() bool {
 			listed := map[string]bool{}
 			for _, s := range snapshot(p.lobby).Tables {
 				listed[s.ID] = true
@@ -77,7 +77,7 @@ func TestTablesPerAddressAreCountedAcrossTheClub(t *testing.T) {
 	a.lobby.Chat(&lobbyConn{p: player("9"), got: make(chan []byte, 1<<10)}, "after a's tables")
 	b.lobby.Chat(&lobbyConn{p: player("9"), got: make(chan []byte, 1<<10)}, "after b's tables")
 	for _, p := range []*process{a, b} {
-		waitFor(t, 20*time.Second, p.name+" has both chat lines", func() bool { return len(snapshot(p.lobby).Chat) == 2 })
+		waitFor(t, time.Minute, p.name+" has both chat lines", func() bool { return len(snapshot(p.lobby).Chat) == 2 })
 	}
 	for _, p := range []*process{a, b} {
 		_, err := p.node.Set(player("3"+p.name), home)
