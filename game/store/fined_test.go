@@ -18,13 +18,7 @@ func TestAPulkaFinedMidDealIsArchived(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
 		ctx := context.Background()
 		names := []string{"Anna", "Boris", "Vera"}
-		ids := signIn(t, s, names...)
-		p := play(t, 5, names, 3)
-		id, err := s.BeginPulka(ctx, p.Pulka("t", ids, t0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeAhead(t, s, p, id)
+		p, id, _ := writtenAhead(t, s, names)
 		// The interrupted deal: dealt and two moves in when the clock fined.
 		next := play(t, 6, names, 1)
 		n := len(p.Deals)
@@ -68,13 +62,7 @@ func TestFinishRefusesALogWithMoreDealsThanTheRecordWithoutFines(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
 		ctx := context.Background()
 		names := []string{"Anna", "Boris", "Vera"}
-		ids := signIn(t, s, names...)
-		p := play(t, 5, names, 3)
-		id, err := s.BeginPulka(ctx, p.Pulka("t", ids, t0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeAhead(t, s, p, id)
+		p, id, _ := writtenAhead(t, s, names)
 		next := play(t, 6, names, 1)
 		start := next.Starts(id, 0, t0)
 		start.Deal = len(p.Deals)

@@ -43,6 +43,21 @@ func play(t testing.TB, seed uint64, names []string, maxDeals int) storetest.Pla
 
 // writeAhead writes every deal and move of p through StartDeal and Append,
 // a few moves a call.
+// writtenAhead begins a pulka of three deals (seed 5) for names, who sign
+// in, and writes all its deals and moves ahead, as a table would; it
+// returns the play, the pulka and the players' ids.
+func writtenAhead(t testing.TB, s *store.Store, names []string) (storetest.Played, store.PulkaID, []account.ID) {
+	t.Helper()
+	ids := signIn(t, s, names...)
+	p := play(t, 5, names, 3)
+	id, err := s.BeginPulka(context.Background(), p.Pulka("t", ids, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeAhead(t, s, p, id)
+	return p, id, ids
+}
+
 func writeAhead(t testing.TB, s *store.Store, p storetest.Played, id store.PulkaID) {
 	t.Helper()
 	ctx := context.Background()
@@ -334,13 +349,7 @@ func TestFinishIsAllOrNothing(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
 		ctx := context.Background()
 		names := []string{"Anna", "Boris", "Vera"}
-		ids := signIn(t, s, names...)
-		p := play(t, 5, names, 3)
-		id, err := s.BeginPulka(ctx, p.Pulka("t", ids, t0))
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeAhead(t, s, p, id)
+		p, id, ids := writtenAhead(t, s, names)
 		// The table hands over one move fewer than it wrote ahead.
 		f := p.Finish(id, t0)
 		last := len(f.Deals) - 1
