@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +38,7 @@ type config struct {
 	PID        int           // server process to sample, 0 for none
 	Every      time.Duration // report period
 	Lobby      string        // when the players follow the lobby: lobbyIdle, lobbyAlways or lobbyNever
+	CPUProfile string        // file for the generator's CPU profile of the measured window ("" = none)
 }
 
 // How the players follow the lobby's feed (-lobby).
@@ -126,6 +129,8 @@ type generator struct {
 	storms stormStats
 	// options are the play settings of the tables set, for the bots.
 	options rules.Options
+	// profile is the open -cpuprofile file while the profile runs.
+	profile *os.File
 }
 
 // run plays until ctx ends or cfg.Duration passes, printing a report every
@@ -177,7 +182,9 @@ func (g *generator) run(ctx context.Context) summary {
 		warm = time.After(g.cfg.Warmup)
 	} else {
 		close(warmed)
+		g.startProfile()
 	}
+	defer g.stopProfile()
 	if g.cfg.Storm > 0 || g.cfg.Churn > 0 {
 		wg.Add(1)
 		go func() {
@@ -192,6 +199,7 @@ func (g *generator) run(ctx context.Context) summary {
 		case <-warm:
 			g.stats.measureFrom(time.Now(), g.proc())
 			close(warmed)
+			g.startProfile()
 			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
 			fmt.Fprintln(g.out, g.snapshot(start).line())
@@ -202,6 +210,39 @@ func (g *generator) run(ctx context.Context) summary {
 	fmt.Fprintln(g.out, sum.line())
 	g.stats.writeErrors(g.out)
 	return sum
+}
+
+// startProfile starts the generator's CPU profile (-cpuprofile) for the
+// measured window; a profile that cannot start is reported and the run
+// goes on without it.
+func (g *generator) startProfile() {
+	if g.cfg.CPUProfile == "" {
+		return
+	}
+	f, err := os.Create(g.cfg.CPUProfile)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+		if err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(g.out, "-cpuprofile: %v\n", err)
+		return
+	}
+	g.profile = f
+}
+
+// stopProfile ends the CPU profile, if one runs, and closes its file.
+func (g *generator) stopProfile() {
+	if g.profile == nil {
+		return
+	}
+	pprof.StopCPUProfile()
+	if err := g.profile.Close(); err != nil {
+		fmt.Fprintf(g.out, "-cpuprofile: %v\n", err)
+	}
+	g.profile = nil
 }
 
 func (g *generator) snapshot(start time.Time) summary {

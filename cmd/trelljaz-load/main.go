@@ -72,6 +72,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
 	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
 	fs.StringVar(&c.Lobby, "lobby", lobbyIdle, "when players follow the lobby's deltas: idle (not while their table plays, as the page does), always, never")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write the generator's own CPU profile of the measured window to this file (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
