@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"regexp"
 	"testing"
@@ -105,6 +106,44 @@ func FuzzParse(f *testing.F) {
 			if back, err := ParseHand(h.String()); err != nil || back != h {
 				t.Fatalf("hand %q -> %v -> %v", s, h, back)
 			}
+		}
+	})
+}
+
+// FuzzHandDecodeFastPath: the fast decoding of a set of cards (plainHand)
+// agrees with encoding/json's, card by card, on every input it takes:
+// the same cards, or an error both ways.
+func FuzzHandDecodeFastPath(f *testing.F) {
+	for _, s := range []string{`["7S","10H","AH"]`, `[]`, ` [ "QD" , "KD" ] `, `["7S","7S"]`, `["XX"]`, `["7S",]`, `null`, `["7\u0053"]`, `["10♥"]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok, fastErr := plainHand(data)
+		if !ok {
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("fast path took invalid JSON %q", data)
+		}
+		var strs []string
+		if err := json.Unmarshal(data, &strs); err != nil {
+			t.Fatalf("fast path took %q, which is no array of strings: %v", data, err)
+		}
+		var slow Hand
+		var slowErr error
+		for _, s := range strs {
+			c, err := ParseCard(s)
+			if err == nil && slow.Has(c) {
+				err = errors.New("repeated")
+			}
+			if err != nil {
+				slowErr = err
+				break
+			}
+			slow = slow.With(c)
+		}
+		if (fastErr == nil) != (slowErr == nil) || fastErr == nil && fast != slow {
+			t.Fatalf("%q: fast %v (%v), slow %v (%v)", data, fast, fastErr, slow, slowErr)
 		}
 	})
 }
