@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/bot"
-	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // config is what the flags set.
@@ -105,6 +105,29 @@ func (c config) validate() error {
 	return nil
 }
 
+// tableOptions are the options the generator sets its tables with, on top
+// of the preset.
+func (c config) tableOptions() map[string]json.RawMessage {
+	return map[string]json.RawMessage{
+		"players":     json.RawMessage(strconv.Itoa(c.Players)),
+		"pool_target": json.RawMessage(strconv.Itoa(c.Pool)),
+	}
+}
+
+// tableSettings are the conventions of the tables the generator sets: the
+// preset with tableOptions, as the club applies them.
+func (c config) tableSettings() (score.Settings, error) {
+	base, err := score.Preset(c.Preset)
+	if err != nil {
+		return score.Settings{}, fmt.Errorf("-preset: %w", err)
+	}
+	set, err := score.ParseOptions(base, c.tableOptions())
+	if err != nil {
+		return score.Settings{}, fmt.Errorf("the tables' options: %w", err)
+	}
+	return set, nil
+}
+
 // link is one SockJS session as the generator uses it.
 type link interface {
 	// Send sends one message.
@@ -127,8 +150,9 @@ type generator struct {
 	tables []*tableRun
 	// storms are the storm's and the churn's figures.
 	storms stormStats
-	// options are the play settings of the tables set, for the bots.
-	options rules.Options
+	// settings are the conventions of the tables set (tableSettings): the
+	// bots play and price their bids by them, as the table does.
+	settings score.Settings
 	// profile is the open -cpuprofile file while the profile runs.
 	profile *os.File
 }
@@ -271,7 +295,14 @@ func (g *generator) newMover(seed uint64) mover {
 	if g.cfg.Level == "" || g.cfg.Level == "random" {
 		return randomMover{r: rand.New(rand.NewPCG(seed, 0x7e11))}
 	}
-	return bot.New(bot.Config{Level: g.cfg.Level, Seed: seed, Options: g.options})
+	return bot.New(g.botConfig(seed))
+}
+
+// botConfig is a bot's: the level asked for, playing and pricing by the
+// conventions of the generator's tables (a bot without them prices its
+// bids as Sochi whatever the table plays).
+func (g *generator) botConfig(seed uint64) bot.Config {
+	return bot.Config{Level: g.cfg.Level, Seed: seed, Options: g.settings.Options, Scoring: g.settings}
 }
 
 // loop is one player's life: connect, sign in, play, and on a lost session
@@ -451,7 +482,7 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		p.tstate = tableState{table: m.Table, seat: -1}
 		return p.send(map[string]any{
 			"type": "conventions", "table": m.Table, "preset": p.g.cfg.Preset,
-			"options": map[string]any{"players": p.g.cfg.Players, "pool_target": p.g.cfg.Pool},
+			"options": p.g.cfg.tableOptions(),
 		})
 	case m.Type == "table" || m.Type == "table_event":
 		if m.Table != p.tstate.table {

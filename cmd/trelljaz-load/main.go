@@ -37,8 +37,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/trelljaz/trelljaz/game/score"
 )
 
 func main() {
@@ -101,11 +99,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	set, err := score.Preset(cfg.Preset)
+	set, err := cfg.tableSettings()
 	if err != nil {
-		return fmt.Errorf("-preset: %w", err)
+		return err
 	}
-	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, options: set.Options}
+	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, settings: set}
 	sum := g.run(ctx)
 	return sum.writeJSON(out)
 }
