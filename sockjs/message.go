@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -16,8 +17,13 @@ type Message struct {
 	raw    []byte // the payload as the raw websocket endpoint sends it
 	quoted []byte // the payload as a SockJS-escaped JSON string literal
 
-	frameOnce sync.Once
-	frame     *websocket.PreparedMessage // a["<quoted>"], built on first websocket use
+	// websocketWrites counts the websocket deliveries of the message alone
+	// in its frame: the first is framed into a pooled buffer, the ones
+	// after share frame (a message sent to one session, as a seat's table
+	// event, never builds one).
+	websocketWrites atomic.Int32
+	frameOnce       sync.Once
+	frame           *websocket.PreparedMessage // a["<quoted>"], built on its second websocket delivery
 }
 
 // NewMessage encodes payload for every transport.
@@ -27,6 +33,11 @@ func NewMessage(payload string) *Message {
 
 // size is what the message counts against a session's send queue.
 func (m *Message) size() int { return len(m.quoted) + 1 }
+
+// sharedFrame reports whether this websocket delivery of the message alone
+// should use its prepared frame (websocketFrame): not for the first one,
+// which is likely its only one.
+func (m *Message) sharedFrame() bool { return m.websocketWrites.Add(1) > 1 }
 
 // websocketFrame returns the message as a prepared one-message SockJS frame,
 // shared by every websocket session it is written to.

@@ -425,10 +425,15 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 	case s.raw:
 		// No heartbeat frame without SockJS framing: the ping is the heartbeat.
 		return ws.WriteControl(websocket.PingMessage, nil, deadline)
-	case len(o.batch) == 1:
+	case len(o.batch) == 1 && o.batch[0].sharedFrame():
+		// A message written to many sessions (a broadcast) shares one
+		// prepared frame.
 		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
-	case len(o.batch) > 1:
+	case len(o.batch) > 0:
 		// At most maxDeliveryBytes (takeLocked): framed in a pooled buffer.
+		// So is a message's first delivery alone: most messages go to one
+		// session only, and preparing a frame (gorilla builds it by writing
+		// to a connection of its own) cost more than framing it here.
 		n := 3
 		for _, m := range o.batch {
 			n += len(m.quoted) + 1
