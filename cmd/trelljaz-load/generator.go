@@ -409,7 +409,8 @@ func (p *player) session(ctx context.Context, transport string) error {
 						continue
 					}
 				}
-				if err := json.Unmarshal([]byte(raw), &m); err != nil {
+				m, err := decodeMessage(raw)
+				if err != nil {
 					p.g.stats.fail(errProtocol, fmt.Sprintf("undecodable %.80q: %v", raw, err))
 					continue
 				}
