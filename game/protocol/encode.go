@@ -40,11 +40,15 @@ func Encode(m Message) *Encoded {
 	return encodeReflect(m)
 }
 
-// encodeTableEvent encodes e with appends. A seat's event after a move is
-// about 2 kB; the table keeps its recent events for resync, so a buffer
-// grown far past the message is cut to it.
+// encodeTableEvent encodes e with appends. An event with a deal is 1.5 to
+// 2 kB, one without a few hundred bytes; the table keeps its recent events
+// for resync, so a buffer grown far past the message is cut to it.
 func encodeTableEvent(e *TableEvent) *Encoded {
-	data := appendTableEvent(make([]byte, 0, 2560), e)
+	size := 512
+	if e.Deal != nil {
+		size = 2048
+	}
+	data := appendTableEvent(make([]byte, 0, size), e)
 	if cap(data)-len(data) > len(data)/2 {
 		data = bytes.Clone(data)
 	}
