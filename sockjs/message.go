@@ -14,7 +14,7 @@ import (
 // to many sessions costs no further encoding. A Message is immutable and safe
 // for concurrent use; build one with NewMessage.
 type Message struct {
-	raw    []byte // the payload as the raw websocket endpoint sends it
+	raw    string // the payload as the raw websocket endpoint sends it (no copy of it is made)
 	quoted []byte // the payload as a SockJS-escaped JSON string literal
 
 	// websocketWrites counts the websocket deliveries of the message alone
@@ -28,7 +28,7 @@ type Message struct {
 
 // NewMessage encodes payload for every transport.
 func NewMessage(payload string) *Message {
-	return &Message{raw: []byte(payload), quoted: appendQuoted(make([]byte, 0, len(payload)+2), payload)}
+	return &Message{raw: payload, quoted: appendQuoted(make([]byte, 0, len(payload)+2), payload)}
 }
 
 // size is what the message counts against a session's send queue.

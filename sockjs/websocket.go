@@ -3,6 +3,7 @@ package sockjs
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -414,7 +415,7 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 	switch {
 	case s.raw && len(o.batch) > 0:
 		for _, m := range o.batch {
-			if err := ws.WriteMessage(websocket.TextMessage, m.raw); err != nil {
+			if err := writeRaw(ws, m.raw); err != nil {
 				return err
 			}
 		}
@@ -459,6 +460,19 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 		return ws.WriteControl(websocket.PingMessage, nil, deadline)
 	}
 	return nil
+}
+
+// writeRaw writes payload as one text message, from the string itself.
+func writeRaw(ws *websocket.Conn, payload string) error {
+	w, err := ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, payload); err != nil {
+		_ = w.Close()
+		return err
+	}
+	return w.Close()
 }
 
 // appendBatchFrame appends the SockJS array frame a[m1,m2,...].
