@@ -29,8 +29,8 @@ func sameAsReflect(t *testing.T, name string, e TableEvent) {
 func TestAppendTableEventMatchesEncodingJSON(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 2026))
 	deals := 400
-	if testing.Short() {
-		deals = 60
+	if testing.Short() || raceOn {
+		deals = 40
 	}
 	views := 0
 	for n := range deals {
