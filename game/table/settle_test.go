@@ -60,7 +60,8 @@ func TestAMoveTheJournalCannotConfirmIsAnsweredWithWhatTheStoreHolds(t *testing.
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			j := &losingJournal{}
-			tb, clk, anna := playing(t, Config{Journal: j}, "")
+			// The store is down longer than a move's time, not than SettleLimit.
+			tb, clk, anna := playing(t, Config{Journal: j, SettleLimit: time.Hour}, "")
 			v := untilAnna(t, tb, clk, anna)
 			moves := len(tb.Records()[len(tb.Records())-1].Moves)
 			j.set(func(j *losingJournal) { j.lose, j.written, j.down = true, c.written, true })
