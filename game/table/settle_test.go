@@ -9,10 +9,12 @@ import (
 
 // losingJournal loses the answer to every move once lose is set: the move
 // is written (written) or not, and Move returns ErrUnsettled either way;
-// Settle fails while down is set and otherwise tells the truth.
+// Settle fails while down is set (with downErr, if set) and otherwise
+// tells the truth.
 type losingJournal struct {
 	refusingJournal
 	lose, written, down bool
+	downErr             error
 	settles             int
 }
 
@@ -34,6 +36,9 @@ func (j *losingJournal) Settle(e MoveEntry) (bool, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.settles++
+	if j.down && j.downErr != nil {
+		return false, j.downErr
+	}
 	if j.down {
 		return false, errors.New("database unavailable")
 	}
