@@ -255,16 +255,20 @@ func (j *Journal) Pulka(r table.PulkaRecord) error {
 	return nil
 }
 
-// abandon marks pulka id, which its table gave up, abandoned in the store.
-// A pulka no longer in progress there is taken as done (an earlier attempt
-// whose answer was lost, or a takeover that finished it).
+// abandon marks pulka id, which its table gave up, abandoned in the store,
+// while the table's lease is this process's (SetFence). A pulka no longer
+// in progress there (an earlier attempt whose answer was lost, or a
+// takeover that finished it), or whose table another process took over
+// (it plays the pulka on), is taken as done.
 func (j *Journal) abandon(r table.PulkaRecord, id store.PulkaID) error {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	err := j.st.Abandon(ctx, id, r.Abandoned, time.Now())
+	err := j.st.AbandonFenced(ctx, id, r.Abandoned, time.Now(), j.fenceOf(r.Table))
 	switch {
 	case errors.Is(err, store.ErrNoPulka):
 		j.log.Warn("a pulka given up by its table is not in progress in the store", "table", r.Table, "pulka", id, "err", err)
+	case errors.Is(err, store.ErrFenced):
+		j.log.Warn("a pulka given up by its table is another process's now: not abandoned", "table", r.Table, "pulka", id, "err", err)
 	case err != nil:
 		return fmt.Errorf("journal: table %s pulka %d: %w", r.Table, r.Pulka, err)
 	default:
