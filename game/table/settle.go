@@ -110,7 +110,7 @@ var errStarting = fmt.Errorf("%w: the table is confirming the pulka's start with
 // PulkaStart and Key, until the journal answers.
 type heldStart struct {
 	start PulkaStart
-	c     Conn      // whose sit filled the last seat: told if it is given up
+	c     Conn      // whose sit filled the last seat: told if the pulka then cannot start
 	since time.Time // when it was held
 }
 
