@@ -76,11 +76,11 @@ type Config struct {
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
 	// PresenceFlush is the longest a change of presence alone waits: who
-	// came online or went, the guests' count, a table's watchers. Every
-	// delta goes to every connection in the lobby, so a storm of sign-ins
-	// or watchers that made a delta each Flush made connections × 4 sends
-	// a second; a change of anything else brings the flush forward to
-	// Flush, and presence rides along. 0 means four times Flush (1 s at
+	// came online or went, the guests' count, a table's watchers. A
+	// presence delta goes to every follower (the counts change in every
+	// view), so a storm of sign-ins or watchers that made a delta each
+	// Flush made followers × 4 sends a second; a change of anything else
+	// brings the flush forward to Flush, and presence rides along. 0 means four times Flush (1 s at
 	// DefaultFlush).
 	PresenceFlush time.Duration
 	// EventBytes bounds the deltas of the default view kept for resync;
@@ -217,7 +217,7 @@ func New(cfg Config) *Lobby {
 		s.v = cfg.FirstVersion
 	}
 	s.views = map[protocol.LobbyView]*view{}
-	s.defView, _ = s.viewFor(protocol.LobbyView{}) // the first view: never refused
+	s.defView, _ = s.viewFor(protocol.LobbyView{}) // the first view: always made
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
 			if t := s.tables[id]; t != nil {
@@ -285,9 +285,9 @@ func (l *Lobby) FollowView(c table.Conn, v uint64, want *protocol.LobbyView) {
 // followView makes c follow view want (nil: its own) from version v.
 func (s *state) followView(c table.Conn, m *member, v uint64, want *protocol.LobbyView) {
 	if want != nil && want.Normal() != m.view.key {
-		vw, err := s.viewFor(*want)
-		if err != nil {
-			c.Send(protocol.Encode(err.(protocol.Error)))
+		vw, ok := s.viewFor(*want)
+		if !ok {
+			c.Send(protocol.Encode(protocol.Error{Code: protocol.ErrLobbyBusy, Text: "the lobby has too many different views now: you keep yours"}))
 		} else {
 			s.moveTo(c, m, vw)
 			v = 0 // a version of another view

@@ -72,14 +72,14 @@ type member struct {
 }
 
 // viewFor returns the view key asks for, made if the lobby has none like
-// it; protocol.ErrLobbyBusy when it has MaxViews.
-func (s *state) viewFor(key protocol.LobbyView) (*view, error) {
+// it; false when it would be one more than MaxViews.
+func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
 	key = key.Normal()
 	if vw := s.views[key]; vw != nil {
-		return vw, nil
+		return vw, true
 	}
 	if len(s.views) >= MaxViews {
-		return nil, protocol.Error{Code: protocol.ErrLobbyBusy, Text: "the lobby has too many different views: try the default one"}
+		return nil, false
 	}
 	vw := &view{key: key, followers: map[table.Conn]struct{}{}, v: s.v, counts: s.counts, guests: s.sentGuests, players: len(s.names)}
 	vw.ids, vw.total = s.page(key)
@@ -89,7 +89,7 @@ func (s *state) viewFor(key protocol.LobbyView) (*view, error) {
 	}
 	vw.names = s.names[:min(len(s.names), key.Online)]
 	s.views[key] = vw
-	return vw, nil
+	return vw, true
 }
 
 // moveTo gives c the view vw.
