@@ -92,10 +92,11 @@ func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
 	return vw, true
 }
 
-// moveTo gives c the view vw.
+// moveTo gives c the view vw. The version c left its old view at means
+// nothing in the new one.
 func (s *state) moveTo(c table.Conn, m *member, vw *view) {
 	s.drop(c, m)
-	m.view = vw
+	m.view, m.leftAt = vw, 0
 	vw.members++
 }
 
