@@ -175,7 +175,7 @@ type Settlement struct {
 	Rounded []int64        `json:"rounded"`
 	Exact   []string       `json:"exact"`
 	Fines   map[string]int `json:"fines,omitempty"` // mountain points by player id
-	Reason  Code           `json:"reason"`          // "pool" (played out), "fine" (closed by a fine), "internal"
+	Reason  Code           `json:"reason"`          // "pool" (played out), "fine" (closed by a fine), "internal", "unsettled" (abandoned, unrated: no rounded or exact)
 }
 
 // Clock is the decision clock: a deadline, never a restartable timer.

@@ -1078,7 +1078,7 @@ function renderActions(tb, me, legal, discarding) {
         el("button", { type: "button", disabled: dis, onclick: () => move(tb, proposals[Number(sel.value)]) }, t("move.propose"))) : null,
       el("div", { class: "calls" }, extra.map((m) => btn(m, t("move." + m.kind))))));
   }
-  if (tb.result) box.append(settlement(tb, tb.result.rounded, t("sheet.result")));
+  if (tb.result && Array.isArray(tb.result.rounded)) box.append(settlement(tb, tb.result.rounded, t("sheet.result")));
 }
 
 // bidBox lays the legal bids out on the ladder (rows 6..10, columns
@@ -1120,7 +1120,7 @@ function renderSheet(tb) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("sheet.player")), el("th", { scope: "col" }, t("sheet.pool")), el("th", { scope: "col" }, t("sheet.mountain")), el("th", { scope: "col" }, t("sheet.whists")))),
     el("tbody", {}, names.map((nm, i) => el("tr", {}, el("th", { scope: "row" }, pname(nm)), el("td", {}, fmt(last.pool[i])), el("td", {}, fmt(last.mountain[i])), el("td", {}, fmt(last.whists[i].reduce((a, b) => a + b, 0))))))));
   const lastEntry = (tb.deals || [])[(tb.deals || []).length - 1];
-  if (tb.result) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
+  if (tb.result && Array.isArray(tb.result.rounded)) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
   else if (lastEntry && Array.isArray(lastEntry.settle)) settle.append(settlement(tb, lastEntry.settle, t("sheet.settleNow", { n: lastEntry.no })));
 }
 
