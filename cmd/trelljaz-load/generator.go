@@ -534,8 +534,8 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 
 // lobbyHead reads the type and version of a lobby message from its head,
 // {"type":"lobby…","v":N, as game/protocol encodes it (the version is the
-// first field of "lobby", "lobby_delta" and "lobby_left"); false when the
-// message does not start so.
+// first field of "lobby", "lobby_delta" and "lobby_left"), and a delta's
+// "since" after it; false when the message does not start so.
 func lobbyHead(raw string) (serverMsg, bool) {
 	rest, ok := strings.CutPrefix(raw, `{"type":"`)
 	if !ok {
@@ -545,15 +545,31 @@ func lobbyHead(raw string) (serverMsg, bool) {
 	if !ok || strings.ContainsAny(typ, `"\`) {
 		return serverMsg{}, false
 	}
+	v, rest, ok := headNumber(rest)
+	if !ok {
+		return serverMsg{}, false
+	}
+	m := serverMsg{Type: typ, V: v}
+	if after, ok := strings.CutPrefix(rest, `,"since":`); ok {
+		if m.Since, _, ok = headNumber(after); !ok {
+			return serverMsg{}, false
+		}
+	}
+	return m, true
+}
+
+// headNumber reads the decimal number rest starts with, followed by ','
+// or '}', and returns what follows it.
+func headNumber(rest string) (uint64, string, bool) {
 	n := 0
 	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
 		n++
 	}
 	v, err := strconv.ParseUint(rest[:n], 10, 64)
 	if err != nil || n == len(rest) || rest[n] != ',' && rest[n] != '}' {
-		return serverMsg{}, false
+		return 0, "", false
 	}
-	return serverMsg{Type: typ, V: v}, true
+	return v, rest[n:], true
 }
 
 func knownTransport(t string) bool {
