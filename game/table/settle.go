@@ -125,18 +125,25 @@ func (t *tbl) holdStart(s *heldStart) {
 
 // settleStartLater begins the held start again after Config.StoreRetry,
 // on a goroutine of its own (the journal's Begin is idempotent for the
-// start's Key), so the table answers watchers and chat meanwhile.
+// start's Key), so the table answers watchers and chat meanwhile. The
+// goroutine is started from the table's goroutine, only while the table
+// runs and still holds s: a stopped table writes nothing more.
 func (t *tbl) settleStartLater() {
 	s, h, j := t.starting, t.h, t.cfg.Journal
 	t.cfg.Clock.AfterFunc(t.cfg.StoreRetry, func() {
-		go func() {
-			err := j.Begin(s.start)
-			h.do(func(t *tbl) {
-				if t.starting == s {
-					t.settleStart(err)
-				}
-			})
-		}()
+		h.do(func(t *tbl) {
+			if t.starting != s {
+				return
+			}
+			go func() {
+				err := j.Begin(s.start)
+				h.do(func(t *tbl) {
+					if t.starting == s {
+						t.settleStart(err)
+					}
+				})
+			}()
+		})
 	})
 }
 

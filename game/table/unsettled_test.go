@@ -184,3 +184,22 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 		})
 	}
 }
+
+// A table that stops while it holds a pulka start begins it no more: the
+// store is not written for a table that no longer runs (its lease may be
+// another process's, its store closing). The wait below can only let the
+// test pass wrongly on a slow machine, never fail it wrongly.
+func TestAStoppedTableBeginsItsHeldStartNoMore(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true}
+	tb, clk, _ := fullTable(t, Config{Journal: j})
+	before := len(j.starts())
+	tb.Stop()
+	<-tb.Done()
+	for range 3 {
+		clk.Advance(DefaultStoreRetry)
+	}
+	time.Sleep(50 * time.Millisecond) // a Begin already on its way would be seen by now
+	if after := len(j.starts()); after != before {
+		t.Fatalf("the journal was asked to begin the held start %d times after the table stopped", after-before)
+	}
+}
