@@ -170,6 +170,15 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				}
 			}
 			if c.start {
+				j.mu.Lock()
+				pulkas, begun := slices.Clone(j.pulkas), slices.Clone(j.begun)
+				j.mu.Unlock()
+				switch {
+				case errors.Is(c.err, ErrDiverged) && len(pulkas) != 0:
+					t.Fatalf("the journal got %+v for a start whose key is another pulka's, want nothing to abandon", pulkas)
+				case !errors.Is(c.err, ErrDiverged) && (len(pulkas) != 1 || pulkas[0].Abandoned == "" || pulkas[0].Start == nil || pulkas[0].Start.Key != begun[0].Key):
+					t.Fatalf("the journal got %+v, want the given-up start (key %q) to abandon, with its reason", pulkas, begun[0].Key)
+				}
 				return
 			}
 			if r := anna.view(t).Result; r == nil || r.Reason != protocol.ReasonUnsettled || len(r.Rounded) != 0 {
