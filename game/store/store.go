@@ -86,10 +86,16 @@ type Store struct {
 	// here in Go instead of contending for SQLite's lock, whose busy
 	// handler failed a burst of sign-ins at once (SQLITE_BUSY). Nil on
 	// PostgreSQL, whose row locks let writers run together.
-	writing   chan struct{}
-	signups   *signups // new players' group commit (signup.go)
-	closeOnce sync.Once
-	closeErr  error
+	writing chan struct{}
+	signups *signups // new players' group commit (signup.go)
+	// detached counts the writes that outlive their caller's context
+	// (BeginPulka): Close waits for them. closing, under detachedMu,
+	// refuses new ones once Close has begun.
+	detachedMu sync.Mutex
+	detached   sync.WaitGroup
+	closing    bool
+	closeOnce  sync.Once
+	closeErr   error
 }
 
 // sqliteConns bounds SQLite's connections and keeps them all open. With
@@ -225,11 +231,27 @@ func (s *Store) DB() *sql.DB { return s.db }
 // and closes the database.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.detachedMu.Lock()
+		s.closing = true
+		s.detachedMu.Unlock()
+		s.detached.Wait() // each bounded by commitTimeout
 		s.signups.stop()
 		s.w.stop()
 		s.closeErr = s.db.Close()
 	})
 	return s.closeErr
+}
+
+// detach counts a write that outlives its caller's context, for Close to
+// wait for; false once Close has begun (the write must not start).
+func (s *Store) detach() bool {
+	s.detachedMu.Lock()
+	defer s.detachedMu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.detached.Add(1)
+	return true
 }
 
 // forUpdate is the row-lock clause of a SELECT: SQLite's write
