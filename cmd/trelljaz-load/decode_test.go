@@ -111,3 +111,71 @@ func BenchmarkDecodeFrame(b *testing.B) {
 		}
 	})
 }
+
+// TestDecodeEscapesAsEncodingJSON: the generator's decoder reads what the
+// random deals never hold as encoding/json does — the escapes a SockJS
+// frame and a player's name or chat line carry (U+2028, surrogate pairs,
+// \/, \u0000), keys in another case or twice, null and short arrays in a
+// view — the same values, or an error both ways. (Invalid UTF-8, which
+// go-json keeps and encoding/json replaces with U+FFFD, is left out: the
+// server's frames are valid UTF-8, sockjs quotes it away.)
+func TestDecodeEscapesAsEncodingJSON(t *testing.T) {
+	for _, f := range []string{
+		`["a\u2028b\u2029"]`, `["\ud83d\ude00 😀"]`, `["\ud83d"]`, `["\ud83dx"]`, `["\udc00"]`, `["\/\u0000\ufffd\ufff0"]`,
+		`[ "x" , "y" ] `, `["x",]`, `[1]`, `null`, `["\ud83d\u0041"]`, `["{\"type\":\"chat\"}"]`,
+	} {
+		want, wantErr := []string(nil), json.Unmarshal([]byte(f), new([]string))
+		if wantErr == nil {
+			_ = json.Unmarshal([]byte(f), &want)
+		}
+		got, err := decodeFrameMessages([]byte(f))
+		if (err == nil) != (wantErr == nil) || err == nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("frame %s: %q, %v; encoding/json %q, %v", f, got, err, want, wantErr)
+		}
+	}
+	for _, raw := range []string{
+		`{"type":"x","Type":"y"}`, `{"type":"x","type":"y"}`, `{"TYPE":"x","Table":"t1"}`,
+		`{"type":"table_event","seats":[{"player":{"id":"p\u00e9","name":"\ud83d\ude00\u2028\"<b>\""}}]}`,
+		`{"type":"x","v":1.5}`, `{"type":"x","v":-1}`, `{"type":"x","deal":null,"legal":null,"move":null}`, `{"type":"x","legal":[]}`,
+		`{"type":"x","deal":{"hands":[null,["7S"]]}}`, `{"type":"x","deal":{"talon":["7S",null]}}`, `{"type":"x","deal":{"talon":["7S"]}}`,
+		`{"type":"x","deal":{"talon":["7S","8S","9S"]}}`, `{"type":"x","deal":{"phase":"play"}}`, `{"type":"x","deal":{"hands":[["7\u0053"]]}}`,
+		`{"type":"x","move":{"seat":0,"kind":"play","card":"7S","x":1}}`, `{"type":"x","result":{"a":1}}`,
+		`{"type":"x","deal":{"last_bid":["7S","misere",null]}}`, `{"type":"x","deal":{"calls":["whist"]}}`,
+	} {
+		var want serverMsg
+		wantErr := json.Unmarshal([]byte(raw), &want)
+		got, err := decodeMessage(raw)
+		if (err == nil) != (wantErr == nil) || err == nil && !reflect.DeepEqual(got, want) {
+			t.Errorf("message %s:\n%+v, %v\nencoding/json:\n%+v, %v", raw, got, err, want, wantErr)
+		}
+	}
+}
+
+// TestDecodeShortArrayWritesNothingPastIt: a view's fixed-size array sent
+// shorter than its Go array (a hand per seat of three players, were the
+// server to send one, or null) leaves the fields after it as they were and
+// the missing elements zero, as encoding/json does. goccy/go-json v0.10.5
+// zero-fills the missing elements with a pointer-sized store each, so an
+// array of 4-byte Hands written short overwrote the first hand_size read
+// before it (and a short array at the end of a value writes past it).
+func TestDecodeShortArrayWritesNothingPastIt(t *testing.T) {
+	for _, raw := range []string{
+		`{"type":"table_event","deal":{"hand_size":[1,2,3,4],"hands":[["7S"]]}}`,
+		`{"type":"table_event","deal":{"hand_size":[1,2,3,4],"hands":[["7S"],[],["8S"]]}}`,
+		`{"type":"table_event","deal":{"hand_size":[1,2,3,4],"hands":null}}`,
+		`{"type":"table_event","deal":{"top_seat":5,"last_bid":["7S"],"top_bid":"6S"}}`,
+		`{"type":"table_event","deal":{"claimed":true,"claim":{"accepted":[true]}}}`,
+	} {
+		var want serverMsg
+		if err := json.Unmarshal([]byte(raw), &want); err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeMessage(raw)
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		if got.Deal == nil || !reflect.DeepEqual(*got.Deal, *want.Deal) {
+			t.Errorf("%s:\ndecoded  %+v\nwant     %+v", raw, got.Deal, *want.Deal)
+		}
+	}
+}
