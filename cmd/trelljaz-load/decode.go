@@ -11,7 +11,10 @@ import (
 // uses github.com/goccy/go-json, a drop-in for encoding/json's Unmarshal
 // (the same struct tags and Unmarshaler methods, so rules.SeatView decodes
 // as the club's Go clients decode it) that decodes without reflection on
-// every value. BenchmarkDecodeFrame compares the two.
+// every value. BenchmarkDecodeFrame compares the two. It needs v0.12.0 or
+// later: v0.10.5 zero-filled the missing elements of a fixed-size array
+// sent short with pointer-sized stores, overwriting the fields after it
+// (TestDecodeShortArrayWritesNothingPastIt).
 
 // decodeFrameMessages decodes the messages of a SockJS "a" frame (its JSON
 // array of strings, data without the 'a').
