@@ -66,9 +66,25 @@ type member struct {
 	leftAt    uint64 // the version it had when it stopped following
 	// Whole views: resyncBurst at once, then one per Config.ResyncEvery
 	// (a page that asks again and again gets one a second, not one per
-	// request); wholeWaits when one waits for its turn.
+	// request); wholeWaits when one waits for its turn, its reservation
+	// and timer given back (stopWhole) when c stops following or leaves,
+	// so asking and cancelling again and again holds one timer at most.
 	limit      *rate.Limiter
 	wholeWaits bool
+	wholeRes   *rate.Reservation
+	wholeTimer table.Timer
+}
+
+// stopWhole cancels the whole view m waits for, if any: its timer stops
+// and its turn goes back to m's pace.
+func (s *state) stopWhole(m *member) {
+	if !m.wholeWaits {
+		return
+	}
+	m.wholeWaits = false
+	m.wholeTimer.Stop()
+	m.wholeRes.CancelAt(s.clk.Now())
+	m.wholeTimer, m.wholeRes = nil, nil
 }
 
 // viewFor returns the view key asks for, made if the lobby has none like
@@ -188,17 +204,20 @@ func (s *state) whole(c table.Conn, m *member) {
 		m.limit = rate.NewLimiter(rate.Every(s.cfg.ResyncEvery), resyncBurst)
 	}
 	now := s.clk.Now()
-	if d := m.limit.ReserveN(now, 1).DelayFrom(now); d > 0 {
-		m.wholeWaits = true
+	r := m.limit.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		m.wholeWaits, m.wholeRes = true, r
 		l := s.l
-		s.clk.AfterFunc(d, func() {
+		var tm table.Timer
+		tm = s.clk.AfterFunc(d, func() {
 			l.act.Post(func(s *state) {
-				if s.conns[c] == m && m.wholeWaits {
-					m.wholeWaits = false
+				if s.conns[c] == m && m.wholeWaits && m.wholeTimer == tm { // not stopped, nor another since
+					m.wholeWaits, m.wholeTimer, m.wholeRes = false, nil, nil
 					s.sendWhole(c, m)
 				}
 			})
 		})
+		m.wholeTimer = tm
 		return
 	}
 	s.sendWhole(c, m)
