@@ -172,6 +172,12 @@ func (t *sortedTable) matches(key protocol.LobbyView) bool {
 // whole view (paced: see member.limit), then every delta.
 func (s *state) follow(c table.Conn, m *member, v uint64) {
 	m.following = true
+	if m.wholeWaits {
+		// Its whole is on its way and brings it up to date: v may be
+		// a version of the view it had (the versions are the lobby's),
+		// and a delta before the whole would apply to that view.
+		return
+	}
 	vw := m.view
 	if v != 0 && v == vw.v {
 		vw.followers[c] = struct{}{} // it missed nothing
