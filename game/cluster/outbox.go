@@ -103,12 +103,11 @@ func (o *outbox) request(x op) {
 
 // deliver queues msgs for connection conn of the process, after every
 // message queued for conn before. Queued once per process and audience:
-//   - conn joins the last queued item made of the very same messages (the
-//     same pointers: a table's event for an audience) when no item of
-//     conn is queued after that one — its order is kept;
-//   - else msgs go at the end of the last item when that is conn's alone
-//     (one connection's messages in a row: one frame there);
-//   - else they are a new item.
+// conn joins the last queued item made of the very same messages (the
+// same pointers: a table's event for an audience) when no item of conn is
+// queued after that one, which keeps its order; else msgs are a new item.
+// (Adding msgs to the end of conn's own last item would save a few bytes,
+// but the connections after it could not join that item.)
 //
 // deliver keeps neither msgs (the slice) nor lets anyone change the
 // messages, which the caller must not modify either (protocol.Encoded).
@@ -120,6 +119,7 @@ func (o *outbox) deliver(conn uint64, msgs []*protocol.Encoded) {
 	defer o.signal()
 	defer o.mu.Unlock()
 	last, queued := o.lastOf[conn]
+	// The item of msgs, if one is queued and conn may join it.
 	if k, ok := o.byMsg[msgs[0]]; ok && k >= o.first && (!queued || last < k) {
 		if it := &o.out[k-o.first]; slices.Equal(it.msgs, msgs) {
 			if o.bytes+connBytes > maxQueued {
@@ -133,22 +133,10 @@ func (o *outbox) deliver(conn uint64, msgs []*protocol.Encoded) {
 			return
 		}
 	}
-	size := 0
+	size := itemBytes + connBytes
 	for _, m := range msgs {
 		size += m.Len() + 1
 	}
-	if k := len(o.out) - 1; k >= 0 && queued && last == o.first+uint64(k) && len(o.out[k].conns) == 1 {
-		if o.bytes+size > maxQueued {
-			o.n.metrics.dropped.Inc()
-			return
-		}
-		it := &o.out[k]
-		it.msgs = append(it.msgs, msgs...)
-		it.size += size
-		o.bytes += size
-		return
-	}
-	size += itemBytes + connBytes
 	if o.bytes+size > maxQueued {
 		o.n.metrics.dropped.Inc()
 		return
