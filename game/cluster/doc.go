@@ -82,9 +82,12 @@
 // the tables it runs, a player's first or last connection to it, a chat
 // line) goes to all processes as a note on one club channel, and each
 // lobby lists the others' tables by summary (lobby.PutRemote, PeerOnline,
-// PeerChat). A process that starts, or whose broker had a gap, says hello;
-// every process answers with its roster (its tables and players), which
-// also drops listings that went missing in the gap. Each lobby's versions
+// PeerChat). A process that starts (once its broker is connected), or
+// whose broker had a gap, says hello; every process answers with its
+// roster (its tables and players), which also drops listings that went
+// missing in the gap. A roster goes out among the notes, put together
+// when its turn comes: one taken earlier and sent after a new table's
+// note would make the others drop that table. Each lobby's versions
 // are its own range, reserved in the store (store.ReserveVersions), so a
 // client moving to another process with its lobby version gets the whole
 // lobby, never another lobby's deltas. Each process's beats and rosters
