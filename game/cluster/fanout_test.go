@@ -190,3 +190,19 @@ func TestDeliveriesKeepEveryConnectionsOrder(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkEventToAudience is one event of a table sent to 500 spectators
+// on another process: queued (each joins the item) and put in a letter.
+func BenchmarkEventToAudience(b *testing.B) {
+	o := quietOutbox()
+	ev := protocol.Encode(protocol.TableEvent{Table: "t1", V: 7, Kind: "move"})
+	b.ReportAllocs()
+	for b.Loop() {
+		for c := range uint64(500) {
+			o.deliver(c+1, []*protocol.Encoded{ev})
+		}
+		if _, ok := o.take(); !ok {
+			b.Fatal("no letter")
+		}
+	}
+}
