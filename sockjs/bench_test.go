@@ -336,6 +336,7 @@ type benchTarget struct {
 	count     func() int           // sessions open on the server
 	broadcast func(payload string) // one message to every open session
 	shutdown  func() error         // ends every session and server goroutine
+	reg       *benchRegistry       // the package's own server's sessions (nil for the others)
 }
 
 // benchSockJSTarget is the package's own server.
@@ -344,6 +345,7 @@ func benchSockJSTarget() *benchTarget {
 	srv := NewServer("/bench", func() Handler { return &benchHandler{reg: reg} }, &Options{Logger: benchSilentLogger()})
 	var sessions []*Session
 	return &benchTarget{
+		reg:     reg,
 		handler: srv,
 		sockjs:  true,
 		path:    "/bench/000/{i}/websocket",
@@ -495,6 +497,26 @@ var benchBroadcastTargets = []struct {
 	{"sockjs", benchSockJSTarget},
 	{"bare-gorilla-prepared", benchBareHubTarget},
 	{"igm-send-loop", benchIGMTarget},
+}
+
+// BenchmarkUnicastLockstep is BenchmarkBroadcastLockstep with a message
+// of its own for every session (as a seated player's table event), so no
+// frame is shared: the per-message cost of a message written once.
+func BenchmarkUnicastLockstep(b *testing.B) {
+	b.Run("sockjs/sessions=2000", func(b *testing.B) {
+		t := benchSockJSTarget()
+		var sessions []*Session
+		reg := t.reg
+		t.broadcast = func(payload string) {
+			if sessions == nil {
+				sessions = reg.snapshot()
+			}
+			for _, s := range sessions {
+				_ = s.SendMessage(NewMessage(payload))
+			}
+		}
+		benchBroadcast(b, t, 2000, 1)
+	})
 }
 
 // BenchmarkBroadcastLockstep is BenchmarkBroadcast with one broadcast in

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
@@ -13,20 +14,30 @@ import (
 // to many sessions costs no further encoding. A Message is immutable and safe
 // for concurrent use; build one with NewMessage.
 type Message struct {
-	raw    []byte // the payload as the raw websocket endpoint sends it
+	raw    string // the payload as the raw websocket endpoint sends it (no copy of it is made)
 	quoted []byte // the payload as a SockJS-escaped JSON string literal
 
-	frameOnce sync.Once
-	frame     *websocket.PreparedMessage // a["<quoted>"], built on first websocket use
+	// websocketWrites counts the websocket deliveries of the message alone
+	// in its frame: the first is framed into a pooled buffer, the ones
+	// after share frame (a message sent to one session, as a seat's table
+	// event, never builds one).
+	websocketWrites atomic.Int32
+	frameOnce       sync.Once
+	frame           *websocket.PreparedMessage // a["<quoted>"], built on its second websocket delivery
 }
 
 // NewMessage encodes payload for every transport.
 func NewMessage(payload string) *Message {
-	return &Message{raw: []byte(payload), quoted: appendQuoted(make([]byte, 0, len(payload)+2), payload)}
+	return &Message{raw: payload, quoted: appendQuoted(make([]byte, 0, len(payload)+2), payload)}
 }
 
 // size is what the message counts against a session's send queue.
 func (m *Message) size() int { return len(m.quoted) + 1 }
+
+// sharedFrame reports whether this websocket delivery of the message alone
+// should use its prepared frame (websocketFrame): not for the first one,
+// which is likely its only one.
+func (m *Message) sharedFrame() bool { return m.websocketWrites.Add(1) > 1 }
 
 // websocketFrame returns the message as a prepared one-message SockJS frame,
 // shared by every websocket session it is written to.

@@ -535,7 +535,11 @@ func TestOpenCloseCyclesLeaveNothing(t *testing.T) {
 	if testing.Short() {
 		cycles = 1000
 	}
-	env := newEnv(t, Options{DisconnectDelay: time.Second}, hooks{onMessage: func(s *Session, msg string) {
+	// An xhr or jsonp cycle is three requests; a gap between two of them
+	// longer than DisconnectDelay (a second was not enough under -race on
+	// a loaded machine: 10,005 sessions) expires the session, and the last
+	// poll opens a new one.
+	env := newEnv(t, Options{DisconnectDelay: 5 * time.Second}, hooks{onMessage: func(s *Session, msg string) {
 		_ = s.Close(0, "")
 	}})
 	cycle(t, env, "websocket") // starts the server's one heartbeat goroutine

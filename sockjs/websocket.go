@@ -3,6 +3,7 @@ package sockjs
 import (
 	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -414,7 +415,7 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 	switch {
 	case s.raw && len(o.batch) > 0:
 		for _, m := range o.batch {
-			if err := ws.WriteMessage(websocket.TextMessage, m.raw); err != nil {
+			if err := writeRaw(ws, m.raw); err != nil {
 				return err
 			}
 		}
@@ -425,10 +426,15 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 	case s.raw:
 		// No heartbeat frame without SockJS framing: the ping is the heartbeat.
 		return ws.WriteControl(websocket.PingMessage, nil, deadline)
-	case len(o.batch) == 1:
+	case len(o.batch) == 1 && o.batch[0].sharedFrame():
+		// A message written to many sessions (a broadcast) shares one
+		// prepared frame.
 		return ws.WritePreparedMessage(o.batch[0].websocketFrame())
-	case len(o.batch) > 1:
+	case len(o.batch) > 0:
 		// At most maxDeliveryBytes (takeLocked): framed in a pooled buffer.
+		// So is a message's first delivery alone: most messages go to one
+		// session only, and preparing a frame (gorilla builds it by writing
+		// to a connection of its own) cost more than framing it here.
 		n := 3
 		for _, m := range o.batch {
 			n += len(m.quoted) + 1
@@ -454,6 +460,19 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 		return ws.WriteControl(websocket.PingMessage, nil, deadline)
 	}
 	return nil
+}
+
+// writeRaw writes payload as one text message, from the string itself.
+func writeRaw(ws *websocket.Conn, payload string) error {
+	w, err := ws.NextWriter(websocket.TextMessage)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, payload); err != nil {
+		_ = w.Close()
+		return err
+	}
+	return w.Close()
 }
 
 // appendBatchFrame appends the SockJS array frame a[m1,m2,...].

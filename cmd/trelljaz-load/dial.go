@@ -85,7 +85,8 @@ func parseFrame(f []byte) (msgs []string, ok bool, err error) {
 	case 'h':
 		return nil, false, nil
 	case 'a':
-		if err := json.Unmarshal(f[1:], &msgs); err != nil {
+		msgs, err := decodeFrameMessages(f[1:])
+		if err != nil {
 			return nil, false, fmt.Errorf("frame: %w", err)
 		}
 		return msgs, true, nil

@@ -7,13 +7,15 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/bot"
-	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // config is what the flags set.
@@ -36,6 +38,7 @@ type config struct {
 	PID        int           // server process to sample, 0 for none
 	Every      time.Duration // report period
 	Lobby      string        // when the players follow the lobby: lobbyIdle, lobbyAlways or lobbyNever
+	CPUProfile string        // file for the generator's CPU profile of the measured window ("" = none)
 }
 
 // How the players follow the lobby's feed (-lobby).
@@ -102,6 +105,29 @@ func (c config) validate() error {
 	return nil
 }
 
+// tableOptions are the options the generator sets its tables with, on top
+// of the preset.
+func (c config) tableOptions() map[string]json.RawMessage {
+	return map[string]json.RawMessage{
+		"players":     json.RawMessage(strconv.Itoa(c.Players)),
+		"pool_target": json.RawMessage(strconv.Itoa(c.Pool)),
+	}
+}
+
+// tableSettings are the conventions of the tables the generator sets: the
+// preset with tableOptions, as the club applies them.
+func (c config) tableSettings() (score.Settings, error) {
+	base, err := score.Preset(c.Preset)
+	if err != nil {
+		return score.Settings{}, fmt.Errorf("-preset: %w", err)
+	}
+	set, err := score.ParseOptions(base, c.tableOptions())
+	if err != nil {
+		return score.Settings{}, fmt.Errorf("the tables' options: %w", err)
+	}
+	return set, nil
+}
+
 // link is one SockJS session as the generator uses it.
 type link interface {
 	// Send sends one message.
@@ -124,8 +150,11 @@ type generator struct {
 	tables []*tableRun
 	// storms are the storm's and the churn's figures.
 	storms stormStats
-	// options are the play settings of the tables set, for the bots.
-	options rules.Options
+	// settings are the conventions of the tables set (tableSettings): the
+	// bots play and price their bids by them, as the table does.
+	settings score.Settings
+	// profile is the open -cpuprofile file while the profile runs.
+	profile *os.File
 }
 
 // run plays until ctx ends or cfg.Duration passes, printing a report every
@@ -177,7 +206,9 @@ func (g *generator) run(ctx context.Context) summary {
 		warm = time.After(g.cfg.Warmup)
 	} else {
 		close(warmed)
+		g.startProfile()
 	}
+	defer g.stopProfile()
 	if g.cfg.Storm > 0 || g.cfg.Churn > 0 {
 		wg.Add(1)
 		go func() {
@@ -192,6 +223,7 @@ func (g *generator) run(ctx context.Context) summary {
 		case <-warm:
 			g.stats.measureFrom(time.Now(), g.proc())
 			close(warmed)
+			g.startProfile()
 			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
 			fmt.Fprintln(g.out, g.snapshot(start).line())
@@ -202,6 +234,39 @@ func (g *generator) run(ctx context.Context) summary {
 	fmt.Fprintln(g.out, sum.line())
 	g.stats.writeErrors(g.out)
 	return sum
+}
+
+// startProfile starts the generator's CPU profile (-cpuprofile) for the
+// measured window; a profile that cannot start is reported and the run
+// goes on without it.
+func (g *generator) startProfile() {
+	if g.cfg.CPUProfile == "" {
+		return
+	}
+	f, err := os.Create(g.cfg.CPUProfile)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+		if err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(g.out, "-cpuprofile: %v\n", err)
+		return
+	}
+	g.profile = f
+}
+
+// stopProfile ends the CPU profile, if one runs, and closes its file.
+func (g *generator) stopProfile() {
+	if g.profile == nil {
+		return
+	}
+	pprof.StopCPUProfile()
+	if err := g.profile.Close(); err != nil {
+		fmt.Fprintf(g.out, "-cpuprofile: %v\n", err)
+	}
+	g.profile = nil
 }
 
 func (g *generator) snapshot(start time.Time) summary {
@@ -230,7 +295,14 @@ func (g *generator) newMover(seed uint64) mover {
 	if g.cfg.Level == "" || g.cfg.Level == "random" {
 		return randomMover{r: rand.New(rand.NewPCG(seed, 0x7e11))}
 	}
-	return bot.New(bot.Config{Level: g.cfg.Level, Seed: seed, Options: g.options})
+	return bot.New(g.botConfig(seed))
+}
+
+// botConfig is a bot's: the level asked for, playing and pricing by the
+// conventions of the generator's tables (a bot without them prices its
+// bids as Sochi whatever the table plays).
+func (g *generator) botConfig(seed uint64) bot.Config {
+	return bot.Config{Level: g.cfg.Level, Seed: seed, Options: g.settings.Options, Scoring: g.settings}
 }
 
 // loop is one player's life: connect, sign in, play, and on a lost session
@@ -337,7 +409,8 @@ func (p *player) session(ctx context.Context, transport string) error {
 						continue
 					}
 				}
-				if err := json.Unmarshal([]byte(raw), &m); err != nil {
+				m, err := decodeMessage(raw)
+				if err != nil {
 					p.g.stats.fail(errProtocol, fmt.Sprintf("undecodable %.80q: %v", raw, err))
 					continue
 				}
@@ -410,7 +483,7 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 		p.tstate = tableState{table: m.Table, seat: -1}
 		return p.send(map[string]any{
 			"type": "conventions", "table": m.Table, "preset": p.g.cfg.Preset,
-			"options": map[string]any{"players": p.g.cfg.Players, "pool_target": p.g.cfg.Pool},
+			"options": p.g.cfg.tableOptions(),
 		})
 	case m.Type == "table" || m.Type == "table_event":
 		if m.Table != p.tstate.table {
@@ -461,8 +534,8 @@ func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
 
 // lobbyHead reads the type and version of a lobby message from its head,
 // {"type":"lobby…","v":N, as game/protocol encodes it (the version is the
-// first field of "lobby", "lobby_delta" and "lobby_left"); false when the
-// message does not start so.
+// first field of "lobby", "lobby_delta" and "lobby_left"), and a delta's
+// "since" after it; false when the message does not start so.
 func lobbyHead(raw string) (serverMsg, bool) {
 	rest, ok := strings.CutPrefix(raw, `{"type":"`)
 	if !ok {
@@ -472,15 +545,31 @@ func lobbyHead(raw string) (serverMsg, bool) {
 	if !ok || strings.ContainsAny(typ, `"\`) {
 		return serverMsg{}, false
 	}
+	v, rest, ok := headNumber(rest)
+	if !ok {
+		return serverMsg{}, false
+	}
+	m := serverMsg{Type: typ, V: v}
+	if after, ok := strings.CutPrefix(rest, `,"since":`); ok {
+		if m.Since, _, ok = headNumber(after); !ok {
+			return serverMsg{}, false
+		}
+	}
+	return m, true
+}
+
+// headNumber reads the decimal number rest starts with, followed by ','
+// or '}', and returns what follows it.
+func headNumber(rest string) (uint64, string, bool) {
 	n := 0
 	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
 		n++
 	}
 	v, err := strconv.ParseUint(rest[:n], 10, 64)
 	if err != nil || n == len(rest) || rest[n] != ',' && rest[n] != '}' {
-		return serverMsg{}, false
+		return 0, "", false
 	}
-	return serverMsg{Type: typ, V: v}, true
+	return v, rest[n:], true
 }
 
 func knownTransport(t string) bool {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // startClub builds cmd/trelljaz and runs it on a free loopback port with the
@@ -173,5 +176,41 @@ func TestMeasureFromDropsTheWarmupButNotItsErrors(t *testing.T) {
 	}
 	if sum.ServerCPUPct != 50 || sum.MeasuredS != 2 {
 		t.Errorf("server cpu %.1f%% over %.1f s, want 50%% over 2 s", sum.ServerCPUPct, sum.MeasuredS)
+	}
+}
+
+// The bots play and price their bids by the conventions the generator
+// sets its tables with: the preset, the players and the pool target.
+func TestBotsHaveTheTablesConventions(t *testing.T) {
+	for _, tt := range []struct {
+		preset          string
+		players, pool   int
+		convention      score.Convention
+		raspasyInWhists bool
+	}{
+		{"sochi", 3, 10, score.Sochi, false},
+		{"leningrad", 4, 2, score.Leningrad, false},
+		{"rostov", 4, 7, score.Rostov, true},
+	} {
+		t.Run(fmt.Sprintf("%s %dp pool %d", tt.preset, tt.players, tt.pool), func(t *testing.T) {
+			cfg, err := parseFlags([]string{"-preset", tt.preset, "-players", fmt.Sprint(tt.players), "-pool", fmt.Sprint(tt.pool)}, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set, err := cfg.tableSettings()
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := &generator{cfg: cfg, settings: set}
+			c := g.botConfig(1)
+			sc := c.Scoring
+			if sc.Convention != tt.convention || sc.Players != tt.players || sc.PoolTarget != tt.pool ||
+				(sc.RaspasyScoring == score.RaspasyWhists) != tt.raspasyInWhists {
+				t.Errorf("bot scoring %v, %d players, pool %d, raspasy %v", sc.Convention, sc.Players, sc.PoolTarget, sc.RaspasyScoring)
+			}
+			if c.Options != sc.Options || c.Options.Players != tt.players {
+				t.Errorf("bot options %+v, want the scoring's %+v", c.Options, sc.Options)
+			}
+		})
 	}
 }

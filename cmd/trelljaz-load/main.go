@@ -37,8 +37,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-
-	"github.com/trelljaz/trelljaz/game/score"
 )
 
 func main() {
@@ -72,6 +70,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
 	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
 	fs.StringVar(&c.Lobby, "lobby", lobbyIdle, "when players follow the lobby's deltas: idle (not while their table plays, as the page does), always, never")
+	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write the generator's own CPU profile of the measured window to this file (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -100,11 +99,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	set, err := score.Preset(cfg.Preset)
+	set, err := cfg.tableSettings()
 	if err != nil {
-		return fmt.Errorf("-preset: %w", err)
+		return err
 	}
-	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, options: set.Options}
+	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, settings: set}
 	sum := g.run(ctx)
 	return sum.writeJSON(out)
 }

@@ -21,6 +21,7 @@ type serverMsg struct {
 	Text   string          `json:"text"`
 	Table  string          `json:"table"`
 	V      uint64          `json:"v"`
+	Since  uint64          `json:"since"` // lobby_delta: the version it applies to
 	Kind   string          `json:"kind"`
 	State  string          `json:"state"`
 	Seats  []seatMsg       `json:"seats"`
@@ -150,7 +151,7 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		if p.unfollowed {
 			p.g.stats.fail(errProtocol, fmt.Sprintf("lobby delta v%d after lobby_left at v%d", m.V, p.lobbyV))
 		}
-		if m.V == p.lobbyV+1 {
+		if m.Since == p.lobbyV {
 			p.lobbyV = m.V
 		} else if m.V > p.lobbyV {
 			// A gap (the generator never misses one on a live session):

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -37,6 +38,9 @@ type stats struct {
 	// unknown.
 	since    time.Time
 	cpuSince float64
+	// selfSince is the generator's own CPU seconds when the window began,
+	// -1 when unknown.
+	selfSince float64
 
 	// storming: a storm round or the churn is on (storm.go); latencies go
 	// to stormHist as well.
@@ -46,11 +50,12 @@ type stats struct {
 
 func newStats() *stats {
 	return &stats{
-		hist:     hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
-		errs:     map[errKind]int64{},
-		samples:  map[errKind]string{},
-		since:    time.Now(),
-		cpuSince: -1,
+		hist:      hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		errs:      map[errKind]int64{},
+		samples:   map[errKind]string{},
+		since:     time.Now(),
+		cpuSince:  -1,
+		selfSince: -1,
 
 		stormHist: hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
 	}
@@ -62,6 +67,10 @@ func newStats() *stats {
 func (s *stats) measureFrom(now time.Time, proc *procSample) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.selfSince = -1
+	if self, err := readProc(os.Getpid()); err == nil {
+		s.selfSince = self.CPUSecs
+	}
 	s.stormHist.Reset()
 	s.hist.Reset()
 	s.actions.Store(0)
@@ -146,6 +155,11 @@ type summary struct {
 	// ServerCPUmsPerAction is the server's CPU over the measured window
 	// per action sent (every action's fan-out included).
 	ServerCPUmsPerAction float64 `json:"server_cpu_ms_per_action"`
+	// LoadCPUPct and LoadCPUmsPerAction are the generator's own CPU over
+	// the measured window (this process, its 9,000 clients and bots when
+	// it plays 3,000 tables): it shares the machine with the server.
+	LoadCPUPct         float64 `json:"load_cpu_pct"`
+	LoadCPUmsPerAction float64 `json:"load_cpu_ms_per_action"`
 	// ReceivedMB is what the players got in the measured window (the
 	// messages, unframed); LobbyMB the part that was lobby messages.
 	ReceivedMB float64 `json:"received_mb"`
@@ -189,6 +203,12 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 			}
 		}
 	}
+	if self, err := readProc(os.Getpid()); err == nil && s.selfSince >= 0 && sum.MeasuredS > 0 {
+		sum.LoadCPUPct = 100 * (self.CPUSecs - s.selfSince) / sum.MeasuredS
+		if sum.Actions > 0 {
+			sum.LoadCPUmsPerAction = 1000 * (self.CPUSecs - s.selfSince) / float64(sum.Actions)
+		}
+	}
 	return sum
 }
 
@@ -208,6 +228,7 @@ func (sum summary) line() string {
 	if sum.ServerRSSMB > 0 {
 		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs (%.0f%%)", sum.ServerRSSMB, sum.ServerCPUs, sum.ServerCPUPct)
 	}
+	fmt.Fprintf(&b, " load_cpu=%.0f%%", sum.LoadCPUPct)
 	return b.String()
 }
 

@@ -443,7 +443,9 @@ func openProbe(ctx context.Context, dial func(context.Context, string, string) (
 	if err != nil {
 		return nil, err
 	}
-	if err := l.Send(`{"type":"signin","guest":true}`); err != nil {
+	// The playing tables, the most watched first: the stormed table leads
+	// the lobby's page of them whatever the club's size.
+	if err := l.Send(`{"type":"signin","guest":true,"lobby_view":{"state":"playing"}}`); err != nil {
 		l.Close()
 		return nil, fmt.Errorf("send: %w", err)
 	}

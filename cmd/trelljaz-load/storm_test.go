@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // lastSummary decodes the generator's last line.
@@ -88,12 +86,12 @@ func TestChurnConnectsWatchesAndDropsInALoop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := score.Preset(cfg.Preset)
+	set, err := cfg.tableSettings()
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: &out, options: set.Options}
+	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: &out, settings: set}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan summary, 1)

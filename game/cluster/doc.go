@@ -20,8 +20,10 @@
 // told a move was refused that a takeover then replays: a move whose
 // write may or may not have committed (store.ErrUncertain: a timeout, an
 // answer lost with its connection) is held by its table until
-// store.Written settles it (table.Settler), and a deal start is retried
-// as it was.
+// store.Written settles it (table.Settler), a deal start is retried
+// as it was, and a pulka start is begun again with its key (one pulka,
+// whatever the lost answer was). A write still unsettled after
+// table.Config.SettleLimit ends its pulka abandoned, unrated.
 //
 // # Requests and events: handles and proxies
 //

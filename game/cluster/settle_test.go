@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -35,18 +34,7 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 			rd := redistest.Start(t)
 			_, db := ownDatabase(t, "held")
 			// Only the owner's commits wait on synchronous replication.
-			local := db + "&synchronous_commit=local"
-			ctl, err := sql.Open("pgx", local)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ctl.Close()
-			exec := func(q string, args ...any) {
-				t.Helper()
-				if _, err := ctl.ExecContext(context.Background(), q, args...); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-			}
+			ctl, local := controlOf(t, db)
 			// The owner's lease outlives the wait, so it settles the move
 			// itself before it hands the table over.
 			a := startProcessWith(t, "a", rd.URL(), db, time.Minute)
@@ -54,16 +42,10 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 			ps := signIn(t, []*process{a, b}, "Anna", "Boris", "Vera")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			for _, p := range ps {
-				p.proc.lobby.Join(p, 0)
-			}
-			id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
-			for _, p := range ps {
-				go p.play(ctx, t)
-			}
+			id := startPulka(ctx, t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
 			waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, b.st, id) >= 4 })
 
-			lock, err := ctl.BeginTx(context.Background(), nil)
+			lock, err := ctl.db.BeginTx(context.Background(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,31 +55,17 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 			}
 			waitFor(t, time.Minute, "a move held by its table", func() bool { return len(a.j.moves()) > 0 })
 			held := a.j.moves()[0]
-			backend := func(what, where string) int {
-				var pid int
-				waitFor(t, time.Minute, what, func() bool {
-					err := ctl.QueryRowContext(context.Background(),
-						"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "+where+" LIMIT 1").Scan(&pid)
-					if err != nil && !errors.Is(err, sql.ErrNoRows) {
-						t.Fatal(err)
-					}
-					return err == nil
-				})
-				return pid
-			}
 			if c.committed {
-				exec("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
-				exec("SELECT pg_reload_conf()")
+				ctl.syncStandby(true)
 				if err := lock.Commit(); err != nil {
 					t.Fatal(err)
 				}
 				// COMMIT waits for a standby that does not exist: committed
 				// locally; killing the connection loses the answer.
-				exec("SELECT pg_terminate_backend($1)", backend("the owner's COMMIT waiting on replication", "wait_event = 'SyncRep' AND query ILIKE 'commit%'"))
-				exec("ALTER SYSTEM RESET synchronous_standby_names")
-				exec("SELECT pg_reload_conf()")
+				ctl.exec("SELECT pg_terminate_backend($1)", ctl.backend("the owner's COMMIT waiting on replication", committing("moves")))
+				ctl.syncStandby(false)
 			} else {
-				exec("SELECT pg_terminate_backend($1)", backend("the owner's INSERT waiting on the lock", "wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO moves%'"))
+				ctl.exec("SELECT pg_terminate_backend($1)", ctl.backend("the owner's INSERT waiting on the lock", "wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO moves%'"))
 				if err := lock.Rollback(); err != nil {
 					t.Fatal(err)
 				}
@@ -143,6 +111,112 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 				if got := deals[held.Deal-1].Moves[held.Index].Move; got != held.Move {
 					t.Errorf("the store has %+v as move %d of deal %d, the held move was %+v", got, held.Index, held.Deal, held.Move)
 				}
+			}
+		})
+	}
+}
+
+// committing is the pg_stat_activity condition of a backend whose COMMIT
+// of a transaction that wrote to table waits on synchronous replication
+// (a lease renewal's COMMIT waits too, and is not the one).
+func committing(table string) string {
+	return "wait_event = 'SyncRep' AND pid IN (SELECT pid FROM pg_locks WHERE relation = '" + table + "'::regclass AND mode = 'RowExclusiveLock')"
+}
+
+// A pulka start whose write the owner cannot confirm — its COMMIT lands
+// with its answer lost (the connection killed while COMMIT waits on
+// synchronous replication), or its INSERT waits on a lock past the
+// journal's timeout and is then killed before it commits — is held by its
+// table and begun again with the same key: the pulka starts once and is
+// played to its end, the store has exactly one pulka of the table, and
+// nobody is told the pulka could not start. (The old table told the last
+// to sit so; sitting again then wrote a second pulka beside the first,
+// in progress for ever.)
+func TestAPulkaStartWhoseWriteIsUnconfirmedIsOnePulka(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		committed bool
+	}{
+		{"committed, its answer lost", true},
+		{"not committed, the connection killed", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rd := redistest.Start(t)
+			_, db := ownDatabase(t, "start")
+			ctl, local := controlOf(t, db)
+			a := startProcessWith(t, "a", rd.URL(), db, time.Minute)
+			b := startProcess(t, "b", rd.URL(), local)
+			ps := signIn(t, []*process{a, b}, "Anna", "Boris", "Vera")
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			for _, p := range ps {
+				p.proc.lobby.Join(p, 0)
+				go p.play(ctx, t)
+			}
+			id := seatAll(t, ps[:2], map[string]json.RawMessage{"pool_target": json.RawMessage("1")})
+			vera := ps[2]
+			pulkas := func() int { return ctl.count("SELECT COUNT(*) FROM pulkas WHERE table_id = $1", id) }
+			dealt := func() bool {
+				return ctl.count("SELECT COUNT(*) FROM deals JOIN pulkas ON pulkas.id = deals.pulka_id WHERE table_id = $1", id) > 0
+			}
+			refusedStart := func() bool {
+				for _, r := range vera.refusals() {
+					if strings.Contains(r, "could not start") {
+						return true
+					}
+				}
+				return false
+			}
+			var lock *sql.Tx
+			if c.committed {
+				ctl.syncStandby(true)
+			} else {
+				var err error
+				if lock, err = ctl.db.BeginTx(context.Background(), nil); err != nil {
+					t.Fatal(err)
+				}
+				defer lock.Rollback() //nolint:errcheck // ends the lock if the test fails first
+				if _, err := lock.ExecContext(context.Background(), "LOCK TABLE pulkas IN EXCLUSIVE MODE"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sit(t, vera, id, 2) // the last seat: the pulka starts
+			if c.committed {
+				ctl.exec("SELECT pg_terminate_backend($1)", ctl.backend("the start's COMMIT waiting on replication", committing("pulkas")))
+				ctl.syncStandby(false)
+			} else {
+				// Held past the journal's timeout: the table begins the start
+				// again (a second INSERT waits), or, as the old table did,
+				// refuses it.
+				waiting := func() int {
+					return ctl.count("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO pulkas%'")
+				}
+				waitFor(t, time.Minute, "the start begun again or refused", func() bool { return waiting() >= 2 || refusedStart() })
+				ctl.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'INSERT INTO pulkas%'")
+				if err := lock.Rollback(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			waitFor(t, time.Minute, "the pulka dealt, or its start refused", func() bool { return dealt() || refusedStart() })
+			if refusedStart() {
+				// As a player told so would: stand up and sit again.
+				stand(t, vera)
+				sit(t, vera, id, 2)
+			}
+			waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+				for _, p := range ps {
+					if p.settled() == nil {
+						return false
+					}
+				}
+				return true
+			})
+			storetest.CheckArchived(t, b.st, id, ps[0].settled())
+			if n := pulkas(); n != 1 {
+				t.Errorf("the store has %d pulkas of the table, want 1", n)
+			}
+			if refusedStart() {
+				t.Errorf("Vera was told the pulka could not start: %q", vera.refusals())
 			}
 		})
 	}

@@ -27,8 +27,7 @@ func botPulka(t testing.TB, j *journal.Journal, id string, seed uint64, illegal 
 	if err != nil {
 		t.Fatal(err)
 	}
-	bots := []protocol.Player{{ID: "bot:A", Name: "A"}, {ID: "bot:B", Name: "B"}, {ID: "bot:C", Name: "C"}}
-	if err := j.Begin(table.PulkaStart{Table: id, Pulka: 1, Players: bots, Settings: set, Started: time.Now()}); err != nil {
+	if err := j.Begin(table.PulkaStart{Table: id, Pulka: 1, Players: threeBots, Settings: set, Started: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := j.Deal(table.DealStart{Table: id, Pulka: 1, Deal: 1, Seed: seed}); err != nil {
@@ -55,7 +54,14 @@ func botPulka(t testing.TB, j *journal.Journal, id string, seed uint64, illegal 
 	}
 }
 
+// abandonedCount is how many pulkas reg counted abandoned at a restore.
 func abandonedCount(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	return finishedCount(t, reg, journal.ReasonAbandoned)
+}
+
+// finishedCount is how many pulkas reg counted finished for reason.
+func finishedCount(t *testing.T, reg *prometheus.Registry, reason string) float64 {
 	t.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
@@ -67,7 +73,7 @@ func abandonedCount(t *testing.T, reg *prometheus.Registry) float64 {
 		}
 		for _, m := range mf.GetMetric() {
 			for _, l := range m.GetLabel() {
-				if l.GetName() == "reason" && l.GetValue() == journal.ReasonAbandoned {
+				if l.GetName() == "reason" && l.GetValue() == reason {
 					return m.GetCounter().GetValue()
 				}
 			}

@@ -108,7 +108,11 @@ func (j *Journal) fenceOf(table string) store.Fence {
 	return j.fence(table)
 }
 
-// Begin writes the pulka and its seats.
+// Begin writes the pulka and its seats. The start's Key makes it
+// idempotent: begun again with the same key (the table does, after an
+// error wrapping table.ErrUnsettled: the store's answer was lost), it
+// adopts the pulka the store wrote first. Another pulka under that key
+// (the store holds something else) wraps table.ErrDiverged.
 func (j *Journal) Begin(p table.PulkaStart) error {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
@@ -131,8 +135,14 @@ func (j *Journal) Begin(p table.PulkaStart) error {
 	if len(rec.Options) == 0 {
 		rec.Options = nil
 	}
-	id, err := j.st.BeginPulka(ctx, store.Pulka{Table: p.Table, Settings: rec, Seats: seats, Config: []byte(cfg), Started: p.Started, Fence: j.fenceOf(p.Table)})
-	if err != nil {
+	id, err := j.st.BeginPulka(ctx, store.Pulka{Table: p.Table, Settings: rec, Seats: seats, Config: []byte(cfg), Started: p.Started,
+		Fence: j.fenceOf(p.Table), Key: p.Key})
+	switch {
+	case errors.Is(err, store.ErrUncertain):
+		return fmt.Errorf("journal: table %s pulka %d: %w (%w)", p.Table, p.Pulka, err, table.ErrUnsettled)
+	case errors.Is(err, store.ErrBadInput) && p.Key != "":
+		return fmt.Errorf("journal: table %s pulka %d: %w (%w)", p.Table, p.Pulka, err, table.ErrDiverged)
+	case err != nil:
 		return fmt.Errorf("journal: table %s pulka %d: %w", p.Table, p.Pulka, err)
 	}
 	j.mu.Lock()
@@ -177,7 +187,8 @@ func (j *Journal) Move(m table.MoveEntry) error {
 }
 
 // Settle tells whether a move whose Move answered table.ErrUnsettled was
-// written (store.Written: a final answer).
+// written (store.Written: a final answer). Another move under its number
+// in the store (store.ErrCorrupt) wraps table.ErrDiverged.
 func (j *Journal) Settle(m table.MoveEntry) (bool, error) {
 	id, err := j.pulka(m.Table, m.Pulka)
 	if err != nil {
@@ -186,7 +197,10 @@ func (j *Journal) Settle(m table.MoveEntry) (bool, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
 	written, err := j.st.Written(ctx, j.move(id, m))
-	if err != nil {
+	switch {
+	case errors.Is(err, store.ErrCorrupt): // another move under its number
+		return false, fmt.Errorf("journal: table %s deal %d move %d: settle: %w (%w)", m.Table, m.Deal, m.Index, err, table.ErrDiverged)
+	case err != nil:
 		return false, fmt.Errorf("journal: table %s deal %d move %d: settle: %w", m.Table, m.Deal, m.Index, err)
 	}
 	return written, nil
@@ -198,11 +212,17 @@ func (j *Journal) move(id store.PulkaID, m table.MoveEntry) store.Move {
 }
 
 // Pulka commits the finished pulka: its deals with their score entries, the
-// fines, the settlement the table computed and the rating changes.
+// fines, the settlement the table computed and the rating changes. A pulka
+// the table gave up (r.Abandoned) is marked abandoned in the store with
+// that reason instead (store.Abandon: no result, no rating change), as a
+// pulka that cannot be restored is.
 func (j *Journal) Pulka(r table.PulkaRecord) error {
 	id, err := j.pulka(r.Table, r.Pulka)
 	if err != nil {
 		return err
+	}
+	if r.Abandoned != "" {
+		return j.abandon(r, id)
 	}
 	f := store.Finish{Pulka: id, At: time.Now()}
 	for i, sc := range r.Record.Deals {
@@ -229,6 +249,34 @@ func (j *Journal) Pulka(r table.PulkaRecord) error {
 	delete(j.pulkas, pulkaKey{r.Table, r.Pulka})
 	j.mu.Unlock()
 	j.log.Info("pulka archived", "table", r.Table, "pulka", id, "rated", len(changes))
+	if j.finished != nil {
+		j.finished(id)
+	}
+	return nil
+}
+
+// abandon marks pulka id, which its table gave up, abandoned in the store,
+// while the table's lease is this process's (SetFence). A pulka no longer
+// in progress there (an earlier attempt whose answer was lost, or a
+// takeover that finished it), or whose table another process took over
+// (it plays the pulka on), is taken as done.
+func (j *Journal) abandon(r table.PulkaRecord, id store.PulkaID) error {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	err := j.st.AbandonFenced(ctx, id, r.Abandoned, time.Now(), j.fenceOf(r.Table))
+	switch {
+	case errors.Is(err, store.ErrNoPulka):
+		j.log.Warn("a pulka given up by its table is not in progress in the store", "table", r.Table, "pulka", id, "err", err)
+	case errors.Is(err, store.ErrFenced):
+		j.log.Warn("a pulka given up by its table is another process's now: not abandoned", "table", r.Table, "pulka", id, "err", err)
+	case err != nil:
+		return fmt.Errorf("journal: table %s pulka %d: %w", r.Table, r.Pulka, err)
+	default:
+		j.log.Warn("pulka abandoned: its table gave it up", "table", r.Table, "pulka", id, "reason", r.Abandoned)
+	}
+	j.mu.Lock()
+	delete(j.pulkas, pulkaKey{r.Table, r.Pulka})
+	j.mu.Unlock()
 	if j.finished != nil {
 		j.finished(id)
 	}

@@ -308,24 +308,12 @@ func crashAndRestore(t *testing.T, path string) {
 func TestAnAdoptedPulkaGoesOnBeingWritten(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, store.Config{URL: "sqlite:" + t.TempDir() + "/club.db", Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	set, err := table.DefaultSettings("sochi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	bots := []protocol.Player{{ID: "bot:A", Name: "A"}, {ID: "bot:B", Name: "B"}, {ID: "bot:C", Name: "C"}}
-	first := journal.New(st, quiet, nil)
-	if err := first.Begin(table.PulkaStart{Table: "t1", Pulka: 1, Players: bots, Settings: set, Started: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	ps, err := st.InProgress(ctx)
-	if err != nil || len(ps) != 1 {
-		t.Fatalf("%d pulkas in progress (%v)", len(ps), err)
-	}
+	st, begun := beginBots(t, set)
+	ps := []store.Progress{begun}
 	d, err := rules.New(rules.Deal{Seed: 9, Options: set.Options})
 	if err != nil {
 		t.Fatal(err)
@@ -353,7 +341,7 @@ func TestAnAdoptedPulkaGoesOnBeingWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(r.Players, bots) || r.Settings != set || len(r.Deals) != 1 || r.Deals[0].Moves[0].Move != m {
+	if !slices.Equal(r.Players, threeBots) || r.Settings != set || len(r.Deals) != 1 || r.Deals[0].Moves[0].Move != m {
 		t.Fatalf("resumed %+v", r)
 	}
 }
@@ -364,24 +352,13 @@ func TestAnAdoptedPulkaGoesOnBeingWritten(t *testing.T) {
 func TestAnOlderPulkaKeepsItsTimeoutPolicyAsTheSection14Settings(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	st, err := store.Open(ctx, store.Config{URL: "sqlite:" + t.TempDir() + "/club.db", Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	set, err := score.Preset("sochi") // an old row's record: the preset's timeout_action
 	if err != nil {
 		t.Fatal(err)
 	}
-	bots := []protocol.Player{{ID: "bot:A", Name: "A"}, {ID: "bot:B", Name: "B"}, {ID: "bot:C", Name: "C"}}
+	st, begun := beginBots(t, set)
+	ps := []store.Progress{begun}
 	j := journal.New(st, quiet, nil)
-	if err := j.Begin(table.PulkaStart{Table: "t1", Pulka: 1, Players: bots, Settings: set, Started: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
-	ps, err := st.InProgress(ctx)
-	if err != nil || len(ps) != 1 {
-		t.Fatalf("%d pulkas in progress (%v)", len(ps), err)
-	}
 	for _, tc := range []struct {
 		name, config string
 		action       score.TimeoutAction
@@ -414,4 +391,33 @@ func TestAnOlderPulkaKeepsItsTimeoutPolicyAsTheSection14Settings(t *testing.T) {
 			}
 		})
 	}
+}
+
+// threeBots are the players of the journal tests' pulkas of bots.
+var threeBots = []protocol.Player{{ID: "bot:A", Name: "A"}, {ID: "bot:B", Name: "B"}, {ID: "bot:C", Name: "C"}}
+
+// beginBots opens a SQLite store in the test's directory (closed when the
+// test ends), begins pulka 1 of threeBots at table t1 with set through a
+// journal of its own, and returns the store and the pulka as the store has
+// it in progress.
+func beginBots(t *testing.T, set score.Settings) (*store.Store, store.Progress) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Config{URL: "sqlite:" + t.TempDir() + "/club.db", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close the store: %v", err)
+		}
+	})
+	if err := journal.New(st, quiet, nil).Begin(table.PulkaStart{Table: "t1", Pulka: 1, Players: threeBots, Settings: set, Started: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := st.InProgress(ctx)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("%d pulkas in progress (%v)", len(ps), err)
+	}
+	return st, ps[0]
 }

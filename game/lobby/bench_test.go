@@ -51,7 +51,7 @@ func BenchmarkLobbyChange(b *testing.B) {
 	var snapshot, delta int
 	l.act.Ask(func(s *state) {
 		s.flush()
-		snapshot = protocol.Encode(s.snapshot()).Len()
+		snapshot = protocol.Encode(s.snapshot(s.defView)).Len()
 	})
 	before := conns[0].bytes
 	b.ReportAllocs()

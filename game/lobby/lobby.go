@@ -3,10 +3,14 @@
 //
 // The lobby is an actor (package actor). Changes do not go out one by one:
 // the lobby collects them and, at most once per Config.Flush, sends one
-// versioned "lobby_delta" (the tables that changed, the ones gone, who came
-// and went, new chat lines), encoded once for everyone. A client that
-// reconnects with the version it has gets the deltas it missed, or the
-// whole lobby when it is too far behind.
+// versioned "lobby_delta". A connection gets a view of the lobby, not all
+// of it (view.go): a page of tables in the lobby's order, the first names
+// online, counts of the rest; its delta holds what changed in that view
+// (the tables that changed in it, came into it or left it, the names that
+// came or went, the counts, new chat lines), encoded once for everyone
+// with that view. A client that reconnects with the version it has gets
+// the deltas of its view it missed, or the whole view when it is too far
+// behind.
 //
 // A connection in the lobby counts as online whether or not it follows
 // the lobby; only followers get the deltas. A player at a playing table
@@ -28,7 +32,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,16 +76,22 @@ type Config struct {
 	// out as one delta. 0 means DefaultFlush.
 	Flush time.Duration
 	// PresenceFlush is the longest a change of presence alone waits: who
-	// came online or went, the guests' count, a table's watchers. Every
-	// delta goes to every connection in the lobby, so a storm of sign-ins
-	// or watchers that made a delta each Flush made connections × 4 sends
-	// a second; a change of anything else brings the flush forward to
-	// Flush, and presence rides along. 0 means four times Flush (1 s at
+	// came online or went, the guests' count, a table's watchers. A
+	// presence delta goes to every follower (the counts change in every
+	// view), so a storm of sign-ins or watchers that made a delta each
+	// Flush made followers × 4 sends a second; a change of anything else
+	// brings the flush forward to Flush, and presence rides along. 0 means four times Flush (1 s at
 	// DefaultFlush).
 	PresenceFlush time.Duration
-	// EventBytes bounds the deltas kept for resync. 0 means
-	// DefaultEventBytes.
+	// EventBytes bounds the deltas of the default view kept for resync;
+	// every other view keeps an eighth of it. 0 means DefaultEventBytes.
 	EventBytes int
+	// ResyncEvery paces the whole views one connection gets: after a few
+	// at once (its sign-in, a "more", a filter), one per ResyncEvery, and
+	// asking again while one waits costs nothing. A client that follows
+	// with version 0 over and over gets one a second, not one a request.
+	// 0 means DefaultResyncEvery.
+	ResyncEvery time.Duration
 	// Metrics, if set, gets tables by state and lobby bytes.
 	Metrics *metrics.Metrics
 	// Logger receives the lobby's logs. Nil means slog.Default().
@@ -129,11 +138,6 @@ type Lobby struct {
 	posted    bool
 }
 
-type delta struct {
-	v   uint64
-	enc *protocol.Encoded
-}
-
 type state struct {
 	l         *Lobby
 	cfg       Config
@@ -144,8 +148,7 @@ type state struct {
 	setFrom   map[string]netip.Addr        // the address each table was set from
 	early     map[string]*protocol.Summary // tables being restored: their last summary
 	remote    map[string]bool              // listed tables another process runs
-	conns     map[table.Conn]uint64        // every connection in the lobby (who is online), with the version it left at (Unfollow)
-	followers map[table.Conn]struct{}      // the connections that get the deltas
+	conns     map[table.Conn]*member       // every connection in the lobby (who is online), with its view
 	online    map[string]*presence
 	guests    int  // connections without a player (guests): counted, not listed
 	guestsNew bool // guests changed since the last delta
@@ -154,19 +157,27 @@ type state struct {
 
 	peerGuests map[string]int // the guests of the club's other processes (peers.go)
 
-	pending protocol.LobbyDelta
-	changed map[string]bool
-	armed   bool
-	// urgent: a table changed more than its watchers since the last
-	// flush (see arm).
-	urgent   bool
-	due      time.Time // when the armed flush runs
-	armGen   uint64    // the armed flush's number: an earlier-armed, later timer is stale
-	v        uint64
-	ring     []delta
-	ringSize int
-	snap     *protocol.Encoded // the whole lobby at version snapV
-	snapV    uint64
+	// the views (view.go) and what they are made of, as of the last flush
+	views      map[protocol.LobbyView]*view
+	defView    *view
+	sorted     []sortedTable // the tables in protocol.TableOrder
+	counts     protocol.TableCounts
+	names      []protocol.Player // the players online in protocol.PlayerOrder
+	sentGuests int
+
+	// what changed since the last flush
+	changed     map[string]bool // tables changed
+	tablesDirty bool            // a table changed, came or went
+	presence    bool            // a player came online or went
+	chatPending []protocol.ChatLine
+
+	armed bool
+	// urgent: a change other than presence since the last flush (see
+	// mark).
+	urgent bool
+	due    time.Time // when the armed flush runs
+	armGen uint64    // the armed flush's number: an earlier-armed, later timer is stale
+	v      uint64
 }
 
 type presence struct {
@@ -185,6 +196,7 @@ func New(cfg Config) *Lobby {
 	defaults.Positive(&cfg.Flush, DefaultFlush)
 	defaults.Positive(&cfg.PresenceFlush, 4*cfg.Flush)
 	defaults.Positive(&cfg.EventBytes, DefaultEventBytes)
+	defaults.Positive(&cfg.ResyncEvery, DefaultResyncEvery)
 	defaults.NonZero(&cfg.Logger, slog.Default())
 	defaults.NonZero(&cfg.Table.Logger, cfg.Logger)
 	defaults.NonZero(&cfg.Table.Metrics, cfg.Metrics)
@@ -195,7 +207,7 @@ func New(cfg Config) *Lobby {
 	l := &Lobby{tableDefaults: cfg.Table}
 	s := &state{
 		l: l, cfg: cfg, clk: clk, tables: map[string]*table.Table{}, summaries: map[string]protocol.Summary{}, setFrom: map[string]netip.Addr{},
-		early: map[string]*protocol.Summary{}, remote: map[string]bool{}, conns: map[table.Conn]uint64{}, followers: map[table.Conn]struct{}{}, online: map[string]*presence{}, changed: map[string]bool{},
+		early: map[string]*protocol.Summary{}, remote: map[string]bool{}, conns: map[table.Conn]*member{}, online: map[string]*presence{}, changed: map[string]bool{},
 	}
 	// The lobby's versions start where a table's do (table.FirstVersion):
 	// a client coming back after a restart with the version it had never
@@ -204,6 +216,8 @@ func New(cfg Config) *Lobby {
 	if cfg.FirstVersion != 0 {
 		s.v = cfg.FirstVersion
 	}
+	s.views = map[protocol.LobbyView]*view{}
+	s.defView, _ = s.viewFor(protocol.LobbyView{}) // the first view: always made
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
 			if t := s.tables[id]; t != nil {
@@ -224,14 +238,20 @@ func (l *Lobby) Stop() {
 	l.tables = nil
 }
 
-// Join adds c to the lobby, following it (see Follow). v is the lobby
-// version c has (0 for none): c gets the deltas after v, or the whole
-// lobby. A player's first connection makes them online; a guest's (a Conn
-// whose player has no id) is counted in the lobby's "guests", never listed.
-func (l *Lobby) Join(c table.Conn, v uint64) {
+// Join adds c to the lobby, following the default view (see Follow). v
+// is the version c has of it (0 for none): c gets the deltas after v, or
+// the whole view. A player's first connection makes them online; a
+// guest's (a Conn whose player has no id) is counted in the lobby's
+// "guests", never listed.
+func (l *Lobby) Join(c table.Conn, v uint64) { l.JoinView(c, v, nil) }
+
+// JoinView is Join with the view c asks for (nil: the default). A view
+// the lobby cannot keep (protocol.ErrLobbyBusy) is refused to c with an
+// "error" and c follows the default view.
+func (l *Lobby) JoinView(c table.Conn, v uint64, want *protocol.LobbyView) {
 	l.act.Post(func(s *state) {
 		if s.join(c) {
-			s.follow(c, v)
+			s.followView(c, s.conns[c], v, want)
 		}
 	})
 }
@@ -243,16 +263,37 @@ func (l *Lobby) JoinUnfollowed(c table.Conn) {
 	l.act.Post(func(s *state) { s.join(c) })
 }
 
-// Follow makes c, a connection in the lobby, get the lobby's deltas again:
-// first the deltas after version v, or the whole lobby when v is 0 or too
-// far behind; then every delta. Following twice resends what v asks for.
-// A connection not in the lobby (it left, or never joined) is ignored.
-func (l *Lobby) Follow(c table.Conn, v uint64) {
+// Follow makes c, a connection in the lobby, get its view's deltas again:
+// first the deltas after version v, or the whole view when v is 0 or too
+// far behind (a few at once, then one per Config.ResyncEvery); then every
+// delta. Following twice sends what v asks for. A connection not in the
+// lobby (it left, or never joined) is ignored.
+func (l *Lobby) Follow(c table.Conn, v uint64) { l.FollowView(c, v, nil) }
+
+// FollowView is Follow with the view c asks for (nil: the one it has). A
+// view other than c's is sent whole, whatever v; one the lobby cannot keep
+// (protocol.ErrLobbyBusy) is refused to c with an "error", and c follows
+// the view it had from v.
+func (l *Lobby) FollowView(c table.Conn, v uint64, want *protocol.LobbyView) {
 	l.act.Post(func(s *state) {
-		if _, ok := s.conns[c]; ok {
-			s.follow(c, v)
+		if m := s.conns[c]; m != nil {
+			s.followView(c, m, v, want)
 		}
 	})
+}
+
+// followView makes c follow view want (nil: its own) from version v.
+func (s *state) followView(c table.Conn, m *member, v uint64, want *protocol.LobbyView) {
+	if want != nil && want.Normal() != m.view.key {
+		vw, ok := s.viewFor(*want)
+		if !ok {
+			c.Send(protocol.Encode(protocol.Error{Code: protocol.ErrLobbyBusy, Text: "the lobby has too many different views now: you keep yours"}))
+		} else {
+			s.moveTo(c, m, vw)
+			v = 0 // a version of another view
+		}
+	}
+	s.follow(c, m, v)
 }
 
 // Unfollow stops the lobby's deltas to c, which stays in the lobby
@@ -261,14 +302,18 @@ func (l *Lobby) Follow(c table.Conn, v uint64) {
 // follow again from. A connection not in the lobby is ignored.
 func (l *Lobby) Unfollow(c table.Conn) {
 	l.act.Post(func(s *state) {
-		if _, ok := s.conns[c]; !ok {
+		m := s.conns[c]
+		if m == nil {
 			return
 		}
-		if _, ok := s.followers[c]; ok {
-			delete(s.followers, c)
-			s.conns[c] = s.v
+		if m.following {
+			m.following, m.wholeWaits = false, false
+			if _, ok := m.view.followers[c]; ok {
+				m.leftAt = m.view.v
+			}
+			delete(m.view.followers, c)
 		}
-		c.Send(protocol.Encode(protocol.LobbyLeft{V: s.conns[c]}))
+		c.Send(protocol.Encode(protocol.LobbyLeft{V: m.leftAt}))
 	})
 }
 
@@ -277,20 +322,22 @@ func (s *state) join(c table.Conn) bool {
 	if _, ok := s.conns[c]; ok {
 		return false
 	}
-	s.conns[c] = 0
+	m := &member{}
+	s.conns[c] = m
+	s.moveTo(c, m, s.defView)
 	p := c.Player()
 	if p.ID == "" {
 		s.guests++
 		s.guestsNew = true
-		s.arm()
+		s.mark(false)
 		return true
 	}
 	pr := s.online[p.ID]
 	if pr == nil {
 		pr = &presence{p: p}
 		s.online[p.ID] = pr
-		s.pending.Joined = append(s.pending.Joined, p)
-		s.arm()
+		s.presence = true
+		s.mark(false)
 	}
 	if pr.n++; pr.n == 1 && s.cfg.Share != nil {
 		s.cfg.Share.Online(p, true)
@@ -298,25 +345,21 @@ func (s *state) join(c table.Conn) bool {
 	return true
 }
 
-// follow makes c a follower, brought up to date from version v.
-func (s *state) follow(c table.Conn, v uint64) {
-	s.followers[c] = struct{}{}
-	s.resync(c, v)
-}
-
 // Leave removes c from the lobby.
 func (l *Lobby) Leave(c table.Conn) {
 	l.act.Post(func(s *state) {
-		if _, ok := s.conns[c]; !ok {
+		m := s.conns[c]
+		if m == nil {
 			return
 		}
 		delete(s.conns, c)
-		delete(s.followers, c)
+		s.drop(c, m)
+		m.wholeWaits = false
 		p := c.Player()
 		if p.ID == "" {
 			s.guests--
 			s.guestsNew = true
-			s.arm()
+			s.mark(false)
 		} else if pr := s.online[p.ID]; pr != nil {
 			if pr.n--; pr.n <= 0 {
 				pr.n = 0
@@ -334,12 +377,7 @@ func (l *Lobby) Leave(c table.Conn) {
 func (l *Lobby) Chat(c table.Conn, text string) {
 	l.act.Post(func(s *state) {
 		line := protocol.ChatLine{From: c.Player(), Text: text, At: s.clk.Now().UnixMilli()}
-		s.chat = append(s.chat, line)
-		if len(s.chat) > chatKeep {
-			s.chat = append(s.chat[:0], s.chat[len(s.chat)-chatKeep:]...)
-		}
-		s.pending.Chat = append(s.pending.Chat, line)
-		s.arm()
+		s.addChat(line)
 		if s.cfg.Share != nil {
 			s.cfg.Share.Chat(line)
 		}
@@ -353,8 +391,18 @@ func (s *state) offlineCheck(pr *presence) {
 		return
 	}
 	delete(s.online, pr.p.ID)
-	s.pending.Gone = append(s.pending.Gone, pr.p)
-	s.arm()
+	s.presence = true
+	s.mark(false)
+}
+
+// addChat keeps a lobby chat line and sends it at the next flush.
+func (s *state) addChat(line protocol.ChatLine) {
+	s.chat = append(s.chat, line)
+	if len(s.chat) > chatKeep {
+		s.chat = append(s.chat[:0], s.chat[len(s.chat)-chatKeep:]...)
+	}
+	s.chatPending = append(s.chatPending, line)
+	s.mark(true)
 }
 
 // Set sets a new table for player p, connected from address from: it is
@@ -623,20 +671,31 @@ func (s *state) update(sum protocol.Summary) {
 	if s.cfg.Share != nil {
 		s.cfg.Share.Table(sum)
 	}
+	s.put(sum)
+}
+
+// put lists table sum's summary, a change to flush: a change of its
+// watchers alone is presence (see mark). It reports whether the table was
+// listed before.
+func (s *state) put(sum protocol.Summary) (listed bool) {
 	old, listed := s.summaries[sum.ID]
 	s.summaries[sum.ID] = sum
 	s.changed[sum.ID] = true
-	if !listed || !watchersOnly(old, sum) {
-		s.urgent = true
-	}
-	s.arm()
+	s.tablesDirty = true
+	s.mark(!listed || !watchersOnly(old, sum))
+	return listed
 }
 
 // watchersOnly reports whether summaries a and b differ in their watchers
-// at most.
+// at most. It compares the fields one by one: it runs for every summary a
+// table reports (a watch storm makes one per watch), where reflection cost
+// more than the rest of the update (TestWatchersOnlyComparesEveryField
+// fails when a field is added to protocol.Summary and not here).
 func watchersOnly(a, b protocol.Summary) bool {
-	a.Watchers = b.Watchers
-	return reflect.DeepEqual(a, b)
+	return a.ID == b.ID && a.State == b.State && a.Creator == b.Creator && a.Preset == b.Preset &&
+		a.Players == b.Players && a.PoolTarget == b.PoolTarget && a.MoveTime == b.MoveTime &&
+		a.TimeoutAction == b.TimeoutAction && a.Deals == b.Deals && a.Deadline == b.Deadline &&
+		a.Unstored == b.Unstored && slices.Equal(a.Seats, b.Seats)
 }
 
 // remove reclaims table id.
@@ -653,8 +712,8 @@ func (s *state) remove(id string) {
 			break
 		}
 	}
-	s.pending.Removed = append(s.pending.Removed, id)
-	s.arm()
+	s.tablesDirty = true
+	s.mark(true)
 	if t == nil {
 		return // run by another process
 	}
@@ -680,13 +739,21 @@ func (s *state) reclaimFinished() {
 	}
 }
 
-// arm schedules a flush of what is pending: within Config.Flush, or
-// within Config.PresenceFlush when only presence is pending (guests, who
-// came online or went, tables whose watchers alone changed), unless a
-// flush is due sooner.
+// mark notes a change to flush: urgent (a table came, went or changed
+// more than its watchers; a chat line) within Config.Flush, else (presence
+// alone: guests, who came online or went, tables whose watchers alone
+// changed) within Config.PresenceFlush, unless a flush is due sooner.
+// Every change of the lobby is marked here, and nowhere else decides
+// its urgency.
+func (s *state) mark(urgent bool) {
+	s.urgent = s.urgent || urgent
+	s.arm()
+}
+
+// arm schedules a flush of what is pending (see mark).
 func (s *state) arm() {
 	d := s.cfg.PresenceFlush
-	if s.urgent || len(s.pending.Removed)+len(s.pending.Chat) > 0 {
+	if s.urgent {
 		d = s.cfg.Flush
 	}
 	due := s.clk.Now().Add(d)
@@ -705,78 +772,33 @@ func (s *state) arm() {
 	})
 }
 
-// flush sends the pending changes as one delta.
+// flush sends each view's followers what changed in it since the last
+// flush, as one delta at the next version.
 func (s *state) flush() {
 	s.armed, s.urgent = false, false
-	d := s.pending
-	s.pending = protocol.LobbyDelta{}
-	for _, id := range s.order {
-		if s.changed[id] {
-			d.Tables = append(d.Tables, s.summaries[id])
-		}
-	}
-	clear(s.changed)
-	if s.guestsNew {
-		n := s.allGuests()
-		d.Guests, s.guestsNew = &n, false
-	}
-	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 && d.Guests == nil {
+	tables, presence, guests := s.tablesDirty, s.presence, s.guestsNew
+	if !tables && !presence && !guests && len(s.chatPending) == 0 {
 		return
 	}
 	s.v++
-	d.V = s.v
-	enc := protocol.Encode(d)
-	s.ring = append(s.ring, delta{v: s.v, enc: enc})
-	s.ringSize += enc.Len()
-	n := 0
-	for s.ringSize > s.cfg.EventBytes && n < len(s.ring)-1 {
-		s.ringSize -= s.ring[n].enc.Len()
-		n++
+	if tables {
+		s.sortTables()
 	}
-	s.ring = append(s.ring[:0], s.ring[n:]...)
-	s.cfg.Metrics.LobbyBytes(enc.Len())
-	if s.cfg.Metrics != nil {
-		by := map[string]int{}
-		for _, sum := range s.summaries {
-			by[string(sum.State)]++
-		}
-		s.cfg.Metrics.Tables(by)
+	if presence {
+		s.sortNames()
 	}
-	for c := range s.followers {
-		c.Send(enc)
+	s.sentGuests = s.allGuests()
+	for _, vw := range s.views {
+		s.flushView(vw, tables, presence)
 	}
-}
-
-// resync brings c from version v: the deltas it missed, or the whole lobby.
-func (s *state) resync(c table.Conn, v uint64) {
-	if v > 0 && v <= s.v && len(s.ring) > 0 && s.ring[0].v <= v+1 {
-		var out []*protocol.Encoded
-		for _, d := range s.ring {
-			if d.v > v {
-				out = append(out, d.enc)
-			}
-		}
-		c.Send(out...)
-		return
+	clear(s.changed)
+	s.tablesDirty, s.presence, s.guestsNew, s.chatPending = false, false, false, nil
+	if s.cfg.Metrics != nil && tables {
+		s.cfg.Metrics.Tables(map[string]int{
+			string(protocol.StateWaiting): s.counts.Waiting, string(protocol.StateConvention): s.counts.Convention,
+			string(protocol.StatePlaying): s.counts.Playing, string(protocol.StateFinished): s.counts.Finished,
+		})
 	}
-	if s.snap == nil || s.snapV != s.v {
-		// Encoded once per version: a sign-in storm costs no encoding.
-		// Changes after v are pending and reach c in the next delta.
-		s.snap, s.snapV = protocol.Encode(s.snapshot()), s.v
-	}
-	c.Send(s.snap)
-}
-
-func (s *state) snapshot() protocol.Lobby {
-	msg := protocol.Lobby{V: s.v, Tables: []protocol.Summary{}, Online: []protocol.Player{}, Guests: s.allGuests(), Chat: append([]protocol.ChatLine{}, s.chat...)}
-	for _, id := range s.order {
-		msg.Tables = append(msg.Tables, s.summaries[id])
-	}
-	for _, pr := range s.online {
-		msg.Online = append(msg.Online, pr.p)
-	}
-	slices.SortFunc(msg.Online, func(a, b protocol.Player) int { return strings.Compare(a.Name, b.Name) })
-	return msg
 }
 
 // Offer returns what the conventions dialog offers at this club's tables.
@@ -799,17 +821,10 @@ func (l *Lobby) PutRemote(sum protocol.Summary) {
 			delete(s.setFrom, sum.ID) // an address told before a summary
 			return
 		}
-		old, listed := s.summaries[sum.ID]
-		if !listed {
+		s.remote[sum.ID] = true
+		if !s.put(sum) {
 			s.order = append(s.order, sum.ID)
 		}
-		s.remote[sum.ID] = true
-		s.summaries[sum.ID] = sum
-		s.changed[sum.ID] = true
-		if !listed || !watchersOnly(old, sum) {
-			s.urgent = true // as update: a change of watchers alone is presence
-		}
-		s.arm()
 	})
 }
 
@@ -859,8 +874,8 @@ func (l *Lobby) PeerOnline(peer string, p protocol.Player, online bool) {
 		switch {
 		case online && pr == nil:
 			s.online[p.ID] = &presence{p: p, peers: map[string]bool{peer: true}}
-			s.pending.Joined = append(s.pending.Joined, p)
-			s.arm()
+			s.presence = true
+			s.mark(false)
 		case online:
 			if pr.peers == nil {
 				pr.peers = map[string]bool{}
@@ -888,12 +903,5 @@ func (l *Lobby) PeerGone(peer string) {
 
 // PeerChat adds a lobby chat line said on another process.
 func (l *Lobby) PeerChat(line protocol.ChatLine) {
-	l.act.Post(func(s *state) {
-		s.chat = append(s.chat, line)
-		if len(s.chat) > chatKeep {
-			s.chat = append(s.chat[:0], s.chat[len(s.chat)-chatKeep:]...)
-		}
-		s.pending.Chat = append(s.pending.Chat, line)
-		s.arm()
-	})
+	l.act.Post(func(s *state) { s.addChat(line) })
 }

@@ -16,6 +16,9 @@ type fakeConn struct {
 	p    protocol.Player
 	mu   sync.Mutex
 	msgs []string
+
+	folded     folded // msgs[:foldedUpTo] applied (fold)
+	foldedUpTo int
 }
 
 func conn(name string) *fakeConn { return &fakeConn{p: protocol.Player{ID: "dev:" + name, Name: name}} }
@@ -63,8 +66,8 @@ func (c *fakeConn) lobbyView(t *testing.T) (map[string]protocol.Summary, map[str
 			if d.V <= v {
 				continue
 			}
-			if d.V != v+1 {
-				t.Fatalf("delta v%d after v%d", d.V, v)
+			if d.Since != v {
+				t.Fatalf("delta v%d since v%d after v%d", d.V, d.Since, v)
 			}
 			v = d.V
 			deltas++

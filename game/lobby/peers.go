@@ -32,7 +32,7 @@ func (l *Lobby) PeerGuests(peer string, n int) {
 			s.peerGuests[peer] = n
 		}
 		s.guestsNew = true
-		s.arm()
+		s.mark(false)
 	})
 }
 

@@ -58,6 +58,13 @@ const (
 // (timeout_action "fine", RULES §14).
 const ReasonFine Code = "fine"
 
+// ReasonUnsettled is the Settlement reason of a pulka the table gave up
+// because the store could not confirm one of its writes in time (a held
+// move, table.Config.SettleLimit): it ends abandoned, unrated. It is also
+// the code of the error each of the table's connections is told then, and
+// of a table freed because its pulka's start could not be confirmed.
+const ReasonUnsettled Code = "unsettled"
+
 // Event kinds of the "table_event" message: what action made the event.
 const (
 	KindSet        Code = "set"        // the table was set: the convention state begins

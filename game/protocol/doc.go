@@ -44,11 +44,16 @@
 //	    (optional) are the versions the client has, after a reconnect:
 //	    it gets exactly what it missed of each
 //	    (or the whole thing when it is too far behind). Tables the player
-//	    sits at come back in any case. "follow_lobby":false (optional)
+//	    sits at come back in any case. "lobby_view":{...} (optional) is
+//	    the view of the lobby it follows (see The lobby's view; lobby_v
+//	    is a version of that view). "follow_lobby":false (optional)
 //	    signs in without the lobby (see Following the lobby)
 //	{"type":"lobby","follow":false}                    stop receiving lobby deltas (answer: "lobby_left")
 //	{"type":"lobby","follow":true,"v":12}              receive the lobby again: the deltas after v, or
-//	                                                   the whole lobby (v 0 or absent, or too far behind)
+//	                                                   the whole view (v 0 or absent, or too far behind)
+//	{"type":"lobby","follow":true,"v":12,"view":{"tables":100,"online":50,"state":"waiting","players":3,"preset":"sochi"}}
+//	                                                   follow another view of the lobby (every field
+//	                                                   optional): the whole of it comes, whatever v
 //	{"type":"lobby_chat","text":"hi"}                  a line of lobby chat (1-300 characters)
 //	{"type":"set"}                                     set a table: it is in the convention state at
 //	                                                   once, the sender is its creator and watches it
@@ -87,13 +92,20 @@
 //	{"type":"error","code":"seat_taken","text":"seat 1 is taken","table":"t3"}
 //	                                                   a request failed and changed nothing; only
 //	                                                   its sender gets it
-//	{"type":"lobby","v":12,"tables":[Summary...],"online":[Player...],"guests":3,"chat":[ChatLine...]}
-//	                                                   the whole lobby at version v; guests are
+//	{"type":"lobby","v":12,"view":LobbyView,"tables":[Summary...],"total":980,
+//	 "counts":{"waiting":3,"convention":1,"playing":950,"finished":26},
+//	 "online":[Player...],"players":2900,"guests":3,"chat":[ChatLine...]}
+//	                                                   the client's view of the lobby whole at version
+//	                                                   v: its page of tables, how many match it
+//	                                                   (total), every table by state (counts), the
+//	                                                   first names online and how many are (players),
 //	                                                   a count of guest connections
-//	{"type":"lobby_delta","v":13,"tables":[...],"removed":["t1"],"joined":[...],"gone":[...],"guests":4,"chat":[...]}
-//	                                                   what changed since v-1: several changes are
-//	                                                   coalesced (at most a few deltas a second);
-//	                                                   "guests" only when the count changed
+//	{"type":"lobby_delta","v":13,"since":12,"tables":[...],"removed":["t1"],"total":981,"counts":{...},
+//	 "joined":[...],"gone":[...],"players":2901,"guests":4,"chat":[...]}
+//	                                                   what changed in the view since version
+//	                                                   "since": several changes are coalesced (at
+//	                                                   most a few deltas a second); only what
+//	                                                   changed is present
 //	{"type":"lobby_left","v":12}                       the client follows the lobby no more: no
 //	                                                   delta after v comes until it follows again
 //	{"type":"created","table":"t3"}                    to the creator of a table
@@ -108,10 +120,13 @@
 //
 // # Versions
 //
-// Every table event and every lobby delta has a version, one more than the
-// previous. A client keeps the version it has of the lobby and of each
-// table; it applies an event at its version + 1, drops one at or below it,
-// and on a gap asks again ("watch" with its version). A whole "table" or
+// Every table event has a version, one more than the previous; every lobby
+// delta has a version and the version it follows ("since": the lobby's
+// versions are shared by its views, and a view has no delta when nothing
+// in it changed). A client keeps the version it has of the lobby and of
+// each table; it applies a table event at its version + 1 and a lobby
+// delta whose "since" is its version, drops one at or below it, and on a
+// gap asks again ("watch" or "lobby" with its version). A whole "table" or
 // "lobby" message replaces what the client had. After a reconnect (any
 // transport, a new SockJS session) the client says the versions it has in
 // "signin": its seat, cards and clock are as they were.
@@ -124,15 +139,40 @@
 // {"type":"lobby","follow":false}, and the server answers "lobby_left" with
 // the version the client has: no delta after it comes. Back in the lobby
 // the client says {"type":"lobby","follow":true,"v":12} with that version
-// and gets what it missed, as on a reconnect: the deltas after v while the
-// server still has them, else the whole lobby at its version; "v" 0 (or
-// none) asks for the whole lobby. A reconnecting player whose table plays
+// and gets what it missed of its view, as on a reconnect: the deltas after
+// v while the server still has them, nothing when it missed none, else
+// the whole view at its version; "v" 0 (or none) asks for the whole view. A reconnecting player whose table plays
 // signs in with "follow_lobby":false and gets no lobby at all. Following
 // is the client's choice, never the server's: the table's start does not
 // change it (as on lichess, where the lobby's socket is the lobby page's
 // and a game page has none). A client that does not follow is still
 // online (listed in "online"), may still chat, set tables and watch; a
 // guest may leave and follow the lobby too.
+//
+// # The lobby's view
+//
+// A busy club has thousands of tables and players; a client gets a view
+// of them, as a card club's lobby page shows: the first "tables" table
+// summaries (DefaultLobbyTables, at most MaxLobbyTables) of the tables
+// matching the view's filters ("state": "waiting" or "playing"; "players":
+// 3 or 4; "preset"), in the lobby's order (TableOrder: the waiting tables,
+// fullest first, where a player can sit; those being set; the playing
+// ones, most watched first; the finished), with "total" (how many match)
+// and "counts" (every table by state); and the first "online" names
+// (DefaultLobbyOnline, at most MaxLobbyOnline) of the players online in
+// PlayerOrder (by name: a stable list a storm of sign-ins barely moves)
+// with "players" (how many are online). A page's "more" asks for a bigger
+// view ("tables" 100, 150, ...) and gets it whole; a delta names the
+// tables that came into the view or changed in it and those that left it
+// ("removed": gone, or pushed past its end, or no longer matching), the
+// names that came into the list or left it. A client following the view
+// with its version gets the deltas it missed, or the whole view. Whole
+// views are paced per connection: a few at once (a sign-in, a "more", a
+// filter), then one a second however often the client asks, and asking
+// while one waits costs nothing. The lobby keeps a bounded number of
+// different views at once; a client asking for one more gets an "error"
+// with code lobby_busy and keeps the view it had (the default view is
+// always there).
 //
 // # Audiences
 //

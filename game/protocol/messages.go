@@ -105,29 +105,40 @@ type Summary struct {
 	Unstored      bool   `json:"unstored,omitempty"` // finished, its pulka not stored yet: kept until it is
 }
 
-// Lobby is the "lobby" message: the whole lobby, on sign-in and when a
-// client is too far behind. V is the lobby's version.
+// Lobby is the "lobby" message: the client's view of the lobby (a page of
+// its tables, the first names online, counts of the rest), on sign-in,
+// when the client asks for another view and when it is too far behind.
+// V is the view's version.
 type Lobby struct {
-	V      uint64     `json:"v"`
-	Tables []Summary  `json:"tables"`
-	Online []Player   `json:"online"`
-	Guests int        `json:"guests"` // guest connections: counted, never listed
-	Chat   []ChatLine `json:"chat"`
+	V       uint64      `json:"v"`
+	View    LobbyView   `json:"view"`    // the view this is, defaults filled in
+	Tables  []Summary   `json:"tables"`  // the first View.Tables tables matching the view, in TableOrder
+	Total   int         `json:"total"`   // the tables matching the view (Tables are the first of them)
+	Counts  TableCounts `json:"counts"`  // every table of the lobby by state
+	Online  []Player    `json:"online"`  // the first View.Online players online, in PlayerOrder
+	Players int         `json:"players"` // the players online (Online are the first of them)
+	Guests  int         `json:"guests"`  // guest connections: counted, never listed
+	Chat    []ChatLine  `json:"chat"`
 }
 
 // MessageType returns "lobby".
 func (Lobby) MessageType() string { return "lobby" }
 
-// LobbyDelta is the "lobby_delta" message: what changed since version V-1,
-// several changes coalesced.
+// LobbyDelta is the "lobby_delta" message: what changed in the client's
+// view since its version Since, several changes coalesced. Only what
+// changed is present.
 type LobbyDelta struct {
-	V       uint64     `json:"v"`
-	Tables  []Summary  `json:"tables,omitempty"`  // tables added or changed
-	Removed []string   `json:"removed,omitempty"` // tables gone
-	Joined  []Player   `json:"joined,omitempty"`  // players now online
-	Gone    []Player   `json:"gone,omitempty"`    // players now offline
-	Guests  *int       `json:"guests,omitempty"`  // guest connections now, when the count changed
-	Chat    []ChatLine `json:"chat,omitempty"`    // new lobby chat lines
+	V       uint64       `json:"v"`
+	Since   uint64       `json:"since"`             // the version this applies to: the client's, or it missed a delta
+	Tables  []Summary    `json:"tables,omitempty"`  // tables that came into the view or changed in it
+	Removed []string     `json:"removed,omitempty"` // tables out of the view: gone, past its end, or no longer matching
+	Total   *int         `json:"total,omitempty"`   // the tables matching the view, when it changed
+	Counts  *TableCounts `json:"counts,omitempty"`  // the lobby's tables by state, when they changed
+	Joined  []Player     `json:"joined,omitempty"`  // players now among the names listed
+	Gone    []Player     `json:"gone,omitempty"`    // players no longer listed: offline, or past the list's end
+	Players *int         `json:"players,omitempty"` // the players online, when it changed
+	Guests  *int         `json:"guests,omitempty"`  // guest connections now, when the count changed
+	Chat    []ChatLine   `json:"chat,omitempty"`    // new lobby chat lines
 }
 
 // MessageType returns "lobby_delta".
@@ -164,7 +175,7 @@ type Settlement struct {
 	Rounded []int64        `json:"rounded"`
 	Exact   []string       `json:"exact"`
 	Fines   map[string]int `json:"fines,omitempty"` // mountain points by player id
-	Reason  Code           `json:"reason"`          // "pool" (played out), "fine" (closed by a fine), "internal"
+	Reason  Code           `json:"reason"`          // "pool" (played out), "fine" (closed by a fine), "internal", "unsettled" (abandoned, unrated: no rounded or exact)
 }
 
 // Clock is the decision clock: a deadline, never a restartable timer.

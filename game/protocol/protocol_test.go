@@ -28,6 +28,21 @@ func TestDecode(t *testing.T) {
 		{"the lobby message takes no table", `{"type":"lobby","follow":true,"table":"t1"}`, Request{}, `unexpected field "table"`},
 		{"a sign-in may leave the lobby out", `{"type":"signin","name":"A","follow_lobby":false}`, Request{Type: "signin", Name: "A", Unfollow: true}, ""},
 		{"a sign-in follows the lobby by default", `{"type":"signin","name":"A"}`, Request{Type: "signin", Name: "A"}, ""},
+		{"following names a view", `{"type":"lobby","follow":true,"v":9,"view":{"tables":100,"online":20,"state":"waiting","players":4,"preset":"sochi"}}`,
+			Request{Type: "lobby", LobbyV: 9, View: &LobbyView{Tables: 100, Online: 20, State: StateWaiting, Players: 4, Preset: "sochi"}}, ""},
+		{"an empty view is the default", `{"type":"lobby","follow":true,"view":{}}`, Request{Type: "lobby", View: &LobbyView{}}, ""},
+		{"a sign-in names its lobby view", `{"type":"signin","name":"A","lobby_v":3,"lobby_view":{"tables":150}}`, Request{Type: "signin", Name: "A", LobbyV: 3, View: &LobbyView{Tables: 150}}, ""},
+		{"a view is for following", `{"type":"lobby","follow":false,"view":{"tables":100}}`, Request{}, "a view is for following"},
+		{"a view without the lobby is refused", `{"type":"signin","name":"A","follow_lobby":false,"lobby_view":{}}`, Request{}, "a view is for following"},
+		{"a page of more than 500 tables is refused", `{"type":"lobby","follow":true,"view":{"tables":501}}`, Request{}, "tables must be 1 to 500"},
+		{"a negative page is refused", `{"type":"lobby","follow":true,"view":{"tables":-1}}`, Request{}, "tables must be 1 to 500"},
+		{"more than 500 names are refused", `{"type":"lobby","follow":true,"view":{"online":1000}}`, Request{}, "online must be 1 to 500"},
+		{"a view's state is waiting or playing", `{"type":"lobby","follow":true,"view":{"state":"finished"}}`, Request{}, "state must be"},
+		{"a view's size is 3 or 4 players", `{"type":"lobby","follow":true,"view":{"players":5}}`, Request{}, "players must be 3 or 4"},
+		{"a view's preset is a convention", `{"type":"lobby","follow":true,"view":{"preset":"moscow"}}`, Request{}, "unknown convention"},
+		{"a view's unknown fields are refused", `{"type":"lobby","follow":true,"view":{"page":2}}`, Request{}, "unknown field"},
+		{"a view is an object", `{"type":"lobby","follow":true,"view":50}`, Request{}, "cannot unmarshal"},
+		{"another message takes no view", `{"type":"watch","table":"t1","view":{}}`, Request{}, `unexpected field "view"`},
 		{"set takes nothing", `{"type":"set"}`, Request{Type: "set"}, ""},
 		{"set refuses fields", `{"type":"set","table":"t1"}`, Request{}, `unexpected field "table"`},
 		{"conventions name a preset", `{"type":"conventions","table":"t1","preset":"fspr"}`, Request{Type: "conventions", Table: "t1", Preset: "fspr"}, ""},
@@ -59,7 +74,8 @@ func TestDecode(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Type != tt.want.Type || got.Name != tt.want.Name || got.Table != tt.want.Table || got.V != tt.want.V ||
-				got.LobbyV != tt.want.LobbyV || got.Unfollow != tt.want.Unfollow || got.Preset != tt.want.Preset || got.Move != tt.want.Move || got.Seat != tt.want.Seat {
+				got.LobbyV != tt.want.LobbyV || got.Unfollow != tt.want.Unfollow || got.Preset != tt.want.Preset || got.Move != tt.want.Move || got.Seat != tt.want.Seat ||
+				(got.View == nil) != (tt.want.View == nil) || got.View != nil && *got.View != *tt.want.View {
 				t.Fatalf("got %+v, want %+v", got, tt.want)
 			}
 		})
@@ -96,6 +112,8 @@ func FuzzDecode(f *testing.F) {
 		`{"type":"sit","table":"t1","seat":0}`, `{"type":"move","table":"t1","move":{"seat":2,"kind":"discard","cards":["7S","8S"]}}`,
 		`{"type":"table_chat","table":"t1","text":"gl"}`, `{"type":"add_bot","table":"t9","seat":2}`, `[]`, `{"type":null}`,
 		`{"type":"lobby","follow":false}`, `{"type":"lobby","follow":true,"v":12}`, `{"type":"signin","name":"A","follow_lobby":false}`,
+		`{"type":"lobby","follow":true,"v":3,"view":{"tables":100,"online":20,"state":"playing","players":3,"preset":"rostov"}}`,
+		`{"type":"signin","guest":true,"lobby_view":{"state":"waiting"}}`, `{"type":"lobby","follow":true,"view":{"tables":0}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -125,6 +143,14 @@ func FuzzDecode(f *testing.F) {
 		}
 		if r.Seat < 0 || r.Seat >= MaxSeats || len(r.Table) > MaxTableID || len(r.Tables) > MaxResync {
 			t.Fatalf("accepted seat %d table %q tables %d", r.Seat, r.Table, len(r.Tables))
+		}
+		if r.View != nil {
+			if err := r.View.Validate(); err != nil || r.Unfollow || r.Type != TypeLobby && r.Type != TypeSignin {
+				t.Fatalf("accepted view %+v on %+v (%v)", *r.View, r, err)
+			}
+			if n := r.View.Normal(); n.Tables < 1 || n.Tables > MaxLobbyTables || n.Online < 1 || n.Online > MaxLobbyOnline {
+				t.Fatalf("view %+v is not bounded", n)
+			}
 		}
 		if r.Type == TypeMove && (!r.Move.Card.Valid() && r.Move.Kind == rules.MovePlay) {
 			t.Fatalf("accepted move %+v", r.Move)

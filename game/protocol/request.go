@@ -56,6 +56,7 @@ type Request struct {
 	Guest    bool                       // signin: a guest (no player): browse and watch only
 	LobbyV   uint64                     // signin, lobby: the lobby version the client has, 0 for none
 	Unfollow bool                       // lobby: "follow":false; signin: "follow_lobby":false (no lobby deltas)
+	View     *LobbyView                 // lobby: "view"; signin: "lobby_view" (nil: the view the connection has, or the default)
 	Tables   map[string]uint64          // signin: the tables the client has, with their versions
 	Text     string                     // lobby_chat, table_chat
 	Table    string                     // every table message
@@ -75,6 +76,8 @@ type wire struct {
 	LobbyV      *uint64                    `json:"lobby_v"`
 	Follow      *bool                      `json:"follow"`
 	FollowLobby *bool                      `json:"follow_lobby"`
+	View        *LobbyView                 `json:"view"`
+	LobbyView   *LobbyView                 `json:"lobby_view"`
 	Tables      map[string]uint64          `json:"tables"`
 	Text        *string                    `json:"text"`
 	Table       *string                    `json:"table"`
@@ -87,8 +90,8 @@ type wire struct {
 
 // fields of each client message: required ones, then optional ones after "|".
 var fields = map[string][2][]string{
-	TypeSignin:      {nil, {"token", "name", "guest", "lobby_v", "tables", "follow_lobby"}}, // exactly one of token, name and guest
-	TypeLobby:       {{"follow"}, {"v"}},
+	TypeSignin:      {nil, {"token", "name", "guest", "lobby_v", "lobby_view", "tables", "follow_lobby"}}, // exactly one of token, name and guest
+	TypeLobby:       {{"follow"}, {"v", "view"}},
 	TypeLobbyChat:   {{"text"}, nil},
 	TypeSet:         {nil, nil},
 	TypeConventions: {{"table", "preset"}, {"options"}},
@@ -126,7 +129,7 @@ func Decode(data []byte) (Request, error) {
 	}
 	has := map[string]bool{
 		"name": w.Name != nil, "token": w.Token != nil, "guest": w.Guest != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
-		"follow": w.Follow != nil, "follow_lobby": w.FollowLobby != nil,
+		"follow": w.Follow != nil, "follow_lobby": w.FollowLobby != nil, "view": w.View != nil, "lobby_view": w.LobbyView != nil,
 		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
 		"preset": w.Preset != nil, "options": w.Options != nil,
 	}
@@ -164,6 +167,18 @@ func Decode(data []byte) (Request, error) {
 	}
 	if w.FollowLobby != nil {
 		r.Unfollow = !*w.FollowLobby
+	}
+	for _, v := range []*LobbyView{w.View, w.LobbyView} {
+		if v == nil {
+			continue
+		}
+		if r.Unfollow {
+			return Request{}, fmt.Errorf("%s: a view is for following the lobby", w.Type)
+		}
+		if err := v.Validate(); err != nil {
+			return Request{}, fmt.Errorf("%s: %w", w.Type, err)
+		}
+		r.View = v
 	}
 	if w.Token != nil {
 		if n := len(*w.Token); n == 0 || n > MaxToken {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"strings"
@@ -195,6 +196,26 @@ func TestReplayRecordedMoves(t *testing.T) {
 		var ime *IllegalMoveError
 		if !errors.As(err, &ime) || !strings.Contains(err.Error(), "replay move 1") {
 			t.Fatalf("corrupted replay: %v", err)
+		}
+	}
+}
+
+// BenchmarkDecodeSeatView measures decoding a seat's view of a deal in
+// play, what a Go client (the load generator, its bots) reads on every
+// move.
+func BenchmarkDecodeSeatView(b *testing.B) {
+	s, _ := randomDeal(Deal{Seed: 11, Options: DefaultOptions(3)}, rand.NewPCG(5, 6), nil)
+	v := View(s, 0)
+	data, err := json.Marshal(v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var back SeatView
+		if err := json.Unmarshal(data, &back); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -22,6 +22,15 @@ func (c *Card) UnmarshalJSON(data []byte) error {
 		*c = NoCard
 		return nil
 	}
+	if s, ok := plainString(data); ok {
+		// The wire form ("10H"): no second decoder for it.
+		v, err := ParseCard(s)
+		if err != nil {
+			return err
+		}
+		*c = v
+		return nil
+	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
 		return fmt.Errorf("card: %w", err)
@@ -47,6 +56,12 @@ func (h Hand) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes an array of distinct cards.
 func (h *Hand) UnmarshalJSON(data []byte) error {
+	if v, ok, err := plainHand(data); ok {
+		if err == nil {
+			*h = v
+		}
+		return err
+	}
 	var cards []Card
 	if err := json.Unmarshal(data, &cards); err != nil {
 		return fmt.Errorf("hand: %w", err)
@@ -60,6 +75,87 @@ func (h *Hand) UnmarshalJSON(data []byte) error {
 	}
 	*h = v
 	return nil
+}
+
+// plainString returns the text of data when data is a JSON string of
+// printable ASCII without escapes, the wire form of every card and bid: it
+// needs no decoder. False for anything else, which encoding/json decodes.
+func plainString(data []byte) (string, bool) {
+	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
+		return "", false
+	}
+	for _, b := range data[1 : len(data)-1] {
+		if b < 0x20 || b > 0x7e || b == '"' || b == '\\' {
+			return "", false
+		}
+	}
+	return string(data[1 : len(data)-1]), true
+}
+
+// plainHand decodes an array of plain strings (plainString) as
+// Hand.UnmarshalJSON does, without a decoder per card: what a view's
+// thirteen sets of cards are on the wire. ok is false for any other shape
+// (null, escapes, ...), which encoding/json then decodes.
+func plainHand(data []byte) (h Hand, ok bool, err error) {
+	i := skipSpace(data, 0)
+	if i == len(data) || data[i] != '[' {
+		return 0, false, nil
+	}
+	i = skipSpace(data, i+1)
+	if i < len(data) && data[i] == ']' {
+		return 0, skipSpace(data, i+1) == len(data), nil
+	}
+	for {
+		if i == len(data) || data[i] != '"' {
+			return 0, false, nil
+		}
+		j := i + 1
+		for j < len(data) && data[j] != '"' {
+			j++
+		}
+		if j == len(data) {
+			return 0, false, nil
+		}
+		s, plain := plainString(data[i : j+1])
+		if !plain {
+			return 0, false, nil
+		}
+		// The first bad card is the error, once the whole array is read.
+		c, cerr := ParseCard(s)
+		switch {
+		case err != nil:
+		case cerr != nil:
+			err = fmt.Errorf("hand: %w", cerr)
+		case h.Has(c):
+			err = fmt.Errorf("hand: bad or repeated card %v", c)
+		default:
+			h = h.With(c)
+		}
+		i = skipSpace(data, j+1)
+		switch {
+		case i < len(data) && data[i] == ',':
+			i = skipSpace(data, i+1)
+		case i < len(data) && data[i] == ']':
+			if skipSpace(data, i+1) != len(data) {
+				return 0, false, nil
+			}
+			if err != nil {
+				return 0, true, err
+			}
+			return h, true, nil
+		default:
+			return 0, false, nil
+		}
+	}
+}
+
+// skipSpace returns the index of the first byte of data from i on that is
+// not JSON whitespace.
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // MarshalJSON encodes the bid as "7D", "6NT" or "misere", or null for NoBid.

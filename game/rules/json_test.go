@@ -1,8 +1,12 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"math/rand/v2"
+	"reflect"
 	"regexp"
 	"testing"
 )
@@ -107,4 +111,104 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzHandDecodeFastPath: the fast decoding of a set of cards (plainHand)
+// agrees with encoding/json's, card by card, on every input it takes:
+// the same cards, or an error both ways.
+func FuzzHandDecodeFastPath(f *testing.F) {
+	for _, s := range []string{`["7S","10H","AH"]`, `[]`, ` [ "QD" , "KD" ] `, `["7S","7S"]`, `["XX"]`, `["7S",]`, `null`, `["7\u0053"]`, `["10♥"]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok, fastErr := plainHand(data)
+		if !ok {
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("fast path took invalid JSON %q", data)
+		}
+		var strs []string
+		if err := json.Unmarshal(data, &strs); err != nil {
+			t.Fatalf("fast path took %q, which is no array of strings: %v", data, err)
+		}
+		var slow Hand
+		var slowErr error
+		for _, s := range strs {
+			c, err := ParseCard(s)
+			if err == nil && slow.Has(c) {
+				err = errors.New("repeated")
+			}
+			if err != nil {
+				slowErr = err
+				break
+			}
+			slow = slow.With(c)
+		}
+		if (fastErr == nil) != (slowErr == nil) || fastErr == nil && fast != slow {
+			t.Fatalf("%q: fast %v (%v), slow %v (%v)", data, fast, fastErr, slow, slowErr)
+		}
+	})
+}
+
+// FuzzCanonicalMoveAsStrict: a move the fast path reads (canonicalMove)
+// is read the same by the strict decoder, field by field.
+func FuzzCanonicalMoveAsStrict(f *testing.F) {
+	for _, s := range []string{`{"seat":0,"kind":"play","card":"10S"}`, `{"seat":1,"kind":"bid","bid":"misere"}`,
+		`{"seat":2,"kind":"discard","cards":["7S","AH"]}`, `{"seat":0,"kind":"claim_propose","tricks":3}`,
+		`{"seat":0,"kind":"pass"}`, `{"seat":01,"kind":"pass"}`, `{"seat":0,"kind":"pass"} `, `{"seat":0,"kind":"p\"ss"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, ok := canonicalMove(data)
+		if !ok {
+			return
+		}
+		var strict moveJSON
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&strict); err != nil {
+			t.Fatalf("fast path took %q, the strict decoder refuses it: %v", data, err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			t.Fatalf("fast path took %q with trailing data", data)
+		}
+		if !reflect.DeepEqual(fast, strict) {
+			t.Fatalf("%q: fast %+v, strict %+v", data, fast, strict)
+		}
+	})
+}
+
+// TestCanonicalMoveReadsWhatMarshalWrites: every move MarshalJSON writes
+// is read by the fast path, back to the same move.
+func TestCanonicalMoveReadsWhatMarshalWrites(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 9))
+	n := 0
+	for d := range 200 {
+		s, err := New(Deal{Seed: rng.Uint64(), Dealer: d % 3, Options: DefaultOptions(3)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !s.Done() {
+			legal := LegalMoves(&s, nil)
+			for _, m := range legal {
+				data, err := m.MarshalJSON()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := canonicalMove(data); !ok {
+					t.Fatalf("%s is not read by the fast path", data)
+				}
+				var back Move
+				if err := back.UnmarshalJSON(data); err != nil || back != m {
+					t.Fatalf("%s read back as %+v, %v", data, back, err)
+				}
+				n++
+			}
+			if s, err = Apply(s, legal[rng.IntN(len(legal))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	t.Logf("%d moves", n)
 }

@@ -214,14 +214,16 @@ func (m Move) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes the wire form. It does not limit the size; use
 // DecodeMove for untrusted input.
 func (m *Move) UnmarshalJSON(data []byte) error {
-	var w moveJSON
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return fmt.Errorf("move: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return errors.New("move: trailing data after the JSON object")
+	w, ok := canonicalMove(data)
+	if !ok {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&w); err != nil {
+			return fmt.Errorf("move: %w", err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return errors.New("move: trailing data after the JSON object")
+		}
 	}
 	if w.Seat < 0 || w.Seat > 3 {
 		return fmt.Errorf("move: seat %d out of range 0..3", w.Seat)
@@ -282,6 +284,78 @@ func (m *Move) UnmarshalJSON(data []byte) error {
 	}
 	*m = out
 	return nil
+}
+
+// canonicalMove reads data when it is a move exactly as MarshalJSON writes
+// it ({"seat":0,"kind":"play","card":"10S"}: these keys in this order, no
+// space, plain strings, small non-negative integers), which is what the
+// server sends in every view's legal moves and what clients send: it needs
+// no decoder. False for anything else, which the strict decoder reads.
+func canonicalMove(data []byte) (w moveJSON, ok bool) {
+	rest, ok := bytes.CutPrefix(data, []byte(`{"seat":`))
+	if !ok {
+		return w, false
+	}
+	if w.Seat, rest, ok = cutSmallInt(rest); !ok {
+		return w, false
+	}
+	if rest, ok = bytes.CutPrefix(rest, []byte(`,"kind":`)); !ok {
+		return w, false
+	}
+	if w.Kind, rest, ok = cutPlainString(rest); !ok {
+		return w, false
+	}
+	switch {
+	case bytes.HasPrefix(rest, []byte(`,"bid":`)):
+		w.Bid, rest, ok = cutPlainString(rest[len(`,"bid":`):])
+	case bytes.HasPrefix(rest, []byte(`,"card":`)):
+		w.Card, rest, ok = cutPlainString(rest[len(`,"card":`):])
+	case bytes.HasPrefix(rest, []byte(`,"cards":[`)):
+		var a, b string
+		if a, rest, ok = cutPlainString(rest[len(`,"cards":[`):]); !ok || len(rest) == 0 || rest[0] != ',' {
+			return w, false
+		}
+		if b, rest, ok = cutPlainString(rest[1:]); !ok || len(rest) == 0 || rest[0] != ']' {
+			return w, false
+		}
+		w.Cards, rest = []string{a, b}, rest[1:]
+	case bytes.HasPrefix(rest, []byte(`,"tricks":`)):
+		var n int
+		n, rest, ok = cutSmallInt(rest[len(`,"tricks":`):])
+		w.Tricks = &n
+	}
+	if !ok || string(rest) != "}" {
+		return moveJSON{}, false
+	}
+	return w, true
+}
+
+// cutSmallInt reads a JSON number of one to three digits (no sign, no
+// leading zero) from the head of b.
+func cutSmallInt(b []byte) (int, []byte, bool) {
+	n, i := 0, 0
+	for i < len(b) && i < 4 && b[i] >= '0' && b[i] <= '9' {
+		n = 10*n + int(b[i]-'0')
+		i++
+	}
+	if i == 0 || i == 4 || i > 1 && b[0] == '0' {
+		return 0, b, false
+	}
+	return n, b[i:], true
+}
+
+// cutPlainString reads a JSON string of printable ASCII without escapes
+// from the head of b.
+func cutPlainString(b []byte) (string, []byte, bool) {
+	if len(b) < 2 || b[0] != '"' {
+		return "", b, false
+	}
+	end := bytes.IndexByte(b[1:], '"')
+	if end < 0 {
+		return "", b, false
+	}
+	s, ok := plainString(b[:end+2])
+	return s, b[end+2:], ok
 }
 
 // DecodeMove decodes one move from untrusted JSON of at most MaxMoveSize bytes.

@@ -24,6 +24,15 @@ const MaxAbandonReason = 1000
 // deleted. Its seats get no result and no rating change. A pulka finished
 // or abandoned already, or never begun, is ErrNoPulka.
 func (s *Store) Abandon(ctx context.Context, id PulkaID, reason string, at time.Time) error {
+	return s.AbandonFenced(ctx, id, reason, at, Fence{})
+}
+
+// AbandonFenced is Abandon for the process that runs the pulka's table: it
+// abandons the pulka only while f is still the table's lease (ErrFenced
+// otherwise: another process took the table over and plays the pulka on),
+// checked in the transaction that abandons it. The zero Fence checks
+// nothing.
+func (s *Store) AbandonFenced(ctx context.Context, id PulkaID, reason string, at time.Time, f Fence) error {
 	reason = strings.ToValidUTF8(strings.TrimSpace(reason), "?")
 	if reason == "" {
 		reason = "cannot be restored"
@@ -40,6 +49,9 @@ func (s *Store) Abandon(ctx context.Context, id PulkaID, reason string, at time.
 	}
 	defer done()
 	defer rollback(tx)
+	if err := s.checkFences(ctx, tx, []Fence{f}); err != nil {
+		return fmt.Errorf("store: abandon pulka %d: %w", id, err)
+	}
 	res, err := tx.ExecContext(ctx,
 		"UPDATE pulkas SET abandoned_ms = $1, abandon_reason = $2 WHERE id = $3 AND finished_ms IS NULL AND abandoned_ms IS NULL",
 		ms(at), reason, int64(id))

@@ -34,6 +34,14 @@
 // acknowledged is never missing (TestKillDuringAppendLosesNothingAcknowledged
 // kills a writing process with SIGKILL and checks).
 //
+// A write whose outcome the caller cannot know — its context ended after
+// the write was taken, or the commit's answer was lost with its connection
+// — fails with ErrUncertain, and each kind is settled without a second
+// copy: a move by Written (a final answer, sequenced after the writes in
+// flight), a deal by StartDeal again with the same deal, a pulka by
+// BeginPulka again with the same Pulka.Key (the pulka written first is
+// returned, never a second one in progress at the table).
+//
 // # Table leases
 //
 // In a club of several processes each table is run by one of them, the

@@ -126,7 +126,7 @@ func TestPulkaInProgressWithoutLeaseIsClaimable(t *testing.T) {
 	})
 }
 
-// A move or deal carrying a stale fence is refused and not written, in a
+// A move, deal or abandon carrying a stale fence is refused and not written, in a
 // batch or alone; the new owner's writes go through.
 func TestStaleFenceCannotWrite(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, s *store.Store, _ string) {
@@ -175,7 +175,29 @@ func TestStaleFenceCannotWrite(t *testing.T) {
 		if err != nil || len(ps) != 1 || len(ps[0].Deals) != 1 || len(ps[0].Deals[0].Moves) != 2 {
 			t.Fatalf("in progress: %+v %v, want one deal with the 2 moves of the owners", ps, err)
 		}
+		if err := s.AbandonFenced(ctx, id, "given up", t0, old); !errors.Is(err, store.ErrFenced) {
+			t.Fatalf("a stale owner abandons the pulka: %v, want ErrFenced", err)
+		}
+		if n := len(mustInProgress(t, s)); n != 1 {
+			t.Fatalf("%d pulkas in progress after a stale owner's abandon, want 1", n)
+		}
+		if err := s.AbandonFenced(ctx, id, "given up", t0, cur); err != nil {
+			t.Fatalf("the owner abandons the pulka: %v", err)
+		}
+		if n := len(mustInProgress(t, s)); n != 0 {
+			t.Fatalf("%d pulkas in progress after the owner's abandon, want 0", n)
+		}
 	})
+}
+
+// mustInProgress is s.InProgress, failing the test on an error.
+func mustInProgress(t *testing.T, s *store.Store) []store.Progress {
+	t.Helper()
+	ps, err := s.InProgress(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
 }
 
 // A pulka started with a stale fence is refused and not written (the

@@ -38,10 +38,22 @@ type Pulka struct {
 	// Fence, if set, is the table's lease: the pulka is written only
 	// while it is the table's (else ErrFenced), as deals and moves are.
 	Fence Fence
+	// Key, if set, identifies this start of the pulka at its table (at
+	// most 200 bytes): BeginPulka with a key written already at the table
+	// returns that pulka rather than writing a second one, so a start
+	// whose answer was lost (ErrUncertain) is begun again safely. Empty
+	// means every BeginPulka writes a new pulka.
+	Key string
 }
 
 // BeginPulka writes a new pulka and returns its id. It commits at once (not
-// through the group-commit writer): a pulka starts once.
+// through the group-commit writer), in a transaction of its own that
+// outlives ctx: when ctx ends first, or the commit's answer is lost, the
+// error wraps ErrUncertain (the pulka may or may not be written). A caller
+// that set p.Key then begins the same pulka again with the same key until
+// it has an answer: the pulka written the first time is returned, never a
+// second one (on PostgreSQL the second INSERT waits on the first's key
+// until that one commits or fails; on SQLite writes take turns).
 func (s *Store) BeginPulka(ctx context.Context, p Pulka) (PulkaID, error) {
 	if err := checkPulka(p); err != nil {
 		return 0, err
@@ -52,13 +64,41 @@ func (s *Store) BeginPulka(ctx context.Context, p Pulka) (PulkaID, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%w: settings: %v", ErrBadInput, err)
 	}
+	if err := ctx.Err(); err != nil {
+		return 0, fmt.Errorf("store: begin pulka at %s: %w", p.Table, err)
+	}
+	type begun struct {
+		id  PulkaID
+		err error
+	}
+	out := make(chan begun, 1)
+	go func() {
+		// The caller's end must not cut the write between its COMMIT and
+		// the answer: it runs to its own end, bounded as a group commit.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+		defer cancel()
+		id, err := s.beginPulka(wctx, p, string(settings))
+		out <- begun{id, err}
+	}()
+	select {
+	case b := <-out:
+		return b.id, b.err
+	case <-ctx.Done():
+		return 0, fmt.Errorf("store: begin pulka at %s: %w (%w)", p.Table, ctx.Err(), ErrUncertain)
+	}
+}
+
+// beginPulka writes p (settings is its header as JSON) in one transaction,
+// or returns the pulka written already under p.Key.
+func (s *Store) beginPulka(ctx context.Context, p Pulka, settings string) (PulkaID, error) {
 	config := string(p.Config)
 	if config == "" {
 		config = "{}"
 	}
+	key := sql.NullString{String: p.Key, Valid: p.Key != ""}
 	tx, done, err := s.beginWrite(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("store: begin pulka: %w", err)
+		return 0, fmt.Errorf("store: begin pulka at %s: %w", p.Table, err)
 	}
 	defer done()
 	defer rollback(tx)
@@ -66,22 +106,50 @@ func (s *Store) BeginPulka(ctx context.Context, p Pulka) (PulkaID, error) {
 		return 0, fmt.Errorf("store: begin pulka at %s: %w", p.Table, err)
 	}
 	var id int64
-	if err := tx.QueryRowContext(ctx,
-		"INSERT INTO pulkas (table_id, settings, config, started_ms) VALUES ($1, $2, $3, $4) RETURNING id",
-		p.Table, string(settings), config, ms(p.Started)).Scan(&id); err != nil {
-		return 0, fmt.Errorf("store: begin pulka: %w", err)
+	err = tx.QueryRowContext(ctx,
+		"INSERT INTO pulkas (table_id, settings, config, started_ms, start_key) VALUES ($1, $2, $3, $4, $5)"+
+			" ON CONFLICT (table_id, start_key) DO NOTHING RETURNING id",
+		p.Table, settings, config, ms(p.Started), key).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows): // the key's start is written already
+		return samePulka(ctx, tx, p, settings)
+	case err != nil:
+		return 0, fmt.Errorf("store: begin pulka at %s: %w", p.Table, err)
 	}
 	for seat, pl := range p.Seats {
 		if _, err := tx.ExecContext(ctx, "INSERT INTO seats (pulka_id, seat, player_id) VALUES ($1, $2, $3)",
 			id, seat, int64(pl)); err != nil {
-			return 0, fmt.Errorf("store: begin pulka: seat %d (player %d): %w", seat, pl, err)
+			return 0, fmt.Errorf("store: begin pulka at %s: seat %d (player %d): %w", p.Table, seat, pl, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("store: begin pulka: %w", err)
+		return 0, fmt.Errorf("store: begin pulka at %s: commit: %w (%w)", p.Table, err, ErrUncertain)
 	}
 	return PulkaID(id), nil
 }
+
+// samePulka returns the pulka written under p.Key at p.Table, which must
+// be p: the same settings and seats (ErrBadInput otherwise).
+func samePulka(ctx context.Context, tx *sql.Tx, p Pulka, settings string) (PulkaID, error) {
+	var id int64
+	var had string
+	if err := tx.QueryRowContext(ctx, "SELECT id, settings FROM pulkas WHERE table_id = $1 AND start_key = $2",
+		p.Table, p.Key).Scan(&id, &had); err != nil {
+		return 0, fmt.Errorf("store: begin pulka at %s: read start %q: %w", p.Table, p.Key, err)
+	}
+	seats, err := seatIDsTx(ctx, tx, PulkaID(id))
+	if err != nil {
+		return 0, fmt.Errorf("store: begin pulka at %s: read start %q: %w", p.Table, p.Key, err)
+	}
+	if had != settings || fmt.Sprint(seats) != fmt.Sprint(p.Seats) {
+		return 0, fmt.Errorf("%w: start %q at table %s is pulka %d, another pulka (seats %v, settings %s)",
+			ErrBadInput, p.Key, p.Table, id, seats, had)
+	}
+	return PulkaID(id), nil
+}
+
+// maxStartKey bounds Pulka.Key, in bytes.
+const maxStartKey = 200
 
 func checkPulka(p Pulka) error {
 	if n := len(p.Settings.Players); n != 3 && n != 4 {
@@ -92,6 +160,9 @@ func checkPulka(p Pulka) error {
 	}
 	if _, err := p.Settings.NewSheet(); err != nil {
 		return fmt.Errorf("%w: settings: %v", ErrBadInput, err)
+	}
+	if len(p.Key) > maxStartKey {
+		return fmt.Errorf("%w: start key of %d bytes, at most %d", ErrBadInput, len(p.Key), maxStartKey)
 	}
 	if len(p.Config) > 0 && !json.Valid(p.Config) {
 		return fmt.Errorf("%w: config is not JSON", ErrBadInput)

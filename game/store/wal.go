@@ -313,6 +313,12 @@ func (w *writer) commit(batch []*request) error {
 		moves = append(moves, r.moves...)
 	}
 	written := len(moves)
+	if w.s.insertMove != nil && len(moves) > 0 {
+		if err := insertEachMove(ctx, tx.StmtContext(ctx, w.s.insertMove), moves); err != nil {
+			return err
+		}
+		moves = nil
+	}
 	for len(moves) > 0 {
 		n := min(len(moves), movesPerInsert)
 		if err := insertMoves(ctx, tx, moves[:n], ""); err != nil {
@@ -349,6 +355,25 @@ func writeDeal(ctx context.Context, tx *sql.Tx, d *DealStart) error {
 	}
 	if uint64(seed) != d.Seed || dealer != d.Dealer || series != d.Series {
 		return fmt.Errorf("%w: deal %d of pulka %d is written already, another deal", ErrBadInput, d.Deal, d.Pulka)
+	}
+	return nil
+}
+
+// insertMoveSQL writes one move (insertEachMove).
+const insertMoveSQL = "INSERT INTO moves (pulka_id, deal_no, move_no, move, at_ms) VALUES ($1, $2, $3, $4, $5)"
+
+// insertEachMove writes moves one by one with insert, insertMoveSQL
+// prepared: on SQLite a row costs no round trip, and the statement is not
+// parsed again.
+func insertEachMove(ctx context.Context, insert *sql.Stmt, moves []Move) error {
+	for _, m := range moves {
+		js, err := json.Marshal(m.Move)
+		if err != nil {
+			return fmt.Errorf("%w: move %d of deal %d of pulka %d: %v", ErrBadInput, m.No, m.Deal, m.Pulka, err)
+		}
+		if _, err := insert.ExecContext(ctx, int64(m.Pulka), m.Deal, m.No, string(js), ms(m.At)); err != nil {
+			return fmt.Errorf("store: write move %d of deal %d of pulka %d: %w", m.No, m.Deal, m.Pulka, err)
+		}
 	}
 	return nil
 }

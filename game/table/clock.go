@@ -189,7 +189,7 @@ func (t *tbl) wentAway(i int) {
 		gen, id, h := s.graceGen, s.p.ID, t.h
 		t.cfg.Clock.AfterFunc(t.cfg.Grace, func() {
 			h.do(func(t *tbl) {
-				if i < len(t.seats) && t.state == protocol.StateWaiting && t.seats[i].p.ID == id && t.seats[i].graceGen == gen && t.online[id] == 0 {
+				if i < len(t.seats) && t.state == protocol.StateWaiting && t.starting == nil && t.seats[i].p.ID == id && t.seats[i].graceGen == gen && t.online[id] == 0 {
 					t.log.Info("absent player loses the seat", "seat", i, "player", id)
 					t.free(i)
 					t.waitingCheck()

@@ -36,7 +36,7 @@ func (h *Table) Detach(c Conn) {
 // also stands up.
 func (h *Table) Leave(c Conn) {
 	h.do(func(t *tbl) {
-		if i := t.seatOf(c.Player().ID); i >= 0 && t.state == protocol.StateWaiting {
+		if i := t.seatOf(c.Player().ID); i >= 0 && t.state == protocol.StateWaiting && t.starting == nil {
 			t.free(i) // goes out with what follows: seats, or the table freed
 		}
 		t.detach(c)
@@ -153,6 +153,8 @@ func (h *Table) Stand(c Conn) {
 		switch {
 		case i < 0:
 			t.fail(c, protocol.ErrNotSeated, "you do not sit at this table")
+		case t.starting != nil:
+			t.fail(c, protocol.ErrJournal, errStarting.Error())
 		case t.state != protocol.StateWaiting:
 			t.fail(c, protocol.ErrWrongState, "the pulka has started: you cannot stand up")
 		default:
@@ -172,6 +174,8 @@ func (h *Table) Move(c Conn, m rules.Move) {
 		switch {
 		case i < 0:
 			t.fail(c, protocol.ErrNotSeated, "you do not sit at this table")
+		case t.starting != nil:
+			t.fail(c, protocol.ErrJournal, errStarting.Error())
 		case t.state != protocol.StatePlaying || t.deal.Done():
 			t.fail(c, protocol.ErrWrongState, "no deal is being played")
 		case int(m.Seat) != i:
@@ -313,7 +317,10 @@ func (t *tbl) seated(c Conn) {
 			return
 		}
 	}
-	if err := t.startPulka(); err != nil {
+	if err := t.startPulka(c); errors.Is(err, errHeld) {
+		t.emit(protocol.KindSeats, pSeats, nil) // c is answered when the start is settled
+		return
+	} else if err != nil {
 		t.log.Error("cannot start the pulka", "err", err)
 		t.emit(protocol.KindSeats, pSeats, nil)
 		if c != nil {

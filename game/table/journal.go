@@ -15,7 +15,12 @@ import (
 type Journal interface {
 	// Begin records a pulka as it starts, before its first deal. An error
 	// keeps the table waiting (the last player to sit is told, code
-	// "journal"; standing up and sitting again retries).
+	// "journal"; standing up and sitting again retries). An error wrapping
+	// ErrUnsettled from a Journal that is a Settler holds the start
+	// instead: the table calls Begin again with the same PulkaStart (the
+	// same Key), from a goroutine of its own, every Config.StoreRetry until
+	// it returns nil, so Begin must return the pulka written first for a
+	// Key it has seen (see Settler).
 	Begin(PulkaStart) error
 	// Deal records a new deal before its first move. An error delays the
 	// deal (it is retried after the deal pause).
@@ -33,11 +38,18 @@ type Journal interface {
 	Pulka(PulkaRecord) error
 }
 
-// ErrUnsettled is wrapped by a Journal.Move error when the journal cannot
-// tell whether the move was written (the store's answer was lost: a
-// timeout, a dropped connection). Any other error from Move means the move
-// is certainly not written.
-var ErrUnsettled = errors.New("the move's write is not settled")
+// ErrUnsettled is wrapped by a Journal.Move or Begin error when the
+// journal cannot tell whether the move or the pulka's start was written
+// (the store's answer was lost: a timeout, a dropped connection). Any
+// other error from Move or Begin means it is certainly not written.
+var ErrUnsettled = errors.New("the write is not settled")
+
+// ErrDiverged is wrapped by a Settler's Settle error, or by the error of
+// Begin called again for a held start, when the store holds something else
+// under the entry (another move under its number, another pulka under the
+// start's Key): the write can never be settled, and the table gives it up
+// at once rather than after Config.SettleLimit.
+var ErrDiverged = errors.New("the store holds something else under this entry")
 
 // A Settler is a Journal that can settle a move it answered with
 // ErrUnsettled, so that nobody is told a move was refused that a restore
@@ -48,6 +60,21 @@ var ErrUnsettled = errors.New("the move's write is not settled")
 // Move had returned nil (its event is the mover's answer); not written, it
 // is refused (the mover is told, code "journal"; a bot's or a timeout's
 // move is made again).
+//
+// A pulka start a Settler answered with ErrUnsettled is held the same
+// way: the seats stay as they are (standing up and moves are refused,
+// code "journal") and Begin is called again with the same PulkaStart
+// until it answers nil; then the pulka starts, with the pulka the store
+// has, never a second one.
+//
+// A held move or start is not held for ever: when Settle (or Begin
+// again) has not answered within Config.SettleLimit, or answers
+// ErrDiverged, the table gives it up. A held move's pulka then ends
+// abandoned, unrated (Settlement reason protocol.ReasonUnsettled; the
+// journal gets a PulkaRecord with Abandoned set); a held start frees the
+// table. Every connection of the table is told (code "unsettled"), the
+// table logs it at ERROR, and metrics count it (PulkaFinished
+// "unsettled").
 type Settler interface {
 	// Settle reports whether e was written. Its answer must be final: a
 	// write of e still in flight when Settle is called can no longer land
@@ -62,6 +89,9 @@ type PulkaStart struct {
 	Players  []protocol.Player // by seat (bots too: ids "bot:...")
 	Settings score.Settings    // every setting played
 	Started  time.Time
+	// Key identifies this start (random, made by the table): a start
+	// handed again because Begin answered ErrUnsettled has the same Key.
+	Key string
 }
 
 // DealStart is a deal as it is dealt: with the pulka's settings it
@@ -101,4 +131,9 @@ type PulkaRecord struct {
 	// the table computed it; nil when the sheet could not be settled (the
 	// pulka was closed with protocol.ErrInternal).
 	Result *score.Result
+	// Abandoned, when not empty, says why the table gave the pulka up
+	// unfinished (a write the store never settled: Config.SettleLimit).
+	// The journal then marks the pulka abandoned (no result, no rating
+	// change) rather than archiving a settlement; Result is nil.
+	Abandoned string
 }

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -64,8 +65,11 @@ func (t *tbl) names() []string {
 	return out
 }
 
-// startPulka starts the pulka once every seat is taken.
-func (t *tbl) startPulka() error {
+// startPulka starts the pulka once every seat is taken; c, if not nil, is
+// the connection whose sit filled the last seat. A start whose write the
+// journal cannot confirm is held (settle.go): startPulka returns errHeld
+// and the pulka starts once the journal settles it.
+func (t *tbl) startPulka(c Conn) error {
 	sheet, err := score.NewSheet(t.settings, 0, t.names()...)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
@@ -75,12 +79,21 @@ func (t *tbl) startPulka() error {
 		for i, s := range t.seats {
 			players[i] = s.p
 		}
-		err := t.cfg.Journal.Begin(PulkaStart{Table: t.cfg.ID, Pulka: t.number + 1, Players: players,
-			Settings: t.settings, Started: t.cfg.Clock.Now()})
-		if err != nil {
+		ps := PulkaStart{Table: t.cfg.ID, Pulka: t.number + 1, Players: players,
+			Settings: t.settings, Started: t.cfg.Clock.Now(), Key: rand.Text()}
+		if err := t.cfg.Journal.Begin(ps); err != nil {
+			if _, ok := t.cfg.Journal.(Settler); ok && errors.Is(err, ErrUnsettled) {
+				t.holdStart(&heldStart{start: ps, c: c})
+				return errHeld
+			}
 			return fmt.Errorf("%w: %v", errJournal, err)
 		}
 	}
+	return t.begin(sheet)
+}
+
+// begin starts the pulka the journal has begun, on sheet.
+func (t *tbl) begin(sheet *score.Sheet) error {
 	t.pulka = pulka{number: t.number + 1, sheet: sheet, fines: map[string]int{}, bots: make([]Bot, len(t.seats))}
 	bank := t.bankTotal()
 	for i := range t.seats {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
+	"github.com/trelljaz/trelljaz/game/score"
 )
 
 // errHeld: play holds the move until the journal settles it; nobody is
@@ -50,10 +51,18 @@ func (t *tbl) settleLater() {
 }
 
 // settle takes the journal's answer about the held move: applies or
-// refuses it when it knows, asks again when it does not.
+// refuses it when it knows, asks again when it does not, and gives the
+// pulka up when it cannot know (ErrDiverged) or has not known for
+// Config.SettleLimit.
 func (t *tbl) settle(written bool, err error) {
 	u := t.unsettled
 	if err != nil {
+		waited := t.cfg.Clock.Now().Sub(u.since)
+		if errors.Is(err, ErrDiverged) || waited >= t.cfg.SettleLimit {
+			t.unsettled = nil
+			t.giveUp(fmt.Sprintf("the store could not confirm deal %d move %d in %v: %v", u.entry.Deal, u.entry.Index, waited.Round(time.Second), err))
+			return
+		}
 		t.log.Error("the journal cannot settle a move yet; asking again", "deal", u.entry.Deal, "index", u.entry.Index, "err", err)
 		t.settleLater()
 		return
@@ -91,4 +100,101 @@ func (t *tbl) settle(written bool, err error) {
 		}
 	}
 	t.schedule()
+}
+
+// errStarting answers what a held pulka start refuses.
+var errStarting = fmt.Errorf("%w: the table is confirming the pulka's start with the store", errJournal)
+
+// heldStart is a pulka start the journal could not confirm (Begin
+// answered ErrUnsettled): the table begins it again, with the same
+// PulkaStart and Key, until the journal answers.
+type heldStart struct {
+	start PulkaStart
+	c     Conn      // whose sit filled the last seat: told if the pulka then cannot start
+	since time.Time // when it was held
+}
+
+// holdStart keeps s until the journal settles it: the seats stay as they
+// are meanwhile.
+func (t *tbl) holdStart(s *heldStart) {
+	s.since = t.cfg.Clock.Now()
+	t.starting = s
+	t.log.Warn("the journal cannot tell whether the pulka's start was written; holding it", "key", s.start.Key)
+	t.settleStartLater()
+}
+
+// settleStartLater begins the held start again after Config.StoreRetry,
+// on a goroutine of its own (the journal's Begin is idempotent for the
+// start's Key), so the table answers watchers and chat meanwhile.
+func (t *tbl) settleStartLater() {
+	s, h, j := t.starting, t.h, t.cfg.Journal
+	t.cfg.Clock.AfterFunc(t.cfg.StoreRetry, func() {
+		go func() {
+			err := j.Begin(s.start)
+			h.do(func(t *tbl) {
+				if t.starting == s {
+					t.settleStart(err)
+				}
+			})
+		}()
+	})
+}
+
+// settleStart takes the journal's answer about the held start: the pulka
+// starts when it is written, the start is asked again when the journal
+// cannot tell, and given up (the table freed) when it cannot know
+// (ErrDiverged) or has not known for Config.SettleLimit.
+func (t *tbl) settleStart(err error) {
+	s := t.starting
+	waited := t.cfg.Clock.Now().Sub(s.since)
+	switch {
+	case err == nil:
+		t.starting = nil
+		t.log.Info("a held pulka start was written: the pulka starts", "key", s.start.Key, "waited", waited)
+		sheet, err := score.NewSheet(t.settings, 0, t.names()...)
+		if err == nil {
+			err = t.begin(sheet)
+		}
+		if err != nil {
+			t.log.Error("cannot start the pulka", "err", err)
+			t.emit(protocol.KindSeats, pSeats, nil)
+			if s.c != nil {
+				t.fail(s.c, protocol.ErrJournal, "the pulka could not start: "+err.Error())
+			}
+		}
+	case errors.Is(err, ErrDiverged) || waited >= t.cfg.SettleLimit:
+		t.starting = nil
+		why := fmt.Sprintf("the store could not confirm the pulka's start in %v: %v", waited.Round(time.Second), err)
+		t.log.Error("a pulka start the journal never settled is given up: the table is freed (the store may hold the pulka in progress)", "key", s.start.Key, "err", err)
+		t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
+		for c := range t.conns {
+			t.fail(c, protocol.ReasonUnsettled, why)
+		}
+		t.toFree("the pulka's start was never confirmed")
+	default:
+		t.log.Error("the journal cannot settle the pulka's start yet; asking again", "key", s.start.Key, "err", err)
+		t.settleStartLater()
+	}
+}
+
+// giveUp ends the pulka of a held move the journal never settled: it is
+// finished unrated with reason protocol.ReasonUnsettled and handed to the
+// journal as abandoned (PulkaRecord.Abandoned), which is retried as any
+// finished pulka is (storeFinished). Everyone at the table is told why.
+func (t *tbl) giveUp(why string) {
+	t.log.Error("a move the journal never settled: the pulka is abandoned", "reason", why)
+	t.state = protocol.StateFinished
+	t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
+	t.result = &protocol.Settlement{Reason: protocol.ReasonUnsettled}
+	for c := range t.conns {
+		t.fail(c, protocol.ReasonUnsettled, "the pulka is abandoned, unrated: "+why)
+	}
+	if t.cfg.Journal != nil {
+		rec := t.record(nil)
+		rec.Abandoned = why
+		t.unstored = &rec
+		t.storeFinished(1)
+	}
+	t.schedule()
+	t.emit(protocol.KindFinish, pState|pResult|pSheet|pClock, nil)
 }

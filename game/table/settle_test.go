@@ -9,10 +9,12 @@ import (
 
 // losingJournal loses the answer to every move once lose is set: the move
 // is written (written) or not, and Move returns ErrUnsettled either way;
-// Settle fails while down is set and otherwise tells the truth.
+// Settle fails while down is set (with downErr, if set) and otherwise
+// tells the truth.
 type losingJournal struct {
 	refusingJournal
 	lose, written, down bool
+	downErr             error
 	settles             int
 }
 
@@ -34,6 +36,9 @@ func (j *losingJournal) Settle(e MoveEntry) (bool, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.settles++
+	if j.down && j.downErr != nil {
+		return false, j.downErr
+	}
 	if j.down {
 		return false, errors.New("database unavailable")
 	}
@@ -60,7 +65,8 @@ func TestAMoveTheJournalCannotConfirmIsAnsweredWithWhatTheStoreHolds(t *testing.
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			j := &losingJournal{}
-			tb, clk, anna := playing(t, Config{Journal: j}, "")
+			// The store is down longer than a move's time, not than SettleLimit.
+			tb, clk, anna := playing(t, Config{Journal: j, SettleLimit: time.Hour}, "")
 			v := untilAnna(t, tb, clk, anna)
 			moves := len(tb.Records()[len(tb.Records())-1].Moves)
 			j.set(func(j *losingJournal) { j.lose, j.written, j.down = true, c.written, true })

@@ -18,8 +18,9 @@
 // ask), pulka.go (deals, the one path that applies a move, the end of the
 // pulka), clock.go (clock, deadlines, time banks, timeout_action, grace), views.go
 // (views, events, resync), bot.go (the Bot interface), journal.go (the
-// Journal interface), settle.go (a move whose write the journal cannot
-// confirm, held until it can: Settler), restore.go (a pulka in progress
+// Journal interface), settle.go (a move or a pulka start whose write the
+// journal cannot confirm, held until it can, or given up after
+// Config.SettleLimit: Settler), restore.go (a pulka in progress
 // rebuilt after a restart: Restore).
 package table
 
@@ -51,6 +52,10 @@ const (
 	DefaultMaxWatchers    = 500
 	DefaultEventBytes     = 64 << 10
 	DefaultStoreRetry     = time.Second
+	// DefaultSettleLimit is as long as a decision's default move time: a
+	// table that cannot move for that long is as good as abandoned, and a
+	// store outage shorter than it costs nothing but the wait.
+	DefaultSettleLimit = DefaultMoveTime
 	// DefaultFine is the club's timeout_fine, the mountain points of
 	// timeout_action "fine": 20 points, a whole Sochi pool.
 	DefaultFine = 20
@@ -100,6 +105,15 @@ type Config struct {
 	// refused is handed to it again; each retry doubles it, up to 64
 	// times it. 0 means DefaultStoreRetry.
 	StoreRetry time.Duration
+	// SettleLimit bounds how long the table holds a move or a pulka start
+	// whose write the journal could not confirm (Settler), asking it
+	// every StoreRetry. Past it, or at once when the journal answers
+	// ErrDiverged, the table gives the write up: a held move's pulka ends
+	// abandoned and unrated (reason protocol.ReasonUnsettled), a held
+	// start frees the table, and everyone at the table is told. Its
+	// danger: too short, and a store outage ends pulkas it would have
+	// survived. 0 means DefaultSettleLimit.
+	SettleLimit time.Duration
 	// Options are the club's RULES §14 options over every preset's
 	// DefaultSettings (the club's timeout_action, timeout_fine and
 	// time_bank, say); the creator of a table may change them. They must
@@ -136,6 +150,7 @@ func (c *Config) defaults() {
 	defaults.Positive(&c.DealPause, DefaultDealPause)
 	defaults.Positive(&c.FinishedKeep, DefaultFinishedKeep)
 	defaults.Positive(&c.StoreRetry, DefaultStoreRetry)
+	defaults.Positive(&c.SettleLimit, DefaultSettleLimit)
 	defaults.Positive(&c.MaxWatchers, DefaultMaxWatchers)
 	defaults.Positive(&c.EventBytes, DefaultEventBytes)
 	defaults.NonZero[Clock](&c.Clock, WallClock{})
@@ -218,6 +233,7 @@ type tbl struct {
 
 	unstored  *PulkaRecord       // the finished pulka while the journal refuses it
 	unsettled *unsettledMove     // a move whose write the journal could not confirm (settle.go)
+	starting  *heldStart         // a pulka start whose write the journal could not confirm (settle.go)
 	pend      parts              // changed by this action, not yet in an event
 	chatOut   *protocol.ChatLine // the chat line of this action's event
 	v         uint64
@@ -278,6 +294,9 @@ func (t *tbl) stop() {
 	}
 	if t.unsettled != nil {
 		t.log.Warn("the table stops holding a move the journal has not settled: the store's log says whether it was made", "deal", t.unsettled.entry.Deal, "index", t.unsettled.entry.Index)
+	}
+	if t.starting != nil {
+		t.log.Warn("the table stops holding a pulka start the journal has not settled: the store says whether it is in progress", "key", t.starting.start.Key)
 	}
 }
 

@@ -222,6 +222,13 @@ func runDriver(t *testing.T, dealPause time.Duration, script, node, chromium, pw
 // (a SQLite file in a temporary directory) and its archive is served.
 func runDriverWith(t *testing.T, seed func(*store.Store), dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
 	t.Helper()
+	return runClub(t, seed, nil, dealPause, script, node, chromium, pw, args...)
+}
+
+// runClub is runDriverWith with the lobby filled by fill (if not nil)
+// before the driver starts.
+func runClub(t *testing.T, seed func(*store.Store), fill func(*lobby.Lobby), dealPause time.Duration, script, node, chromium, pw string, args ...string) []byte {
+	t.Helper()
 	log := slog.New(slog.DiscardHandler)
 	st, err := store.Open(context.Background(), store.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "club.db"), Logger: log})
 	if err != nil {
@@ -238,6 +245,9 @@ func runDriverWith(t *testing.T, seed func(*store.Store), dealPause time.Duratio
 		t.Fatal(err)
 	}
 	lb := lobby.New(lobby.Config{Logger: log, Flush: 20 * time.Millisecond, Table: table.Config{BotDelay: time.Millisecond, DealPause: dealPause}})
+	if fill != nil {
+		fill(lb)
+	}
 	site := New(Config{Lobby: lb, Logger: log, Assets: static.Web(), Auth: svc, Archive: archive.New(st, archive.Options{Logger: log})})
 	srv := httptest.NewServer(site)
 	defer func() {

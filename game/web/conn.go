@@ -150,7 +150,7 @@ func (c *conn) OnMessage(msg string) {
 		if req.Unfollow {
 			l.Unfollow(c)
 		} else {
-			l.Follow(c, req.LobbyV)
+			l.FollowView(c, req.LobbyV, req.View)
 		}
 		return
 	case protocol.TypeLobbyChat:
@@ -254,7 +254,7 @@ func (c *conn) doSignin(req protocol.Request) {
 	if req.Unfollow {
 		c.srv.lobby.JoinUnfollowed(c)
 	} else {
-		c.srv.lobby.Join(c, req.LobbyV)
+		c.srv.lobby.JoinView(c, req.LobbyV, req.View)
 	}
 	if !c.guest {
 		for _, t := range c.srv.cfg.Tables.SeatedAt(p.ID) {

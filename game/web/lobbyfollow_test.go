@@ -85,18 +85,18 @@ func TestALobbyLeaverGetsNoDeltasAndRejoinsInOrder(t *testing.T) {
 					}
 					continue
 				}
-				if m["v"].(float64) != v+1 {
-					t.Fatalf("delta v%v after v%v", m["v"], v)
+				if m["since"].(float64) != v {
+					t.Fatalf("delta v%v since v%v after v%v", m["v"], m["since"], v)
 				}
-				v++
+				v = m["v"].(float64)
 				tableSeen = tableSeen || strings.Contains(fmt.Sprint(m["tables"]), "id:"+created.str("table")+" ")
 			}
 			if !tableSeen {
 				t.Fatalf("the deltas Anna missed do not list Boris's table %s", created.str("table"))
 			}
 			boris.send(msg{"type": "lobby_chat", "text": "four"})
-			if m := awaitChat(anna, "four"); m["type"] != "lobby_delta" || m["v"].(float64) != v+1 {
-				t.Fatalf("following again: got %v, want the delta v%v", m, v+1)
+			if m := awaitChat(anna, "four"); m["type"] != "lobby_delta" || m["since"].(float64) != v {
+				t.Fatalf("following again: got %v, want the delta since v%v", m, v)
 			}
 
 			// Leaving and following with no version: the whole lobby.
@@ -108,7 +108,7 @@ func TestALobbyLeaverGetsNoDeltasAndRejoinsInOrder(t *testing.T) {
 				t.Fatalf("whole lobby %v lacks Boris's table or the chat", whole)
 			}
 			boris.send(msg{"type": "lobby_chat", "text": "five"})
-			if m := awaitChat(anna, "five"); m["type"] != "lobby_delta" || m["v"].(float64) != whole["v"].(float64)+1 {
+			if m := awaitChat(anna, "five"); m["type"] != "lobby_delta" || m["since"].(float64) != whole["v"].(float64) {
 				t.Fatalf("after the whole lobby v%v: got %v, want the next delta", whole["v"], m)
 			}
 		})
@@ -149,3 +149,70 @@ func TestASignInWithoutTheLobbyIsOnlineButGetsNoLobby(t *testing.T) {
 		t.Fatalf("guest: %v", got)
 	}
 }
+
+// TestALobbyViewIsThePageTheClientAsksFor: over websocket and
+// xhr-streaming, a sign-in's "lobby_view" and a follow's "view" bring that
+// page of the lobby whole (its tables, how many match, the counts); a bad
+// view is a bad_request and the connection keeps its view and its deltas.
+func TestALobbyViewIsThePageTheClientAsksFor(t *testing.T) {
+	for _, transport := range []string{"websocket", "xhr_streaming"} {
+		t.Run(transport, func(t *testing.T) {
+			srv, _ := testServer(t, table.Config{}, Config{})
+			for _, name := range []string{"Anna", "Boris", "Vera"} {
+				c := dial(t, srv, "websocket")
+				c.signin(name)
+				c.send(msg{"type": "set"})
+				c.await("created")
+			}
+			carl := dial(t, srv, transport)
+			carl.send(msg{"type": "signin", "name": "Carl", "lobby_view": msg{"tables": 1}})
+			// the three tables may come in the sign-in's lobby or after it
+			var page msg
+			shown := map[any]bool{}
+			for page == nil || page["total"].(float64) != 3 {
+				m := carl.next()
+				switch m["type"] {
+				case "lobby":
+					page, shown = m, map[any]bool{}
+				case "lobby_delta":
+					if m["total"] != nil {
+						page["total"] = m["total"]
+					}
+					for _, id := range m.list("removed") {
+						delete(shown, id)
+					}
+				default:
+					continue
+				}
+				for _, x := range m.list("tables") {
+					shown[x.(map[string]any)["id"]] = true
+				}
+			}
+			if len(shown) != 1 || page["view"].(map[string]any)["tables"].(float64) != 1 {
+				t.Fatalf("a view of one table: tables %v, view %v", shown, page["view"])
+			}
+			carl.send(msg{"type": "lobby", "follow": true, "v": page["v"], "view": msg{"tables": 2}})
+			more := carl.await("lobby")
+			if n := len(more["tables"].([]any)); n != 2 || more["total"].(float64) != 3 || more["counts"].(map[string]any)["convention"].(float64) != 3 {
+				t.Fatalf("more: %d tables of %v, counts %v; want 2 of 3, 3 being set", n, more["total"], more["counts"])
+			}
+			carl.send(msg{"type": "lobby", "follow": true, "view": msg{"tables": 501}})
+			if e := carl.await("error"); e["code"] != "bad_request" || !strings.Contains(e.str("text"), "tables must be") {
+				t.Fatalf("a page of 501: %v, want bad_request", e)
+			}
+			carl.send(msg{"type": "lobby_chat", "text": "still here"})
+			if m := awaitChat(carl, "still here"); m["type"] != "lobby_delta" || m["since"].(float64) != more["v"].(float64) {
+				t.Fatalf("after the bad view: %v, want the delta of the view it had", m)
+			}
+
+			guest := dial(t, srv, transport)
+			guest.send(msg{"type": "signin", "guest": true, "lobby_view": msg{"state": "playing"}})
+			if m := guest.await("lobby"); len(m["tables"].([]any)) != 0 || m["total"].(float64) != 0 || m["counts"].(map[string]any)["convention"].(float64) != 3 {
+				t.Fatalf("the playing tables of a club with none: %v", m)
+			}
+		})
+	}
+}
+
+// list returns m[k] as a list, nil when it is not one.
+func (m msg) list(k string) []any { l, _ := m[k].([]any); return l }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -39,11 +40,13 @@ type Session struct {
 
 	hc *http.Client // XHRStreaming, XHRPolling
 
-	// XHRStreaming, Read's goroutine only: the response being read and the
-	// cancel of its request.
-	body      io.ReadCloser
-	lines     *bufio.Reader
-	endStream context.CancelFunc
+	// XHRStreaming, Read's goroutine only: the response being read, the
+	// cancel of its request, and the lines its reader goroutine read
+	// (readStream). A Read that times out leaves the stream to its
+	// reader: a line arriving meanwhile waits for the next Read, whole.
+	body        io.ReadCloser
+	endStream   context.CancelFunc
+	streamLines <-chan streamLine
 
 	polled []string // XHRPolling: frames of the last poll not read yet
 
@@ -149,28 +152,63 @@ func (s *Session) openStream() error {
 		cancel()
 		return fmt.Errorf("sockjstest: open %s: HTTP status %d", s.url, resp.StatusCode)
 	}
-	s.body, s.lines, s.endStream = resp.Body, bufio.NewReader(resp.Body), cancel
+	s.body, s.endStream = resp.Body, cancel
+	lines := bufio.NewReader(resp.Body)
 	// The 2 KiB prelude of 'h's and a newline.
 	for {
-		line, err := s.lines.ReadString('\n')
+		line, err := lines.ReadString('\n')
 		if err != nil {
 			s.dropStream()
 			return fmt.Errorf("sockjstest: open %s: prelude: %w", s.url, err)
 		}
 		if strings.Trim(strings.TrimSuffix(line, "\n"), "h") == "" {
-			return nil
+			break
+		}
+	}
+	ch := make(chan streamLine)
+	s.streamLines = ch
+	go readStream(ctx, lines, ch)
+	return nil
+}
+
+// streamLine is one line of an xhr_streaming response (a frame, without
+// its newline), or the error that ended the response.
+type streamLine struct {
+	line string
+	err  error
+}
+
+// readStream reads the lines of one xhr_streaming response into out until
+// the response ends (its error is the last thing sent) or ctx, the
+// request's, does.
+func readStream(ctx context.Context, lines *bufio.Reader, out chan<- streamLine) {
+	for {
+		line, err := lines.ReadString('\n')
+		var l streamLine
+		if err == nil {
+			l.line = strings.TrimSuffix(line, "\n")
+		} else {
+			l.err = err
+		}
+		select {
+		case out <- l:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
 		}
 	}
 }
 
-// dropStream ends the xhr_streaming response being read.
+// dropStream ends the xhr_streaming response being read, and its reader.
 func (s *Session) dropStream() {
 	if s.body == nil {
 		return
 	}
 	s.endStream()
 	_ = s.body.Close()
-	s.body, s.lines, s.endStream = nil, nil, nil
+	s.body, s.endStream, s.streamLines = nil, nil, nil
 }
 
 func (s *Session) header(req *http.Request) {
@@ -224,7 +262,10 @@ func (s *Session) Send(msgs ...string) error {
 // within Options.Timeout unless Options.NoReadTimeout. When the session
 // has closed it returns a *CloseError with the close frame's code and
 // reason (every time it is called again); on a network error, a bad frame
-// or a timeout, that error.
+// or a timeout, that error. On xhr-streaming a timeout wraps
+// os.ErrDeadlineExceeded and loses nothing: the session can be read again,
+// and a frame arriving as the timeout ran out is the next Read's (a
+// websocket's read timeout, as gorilla/websocket's, ends the session).
 func (s *Session) Read() (string, error) {
 	timeout := s.opts.Timeout
 	if s.opts.NoReadTimeout {
@@ -295,11 +336,15 @@ func (s *Session) frame(timeout time.Duration) (string, error) {
 // streamed reads the next frame of xhr-streaming within timeout (0: no
 // bound). When the server ends a response (after its ResponseLimit of
 // bytes), it opens the next one on the same session, as sockjs-client
-// does; after a timeout the next Read does too.
+// does. A timeout leaves the response open and its reader reading: the
+// next Read gets what arrived meanwhile, a frame that was half-way in
+// included.
 func (s *Session) streamed(timeout time.Duration) (string, error) {
-	var deadline time.Time
+	var expired <-chan time.Time
 	if timeout > 0 {
-		deadline = time.Now().Add(timeout)
+		timer := time.NewTimer(timeout)
+		defer timer.Stop()
+		expired = timer.C
 	}
 	for {
 		if s.body == nil {
@@ -307,20 +352,20 @@ func (s *Session) streamed(timeout time.Duration) (string, error) {
 				return "", err
 			}
 		}
-		var timer *time.Timer
-		if !deadline.IsZero() {
-			timer = time.AfterFunc(time.Until(deadline), s.endStream)
-		}
-		line, err := s.lines.ReadString('\n')
-		if timer != nil {
-			timer.Stop()
-		}
-		if err == nil {
-			return strings.TrimSuffix(line, "\n"), nil
-		}
-		s.dropStream()
-		if !errors.Is(err, io.EOF) || s.ctx.Err() != nil {
-			return "", fmt.Errorf("sockjstest: read: %w", err)
+		select {
+		case l := <-s.streamLines:
+			if l.err == nil {
+				return l.line, nil
+			}
+			s.dropStream()
+			if !errors.Is(l.err, io.EOF) || s.ctx.Err() != nil {
+				return "", fmt.Errorf("sockjstest: read: %w", l.err)
+			}
+		case <-expired:
+			return "", fmt.Errorf("sockjstest: read: no frame within %v: %w", timeout, os.ErrDeadlineExceeded)
+		case <-s.ctx.Done():
+			s.dropStream()
+			return "", fmt.Errorf("sockjstest: read: %w", s.ctx.Err())
 		}
 	}
 }

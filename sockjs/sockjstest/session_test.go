@@ -5,9 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/trelljaz/trelljaz/sockjs"
 	"github.com/trelljaz/trelljaz/sockjs/sockjstest"
@@ -128,5 +132,68 @@ func TestARefusedSessionIsItsCloseFrame(t *testing.T) {
 				t.Fatalf("Open = %v, want refused with 4403 not you", err)
 			}
 		})
+	}
+}
+
+// TestStreamedReadKeepsAFrameArrivingAtItsTimeout: on xhr-streaming, a
+// Read whose timeout runs out while a frame is half-way in loses nothing:
+// the next Read returns that frame whole, from the same response (a
+// server that sends only half a frame, waits until the client's Read has
+// timed out, then sends the rest; a second xhr_streaming request is
+// refused, so a client that dropped the response fails).
+func TestStreamedReadKeepsAFrameArrivingAtItsTimeout(t *testing.T) {
+	timedOut := make(chan struct{})
+	var streams atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasSuffix(r.URL.Path, "/xhr_streaming") || streams.Add(1) > 1 {
+			http.Error(w, "one stream only", http.StatusNotFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/javascript; charset=UTF-8")
+		f := w.(http.Flusher)
+		fmt.Fprintf(w, "%s\no\na[\"hel", strings.Repeat("h", 2048))
+		f.Flush()
+		select {
+		case <-timedOut:
+		case <-r.Context().Done():
+			return
+		}
+		fmt.Fprint(w, "lo\"]\na[\"next\"]\n")
+		f.Flush()
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	s, err := sockjstest.Open(srv.URL+"/echo", &sockjstest.Options{Transport: sockjstest.XHRStreaming, Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if m, err := s.Read(); err == nil {
+		t.Fatalf("Read = %q, want a timeout (the frame is half sent)", m)
+	} else if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Logf("the timeout is not os.ErrDeadlineExceeded: %v", err)
+	}
+	close(timedOut)
+	// The rest of the frame comes on the same response; on a slow machine
+	// it may take more than one timeout to arrive, and a timeout loses
+	// nothing, so Read is asked again (at most 100 times).
+	var got []string
+	for range 100 {
+		m, err := s.Read()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			continue
+		}
+		if err != nil {
+			t.Fatalf("Read after the timeout: %v (got %q so far)", err, got)
+		}
+		if got = append(got, m); len(got) == 2 {
+			break
+		}
+	}
+	if len(got) != 2 || got[0] != "hello" || got[1] != "next" {
+		t.Fatalf("messages after the timeout %q, want [hello next]", got)
+	}
+	if n := streams.Load(); n != 1 {
+		t.Errorf("%d xhr_streaming requests, want 1", n)
 	}
 }

@@ -18,6 +18,11 @@ const $ = (id) => document.getElementById(id);
 const BID_SUITS = ["S", "C", "D", "H", "NT"];
 const LEVELS = [6, 7, 8, 9, 10];
 const MAX_CHAT_LINES = 100;
+// The lobby's view (game/protocol, The lobby's view): a page of tables
+// that "more" grows by PAGE up to MAX_PAGE, the first names online that
+// "more" grows the same way, and a filter by state.
+const PAGE = 50;
+const MAX_PAGE = 500;
 
 const S = {
   account: null, // /api/me
@@ -25,7 +30,8 @@ const S = {
   offer: null,
   net: null,
   conn: { state: "connecting", detail: {} },
-  lobby: { v: 0, tables: new Map(), online: new Map(), chat: [] },
+  lobby: { v: 0, tables: new Map(), total: 0, counts: {}, online: new Map(), players: 0, guests: 0, chat: [] },
+  lobbyView: { tables: PAGE, online: PAGE, state: "" }, // the view this page asks for (viewRequest)
   tables: new Map(), // id -> table view + {history, pending}
   current: "",
   picked: [],
@@ -206,7 +212,7 @@ function startSocket() {
       const tables = {};
       for (const [id, tb] of S.tables) tables[id] = tb.v;
       if (S.guest) {
-        sendRaw({ type: "signin", guest: true, lobby_v: S.lobby.v, tables });
+        sendRaw({ type: "signin", guest: true, lobby_v: S.lobby.v, lobby_view: viewRequest(), tables });
         return;
       }
       let token;
@@ -219,7 +225,7 @@ function startSocket() {
       if (!token) { location.reload(); return; }
       // at a playing table the lobby is not followed (followLobby)
       S.lobbyFollow = !playingHere();
-      if (S.lobbyFollow) sendRaw({ type: "signin", token, lobby_v: S.lobby.v, tables });
+      if (S.lobbyFollow) sendRaw({ type: "signin", token, lobby_v: S.lobby.v, lobby_view: viewRequest(), tables });
       else sendRaw({ type: "signin", token, follow_lobby: false, tables });
     },
     onMessage: handle,
@@ -257,6 +263,12 @@ function handle(m) {
         return;
       }
       if (m.code === "signin_required") { S.busy.set = false; signinPrompt(); break; }
+      if (m.code === "lobby_busy") {
+        // the server keeps the view this page had
+        const V = S.lobby.view || {};
+        S.lobbyView = { tables: V.tables || PAGE, online: V.online || PAGE, state: V.state || "" };
+        S.lobbyAsked = false;
+      }
       if (m.table && S.tables.has(m.table)) S.tables.get(m.table).pending = false;
       S.busy.set = false;
       if (m.code === "bad_token") { S.net.close(); S.net = null; startSocket(); return; }
@@ -264,16 +276,28 @@ function handle(m) {
       toast(errorText(m));
       break;
     case "lobby":
-      S.lobby = { v: m.v, tables: new Map(m.tables.map((x) => [x.id, x])), online: new Map(m.online.map((p) => [p.id, p])), chat: m.chat || [], guests: m.guests || 0 };
+      S.lobby = {
+        v: m.v, view: m.view, tables: new Map(m.tables.map((x) => [x.id, x])), total: m.total || 0, counts: m.counts || {},
+        online: new Map(m.online.map((p) => [p.id, p])), players: m.players || 0, chat: m.chat || [], guests: m.guests || 0,
+      };
+      S.lobbyAsked = false;
       break;
     case "lobby_delta": {
       const L = S.lobby;
       if (m.v <= L.v) return;
+      if (m.since !== L.v) {
+        // a delta missed: what this page lacks, or the whole view
+        send({ type: "lobby", follow: true, v: L.v, view: viewRequest() });
+        return;
+      }
       L.v = m.v;
       for (const x of m.tables || []) L.tables.set(x.id, x);
       for (const id of m.removed || []) L.tables.delete(id);
       for (const p of m.joined || []) L.online.set(p.id, p);
       for (const p of m.gone || []) L.online.delete(p.id);
+      if (typeof m.total === "number") L.total = m.total;
+      if (m.counts) L.counts = m.counts;
+      if (typeof m.players === "number") L.players = m.players;
       if (typeof m.guests === "number") L.guests = m.guests;
       if (m.chat) L.chat = L.chat.concat(m.chat).slice(-MAX_CHAT_LINES);
       break;
@@ -351,7 +375,24 @@ function followLobby() {
   if (!S.welcomed || S.guest || S.conn.state !== "open") return;
   const want = !playingHere();
   if (want === S.lobbyFollow) return;
-  if (S.net.send(want ? { type: "lobby", follow: true, v: S.lobby.v } : { type: "lobby", follow: false })) S.lobbyFollow = want;
+  if (S.net.send(want ? { type: "lobby", follow: true, v: S.lobby.v, view: viewRequest() } : { type: "lobby", follow: false })) S.lobbyFollow = want;
+}
+
+// viewRequest is the lobby view this page asks for, defaults left out.
+function viewRequest() {
+  const V = S.lobbyView, out = {};
+  if (V.tables !== PAGE) out.tables = V.tables;
+  if (V.online !== PAGE) out.online = V.online;
+  if (V.state) out.state = V.state;
+  return out;
+}
+
+// askView asks for another view of the lobby (a longer page, other names,
+// a filter): the server sends it whole.
+function askView(change) {
+  Object.assign(S.lobbyView, change);
+  if (!S.lobbyFollow) return; // asked for when following again
+  if (send({ type: "lobby", follow: true, v: S.lobby.v, view: viewRequest() })) { S.lobbyAsked = true; renderLobby(); }
 }
 
 function dropTable(id) {
@@ -585,20 +626,59 @@ function renderLobby() {
   $("lobby-h").title = S.lobbyFollow ? "" : t("lobby.paused");
   const set = $("set-table");
   set.disabled = S.busy.set || S.conn.state !== "open";
+  renderLobbyBar();
   const list = $("tables");
-  const rows = [...L.tables.values()].sort((a, b) => order(a.state) - order(b.state) || a.id.localeCompare(b.id));
-  if (!rows.length) list.replaceChildren(el("p", { class: "hint" }, t("lobby.empty")));
+  const rows = [...L.tables.values()].sort(tableOrder);
+  if (!rows.length) list.replaceChildren(el("p", { class: "hint" }, t(S.lobbyView.state ? "lobby.none" : "lobby.empty")));
   else list.replaceChildren(...rows.map(lobbyRow));
-  $("online-h").textContent = t("lobby.online", { n: L.online.size }) + (L.guests ? " · " + t("lobby.guests", { n: L.guests }) : "");
-  $("online").replaceChildren(...[...L.online.values()].map((p) => el("span", { class: "chip" }, playerLink(p))));
+  const more = $("tables-more");
+  more.hidden = L.total <= rows.length;
+  more.replaceChildren(...[
+    el("span", { class: "hint" }, t("lobby.shown", { n: rows.length, total: L.total })),
+    rows.length < MAX_PAGE ? el("button", { type: "button", id: "more-tables", disabled: !!S.lobbyAsked, onclick: () => askView({ tables: Math.min(MAX_PAGE, S.lobbyView.tables + PAGE) }) }, t("lobby.more")) : null,
+  ].filter(Boolean));
+  const players = Math.max(L.players || 0, L.online.size);
+  $("online-h").textContent = t("lobby.online", { n: players }) + (L.guests ? " · " + t("lobby.guests", { n: L.guests }) : "");
+  const names = [...L.online.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
+  const rest = players - names.length;
+  const chips = names.map((p) => el("span", { class: "chip" }, playerLink(p)));
+  if (rest > 0) chips.push(el("button", { type: "button", id: "more-names", class: "quiet chip", disabled: !!S.lobbyAsked || names.length >= MAX_PAGE, onclick: () => askView({ online: Math.min(MAX_PAGE, S.lobbyView.online + PAGE) }) }, t("lobby.moreNames", { n: rest })));
+  $("online").replaceChildren(...chips);
   renderLines($("lobby-chat"), L.chat);
 }
 
-function order(state) { return ["waiting", "convention", "playing", "finished"].indexOf(state); }
+// renderLobbyBar shows the club's tables by state, each a filter of the
+// list (the server's view "state"), and "all".
+function renderLobbyBar() {
+  const c = S.lobby.counts || {};
+  const filter = (state, label) => el("button", {
+    type: "button", class: "filter" + (S.lobbyView.state === state ? " on" : ""), "aria-pressed": String(S.lobbyView.state === state), "data-filter": state || "all",
+    onclick: () => { if (S.lobbyView.state !== state) askView({ state, tables: PAGE }); },
+  }, label);
+  $("lobby-bar").replaceChildren(
+    filter("", t("lobby.all", { n: sumCounts(c) })),
+    filter("waiting", t("lobby.waiting", { n: c.waiting || 0 })),
+    filter("playing", t("lobby.playing", { n: c.playing || 0 })),
+    c.convention ? el("span", { class: "hint" }, t("lobby.beingSet", { n: c.convention })) : null);
+}
+
+function sumCounts(c) { return (c.waiting || 0) + (c.convention || 0) + (c.playing || 0) + (c.finished || 0); }
+
+// tableOrder is the server's order of the lobby (game/protocol TableOrder):
+// the waiting tables, fullest first; those being set; the playing ones,
+// most watched first; the finished; then by id (t9 before t10).
+function tableOrder(a, b) {
+  const rank = (s) => ["waiting", "convention", "playing", "finished"].indexOf(s);
+  const empty = (x) => { const seats = x.seats || []; return Math.max(x.players - seats.length, 0) + seats.filter((s) => !(s.player && s.player.id) && !s.bot).length; };
+  return rank(a.state) - rank(b.state) ||
+    (a.state === "waiting" ? empty(a) - empty(b) : 0) ||
+    (a.state === "playing" ? (b.watchers || 0) - (a.watchers || 0) : 0) ||
+    a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
 
 function lobbyRow(x) {
   const mine = S.tables.has(x.id);
-  const seats = x.seats.map((s, i) => {
+  const seats = (x.seats || []).map((s, i) => {
     if (s.player && s.player.id) {
       return el("li", { class: "seat-chip" + (s.online || s.bot ? "" : " away") }, pname(s.player.name), s.bot ? el("span", { class: "tag" }, t("table.bot")) : null);
     }
@@ -998,7 +1078,7 @@ function renderActions(tb, me, legal, discarding) {
         el("button", { type: "button", disabled: dis, onclick: () => move(tb, proposals[Number(sel.value)]) }, t("move.propose"))) : null,
       el("div", { class: "calls" }, extra.map((m) => btn(m, t("move." + m.kind))))));
   }
-  if (tb.result) box.append(settlement(tb, tb.result.rounded, t("sheet.result")));
+  if (tb.result && Array.isArray(tb.result.rounded)) box.append(settlement(tb, tb.result.rounded, t("sheet.result")));
 }
 
 // bidBox lays the legal bids out on the ladder (rows 6..10, columns
@@ -1040,7 +1120,7 @@ function renderSheet(tb) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, t("sheet.player")), el("th", { scope: "col" }, t("sheet.pool")), el("th", { scope: "col" }, t("sheet.mountain")), el("th", { scope: "col" }, t("sheet.whists")))),
     el("tbody", {}, names.map((nm, i) => el("tr", {}, el("th", { scope: "row" }, pname(nm)), el("td", {}, fmt(last.pool[i])), el("td", {}, fmt(last.mountain[i])), el("td", {}, fmt(last.whists[i].reduce((a, b) => a + b, 0))))))));
   const lastEntry = (tb.deals || [])[(tb.deals || []).length - 1];
-  if (tb.result) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
+  if (tb.result && Array.isArray(tb.result.rounded)) settle.append(settlement(tb, tb.result.rounded, t("sheet.result")));
   else if (lastEntry && Array.isArray(lastEntry.settle)) settle.append(settlement(tb, lastEntry.settle, t("sheet.settleNow", { n: lastEntry.no })));
 }
 

@@ -152,11 +152,18 @@ func (p *Position) Validate() error {
 
 // node is the search state: small, copied for every child.
 type node struct {
-	hands    [3]uint32
+	hands [3]uint32
+	// rem is the cards in play: in hands, on the table, and the talon
+	// cards still to lead (a card between two others makes them
+	// different)
+	rem      uint32
 	trick    [3]uint8 // card of each player in the current trick
 	leader   uint8
 	n        uint8 // cards in the current trick
 	talonPos uint8 // index into solver.talon of the current/next talon lead
+	// win and winP are the card winning the current ordinary trick so
+	// far and its player (valid when n > 0 outside talon tricks)
+	win, winP uint8
 }
 
 // ttBits sizes the table: 1<<ttBits entries of 16 bytes in buckets of
@@ -259,7 +266,19 @@ func (s *Solver) setup(p *Position) node {
 	nd.leader = uint8(p.Leader)
 	nd.n = uint8(p.NTrick)
 	for i := 0; i < p.NTrick; i++ {
-		nd.trick[(p.Leader+i)%3] = uint8(p.Trick[i])
+		pl := uint8((p.Leader + i) % 3)
+		c := uint8(p.Trick[i])
+		nd.trick[pl] = c
+		if i == 0 || beats(c, nd.win, s.trump) {
+			nd.win, nd.winP = c, pl
+		}
+	}
+	nd.rem = nd.hands[0] | nd.hands[1] | nd.hands[2]
+	for i := 0; i < p.NTrick; i++ {
+		nd.rem |= 1 << uint8(p.Trick[i])
+	}
+	for i := 0; i < p.NTalon; i++ {
+		nd.rem |= 1 << s.talon[i]
 	}
 	return nd
 }
@@ -334,7 +353,7 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 	tricks := p.Tricks()
 	pl := (nd.leader + nd.n) % 3
 	allowed := s.allowed(&nd, pl)
-	rem := s.inPlay(&nd)
+	rem := nd.rem
 	limit := limitOf(&p)
 	guess := -1
 	var repValue [32]int // by the run's top card, -1 until searched
@@ -415,20 +434,6 @@ func (s *Solver) allowed(nd *node, pl uint8) uint32 {
 	return h
 }
 
-// inPlay returns the cards still in hands plus those on the table and
-// the talon cards still to lead (a card between two others makes them
-// different).
-func (s *Solver) inPlay(nd *node) uint32 {
-	r := nd.hands[0] | nd.hands[1] | nd.hands[2]
-	for i := uint8(0); i < nd.n; i++ {
-		r |= 1 << nd.trick[(nd.leader+i)%3]
-	}
-	for i := nd.talonPos; i < s.nTalon; i++ {
-		r |= 1 << s.talon[i]
-	}
-	return r
-}
-
 // winner decides the complete current trick.
 func (s *Solver) winner(nd *node) uint8 {
 	if s.inTalonTrick(nd) {
@@ -474,17 +479,26 @@ func (s *Solver) play(nd *node, pl, c uint8) (node, int) {
 	ch := *nd
 	ch.hands[pl] &^= 1 << c
 	ch.trick[pl] = c
+	talon := s.inTalonTrick(&ch)
+	if !talon && (ch.n == 0 || beats(c, ch.win, s.trump)) {
+		ch.win, ch.winP = c, pl
+	}
 	ch.n++
 	if ch.n < 3 {
 		return ch, 0
 	}
-	w := s.winner(&ch)
+	w := ch.winP
+	if talon {
+		w = s.winner(&ch)
+	}
 	won := 0
 	if w != Nobody && s.count&(1<<w) != 0 {
 		won = 1
 	}
 	ch.n = 0
-	if s.inTalonTrick(&ch) {
+	ch.rem &^= 1<<ch.trick[0] | 1<<ch.trick[1] | 1<<ch.trick[2]
+	if talon {
+		ch.rem &^= 1 << s.talon[ch.talonPos]
 		ch.talonPos++
 		ch.leader = s.first
 		if !s.inTalonTrick(&ch) && s.byWinner && w != Nobody {
@@ -801,7 +815,7 @@ var next3 = [3]uint8{1, 2, 0}
 // touching cards) but skip, best guesses first.
 func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 	allowed := s.allowed(nd, pl)
-	rem := s.inPlay(nd)
+	rem := nd.rem
 	var reps uint32
 	for su := 0; su < 4; su++ {
 		a := uint8(allowed >> (8 * su))
@@ -824,7 +838,7 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 		tmask = 7 &^ s.count
 	}
 	inT := tmask&(1<<pl) != 0
-	var score [32]int
+	var score [16]int16 // by position in buf (at most 10 moves)
 	ls := s.leadSuit(nd)
 	// current winner of the trick, if any
 	curC, curP := uint8(0xFF), uint8(0xFF)
@@ -837,13 +851,7 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 				}
 			}
 		} else {
-			curC, curP = nd.trick[nd.leader], nd.leader
-			for i := uint8(1); i < nd.n; i++ {
-				p := (nd.leader + i) % 3
-				if c := nd.trick[p]; beats(c, curC, s.trump) {
-					curC, curP = c, p
-				}
-			}
+			curC, curP = nd.win, nd.winP
 		}
 	}
 	last := nd.n == 2
@@ -932,11 +940,12 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 		// insertion sort, best first
 		i := len(buf)
 		buf = append(buf, c)
-		for i > 0 && score[i-1] < sc {
+		sc16 := int16(sc)
+		for i > 0 && score[i-1] < sc16 {
 			buf[i], score[i] = buf[i-1], score[i-1]
 			i--
 		}
-		buf[i], score[i] = c, sc
+		buf[i], score[i] = c, sc16
 	}
 	return buf
 }

@@ -1,0 +1,118 @@
+package cluster_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+)
+
+// startPulka joins every player to their process's lobby, seats them all
+// at a table the first one sets with options (seatAll), and lets each play
+// from their own goroutine until ctx ends; it returns the table's id.
+func startPulka(ctx context.Context, t *testing.T, ps []*player, options map[string]json.RawMessage) string {
+	t.Helper()
+	for _, p := range ps {
+		p.proc.lobby.Join(p, 0)
+	}
+	id := seatAll(t, ps, options)
+	for _, p := range ps {
+		go p.play(ctx, t)
+	}
+	return id
+}
+
+// sit seats c at seat i of table id, once c's process lists the table.
+func sit(t *testing.T, c *player, id string, i int) {
+	t.Helper()
+	c.mu.Lock()
+	c.table = id
+	c.mu.Unlock()
+	waitFor(t, 20*time.Second, c.p.Name+"'s process lists the table", func() bool {
+		_, ok := c.proc.node.Table(id)
+		return ok
+	})
+	h, _ := c.proc.node.Table(id)
+	h.Watch(c, 0)
+	h.Sit(c, i)
+}
+
+// stand stands c up at its table.
+func stand(t *testing.T, c *player) {
+	t.Helper()
+	if h := c.handle(t); h != nil {
+		h.Stand(c)
+	}
+}
+
+// control is a connection to a test's own PostgreSQL server that does not
+// wait on synchronous replication (synchronous_commit=local), to lock,
+// reconfigure and kill what the processes do.
+type control struct {
+	t  *testing.T
+	db *sql.DB
+}
+
+// controlOf opens a control connection to the database url and returns
+// it with the URL of that database for processes whose commits must not
+// wait on synchronous replication either.
+func controlOf(t *testing.T, url string) (*control, string) {
+	t.Helper()
+	local := url + "&synchronous_commit=local"
+	db, err := sql.Open("pgx", local)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return &control{t: t, db: db}, local
+}
+
+// exec runs q, failing the test on an error.
+func (c *control) exec(q string, args ...any) {
+	c.t.Helper()
+	if _, err := c.db.ExecContext(context.Background(), q, args...); err != nil {
+		c.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// backend waits (a minute at most) for a backend of the database that
+// matches where (a condition on pg_stat_activity) and returns its pid.
+func (c *control) backend(what, where string) int {
+	c.t.Helper()
+	var pid int
+	waitFor(c.t, time.Minute, what, func() bool {
+		err := c.db.QueryRowContext(context.Background(),
+			"SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND "+where+" LIMIT 1").Scan(&pid)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			c.t.Fatal(err)
+		}
+		return err == nil
+	})
+	return pid
+}
+
+// count returns the integer q selects.
+func (c *control) count(q string, args ...any) int {
+	c.t.Helper()
+	var n int
+	if err := c.db.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		c.t.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+// syncStandby makes every commit but the control's (and those of
+// processes on its URL) wait for a standby that does not exist, or stops
+// that: a commit waiting so is durable, and killing its connection loses
+// its answer.
+func (c *control) syncStandby(on bool) {
+	c.t.Helper()
+	if on {
+		c.exec("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
+	} else {
+		c.exec("ALTER SYSTEM RESET synchronous_standby_names")
+	}
+	c.exec("SELECT pg_reload_conf()")
+}

@@ -1,0 +1,356 @@
+package lobby
+
+import (
+	"slices"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/table"
+)
+
+// What a connection gets of the lobby is a view (protocol.LobbyView): a
+// page of the tables in the lobby's order, the first names online, counts
+// of the rest. Connections asking for the same view share it: its deltas
+// and its whole are encoded once for all of them, and its deltas are kept
+// for resync. A view lives while a connection in the lobby has it (the
+// default view always); MaxViews bounds how many there are, so a flush
+// costs at most MaxViews passes over the tables.
+
+// Defaults and bounds of the views.
+const (
+	// MaxViews is the most views the lobby keeps; a connection asking for
+	// another gets protocol.ErrLobbyBusy and keeps its view.
+	MaxViews = 64
+	// DefaultResyncEvery is Config.ResyncEvery's default.
+	DefaultResyncEvery = time.Second
+	// resyncBurst is how many whole views a connection gets at once
+	// before Config.ResyncEvery paces it: the sign-in's, a "more" and a
+	// filter.
+	resyncBurst = 3
+)
+
+// view is one view of the lobby and its followers.
+type view struct {
+	key       protocol.LobbyView // normal (protocol.LobbyView.Normal)
+	members   int                // connections in the lobby whose view this is, following it or not
+	followers map[table.Conn]struct{}
+	v         uint64 // the version of its last delta (or the lobby's when it was made)
+
+	// what its followers have, as of version v
+	ids     []string // the tables shown, in protocol.TableOrder
+	shown   map[string]bool
+	total   int // the tables matching it
+	counts  protocol.TableCounts
+	names   []protocol.Player // the names listed
+	players int
+	guests  int
+
+	ring     []viewDelta // its last deltas, for resync: Config.EventBytes for the default view, an eighth for the others
+	ringSize int
+	snap     *protocol.Encoded // its whole at version snapV
+	snapV    uint64
+}
+
+// viewDelta is a view's delta from version since to v.
+type viewDelta struct {
+	since, v uint64
+	enc      *protocol.Encoded
+}
+
+// member is a connection in the lobby.
+type member struct {
+	view      *view
+	following bool   // it asked for the lobby (it is in view.followers unless its whole waits)
+	leftAt    uint64 // the version it had when it stopped following
+	// Whole views: resyncBurst at once, then one per Config.ResyncEvery
+	// (a page that asks again and again gets one a second, not one per
+	// request); wholeWaits when one waits for its turn.
+	limit      *rate.Limiter
+	wholeWaits bool
+}
+
+// viewFor returns the view key asks for, made if the lobby has none like
+// it; false when it would be one more than MaxViews.
+func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
+	key = key.Normal()
+	if vw := s.views[key]; vw != nil {
+		return vw, true
+	}
+	if len(s.views) >= MaxViews {
+		return nil, false
+	}
+	vw := &view{key: key, followers: map[table.Conn]struct{}{}, v: s.v, counts: s.counts, guests: s.sentGuests, players: len(s.names)}
+	vw.ids, vw.total = s.page(key)
+	vw.shown = make(map[string]bool, len(vw.ids))
+	for _, id := range vw.ids {
+		vw.shown[id] = true
+	}
+	vw.names = s.names[:min(len(s.names), key.Online)]
+	s.views[key] = vw
+	return vw, true
+}
+
+// moveTo gives c the view vw. The version c left its old view at means
+// nothing in the new one.
+func (s *state) moveTo(c table.Conn, m *member, vw *view) {
+	s.drop(c, m)
+	m.view, m.leftAt = vw, 0
+	vw.members++
+}
+
+// drop takes c off its view, which goes when nobody has it.
+func (s *state) drop(c table.Conn, m *member) {
+	vw := m.view
+	if vw == nil {
+		return
+	}
+	delete(vw.followers, c)
+	m.view = nil
+	if vw.members--; vw.members <= 0 && vw != s.defView {
+		delete(s.views, vw.key)
+	}
+}
+
+// page returns the ids of the tables shown in view key (the first
+// key.Tables matching it, in the order of the last flush) and how many
+// match.
+func (s *state) page(key protocol.LobbyView) (ids []string, total int) {
+	if key.State == "" && key.Players == 0 && key.Preset == "" {
+		ids = make([]string, 0, min(key.Tables, len(s.sorted)))
+		for _, t := range s.sorted[:min(key.Tables, len(s.sorted))] {
+			ids = append(ids, t.ID)
+		}
+		return ids, len(s.sorted)
+	}
+	for i := range s.sorted {
+		t := &s.sorted[i]
+		if !t.matches(key) {
+			continue
+		}
+		total++
+		if len(ids) < key.Tables {
+			ids = append(ids, t.ID)
+		}
+	}
+	return ids, total
+}
+
+// sortedTable is a table in the lobby's order: its key and what views
+// filter it by. It is small: sorting moves it.
+type sortedTable struct {
+	protocol.TableKey
+	state   protocol.State
+	players int
+	preset  string
+}
+
+// matches reports whether the table passes view key's filters (as
+// protocol.LobbyView.Matches).
+func (t *sortedTable) matches(key protocol.LobbyView) bool {
+	return key.Matches(protocol.Summary{State: t.state, Players: t.players, Preset: t.preset})
+}
+
+// follow makes c get its view from version v: the deltas after v, or the
+// whole view (paced: see member.limit), then every delta.
+func (s *state) follow(c table.Conn, m *member, v uint64) {
+	m.following = true
+	vw := m.view
+	if v != 0 && v == vw.v {
+		vw.followers[c] = struct{}{} // it missed nothing
+		return
+	}
+	if v != 0 {
+		for i, d := range vw.ring {
+			if d.since == v {
+				out := make([]*protocol.Encoded, 0, len(vw.ring)-i)
+				for _, d := range vw.ring[i:] {
+					out = append(out, d.enc)
+				}
+				c.Send(out...)
+				vw.followers[c] = struct{}{}
+				return
+			}
+		}
+	}
+	s.whole(c, m)
+}
+
+// whole sends c its whole view when its pace allows, else once it does;
+// c gets no delta until then (the whole brings it up to date).
+func (s *state) whole(c table.Conn, m *member) {
+	delete(m.view.followers, c)
+	if m.wholeWaits {
+		return // one is on its way
+	}
+	if m.limit == nil {
+		m.limit = rate.NewLimiter(rate.Every(s.cfg.ResyncEvery), resyncBurst)
+	}
+	now := s.clk.Now()
+	if d := m.limit.ReserveN(now, 1).DelayFrom(now); d > 0 {
+		m.wholeWaits = true
+		l := s.l
+		s.clk.AfterFunc(d, func() {
+			l.act.Post(func(s *state) {
+				if s.conns[c] == m && m.wholeWaits {
+					m.wholeWaits = false
+					s.sendWhole(c, m)
+				}
+			})
+		})
+		return
+	}
+	s.sendWhole(c, m)
+}
+
+// sendWhole sends c its whole view, encoded once per view and version,
+// and makes c a follower of it.
+func (s *state) sendWhole(c table.Conn, m *member) {
+	vw := m.view
+	if vw.snap == nil || vw.snapV != vw.v {
+		// Changes after v are pending and reach c in the next delta.
+		vw.snap, vw.snapV = protocol.Encode(s.snapshot(vw)), vw.v
+	}
+	c.Send(vw.snap)
+	vw.followers[c] = struct{}{}
+}
+
+// snapshot is view vw whole at its version.
+func (s *state) snapshot(vw *view) protocol.Lobby {
+	msg := protocol.Lobby{V: vw.v, View: vw.key, Tables: make([]protocol.Summary, 0, len(vw.ids)), Total: vw.total, Counts: vw.counts,
+		Online: append([]protocol.Player{}, vw.names...), Players: vw.players, Guests: vw.guests}
+	for _, id := range vw.ids {
+		if sum, ok := s.summaries[id]; ok { // a table removed since is in the next delta's "removed"
+			msg.Tables = append(msg.Tables, sum)
+		}
+	}
+	flushed := s.chat[:len(s.chat)-min(len(s.chatPending), len(s.chat))] // the pending lines come in the next delta
+	msg.Chat = append([]protocol.ChatLine{}, flushed...)
+	return msg
+}
+
+// sortTables puts the tables in the lobby's order and counts them. It
+// starts from the order of the last flush, which a few changes barely
+// move, and computes each table's key once (a sort comparing whole
+// summaries took 5 ms a flush at 3,000 tables).
+func (s *state) sortTables() {
+	seen := make(map[string]bool, len(s.changed))
+	kept := s.sorted[:0]
+	for _, t := range s.sorted {
+		sum, ok := s.summaries[t.ID]
+		if !ok {
+			continue // removed
+		}
+		if s.changed[t.ID] {
+			seen[t.ID] = true
+			t = sortedOf(sum)
+		}
+		kept = append(kept, t)
+	}
+	for id := range s.changed {
+		if sum, ok := s.summaries[id]; ok && !seen[id] {
+			kept = append(kept, sortedOf(sum)) // new
+		}
+	}
+	s.sorted = kept
+	slices.SortFunc(s.sorted, func(a, b sortedTable) int { return a.Compare(b.TableKey) })
+	s.counts = protocol.TableCounts{}
+	for i := range s.sorted {
+		s.counts.Add(s.sorted[i].state)
+	}
+}
+
+func sortedOf(sum protocol.Summary) sortedTable {
+	return sortedTable{TableKey: protocol.KeyOf(sum), state: sum.State, players: sum.Players, preset: sum.Preset}
+}
+
+// sortNames lists the players online in their order.
+func (s *state) sortNames() {
+	names := make([]protocol.Player, 0, len(s.online))
+	for _, pr := range s.online {
+		names = append(names, pr.p)
+	}
+	slices.SortFunc(names, protocol.PlayerOrder)
+	s.names = names // a new slice: the views keep prefixes of the old one
+}
+
+// flushView sends view vw's followers what changed in it at version s.v,
+// if anything did.
+func (s *state) flushView(vw *view, tables, presence bool) {
+	d := protocol.LobbyDelta{V: s.v, Since: vw.v, Chat: s.chatPending}
+	if tables {
+		ids, total := s.page(vw.key)
+		shown := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			shown[id] = true
+			if !vw.shown[id] || s.changed[id] {
+				d.Tables = append(d.Tables, s.summaries[id])
+			}
+		}
+		for _, id := range vw.ids {
+			if !shown[id] {
+				d.Removed = append(d.Removed, id)
+			}
+		}
+		vw.ids, vw.shown = ids, shown
+		if total != vw.total {
+			vw.total = total
+			d.Total = &total
+		}
+		if counts := s.counts; counts != vw.counts {
+			vw.counts = counts
+			d.Counts = &counts
+		}
+	}
+	if presence {
+		names := s.names[:min(len(s.names), vw.key.Online)]
+		was := make(map[string]bool, len(vw.names))
+		for _, p := range vw.names {
+			was[p.ID] = true
+		}
+		is := make(map[string]bool, len(names))
+		for _, p := range names {
+			is[p.ID] = true
+			if !was[p.ID] {
+				d.Joined = append(d.Joined, p)
+			}
+		}
+		for _, p := range vw.names {
+			if !is[p.ID] {
+				d.Gone = append(d.Gone, p)
+			}
+		}
+		vw.names = names
+		if n := len(s.names); n != vw.players {
+			vw.players = n
+			d.Players = &n
+		}
+	}
+	if g := s.sentGuests; g != vw.guests {
+		vw.guests = g
+		d.Guests = &g
+	}
+	if len(d.Tables)+len(d.Removed)+len(d.Joined)+len(d.Gone)+len(d.Chat) == 0 && d.Total == nil && d.Counts == nil && d.Players == nil && d.Guests == nil {
+		return
+	}
+	vw.v = s.v
+	enc := protocol.Encode(d)
+	vw.ring = append(vw.ring, viewDelta{since: d.Since, v: d.V, enc: enc})
+	vw.ringSize += enc.Len()
+	limit := s.cfg.EventBytes
+	if vw != s.defView {
+		limit /= 8 // the default view is most connections'; the others are bounded together
+	}
+	n := 0
+	for vw.ringSize > limit && n < len(vw.ring)-1 {
+		vw.ringSize -= vw.ring[n].enc.Len()
+		vw.ring[n] = viewDelta{}
+		n++
+	}
+	vw.ring = append(vw.ring[:0], vw.ring[n:]...)
+	s.cfg.Metrics.LobbyBytes(enc.Len())
+	for c := range vw.followers {
+		c.Send(enc)
+	}
+}

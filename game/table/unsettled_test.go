@@ -1,0 +1,186 @@
+package table
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/protocol"
+)
+
+// startLosingJournal loses the answer to the first pulka start when
+// loseStart is set (Begin answers ErrUnsettled); Begin again fails while
+// startDown is set, answers startErr if set, and otherwise takes the
+// start.
+type startLosingJournal struct {
+	losingJournal
+	loseStart, startDown bool
+	startErr             error
+}
+
+func (j *startLosingJournal) Begin(p PulkaStart) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.begun = append(j.begun, p)
+	switch {
+	case j.loseStart:
+		j.loseStart = false
+		return errors.Join(errors.New("commit: connection reset"), ErrUnsettled)
+	case j.startDown:
+		return errors.Join(errors.New("database unavailable"), ErrUnsettled)
+	}
+	return j.startErr
+}
+
+func (j *startLosingJournal) starts() []PulkaStart {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return slices.Clone(j.begun)
+}
+
+// advanceUntil moves the fake clock by step until cond holds: the
+// journal's answers come from goroutines of their own, so the table's
+// state is polled (a minute of wall time at most).
+func advanceUntil(t *testing.T, tb *Table, clk *fakeClock, step time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for give := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatalf("%s: not after a minute", what)
+		}
+		clk.Advance(step)
+		tb.Summary()
+	}
+}
+
+// fullTable is a waiting table of Anna's whose last seat her bot takes:
+// the pulka starts (or its start is held) from that sit.
+func fullTable(t *testing.T, cfg Config) (*Table, *fakeClock, *fakeConn) {
+	t.Helper()
+	anna := newConn("Anna")
+	tb, clk := waitingTable(t, cfg, anna, "sochi", "")
+	tb.AddBot(anna, 1)
+	tb.AddBot(anna, 2)
+	tb.Summary()
+	return tb, clk, anna
+}
+
+// A pulka start whose write the journal cannot confirm is held: the table
+// waits with its seats as they are (standing up and moves are refused with
+// the journal's code), begins the same start again — the same key — until
+// the journal takes it, and then the pulka starts, once.
+func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true}
+	tb, clk, anna := fullTable(t, Config{Journal: j})
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q while the start is held, want waiting", s.State)
+	}
+	if errs := anna.errors(t); len(errs) != 0 {
+		t.Fatalf("errors %v for a held start, want none yet", errs)
+	}
+	tb.Stand(anna)
+	tb.Summary()
+	if errs := anna.errors(t); !slices.Equal(errs, []string{"journal"}) {
+		t.Fatalf("errors %v for standing up while the start is held, want journal", errs)
+	}
+	if seats := anna.view(t).Seats; len(seats) != 3 || seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v while the start is held: Anna's seat was freed", seats)
+	}
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the start begun again", func() bool { return len(j.starts()) >= 3 })
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q while the journal cannot answer, want waiting", s.State)
+	}
+	j.mu.Lock()
+	j.startDown = false
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the pulka started", func() bool { return anna.view(t).State == "playing" })
+	starts := j.starts()
+	for _, s := range starts[1:] {
+		if s.Key != starts[0].Key || s.Table != starts[0].Table || s.Pulka != starts[0].Pulka || !s.Started.Equal(starts[0].Started) {
+			t.Fatalf("the held start was begun again as another start: %+v, first %+v", s, starts[0])
+		}
+	}
+	if starts[0].Key == "" {
+		t.Fatal("the start has no key: the journal cannot tell it from another")
+	}
+	if errs := anna.errors(t); len(errs) != 1 {
+		t.Fatalf("errors %v, want only the one for standing up", errs)
+	}
+}
+
+// A held move or pulka start that the journal never settles is given up:
+// after Config.SettleLimit of asking, or at once when the journal says the
+// store holds something else (ErrDiverged). A held move's pulka ends
+// unrated with reason "unsettled", handed to the journal as abandoned; a
+// held start frees the table; everyone at the table is told "unsettled".
+func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
+	diverged := errors.Join(errors.New("another move under its number"), ErrDiverged)
+	for _, c := range []struct {
+		name  string
+		start bool  // the pulka's start is held, not a move
+		err   error // what the journal says when asked again
+		limit time.Duration
+	}{
+		{"a move the store cannot settle within the limit", false, errors.New("database unavailable"), 30 * time.Second},
+		{"a move the store holds another under", false, diverged, 24 * time.Hour},
+		{"a start the store cannot settle within the limit", true, errors.Join(errors.New("database unavailable"), ErrUnsettled), 30 * time.Second},
+		{"a start whose key holds another pulka", true, diverged, 24 * time.Hour},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			j := &startLosingJournal{loseStart: c.start}
+			cfg := Config{Journal: j, SettleLimit: c.limit}
+			var tb *Table
+			var clk *fakeClock
+			var anna *fakeConn
+			if c.start {
+				j.startErr = c.err
+				tb, clk, anna = fullTable(t, cfg)
+			} else {
+				tb, clk, anna = playing(t, cfg, "")
+				v := untilAnna(t, tb, clk, anna)
+				j.set(func(j *losingJournal) { j.lose, j.down, j.downErr = true, true, c.err })
+				tb.Move(anna, v.Legal[0])
+			}
+			boris := newConn("Boris") // a spectator is told too
+			tb.Watch(boris, 0)
+			from := clk.Now()
+			end := "finished"
+			if c.start {
+				end = "free"
+			}
+			if !errors.Is(c.err, ErrDiverged) {
+				asked := func() int {
+					j.mu.Lock()
+					defer j.mu.Unlock()
+					return j.settles + len(j.begun)
+				}
+				advanceUntil(t, tb, clk, DefaultStoreRetry, "the journal asked again", func() bool { return asked() >= 3 })
+				if st := anna.view(t).State; clk.Now().Sub(from) < c.limit && st == end {
+					t.Fatalf("given up after %v, before the limit %v", clk.Now().Sub(from), c.limit)
+				}
+			}
+			advanceUntil(t, tb, clk, DefaultStoreRetry, "the write given up", func() bool { return anna.view(t).State == end })
+			waited := clk.Now().Sub(from)
+			if errors.Is(c.err, ErrDiverged) && waited >= c.limit {
+				t.Fatalf("given up after %v: a diverged store should end it at once", waited)
+			}
+			for _, conn := range []*fakeConn{anna, boris} {
+				if errs := conn.errors(t); !slices.Contains(errs, string(protocol.ReasonUnsettled)) {
+					t.Errorf("%s was told %v, want %q", conn.p.Name, errs, protocol.ReasonUnsettled)
+				}
+			}
+			if c.start {
+				return
+			}
+			if r := anna.view(t).Result; r == nil || r.Reason != protocol.ReasonUnsettled || len(r.Rounded) != 0 {
+				t.Fatalf("result %+v, want reason %q and no settlement", r, protocol.ReasonUnsettled)
+			}
+			j.mu.Lock()
+			pulkas := slices.Clone(j.pulkas)
+			j.mu.Unlock()
+			if len(pulkas) != 1 || pulkas[0].Abandoned == "" || pulkas[0].Result != nil {
+				t.Fatalf("the journal got %+v, want one pulka abandoned with its reason and no result", pulkas)
+			}
+		})
+	}
+}

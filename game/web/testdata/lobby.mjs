@@ -1,0 +1,76 @@
+// The lobby page of a big club (Chromium, playwright-core): a page of
+// tables with counts, "More tables", the "Waiting" filter, the first names
+// online and "+n more"; a guest on a phone sees Anna's new table come as
+// a delta. Waits on the page's state only (locators, waitForFunction).
+// Usage: node lobby.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
+const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
+const { chromium } = await import(playwright);
+const out = { first: 0, firstState: '', shown: '', counts: '', afterMore: 0, waiting: 0, names: 0, afterMoreNames: 0, guestSawSet: 0, onlineText: '', errors: [] };
+const browser = await chromium.launch({
+  executablePath: chromiumPath, headless: true, timeout: 30000,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+async function open(who, viewport) {
+  const ctx = await browser.newContext({ viewport, locale: 'en-GB' });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(20000);
+  page.on('pageerror', (e) => out.errors.push(`${who}: ${e}`));
+  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(`${who}: console: ${m.text()}`); });
+  await page.goto(url);
+  return page;
+}
+const rows = (page, n) => page.waitForFunction((n) => document.querySelectorAll('#tables .lobby-table').length === n, n);
+try {
+  const guest = await open('guest', { width: 390, height: 844 });
+  await guest.locator('#club:not([hidden]) .lobby-table').first().waitFor();
+  await rows(guest, 50);
+
+  const anna = await open('Anna', { width: 1280, height: 900 });
+  await anna.locator('#dev-name').fill('Anna');
+  await anna.locator('#dev-form button[type=submit]').click();
+  await anna.locator('#conn.open').waitFor();
+  await rows(anna, 50);
+  out.first = await anna.locator('#tables .lobby-table').count();
+  out.firstState = (await anna.locator('#tables .lobby-table').first().getAttribute('class')).replace(/.*state-/, '');
+  out.shown = (await anna.locator('#tables-more .hint').textContent()).trim();
+  out.counts = (await anna.locator('#lobby-bar').textContent()).trim();
+  await anna.waitForFunction(() => document.querySelectorAll('#online span.chip').length === 50);
+  out.names = await anna.locator('#online span.chip').count();
+  await anna.screenshot({ path: `${shots}/lobby-desktop.png` });
+
+  await anna.locator('#more-tables').click();
+  await rows(anna, 100);
+  out.afterMore = await anna.locator('#tables .lobby-table').count();
+
+  await anna.locator('#lobby-bar [data-filter=waiting]').click();
+  await rows(anna, 20);
+  await anna.locator('#lobby-bar [data-filter=waiting][aria-pressed=true]').waitFor();
+  out.waiting = await anna.locator('#tables .lobby-table.state-waiting').count();
+  await anna.locator('#tables-more').waitFor({ state: 'hidden' });
+
+  await anna.locator('#more-names').click();
+  await anna.waitForFunction(() => document.querySelectorAll('#online span.chip').length === 81);
+  out.afterMoreNames = await anna.locator('#online span.chip').count();
+  await anna.locator('#more-names').waitFor({ state: 'detached' });
+  out.onlineText = (await anna.locator('#online').textContent()).trim();
+  await anna.screenshot({ path: `${shots}/lobby-desktop-waiting.png`, fullPage: true });
+
+  // the guest's page: Anna's table comes as a delta (a table being set,
+  // after the 20 waiting ones: in the first page)
+  await anna.locator('#lobby-bar [data-filter=all]').click();
+  await anna.locator('#set-table').click();
+  await anna.locator('#conventions-ok').click();
+  await anna.locator('#table[data-state=waiting] .seat.mine').waitFor();
+  const table = await anna.locator('#table').getAttribute('data-table');
+  await guest.locator(`#tables .lobby-table[data-table="${table}"]`).waitFor();
+  out.guestSawSet = await guest.locator(`#tables .lobby-table[data-table="${table}"]`).count();
+  await guest.evaluate(() => document.getElementById('lobby-h').scrollIntoView());
+  await guest.screenshot({ path: `${shots}/lobby-phone.png` });
+  await guest.evaluate(() => document.getElementById('tables-more').scrollIntoView({ block: 'center' }));
+  await guest.screenshot({ path: `${shots}/lobby-phone-more.png` });
+} catch (e) {
+  out.errors.push(String(e && e.stack ? e.stack : e));
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(out));
