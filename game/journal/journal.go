@@ -116,12 +116,24 @@ func (j *Journal) fenceOf(table string) store.Fence {
 func (j *Journal) Begin(p table.PulkaStart) error {
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
+	id, err := j.begin(ctx, p)
+	if err != nil {
+		return err
+	}
+	j.mu.Lock()
+	j.pulkas[pulkaKey{p.Table, p.Pulka}] = id
+	j.mu.Unlock()
+	return nil
+}
+
+// begin writes p, or finds the pulka written under its Key, for Begin.
+func (j *Journal) begin(ctx context.Context, p table.PulkaStart) (store.PulkaID, error) {
 	seats := make([]account.ID, len(p.Players))
 	names := make([]string, len(p.Players))
 	for i, pl := range p.Players {
 		id, err := j.account(ctx, pl)
 		if err != nil {
-			return fmt.Errorf("journal: table %s pulka %d seat %d: %w", p.Table, p.Pulka, i, err)
+			return 0, fmt.Errorf("journal: table %s pulka %d seat %d: %w", p.Table, p.Pulka, i, err)
 		}
 		seats[i], names[i] = id, pl.Name
 	}
@@ -139,16 +151,13 @@ func (j *Journal) Begin(p table.PulkaStart) error {
 		Fence: j.fenceOf(p.Table), Key: p.Key})
 	switch {
 	case errors.Is(err, store.ErrUncertain):
-		return fmt.Errorf("journal: table %s pulka %d: %w (%w)", p.Table, p.Pulka, err, table.ErrUnsettled)
+		return 0, fmt.Errorf("journal: table %s pulka %d: %w (%w)", p.Table, p.Pulka, err, table.ErrUnsettled)
 	case errors.Is(err, store.ErrBadInput) && p.Key != "":
-		return fmt.Errorf("journal: table %s pulka %d: %w (%w)", p.Table, p.Pulka, err, table.ErrDiverged)
+		return 0, fmt.Errorf("journal: table %s pulka %d: %w (%w)", p.Table, p.Pulka, err, table.ErrDiverged)
 	case err != nil:
-		return fmt.Errorf("journal: table %s pulka %d: %w", p.Table, p.Pulka, err)
+		return 0, fmt.Errorf("journal: table %s pulka %d: %w", p.Table, p.Pulka, err)
 	}
-	j.mu.Lock()
-	j.pulkas[pulkaKey{p.Table, p.Pulka}] = id
-	j.mu.Unlock()
-	return nil
+	return id, nil
 }
 
 // Deal writes a new deal ahead of its moves.
@@ -217,6 +226,9 @@ func (j *Journal) move(id store.PulkaID, m table.MoveEntry) store.Move {
 // that reason instead (store.Abandon: no result, no rating change), as a
 // pulka that cannot be restored is.
 func (j *Journal) Pulka(r table.PulkaRecord) error {
+	if r.Abandoned != "" && r.Start != nil {
+		return j.abandonStart(r)
+	}
 	id, err := j.pulka(r.Table, r.Pulka)
 	if err != nil {
 		return err
@@ -253,6 +265,26 @@ func (j *Journal) Pulka(r table.PulkaRecord) error {
 		j.finished(id)
 	}
 	return nil
+}
+
+// abandonStart abandons the pulka start r.Start its table gave up before
+// the pulka began. Its write may have landed, or may still be on its way
+// (its answer was lost): the start is begun again with its key — which
+// waits for, or finds, the write made first, and writes the pulka if none
+// did — and that pulka is abandoned, so none stays in progress under the
+// key. A table another process took over is taken as done.
+func (j *Journal) abandonStart(r table.PulkaRecord) error {
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	id, err := j.begin(ctx, *r.Start)
+	switch {
+	case errors.Is(err, store.ErrFenced):
+		j.log.Warn("a pulka start given up by its table is another process's table now: not abandoned", "table", r.Table, "pulka", r.Pulka, "err", err)
+		return nil
+	case err != nil:
+		return fmt.Errorf("journal: abandon the start: %w", err)
+	}
+	return j.abandon(r, id)
 }
 
 // abandon marks pulka id, which its table gave up, abandoned in the store,

@@ -71,8 +71,12 @@ func (s *Store) BeginPulka(ctx context.Context, p Pulka) (PulkaID, error) {
 		id  PulkaID
 		err error
 	}
+	if !s.detach() {
+		return 0, fmt.Errorf("store: begin pulka at %s: %w", p.Table, ErrClosed)
+	}
 	out := make(chan begun, 1)
 	go func() {
+		defer s.detached.Done()
 		// The caller's end must not cut the write between its COMMIT and
 		// the answer: it runs to its own end, bounded as a group commit.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)

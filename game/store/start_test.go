@@ -141,3 +141,61 @@ func TestAnUncertainPulkaStartBegunAgainIsOnePulka(t *testing.T) {
 		})
 	}
 }
+
+// Close waits for the writes in flight (its doc says so), a pulka start
+// whose caller gave up among them: when Close returns, that start has
+// committed or failed, and nothing is written after it.
+func TestCloseWaitsForAStartWhoseCallerGaveUp(t *testing.T) {
+	url := pg.NewDB(t)
+	s := open(t, url)
+	ctx := context.Background()
+	p := play(t, 23, []string{"A", "B", "C"}, 1).Pulka("t1", signIn(t, s, "A", "B", "C"), t0)
+	p.Key = "start-1"
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	lock, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback() //nolint:errcheck // ends the lock if the test fails first
+	if _, err := lock.ExecContext(ctx, "LOCK TABLE pulkas IN EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithCancel(ctx)
+	defer cancel()
+	begun := make(chan error, 1)
+	go func() {
+		_, err := s.BeginPulka(short, p)
+		begun <- err
+	}()
+	for give, waiting := time.Now().Add(30*time.Second), 0; waiting == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatal("the start is not waiting on the lock")
+		}
+		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO pulkas%'").Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if err := <-begun; !errors.Is(err, store.ErrUncertain) {
+		t.Fatalf("a start given up while it waits: %v, want uncertain", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	if err := lock.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pulkas WHERE table_id = 't1'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Fatalf("%d pulkas at t1 as Close returned: the start it should have waited for is still on its way", n)
+	}
+}

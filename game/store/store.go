@@ -88,6 +88,12 @@ type Store struct {
 	// PostgreSQL, whose row locks let writers run together.
 	writing chan struct{}
 	signups *signups // new players' group commit (signup.go)
+	// detached counts the writes that outlive their caller's context
+	// (BeginPulka): Close waits for them. closing, under detachedMu,
+	// refuses new ones once Close has begun.
+	detachedMu sync.Mutex
+	detached   sync.WaitGroup
+	closing    bool
 	// insertMove is one move's INSERT prepared once on SQLite, where the
 	// group commit writes a batch's moves with it (wal.go): a multi-row
 	// INSERT was parsed anew for every batch. Nil on PostgreSQL, where one
@@ -242,6 +248,10 @@ func (s *Store) DB() *sql.DB { return s.db }
 // and closes the database.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.detachedMu.Lock()
+		s.closing = true
+		s.detachedMu.Unlock()
+		s.detached.Wait() // each bounded by commitTimeout
 		s.signups.stop()
 		s.w.stop()
 		if s.insertMove != nil {
@@ -250,6 +260,18 @@ func (s *Store) Close() error {
 		s.closeErr = s.db.Close()
 	})
 	return s.closeErr
+}
+
+// detach counts a write that outlives its caller's context, for Close to
+// wait for; false once Close has begun (the write must not start).
+func (s *Store) detach() bool {
+	s.detachedMu.Lock()
+	defer s.detachedMu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.detached.Add(1)
+	return true
 }
 
 // forUpdate is the row-lock clause of a SELECT: SQLite's write

@@ -72,7 +72,8 @@ var ErrDiverged = errors.New("the store holds something else under this entry")
 // ErrDiverged, the table gives it up. A held move's pulka then ends
 // abandoned, unrated (Settlement reason protocol.ReasonUnsettled; the
 // journal gets a PulkaRecord with Abandoned set); a held start frees the
-// table. Every connection of the table is told (code "unsettled"), the
+// table once the journal has taken a PulkaRecord with Abandoned and Start
+// set (retried as a finished pulka is). Every connection of the table is told (code "unsettled"), the
 // table logs it at ERROR, and metrics count it (PulkaFinished
 // "unsettled").
 type Settler interface {
@@ -136,4 +137,11 @@ type PulkaRecord struct {
 	// The journal then marks the pulka abandoned (no result, no rating
 	// change) rather than archiving a settlement; Result is nil.
 	Abandoned string
+	// Start, when not nil, is a pulka start the table gave up before the
+	// pulka began (a held start past Config.SettleLimit): the journal
+	// abandons, with reason Abandoned, the pulka the store has or may
+	// still get under Start.Key (a write whose answer was lost), so that
+	// none stays in progress for a restart or a takeover to bring back.
+	// Record, Deals and Result are empty then.
+	Start *PulkaStart
 }

@@ -112,6 +112,9 @@ type heldStart struct {
 	start PulkaStart
 	c     Conn      // whose sit filled the last seat: told if the pulka then cannot start
 	since time.Time // when it was held
+	// givenUp, once set, says why the start was given up: the table
+	// waits for the journal to abandon it (abandonStart), then is freed.
+	givenUp string
 }
 
 // holdStart keeps s until the journal settles it: the seats stay as they
@@ -125,18 +128,25 @@ func (t *tbl) holdStart(s *heldStart) {
 
 // settleStartLater begins the held start again after Config.StoreRetry,
 // on a goroutine of its own (the journal's Begin is idempotent for the
-// start's Key), so the table answers watchers and chat meanwhile.
+// start's Key), so the table answers watchers and chat meanwhile. The
+// goroutine is started from the table's goroutine, only while the table
+// runs and still holds s: a stopped table writes nothing more.
 func (t *tbl) settleStartLater() {
 	s, h, j := t.starting, t.h, t.cfg.Journal
 	t.cfg.Clock.AfterFunc(t.cfg.StoreRetry, func() {
-		go func() {
-			err := j.Begin(s.start)
-			h.do(func(t *tbl) {
-				if t.starting == s {
-					t.settleStart(err)
-				}
-			})
-		}()
+		h.do(func(t *tbl) {
+			if t.starting != s {
+				return
+			}
+			go func() {
+				err := j.Begin(s.start)
+				h.do(func(t *tbl) {
+					if t.starting == s {
+						t.settleStart(err)
+					}
+				})
+			}()
+		})
 	})
 }
 
@@ -163,18 +173,51 @@ func (t *tbl) settleStart(err error) {
 			}
 		}
 	case errors.Is(err, ErrDiverged) || waited >= t.cfg.SettleLimit:
-		t.starting = nil
 		why := fmt.Sprintf("the store could not confirm the pulka's start in %v: %v", waited.Round(time.Second), err)
-		t.log.Error("a pulka start the journal never settled is given up: the table is freed (the store may hold the pulka in progress)", "key", s.start.Key, "err", err)
+		t.log.Error("a pulka start the journal never settled is given up: the table is freed once the journal abandons it", "key", s.start.Key, "err", err)
 		t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
 		for c := range t.conns {
 			t.fail(c, protocol.ReasonUnsettled, why)
 		}
-		t.toFree("the pulka's start was never confirmed")
+		if errors.Is(err, ErrDiverged) { // the key is another pulka's: nothing of this start to abandon
+			t.starting = nil
+			t.toFree("the pulka's start was never confirmed")
+			return
+		}
+		s.givenUp = why
+		t.abandonStart(1)
 	default:
 		t.log.Error("the journal cannot settle the pulka's start yet; asking again", "key", s.start.Key, "err", err)
 		t.settleStartLater()
 	}
+}
+
+// abandonStart hands the journal the held start t gave up (attempt n,
+// from 1), for it to abandon what the store has under its key, and frees
+// the table once it has; until then the seats stay as they are, and the
+// journal is asked again with backoff (Config.StoreRetry, doubling up to
+// 64 times it) while the table runs.
+func (t *tbl) abandonStart(n int) {
+	s := t.starting
+	start := s.start
+	err := t.cfg.Journal.Pulka(PulkaRecord{Table: start.Table, Pulka: start.Pulka, Players: start.Players,
+		Abandoned: s.givenUp, Start: &start})
+	if err == nil {
+		t.starting = nil
+		t.toFree("the pulka's start was never confirmed")
+		return
+	}
+	t.cfg.Metrics.StoreFailed(n == 1)
+	wait := t.cfg.StoreRetry << min(n-1, 6)
+	t.log.Error("the journal refused to abandon a pulka start given up; retrying", "key", start.Key, "attempt", n, "retry_in", wait, "err", err)
+	h := t.h
+	t.cfg.Clock.AfterFunc(wait, func() {
+		h.do(func(t *tbl) {
+			if t.starting == s {
+				t.abandonStart(n + 1)
+			}
+		})
+	})
 }
 
 // giveUp ends the pulka of a held move the journal never settled: it is

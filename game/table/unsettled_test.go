@@ -170,6 +170,15 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				}
 			}
 			if c.start {
+				j.mu.Lock()
+				pulkas, begun := slices.Clone(j.pulkas), slices.Clone(j.begun)
+				j.mu.Unlock()
+				switch {
+				case errors.Is(c.err, ErrDiverged) && len(pulkas) != 0:
+					t.Fatalf("the journal got %+v for a start whose key is another pulka's, want nothing to abandon", pulkas)
+				case !errors.Is(c.err, ErrDiverged) && (len(pulkas) != 1 || pulkas[0].Abandoned == "" || pulkas[0].Start == nil || pulkas[0].Start.Key != begun[0].Key):
+					t.Fatalf("the journal got %+v, want the given-up start (key %q) to abandon, with its reason", pulkas, begun[0].Key)
+				}
 				return
 			}
 			if r := anna.view(t).Result; r == nil || r.Reason != protocol.ReasonUnsettled || len(r.Rounded) != 0 {
@@ -182,5 +191,24 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				t.Fatalf("the journal got %+v, want one pulka abandoned with its reason and no result", pulkas)
 			}
 		})
+	}
+}
+
+// A table that stops while it holds a pulka start begins it no more: the
+// store is not written for a table that no longer runs (its lease may be
+// another process's, its store closing). The wait below can only let the
+// test pass wrongly on a slow machine, never fail it wrongly.
+func TestAStoppedTableBeginsItsHeldStartNoMore(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true}
+	tb, clk, _ := fullTable(t, Config{Journal: j})
+	before := len(j.starts())
+	tb.Stop()
+	<-tb.Done()
+	for range 3 {
+		clk.Advance(DefaultStoreRetry)
+	}
+	time.Sleep(50 * time.Millisecond) // a Begin already on its way would be seen by now
+	if after := len(j.starts()); after != before {
+		t.Fatalf("the journal was asked to begin the held start %d times after the table stopped", after-before)
 	}
 }
