@@ -620,3 +620,148 @@ func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
 	})
 	storetest.CheckArchived(t, a.st, id, ps[0].settled())
 }
+
+// spectator is a connection watching a table: it counts the table's
+// events and notes the first one out of version order.
+type spectator struct {
+	p      protocol.Player
+	mu     sync.Mutex
+	viewed bool   // got the whole table
+	v      uint64 // the version it has
+	events int
+	fault  string
+}
+
+func (s *spectator) Player() protocol.Player { return s.p }
+
+func (s *spectator) Send(msgs ...*protocol.Encoded) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, m := range msgs {
+		var e struct {
+			Type string `json:"type"`
+			V    uint64 `json:"v"`
+		}
+		if err := json.Unmarshal(m.Bytes(), &e); err != nil {
+			s.fault = fmt.Sprintf("a message that is not JSON: %v", err)
+			continue
+		}
+		switch e.Type {
+		case "table":
+			s.viewed, s.v = true, e.V
+		case "table_event":
+			if s.fault == "" && (!s.viewed || e.V != s.v+1) {
+				s.fault = fmt.Sprintf("event v%d after v%d (viewed %v)", e.V, s.v, s.viewed)
+			}
+			s.v = e.V
+			s.events++
+		}
+	}
+}
+
+func (s *spectator) state() (viewed bool, events int, fault string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.viewed, s.events, s.fault
+}
+
+// A table's events go to another process once per audience, not once per
+// connection: 40 spectators on b of a table a runs get every event in
+// version order, and no letter to b carries an event twice (the
+// spectators' numbers travel with one copy).
+func TestEventsGoOncePerProcessAndAudience(t *testing.T) {
+	const watchers, events = 40, 30
+	rd := redistest.Start(t)
+	db := database(t)
+	a, b, c := startProcess(t, "a", rd.URL(), db), startProcess(t, "b", rd.URL(), db), startProcess(t, "c", rd.URL(), db)
+	// A listener of b's inbox: the letters other processes send b.
+	spy, err := redisbroker.New(redisbroker.Options{URL: rd.URL(), Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer spy.Close()
+	waitFor(t, time.Minute, "the listener connects", spy.Ready)
+	var lmu sync.Mutex
+	var letters [][]byte
+	unsub, err := spy.Subscribe(context.Background(), cluster.Inbox("b"), func(p []byte) {
+		lmu.Lock()
+		letters = append(letters, append([]byte(nil), p...))
+		lmu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unsub()
+
+	ps := signIn(t, []*process{a, c, a}, "Anna", "Boris", "Vera")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	for _, p := range ps {
+		p.proc.lobby.Join(p, 0)
+	}
+	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
+	waitFor(t, time.Minute, "b lists the table", func() bool { _, ok := b.node.Table(id); return ok })
+	h, _ := b.node.Table(id)
+	specs := make([]*spectator, watchers)
+	for i := range specs {
+		specs[i] = &spectator{p: protocol.Player{ID: strconv.Itoa(9000 + i), Name: fmt.Sprintf("S%d", i)}}
+		h.Watch(specs[i], 0)
+	}
+	waitFor(t, time.Minute, "every spectator has the table", func() bool {
+		for _, s := range specs {
+			if viewed, _, _ := s.state(); !viewed {
+				return false
+			}
+		}
+		return true
+	})
+	for _, p := range ps {
+		go p.play(ctx, t)
+	}
+	waitFor(t, 2*time.Minute, fmt.Sprintf("%d events at every spectator", events), func() bool {
+		for _, s := range specs {
+			if _, n, _ := s.state(); n < events {
+				return false
+			}
+		}
+		return true
+	})
+	for i, s := range specs {
+		if _, _, fault := s.state(); fault != "" {
+			t.Errorf("spectator %d: %s", i, fault)
+		}
+	}
+
+	lmu.Lock()
+	defer lmu.Unlock()
+	copies, distinct, size := 0, map[string]bool{}, 0
+	for i, l := range letters {
+		size += len(l)
+		var got struct {
+			Out []struct {
+				Conns []uint64          `json:"conns"`
+				Msgs  []json.RawMessage `json:"msgs"`
+			} `json:"out"`
+		}
+		if err := json.Unmarshal(l, &got); err != nil {
+			t.Fatalf("letter %d does not decode: %v", i, err)
+		}
+		inLetter := map[string]int{}
+		for _, d := range got.Out {
+			for _, m := range d.Msgs {
+				var e struct {
+					Type string `json:"type"`
+				}
+				if json.Unmarshal(m, &e) != nil || e.Type != "table_event" {
+					continue
+				}
+				copies++
+				distinct[string(m)] = true
+				if inLetter[string(m)]++; inLetter[string(m)] == 2 {
+					t.Errorf("letter %d carries an event more than once (%d connections in it)", i, len(d.Conns))
+				}
+			}
+		}
+	}
+	t.Logf("%d spectators on b: %d events in %d copies, %d letters, %d bytes", watchers, len(distinct), copies, len(letters), size)
+}

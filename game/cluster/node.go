@@ -198,7 +198,15 @@ func (n *Node) Start(ctx context.Context, lb *lobby.Lobby) error {
 	n.unsub = func() { un1(); un2() }
 	lctx, cancel := context.WithCancel(context.Background())
 	n.cancel = cancel
-	n.say(note{Kind: noteHello})
+	if n.cfg.Broker.Ready() {
+		n.say(note{Kind: noteHello})
+	} else {
+		n.loops.Add(1)
+		go func() {
+			defer n.loops.Done()
+			n.helloWhenLive(lctx)
+		}()
+	}
 	n.loops.Add(2)
 	go func() {
 		defer n.loops.Done()
@@ -210,6 +218,29 @@ func (n *Node) Start(ctx context.Context, lb *lobby.Lobby) error {
 	}()
 	n.log.Info("cluster: joined the club")
 	return nil
+}
+
+// helloPoll is how often a process that started before its broker was
+// connected looks whether it is now.
+const helloPoll = 20 * time.Millisecond
+
+// helloWhenLive says hello once the broker is ready: the peers' rosters
+// answer it on the club channel, and a subscription that is not live yet
+// would lose them — and, with them, the tables the peers set meanwhile,
+// whose notes it missed. (A broker not connected at Start returns from
+// Subscribe at once; its first connection is no gap, so no BrokerEvent
+// says hello then.)
+func (n *Node) helloWhenLive(ctx context.Context) {
+	tick := time.NewTicker(helloPoll)
+	defer tick.Stop()
+	for !n.cfg.Broker.Ready() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+	n.say(note{Kind: noteHello})
 }
 
 // Stop hands this process's tables over: it stops them (lb.Stop), releases
@@ -347,10 +378,8 @@ func (n *Node) onNote(payload []byte) {
 	n.heard(nt.From)
 	switch nt.Kind {
 	case noteHello:
-		go func() {
-			n.sendRoster()
-			n.rewatchOwnedBy(nt.From)
-		}()
+		n.queueRoster()
+		go n.rewatchOwnedBy(nt.From)
 	case noteRoster:
 		n.roster(nt)
 	case noteBye:
@@ -391,8 +420,17 @@ func (n *Node) heard(peer string) {
 	}
 }
 
-// sendRoster tells every process what this one runs and who is here.
-func (n *Node) sendRoster() {
+// queueRoster queues this process's roster among its notes. It is put
+// together when its turn comes (rosterNote), after every note queued
+// before it went out: a roster taken earlier and sent after a table's
+// note would tell the others that table is gone. One roster queued serves
+// every hello heard until it goes out.
+func (n *Node) queueRoster() {
+	n.publishOrdered(note{Kind: noteRoster})
+}
+
+// rosterNote returns what this process runs and who is here.
+func (n *Node) rosterNote() note {
 	nt := note{Kind: noteRoster, Tables: []protocol.Summary{}}
 	local := map[string]bool{}
 	for _, id := range n.lobby.Local() {
@@ -418,7 +456,7 @@ func (n *Node) sendRoster() {
 		nt.Online = append(nt.Online, p)
 	}
 	n.mu.Unlock()
-	n.say(nt)
+	return nt
 }
 
 // roster takes in a peer's roster: its tables (and no others of it) and
@@ -582,22 +620,29 @@ const maxNotes = 10000
 
 // notes sends the lobby's notes in order from its own goroutine.
 type notes struct {
-	mu    sync.Mutex
-	queue []note
-	wake  chan struct{}
+	mu     sync.Mutex
+	queue  []note // a roster in it is put together when sent
+	roster bool   // a roster is queued
+	wake   chan struct{}
 }
 
 // publishOrdered queues a note; the notes goroutine (started by Start)
-// sends them in order.
+// sends them in order. A roster is queued empty and put together when
+// sent, and not queued again while one is (queueRoster).
 func (n *Node) publishOrdered(nt note) {
 	q := &n.notes
 	q.mu.Lock()
+	if nt.Kind == noteRoster && q.roster {
+		q.mu.Unlock()
+		return
+	}
 	if len(q.queue) >= maxNotes {
 		q.mu.Unlock()
 		n.metrics.dropped.Inc()
 		return
 	}
 	q.queue = append(q.queue, nt)
+	q.roster = q.roster || nt.Kind == noteRoster
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
@@ -618,6 +663,12 @@ func (n *Node) noteLoop(ctx context.Context) {
 				return
 			}
 			for _, nt := range batch {
+				if nt.Kind == noteRoster {
+					q.mu.Lock()
+					q.roster = false
+					q.mu.Unlock()
+					nt = n.rosterNote()
+				}
 				n.say(nt)
 			}
 		}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -26,24 +27,55 @@ const (
 // outbox sends letters to one process, in the order items were queued, from
 // its own goroutine: a table's goroutine queues and never waits on Redis.
 //
-// Each item is encoded, or checked, as it is queued, and a letter is put
-// together from those bytes: an item that cannot be encoded is refused
-// alone (the request is answered bad_request, the message dropped and
-// counted), and never spoils the letter the others travel in.
+// Each request is encoded as it is queued, and a letter is put together
+// from those bytes: a request that cannot be encoded is refused alone (it
+// is answered bad_request), and never spoils the letter the others travel
+// in. Messages for connections are protocol.Encoded, JSON by construction.
+//
+// A table encodes an event once per audience and sends that one
+// *protocol.Encoded to each of the audience's connections in turn; the
+// outbox queues it once per receiving process: the connection joins the
+// item already queued with the same messages, when nothing of that
+// connection is queued after it (see deliver). 500 spectators of a table
+// on one process cost one copy of each event in the letter, and one decode
+// there, not 500.
 type outbox struct {
-	n       *Node
-	to      string
-	mu      sync.Mutex
-	ops     []json.RawMessage // encoded ops
-	out     []delivery
+	n     *Node
+	to    string
+	mu    sync.Mutex
+	ops   []json.RawMessage // encoded ops
+	out   []item            // out[i] is item number first+i
+	first uint64
+	// byMsg is the number of the last queued item that begins with a
+	// message, lastOf the number of the last queued item of a connection:
+	// what deliver needs to join an item. Entries of items sent are
+	// deleted with them.
+	byMsg   map[*protocol.Encoded]uint64
+	lastOf  map[uint64]uint64
 	bytes   int
 	wake    chan struct{}
 	stop    chan struct{}
 	stopped chan struct{}
 }
 
+// item is messages queued for one or more connections of the receiving
+// process: each of them gets all of msgs, in order.
+type item struct {
+	conns []uint64
+	msgs  []*protocol.Encoded
+	size  int // the bytes it counts for in outbox.bytes
+}
+
+// Bytes an item counts for: its frame, each message and each connection
+// number (at most 20 digits and a comma).
+const (
+	itemBytes = 32
+	connBytes = 21
+)
+
 func newOutbox(n *Node, to string) *outbox {
-	o := &outbox{n: n, to: to, wake: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
+	o := &outbox{n: n, to: to, byMsg: map[*protocol.Encoded]uint64{}, lastOf: map[uint64]uint64{},
+		wake: make(chan struct{}, 1), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go o.run()
 	return o
 }
@@ -69,37 +101,51 @@ func (o *outbox) request(x op) {
 	o.signal()
 }
 
-// deliver queues messages for connection conn of the process; a message
-// that is not JSON is dropped (counted) instead.
-func (o *outbox) deliver(conn uint64, msgs []json.RawMessage) {
-	size := 32
-	for i := 0; i < len(msgs); {
-		if !json.Valid(msgs[i]) {
-			o.n.metrics.dropped.Inc()
-			o.n.log.Error("cluster: a message that is not JSON is dropped", "to", o.to, "conn", conn, "bytes", len(msgs[i]))
-			msgs = append(msgs[:i:i], msgs[i+1:]...)
-			continue
-		}
-		size += len(msgs[i]) + 1
-		i++
-	}
+// deliver queues msgs for connection conn of the process, after every
+// message queued for conn before. Queued once per process and audience:
+// conn joins the last queued item made of the very same messages (the
+// same pointers: a table's event for an audience) when no item of conn is
+// queued after that one, which keeps its order; else msgs are a new item.
+// (Adding msgs to the end of conn's own last item would save a few bytes,
+// but the connections after it could not join that item.)
+//
+// deliver keeps neither msgs (the slice) nor lets anyone change the
+// messages, which the caller must not modify either (protocol.Encoded).
+func (o *outbox) deliver(conn uint64, msgs []*protocol.Encoded) {
 	if len(msgs) == 0 {
 		return
 	}
 	o.mu.Lock()
+	defer o.signal()
+	defer o.mu.Unlock()
+	last, queued := o.lastOf[conn]
+	// The item of msgs, if one is queued and conn may join it.
+	if k, ok := o.byMsg[msgs[0]]; ok && k >= o.first && (!queued || last < k) {
+		if it := &o.out[k-o.first]; slices.Equal(it.msgs, msgs) {
+			if o.bytes+connBytes > maxQueued {
+				o.n.metrics.dropped.Inc()
+				return
+			}
+			it.conns = append(it.conns, conn)
+			it.size += connBytes
+			o.bytes += connBytes
+			o.lastOf[conn] = k
+			return
+		}
+	}
+	size := itemBytes + connBytes
+	for _, m := range msgs {
+		size += m.Len() + 1
+	}
 	if o.bytes+size > maxQueued {
-		o.mu.Unlock()
 		o.n.metrics.dropped.Inc()
 		return
 	}
-	if k := len(o.out) - 1; k >= 0 && o.out[k].Conn == conn {
-		o.out[k].Msgs = append(o.out[k].Msgs, msgs...)
-	} else {
-		o.out = append(o.out, delivery{Conn: conn, Msgs: msgs})
-	}
+	k := o.first + uint64(len(o.out))
+	o.out = append(o.out, item{conns: []uint64{conn}, msgs: slices.Clone(msgs), size: size})
+	o.byMsg[msgs[0]] = k
+	o.lastOf[conn] = k
 	o.bytes += size
-	o.mu.Unlock()
-	o.signal()
 }
 
 func (o *outbox) signal() {
@@ -139,8 +185,9 @@ func (o *outbox) run() {
 }
 
 // take returns the next letter, encoded: up to maxLetter bytes of what is
-// queued (or one larger item). Its items were encoded or checked as they
-// were queued, so putting it together cannot fail.
+// queued (or one larger item). Its requests were encoded as they were
+// queued and its messages are protocol.Encoded, so putting it together
+// cannot fail.
 func (o *outbox) take() ([]byte, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -159,6 +206,7 @@ func (o *outbox) take() ([]byte, bool) {
 			}
 			b = append(b, o.ops[0]...)
 			size += len(o.ops[0])
+			o.bytes -= len(o.ops[0])
 			o.ops = o.ops[1:]
 		}
 		b = append(b, ']')
@@ -166,22 +214,13 @@ func (o *outbox) take() ([]byte, bool) {
 	if len(o.out) > 0 && size < maxLetter {
 		b = append(b, `,"out":[`...)
 		for k := 0; len(o.out) > 0 && size < maxLetter; k++ {
-			d := o.out[0]
 			if k > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, `{"conn":`...)
-			b = strconv.AppendUint(b, d.Conn, 10)
-			b = append(b, `,"msgs":[`...)
-			for i, m := range d.Msgs {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = append(b, m...)
-				size += len(m) + 1
-			}
-			b = append(b, "]}"...)
-			o.out = o.out[1:]
+			n := len(b)
+			b = o.out[0].appendTo(b)
+			size += len(b) - n
+			o.sent()
 		}
 		b = append(b, ']')
 	}
@@ -192,11 +231,48 @@ func (o *outbox) take() ([]byte, bool) {
 	if len(o.out) == 0 {
 		o.out = nil
 	}
-	o.bytes = max(0, o.bytes-size)
 	if len(o.ops) == 0 && len(o.out) == 0 {
 		o.bytes = 0
 	}
 	return b, true
+}
+
+// sent drops the first queued item, put in a letter: what deliver knew
+// of it goes with it.
+func (o *outbox) sent() {
+	it := o.out[0]
+	if o.byMsg[it.msgs[0]] == o.first {
+		delete(o.byMsg, it.msgs[0])
+	}
+	for _, c := range it.conns {
+		if o.lastOf[c] == o.first {
+			delete(o.lastOf, c)
+		}
+	}
+	o.bytes -= it.size
+	o.out[0] = item{}
+	o.out = o.out[1:]
+	o.first++
+}
+
+// appendTo appends the item as a letter carries it (a delivery):
+// {"conns":[...],"msgs":[...]}.
+func (it item) appendTo(b []byte) []byte {
+	b = append(b, `{"conns":[`...)
+	for i, c := range it.conns {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendUint(b, c, 10)
+	}
+	b = append(b, `],"msgs":[`...)
+	for i, m := range it.msgs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, m.Bytes()...)
+	}
+	return append(b, "]}"...)
 }
 
 func (o *outbox) send(l []byte) {

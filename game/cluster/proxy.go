@@ -33,15 +33,8 @@ func (p *proxy) Player() protocol.Player { return p.p }
 
 // Send queues msgs for the connection's process; it never blocks.
 func (p *proxy) Send(msgs ...*protocol.Encoded) {
-	if len(msgs) == 0 {
-		return
-	}
-	raw := make([]json.RawMessage, len(msgs))
-	for i, m := range msgs {
-		raw[i] = m.Bytes()
-	}
 	if o := p.n.outbox(p.key.origin); o != nil {
-		o.deliver(p.key.conn, raw)
+		o.deliver(p.key.conn, msgs)
 	}
 }
 
@@ -62,10 +55,8 @@ func (n *Node) onLetter(payload []byte) {
 		n.enqueue(o)
 	}
 	for _, d := range l.Out {
-		c, ok := n.conns.conn(d.Conn)
-		if !ok {
-			continue // closed meanwhile
-		}
+		// Decoded once for all its connections: each gets the same
+		// *protocol.Encoded, and its SockJS frame is built once.
 		msgs := make([]*protocol.Encoded, 0, len(d.Msgs))
 		for _, m := range d.Msgs {
 			e, err := protocol.Raw(m)
@@ -75,7 +66,11 @@ func (n *Node) onLetter(payload []byte) {
 			}
 			msgs = append(msgs, e)
 		}
-		c.Send(msgs...)
+		for _, id := range d.Conns {
+			if c, ok := n.conns.conn(id); ok { // else closed meanwhile
+				c.Send(msgs...)
+			}
+		}
 	}
 }
 
@@ -90,7 +85,7 @@ func (n *Node) answer(o op, code protocol.Code, text string) {
 		return
 	}
 	if ob := n.outbox(o.Origin); ob != nil {
-		ob.deliver(o.Conn, []json.RawMessage{msg.Bytes()})
+		ob.deliver(o.Conn, []*protocol.Encoded{msg})
 	}
 }
 

@@ -89,9 +89,10 @@ type op struct {
 	Options map[string]json.RawMessage `json:"options,omitempty"`
 }
 
-// delivery is the messages of one connection of the receiving process,
-// in order.
+// delivery is messages for connections of the receiving process: each of
+// Conns gets all of Msgs, in order (an event of a table goes once to a
+// process for all its connections of one audience: outbox.deliver).
 type delivery struct {
-	Conn uint64            `json:"conn"`
-	Msgs []json.RawMessage `json:"msgs"`
+	Conns []uint64          `json:"conns"`
+	Msgs  []json.RawMessage `json:"msgs"`
 }

@@ -307,7 +307,8 @@ func (l *Lobby) Unfollow(c table.Conn) {
 			return
 		}
 		if m.following {
-			m.following, m.wholeWaits = false, false
+			m.following = false
+			s.stopWhole(m)
 			if _, ok := m.view.followers[c]; ok {
 				m.leftAt = m.view.v
 			}
@@ -354,7 +355,7 @@ func (l *Lobby) Leave(c table.Conn) {
 		}
 		delete(s.conns, c)
 		s.drop(c, m)
-		m.wholeWaits = false
+		s.stopWhole(m)
 		p := c.Player()
 		if p.ID == "" {
 			s.guests--

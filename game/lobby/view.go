@@ -66,9 +66,25 @@ type member struct {
 	leftAt    uint64 // the version it had when it stopped following
 	// Whole views: resyncBurst at once, then one per Config.ResyncEvery
 	// (a page that asks again and again gets one a second, not one per
-	// request); wholeWaits when one waits for its turn.
+	// request); wholeWaits when one waits for its turn, its reservation
+	// and timer given back (stopWhole) when c stops following or leaves,
+	// so asking and cancelling again and again holds one timer at most.
 	limit      *rate.Limiter
 	wholeWaits bool
+	wholeRes   *rate.Reservation
+	wholeTimer table.Timer
+}
+
+// stopWhole cancels the whole view m waits for, if any: its timer stops
+// and its turn goes back to m's pace.
+func (s *state) stopWhole(m *member) {
+	if !m.wholeWaits {
+		return
+	}
+	m.wholeWaits = false
+	m.wholeTimer.Stop()
+	m.wholeRes.CancelAt(s.clk.Now())
+	m.wholeTimer, m.wholeRes = nil, nil
 }
 
 // viewFor returns the view key asks for, made if the lobby has none like
@@ -156,6 +172,12 @@ func (t *sortedTable) matches(key protocol.LobbyView) bool {
 // whole view (paced: see member.limit), then every delta.
 func (s *state) follow(c table.Conn, m *member, v uint64) {
 	m.following = true
+	if m.wholeWaits {
+		// Its whole is on its way and brings it up to date: v may be
+		// a version of the view it had (the versions are the lobby's),
+		// and a delta before the whole would apply to that view.
+		return
+	}
 	vw := m.view
 	if v != 0 && v == vw.v {
 		vw.followers[c] = struct{}{} // it missed nothing
@@ -188,17 +210,20 @@ func (s *state) whole(c table.Conn, m *member) {
 		m.limit = rate.NewLimiter(rate.Every(s.cfg.ResyncEvery), resyncBurst)
 	}
 	now := s.clk.Now()
-	if d := m.limit.ReserveN(now, 1).DelayFrom(now); d > 0 {
-		m.wholeWaits = true
+	r := m.limit.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		m.wholeWaits, m.wholeRes = true, r
 		l := s.l
-		s.clk.AfterFunc(d, func() {
+		var tm table.Timer
+		tm = s.clk.AfterFunc(d, func() {
 			l.act.Post(func(s *state) {
-				if s.conns[c] == m && m.wholeWaits {
-					m.wholeWaits = false
+				if s.conns[c] == m && m.wholeWaits && m.wholeTimer == tm { // not stopped, nor another since
+					m.wholeWaits, m.wholeTimer, m.wholeRes = false, nil, nil
 					s.sendWhole(c, m)
 				}
 			})
 		})
+		m.wholeTimer = tm
 		return
 	}
 	s.sendWhole(c, m)

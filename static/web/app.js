@@ -281,16 +281,23 @@ function handle(m) {
         online: new Map(m.online.map((p) => [p.id, p])), players: m.players || 0, chat: m.chat || [], guests: m.guests || 0,
       };
       S.lobbyAsked = false;
+      S.lobbyGapAt = 0;
       break;
     case "lobby_delta": {
       const L = S.lobby;
       if (m.v <= L.v) return;
       if (m.since !== L.v) {
-        // a delta missed: what this page lacks, or the whole view
-        send({ type: "lobby", follow: true, v: L.v, view: viewRequest() });
+        // a delta missed: ask for what this page lacks, or the whole view —
+        // once, and again only if two seconds bring no answer
+        const now = Date.now();
+        if (!S.lobbyGapAt || now - S.lobbyGapAt > 2000) {
+          send({ type: "lobby", follow: true, v: L.v, view: viewRequest() });
+          S.lobbyGapAt = now;
+        }
         return;
       }
       L.v = m.v;
+      S.lobbyGapAt = 0;
       for (const x of m.tables || []) L.tables.set(x.id, x);
       for (const id of m.removed || []) L.tables.delete(id);
       for (const p of m.joined || []) L.online.set(p.id, p);

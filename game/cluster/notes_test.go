@@ -1,0 +1,147 @@
+package cluster
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
+)
+
+// slowRosters is a broker whose publish of a roster waits until a table's
+// note was published (at most rosterWait): a roster put together before a
+// table was set, and published after that table's note, is what a busy
+// process could do.
+type slowRosters struct {
+	sockjs.Broker
+	entered chan struct{} // a roster is being published
+	once    sync.Once
+	table   chan struct{} // closed when a table's note was published
+}
+
+// rosterWait bounds how long a roster waits for a table's note: one queued
+// behind it never comes.
+const rosterWait = time.Second
+
+func (b *slowRosters) Publish(ctx context.Context, channel string, payload []byte) error {
+	var nt note
+	if channel == clubChannel && json.Unmarshal(payload, &nt) == nil {
+		switch {
+		case nt.Kind == noteRoster:
+			select {
+			case b.entered <- struct{}{}:
+			default:
+			}
+			select {
+			case <-b.table:
+			case <-time.After(rosterWait):
+			}
+		case nt.Kind == noteTable && nt.Table != nil && nt.Table.State != protocol.StateFree:
+			defer b.once.Do(func() { close(b.table) })
+		}
+	}
+	return b.Broker.Publish(ctx, channel, payload)
+}
+
+// A roster answers a hello with what the process runs, and the others drop
+// the listings of that process it lacks: so it must never go out after a
+// note about a table set after it was put together. Here the roster's
+// publish is slow, and a table is set meanwhile: what the others make of
+// the notes in the order they hear them lists the table.
+func TestARosterNeverUndoesANoteSentBeforeIt(t *testing.T) {
+	mb := sockjs.NewMemoryBroker()
+	defer mb.Close()
+	b := &slowRosters{Broker: mb, entered: make(chan struct{}, 1), table: make(chan struct{})}
+	log := slog.New(slog.DiscardHandler)
+	n := &Node{id: "a", cfg: Config{Broker: b}, log: log, conns: newConnRegistry(),
+		fences: map[string]fence{}, owners: map[string]string{}, handles: map[string]*handle{},
+		peers: map[string]time.Time{}, outboxes: map[string]*outbox{}, online: map[string]protocol.Player{},
+		addrs: map[string]netip.Addr{}, proxies: map[proxyKey]*proxy{}, queues: map[string]*tableQueue{},
+		metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"}),
+			moves: prometheus.NewCounter(prometheus.CounterOpts{Name: "moves"}),
+			peers: prometheus.NewGauge(prometheus.GaugeOpts{Name: "peers"})}}
+	n.notes.wake = make(chan struct{}, 1)
+	n.lobby = lobby.New(lobby.Config{Logger: log, Share: sharer{n}, Table: table.Config{Logger: log}})
+	defer n.lobby.Stop()
+
+	var mu sync.Mutex
+	var heard []note
+	unsub, err := mb.Subscribe(context.Background(), clubChannel, func(p []byte) {
+		var nt note
+		if err := json.Unmarshal(p, &nt); err != nil {
+			panic(err)
+		}
+		mu.Lock()
+		heard = append(heard, nt)
+		mu.Unlock()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unsub()
+	ctx, cancel := context.WithCancel(context.Background())
+	loop := make(chan struct{})
+	go func() {
+		defer close(loop)
+		n.noteLoop(ctx)
+	}()
+	defer func() { cancel(); <-loop }()
+
+	n.onNote([]byte(`{"from":"b","kind":"hello"}`))
+	select {
+	case <-b.entered: // the roster was put together: no table yet
+	case <-time.After(time.Minute):
+		t.Fatal("no roster answers the hello")
+	}
+	tb, err := n.lobby.Set(protocol.Player{ID: "1", Name: "Anna"}, netip.Addr{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	heardBoth := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		var roster, tableNote bool
+		for _, nt := range heard {
+			roster = roster || nt.Kind == noteRoster
+			tableNote = tableNote || nt.Kind == noteTable
+		}
+		return roster && tableNote
+	}
+	for deadline := time.Now().Add(time.Minute); !heardBoth(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the roster and the table's note were not both heard")
+		}
+	}
+	// What a peer lists of process a, note by note (Node.roster drops
+	// what a roster lacks).
+	listed := map[string]bool{}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, nt := range heard {
+		switch nt.Kind {
+		case noteTable:
+			listed[nt.Table.ID] = nt.Table.State != protocol.StateFree
+		case noteRoster:
+			listed = map[string]bool{}
+			for _, s := range nt.Tables {
+				listed[s.ID] = true
+			}
+		}
+	}
+	if !listed[tb.ID()] {
+		kinds := []string{}
+		for _, nt := range heard {
+			kinds = append(kinds, nt.Kind)
+		}
+		t.Errorf("a peer hearing %v does not list table %s", kinds, tb.ID())
+	}
+}
