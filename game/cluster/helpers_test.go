@@ -107,12 +107,28 @@ func (c *control) count(q string, args ...any) int {
 // processes on its URL) wait for a standby that does not exist, or stops
 // that: a commit waiting so is durable, and killing its connection loses
 // its answer.
+//
+// pg_reload_conf only asks the postmaster, which signals every backend
+// later: a commit read before its backend got the signal would not wait.
+// So syncStandby waits until the control's own backend runs with the new
+// setting — it got the postmaster's signal, which the postmaster sends
+// to every backend at once, and each applies it before the next command
+// it reads.
 func (c *control) syncStandby(on bool) {
 	c.t.Helper()
+	want := "nobody"
 	if on {
 		c.exec("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
 	} else {
+		want = ""
 		c.exec("ALTER SYSTEM RESET synchronous_standby_names")
 	}
 	c.exec("SELECT pg_reload_conf()")
+	waitFor(c.t, time.Minute, "synchronous_standby_names = '"+want+"' in effect", func() bool {
+		var got string
+		if err := c.db.QueryRowContext(context.Background(), "SHOW synchronous_standby_names").Scan(&got); err != nil {
+			c.t.Fatal(err)
+		}
+		return got == want
+	})
 }
