@@ -468,13 +468,7 @@ func TestStoppedOwnerHandsItsTableOver(t *testing.T) {
 	ps := signIn(t, procs, "Anna", "Boris", "Vera")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for _, c := range ps {
-		c.proc.lobby.Join(c, 0)
-	}
-	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
-	for _, c := range ps {
-		go c.play(ctx, t)
-	}
+	id := startPulka(ctx, t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
 	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, procs[1].st, id) >= 4 })
 	procs[0].stop()
 	atStop := movesWritten(t, procs[1].st, id)
@@ -514,13 +508,7 @@ func TestRedisRestartMidDeal(t *testing.T) {
 	ps := signIn(t, procs, "Anna", "Boris", "Vera")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for _, c := range ps {
-		c.proc.lobby.Join(c, 0)
-	}
-	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
-	for _, c := range ps {
-		go c.play(ctx, t)
-	}
+	id := startPulka(ctx, t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("3")})
 	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, procs[0].st, id) >= 4 })
 	rd.Stop()
 	waitFor(t, time.Minute, "every broker sees Redis down", func() bool {
@@ -569,13 +557,7 @@ func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
 	ps := signIn(t, []*process{a}, "Anna", "Boris", "Vera")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	for _, c := range ps {
-		a.lobby.Join(c, 0)
-	}
-	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
-	for _, c := range ps {
-		go c.play(ctx, t)
-	}
+	id := startPulka(ctx, t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
 	waitFor(t, time.Minute, "a few moves written", func() bool { return movesWritten(t, a.st, id) >= 4 })
 	if err := own.Pause(); err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"encoding/json"
+	mrand "math/rand/v2"
 	"net/netip"
 	"sync"
 
@@ -233,8 +234,15 @@ type connRegistry struct {
 	used     map[table.Conn]bool            // numbered, or its number used, since the last sweep
 }
 
+// newConnRegistry returns a registry whose numbers begin at a random
+// point of 2^40: a process killed and started again under the same name
+// (-node) is heard from again before its peers count it gone, so their
+// proxies of its old connections stay at their tables for a while; a
+// number of the old process then names no connection of the new one (one
+// chance in about 10^12 / connections), instead of the new process's
+// first connections getting the old ones' events and cards.
 func newConnRegistry() *connRegistry {
-	return &connRegistry{ids: map[table.Conn]uint64{}, conns: map[uint64]table.Conn{},
+	return &connRegistry{next: mrand.Uint64() >> 24, ids: map[table.Conn]uint64{}, conns: map[uint64]table.Conn{},
 		attached: map[string]map[table.Conn]bool{}, count: map[table.Conn]int{},
 		used: map[table.Conn]bool{}}
 }

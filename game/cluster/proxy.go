@@ -66,6 +66,9 @@ func (n *Node) onLetter(payload []byte) {
 			}
 			msgs = append(msgs, e)
 		}
+		if len(d.Conns) == 0 && d.Conn != 0 {
+			d.Conns = []uint64{d.Conn} // from a process of the previous version
+		}
 		for _, id := range d.Conns {
 			if c, ok := n.conns.conn(id); ok { // else closed meanwhile
 				c.Send(msgs...)

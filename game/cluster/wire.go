@@ -92,7 +92,12 @@ type op struct {
 // delivery is messages for connections of the receiving process: each of
 // Conns gets all of Msgs, in order (an event of a table goes once to a
 // process for all its connections of one audience: outbox.deliver).
+//
+// Conn is the one connection of a delivery sent by a process of the
+// previous version (before Conns): read, never written, so that a rolling
+// upgrade loses no delivery from the processes not yet upgraded.
 type delivery struct {
 	Conns []uint64          `json:"conns"`
+	Conn  uint64            `json:"conn,omitempty"`
 	Msgs  []json.RawMessage `json:"msgs"`
 }
