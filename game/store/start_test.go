@@ -2,10 +2,8 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/trelljaz/trelljaz/game/account"
 	"github.com/trelljaz/trelljaz/game/store"
@@ -79,19 +77,7 @@ func TestAnUncertainPulkaStartBegunAgainIsOnePulka(t *testing.T) {
 			ctx := context.Background()
 			p := play(t, 22, []string{"A", "B", "C"}, 1).Pulka("t1", signIn(t, s, "A", "B", "C"), t0)
 			p.Key = "start-1"
-			db, err := sql.Open("pgx", url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			lock, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lock.Rollback() //nolint:errcheck // ends the lock if the test fails first
-			if _, err := lock.ExecContext(ctx, "LOCK TABLE pulkas IN EXCLUSIVE MODE"); err != nil {
-				t.Fatal(err)
-			}
+			db, lock := locked(t, url, "LOCK TABLE pulkas IN EXCLUSIVE MODE")
 			short, cancel := context.WithCancel(ctx)
 			defer cancel()
 			begun := make(chan error, 1)
@@ -99,16 +85,7 @@ func TestAnUncertainPulkaStartBegunAgainIsOnePulka(t *testing.T) {
 				_, err := s.BeginPulka(short, p)
 				begun <- err
 			}()
-			var writer int
-			for give := time.Now().Add(30 * time.Second); writer == 0; time.Sleep(5 * time.Millisecond) {
-				if time.Now().After(give) {
-					t.Fatal("the start is not waiting on the lock")
-				}
-				err := db.QueryRowContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO pulkas%'").Scan(&writer)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					t.Fatal(err)
-				}
-			}
+			writer := waitingOnLock(t, db, "INSERT INTO pulkas")
 			cancel()
 			if err := <-begun; !errors.Is(err, context.Canceled) || !errors.Is(err, store.ErrUncertain) {
 				t.Fatalf("a start given up while it waits: %v, want canceled, uncertain", err)
@@ -151,19 +128,7 @@ func TestCloseWaitsForAStartWhoseCallerGaveUp(t *testing.T) {
 	ctx := context.Background()
 	p := play(t, 23, []string{"A", "B", "C"}, 1).Pulka("t1", signIn(t, s, "A", "B", "C"), t0)
 	p.Key = "start-1"
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	lock, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Rollback() //nolint:errcheck // ends the lock if the test fails first
-	if _, err := lock.ExecContext(ctx, "LOCK TABLE pulkas IN EXCLUSIVE MODE"); err != nil {
-		t.Fatal(err)
-	}
+	db, lock := locked(t, url, "LOCK TABLE pulkas IN EXCLUSIVE MODE")
 	short, cancel := context.WithCancel(ctx)
 	defer cancel()
 	begun := make(chan error, 1)
@@ -171,14 +136,7 @@ func TestCloseWaitsForAStartWhoseCallerGaveUp(t *testing.T) {
 		_, err := s.BeginPulka(short, p)
 		begun <- err
 	}()
-	for give, waiting := time.Now().Add(30*time.Second), 0; waiting == 0; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(give) {
-			t.Fatal("the start is not waiting on the lock")
-		}
-		if err := db.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO pulkas%'").Scan(&waiting); err != nil {
-			t.Fatal(err)
-		}
-	}
+	waitingOnLock(t, db, "INSERT INTO pulkas")
 	cancel()
 	if err := <-begun; !errors.Is(err, store.ErrUncertain) {
 		t.Fatalf("a start given up while it waits: %v, want uncertain", err)

@@ -2,10 +2,8 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/trelljaz/trelljaz/game/store"
 )
@@ -79,35 +77,14 @@ func TestWrittenSettlesAnAppendWhoseCallerGaveUp(t *testing.T) {
 			}
 			move := p.Moves(id, 0, t0)[0]
 
-			db, err := sql.Open("pgx", url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			lock, err := db.BeginTx(ctx, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer lock.Rollback() //nolint:errcheck // ends the lock if the test fails first
-			if _, err := lock.ExecContext(ctx, "SELECT 1 FROM deals WHERE pulka_id = $1 AND deal_no = 0 FOR UPDATE", int64(id)); err != nil {
-				t.Fatal(err)
-			}
+			db, lock := locked(t, url, "SELECT 1 FROM deals WHERE pulka_id = $1 AND deal_no = 0 FOR UPDATE", int64(id))
 			short, cancel := context.WithCancel(ctx)
 			defer cancel()
 			appended := make(chan error, 1)
 			go func() { appended <- s.Append(short, move) }()
 			// The write waits on the lock (seen in pg_stat_activity); then
 			// its caller gives up.
-			var writer int
-			for give := time.Now().Add(30 * time.Second); writer == 0; time.Sleep(5 * time.Millisecond) {
-				if time.Now().After(give) {
-					t.Fatal("the write is not waiting on the deal's lock")
-				}
-				err := db.QueryRowContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO moves%'").Scan(&writer)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					t.Fatal(err)
-				}
-			}
+			writer := waitingOnLock(t, db, "INSERT INTO moves")
 			cancel()
 			if err := <-appended; !errors.Is(err, context.Canceled) || !errors.Is(err, store.ErrUncertain) {
 				t.Fatalf("Append given up while its deal is locked: %v, want canceled, uncertain", err)
