@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"testing"
 
@@ -78,16 +79,8 @@ func TestAnUncertainPulkaStartBegunAgainIsOnePulka(t *testing.T) {
 			p := play(t, 22, []string{"A", "B", "C"}, 1).Pulka("t1", signIn(t, s, "A", "B", "C"), t0)
 			p.Key = "start-1"
 			db, lock := locked(t, url, "LOCK TABLE pulkas IN EXCLUSIVE MODE")
-			short, cancel := context.WithCancel(ctx)
-			defer cancel()
-			begun := make(chan error, 1)
-			go func() {
-				_, err := s.BeginPulka(short, p)
-				begun <- err
-			}()
-			writer := waitingOnLock(t, db, "INSERT INTO pulkas")
-			cancel()
-			if err := <-begun; !errors.Is(err, context.Canceled) || !errors.Is(err, store.ErrUncertain) {
+			writer, err := startGivenUp(t, s, db, p)
+			if !errors.Is(err, context.Canceled) || !errors.Is(err, store.ErrUncertain) {
 				t.Fatalf("a start given up while it waits: %v, want canceled, uncertain", err)
 			}
 			if c.kill {
@@ -129,16 +122,7 @@ func TestCloseWaitsForAStartWhoseCallerGaveUp(t *testing.T) {
 	p := play(t, 23, []string{"A", "B", "C"}, 1).Pulka("t1", signIn(t, s, "A", "B", "C"), t0)
 	p.Key = "start-1"
 	db, lock := locked(t, url, "LOCK TABLE pulkas IN EXCLUSIVE MODE")
-	short, cancel := context.WithCancel(ctx)
-	defer cancel()
-	begun := make(chan error, 1)
-	go func() {
-		_, err := s.BeginPulka(short, p)
-		begun <- err
-	}()
-	waitingOnLock(t, db, "INSERT INTO pulkas")
-	cancel()
-	if err := <-begun; !errors.Is(err, store.ErrUncertain) {
+	if _, err := startGivenUp(t, s, db, p); !errors.Is(err, store.ErrUncertain) {
 		t.Fatalf("a start given up while it waits: %v, want uncertain", err)
 	}
 	closed := make(chan error, 1)
@@ -156,4 +140,21 @@ func TestCloseWaitsForAStartWhoseCallerGaveUp(t *testing.T) {
 	if n != 1 {
 		t.Fatalf("%d pulkas at t1 as Close returned: the start it should have waited for is still on its way", n)
 	}
+}
+
+// startGivenUp begins p on s while its INSERT must wait on a lock, gives
+// up once db shows it waiting, and returns the waiting backend's pid and
+// what BeginPulka answered.
+func startGivenUp(t *testing.T, s *store.Store, db *sql.DB, p store.Pulka) (int, error) {
+	t.Helper()
+	short, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	begun := make(chan error, 1)
+	go func() {
+		_, err := s.BeginPulka(short, p)
+		begun <- err
+	}()
+	writer := waitingOnLock(t, db, "INSERT INTO pulkas")
+	cancel()
+	return writer, <-begun
 }
