@@ -204,7 +204,9 @@ function startSocket() {
       if (state === "open") {
         // on a new connection everything in flight is void
         for (const tb of S.tables.values()) tb.pending = false;
-        S.busy.set = false;
+        // a player's "set" waits for this connection's welcome: sent before
+        // the sign-in (the token is still being fetched) it is refused
+        S.busy.set = !S.guest;
       }
       renderConn();
     },
@@ -252,6 +254,7 @@ function handle(m) {
       S.me = m.player || null;
       S.offer = m.offer;
       S.welcomed = true;
+      S.busy.set = false;
       if (m.guest) { S.guest = true; showClub(); }
       break;
     case "error":
