@@ -177,7 +177,7 @@ func (t *tbl) settleStart(err error) {
 		t.log.Error("a pulka start the journal never settled is given up: the table is freed once the journal abandons it", "key", s.start.Key, "err", err)
 		t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
 		for c := range t.conns {
-			t.fail(c, protocol.ReasonUnsettled, why)
+			t.fail(c, protocol.ErrAbandoned, "the pulka's start is given up: "+why)
 		}
 		if errors.Is(err, ErrDiverged) { // the key is another pulka's: nothing of this start to abandon
 			t.starting = nil
@@ -223,14 +223,15 @@ func (t *tbl) abandonStart(n int) {
 // giveUp ends the pulka of a held move the journal never settled: it is
 // finished unrated with reason protocol.ReasonUnsettled and handed to the
 // journal as abandoned (PulkaRecord.Abandoned), which is retried as any
-// finished pulka is (storeFinished). Everyone at the table is told why.
+// finished pulka is (storeFinished). Everyone at the table is told why
+// (code protocol.ErrAbandoned).
 func (t *tbl) giveUp(why string) {
 	t.log.Error("a move the journal never settled: the pulka is abandoned", "reason", why)
 	t.state = protocol.StateFinished
 	t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
 	t.result = &protocol.Settlement{Reason: protocol.ReasonUnsettled}
 	for c := range t.conns {
-		t.fail(c, protocol.ReasonUnsettled, "the pulka is abandoned, unrated: "+why)
+		t.fail(c, protocol.ErrAbandoned, "the pulka is abandoned, unrated: "+why)
 	}
 	if t.cfg.Journal != nil {
 		rec := t.record(nil)

@@ -112,7 +112,8 @@ func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
 // after Config.SettleLimit of asking, or at once when the journal says the
 // store holds something else (ErrDiverged). A held move's pulka ends
 // unrated with reason "unsettled", handed to the journal as abandoned; a
-// held start frees the table; everyone at the table is told "unsettled".
+// held start frees the table; everyone at the table is told, with the
+// error code "abandoned" (the settlement's reason is not an error code).
 func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 	diverged := errors.Join(errors.New("another move under its number"), ErrDiverged)
 	for _, c := range []struct {
@@ -165,8 +166,8 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				t.Fatalf("given up after %v: a diverged store should end it at once", waited)
 			}
 			for _, conn := range []*fakeConn{anna, boris} {
-				if errs := conn.errors(t); !slices.Contains(errs, string(protocol.ReasonUnsettled)) {
-					t.Errorf("%s was told %v, want %q", conn.p.Name, errs, protocol.ReasonUnsettled)
+				if errs := conn.errors(t); !slices.Equal(errs, []string{"abandoned"}) {
+					t.Errorf("%s was told %v, want [abandoned]", conn.p.Name, errs)
 				}
 			}
 			if c.start {
@@ -181,8 +182,8 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				}
 				return
 			}
-			if r := anna.view(t).Result; r == nil || r.Reason != protocol.ReasonUnsettled || len(r.Rounded) != 0 {
-				t.Fatalf("result %+v, want reason %q and no settlement", r, protocol.ReasonUnsettled)
+			if r := anna.view(t).Result; r == nil || r.Reason != "unsettled" || len(r.Rounded) != 0 {
+				t.Fatalf("result %+v, want reason unsettled (the wire's word since session 6) and no settlement", r)
 			}
 			j.mu.Lock()
 			pulkas := slices.Clone(j.pulkas)

@@ -173,6 +173,7 @@ export default {
   "err.rate_limited": "Too many requests: slow down.",
   "err.bad_token": "Your sign-in expired: please sign in again.",
   "err.table_limit": "You have set as many tables as allowed.",
+  "err.abandoned": "The server's database never confirmed this table's last write, so the pulka is abandoned: unrated, nobody wins or loses.",
   "err.generic": "{text}",
 
   // the conventions dialog: one label per RULES §14 option
