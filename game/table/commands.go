@@ -154,7 +154,7 @@ func (h *Table) Stand(c Conn) {
 		case i < 0:
 			t.fail(c, protocol.ErrNotSeated, "you do not sit at this table")
 		case t.starting != nil:
-			t.fail(c, protocol.ErrJournal, errStarting.Error())
+			t.refuseHeldStart(c)
 		case t.state != protocol.StateWaiting:
 			t.fail(c, protocol.ErrWrongState, "the pulka has started: you cannot stand up")
 		default:
@@ -175,7 +175,7 @@ func (h *Table) Move(c Conn, m rules.Move) {
 		case i < 0:
 			t.fail(c, protocol.ErrNotSeated, "you do not sit at this table")
 		case t.starting != nil:
-			t.fail(c, protocol.ErrJournal, errStarting.Error())
+			t.refuseHeldStart(c)
 		case t.state != protocol.StatePlaying || t.deal.Done():
 			t.fail(c, protocol.ErrWrongState, "no deal is being played")
 		case int(m.Seat) != i:

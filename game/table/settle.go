@@ -105,6 +105,18 @@ func (t *tbl) settle(written bool, err error) {
 // errStarting answers what a held pulka start refuses.
 var errStarting = fmt.Errorf("%w: the table is confirming the pulka's start with the store", errJournal)
 
+// refuseHeldStart answers c's request that a held pulka start refuses
+// (standing up, a move) with what is true: the start is being confirmed
+// with the store, or it was given up and the table waits for the journal
+// to abandon it before it is freed.
+func (t *tbl) refuseHeldStart(c Conn) {
+	if t.starting.givenUp != "" {
+		t.fail(c, protocol.ErrAbandoned, "the pulka's start was given up (the store never confirmed it): the table is freed as soon as the store has recorded that")
+		return
+	}
+	t.fail(c, protocol.ErrJournal, errStarting.Error())
+}
+
 // heldStart is a pulka start the journal could not confirm (Begin
 // answered ErrUnsettled): the table begins it again, with the same
 // PulkaStart and Key, until the journal answers.

@@ -3,20 +3,33 @@ package table
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // startLosingJournal loses the answer to the first pulka start when
 // loseStart is set (Begin answers ErrUnsettled); Begin again fails while
 // startDown is set, answers startErr if set, and otherwise takes the
-// start.
+// start. Pulka (a finished pulka, or a given-up start to abandon) fails
+// while pulkaDown is set.
 type startLosingJournal struct {
 	losingJournal
-	loseStart, startDown bool
-	startErr             error
+	loseStart, startDown, pulkaDown bool
+	startErr                        error
+}
+
+func (j *startLosingJournal) Pulka(r PulkaRecord) error {
+	j.mu.Lock()
+	down := j.pulkaDown
+	j.mu.Unlock()
+	if down {
+		return errors.New("database unavailable")
+	}
+	return j.losingJournal.Pulka(r)
 }
 
 func (j *startLosingJournal) Begin(p PulkaStart) error {
@@ -212,4 +225,45 @@ func TestAStoppedTableBeginsItsHeldStartNoMore(t *testing.T) {
 	if after := len(j.starts()); after != before {
 		t.Fatalf("the journal was asked to begin the held start %d times after the table stopped", after-before)
 	}
+}
+
+// refusals returns the errors c got, "code: text" each.
+func (c *fakeConn) refusals(t *testing.T) []string {
+	var out []string
+	for _, m := range c.all() {
+		if f := decodeFrame(t, m); f.Type == "error" {
+			out = append(out, f.Code+": "+f.Text)
+		}
+	}
+	return out
+}
+
+// A held pulka start given up is abandoned in the store before its table
+// is freed; while the journal cannot do that yet, the table refuses
+// standing up and moves with what is true — the start was given up (code
+// "abandoned") — not that it is being confirmed.
+func TestAGivenUpStartRefusesWithWhatIsTrue(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true, pulkaDown: true}
+	tb, clk, anna := fullTable(t, Config{Journal: j, SettleLimit: 30 * time.Second})
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the start given up", func() bool { return len(anna.errors(t)) > 0 })
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q while the journal cannot abandon the start, want waiting", s.State)
+	}
+	told := len(anna.refusals(t))
+	tb.Stand(anna)
+	tb.Move(anna, rules.Pass(0))
+	tb.Summary()
+	refused := anna.refusals(t)[told:]
+	if len(refused) != 2 {
+		t.Fatalf("answers %q to standing up and a move, want two refusals", refused)
+	}
+	for _, r := range refused {
+		if !strings.HasPrefix(r, "abandoned: ") || !strings.Contains(r, "given up") {
+			t.Errorf("refused with %q, want code abandoned and a text that says the start was given up", r)
+		}
+	}
+	j.mu.Lock()
+	j.pulkaDown = false
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the table freed once the start is abandoned", func() bool { return tb.Summary().State == protocol.StateFree })
 }
