@@ -41,6 +41,15 @@ const ErrSigninRequired Code = "signin_required"
 // nothing was done; the client may try again.
 const ErrTableBusy Code = "table_busy"
 
+// ErrStartPending refuses what would change the seats of a table whose
+// pulka's start the store has not confirmed yet (the table holds the
+// start and begins it again until the store answers; see table.Settler):
+// standing up, a move, and the seat of a player who leaves — they go,
+// their seat stays. Once the store answers, the pulka starts with
+// everyone seated, or the start is given up (ErrAbandoned) and the table
+// freed.
+const ErrStartPending Code = "start_pending"
+
 // State is a table's state. A table goes free → convention → waiting →
 // playing → finished, and back to free (when it is reclaimed).
 type State = Code

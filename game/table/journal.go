@@ -63,7 +63,8 @@ var ErrDiverged = errors.New("the store holds something else under this entry")
 //
 // A pulka start a Settler answered with ErrUnsettled is held the same
 // way: the seats stay as they are (standing up and moves are refused,
-// code "journal") and Begin is called again with the same PulkaStart
+// code protocol.ErrStartPending; a player who leaves keeps the seat and
+// is told so) and Begin is called again with the same PulkaStart
 // until it answers nil; then the pulka starts, with the pulka the store
 // has, never a second one.
 //

@@ -102,9 +102,6 @@ func (t *tbl) settle(written bool, err error) {
 	t.schedule()
 }
 
-// errStarting answers what a held pulka start refuses.
-var errStarting = fmt.Errorf("%w: the table is confirming the pulka's start with the store", errJournal)
-
 // refuseHeldStart answers c's request that a held pulka start refuses
 // (standing up, a move) with what is true: the start is being confirmed
 // with the store, or it was given up and the table waits for the journal
@@ -114,7 +111,7 @@ func (t *tbl) refuseHeldStart(c Conn) {
 		t.fail(c, protocol.ErrAbandoned, "the pulka's start was given up (the store never confirmed it): the table is freed as soon as the store has recorded that")
 		return
 	}
-	t.fail(c, protocol.ErrJournal, errStarting.Error())
+	t.fail(c, protocol.ErrStartPending, "the table is confirming the pulka's start with the store: no seat changes and no move is made until it answers")
 }
 
 // heldStart is a pulka start the journal could not confirm (Begin

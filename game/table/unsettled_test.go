@@ -80,7 +80,7 @@ func fullTable(t *testing.T, cfg Config) (*Table, *fakeClock, *fakeConn) {
 
 // A pulka start whose write the journal cannot confirm is held: the table
 // waits with its seats as they are (standing up and moves are refused with
-// the journal's code), begins the same start again — the same key — until
+// code start_pending), begins the same start again — the same key — until
 // the journal takes it, and then the pulka starts, once.
 func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
 	j := &startLosingJournal{loseStart: true, startDown: true}
@@ -93,8 +93,8 @@ func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
 	}
 	tb.Stand(anna)
 	tb.Summary()
-	if errs := anna.errors(t); !slices.Equal(errs, []string{"journal"}) {
-		t.Fatalf("errors %v for standing up while the start is held, want journal", errs)
+	if errs := anna.errors(t); !slices.Equal(errs, []string{"start_pending"}) {
+		t.Fatalf("errors %v for standing up while the start is held, want start_pending", errs)
 	}
 	if seats := anna.view(t).Seats; len(seats) != 3 || seats[0].Player.ID != anna.p.ID {
 		t.Fatalf("seats %+v while the start is held: Anna's seat was freed", seats)
@@ -266,4 +266,35 @@ func TestAGivenUpStartRefusesWithWhatIsTrue(t *testing.T) {
 	j.pulkaDown = false
 	j.mu.Unlock()
 	advanceUntil(t, tb, clk, DefaultStoreRetry, "the table freed once the start is abandoned", func() bool { return tb.Summary().State == protocol.StateFree })
+}
+
+// A player who leaves a table whose pulka's start is held goes, but keeps
+// the seat — no seat can be given up until the store answers — and is
+// told so (code start_pending), never silently; everyone still sees them
+// seated, and once the store takes the start the pulka starts with them.
+func TestLeavingWhileTheStartIsHeldKeepsTheSeatAndSaysSo(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true}
+	tb, clk, anna := fullTable(t, Config{Journal: j})
+	boris := newConn("Boris")
+	tb.Watch(boris, 0)
+	tb.Leave(anna)
+	tb.Summary()
+	refused := anna.refusals(t)
+	if len(refused) != 1 || !strings.HasPrefix(refused[0], "start_pending: ") || !strings.Contains(refused[0], "keep seat 0") {
+		t.Fatalf("Anna was told %q on leaving, want one start_pending that says she keeps seat 0", refused)
+	}
+	msgs := anna.all()
+	if f := decodeFrame(t, msgs[len(msgs)-1]); f.Type != "left" {
+		t.Fatalf("Anna's last message is %q, want left (her connection goes)", f.Type)
+	}
+	if seats := boris.view(t).Seats; len(seats) != 3 || seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v after Anna left while the start is held, want her at seat 0", seats)
+	}
+	j.mu.Lock()
+	j.startDown = false
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the pulka started", func() bool { return boris.view(t).State == "playing" })
+	if seats := boris.view(t).Seats; seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v once the pulka started, want Anna at seat 0", seats)
+	}
 }
