@@ -204,7 +204,7 @@ func (n *Node) Start(ctx context.Context, lb *lobby.Lobby) error {
 		n.loops.Add(1)
 		go func() {
 			defer n.loops.Done()
-			n.helloWhenLive(lctx)
+			n.helloWhenLive(lctx, time.After)
 		}()
 	}
 	n.loops.Add(2)
@@ -220,24 +220,29 @@ func (n *Node) Start(ctx context.Context, lb *lobby.Lobby) error {
 	return nil
 }
 
-// helloPoll is how often a process that started before its broker was
-// connected looks whether it is now.
-const helloPoll = 20 * time.Millisecond
+// A process that started before its broker was connected looks whether
+// it is now after helloPoll, then after twice as long each time, up to
+// helloPollMax: a Redis that comes late is noticed within helloPollMax,
+// one that never comes costs a look a second, not fifty.
+const (
+	helloPoll    = 20 * time.Millisecond
+	helloPollMax = time.Second
+)
 
 // helloWhenLive says hello once the broker is ready: the peers' rosters
 // answer it on the club channel, and a subscription that is not live yet
 // would lose them — and, with them, the tables the peers set meanwhile,
 // whose notes it missed. (A broker not connected at Start returns from
 // Subscribe at once; its first connection is no gap, so no BrokerEvent
-// says hello then.)
-func (n *Node) helloWhenLive(ctx context.Context) {
-	tick := time.NewTicker(helloPoll)
-	defer tick.Stop()
-	for !n.cfg.Broker.Ready() {
+// says hello then, and the Broker interface has no other signal of
+// readiness: it is looked at, with backoff.) after is time.After (a
+// test's clock in tests).
+func (n *Node) helloWhenLive(ctx context.Context, after func(time.Duration) <-chan time.Time) {
+	for wait := helloPoll; !n.cfg.Broker.Ready(); wait = min(2*wait, helloPollMax) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-after(wait):
 		}
 	}
 	n.say(note{Kind: noteHello})
