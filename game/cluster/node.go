@@ -354,6 +354,44 @@ func (n *Node) say(nt note) {
 	}
 }
 
+// sayAll publishes queued notes to every process in their order: in one
+// round trip when the broker is a batchPublisher, else one by one. A
+// roster among them is put together here (rosterNote), after every note
+// before it in the queue was queued, so it is never older than a note
+// published before it.
+func (n *Node) sayAll(nts []note) {
+	bp, batches := n.cfg.Broker.(batchPublisher)
+	var payloads [][]byte
+	for _, nt := range nts {
+		if nt.Kind == noteRoster {
+			n.notes.mu.Lock()
+			n.notes.roster = false
+			n.notes.mu.Unlock()
+			nt = n.rosterNote()
+		}
+		if !batches {
+			n.say(nt)
+			continue
+		}
+		nt.From = n.id
+		b, err := json.Marshal(nt)
+		if err != nil {
+			n.log.Error("cluster: encode a note", "kind", nt.Kind, "err", err)
+			continue
+		}
+		payloads = append(payloads, b)
+	}
+	if len(payloads) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
+	defer cancel()
+	if sent, err := bp.PublishBatch(ctx, clubChannel, payloads); err != nil {
+		n.metrics.dropped.Add(float64(len(payloads) - sent))
+		n.log.Warn("cluster: notes were lost", "lost", len(payloads)-sent, "of", len(payloads), "err", err)
+	}
+}
+
 // outbox returns the outbox to process to.
 func (n *Node) outbox(to string) *outbox {
 	n.mu.Lock()
@@ -655,7 +693,20 @@ func (n *Node) publishOrdered(nt note) {
 	}
 }
 
-// noteLoop sends the queued notes until ctx ends, then what is left.
+// maxPipeline bounds the notes published in one round trip (a roster
+// lists every table of the process: a pipeline of them is bounded in
+// bytes too).
+const maxPipeline = 500
+
+// batchPublisher is a broker that publishes several payloads to one
+// channel, in order, in one round trip (redisbroker.Broker).
+type batchPublisher interface {
+	PublishBatch(ctx context.Context, channel string, payloads [][]byte) (int, error)
+}
+
+// noteLoop sends the queued notes until ctx ends, then what is left: what
+// is queued goes out in one pipeline (maxPipeline notes at most) when the
+// broker is a batchPublisher, else note by note.
 func (n *Node) noteLoop(ctx context.Context) {
 	q := &n.notes
 	flush := func() {
@@ -667,14 +718,10 @@ func (n *Node) noteLoop(ctx context.Context) {
 			if len(batch) == 0 {
 				return
 			}
-			for _, nt := range batch {
-				if nt.Kind == noteRoster {
-					q.mu.Lock()
-					q.roster = false
-					q.mu.Unlock()
-					nt = n.rosterNote()
-				}
-				n.say(nt)
+			for len(batch) > 0 {
+				k := min(len(batch), maxPipeline)
+				n.sayAll(batch[:k])
+				batch = batch[k:]
 			}
 		}
 	}

@@ -67,6 +67,7 @@ func BenchmarkNotesToRedis(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*maxNotes)/time.Since(start).Seconds(), "notes/s")
+	b.StopTimer() // not the teardown
 	var dropped dto.Metric
 	if err := n.metrics.dropped.Write(&dropped); err != nil {
 		b.Fatal(err)
