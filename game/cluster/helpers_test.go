@@ -7,6 +7,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 // startPulka joins every player to their process's lobby, seats them all
@@ -22,6 +24,37 @@ func startPulka(ctx context.Context, t *testing.T, ps []*player, options map[str
 		go p.play(ctx, t)
 	}
 	return id
+}
+
+// waitSettled waits (two minutes at most) until every player has the
+// pulka's settlement.
+func waitSettled(t *testing.T, ps []*player) {
+	t.Helper()
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, p := range ps {
+			if p.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// heldClub starts what a test of a write whose answer the owner loses
+// needs: Redis; a PostgreSQL of the test's own (named name) and its
+// control, which can make commits wait on synchronous replication (only
+// process a's: b and the control commit locally); process a, the owner,
+// whose lease of a minute outlives the wait, so that it settles the write
+// itself before it hands the table over; process b; and Anna, Boris and
+// Vera signed in across them.
+func heldClub(t *testing.T, name string) (ctl *control, a, b *process, ps []*player) {
+	t.Helper()
+	rd := redistest.Start(t)
+	_, db := ownDatabase(t, name)
+	ctl, local := controlOf(t, db)
+	a = startProcessWith(t, "a", rd.URL(), db, time.Minute)
+	b = startProcess(t, "b", rd.URL(), local)
+	return ctl, a, b, signIn(t, []*process{a, b}, "Anna", "Boris", "Vera")
 }
 
 // sit seats c at seat i of table id, once c's process lists the table.
