@@ -146,7 +146,12 @@ func (c *control) count(q string, args ...any) int {
 // So syncStandby waits until the control's own backend runs with the new
 // setting — it got the postmaster's signal, which the postmaster sends
 // to every backend at once, and each applies it before the next command
-// it reads.
+// it reads. That is not enough to turn it on: whether a commit waits is
+// read from shared memory (sync_standbys_defined), which the checkpointer
+// sets once it has taken the setting in, in its own time (under load a
+// commit slipped through before it: TestAPulkaStartWhoseWriteIsUnconfirmedIsOnePulka
+// looked a minute for a COMMIT waiting on replication). So syncStandby(true)
+// then waits until a probe commit does wait (commitsWait).
 func (c *control) syncStandby(on bool) {
 	c.t.Helper()
 	want := "nobody"
@@ -164,4 +169,63 @@ func (c *control) syncStandby(on bool) {
 		}
 		return got == want
 	})
+	if on {
+		c.commitsWait()
+	}
+}
+
+// commitsWait waits (a minute at most) until a commit of a session with
+// synchronous_commit on waits on replication: it commits a probe
+// transaction on a connection of its own until one waits, then cancels
+// that wait (the probe commits locally) and gives the connection back
+// as it found it.
+func (c *control) commitsWait() {
+	c.t.Helper()
+	ctx := context.Background()
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer conn.Close()
+	var pid int
+	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS sync_probe (n int)"); err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET synchronous_commit = on"); err != nil {
+		c.t.Fatal(err)
+	}
+	waitFor(c.t, time.Minute, "a probe commit waiting on replication", func() bool {
+		done := make(chan error, 1)
+		go func() {
+			_, err := conn.ExecContext(ctx, "INSERT INTO sync_probe VALUES (1)") // a commit that writes, so it waits
+			done <- err
+		}()
+		for {
+			select {
+			case err := <-done: // committed without waiting: not in effect yet
+				if err != nil {
+					c.t.Fatal(err)
+				}
+				return false
+			case <-time.After(5 * time.Millisecond):
+			}
+			var waiting bool
+			if err := c.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'SyncRep')", pid).Scan(&waiting); err != nil {
+				c.t.Fatal(err)
+			}
+			if waiting {
+				c.exec("SELECT pg_cancel_backend($1)", pid) // the wait ends with a warning; the probe is committed locally
+				if err := <-done; err != nil {
+					c.t.Fatal(err)
+				}
+				return true
+			}
+		}
+	})
+	if _, err := conn.ExecContext(ctx, "RESET synchronous_commit"); err != nil {
+		c.t.Fatal(err)
+	}
 }
