@@ -246,7 +246,8 @@ func (s *Solver) setup(p *Position) node {
 		s.clear()
 	}
 	s.minD, s.minVs = -1, false
-	for d := 0; d < 3; d++ {
+	for d := 0; d < 3 && trump == 4; d++ {
+		// (the bounds of a counted minimizer hold without trumps only)
 		if p.Goal.Count == 1<<d && p.Goal.Max&(1<<d) == 0 {
 			s.minD = int8(d)
 			s.minVs = p.Goal.Max == 7&^(1<<d)
@@ -654,27 +655,82 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 }
 
 // clean reports whether the counted minimizer D can never be made to
-// take a trick from this trick start: in every suit all his cards are
-// below all the others' cards, so he can always play under, and if he is
-// on lead he has a suit the others must follow (and overtake) in.
+// take a trick from this trick start. Off lead, it is enough that in
+// every suit D's i-th lowest card is below the others' i-th lowest (as
+// far as both have cards; duckSafe): each round of the suit they lead
+// takes at least one of their cards, so its highest card is at least
+// their i-th lowest of the start, and D ducks with his i-th lowest
+// (their discards only raise their cards, his discards of his highest
+// cards keep the rest in order), and a D who takes no trick never leads.
+// On lead, D also needs a suit the others hold where he can lead his
+// lowest card and stay safe after (leadSafe): they overtake it, and
+// whichever one or two of their cards they play, his next-lowest cards
+// stay under theirs.
 func (s *Solver) clean(nd *node) bool {
 	d := uint8(s.minD)
 	dh := nd.hands[d]
 	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
 	safeLead := false
 	for su := 0; su < 4; su++ {
-		m := uint32(0xFF) << (8 * su)
-		ds, os := dh&m, oh&m
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
 		if ds == 0 || os == 0 {
 			continue
 		}
-		if 31-bits.LeadingZeros32(ds) > bits.TrailingZeros32(os) {
+		if !duckSafe[uint16(ds)<<8|uint16(os)] {
 			return false
 		}
-		safeLead = true
+		if leadSafe[uint16(ds)<<8|uint16(os)] {
+			safeLead = true
+		}
 	}
 	return nd.leader != d || safeLead
 }
+
+// duckSafe[ds<<8|os] reports whether, of two disjoint sets of ranks of
+// one suit, the i-th lowest of ds is below the i-th lowest of os for
+// every i up to the smaller count.
+var duckSafe = func() (t [1 << 16]bool) {
+	for ds := 0; ds < 256; ds++ {
+		for os := 0; os < 256; os++ {
+			if ds&os != 0 {
+				continue
+			}
+			ok := true
+			for a, b := ds, os; a != 0 && b != 0; a, b = a&(a-1), b&(b-1) {
+				if a&-a > b&-b {
+					ok = false
+					break
+				}
+			}
+			t[ds<<8|os] = ok
+		}
+	}
+	return t
+}()
+
+// leadSafe[ds<<8|os] reports whether a player holding ranks ds of a suit
+// can lead his lowest under every card of os and keep the rest safe
+// (duckSafe) whichever one or two cards of os follow: the (i+1)-th
+// lowest of ds is below the i-th lowest of os for every i up to the
+// smaller count after the lead.
+var leadSafe = func() (t [1 << 16]bool) {
+	for ds := 0; ds < 256; ds++ {
+		for os := 0; os < 256; os++ {
+			if ds&os != 0 || ds == 0 || os == 0 || ds&-ds > os&-os {
+				continue
+			}
+			ok := true
+			for a, b := ds&(ds-1), os; a != 0 && b != 0; a, b = a&(a-1), b&(b-1) {
+				if a&-a > b&-b {
+					ok = false
+					break
+				}
+			}
+			t[ds<<8|os] = ok
+		}
+	}
+	return t
+}()
 
 // forcedNow reports whether the counted minimizer D takes the trick
 // about to be led whatever he does: he leads and cannot lose the lead
