@@ -570,6 +570,9 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			return alpha
 		}
 	}
+	if nd.n > 0 && s.minD >= 0 && s.beatenAndSafe(nd) {
+		return 0
+	}
 	pl := (nd.leader + nd.n) % 3
 	maximizing := s.max&(1<<pl) != 0
 	var moves [16]uint8
@@ -656,16 +659,16 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 
 // clean reports whether the counted minimizer D can never be made to
 // take a trick from this trick start. Off lead, it is enough that in
-// every suit D's i-th lowest card is below the others' i-th lowest (as
-// far as both have cards; duckSafe): each round of the suit they lead
-// takes at least one of their cards, so its highest card is at least
-// their i-th lowest of the start, and D ducks with his i-th lowest
-// (their discards only raise their cards, his discards of his highest
-// cards keep the rest in order), and a D who takes no trick never leads.
-// On lead, D also needs a suit the others hold where he can lead his
-// lowest card and stay safe after (leadSafe): they overtake it, and
-// whichever one or two of their cards they play, his next-lowest cards
-// stay under theirs.
+// every suit D's i-th lowest card is below the others' i-th lowest, as
+// far as both have cards (duckSafe): D plays, in each round of a suit
+// they lead, his highest card under the round's top card M (his lowest
+// is under their lowest, so under M), and discards the highest card of
+// a suit when void; the rule then still holds after the round (his
+// cards above the one he played are above M, and M, one of theirs below
+// each of them, is gone; cards they play or discard only lift theirs),
+// and a D who takes no trick never leads. On lead, D also needs a suit
+// the others hold where he can lead his lowest card and the rule holds
+// for his other cards whichever cards of theirs follow (leadSafe).
 func (s *Solver) clean(nd *node) bool {
 	d := uint8(s.minD)
 	dh := nd.hands[d]
@@ -684,6 +687,28 @@ func (s *Solver) clean(nd *node) bool {
 		}
 	}
 	return nd.leader != d || safeLead
+}
+
+// beatenAndSafe reports, in the middle of an ordinary trick, whether the
+// counted minimizer D takes no trick from here on: he has played to the
+// trick and another player's card beats his (the cards still to come
+// cannot make him win it), so he does not lead the next trick, and
+// every suit passes duckSafe (the cards still to be played to this trick
+// only lift the others'), which is clean's rule for a D off lead.
+func (s *Solver) beatenAndSafe(nd *node) bool {
+	d := uint8(s.minD)
+	if s.inTalonTrick(nd) || nd.winP == d || (d+3-nd.leader)%3 >= nd.n {
+		return false
+	}
+	dh := nd.hands[d]
+	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+	for su := 0; su < 4; su++ {
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
+		if ds != 0 && os != 0 && !duckSafe[uint16(ds)<<8|uint16(os)] {
+			return false
+		}
+	}
+	return true
 }
 
 // duckSafe[ds<<8|os] reports whether, of two disjoint sets of ranks of

@@ -216,10 +216,10 @@ func TestTwoTrickEndingsMatchBruteForce(t *testing.T) {
 	}
 }
 
-// TestCleanMeansNoTrick checks the bound that a counted minimizer
+// TestCleanMeansNoTrick checks the bounds that a counted minimizer
 // (misère declarer, raspasy player) can escape every trick left against
-// brute force: whenever clean holds at a trick start, brute force gives
-// 0. The endings must include positions where only the weaker rules
+// brute force: whenever clean holds at a trick start, or beatenAndSafe
+// in the middle of a trick, brute force gives 0. The endings must include positions where only the weaker rules
 // hold (his i-th lowest card under the others' i-th lowest, not all his
 // cards under all theirs; a safe lead of his lowest card), so each rule
 // is seen at work.
@@ -233,11 +233,24 @@ func TestCleanMeansNoTrick(t *testing.T) {
 	}
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 5)
-		if p.NTrick != 0 || p.NTalon != 0 || p.Trump != rules.NoTrump {
+		if p.NTalon != 0 || p.Trump != rules.NoTrump {
 			continue
 		}
 		nd := s.setup(&p)
-		if s.minD < 0 || !s.clean(&nd) {
+		if s.minD < 0 {
+			continue
+		}
+		if p.NTrick > 0 {
+			if !s.beatenAndSafe(&nd) {
+				continue
+			}
+			if got := brute(p); got != 0 {
+				t.Fatalf("case %d: %+v: beaten in the trick and safe after, but brute force counts %d tricks", i, p, got)
+			}
+			seen["beaten mid-trick"]++
+			continue
+		}
+		if !s.clean(&nd) {
 			continue
 		}
 		if got := brute(p); got != 0 {
@@ -261,7 +274,7 @@ func TestCleanMeansNoTrick(t *testing.T) {
 		}
 		seen[kind]++
 	}
-	for _, k := range []string{"all under", "i-th under i-th", "i-th under i-th, on lead"} {
+	for _, k := range []string{"all under", "i-th under i-th", "i-th under i-th, on lead", "beaten mid-trick"} {
 		if seen[k] == 0 {
 			t.Errorf("no ending where the bound holds with %s (seen %v)", k, seen)
 		}
