@@ -585,7 +585,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	var nm []uint8
 	ordered := ttBest == 0xFF
 	if ordered {
-		nm = s.order(nd, pl, moves[:0], 0xFF)
+		nm = s.order(nd, pl, moves[:0], 0xFF, alpha)
 	} else {
 		moves[0] = ttBest
 		nm = moves[:1]
@@ -602,7 +602,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			if ordered {
 				break
 			}
-			nm = s.order(nd, pl, moves[:0], ttBest)
+			nm = s.order(nd, pl, moves[:0], ttBest, alpha)
 			ordered, i = true, 0
 			if len(nm) == 0 {
 				break
@@ -709,6 +709,17 @@ func (s *Solver) beatenAndSafe(nd *node) bool {
 		}
 	}
 	return true
+}
+
+// unsafeTop reports whether card c is the counted minimizer D's top card
+// of a suit that fails duckSafe (so he may be forced to take a trick in
+// it): the card he would rather lead, when he can afford a trick, or
+// discard.
+func (s *Solver) unsafeTop(nd *node, c uint8) bool {
+	d := uint8(s.minD)
+	ds := uint8(nd.hands[d] >> (c &^ 7))
+	os := uint8((nd.hands[(d+1)%3] | nd.hands[(d+2)%3]) >> (c &^ 7))
+	return uint8(2)<<(c&7) > ds && !duckSafe[uint16(ds)<<8|uint16(os)]
 }
 
 // duckSafe[ds<<8|os] reports whether, of two disjoint sets of ranks of
@@ -893,8 +904,9 @@ func (s *Solver) trickWinner(l, c0, c1, c2 uint8) uint8 {
 var next3 = [3]uint8{1, 2, 0}
 
 // order appends the moves of pl worth searching (one card per run of
-// touching cards) but skip, best guesses first.
-func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
+// touching cards) but skip, best guesses first; alpha is the search's
+// (a misère declarer who may take alpha more tricks leads differently).
+func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
 	allowed := s.allowed(nd, pl)
 	rem := nd.rem
 	var reps uint32
@@ -943,7 +955,7 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 		suitMask := uint32(0xFF) << (8 * su)
 		var sc int
 		if ls < 0 && s.minD >= 0 {
-			sc = s.misereLead(nd, pl, c)
+			sc = s.misereLead(nd, pl, c, alpha)
 		} else if ls < 0 {
 			// leading
 			if inT {
@@ -993,10 +1005,14 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 				// stay under, shedding the highest card that does
 				switch {
 				case !wins && int8(pl) == s.minD && su != ls:
-					// a discard: the card most at risk first
+					// a discard: the top card of a suit where he is not
+					// safe first, then the card most at risk
 					sc = 150 + rank
 					o := (nd.hands[(pl+1)%3] | nd.hands[(pl+2)%3]) & suitMask
-					if o&-o < uint32(1)<<c {
+					switch {
+					case s.unsafeTop(nd, c):
+						sc = 270 + rank
+					case o&-o < uint32(1)<<c:
 						sc = 250 + rank
 					}
 				case !wins:
@@ -1062,16 +1078,22 @@ var runTops = func() (t [1 << 16]uint8) {
 }()
 
 // misereLead scores a lead of card c by pl when the counted player D
-// wants no tricks (misère, raspasy): D leads the highest card some
-// opponent must overtake; the others lead under all of D's cards in a
-// suit where the third player can stay under too, and never a suit D
-// lacks (he would shed a card on it).
-func (s *Solver) misereLead(nd *node, pl, c uint8) int {
+// wants no tricks (misère, raspasy): D, when the search lets him take a
+// trick (alpha >= 1), first leads the top card of a suit where he is
+// not safe (duckSafe fails: a card he would be forced with anyway, and
+// the lead costs nothing more whether it wins or not), then the highest
+// card some opponent must overtake; the others lead under all of D's
+// cards in a suit where the third player can stay under too, and never
+// a suit D lacks (he would shed a card on it).
+func (s *Solver) misereLead(nd *node, pl, c uint8, alpha int) int {
 	d := uint8(s.minD)
 	rank := int(c & 7)
 	m := uint32(0xFF) << (c &^ 7)
 	bit := uint32(1) << c
 	if pl == d {
+		if alpha >= 1 && s.unsafeTop(nd, c) {
+			return 400 + rank
+		}
 		for q := uint8(0); q < 3; q++ {
 			if q == d {
 				continue
