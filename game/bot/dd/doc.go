@@ -22,10 +22,12 @@
 // maximizer and the minimizer alike, tried before the other leads are
 // even ordered), the last two tricks played out by plain minimax,
 // equivalent-card reduction (of touching cards in play only one is
-// searched) and move ordering by a few rules of thumb (on
-// misère and raspasy: the counted player leads the highest card someone
-// must overtake, the others lead under all his cards where the partner
-// can stay under). Misère and raspasy (no trumps) have quick bounds:
+// searched) and move ordering by a few rules of thumb (on misère and
+// raspasy: the counted player, when he may take a trick, leads and
+// discards first the top card of a suit he is not safe in, else leads
+// the highest card someone must overtake; the others lead first where he
+// can stay under, then under all his cards where the partner can stay
+// under). Misère and raspasy (no trumps) have quick bounds:
 // the counted player cannot be forced at all (0: in every suit his i-th
 // lowest card is under the others' i-th lowest, so he can always duck;
 // on lead he also needs a suit whose lowest card he can lead and stay
