@@ -679,10 +679,10 @@ func (s *Solver) clean(nd *node) bool {
 		if ds == 0 || os == 0 {
 			continue
 		}
-		if !duckSafe[uint16(ds)<<8|uint16(os)] {
+		if !duckSafe(ds, os) {
 			return false
 		}
-		if leadSafe[uint16(ds)<<8|uint16(os)] {
+		if leadSafe(ds, os) {
 			safeLead = true
 		}
 	}
@@ -704,7 +704,7 @@ func (s *Solver) beatenAndSafe(nd *node) bool {
 	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
 	for su := 0; su < 4; su++ {
 		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe[uint16(ds)<<8|uint16(os)] {
+		if ds != 0 && os != 0 && !duckSafe(ds, os) {
 			return false
 		}
 	}
@@ -719,54 +719,58 @@ func (s *Solver) unsafeTop(nd *node, c uint8) bool {
 	d := uint8(s.minD)
 	ds := uint8(nd.hands[d] >> (c &^ 7))
 	os := uint8((nd.hands[(d+1)%3] | nd.hands[(d+2)%3]) >> (c &^ 7))
-	return uint8(2)<<(c&7) > ds && !duckSafe[uint16(ds)<<8|uint16(os)]
+	return uint8(2)<<(c&7) > ds && !duckSafe(ds, os)
 }
 
-// duckSafe[ds<<8|os] reports whether, of two disjoint sets of ranks of
-// one suit, the i-th lowest of ds is below the i-th lowest of os for
-// every i up to the smaller count.
-var duckSafe = func() (t [1 << 16]bool) {
-	for ds := 0; ds < 256; ds++ {
-		for os := 0; os < 256; os++ {
-			if ds&os != 0 {
-				continue
-			}
-			ok := true
-			for a, b := ds, os; a != 0 && b != 0; a, b = a&(a-1), b&(b-1) {
-				if a&-a > b&-b {
-					ok = false
-					break
-				}
-			}
-			t[ds<<8|os] = ok
-		}
-	}
-	return t
-}()
+// duckSafe reports whether, of two disjoint sets of ranks of one suit,
+// the i-th lowest of ds is below the i-th lowest of os for every i up to
+// the smaller count.
+func duckSafe(ds, os uint8) bool {
+	i := uint16(ds)<<8 | uint16(os)
+	return duckSafeBits[i>>6]>>(i&63)&1 != 0
+}
 
-// leadSafe[ds<<8|os] reports whether a player holding ranks ds of a suit
-// can lead his lowest under every card of os and keep the rest safe
-// (duckSafe) whichever one or two cards of os follow: the (i+1)-th
-// lowest of ds is below the i-th lowest of os for every i up to the
-// smaller count after the lead.
-var leadSafe = func() (t [1 << 16]bool) {
+// leadSafe reports whether a player holding ranks ds of a suit can lead
+// his lowest under every card of os and keep the rest safe (duckSafe)
+// whichever one or two cards of os follow: the (i+1)-th lowest of ds is
+// below the i-th lowest of os for every i up to the smaller count after
+// the lead.
+func leadSafe(ds, os uint8) bool {
+	i := uint16(ds)<<8 | uint16(os)
+	return leadSafeBits[i>>6]>>(i&63)&1 != 0
+}
+
+// duckSafeBits and leadSafeBits hold duckSafe and leadSafe by ds<<8|os,
+// a bit each (8 KB apiece, so they stay in cache).
+var duckSafeBits, leadSafeBits = rankPairBits(func(ds, os int) bool {
+	return under(ds, os)
+}), rankPairBits(func(ds, os int) bool {
+	return ds != 0 && os != 0 && ds&-ds < os&-os && under(ds&(ds-1), os)
+})
+
+// under reports whether the i-th lowest bit of a is below the i-th
+// lowest of b for every i up to the smaller count.
+func under(a, b int) bool {
+	for ; a != 0 && b != 0; a, b = a&(a-1), b&(b-1) {
+		if a&-a > b&-b {
+			return false
+		}
+	}
+	return true
+}
+
+// rankPairBits tabulates f over disjoint pairs of 8-bit rank sets.
+func rankPairBits(f func(ds, os int) bool) (t [1 << 10]uint64) {
 	for ds := 0; ds < 256; ds++ {
 		for os := 0; os < 256; os++ {
-			if ds&os != 0 || ds == 0 || os == 0 || ds&-ds > os&-os {
-				continue
+			if ds&os == 0 && f(ds, os) {
+				i := ds<<8 | os
+				t[i>>6] |= 1 << (i & 63)
 			}
-			ok := true
-			for a, b := ds&(ds-1), os; a != 0 && b != 0; a, b = a&(a-1), b&(b-1) {
-				if a&-a > b&-b {
-					ok = false
-					break
-				}
-			}
-			t[ds<<8|os] = ok
 		}
 	}
 	return t
-}()
+}
 
 // forcedNow reports whether the counted minimizer D takes the trick
 // about to be led whatever he does: he leads and cannot lose the lead
@@ -1118,7 +1122,7 @@ func (s *Solver) misereLead(nd *node, pl, c uint8, alpha int) int {
 		// D can stay under: tried first, lowest first, in a suit where he
 		// is safe (duckSafe) before one where he is not; forcing him at
 		// once gives him the lead, from which he sheds his worst card
-		if duckSafe[uint16(dh>>(c&^7))<<8|uint16((nd.hands[pl]|nd.hands[3-pl-d])>>(c&^7)&0xFF)] {
+		if duckSafe(uint8(dh>>(c&^7)), uint8((nd.hands[pl]|nd.hands[3-pl-d])>>(c&^7))) {
 			return 370 - rank
 		}
 		return 350 - rank
