@@ -1087,13 +1087,14 @@ var runTops = func() (t [1 << 16]uint8) {
 // wants no tricks (misère, raspasy). D, when the search lets him take a
 // trick (alpha >= 1), first leads the top card of a suit where he is
 // not safe (duckSafe fails: a card he may be forced with anyway, so the
-// lead costs nothing more whether it wins or not), then the highest card
-// some opponent must overtake. The others first lead cards D can stay
-// under, lowest first, in suits where he is safe before the others
-// (forcing him at once gives him the lead, from which he sheds his worst
-// card: measured, fewer nodes), then under all of D's cards in a suit
-// where the third player can stay under too, and last a suit D lacks
-// (he sheds a card on it).
+// lead costs nothing more whether it wins or not), then the other cards
+// he may take, highest first; then, and first when he may take no
+// trick, the highest card some opponent must overtake. The others first
+// lead cards D can stay under, lowest first, in suits where he is safe
+// before the others (forcing him at once gives him the lead, from which
+// he sheds his worst card: measured, fewer nodes), then under all of D's
+// cards in a suit where the third player can stay under too, and last a
+// suit D lacks (he sheds a card on it).
 func (s *Solver) misereLead(nd *node, pl, c uint8, alpha int) int {
 	d := uint8(s.minD)
 	rank := int(c & 7)
@@ -1113,6 +1114,9 @@ func (s *Solver) misereLead(nd *node, pl, c uint8, alpha int) int {
 		}
 		if nd.hands[(d+1)%3]&m == 0 && nd.hands[(d+2)%3]&m == 0 {
 			return 0 // nobody else holds the suit: he takes it
+		}
+		if alpha >= 1 {
+			return 350 + rank // he may take it, and can afford to: before the safe leads
 		}
 		return 100 - rank
 	}
