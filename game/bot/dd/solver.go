@@ -1087,7 +1087,8 @@ var runTops = func() (t [1 << 16]uint8) {
 // wants no tricks (misère, raspasy). D, when the search lets him take a
 // trick (alpha >= 1), first leads the top card of a suit where he is
 // not safe (duckSafe fails: a card he may be forced with anyway, so the
-// lead costs nothing more whether it wins or not), then the other cards
+// lead costs nothing more whether it wins or not; the shortest such suit
+// first), then the other cards
 // he may take, highest first; then, and first when he may take no
 // trick, the highest card some opponent must overtake. The others first
 // lead cards D can stay under, lowest first, in suits where he is safe
@@ -1102,7 +1103,7 @@ func (s *Solver) misereLead(nd *node, pl, c uint8, alpha int) int {
 	bit := uint32(1) << c
 	if pl == d {
 		if alpha >= 1 && s.unsafeTop(nd, c) {
-			return 400 + rank
+			return 440 + rank - 5*bits.OnesCount32(nd.hands[d]&m) // shortest suit first
 		}
 		for q := uint8(0); q < 3; q++ {
 			if q == d {
