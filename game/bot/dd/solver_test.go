@@ -229,7 +229,7 @@ func TestCleanMeansNoTrick(t *testing.T) {
 	seen := map[string]int{}
 	n := 100000
 	if testing.Short() || raceEnabled {
-		n = 25000
+		n = 10000
 	}
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 5)
