@@ -298,8 +298,9 @@ func (s *state) followView(c table.Conn, m *member, v uint64, want *protocol.Lob
 
 // Unfollow stops the lobby's deltas to c, which stays in the lobby
 // (online, or counted as a guest). c gets a "lobby_left" with the version
-// of the last delta sent to it (0 when it never followed): the version to
-// follow again from. A connection not in the lobby is ignored.
+// of its view it holds, the last sent to it (0 when none of this view was),
+// whether or not a whole view was on its way: the version to follow again
+// from. A connection not in the lobby is ignored.
 func (l *Lobby) Unfollow(c table.Conn) {
 	l.act.Post(func(s *state) {
 		m := s.conns[c]
@@ -309,12 +310,9 @@ func (l *Lobby) Unfollow(c table.Conn) {
 		if m.following {
 			m.following = false
 			s.stopWhole(m)
-			if _, ok := m.view.followers[c]; ok {
-				m.leftAt = m.view.v
-			}
-			delete(m.view.followers, c)
+			s.stopDeltas(c, m)
 		}
-		c.Send(protocol.Encode(protocol.LobbyLeft{V: m.leftAt}))
+		c.Send(protocol.Encode(protocol.LobbyLeft{V: m.held}))
 	})
 }
 

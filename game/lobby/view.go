@@ -62,8 +62,12 @@ type viewDelta struct {
 // member is a connection in the lobby.
 type member struct {
 	view      *view
-	following bool   // it asked for the lobby (it is in view.followers unless its whole waits)
-	leftAt    uint64 // the version it had when it stopped following
+	following bool // it asked for the lobby (it is in view.followers unless its whole waits)
+	// held is the version of its view c holds while it is not a follower
+	// (0: none of this view): a follower gets every delta, and holds its
+	// view's version when it stops being one (stopDeltas). "lobby_left"
+	// tells it, the version to follow again from.
+	held uint64
 	// Whole views: resyncBurst at once, then one per Config.ResyncEvery
 	// (a page that asks again and again gets one a second, not one per
 	// request); wholeWaits when one waits for its turn, its reservation
@@ -112,7 +116,7 @@ func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
 // nothing in the new one.
 func (s *state) moveTo(c table.Conn, m *member, vw *view) {
 	s.drop(c, m)
-	m.view, m.leftAt = vw, 0
+	m.view, m.held = vw, 0
 	vw.members++
 }
 
@@ -202,7 +206,7 @@ func (s *state) follow(c table.Conn, m *member, v uint64) {
 // whole sends c its whole view when its pace allows, else once it does;
 // c gets no delta until then (the whole brings it up to date).
 func (s *state) whole(c table.Conn, m *member) {
-	delete(m.view.followers, c)
+	s.stopDeltas(c, m)
 	if m.wholeWaits {
 		return // one is on its way
 	}
@@ -227,6 +231,15 @@ func (s *state) whole(c table.Conn, m *member) {
 		return
 	}
 	s.sendWhole(c, m)
+}
+
+// stopDeltas takes c off its view's followers, if it is one: it holds
+// the view's version (it got every delta up to it).
+func (s *state) stopDeltas(c table.Conn, m *member) {
+	if _, ok := m.view.followers[c]; ok {
+		delete(m.view.followers, c)
+		m.held = m.view.v
+	}
 }
 
 // sendWhole sends c its whole view, encoded once per view and version,
