@@ -2,6 +2,7 @@ package lobby
 
 import (
 	"encoding/json"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -61,7 +62,7 @@ func TestNoDeltaOfANewViewBeforeItsWhole(t *testing.T) {
 	l, clk := manualLobby(t, Config{ResyncEvery: time.Second})
 	playing := &protocol.LobbyView{State: protocol.StatePlaying}
 	other := &fakeConn{}
-	l.JoinView(other, 0, playing) // keeps the playing view
+	l.JoinView(other, netip.Addr{}, 0, playing) // keeps the playing view
 	l.PutRemote(remote("w1", protocol.StateWaiting, 3, "sochi", 1, 0))
 	l.PutRemote(remote("p1", protocol.StatePlaying, 3, "sochi", 0, 0))
 	flush(l)

@@ -92,6 +92,12 @@ type Config struct {
 	// with version 0 over and over gets one a second, not one a request.
 	// 0 means DefaultResyncEvery.
 	ResyncEvery time.Duration
+	// ViewsPerAddress bounds the views of the lobby (view.go) one client
+	// address has made that still exist: beyond it, an address asking for
+	// a view no one has gets protocol.ErrLobbyBusy, so that a few
+	// addresses cannot take every one of the MaxViews views; joining a
+	// view that exists is always allowed. 0 means DefaultViewsPerAddress.
+	ViewsPerAddress int
 	// Metrics, if set, gets tables by state and lobby bytes.
 	Metrics *metrics.Metrics
 	// Logger receives the lobby's logs. Nil means slog.Default().
@@ -160,7 +166,8 @@ type state struct {
 	// the views (view.go) and what they are made of, as of the last flush
 	views      map[protocol.LobbyView]*view
 	defView    *view
-	sorted     []sortedTable // the tables in protocol.TableOrder
+	madeBy     map[netip.Addr]int // the views each client address made (addressOf) that still exist
+	sorted     []sortedTable      // the tables in protocol.TableOrder
 	counts     protocol.TableCounts
 	names      []protocol.Player // the players online in protocol.PlayerOrder
 	sentGuests int
@@ -197,6 +204,7 @@ func New(cfg Config) *Lobby {
 	defaults.Positive(&cfg.PresenceFlush, 4*cfg.Flush)
 	defaults.Positive(&cfg.EventBytes, DefaultEventBytes)
 	defaults.Positive(&cfg.ResyncEvery, DefaultResyncEvery)
+	defaults.Positive(&cfg.ViewsPerAddress, DefaultViewsPerAddress)
 	defaults.NonZero(&cfg.Logger, slog.Default())
 	defaults.NonZero(&cfg.Table.Logger, cfg.Logger)
 	defaults.NonZero(&cfg.Table.Metrics, cfg.Metrics)
@@ -216,8 +224,8 @@ func New(cfg Config) *Lobby {
 	if cfg.FirstVersion != 0 {
 		s.v = cfg.FirstVersion
 	}
-	s.views = map[protocol.LobbyView]*view{}
-	s.defView, _ = s.viewFor(protocol.LobbyView{}) // the first view: always made
+	s.views, s.madeBy = map[protocol.LobbyView]*view{}, map[netip.Addr]int{}
+	s.defView = s.makeView(protocol.LobbyView{}.Normal()) // the first view: always there, charged to nobody
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
 			if t := s.tables[id]; t != nil {
@@ -242,25 +250,29 @@ func (l *Lobby) Stop() {
 // is the version c has of it (0 for none): c gets the deltas after v, or
 // the whole view. A player's first connection makes them online; a
 // guest's (a Conn whose player has no id) is counted in the lobby's
-// "guests", never listed.
-func (l *Lobby) Join(c table.Conn, v uint64) { l.JoinView(c, v, nil) }
+// "guests", never listed. c's address is unknown to the lobby: the views
+// it makes are charged with those of every other such connection (see
+// Config.ViewsPerAddress); JoinView names it.
+func (l *Lobby) Join(c table.Conn, v uint64) { l.JoinView(c, netip.Addr{}, v, nil) }
 
-// JoinView is Join with the view c asks for (nil: the default). A view
-// the lobby cannot keep (protocol.ErrLobbyBusy) is refused to c with an
-// "error" and c follows the default view.
-func (l *Lobby) JoinView(c table.Conn, v uint64, want *protocol.LobbyView) {
+// JoinView is Join from client address from with the view c asks for
+// (nil: the default). A view the lobby cannot keep, or one more than
+// from's address may make (protocol.ErrLobbyBusy), is refused to c with
+// an "error" and c follows the default view.
+func (l *Lobby) JoinView(c table.Conn, from netip.Addr, v uint64, want *protocol.LobbyView) {
 	l.act.Post(func(s *state) {
-		if s.join(c) {
+		if s.join(c, from) {
 			s.followView(c, s.conns[c], v, want)
 		}
 	})
 }
 
-// JoinUnfollowed adds c to the lobby as Join does, but not following it:
-// c is online (or counted as a guest) and gets no lobby message until it
-// follows (a player who reconnects to a playing table).
-func (l *Lobby) JoinUnfollowed(c table.Conn) {
-	l.act.Post(func(s *state) { s.join(c) })
+// JoinUnfollowed adds c, connected from client address from, to the
+// lobby as JoinView does, but not following it: c is online (or counted
+// as a guest) and gets no lobby message until it follows (a player who
+// reconnects to a playing table).
+func (l *Lobby) JoinUnfollowed(c table.Conn, from netip.Addr) {
+	l.act.Post(func(s *state) { s.join(c, from) })
 }
 
 // Follow makes c, a connection in the lobby, get its view's deltas again:
@@ -271,9 +283,9 @@ func (l *Lobby) JoinUnfollowed(c table.Conn) {
 func (l *Lobby) Follow(c table.Conn, v uint64) { l.FollowView(c, v, nil) }
 
 // FollowView is Follow with the view c asks for (nil: the one it has). A
-// view other than c's is sent whole, whatever v; one the lobby cannot keep
-// (protocol.ErrLobbyBusy) is refused to c with an "error", and c follows
-// the view it had from v.
+// view other than c's is sent whole, whatever v; one the lobby cannot
+// keep, or one more than c's address may make (protocol.ErrLobbyBusy), is
+// refused to c with an "error", and c follows the view it had from v.
 func (l *Lobby) FollowView(c table.Conn, v uint64, want *protocol.LobbyView) {
 	l.act.Post(func(s *state) {
 		if m := s.conns[c]; m != nil {
@@ -285,9 +297,9 @@ func (l *Lobby) FollowView(c table.Conn, v uint64, want *protocol.LobbyView) {
 // followView makes c follow view want (nil: its own) from version v.
 func (s *state) followView(c table.Conn, m *member, v uint64, want *protocol.LobbyView) {
 	if want != nil && want.Normal() != m.view.key {
-		vw, ok := s.viewFor(*want)
-		if !ok {
-			c.Send(protocol.Encode(protocol.Error{Code: protocol.ErrLobbyBusy, Text: "the lobby has too many different views now: you keep yours"}))
+		vw, busy := s.viewFor(*want, m)
+		if busy != "" {
+			c.Send(protocol.Encode(protocol.Error{Code: protocol.ErrLobbyBusy, Text: busy}))
 		} else {
 			s.moveTo(c, m, vw)
 			v = 0 // a version of another view
@@ -317,11 +329,11 @@ func (l *Lobby) Unfollow(c table.Conn) {
 }
 
 // join adds c to the lobby; false when it is there already.
-func (s *state) join(c table.Conn) bool {
+func (s *state) join(c table.Conn, from netip.Addr) bool {
 	if _, ok := s.conns[c]; ok {
 		return false
 	}
-	m := &member{}
+	m := &member{from: addressOf(from)}
 	s.conns[c] = m
 	s.moveTo(c, m, s.defView)
 	p := c.Player()

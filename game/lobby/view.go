@@ -1,6 +1,8 @@
 package lobby
 
 import (
+	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -17,12 +19,31 @@ import (
 // for resync. A view lives while a connection in the lobby has it (the
 // default view always); MaxViews bounds how many there are, so a flush
 // costs at most MaxViews passes over the tables.
+//
+// A bound shared by everyone is a resource anyone can take: a few
+// connections asking for different views (a page size each) took all of
+// them, and everyone else's filters were answered lobby_busy. So a view
+// is charged to the client address that made it (its first asker), and
+// one address makes at most Config.ViewsPerAddress views that still exist;
+// joining a view that exists is free whoever made it, so the page's usual
+// views (a filter, a few "more"s), which many share, are there for
+// everyone. An IPv6 address counts by its /64 (one customer's network, as
+// an IPv4 address is one household's), an address unknown to the lobby
+// (Join) as one address. Then taking every view takes MaxViews /
+// ViewsPerAddress addresses, and one address at most takes its share;
+// MaxViews stays the bound of the lobby's work whatever the number of
+// addresses. Page-sized steps alone would not do it: the page's steps of
+// 50 tables and 50 names, with the filters, still make thousands of
+// different views.
 
 // Defaults and bounds of the views.
 const (
 	// MaxViews is the most views the lobby keeps; a connection asking for
 	// another gets protocol.ErrLobbyBusy and keeps its view.
 	MaxViews = 64
+	// DefaultViewsPerAddress is Config.ViewsPerAddress's default: a few
+	// tabs of one household with filters of their own.
+	DefaultViewsPerAddress = 4
 	// DefaultResyncEvery is Config.ResyncEvery's default.
 	DefaultResyncEvery = time.Second
 	// resyncBurst is how many whole views a connection gets at once
@@ -35,6 +56,7 @@ const (
 type view struct {
 	key       protocol.LobbyView // normal (protocol.LobbyView.Normal)
 	members   int                // connections in the lobby whose view this is, following it or not
+	madeBy    netip.Addr         // the address it is charged to (addressOf): its first asker's; none for the default view
 	followers map[table.Conn]struct{}
 	v         uint64 // the version of its last delta (or the lobby's when it was made)
 
@@ -62,7 +84,8 @@ type viewDelta struct {
 // member is a connection in the lobby.
 type member struct {
 	view      *view
-	following bool // it asked for the lobby (it is in view.followers unless its whole waits)
+	from      netip.Addr // c's address (addressOf), to which the views it makes are charged
+	following bool       // it asked for the lobby (it is in view.followers unless its whole waits)
 	// held is the version of its view c holds while it is not a follower
 	// (0: none of this view): a follower gets every delta, and holds its
 	// view's version when it stops being one (stopDeltas). "lobby_left"
@@ -91,16 +114,49 @@ func (s *state) stopWhole(m *member) {
 	m.wholeTimer, m.wholeRes = nil, nil
 }
 
-// viewFor returns the view key asks for, made if the lobby has none like
-// it; false when it would be one more than MaxViews.
-func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
+// addressOf is the address a connection from a is counted as: an IPv6
+// address by its /64, an IPv4 one (mapped or not) alone, an invalid one as
+// the zero Addr.
+func addressOf(a netip.Addr) netip.Addr {
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.Addr()
+	}
+	return a
+}
+
+// viewFor returns the view key asks for for m, made (and charged to m's
+// address) if the lobby has none like it. It refuses, with the reason, one
+// more view than MaxViews and one more than Config.ViewsPerAddress made by
+// m's address; m's own view counts as gone when m alone has it (m leaves
+// it for the new one).
+func (s *state) viewFor(key protocol.LobbyView, m *member) (*view, string) {
 	key = key.Normal()
 	if vw := s.views[key]; vw != nil {
-		return vw, true
+		return vw, ""
 	}
-	if len(s.views) >= MaxViews {
-		return nil, false
+	views, mine := len(s.views), s.madeBy[m.from]
+	if old := m.view; old != nil && old != s.defView && old.members == 1 {
+		views--
+		if old.madeBy == m.from {
+			mine--
+		}
 	}
+	if views >= MaxViews {
+		return nil, "the lobby has too many different views now: you keep yours"
+	}
+	if mine >= s.cfg.ViewsPerAddress {
+		return nil, fmt.Sprintf("your address has made %d different views of the lobby: you keep yours", mine)
+	}
+	vw := s.makeView(key)
+	vw.madeBy = m.from
+	s.madeBy[m.from]++
+	return vw, ""
+}
+
+// makeView makes view key, charged to nobody.
+func (s *state) makeView(key protocol.LobbyView) *view {
 	vw := &view{key: key, followers: map[table.Conn]struct{}{}, v: s.v, counts: s.counts, guests: s.sentGuests, players: len(s.names)}
 	vw.ids, vw.total = s.page(key)
 	vw.shown = make(map[string]bool, len(vw.ids))
@@ -109,7 +165,7 @@ func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
 	}
 	vw.names = s.names[:min(len(s.names), key.Online)]
 	s.views[key] = vw
-	return vw, true
+	return vw
 }
 
 // moveTo gives c the view vw. The version c left its old view at means
@@ -130,6 +186,9 @@ func (s *state) drop(c table.Conn, m *member) {
 	m.view = nil
 	if vw.members--; vw.members <= 0 && vw != s.defView {
 		delete(s.views, vw.key)
+		if s.madeBy[vw.madeBy]--; s.madeBy[vw.madeBy] <= 0 {
+			delete(s.madeBy, vw.madeBy)
+		}
 	}
 }
 

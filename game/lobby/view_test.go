@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/netip"
 	"reflect"
 	"slices"
 	"testing"
@@ -170,7 +171,7 @@ func remote(id string, st protocol.State, players int, preset string, empty, wat
 func whole(t *testing.T, l *Lobby, v *protocol.LobbyView) folded {
 	t.Helper()
 	c := &fakeConn{}
-	l.JoinView(c, 0, v)
+	l.JoinView(c, netip.Addr{}, 0, v)
 	l.Leave(c)
 	l.Version()
 	return c.fold(t)
@@ -211,10 +212,10 @@ func TestAViewIsTheFirstTablesInTheLobbysOrderAndCountsTheRest(t *testing.T) {
 		{"four players", &protocol.LobbyView{Players: 4}, func(s protocol.Summary) bool { return s.Players == 4 }, 40},
 		{"a preset", &protocol.LobbyView{Preset: "leningrad"}, func(s protocol.Summary) bool { return s.Preset == "leningrad" }, 20},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &fakeConn{}
-			l.JoinView(c, 0, tt.view)
+			l.JoinView(c, testAddr(i), 0, tt.view)
 			l.Version()
 			var got protocol.Lobby
 			c.mu.Lock()
@@ -276,7 +277,7 @@ func TestAFollowersFoldedViewIsTheWholeView(t *testing.T) {
 			followers := make([]*fakeConn, len(views))
 			for i, v := range views {
 				followers[i] = &fakeConn{}
-				l.JoinView(followers[i], 0, v)
+				l.JoinView(followers[i], netip.Addr{}, 0, v)
 			}
 			states := []protocol.State{protocol.StateWaiting, protocol.StateConvention, protocol.StatePlaying, protocol.StateFinished, protocol.StateFree}
 			presets := []string{"sochi", "rostov", "leningrad"}
@@ -319,8 +320,8 @@ func TestADeltaHoldsOnlyWhatChangedInTheView(t *testing.T) {
 	}
 	flush(l)
 	c := &fakeConn{}
-	l.JoinView(c, 0, &protocol.LobbyView{Tables: 3}) // r0, r1, r2
-	flush(l)                                         // c counted as a guest
+	l.JoinView(c, netip.Addr{}, 0, &protocol.LobbyView{Tables: 3}) // r0, r1, r2
+	flush(l)                                                       // c counted as a guest
 	base := len(c.deltas(t))
 	deltas := func() []protocol.LobbyDelta { return c.deltas(t)[base:] }
 
@@ -362,7 +363,7 @@ func TestADeltaHoldsOnlyWhatChangedInTheView(t *testing.T) {
 func TestOnlineIsTheFirstNamesAndACount(t *testing.T) {
 	l, _ := manualLobby(t, Config{})
 	c := &fakeConn{}
-	l.JoinView(c, 0, &protocol.LobbyView{Online: 3})
+	l.JoinView(c, netip.Addr{}, 0, &protocol.LobbyView{Online: 3})
 	for _, n := range []string{"Dora", "Boris", "Gleb", "Vera", "Egor"} {
 		l.PeerOnline("b", protocol.Player{ID: n, Name: n}, true)
 	}
@@ -472,8 +473,8 @@ func TestARefollowGetsTheMissedDeltasOfItsViewOrTheWhole(t *testing.T) {
 			l, _ := manualLobby(t, Config{EventBytes: tt.eventBytes})
 			view := &protocol.LobbyView{Tables: 4, State: protocol.StateWaiting}
 			c, other := &fakeConn{}, &fakeConn{}
-			l.JoinView(c, 0, view)
-			l.JoinView(other, 0, view) // keeps the view's deltas coming
+			l.JoinView(c, netip.Addr{}, 0, view)
+			l.JoinView(other, netip.Addr{}, 0, view) // keeps the view's deltas coming
 			l.PutRemote(remote("r0", protocol.StateWaiting, 3, "sochi", 1, 0))
 			flush(l)
 			l.Unfollow(c)
@@ -531,6 +532,9 @@ func TestAnotherViewComesWholeWhateverTheVersion(t *testing.T) {
 	}
 }
 
+// testAddr is the i-th address of TEST-NET-1 (192.0.2.0/24).
+func testAddr(i int) netip.Addr { return netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}) }
+
 // The lobby keeps at most MaxViews views (each costs a pass over the
 // tables at every flush); a connection asking for one more gets
 // lobby_busy and keeps its own. A view nobody has any more goes.
@@ -539,11 +543,11 @@ func TestViewsAreBounded(t *testing.T) {
 	var conns []*fakeConn
 	for i := range MaxViews - 1 { // the default view is the first
 		c := &fakeConn{}
-		l.JoinView(c, 0, &protocol.LobbyView{Tables: 100 + i}) // the default view has 50
+		l.JoinView(c, testAddr(i), 0, &protocol.LobbyView{Tables: 100 + i}) // the default view has 50
 		conns = append(conns, c)
 	}
 	extra := &fakeConn{}
-	l.JoinView(extra, 0, &protocol.LobbyView{Tables: 400})
+	l.JoinView(extra, testAddr(200), 0, &protocol.LobbyView{Tables: 400})
 	l.Version()
 	f := extra.fold(t)
 	if !slices.Equal(f.errors, []protocol.Code{protocol.ErrLobbyBusy}) || f.view != (protocol.LobbyView{}).Normal() {
@@ -558,6 +562,105 @@ func TestViewsAreBounded(t *testing.T) {
 	l.act.Ask(func(s *state) {
 		if len(s.views) != MaxViews {
 			t.Errorf("%d views, want %d", len(s.views), MaxViews)
+		}
+	})
+}
+
+// One client address makes at most Config.ViewsPerAddress views: the
+// views of the lobby are few (MaxViews), and a few connections asking for
+// different ones took them all. Joining a view that exists is free.
+func TestViewsPerAddress(t *testing.T) {
+	a, b := testAddr(1), testAddr(2)
+	page := func(n int) *protocol.LobbyView { return &protocol.LobbyView{Tables: 100 + n} }
+	// a step: a new connection from an address asks for a view ("join"),
+	// connection conn asks for another ("move"), or leaves ("leave");
+	// busy: the answer is lobby_busy and the connection keeps its view.
+	type step struct {
+		op   string
+		conn int
+		from netip.Addr
+		view *protocol.LobbyView
+		busy bool
+	}
+	join := func(from netip.Addr, view *protocol.LobbyView, busy bool) step {
+		return step{op: "join", from: from, view: view, busy: busy}
+	}
+	fourOf := func(from netip.Addr, first int) []step {
+		var out []step
+		for i := range DefaultViewsPerAddress {
+			out = append(out, join(from, page(first+i), false))
+		}
+		return out
+	}
+	v6 := netip.MustParseAddr
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"an address makes at most ViewsPerAddress views", append(fourOf(a, 0), join(a, page(9), true), join(b, page(9), false))},
+		{"a view that exists is free to join", append(append(fourOf(a, 0), join(b, page(9), false)), join(a, page(9), false), join(a, nil, false))},
+		{"a view gone frees its place", append(fourOf(a, 0), step{op: "leave", conn: 0}, join(a, page(9), false))},
+		{"a view shared lives on, charged to its maker", append(fourOf(a, 0), join(b, page(0), false), step{op: "leave", conn: 0}, join(a, page(9), true))},
+		{"moving on from a view of its own frees it", append(fourOf(a, 0), step{op: "move", conn: 0, view: page(9)}, join(a, page(10), true))},
+		{"an IPv6 address counts by its /64", []step{
+			join(v6("2001:db8::1"), page(0), false), join(v6("2001:db8::1"), page(1), false),
+			join(v6("2001:db8::2"), page(2), false), join(v6("2001:db8::ffff:2"), page(3), false),
+			join(v6("2001:db8::3"), page(4), true), join(v6("2001:db8:0:1::1"), page(4), false),
+		}},
+		{"an IPv4-mapped IPv6 address is its IPv4 address", append(fourOf(a, 0), join(netip.AddrFrom16(a.As16()), page(9), true))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, _ := manualLobby(t, Config{})
+			var conns []*fakeConn
+			for i, st := range tt.steps {
+				var c *fakeConn
+				switch st.op {
+				case "join":
+					c = &fakeConn{}
+					conns = append(conns, c)
+					l.JoinView(c, st.from, 0, st.view)
+				case "move":
+					c = conns[st.conn]
+					l.FollowView(c, 0, st.view)
+				case "leave":
+					l.Leave(conns[st.conn])
+					continue
+				}
+				l.Version()
+				f := c.fold(t)
+				busy := slices.Contains(f.errors, protocol.ErrLobbyBusy)
+				want := protocol.LobbyView{}.Normal()
+				if !st.busy && st.view != nil {
+					want = st.view.Normal()
+				}
+				if busy != st.busy || (st.op == "join" && f.view != want) || (!st.busy && f.view != want) {
+					t.Fatalf("step %d (%s from %v for %+v): busy %v, view %+v; want busy %v", i, st.op, st.from, st.view, busy, f.view, st.busy)
+				}
+			}
+		})
+	}
+}
+
+// A few connections of one address asking for many views take their
+// address's share and no more: another address still gets its filter
+// (they took all MaxViews views, and everyone else's filter was answered
+// lobby_busy).
+func TestAFewConnectionsLeaveEveryoneTheirFilters(t *testing.T) {
+	l, _ := manualLobby(t, Config{})
+	for i := range 2 * MaxViews {
+		l.JoinView(&fakeConn{}, testAddr(1), 0, &protocol.LobbyView{Tables: 100 + i%4, Online: 1 + i/4})
+	}
+	c := &fakeConn{}
+	waiting := &protocol.LobbyView{State: protocol.StateWaiting}
+	l.JoinView(c, testAddr(2), 0, waiting)
+	l.Version()
+	if f := c.fold(t); len(f.errors) != 0 || f.view != waiting.Normal() {
+		t.Fatalf("another address asking for the waiting tables: errors %v, view %+v", f.errors, f.view)
+	}
+	l.act.Ask(func(s *state) {
+		if want := 1 + DefaultViewsPerAddress + 1; len(s.views) != want {
+			t.Errorf("%d views, want %d (the default, the first address's share, the waiting tables)", len(s.views), want)
 		}
 	})
 }
