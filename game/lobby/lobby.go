@@ -12,6 +12,18 @@
 // the deltas of its view it missed, or the whole view when it is too far
 // behind.
 //
+// The lobby keeps at most MaxViews different views (each costs a pass
+// over the tables at every flush), and a shared bound is one anyone can
+// take: a few connections asking for different views used to take them
+// all, and everyone else's filters were refused. So each view is charged
+// to the client address that made it, and one address makes at most
+// Config.ViewsPerAddress of the views kept (an IPv6 address counts by its
+// /64); joining a view that exists is free, so the views many pages share
+// (a filter, a few "more"s) are there for everyone, and filling every view
+// takes MaxViews / ViewsPerAddress addresses. Decided against page-sized
+// steps alone: steps of 50 tables and 50 names with the filters still make
+// thousands of different views (view.go says more).
+//
 // A connection in the lobby counts as online whether or not it follows
 // the lobby; only followers get the deltas. A player at a playing table
 // leaves the deltas (Unfollow) and follows again back in the lobby
