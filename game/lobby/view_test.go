@@ -392,17 +392,8 @@ func TestOnlineIsTheFirstNamesAndACount(t *testing.T) {
 // lasts seconds whatever its size, and presence goes out once a second).
 func stormBytes(t *testing.T, n int) int {
 	l, _ := manualLobby(t, Config{})
-	conns := make([]*countConn, n)
-	for i := range conns {
-		conns[i] = &countConn{p: protocol.Player{ID: fmt.Sprint("dev:s", i), Name: fmt.Sprintf("Storm %05d", (i*7919)%n)}}
-		l.Join(conns[i], 0)
-		if (i+1)%(n/10) == 0 {
-			flush(l)
-		}
-	}
-	flush(l)
 	total := 0
-	for _, c := range conns {
+	for _, c := range signinStorm(l, n) {
 		total += c.bytes
 	}
 	return total
