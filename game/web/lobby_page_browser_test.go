@@ -47,14 +47,18 @@ func bigClub(lb *lobby.Lobby) {
 // which brings 100; the "Waiting" filter shows the 20 waiting tables
 // alone; the names online are the first 50 of 81 (Anna and the 80) with
 // "+31 more", which brings the rest. A table Anna sets shows up as a delta in
-// the guest's page on a phone. Desktop and phone screenshots.
+// the guest's page on a phone. On both, a table's "Watch" sits beside its
+// head or its seats (it sat on a line of its own) and no row overflows.
+// Desktop and phone screenshots.
 func TestBrowserLobbyShowsAPageAndCounts(t *testing.T) {
 	node, chromium, pw := browserTools(t)
 	shots := screenshotDir(t, "lobby")
 	outb := runClub(t, nil, bigClub, time.Second, "testdata/lobby.mjs", node, chromium, pw, shots)
+	type layout struct{ WatchApart, Overflowing, Tallest int }
 	var out struct {
 		First, AfterMore, Waiting, Names, AfterMoreNames, GuestSawSet int
 		FirstState, Shown, Counts, OnlineText                         string
+		Desktop, Phone                                                *layout
 		Errors                                                        []string
 	}
 	if err := json.Unmarshal(outb, &out); err != nil {
@@ -86,5 +90,18 @@ func TestBrowserLobbyShowsAPageAndCounts(t *testing.T) {
 	}
 	if out.Counts == "" {
 		t.Error("the page shows no counts by state")
+	}
+	for _, l := range []struct {
+		name string
+		got  *layout
+	}{{"desktop (1280 px)", out.Desktop}, {"phone (390 px)", out.Phone}} {
+		switch {
+		case l.got == nil:
+			t.Errorf("%s: the rows were not measured", l.name)
+		case l.got.WatchApart != 0 || l.got.Overflowing != 0:
+			t.Errorf("%s: %d rows with Watch on a line of its own, %d overflowing; want none", l.name, l.got.WatchApart, l.got.Overflowing)
+		default:
+			t.Logf("%s: the tallest row is %d px", l.name, l.got.Tallest)
+		}
 	}
 }

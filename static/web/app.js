@@ -698,14 +698,16 @@ function lobbyRow(x) {
     return el("li", { class: "seat-chip empty" }, "—");
   });
   const info = [t("preset." + x.preset), t("lobby.players", { n: x.players }), t("lobby.pool", { n: x.pool_target }), t("lobby.perMove", { n: x.move_time }), t("timeout." + x.timeout_action)];
+  // Two lines: the table and its conventions, then its seats; "Watch" to
+  // their right (style.css .lobby-table).
   return el("article", { class: "lobby-table state-" + x.state, "data-table": x.id },
     el("div", { class: "lt-head" },
       el("strong", {}, t("table.title", { table: x.id })),
       el("span", { class: "badge " + x.state }, t("state." + x.state)),
       x.state === "convention" ? countdown(x.deadline) : null,
+      el("span", { class: "lt-conv" }, info.join(" · ")),
       x.deals ? el("span", { class: "hint" }, t("lobby.deals", { n: x.deals })) : null,
       x.watchers ? el("span", { class: "hint" }, t("lobby.watchers", { n: x.watchers })) : null),
-    el("p", { class: "lt-conv" }, info.join(" · ")),
     x.state === "convention" ? null : el("ul", { class: "lt-seats" }, seats),
     el("button", { type: "button", class: "watch", onclick: () => { S.current = x.id; watch(x.id); render(); } }, mine ? t("lobby.open") : t("lobby.watch")));
 }
