@@ -669,7 +669,7 @@ function renderLobbyBar() {
     filter("", t("lobby.all", { n: sumCounts(c) })),
     filter("waiting", t("lobby.waiting", { n: c.waiting || 0 })),
     filter("playing", t("lobby.playing", { n: c.playing || 0 })),
-    c.convention ? el("span", { class: "hint" }, t("lobby.beingSet", { n: c.convention })) : null);
+    ...(c.convention ? [el("span", { class: "hint" }, t("lobby.beingSet", { n: c.convention }))] : [])); // replaceChildren writes null as "null"
 }
 
 function sumCounts(c) { return (c.waiting || 0) + (c.convention || 0) + (c.playing || 0) + (c.finished || 0); }
