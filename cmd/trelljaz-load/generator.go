@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"runtime/pprof"
 	"strconv"
@@ -155,6 +156,10 @@ type generator struct {
 	settings score.Settings
 	// profile is the open -cpuprofile file while the profile runs.
 	profile *os.File
+	// metrics reads the club's /metrics; serverThen is its scrape when the
+	// measured window began (nil when it failed).
+	metrics    *http.Client
+	serverThen serverHists
 }
 
 // run plays until ctx ends or cfg.Duration passes, printing a report every
@@ -164,7 +169,8 @@ func (g *generator) run(ctx context.Context) summary {
 	defer cancel()
 	g.stop = cancel
 	start := time.Now()
-	g.stats.measureFrom(start, g.proc())
+	g.metrics = &http.Client{Timeout: scrapeTimeout}
+	g.measureFrom(ctx, start)
 	// Names are new for every run, even two runs against one club within
 	// the same second (the test's cases): a dev name belongs to the
 	// browser that claimed it.
@@ -221,16 +227,17 @@ func (g *generator) run(ctx context.Context) summary {
 		case <-ctx.Done():
 			done = true
 		case <-warm:
-			g.stats.measureFrom(time.Now(), g.proc())
+			g.measureFrom(ctx, time.Now())
 			close(warmed)
 			g.startProfile()
 			fmt.Fprintf(g.out, "warm-up over: figures from now on\n")
 		case <-tick.C:
-			fmt.Fprintln(g.out, g.snapshot(start).line())
+			fmt.Fprintln(g.out, g.snapshot(ctx, start).line())
 		}
 	}
 	wg.Wait()
-	sum := g.snapshot(start)
+	// ctx is over: the last scrape has its own time.
+	sum := g.snapshot(context.Background(), start)
 	fmt.Fprintln(g.out, sum.line())
 	g.stats.writeErrors(g.out)
 	return sum
@@ -269,8 +276,32 @@ func (g *generator) stopProfile() {
 	g.profile = nil
 }
 
-func (g *generator) snapshot(start time.Time) summary {
+// measureFrom starts the measured window at now, the club's histograms
+// with it.
+func (g *generator) measureFrom(ctx context.Context, now time.Time) {
+	g.stats.measureFrom(now, g.proc())
+	g.serverThen = g.scrape(ctx)
+}
+
+// scrape reads the club's latency histograms; nil when they cannot be
+// read (the run goes on without them).
+func (g *generator) scrape(ctx context.Context) serverHists {
+	ctx, cancel := context.WithTimeout(ctx, scrapeTimeout)
+	defer cancel()
+	h, err := scrapeServers(ctx, g.metrics, g.cfg.URLs)
+	if err != nil {
+		return nil
+	}
+	return h
+}
+
+func (g *generator) snapshot(ctx context.Context, start time.Time) summary {
 	sum := g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+	if g.serverThen != nil {
+		if now := g.scrape(ctx); now != nil {
+			sum.Server = serverFigures(now, g.serverThen)
+		}
+	}
 	if st := g.storms.summary(g.cfg, sum.MeasuredS); st != nil {
 		g.stats.stormFigures(st)
 		sum.Storm = st

@@ -117,6 +117,10 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			if sum.Actions == 0 || sum.P99ms <= 0 || sum.ServerRSSMB <= 0 {
 				t.Errorf("figures missing: %+v", sum)
 			}
+			// The club's own timings of this run's moves (its /metrics).
+			if sv := sum.Server; sv == nil || sv.Moves == 0 || sv.Moves > sum.Actions || sv.Commits == 0 || sv.MoveP99ms <= 0 || sv.CommitP99ms <= 0 {
+				t.Errorf("the club's timings missing or wrong (%d actions sent): %+v", sum.Actions, sv)
+			}
 		})
 	}
 }

@@ -170,6 +170,9 @@ type summary struct {
 	MeasuredS float64 `json:"measured_s"`
 	// Storm is the storm's or the churn's part, nil without one.
 	Storm *stormSummary `json:"storm,omitempty"`
+	// Server is what the club's own histograms say of the window (its
+	// /metrics), nil when they cannot be read.
+	Server *serverSummary `json:"server,omitempty"`
 }
 
 // snapshot reads the counters at now; elapsed is the time since the run
@@ -229,6 +232,10 @@ func (sum summary) line() string {
 		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs (%.0f%%)", sum.ServerRSSMB, sum.ServerCPUs, sum.ServerCPUPct)
 	}
 	fmt.Fprintf(&b, " load_cpu=%.0f%%", sum.LoadCPUPct)
+	if sv := sum.Server; sv != nil {
+		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms; append p99=%.1fms",
+			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.AppendP99ms)
+	}
 	return b.String()
 }
 

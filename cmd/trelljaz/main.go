@@ -195,7 +195,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
 
-	st, err := store.Open(ctx, store.Config{URL: c.db, DataDir: c.dataDir, Logger: log})
+	st, err := store.Open(ctx, store.Config{URL: c.db, DataDir: c.dataDir, Logger: log, Metrics: m})
 	if err != nil {
 		return err
 	}

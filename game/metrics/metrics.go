@@ -1,7 +1,9 @@
 // Package metrics holds the club's Prometheus metrics: sessions by
 // transport, tables by state, pulkas started and finished, moves, illegal
-// moves, timeouts, fines, send-queue drops and finished pulkas the journal
-// refused. It uses
+// moves, timeouts, fines, send-queue drops, finished pulkas the journal
+// refused, and three latencies: a player's move at its table (arrival to
+// events queued), the store's group commits (time and moves per commit)
+// and a move's wait for its commit. It uses
 // prometheus/client_golang, the standard Go client, rather than a
 // hand-written exposition format.
 //
@@ -10,6 +12,8 @@
 package metrics
 
 import (
+	"time"
+
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -27,7 +31,16 @@ type Metrics struct {
 	lobbyBytes    prometheus.Counter
 	storeFailures prometheus.Counter
 	unstored      prometheus.Gauge
+	moveTime      prometheus.Histogram
+	commitTime    prometheus.Histogram
+	commitMoves   prometheus.Histogram
+	appendTime    prometheus.Histogram
 }
+
+// latencyBuckets returns the upper bounds of the latency histograms: 0.1 ms
+// to 10 s, each about 1.5 times the last, so a quantile read from the
+// buckets is within a factor 1.5 (interpolated, much closer).
+func latencyBuckets() []float64 { return prometheus.ExponentialBucketsRange(0.0001, 10, 30) }
 
 // New returns metrics registered on reg.
 func New(reg prometheus.Registerer) *Metrics {
@@ -44,9 +57,17 @@ func New(reg prometheus.Registerer) *Metrics {
 		lobbyBytes:    prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_lobby_delta_bytes_total", Help: "Bytes of lobby deltas encoded (once per delta, whatever the audience)."}),
 		storeFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_pulka_store_failures_total", Help: "Attempts to store a finished pulka that the journal refused (each is retried)."}),
 		unstored:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "trelljaz_pulkas_unstored", Help: "Finished pulkas the journal has refused so far, still retried."}),
+		moveTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_move_seconds", Buckets: latencyBuckets(),
+			Help: "A player's move at its table: from its arrival at the table to its events queued for every connection (the table's queue, the journal's commit, the rules, the encoding)."}),
+		commitTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_store_commit_seconds", Buckets: latencyBuckets(),
+			Help: "One group commit of moves and deal starts, from its first statement to the commit's answer."}),
+		commitMoves: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_store_commit_writes", Buckets: prometheus.ExponentialBuckets(1, 2, 10),
+			Help: "Writes (Append and StartDeal calls) in one group commit."}),
+		appendTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_store_append_seconds", Buckets: latencyBuckets(),
+			Help: "A write's wait for its group commit: from its handing to the store to its answer (the queue behind the commit in progress and its own)."}),
 	}
 	reg.MustRegister(m.sessions, m.tables, m.pulkaStarted, m.pulkaFinished, m.moves, m.illegal, m.timeouts, m.fines, m.drops, m.lobbyBytes,
-		m.storeFailures, m.unstored)
+		m.storeFailures, m.unstored, m.moveTime, m.commitTime, m.commitMoves, m.appendTime)
 	return m
 }
 
@@ -146,5 +167,29 @@ func (m *Metrics) StoreFailed(first bool) {
 func (m *Metrics) StoredLate() {
 	if m != nil {
 		m.unstored.Dec()
+	}
+}
+
+// MoveTime records a player's move's time at its table, from its arrival
+// to its events queued.
+func (m *Metrics) MoveTime(d time.Duration) {
+	if m != nil {
+		m.moveTime.Observe(d.Seconds())
+	}
+}
+
+// Commit records one group commit of writes (moves and deal starts) that
+// took d.
+func (m *Metrics) Commit(d time.Duration, writes int) {
+	if m != nil {
+		m.commitTime.Observe(d.Seconds())
+		m.commitMoves.Observe(float64(writes))
+	}
+}
+
+// Appended records a write's wait d for its group commit's answer.
+func (m *Metrics) Appended(d time.Duration) {
+	if m != nil {
+		m.appendTime.Observe(d.Seconds())
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/trelljaz/trelljaz/game/metrics"
 	"github.com/trelljaz/trelljaz/game/rating"
 )
 
@@ -67,6 +68,9 @@ type Config struct {
 	MaxBatch int
 	// Logger receives the store's logs. Default slog.Default().
 	Logger *slog.Logger
+	// Metrics, if set, records the group commits' times and sizes and
+	// each write's wait for its commit.
+	Metrics *metrics.Metrics
 }
 
 // Store is the club's durable store. Its methods are safe for concurrent use.
@@ -76,6 +80,7 @@ type Store struct {
 	rating rating.Config
 	log    *slog.Logger
 	w      *writer
+	m      *metrics.Metrics
 
 	// finishMu serializes Finish in this process, so that ratings are
 	// read and written in order; PostgreSQL row locks do the same across
@@ -142,7 +147,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{db: db, engine: engine, rating: cfg.Rating, log: cfg.Logger}
+	s := &Store{db: db, engine: engine, rating: cfg.Rating, log: cfg.Logger, m: cfg.Metrics}
 	if engine == SQLite {
 		s.writing = make(chan struct{}, 1)
 		if s.insertMove, err = db.PrepareContext(ctx, insertMoveSQL); err != nil {

@@ -156,6 +156,9 @@ func startWriter(s *Store, maxBatch int) *writer {
 
 func (w *writer) submit(ctx context.Context, r *request) error {
 	r.done = make(chan error, 1)
+	if r.check == nil && w.s.m != nil {
+		defer func(at time.Time) { w.s.m.Appended(time.Since(at)) }(time.Now())
+	}
 	select {
 	case w.reqs <- r:
 	case <-w.stopping:
@@ -282,6 +285,7 @@ func (w *writer) commitAll(batch []*request) {
 const movesPerInsert = 200
 
 func (w *writer) commit(batch []*request) error {
+	at := time.Now()
 	// A caller's cancellation must not abort the others' commit.
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
@@ -331,6 +335,7 @@ func (w *writer) commit(batch []*request) error {
 	}
 	w.commits.Add(1)
 	w.moves.Add(int64(written))
+	w.s.m.Commit(time.Since(at), len(batch))
 	return nil
 }
 

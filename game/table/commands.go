@@ -165,8 +165,10 @@ func (h *Table) Stand(c Conn) {
 }
 
 // Move plays m for c's player. A refused move is answered to c alone with
-// its reason and changes nothing.
+// its reason and changes nothing. A move played is timed from here to its
+// events queued (metrics: the move's time at its table).
 func (h *Table) Move(c Conn, m rules.Move) {
+	at := time.Now()
 	h.do(func(t *tbl) {
 		p := c.Player()
 		i := t.seatOf(p.ID)
@@ -181,7 +183,10 @@ func (h *Table) Move(c Conn, m rules.Move) {
 		case int(m.Seat) != i:
 			t.fail(c, protocol.ErrNotYourTurn, fmt.Sprintf("you sit at seat %d, not %d", i, m.Seat))
 		default:
-			if err := t.play(m, byPlayer, protocol.KindMove, 0); err != nil {
+			err := t.play(m, byPlayer, protocol.KindMove, 0)
+			if err == nil {
+				t.cfg.Metrics.MoveTime(time.Since(at))
+			} else {
 				var ie *rules.IllegalMoveError
 				switch {
 				case errors.As(err, &ie):

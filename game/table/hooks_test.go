@@ -252,3 +252,37 @@ func TestAFinishedPulkaTheJournalRefusesIsRetriedUntilStored(t *testing.T) {
 		t.Fatalf("state %q after FinishedKeep once stored, want free", s.State)
 	}
 }
+
+// A player's move the table plays is timed (metrics: its time at the
+// table); a refused one and the bots' moves are not.
+func TestAPlayersMoveIsTimedAtItsTable(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	tb, clk, anna := playing(t, Config{Metrics: metrics.New(reg)}, "")
+	v := untilAnna(t, tb, clk, anna)
+	timed := func() uint64 {
+		t.Helper()
+		mfs, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			if mf.GetName() == "trelljaz_move_seconds" {
+				return mf.GetMetric()[0].GetHistogram().GetSampleCount()
+			}
+		}
+		return 0
+	}
+	if n := timed(); n != 0 {
+		t.Fatalf("%d moves timed before Anna moved (the bots' moves are not a player's)", n)
+	}
+	tb.Move(anna, rules.Pass(1)) // not her seat: refused
+	tb.Summary()
+	if n := timed(); n != 0 {
+		t.Fatalf("a refused move was timed (%d)", n)
+	}
+	tb.Move(anna, v.Legal[0])
+	tb.Summary()
+	if n := timed(); n != 1 {
+		t.Fatalf("%d moves timed after Anna's move, want 1", n)
+	}
+}

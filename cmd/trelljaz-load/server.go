@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// The club's own latency histograms (game/metrics), read from /metrics of
+// every club process the run plays on. Beside the players' action→event
+// latency they say where a move's time went: at its table (the table's
+// queue, the journal's commit, the rules, the encoding) or outside it
+// (the network, the sessions' goroutines, the generator itself, the
+// machine's run queue).
+const (
+	metricMove   = "trelljaz_move_seconds"
+	metricCommit = "trelljaz_store_commit_seconds"
+	metricAppend = "trelljaz_store_append_seconds"
+	metricWrites = "trelljaz_store_commit_writes"
+)
+
+// serverHists are the club's histograms by metric name, summed over the
+// processes scraped: cumulative counts per upper bound.
+type serverHists map[string]*hist
+
+// hist is one histogram: cumulative counts per upper bound (increasing;
+// the last is +Inf), the count and the sum of the values.
+type hist struct {
+	bounds []float64
+	cum    []float64
+	count  float64
+	sum    float64
+}
+
+// scrapeServers reads /metrics of every url and sums the club's latency
+// histograms. A process without them (an older club) adds nothing.
+func scrapeServers(ctx context.Context, client *http.Client, urls []string) (serverHists, error) {
+	out := serverHists{}
+	for _, u := range urls {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(u, "/")+"/metrics", nil)
+		if err != nil {
+			return nil, fmt.Errorf("metrics of %s: %w", u, err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("metrics of %s: %w", u, err)
+		}
+		err = out.add(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return nil, fmt.Errorf("metrics of %s: %w", u, err)
+		}
+	}
+	return out, nil
+}
+
+// add parses one process's exposition and adds its histograms to h.
+func (h serverHists) add(r io.Reader) error {
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(io.LimitReader(r, 16<<20))
+	if err != nil {
+		return fmt.Errorf("parse: %w", err)
+	}
+	for _, name := range []string{metricMove, metricCommit, metricAppend, metricWrites} {
+		f := fams[name]
+		if f == nil || f.GetType() != dto.MetricType_HISTOGRAM {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			h.addOne(name, m.GetHistogram())
+		}
+	}
+	return nil
+}
+
+func (h serverHists) addOne(name string, d *dto.Histogram) {
+	cur := h[name]
+	if cur == nil {
+		cur = &hist{}
+		for _, b := range d.GetBucket() {
+			cur.bounds = append(cur.bounds, b.GetUpperBound())
+		}
+		cur.bounds = append(cur.bounds, math.Inf(1))
+		cur.cum = make([]float64, len(cur.bounds))
+		h[name] = cur
+	}
+	bs := d.GetBucket()
+	if len(bs)+1 != len(cur.bounds) {
+		return // another build's buckets: not summable
+	}
+	for i, b := range bs {
+		cur.cum[i] += float64(b.GetCumulativeCount())
+	}
+	cur.cum[len(bs)] += float64(d.GetSampleCount())
+	cur.count += float64(d.GetSampleCount())
+	cur.sum += d.GetSampleSum()
+}
+
+// since returns h minus an earlier scrape of the same processes: the
+// observations between the two.
+func (h *hist) since(old *hist) *hist {
+	if old == nil || len(old.cum) != len(h.cum) {
+		return h
+	}
+	d := &hist{bounds: h.bounds, cum: make([]float64, len(h.cum)), count: h.count - old.count, sum: h.sum - old.sum}
+	for i := range h.cum {
+		d.cum[i] = h.cum[i] - old.cum[i]
+	}
+	return d
+}
+
+// quantile returns the q-quantile (0 < q < 1), interpolated linearly
+// within its bucket as Prometheus's histogram_quantile does; NaN when the
+// histogram is empty. A quantile in the +Inf bucket is the last finite
+// bound.
+func (h *hist) quantile(q float64) float64 {
+	if h.count <= 0 {
+		return math.NaN()
+	}
+	rank := q * h.count
+	lower, below := 0.0, 0.0
+	for i, c := range h.cum {
+		if c >= rank {
+			upper := h.bounds[i]
+			if math.IsInf(upper, 1) {
+				return lower
+			}
+			if c == below {
+				return upper
+			}
+			return lower + (upper-lower)*(rank-below)/(c-below)
+		}
+		lower, below = h.bounds[i], c
+	}
+	return lower
+}
+
+// serverSummary is what the club's histograms say of the measured window.
+type serverSummary struct {
+	// Moves is how many players' moves the club timed at their tables;
+	// MoveP50ms and MoveP99ms their time there (arrival at the table to
+	// events queued).
+	Moves     int64   `json:"moves"`
+	MoveP50ms float64 `json:"move_p50_ms"`
+	MoveP99ms float64 `json:"move_p99_ms"`
+	// Commits is the store's group commits; CommitP50ms and CommitP99ms
+	// their time; WritesPerCommit the mean writes in one.
+	Commits         int64   `json:"commits"`
+	CommitP50ms     float64 `json:"commit_p50_ms"`
+	CommitP99ms     float64 `json:"commit_p99_ms"`
+	WritesPerCommit float64 `json:"writes_per_commit"`
+	// AppendP50ms and AppendP99ms are a write's wait for its commit (the
+	// commit in progress and its own).
+	AppendP50ms float64 `json:"append_p50_ms"`
+	AppendP99ms float64 `json:"append_p99_ms"`
+}
+
+// serverFigures compares two scrapes; nil when the club keeps no timings.
+func serverFigures(now, then serverHists) *serverSummary {
+	move := now[metricMove]
+	if move == nil {
+		return nil
+	}
+	ms := func(name string, q float64) float64 {
+		h := now[name]
+		if h == nil {
+			return 0
+		}
+		v := h.since(then[name]).quantile(q)
+		if math.IsNaN(v) {
+			return 0
+		}
+		return math.Round(v*1e6) / 1e3
+	}
+	s := &serverSummary{
+		MoveP50ms: ms(metricMove, 0.5), MoveP99ms: ms(metricMove, 0.99),
+		CommitP50ms: ms(metricCommit, 0.5), CommitP99ms: ms(metricCommit, 0.99),
+		AppendP50ms: ms(metricAppend, 0.5), AppendP99ms: ms(metricAppend, 0.99),
+	}
+	s.Moves = int64(move.since(then[metricMove]).count)
+	if c := now[metricCommit]; c != nil {
+		s.Commits = int64(c.since(then[metricCommit]).count)
+	}
+	if w := now[metricWrites]; w != nil {
+		if d := w.since(then[metricWrites]); d.count > 0 {
+			s.WritesPerCommit = math.Round(10*d.sum/d.count) / 10
+		}
+	}
+	return s
+}
+
+// scrapeTimeout bounds one scrape of every process.
+const scrapeTimeout = 5 * time.Second

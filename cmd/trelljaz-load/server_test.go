@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+
+	"github.com/trelljaz/trelljaz/game/metrics"
+)
+
+// exposition returns reg's metrics in the text format /metrics serves.
+func exposition(t *testing.T, reg *prometheus.Registry) *bytes.Buffer {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	for _, f := range fams {
+		if _, err := expfmt.MetricFamilyToText(&b, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return &b
+}
+
+// scrapeOf parses expositions as scrapeServers sums them.
+func scrapeOf(t *testing.T, expositions ...*bytes.Buffer) serverHists {
+	t.Helper()
+	h := serverHists{}
+	for _, e := range expositions {
+		if err := h.add(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return h
+}
+
+// The figures are of the window between two scrapes, summed over the
+// club's processes, and their quantiles fall within the bucket holding
+// the true value.
+func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
+	regA, regB := prometheus.NewRegistry(), prometheus.NewRegistry()
+	a, b := metrics.New(regA), metrics.New(regB)
+	// Before the window: slow moves, which must not count.
+	for range 50 {
+		a.MoveTime(2 * time.Second)
+	}
+	then := scrapeOf(t, exposition(t, regA), exposition(t, regB))
+	// In the window: 99 moves of 3 ms and one of 400 ms over two processes,
+	// commits of 1 ms with 4 writes each.
+	for i := range 99 {
+		[]*metrics.Metrics{a, b}[i%2].MoveTime(3 * time.Millisecond)
+	}
+	b.MoveTime(400 * time.Millisecond)
+	for range 10 {
+		a.Commit(time.Millisecond, 4)
+		a.Appended(2 * time.Millisecond)
+	}
+	now := scrapeOf(t, exposition(t, regA), exposition(t, regB))
+	s := serverFigures(now, then)
+	if s == nil {
+		t.Fatal("no figures")
+	}
+	within := func(name string, got, want float64) {
+		t.Helper()
+		if got < want/1.5 || got > want*1.5 {
+			t.Errorf("%s = %v ms, want about %v", name, got, want)
+		}
+	}
+	if s.Moves != 100 || s.Commits != 10 || s.WritesPerCommit != 4 {
+		t.Errorf("moves %d commits %d writes per commit %v, want 100, 10, 4", s.Moves, s.Commits, s.WritesPerCommit)
+	}
+	within("move p50", s.MoveP50ms, 3)
+	within("move p99", s.MoveP99ms, 3) // the 99th of 100 is still 3 ms
+	within("commit p99", s.CommitP99ms, 1)
+	within("append p50", s.AppendP50ms, 2)
+	if q := now[metricMove].since(then[metricMove]).quantile(0.999); q < 0.4/1.5 || q > 0.4*1.5 {
+		t.Errorf("move p99.9 = %v s, want about 0.4 (the slow one)", q)
+	}
+}
+
+func TestQuantileOfABucketedHistogram(t *testing.T) {
+	h := &hist{bounds: []float64{1, 2, 4, math.Inf(1)}, cum: []float64{10, 10, 30, 40}, count: 40}
+	tests := []struct {
+		q, want float64
+	}{
+		{0.25, 1},   // rank 10: the top of the first bucket
+		{0.5, 3},    // rank 20: half way through (2, 4]
+		{0.75, 4},   // rank 30: the top of (2, 4]
+		{0.99, 4},   // in +Inf: the last finite bound
+		{0.125, .5}, // rank 5: half way through (0, 1]
+	}
+	for _, tt := range tests {
+		if got := h.quantile(tt.q); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("quantile(%v) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+	if got := (&hist{bounds: []float64{1, math.Inf(1)}, cum: []float64{0, 0}}).quantile(0.5); !math.IsNaN(got) {
+		t.Errorf("empty histogram's median = %v, want NaN", got)
+	}
+}
+
+// A club without the histograms (an older build) gives no figures rather
+// than zeros that read as measured.
+func TestNoFiguresWithoutTheClubsHistograms(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "other_total", Help: "x"}))
+	h := scrapeOf(t, exposition(t, reg))
+	if s := serverFigures(h, h); s != nil {
+		t.Errorf("figures from a club without the histograms: %+v", s)
+	}
+}
