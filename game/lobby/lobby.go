@@ -12,17 +12,19 @@
 // the deltas of its view it missed, or the whole view when it is too far
 // behind.
 //
-// The lobby keeps at most MaxViews different views (each costs a pass
-// over the tables at every flush), and a shared bound is one anyone can
-// take: a few connections asking for different views used to take them
-// all, and everyone else's filters were refused. So each view is charged
-// to the client address that made it, and one address makes at most
-// Config.ViewsPerAddress of the views kept (an IPv6 address counts by its
-// /64); joining a view that exists is free, so the views many pages share
-// (a filter, a few "more"s) are there for everyone, and filling every view
-// takes MaxViews / ViewsPerAddress addresses. Decided against page-sized
-// steps alone: steps of 50 tables and 50 names with the filters still make
-// thousands of different views (view.go says more).
+// The lobby keeps at most MaxViews different views (each costs a pass over
+// the tables at every flush), and a shared bound is one anyone can take: a
+// few connections asking for different views used to take them all, and
+// everyone else's filters were refused. So each view is charged to the
+// client address that made it (and, when that address's last connection
+// leaves it, to that of another that has it and has room), and one address
+// is charged at most Config.ViewsPerAddress of the views kept (an IPv6
+// address counts by its /64); joining a view that exists is free, so the
+// views many pages share (a filter, a few "more"s) are there for everyone,
+// and filling every view takes MaxViews / ViewsPerAddress addresses.
+// Decided against page-sized steps alone: steps of 50 tables and 50 names
+// with the filters still make thousands of different views (view.go says
+// more).
 //
 // A connection in the lobby counts as online whether or not it follows
 // the lobby; only followers get the deltas. A player at a playing table
@@ -104,9 +106,10 @@ type Config struct {
 	// with version 0 over and over gets one a second, not one a request.
 	// 0 means DefaultResyncEvery.
 	ResyncEvery time.Duration
-	// ViewsPerAddress bounds the views of the lobby (view.go) one client
-	// address has made that still exist: beyond it, an address asking for
-	// a view no one has gets protocol.ErrLobbyBusy, so that a few
+	// ViewsPerAddress bounds the views of the lobby (view.go) charged to
+	// one client address (made by it, or left to it by their maker's
+	// address, and had by its connections): beyond it, an address asking
+	// for a view no one has gets protocol.ErrLobbyBusy, so that a few
 	// addresses cannot take every one of the MaxViews views; joining a
 	// view that exists is always allowed. 0 means DefaultViewsPerAddress.
 	ViewsPerAddress int
@@ -178,7 +181,7 @@ type state struct {
 	// the views (view.go) and what they are made of, as of the last flush
 	views      map[protocol.LobbyView]*view
 	defView    *view
-	madeBy     map[netip.Addr]int // the views each client address made (addressOf) that still exist
+	charged    map[netip.Addr]int // the views charged to each client address (addressOf): view.go
 	sorted     []sortedTable      // the tables in protocol.TableOrder
 	counts     protocol.TableCounts
 	names      []protocol.Player // the players online in protocol.PlayerOrder
@@ -236,7 +239,7 @@ func New(cfg Config) *Lobby {
 	if cfg.FirstVersion != 0 {
 		s.v = cfg.FirstVersion
 	}
-	s.views, s.madeBy = map[protocol.LobbyView]*view{}, map[netip.Addr]int{}
+	s.views, s.charged = map[protocol.LobbyView]*view{}, map[netip.Addr]int{}
 	s.defView = s.makeView(protocol.LobbyView{}.Normal()) // the first view: always there, charged to nobody
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {

@@ -591,8 +591,25 @@ func TestViewsPerAddress(t *testing.T) {
 		{"an address makes at most ViewsPerAddress views", append(fourOf(a, 0), join(a, page(9), true), join(b, page(9), false))},
 		{"a view that exists is free to join", append(append(fourOf(a, 0), join(b, page(9), false)), join(a, page(9), false), join(a, nil, false))},
 		{"a view gone frees its place", append(fourOf(a, 0), step{op: "leave", conn: 0}, join(a, page(9), false))},
-		{"a view shared lives on, charged to its maker", append(fourOf(a, 0), join(b, page(0), false), step{op: "leave", conn: 0}, join(a, page(9), true))},
+		// The charge follows the view to an address that has it: charged
+		// to its maker for as long as anyone had it, a view the whole club
+		// shares (a filter, a "more") would leave its maker without a view
+		// of its own to make, after the maker left it, for hours.
+		{"a view shared lives on, charged to an address that has it", append(append(append(fourOf(a, 0), join(b, page(0), false), step{op: "leave", conn: 0}, join(a, page(9), false)),
+			join(b, page(20), false), join(b, page(21), false), join(b, page(22), false)), join(b, page(23), true))},
 		{"moving on from a view of its own frees it", append(fourOf(a, 0), step{op: "move", conn: 0, view: page(9)}, join(a, page(10), true))},
+		{"moving on from a view shared frees its place", append(append(fourOf(a, 0), join(b, page(0), false), step{op: "move", conn: 0, view: page(9)}, join(a, page(10), true)),
+			join(b, page(20), false), join(b, page(21), false), join(b, page(22), false), join(b, page(23), true))},
+		// Passed to anyone who has it, two addresses would take every
+		// view: one makes views, the other joins them, the first leaves
+		// them and makes more.
+		{"a view is passed only to an address with room for it", append(append(append(append(append(append(
+			fourOf(a, 0), join(b, page(0), false), join(b, page(1), false), join(b, page(2), false), join(b, page(3), false)),
+			step{op: "leave", conn: 0}, step{op: "leave", conn: 1}, step{op: "leave", conn: 2}, step{op: "leave", conn: 3}),
+			fourOf(a, 4)...), join(b, page(4), false), join(b, page(5), false)),
+			step{op: "leave", conn: 8}, step{op: "leave", conn: 9}),
+			join(a, page(20), true), join(b, page(20), true))},
+		{"a view stays charged to its maker while the maker's address has it", append(fourOf(a, 0), join(a, page(0), false), join(b, page(0), false), step{op: "leave", conn: 0}, join(a, page(9), true))},
 		{"an IPv6 address counts by its /64", []step{
 			join(v6("2001:db8::1"), page(0), false), join(v6("2001:db8::1"), page(1), false),
 			join(v6("2001:db8::2"), page(2), false), join(v6("2001:db8::ffff:2"), page(3), false),
@@ -631,6 +648,92 @@ func TestViewsPerAddress(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Whatever connections do (join with a view, move to another, unfollow,
+// follow, leave), every view but the default is charged to exactly one
+// address, one that a connection having the view is from unless every
+// address having it is charged Config.ViewsPerAddress views already; no
+// address is charged more than that, no count goes below one, and when
+// everyone has left nothing is charged and only the default view is left.
+func TestAViewIsChargedToAnAddressThatHasIt(t *testing.T) {
+	addrs := []netip.Addr{testAddr(1), testAddr(2), netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("2001:db8::2")}
+	views := []*protocol.LobbyView{nil, {State: protocol.StateWaiting}, {State: protocol.StatePlaying}}
+	for i := range 6 {
+		views = append(views, &protocol.LobbyView{Tables: 100 + 50*i})
+	}
+	const perAddress = 2
+	l, _ := manualLobby(t, Config{ViewsPerAddress: perAddress})
+	rnd := rand.New(rand.NewPCG(8, 64))
+	conns := make([]*fakeConn, 12)
+	in := make([]bool, len(conns))
+	check := func(step int, what string) {
+		t.Helper()
+		l.act.Ask(func(s *state) {
+			charged := map[netip.Addr]int{}
+			for key, vw := range s.views {
+				if vw == s.defView {
+					continue
+				}
+				charged[vw.chargedTo]++
+				members, has, room := 0, false, false
+				for _, m := range s.conns {
+					if m.view == vw {
+						members++
+						has = has || m.from == vw.chargedTo
+						room = room || s.charged[m.from] < perAddress
+					}
+				}
+				if members != vw.members || !has && room {
+					t.Fatalf("step %d (%s): view %+v has %d members (counted %d), charged to %v, one of them from it: %v, one with room: %v", step, what, key, members, vw.members, vw.chargedTo, has, room)
+				}
+			}
+			for a, n := range s.charged {
+				if n <= 0 || n > perAddress {
+					t.Fatalf("step %d (%s): %v charged %d views", step, what, a, n)
+				}
+			}
+			if !reflect.DeepEqual(charged, s.charged) && (len(charged) > 0 || len(s.charged) > 0) {
+				t.Fatalf("step %d (%s): charged %v, the views say %v", step, what, s.charged, charged)
+			}
+		})
+	}
+	for step := range 3000 {
+		i := rnd.IntN(len(conns))
+		view := views[rnd.IntN(len(views))]
+		var what string
+		switch op := rnd.IntN(10); {
+		case !in[i]:
+			conns[i], in[i] = &fakeConn{}, true
+			from := addrs[rnd.IntN(len(addrs))]
+			what = fmt.Sprintf("%d joins from %v with %+v", i, from, view)
+			l.JoinView(conns[i], from, 0, view)
+		case op < 5:
+			what = fmt.Sprintf("%d moves to %+v", i, view)
+			l.FollowView(conns[i], 0, view)
+		case op < 7:
+			what = fmt.Sprintf("%d unfollows", i)
+			l.Unfollow(conns[i])
+		case op < 8:
+			what = fmt.Sprintf("%d follows", i)
+			l.Follow(conns[i], 0)
+		default:
+			what = fmt.Sprintf("%d leaves", i)
+			l.Leave(conns[i])
+			in[i] = false
+		}
+		check(step, what)
+	}
+	for i, c := range conns {
+		if in[i] {
+			l.Leave(c)
+		}
+	}
+	l.act.Ask(func(s *state) {
+		if len(s.views) != 1 || len(s.charged) != 0 {
+			t.Fatalf("everyone left: %d views, charged %v", len(s.views), s.charged)
+		}
+	})
 }
 
 // A few connections of one address asking for many views take their
