@@ -705,11 +705,18 @@ function lobbyRow(x) {
       el("strong", {}, t("table.title", { table: x.id })),
       el("span", { class: "badge " + x.state }, t("state." + x.state)),
       x.state === "convention" ? countdown(x.deadline) : null,
-      el("span", { class: "lt-conv" }, info.join(" · ")),
-      x.deals ? el("span", { class: "hint" }, t("lobby.deals", { n: x.deals })) : null,
-      x.watchers ? el("span", { class: "hint" }, t("lobby.watchers", { n: x.watchers })) : null),
+      phrases("lt-conv", info),
+      phrases("hint", [x.deals ? t("lobby.deals", { n: x.deals }) : null, x.watchers ? t("lobby.watchers", { n: x.watchers }) : null].filter(Boolean))),
     x.state === "convention" ? null : el("ul", { class: "lt-seats" }, seats),
     el("button", { type: "button", class: "watch", onclick: () => { S.current = x.id; watch(x.id); render(); } }, mine ? t("lobby.open") : t("lobby.watch")));
+}
+
+// phrases is a span of short phrases separated by " · " that breaks
+// between phrases, never inside one ("60 s" on a line and "a move" on the
+// next); null for none.
+function phrases(cls, parts) {
+  if (!parts.length) return null;
+  return el("span", { class: cls }, parts.map((p, i) => [i ? " " : null, el("span", { class: "phrase" }, i < parts.length - 1 ? p + " ·" : p)]));
 }
 
 function watch(id) {
