@@ -85,7 +85,7 @@ func signinStorm(l *Lobby, n int) []*countConn {
 	for i := range conns {
 		conns[i] = &countConn{p: protocol.Player{ID: fmt.Sprint("dev:s", i), Name: fmt.Sprintf("Storm %05d", (i*7919)%n)}}
 		l.Join(conns[i], 0)
-		if (i+1)%(n/10) == 0 {
+		if (i+1)%max(n/10, 1) == 0 {
 			flush(l)
 		}
 	}
