@@ -106,9 +106,9 @@ type Config struct {
 	// with version 0 over and over gets one a second, not one a request.
 	// 0 means DefaultResyncEvery.
 	ResyncEvery time.Duration
-	// ViewsPerAddress bounds the views of the lobby (view.go) charged to
-	// one client address (made by it, or left to it by their maker's
-	// address, and had by its connections): beyond it, an address asking
+	// ViewsPerAddress bounds the views of the lobby charged to one client
+	// address (those it made, or that were passed to it when their
+	// maker's address left them: view.go): beyond it, an address asking
 	// for a view no one has gets protocol.ErrLobbyBusy, so that a few
 	// addresses cannot take every one of the MaxViews views; joining a
 	// view that exists is always allowed. 0 means DefaultViewsPerAddress.
