@@ -16,28 +16,7 @@ import (
 // strain and declarer, the first hand on lead), each from a cold table,
 // and reports the median, 95th and 99th percentile time per deal.
 func BenchmarkSolveFullDeal(b *testing.B) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	const pool = 512
-	deals := make([]Position, pool)
-	for i := range deals {
-		deals[i] = randomDeal(rng)
-	}
-	s := NewSolver()
-	times := make([]time.Duration, 0, b.N)
-	nodes := uint64(0)
-	lockThread()
-	defer unlockThread()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		s.Reset()
-		n0 := s.Nodes()
-		t0 := threadCPU()
-		s.Solve(deals[i%pool])
-		times = append(times, threadCPU()-t0)
-		nodes += s.Nodes() - n0
-	}
-	b.StopTimer()
-	reportTimes(b, times, nodes)
+	benchDeals(b, rand.New(rand.NewPCG(5, 6)), 512, randomDeal)
 }
 
 // BenchmarkValuesFullDeal values every opening lead of random full deals
@@ -82,8 +61,13 @@ func reportTimes(b *testing.B, times []time.Duration, nodes uint64) {
 // benchKind solves random full deals of one kind from a cold table and
 // reports p50/p95/p99 per deal.
 func benchKind(b *testing.B, mk func(rng *rand.Rand) Position) {
-	rng := rand.New(rand.NewPCG(9, 10))
-	const pool = 256
+	benchDeals(b, rand.New(rand.NewPCG(9, 10)), 256, mk)
+}
+
+// benchDeals solves a pool of deals mk makes from rng, each from a cold
+// table, in turn for b.N solves, and reports p50/p95/p99 of the CPU time
+// per deal and the mean nodes.
+func benchDeals(b *testing.B, rng *rand.Rand, pool int, mk func(rng *rand.Rand) Position) {
 	deals := make([]Position, pool)
 	for i := range deals {
 		deals[i] = mk(rng)
