@@ -299,7 +299,7 @@ func (g *generator) snapshot(ctx context.Context, start time.Time) summary {
 	sum := g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
 	if g.serverThen != nil {
 		if now := g.scrape(ctx); now != nil {
-			sum.Server = serverFigures(now, g.serverThen)
+			sum.Server = serverFigures(now, g.serverThen, sum.MeasuredS)
 		}
 	}
 	if st := g.storms.summary(g.cfg, sum.MeasuredS); st != nil {

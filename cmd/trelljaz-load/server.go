@@ -152,10 +152,15 @@ type serverSummary struct {
 	MoveP50ms float64 `json:"move_p50_ms"`
 	MoveP99ms float64 `json:"move_p99_ms"`
 	// Commits is the store's group commits; CommitP50ms and CommitP99ms
-	// their time; WritesPerCommit the mean writes in one.
+	// their time, CommitMeanms its mean; WritesPerCommit the mean writes
+	// in one; CommitBusyPct the share of the window the commits took (the
+	// writer is one goroutine a process: near 100 % per process, writes
+	// queue behind it).
 	Commits         int64   `json:"commits"`
 	CommitP50ms     float64 `json:"commit_p50_ms"`
 	CommitP99ms     float64 `json:"commit_p99_ms"`
+	CommitMeanms    float64 `json:"commit_mean_ms"`
+	CommitBusyPct   float64 `json:"commit_busy_pct"`
 	WritesPerCommit float64 `json:"writes_per_commit"`
 	// AppendP50ms and AppendP99ms are a write's wait for its commit (the
 	// commit in progress and its own).
@@ -163,8 +168,9 @@ type serverSummary struct {
 	AppendP99ms float64 `json:"append_p99_ms"`
 }
 
-// serverFigures compares two scrapes; nil when the club keeps no timings.
-func serverFigures(now, then serverHists) *serverSummary {
+// serverFigures compares two scrapes window seconds apart; nil when the
+// club keeps no timings.
+func serverFigures(now, then serverHists, window float64) *serverSummary {
 	move := now[metricMove]
 	if move == nil {
 		return nil
@@ -187,7 +193,14 @@ func serverFigures(now, then serverHists) *serverSummary {
 	}
 	s.Moves = int64(move.since(then[metricMove]).count)
 	if c := now[metricCommit]; c != nil {
-		s.Commits = int64(c.since(then[metricCommit]).count)
+		d := c.since(then[metricCommit])
+		s.Commits = int64(d.count)
+		if d.count > 0 {
+			s.CommitMeanms = math.Round(1e6*d.sum/d.count) / 1e3
+		}
+		if window > 0 {
+			s.CommitBusyPct = math.Round(1000*d.sum/window) / 10
+		}
 	}
 	if w := now[metricWrites]; w != nil {
 		if d := w.since(then[metricWrites]); d.count > 0 {

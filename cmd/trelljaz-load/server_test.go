@@ -62,7 +62,7 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 		a.Appended(2 * time.Millisecond)
 	}
 	now := scrapeOf(t, exposition(t, regA), exposition(t, regB))
-	s := serverFigures(now, then)
+	s := serverFigures(now, then, 2)
 	if s == nil {
 		t.Fatal("no figures")
 	}
@@ -72,8 +72,9 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 			t.Errorf("%s = %v ms, want about %v", name, got, want)
 		}
 	}
-	if s.Moves != 100 || s.Commits != 10 || s.WritesPerCommit != 4 {
-		t.Errorf("moves %d commits %d writes per commit %v, want 100, 10, 4", s.Moves, s.Commits, s.WritesPerCommit)
+	if s.Moves != 100 || s.Commits != 10 || s.WritesPerCommit != 4 || s.CommitMeanms != 1 || s.CommitBusyPct != 0.5 {
+		t.Errorf("moves %d commits %d writes per commit %v mean %v ms busy %v %%, want 100, 10, 4, 1 ms, 0.5 %% (10 ms of 2 s)",
+			s.Moves, s.Commits, s.WritesPerCommit, s.CommitMeanms, s.CommitBusyPct)
 	}
 	within("move p50", s.MoveP50ms, 3)
 	within("move p99", s.MoveP99ms, 3) // the 99th of 100 is still 3 ms
@@ -111,7 +112,7 @@ func TestNoFiguresWithoutTheClubsHistograms(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "other_total", Help: "x"}))
 	h := scrapeOf(t, exposition(t, reg))
-	if s := serverFigures(h, h); s != nil {
+	if s := serverFigures(h, h, 1); s != nil {
 		t.Errorf("figures from a club without the histograms: %+v", s)
 	}
 }

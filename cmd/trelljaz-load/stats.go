@@ -233,8 +233,8 @@ func (sum summary) line() string {
 	}
 	fmt.Fprintf(&b, " load_cpu=%.0f%%", sum.LoadCPUPct)
 	if sv := sum.Server; sv != nil {
-		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms; append p99=%.1fms",
-			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.AppendP99ms)
+		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms mean=%.1fms busy=%.0f%%; append p50=%.1fms p99=%.1fms",
+			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.CommitMeanms, sv.CommitBusyPct, sv.AppendP50ms, sv.AppendP99ms)
 	}
 	return b.String()
 }

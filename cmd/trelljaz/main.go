@@ -76,6 +76,7 @@ type config struct {
 	sendReadTimeout, shutdownTimeout                 time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP, maxTablesPerIP              int
+	lobbyViewsPerAddress                             int
 	timeoutAction, publicURL, dataDir, db, botLevel  string
 	redis, node, trustedProxies                      string
 	devSignIn                                        auth.DevMode
@@ -102,6 +103,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&intValue{&c.maxTables}, "max-tables", "tables in the club")
 	add(&intValue{&c.maxTablesPerPlayer}, "max-tables-per-player", "unfinished tables one player may have set")
 	add(&intValue{&c.maxTablesPerIP}, "max-tables-per-ip", "unfinished tables that may be set from one IP address, whoever signed in")
+	add(&intValue{&c.lobbyViewsPerAddress}, "lobby-views-per-address", "lobby views (filters, pages) one client address may have made and hold at once; joining a view that exists is always allowed")
 	add(&durValue{&c.lobbyFlush}, "lobby-flush", "longest wait of a lobby change (changes within it go out as one delta)")
 	add(&strValue{&c.timeoutAction}, "timeout-action", "the club's timeout_action (RULES §14) when a decision's time and the time bank are spent: fine, bot-takeover or auto-pass")
 	add(&intValue{&c.fine}, "fine", "the club's timeout_fine: mountain points of timeout_action fine")
@@ -134,7 +136,8 @@ func defaults() config {
 		addr: "127.0.0.1:8080", botDelay: table.DefaultBotDelay, dealPause: table.DefaultDealPause,
 		conventionTime: table.DefaultConventionTime, grace: table.DefaultGrace, finishedKeep: table.DefaultFinishedKeep,
 		maxWatchers: table.DefaultMaxWatchers, maxTables: lobby.DefaultMaxTables, maxTablesPerPlayer: lobby.DefaultMaxTablesPerPlayer, maxTablesPerIP: lobby.DefaultMaxTablesPerIP,
-		lobbyFlush: lobby.DefaultFlush, timeoutAction: score.TimeoutFineAndClose.String(), fine: table.DefaultFine,
+		lobbyViewsPerAddress: lobby.DefaultViewsPerAddress,
+		lobbyFlush:           lobby.DefaultFlush, timeoutAction: score.TimeoutFineAndClose.String(), fine: table.DefaultFine,
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
 		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
@@ -209,7 +212,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	j := journal.New(st, log, func(store.PulkaID) { arch.PulkaFinished() })
 
 	lcfg := lobby.Config{
-		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, MaxTablesPerIP: c.maxTablesPerIP, Flush: c.lobbyFlush,
+		Logger: log, Metrics: m, MaxTables: c.maxTables, MaxTablesPerPlayer: c.maxTablesPerPlayer, MaxTablesPerIP: c.maxTablesPerIP, ViewsPerAddress: c.lobbyViewsPerAddress, Flush: c.lobbyFlush,
 		Table: table.Config{
 			BotDelay: c.botDelay, DealPause: c.dealPause, ConventionTime: c.conventionTime, Grace: c.grace,
 			FinishedKeep: c.finishedKeep, MaxWatchers: c.maxWatchers, Journal: j,

@@ -12,6 +12,20 @@
 // the deltas of its view it missed, or the whole view when it is too far
 // behind.
 //
+// The lobby keeps at most MaxViews different views (each costs a pass over
+// the tables at every flush), and a shared bound is one anyone can take: a
+// few connections asking for different views used to take them all, and
+// everyone else's filters were refused. So each view is charged to the
+// client address that made it (and, when that address's last connection
+// leaves it, to that of another that has it and has room), and one address
+// is charged at most Config.ViewsPerAddress of the views kept (an IPv6
+// address counts by its /64); joining a view that exists is free, so the
+// views many pages share (a filter, a few "more"s) are there for everyone,
+// and filling every view takes MaxViews / ViewsPerAddress addresses.
+// Decided against page-sized steps alone: steps of 50 tables and 50 names
+// with the filters still make thousands of different views (view.go says
+// more).
+//
 // A connection in the lobby counts as online whether or not it follows
 // the lobby; only followers get the deltas. A player at a playing table
 // leaves the deltas (Unfollow) and follows again back in the lobby
@@ -92,6 +106,13 @@ type Config struct {
 	// with version 0 over and over gets one a second, not one a request.
 	// 0 means DefaultResyncEvery.
 	ResyncEvery time.Duration
+	// ViewsPerAddress bounds the views of the lobby charged to one client
+	// address (those it made, or that were passed to it when their
+	// maker's address left them: view.go): beyond it, an address asking
+	// for a view no one has gets protocol.ErrLobbyBusy, so that a few
+	// addresses cannot take every one of the MaxViews views; joining a
+	// view that exists is always allowed. 0 means DefaultViewsPerAddress.
+	ViewsPerAddress int
 	// Metrics, if set, gets tables by state and lobby bytes.
 	Metrics *metrics.Metrics
 	// Logger receives the lobby's logs. Nil means slog.Default().
@@ -160,7 +181,8 @@ type state struct {
 	// the views (view.go) and what they are made of, as of the last flush
 	views      map[protocol.LobbyView]*view
 	defView    *view
-	sorted     []sortedTable // the tables in protocol.TableOrder
+	charged    map[netip.Addr]int // the views charged to each client address (addressOf): view.go
+	sorted     []sortedTable      // the tables in protocol.TableOrder
 	counts     protocol.TableCounts
 	names      []protocol.Player // the players online in protocol.PlayerOrder
 	sentGuests int
@@ -197,6 +219,7 @@ func New(cfg Config) *Lobby {
 	defaults.Positive(&cfg.PresenceFlush, 4*cfg.Flush)
 	defaults.Positive(&cfg.EventBytes, DefaultEventBytes)
 	defaults.Positive(&cfg.ResyncEvery, DefaultResyncEvery)
+	defaults.Positive(&cfg.ViewsPerAddress, DefaultViewsPerAddress)
 	defaults.NonZero(&cfg.Logger, slog.Default())
 	defaults.NonZero(&cfg.Table.Logger, cfg.Logger)
 	defaults.NonZero(&cfg.Table.Metrics, cfg.Metrics)
@@ -216,8 +239,8 @@ func New(cfg Config) *Lobby {
 	if cfg.FirstVersion != 0 {
 		s.v = cfg.FirstVersion
 	}
-	s.views = map[protocol.LobbyView]*view{}
-	s.defView, _ = s.viewFor(protocol.LobbyView{}) // the first view: always made
+	s.views, s.charged = map[protocol.LobbyView]*view{}, map[netip.Addr]int{}
+	s.defView = s.makeView(protocol.LobbyView{}.Normal()) // the first view: always there, charged to nobody
 	l.act = actor.Start(s, 1024, func(s *state) {
 		for _, id := range s.order {
 			if t := s.tables[id]; t != nil {
@@ -242,25 +265,29 @@ func (l *Lobby) Stop() {
 // is the version c has of it (0 for none): c gets the deltas after v, or
 // the whole view. A player's first connection makes them online; a
 // guest's (a Conn whose player has no id) is counted in the lobby's
-// "guests", never listed.
-func (l *Lobby) Join(c table.Conn, v uint64) { l.JoinView(c, v, nil) }
+// "guests", never listed. c's address is unknown to the lobby: the views
+// it makes are charged with those of every other such connection (see
+// Config.ViewsPerAddress); JoinView names it.
+func (l *Lobby) Join(c table.Conn, v uint64) { l.JoinView(c, netip.Addr{}, v, nil) }
 
-// JoinView is Join with the view c asks for (nil: the default). A view
-// the lobby cannot keep (protocol.ErrLobbyBusy) is refused to c with an
-// "error" and c follows the default view.
-func (l *Lobby) JoinView(c table.Conn, v uint64, want *protocol.LobbyView) {
+// JoinView is Join from client address from with the view c asks for
+// (nil: the default). A view the lobby cannot keep, or one more than
+// from's address may make (protocol.ErrLobbyBusy), is refused to c with
+// an "error" and c follows the default view.
+func (l *Lobby) JoinView(c table.Conn, from netip.Addr, v uint64, want *protocol.LobbyView) {
 	l.act.Post(func(s *state) {
-		if s.join(c) {
+		if s.join(c, from) {
 			s.followView(c, s.conns[c], v, want)
 		}
 	})
 }
 
-// JoinUnfollowed adds c to the lobby as Join does, but not following it:
-// c is online (or counted as a guest) and gets no lobby message until it
-// follows (a player who reconnects to a playing table).
-func (l *Lobby) JoinUnfollowed(c table.Conn) {
-	l.act.Post(func(s *state) { s.join(c) })
+// JoinUnfollowed adds c, connected from client address from, to the
+// lobby as JoinView does, but not following it: c is online (or counted
+// as a guest) and gets no lobby message until it follows (a player who
+// reconnects to a playing table).
+func (l *Lobby) JoinUnfollowed(c table.Conn, from netip.Addr) {
+	l.act.Post(func(s *state) { s.join(c, from) })
 }
 
 // Follow makes c, a connection in the lobby, get its view's deltas again:
@@ -271,9 +298,9 @@ func (l *Lobby) JoinUnfollowed(c table.Conn) {
 func (l *Lobby) Follow(c table.Conn, v uint64) { l.FollowView(c, v, nil) }
 
 // FollowView is Follow with the view c asks for (nil: the one it has). A
-// view other than c's is sent whole, whatever v; one the lobby cannot keep
-// (protocol.ErrLobbyBusy) is refused to c with an "error", and c follows
-// the view it had from v.
+// view other than c's is sent whole, whatever v; one the lobby cannot
+// keep, or one more than c's address may make (protocol.ErrLobbyBusy), is
+// refused to c with an "error", and c follows the view it had from v.
 func (l *Lobby) FollowView(c table.Conn, v uint64, want *protocol.LobbyView) {
 	l.act.Post(func(s *state) {
 		if m := s.conns[c]; m != nil {
@@ -285,9 +312,9 @@ func (l *Lobby) FollowView(c table.Conn, v uint64, want *protocol.LobbyView) {
 // followView makes c follow view want (nil: its own) from version v.
 func (s *state) followView(c table.Conn, m *member, v uint64, want *protocol.LobbyView) {
 	if want != nil && want.Normal() != m.view.key {
-		vw, ok := s.viewFor(*want)
-		if !ok {
-			c.Send(protocol.Encode(protocol.Error{Code: protocol.ErrLobbyBusy, Text: "the lobby has too many different views now: you keep yours"}))
+		vw, busy := s.viewFor(*want, m)
+		if busy != "" {
+			c.Send(protocol.Encode(protocol.Error{Code: protocol.ErrLobbyBusy, Text: busy}))
 		} else {
 			s.moveTo(c, m, vw)
 			v = 0 // a version of another view
@@ -298,8 +325,9 @@ func (s *state) followView(c table.Conn, m *member, v uint64, want *protocol.Lob
 
 // Unfollow stops the lobby's deltas to c, which stays in the lobby
 // (online, or counted as a guest). c gets a "lobby_left" with the version
-// of the last delta sent to it (0 when it never followed): the version to
-// follow again from. A connection not in the lobby is ignored.
+// of its view it holds, the last sent to it (0 when none of this view was),
+// whether or not a whole view was on its way: the version to follow again
+// from. A connection not in the lobby is ignored.
 func (l *Lobby) Unfollow(c table.Conn) {
 	l.act.Post(func(s *state) {
 		m := s.conns[c]
@@ -309,21 +337,18 @@ func (l *Lobby) Unfollow(c table.Conn) {
 		if m.following {
 			m.following = false
 			s.stopWhole(m)
-			if _, ok := m.view.followers[c]; ok {
-				m.leftAt = m.view.v
-			}
-			delete(m.view.followers, c)
+			s.stopDeltas(c, m)
 		}
-		c.Send(protocol.Encode(protocol.LobbyLeft{V: m.leftAt}))
+		c.Send(protocol.Encode(protocol.LobbyLeft{V: m.held}))
 	})
 }
 
 // join adds c to the lobby; false when it is there already.
-func (s *state) join(c table.Conn) bool {
+func (s *state) join(c table.Conn, from netip.Addr) bool {
 	if _, ok := s.conns[c]; ok {
 		return false
 	}
-	m := &member{}
+	m := &member{from: addressOf(from)}
 	s.conns[c] = m
 	s.moveTo(c, m, s.defView)
 	p := c.Player()

@@ -2,34 +2,10 @@ package lobby
 
 import (
 	"fmt"
-	"log/slog"
 	"testing"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 )
-
-// clubOf returns a lobby listing n tables of another process (as game/cluster
-// lists them: a summary each), a tenth waiting for a third player and the
-// rest playing with three named players and a few watchers, the shape of a
-// busy club of bot tables.
-func clubOf(b *testing.B, n int) *Lobby {
-	b.Helper()
-	l := New(Config{Logger: slog.New(slog.DiscardHandler), Flush: 1 << 40})
-	b.Cleanup(l.Stop)
-	for i := range n {
-		sum := protocol.Summary{ID: fmt.Sprint("r", i), State: protocol.StatePlaying, Creator: protocol.Player{ID: fmt.Sprint(i * 3), Name: fmt.Sprint("load-", i*3)},
-			Preset: "sochi", Players: 3, PoolTarget: 10, MoveTime: 60, TimeoutAction: "auto-pass", Watchers: i % 4, Deals: i % 9}
-		for s := range 3 {
-			sum.Seats = append(sum.Seats, protocol.Seat{Player: protocol.Player{ID: fmt.Sprint(i*3 + s), Name: fmt.Sprint("load-", i*3+s)}, Online: true})
-		}
-		if i%10 == 0 {
-			sum.State, sum.Seats[2], sum.Deals = protocol.StateWaiting, protocol.Seat{}, 0
-		}
-		l.PutRemote(sum)
-	}
-	l.act.Ask(func(s *state) { s.flush() })
-	return l
-}
 
 // BenchmarkLobbySignin measures the lobby bytes a sign-in gets (the whole
 // lobby, or the first page of it) and a re-follow with version 0, in clubs
@@ -37,11 +13,7 @@ func clubOf(b *testing.B, n int) *Lobby {
 func BenchmarkLobbySignin(b *testing.B) {
 	for _, n := range []int{1000, 3000} {
 		b.Run(fmt.Sprint(n, "tables"), func(b *testing.B) {
-			l := clubOf(b, n)
-			for i := range 1000 {
-				l.Join(&countConn{p: protocol.Player{ID: fmt.Sprint("dev:w", i), Name: fmt.Sprint("Watcher ", i)}}, 0)
-			}
-			l.act.Ask(func(s *state) { s.flush() })
+			l, _, _ := benchClub{Remote: n, Watchers: 1000}.build(b)
 			c := &countConn{p: protocol.Player{ID: "dev:new", Name: "New"}}
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -73,17 +45,8 @@ func BenchmarkSigninStorm(b *testing.B) {
 		b.Run(fmt.Sprint(n, "players"), func(b *testing.B) {
 			var total int
 			for range b.N {
-				l := clubOf(b, 100)
-				conns := make([]*countConn, n)
-				for i := range conns {
-					conns[i] = &countConn{p: protocol.Player{ID: fmt.Sprint("dev:s", i), Name: fmt.Sprintf("Storm %05d", (i*7919)%n)}}
-					l.Join(conns[i], 0)
-					if (i+1)%(n/10) == 0 {
-						l.act.Ask(func(s *state) { s.flush() })
-					}
-				}
-				l.act.Ask(func(s *state) { s.flush() })
-				for _, c := range conns {
+				l, _, _ := benchClub{Remote: 100}.build(b)
+				for _, c := range signinStorm(l, n) {
 					total += c.bytes
 				}
 				l.Stop()
@@ -101,15 +64,9 @@ func BenchmarkSigninStorm(b *testing.B) {
 func BenchmarkLobbyFlush(b *testing.B) {
 	for _, n := range []int{1000, 3000} {
 		b.Run(fmt.Sprint(n, "tables"), func(b *testing.B) {
-			l := clubOf(b, n)
-			conns := make([]*countConn, 1000)
-			for i := range conns {
-				conns[i] = &countConn{p: protocol.Player{ID: fmt.Sprint("dev:w", i), Name: fmt.Sprint("Watcher ", i)}}
-				l.Join(conns[i], 0)
-			}
+			l, _, conns := benchClub{Remote: n, Watchers: 1000}.build(b)
 			var sums []protocol.Summary
 			l.act.Ask(func(s *state) {
-				s.flush()
 				for _, id := range s.order {
 					sums = append(sums, s.summaries[id])
 				}
@@ -121,7 +78,7 @@ func BenchmarkLobbyFlush(b *testing.B) {
 				sum := sums[(i*7919)%len(sums)]
 				sum.Deals = i + 1
 				l.PutRemote(sum)
-				l.act.Ask(func(s *state) { s.flush() })
+				flush(l)
 			}
 			b.StopTimer()
 			b.ReportMetric(float64(conns[0].bytes-before)/float64(b.N), "bytes/follower/change")

@@ -1,6 +1,8 @@
 package lobby
 
 import (
+	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -17,12 +19,33 @@ import (
 // for resync. A view lives while a connection in the lobby has it (the
 // default view always); MaxViews bounds how many there are, so a flush
 // costs at most MaxViews passes over the tables.
+//
+// A bound shared by everyone is a resource anyone can take: a few
+// connections asking for different views (a page size each) took all of
+// them, and everyone else's filters were answered lobby_busy. So a view is
+// charged to the client address that made it (its first asker), and one
+// address is charged at most Config.ViewsPerAddress views; when the last
+// connection of that address leaves a view others still have, the charge
+// goes to the address of one of them that has room for it (see charge).
+// Joining a view that exists is free whoever made it, so the page's usual
+// views (a filter, a few "more"s), which many share, are there for
+// everyone. An IPv6 address counts by its /64 (one customer's network, as
+// an IPv4 address is one household's), an address unknown to the lobby
+// (Join) as one address. Then taking every view takes MaxViews /
+// ViewsPerAddress addresses, and one address at most takes its share;
+// MaxViews stays the bound of the lobby's work whatever the number of
+// addresses. Page-sized steps alone would not do it: the page's steps of 50
+// tables and 50 names, with the filters, still make thousands of different
+// views.
 
 // Defaults and bounds of the views.
 const (
 	// MaxViews is the most views the lobby keeps; a connection asking for
 	// another gets protocol.ErrLobbyBusy and keeps its view.
 	MaxViews = 64
+	// DefaultViewsPerAddress is Config.ViewsPerAddress's default: a few
+	// tabs of one household with filters of their own.
+	DefaultViewsPerAddress = 4
 	// DefaultResyncEvery is Config.ResyncEvery's default.
 	DefaultResyncEvery = time.Second
 	// resyncBurst is how many whole views a connection gets at once
@@ -35,6 +58,8 @@ const (
 type view struct {
 	key       protocol.LobbyView // normal (protocol.LobbyView.Normal)
 	members   int                // connections in the lobby whose view this is, following it or not
+	chargedTo netip.Addr         // the address it is charged to (addressOf): its first asker's, then one of its members'; none for the default view
+	byAddr    map[netip.Addr]int // its members by address (addressOf); nil for the default view
 	followers map[table.Conn]struct{}
 	v         uint64 // the version of its last delta (or the lobby's when it was made)
 
@@ -62,8 +87,13 @@ type viewDelta struct {
 // member is a connection in the lobby.
 type member struct {
 	view      *view
-	following bool   // it asked for the lobby (it is in view.followers unless its whole waits)
-	leftAt    uint64 // the version it had when it stopped following
+	from      netip.Addr // c's address (addressOf), to which the views it makes are charged
+	following bool       // it asked for the lobby (it is in view.followers unless its whole waits)
+	// held is the version of its view c holds while it is not a follower
+	// (0: none of this view): a follower gets every delta, and holds its
+	// view's version when it stops being one (stopDeltas). "lobby_left"
+	// tells it, the version to follow again from.
+	held uint64
 	// Whole views: resyncBurst at once, then one per Config.ResyncEvery
 	// (a page that asks again and again gets one a second, not one per
 	// request); wholeWaits when one waits for its turn, its reservation
@@ -87,16 +117,53 @@ func (s *state) stopWhole(m *member) {
 	m.wholeTimer, m.wholeRes = nil, nil
 }
 
-// viewFor returns the view key asks for, made if the lobby has none like
-// it; false when it would be one more than MaxViews.
-func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
+// addressOf is the address a connection from a is counted as: an IPv6
+// address by its /64, an IPv4 one (mapped or not) alone, an invalid one as
+// the zero Addr.
+func addressOf(a netip.Addr) netip.Addr {
+	a = a.Unmap()
+	if a.Is6() {
+		p, _ := a.Prefix(64)
+		return p.Addr()
+	}
+	return a
+}
+
+// viewFor returns the view key asks for for m, made (and charged to m's
+// address) if the lobby has none like it. It refuses, with the reason, one
+// more view than MaxViews and one more than Config.ViewsPerAddress charged
+// to m's address; m's own view counts as gone when m alone has it, and as
+// no longer charged to m's address when m is the last of its address to
+// have it and another address that has it can take the charge (m leaves
+// it for the new one).
+func (s *state) viewFor(key protocol.LobbyView, m *member) (*view, string) {
 	key = key.Normal()
 	if vw := s.views[key]; vw != nil {
-		return vw, true
+		return vw, ""
 	}
-	if len(s.views) >= MaxViews {
-		return nil, false
+	views, mine := len(s.views), s.charged[m.from]
+	if old := m.view; old != nil && old != s.defView {
+		if old.members == 1 {
+			views--
+		}
+		if _, ok := s.heir(old, m.from); old.chargedTo == m.from && old.byAddr[m.from] == 1 && (old.members == 1 || ok) {
+			mine--
+		}
 	}
+	if views >= MaxViews {
+		return nil, "the lobby has too many different views now: you keep yours"
+	}
+	if mine >= s.cfg.ViewsPerAddress {
+		return nil, fmt.Sprintf("your network has %d views of the lobby of its own already: you keep yours", mine)
+	}
+	vw := s.makeView(key)
+	vw.byAddr = map[netip.Addr]int{}
+	s.charge(vw, m.from)
+	return vw, ""
+}
+
+// makeView makes view key, charged to nobody.
+func (s *state) makeView(key protocol.LobbyView) *view {
 	vw := &view{key: key, followers: map[table.Conn]struct{}{}, v: s.v, counts: s.counts, guests: s.sentGuests, players: len(s.names)}
 	vw.ids, vw.total = s.page(key)
 	vw.shown = make(map[string]bool, len(vw.ids))
@@ -105,18 +172,26 @@ func (s *state) viewFor(key protocol.LobbyView) (*view, bool) {
 	}
 	vw.names = s.names[:min(len(s.names), key.Online)]
 	s.views[key] = vw
-	return vw, true
+	return vw
 }
 
 // moveTo gives c the view vw. The version c left its old view at means
 // nothing in the new one.
 func (s *state) moveTo(c table.Conn, m *member, vw *view) {
 	s.drop(c, m)
-	m.view, m.leftAt = vw, 0
+	m.view, m.held = vw, 0
 	vw.members++
+	if vw.byAddr != nil {
+		vw.byAddr[m.from]++
+		if vw.byAddr[vw.chargedTo] == 0 && s.charged[m.from] < s.cfg.ViewsPerAddress {
+			s.recharge(vw, m.from) // its charge waited for one who could take it
+		}
+	}
 }
 
-// drop takes c off its view, which goes when nobody has it.
+// drop takes c off its view, which goes when nobody has it. A view that
+// stays, no connection of the address it is charged to having it any
+// more, is charged to the address of one that has it if one can take it.
 func (s *state) drop(c table.Conn, m *member) {
 	vw := m.view
 	if vw == nil {
@@ -124,9 +199,80 @@ func (s *state) drop(c table.Conn, m *member) {
 	}
 	delete(vw.followers, c)
 	m.view = nil
-	if vw.members--; vw.members <= 0 && vw != s.defView {
-		delete(s.views, vw.key)
+	vw.members--
+	if vw == s.defView {
+		return
 	}
+	if vw.byAddr[m.from]--; vw.byAddr[m.from] <= 0 {
+		delete(vw.byAddr, m.from)
+	}
+	if vw.members <= 0 {
+		delete(s.views, vw.key)
+		s.uncharge(vw.chargedTo)
+		return
+	}
+	if vw.byAddr[vw.chargedTo] == 0 {
+		if a, ok := s.heir(vw, vw.chargedTo); ok {
+			s.recharge(vw, a)
+		}
+	}
+}
+
+// The charge of a view someone else still has: charged to its maker for as
+// long as anyone had it, a view the whole club shares (a filter, a "more")
+// would count against its maker's address for hours after the maker left
+// it, and the maker could make no view of its own. Passed to anyone who
+// has it, it would let two addresses take every view (one makes views, the
+// other's connections join them, the first leaves them and makes more). So
+// it passes to an address that has the view and has room for it: no
+// address is charged more than Config.ViewsPerAddress, and an address is
+// charged for a view none of its connections has only while everyone who
+// has it is at that bound (then the first of them with room, or a newcomer
+// with room, takes it).
+
+// charge charges view vw to address a.
+func (s *state) charge(vw *view, a netip.Addr) {
+	vw.chargedTo = a
+	s.charged[a]++
+}
+
+// recharge charges view vw to address a instead of the address it was
+// charged to.
+func (s *state) recharge(vw *view, a netip.Addr) {
+	was := vw.chargedTo
+	s.charge(vw, a)
+	s.uncharge(was)
+}
+
+// uncharge takes a view off address a's charge, and gives a, now with
+// room, the charges of views its connections have that wait for an
+// address to take them (each such charge taken is one fewer waiting: it
+// ends).
+func (s *state) uncharge(a netip.Addr) {
+	if s.charged[a]--; s.charged[a] <= 0 {
+		delete(s.charged, a)
+	}
+	for _, vw := range s.views {
+		if s.charged[a] >= s.cfg.ViewsPerAddress {
+			return
+		}
+		if vw != s.defView && vw.byAddr[a] > 0 && vw.byAddr[vw.chargedTo] == 0 {
+			s.recharge(vw, a)
+		}
+	}
+}
+
+// heir is an address other than not that has view vw and can take its
+// charge (fewer than Config.ViewsPerAddress charged to it). At most
+// MaxViews / ViewsPerAddress addresses are charged that many, so it looks
+// at that many and one more at most.
+func (s *state) heir(vw *view, not netip.Addr) (netip.Addr, bool) {
+	for a := range vw.byAddr {
+		if a != not && s.charged[a] < s.cfg.ViewsPerAddress {
+			return a, true
+		}
+	}
+	return netip.Addr{}, false
 }
 
 // page returns the ids of the tables shown in view key (the first
@@ -202,7 +348,7 @@ func (s *state) follow(c table.Conn, m *member, v uint64) {
 // whole sends c its whole view when its pace allows, else once it does;
 // c gets no delta until then (the whole brings it up to date).
 func (s *state) whole(c table.Conn, m *member) {
-	delete(m.view.followers, c)
+	s.stopDeltas(c, m)
 	if m.wholeWaits {
 		return // one is on its way
 	}
@@ -227,6 +373,15 @@ func (s *state) whole(c table.Conn, m *member) {
 		return
 	}
 	s.sendWhole(c, m)
+}
+
+// stopDeltas takes c off its view's followers, if it is one: it holds
+// the view's version (it got every delta up to it).
+func (s *state) stopDeltas(c table.Conn, m *member) {
+	if _, ok := m.view.followers[c]; ok {
+		delete(m.view.followers, c)
+		m.held = m.view.v
+	}
 }
 
 // sendWhole sends c its whole view, encoded once per view and version,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net/netip"
 	"reflect"
 	"slices"
 	"testing"
@@ -170,7 +171,7 @@ func remote(id string, st protocol.State, players int, preset string, empty, wat
 func whole(t *testing.T, l *Lobby, v *protocol.LobbyView) folded {
 	t.Helper()
 	c := &fakeConn{}
-	l.JoinView(c, 0, v)
+	l.JoinView(c, netip.Addr{}, 0, v)
 	l.Leave(c)
 	l.Version()
 	return c.fold(t)
@@ -211,10 +212,10 @@ func TestAViewIsTheFirstTablesInTheLobbysOrderAndCountsTheRest(t *testing.T) {
 		{"four players", &protocol.LobbyView{Players: 4}, func(s protocol.Summary) bool { return s.Players == 4 }, 40},
 		{"a preset", &protocol.LobbyView{Preset: "leningrad"}, func(s protocol.Summary) bool { return s.Preset == "leningrad" }, 20},
 	}
-	for _, tt := range tests {
+	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &fakeConn{}
-			l.JoinView(c, 0, tt.view)
+			l.JoinView(c, testAddr(i), 0, tt.view)
 			l.Version()
 			var got protocol.Lobby
 			c.mu.Lock()
@@ -276,7 +277,7 @@ func TestAFollowersFoldedViewIsTheWholeView(t *testing.T) {
 			followers := make([]*fakeConn, len(views))
 			for i, v := range views {
 				followers[i] = &fakeConn{}
-				l.JoinView(followers[i], 0, v)
+				l.JoinView(followers[i], netip.Addr{}, 0, v)
 			}
 			states := []protocol.State{protocol.StateWaiting, protocol.StateConvention, protocol.StatePlaying, protocol.StateFinished, protocol.StateFree}
 			presets := []string{"sochi", "rostov", "leningrad"}
@@ -319,8 +320,8 @@ func TestADeltaHoldsOnlyWhatChangedInTheView(t *testing.T) {
 	}
 	flush(l)
 	c := &fakeConn{}
-	l.JoinView(c, 0, &protocol.LobbyView{Tables: 3}) // r0, r1, r2
-	flush(l)                                         // c counted as a guest
+	l.JoinView(c, netip.Addr{}, 0, &protocol.LobbyView{Tables: 3}) // r0, r1, r2
+	flush(l)                                                       // c counted as a guest
 	base := len(c.deltas(t))
 	deltas := func() []protocol.LobbyDelta { return c.deltas(t)[base:] }
 
@@ -362,7 +363,7 @@ func TestADeltaHoldsOnlyWhatChangedInTheView(t *testing.T) {
 func TestOnlineIsTheFirstNamesAndACount(t *testing.T) {
 	l, _ := manualLobby(t, Config{})
 	c := &fakeConn{}
-	l.JoinView(c, 0, &protocol.LobbyView{Online: 3})
+	l.JoinView(c, netip.Addr{}, 0, &protocol.LobbyView{Online: 3})
 	for _, n := range []string{"Dora", "Boris", "Gleb", "Vera", "Egor"} {
 		l.PeerOnline("b", protocol.Player{ID: n, Name: n}, true)
 	}
@@ -391,17 +392,8 @@ func TestOnlineIsTheFirstNamesAndACount(t *testing.T) {
 // lasts seconds whatever its size, and presence goes out once a second).
 func stormBytes(t *testing.T, n int) int {
 	l, _ := manualLobby(t, Config{})
-	conns := make([]*countConn, n)
-	for i := range conns {
-		conns[i] = &countConn{p: protocol.Player{ID: fmt.Sprint("dev:s", i), Name: fmt.Sprintf("Storm %05d", (i*7919)%n)}}
-		l.Join(conns[i], 0)
-		if (i+1)%(n/10) == 0 {
-			flush(l)
-		}
-	}
-	flush(l)
 	total := 0
-	for _, c := range conns {
+	for _, c := range signinStorm(l, n) {
 		total += c.bytes
 	}
 	return total
@@ -472,8 +464,8 @@ func TestARefollowGetsTheMissedDeltasOfItsViewOrTheWhole(t *testing.T) {
 			l, _ := manualLobby(t, Config{EventBytes: tt.eventBytes})
 			view := &protocol.LobbyView{Tables: 4, State: protocol.StateWaiting}
 			c, other := &fakeConn{}, &fakeConn{}
-			l.JoinView(c, 0, view)
-			l.JoinView(other, 0, view) // keeps the view's deltas coming
+			l.JoinView(c, netip.Addr{}, 0, view)
+			l.JoinView(other, netip.Addr{}, 0, view) // keeps the view's deltas coming
 			l.PutRemote(remote("r0", protocol.StateWaiting, 3, "sochi", 1, 0))
 			flush(l)
 			l.Unfollow(c)
@@ -531,6 +523,9 @@ func TestAnotherViewComesWholeWhateverTheVersion(t *testing.T) {
 	}
 }
 
+// testAddr is the i-th address of TEST-NET-1 (192.0.2.0/24).
+func testAddr(i int) netip.Addr { return netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}) }
+
 // The lobby keeps at most MaxViews views (each costs a pass over the
 // tables at every flush); a connection asking for one more gets
 // lobby_busy and keeps its own. A view nobody has any more goes.
@@ -539,11 +534,11 @@ func TestViewsAreBounded(t *testing.T) {
 	var conns []*fakeConn
 	for i := range MaxViews - 1 { // the default view is the first
 		c := &fakeConn{}
-		l.JoinView(c, 0, &protocol.LobbyView{Tables: 100 + i}) // the default view has 50
+		l.JoinView(c, testAddr(i), 0, &protocol.LobbyView{Tables: 100 + i}) // the default view has 50
 		conns = append(conns, c)
 	}
 	extra := &fakeConn{}
-	l.JoinView(extra, 0, &protocol.LobbyView{Tables: 400})
+	l.JoinView(extra, testAddr(200), 0, &protocol.LobbyView{Tables: 400})
 	l.Version()
 	f := extra.fold(t)
 	if !slices.Equal(f.errors, []protocol.Code{protocol.ErrLobbyBusy}) || f.view != (protocol.LobbyView{}).Normal() {
@@ -558,6 +553,208 @@ func TestViewsAreBounded(t *testing.T) {
 	l.act.Ask(func(s *state) {
 		if len(s.views) != MaxViews {
 			t.Errorf("%d views, want %d", len(s.views), MaxViews)
+		}
+	})
+}
+
+// One client address makes at most Config.ViewsPerAddress views: the
+// views of the lobby are few (MaxViews), and a few connections asking for
+// different ones took them all. Joining a view that exists is free.
+func TestViewsPerAddress(t *testing.T) {
+	a, b := testAddr(1), testAddr(2)
+	page := func(n int) *protocol.LobbyView { return &protocol.LobbyView{Tables: 100 + n} }
+	// a step: a new connection from an address asks for a view ("join"),
+	// connection conn asks for another ("move"), or leaves ("leave");
+	// busy: the answer is lobby_busy and the connection keeps its view.
+	type step struct {
+		op   string
+		conn int
+		from netip.Addr
+		view *protocol.LobbyView
+		busy bool
+	}
+	join := func(from netip.Addr, view *protocol.LobbyView, busy bool) step {
+		return step{op: "join", from: from, view: view, busy: busy}
+	}
+	fourOf := func(from netip.Addr, first int) []step {
+		var out []step
+		for i := range DefaultViewsPerAddress {
+			out = append(out, join(from, page(first+i), false))
+		}
+		return out
+	}
+	v6 := netip.MustParseAddr
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"an address makes at most ViewsPerAddress views", append(fourOf(a, 0), join(a, page(9), true), join(b, page(9), false))},
+		{"a view that exists is free to join", append(append(fourOf(a, 0), join(b, page(9), false)), join(a, page(9), false), join(a, nil, false))},
+		{"a view gone frees its place", append(fourOf(a, 0), step{op: "leave", conn: 0}, join(a, page(9), false))},
+		// The charge follows the view to an address that has it: charged
+		// to its maker for as long as anyone had it, a view the whole club
+		// shares (a filter, a "more") would leave its maker without a view
+		// of its own to make, after the maker left it, for hours.
+		{"a view shared lives on, charged to an address that has it", append(append(append(fourOf(a, 0), join(b, page(0), false), step{op: "leave", conn: 0}, join(a, page(9), false)),
+			join(b, page(20), false), join(b, page(21), false), join(b, page(22), false)), join(b, page(23), true))},
+		{"moving on from a view of its own frees it", append(fourOf(a, 0), step{op: "move", conn: 0, view: page(9)}, join(a, page(10), true))},
+		{"moving on from a view shared frees its place", append(append(fourOf(a, 0), join(b, page(0), false), step{op: "move", conn: 0, view: page(9)}, join(a, page(10), true)),
+			join(b, page(20), false), join(b, page(21), false), join(b, page(22), false), join(b, page(23), true))},
+		// Passed to anyone who has it, two addresses would take every
+		// view: one makes views, the other joins them, the first leaves
+		// them and makes more.
+		{"a view is passed only to an address with room for it", append(append(append(append(append(append(
+			fourOf(a, 0), join(b, page(0), false), join(b, page(1), false), join(b, page(2), false), join(b, page(3), false)),
+			step{op: "leave", conn: 0}, step{op: "leave", conn: 1}, step{op: "leave", conn: 2}, step{op: "leave", conn: 3}),
+			fourOf(a, 4)...), join(b, page(4), false), join(b, page(5), false)),
+			step{op: "leave", conn: 8}, step{op: "leave", conn: 9}),
+			join(a, page(20), true), join(b, page(20), true))},
+		{"a view stays charged to its maker while the maker's address has it", append(fourOf(a, 0), join(a, page(0), false), join(b, page(0), false), step{op: "leave", conn: 0}, join(a, page(9), true))},
+		{"an IPv6 address counts by its /64", []step{
+			join(v6("2001:db8::1"), page(0), false), join(v6("2001:db8::1"), page(1), false),
+			join(v6("2001:db8::2"), page(2), false), join(v6("2001:db8::ffff:2"), page(3), false),
+			join(v6("2001:db8::3"), page(4), true), join(v6("2001:db8:0:1::1"), page(4), false),
+		}},
+		{"an IPv4-mapped IPv6 address is its IPv4 address", append(fourOf(a, 0), join(netip.AddrFrom16(a.As16()), page(9), true))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l, _ := manualLobby(t, Config{})
+			var conns []*fakeConn
+			for i, st := range tt.steps {
+				var c *fakeConn
+				switch st.op {
+				case "join":
+					c = &fakeConn{}
+					conns = append(conns, c)
+					l.JoinView(c, st.from, 0, st.view)
+				case "move":
+					c = conns[st.conn]
+					l.FollowView(c, 0, st.view)
+				case "leave":
+					l.Leave(conns[st.conn])
+					continue
+				}
+				l.Version()
+				f := c.fold(t)
+				busy := slices.Contains(f.errors, protocol.ErrLobbyBusy)
+				want := protocol.LobbyView{}.Normal()
+				if !st.busy && st.view != nil {
+					want = st.view.Normal()
+				}
+				if busy != st.busy || (st.op == "join" && f.view != want) || (!st.busy && f.view != want) {
+					t.Fatalf("step %d (%s from %v for %+v): busy %v, view %+v; want busy %v", i, st.op, st.from, st.view, busy, f.view, st.busy)
+				}
+			}
+		})
+	}
+}
+
+// Whatever connections do (join with a view, move to another, unfollow,
+// follow, leave), every view but the default is charged to exactly one
+// address, one that a connection having the view is from unless every
+// address having it is charged Config.ViewsPerAddress views already; no
+// address is charged more than that, no count goes below one, and when
+// everyone has left nothing is charged and only the default view is left.
+func TestAViewIsChargedToAnAddressThatHasIt(t *testing.T) {
+	addrs := []netip.Addr{testAddr(1), testAddr(2), netip.MustParseAddr("2001:db8::1"), netip.MustParseAddr("2001:db8::2")}
+	views := []*protocol.LobbyView{nil, {State: protocol.StateWaiting}, {State: protocol.StatePlaying}}
+	for i := range 6 {
+		views = append(views, &protocol.LobbyView{Tables: 100 + 50*i})
+	}
+	const perAddress = 2
+	l, _ := manualLobby(t, Config{ViewsPerAddress: perAddress})
+	rnd := rand.New(rand.NewPCG(8, 64))
+	conns := make([]*fakeConn, 12)
+	in := make([]bool, len(conns))
+	check := func(step int, what string) {
+		t.Helper()
+		l.act.Ask(func(s *state) {
+			charged := map[netip.Addr]int{}
+			for key, vw := range s.views {
+				if vw == s.defView {
+					continue
+				}
+				charged[vw.chargedTo]++
+				members, has, room := 0, false, false
+				for _, m := range s.conns {
+					if m.view == vw {
+						members++
+						has = has || m.from == vw.chargedTo
+						room = room || s.charged[m.from] < perAddress
+					}
+				}
+				if members != vw.members || !has && room {
+					t.Fatalf("step %d (%s): view %+v has %d members (counted %d), charged to %v, one of them from it: %v, one with room: %v", step, what, key, members, vw.members, vw.chargedTo, has, room)
+				}
+			}
+			for a, n := range s.charged {
+				if n <= 0 || n > perAddress {
+					t.Fatalf("step %d (%s): %v charged %d views", step, what, a, n)
+				}
+			}
+			if !reflect.DeepEqual(charged, s.charged) && (len(charged) > 0 || len(s.charged) > 0) {
+				t.Fatalf("step %d (%s): charged %v, the views say %v", step, what, s.charged, charged)
+			}
+		})
+	}
+	for step := range 3000 {
+		i := rnd.IntN(len(conns))
+		view := views[rnd.IntN(len(views))]
+		var what string
+		switch op := rnd.IntN(10); {
+		case !in[i]:
+			conns[i], in[i] = &fakeConn{}, true
+			from := addrs[rnd.IntN(len(addrs))]
+			what = fmt.Sprintf("%d joins from %v with %+v", i, from, view)
+			l.JoinView(conns[i], from, 0, view)
+		case op < 5:
+			what = fmt.Sprintf("%d moves to %+v", i, view)
+			l.FollowView(conns[i], 0, view)
+		case op < 7:
+			what = fmt.Sprintf("%d unfollows", i)
+			l.Unfollow(conns[i])
+		case op < 8:
+			what = fmt.Sprintf("%d follows", i)
+			l.Follow(conns[i], 0)
+		default:
+			what = fmt.Sprintf("%d leaves", i)
+			l.Leave(conns[i])
+			in[i] = false
+		}
+		check(step, what)
+	}
+	for i, c := range conns {
+		if in[i] {
+			l.Leave(c)
+		}
+	}
+	l.act.Ask(func(s *state) {
+		if len(s.views) != 1 || len(s.charged) != 0 {
+			t.Fatalf("everyone left: %d views, charged %v", len(s.views), s.charged)
+		}
+	})
+}
+
+// A few connections of one address asking for many views take their
+// address's share and no more: another address still gets its filter
+// (they took all MaxViews views, and everyone else's filter was answered
+// lobby_busy).
+func TestAFewConnectionsLeaveEveryoneTheirFilters(t *testing.T) {
+	l, _ := manualLobby(t, Config{})
+	for i := range 2 * MaxViews {
+		l.JoinView(&fakeConn{}, testAddr(1), 0, &protocol.LobbyView{Tables: 100 + i%4, Online: 1 + i/4})
+	}
+	c := &fakeConn{}
+	waiting := &protocol.LobbyView{State: protocol.StateWaiting}
+	l.JoinView(c, testAddr(2), 0, waiting)
+	l.Version()
+	if f := c.fold(t); len(f.errors) != 0 || f.view != waiting.Normal() {
+		t.Fatalf("another address asking for the waiting tables: errors %v, view %+v", f.errors, f.view)
+	}
+	l.act.Ask(func(s *state) {
+		if want := 1 + DefaultViewsPerAddress + 1; len(s.views) != want {
+			t.Errorf("%d views, want %d (the default, the first address's share, the waiting tables)", len(s.views), want)
 		}
 	})
 }

@@ -170,9 +170,11 @@
 // views are paced per connection: a few at once (a sign-in, a "more", a
 // filter), then one a second however often the client asks, and asking
 // while one waits costs nothing. The lobby keeps a bounded number of
-// different views at once; a client asking for one more gets an "error"
+// different views at once, and one client address (an IPv6 one by its
+// /64) makes a few of them at most; a client asking for a view no one
+// has, one more than the lobby or its address may make, gets an "error"
 // with code lobby_busy and keeps the view it had (the default view is
-// always there).
+// always there, and a view someone has is never refused).
 //
 // # Audiences
 //

@@ -25,8 +25,10 @@ const (
 )
 
 // ErrLobbyBusy refuses a lobby view unlike any the lobby keeps when it
-// keeps as many as it may (each view costs the lobby work at every change):
-// the connection keeps the view it had. The default view is always there.
+// keeps as many as it may (each view costs the lobby work at every change),
+// or when the client's address has made as many of the views kept as one
+// address may: the connection keeps the view it had. The default view is
+// always there, and a view the lobby keeps is never refused.
 const ErrLobbyBusy Code = "lobby_busy"
 
 // LobbyView is what of the lobby a client follows: the first Tables

@@ -146,7 +146,10 @@ func (LobbyDelta) MessageType() string { return "lobby_delta" }
 
 // LobbyLeft is the "lobby_left" message, the answer to {"type":"lobby",
 // "follow":false}: no lobby delta after version V reaches the client until
-// it follows the lobby again.
+// it follows the lobby again. V is the version of its view the client
+// holds (the last sent to it; 0 when it holds none of that view, as when
+// the whole of a view it asked for was still on its way): the one to
+// follow again from.
 type LobbyLeft struct {
 	V uint64 `json:"v"`
 }

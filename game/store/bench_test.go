@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func benchPulka(b *testing.B, s *store.Store, n int) store.PulkaID {
 }
 
 // BenchmarkAppend measures the write-ahead cost of one move: "serial" is one
-// table appending alone (every move pays a commit), "tables=32" has 32
+// table appending alone (every move pays a commit), "tables=N" has N
 // tables appending at once (moves share group commits). ns/op is per move.
 func BenchmarkAppend(b *testing.B) {
 	for _, e := range engines() {
@@ -41,31 +42,36 @@ func BenchmarkAppend(b *testing.B) {
 				}
 			}
 		})
-		b.Run(e.name+"/tables=32", func(b *testing.B) {
-			s := open(b, e.url(b))
-			const tables = 32
-			ids := make(chan store.PulkaID, tables)
-			for i := range tables {
-				ids <- benchPulka(b, s, i)
+		for _, tables := range []int{32, 1000} {
+			b.Run(fmt.Sprintf("%s/tables=%d", e.name, tables), func(b *testing.B) { appendParallel(b, open(b, e.url(b)), tables) })
+		}
+	}
+}
+
+// appendParallel appends moves of tables pulkas at once (each goroutine
+// its own pulka), sharing group commits; with many pulkas every move of a
+// commit lands on another page of the moves' index.
+func appendParallel(b *testing.B, s *store.Store, tables int) {
+	ids := make(chan store.PulkaID, tables)
+	for i := range tables {
+		ids <- benchPulka(b, s, i)
+	}
+	ctx := context.Background()
+	b.SetParallelism(max(1, tables/runtime.GOMAXPROCS(0))) // a goroutine a table
+	before := s.Stats()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		id := <-ids
+		for no := 0; pb.Next(); no++ {
+			if err := s.Append(ctx, store.Move{Pulka: id, No: no, Move: rules.Pass(no % 3), At: t0}); err != nil {
+				b.Error(err)
+				return
 			}
-			ctx := context.Background()
-			b.SetParallelism((tables + 1) / 2) // GOMAXPROCS is 2 here: 32 goroutines
-			before := s.Stats()
-			b.ResetTimer()
-			b.RunParallel(func(pb *testing.PB) {
-				id := <-ids
-				for no := 0; pb.Next(); no++ {
-					if err := s.Append(ctx, store.Move{Pulka: id, No: no, Move: rules.Pass(no % 3), At: t0}); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-			b.StopTimer()
-			if st := s.Stats(); st.Commits > before.Commits {
-				b.ReportMetric(float64(st.Moves-before.Moves)/float64(st.Commits-before.Commits), "moves/commit")
-			}
-		})
+		}
+	})
+	b.StopTimer()
+	if st := s.Stats(); st.Commits > before.Commits {
+		b.ReportMetric(float64(st.Moves-before.Moves)/float64(st.Commits-before.Commits), "moves/commit")
 	}
 }
 

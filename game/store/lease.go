@@ -236,22 +236,7 @@ func (s *Store) checkFences(ctx context.Context, tx *sql.Tx, fs []Fence) error {
 // InProgress does for every table (a log that does not read back is
 // Unreadable).
 func (s *Store) InProgressAt(ctx context.Context, table string) ([]Progress, error) {
-	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL AND abandoned_ms IS NULL AND table_id = $1 ORDER BY id", table)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Progress, len(pulkas))
-	for i, p := range pulkas {
-		out[i].Pulka = p
-		out[i].Deals, err = s.dealLogs(ctx, p.ID)
-		switch {
-		case errors.Is(err, ErrCorrupt):
-			out[i].Deals, out[i].Unreadable = nil, err
-		case err != nil:
-			return nil, err
-		}
-	}
-	return out, nil
+	return s.inProgress(ctx, "WHERE finished_ms IS NULL AND abandoned_ms IS NULL AND table_id = $1 ORDER BY id", table)
 }
 
 // ReserveVersions reserves n version numbers no other caller gets, at

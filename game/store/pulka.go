@@ -210,7 +210,14 @@ func (d DealLog) Rules(opt rules.Options) rules.Deal {
 // read back is returned with Unreadable set (to be abandoned), not as an
 // error of the whole call.
 func (s *Store) InProgress(ctx context.Context) ([]Progress, error) {
-	pulkas, err := s.pulkas(ctx, "WHERE finished_ms IS NULL AND abandoned_ms IS NULL ORDER BY id")
+	return s.inProgress(ctx, "WHERE finished_ms IS NULL AND abandoned_ms IS NULL ORDER BY id")
+}
+
+// inProgress returns the pulkas where selects (it follows FROM pulkas)
+// with their deals and moves; a log that does not read back is
+// Unreadable.
+func (s *Store) inProgress(ctx context.Context, where string, args ...any) ([]Progress, error) {
+	pulkas, err := s.pulkas(ctx, where, args...)
 	if err != nil {
 		return nil, err
 	}

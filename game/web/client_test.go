@@ -46,12 +46,19 @@ type client struct {
 
 func dial(t testing.TB, srv *httptest.Server, transport string) *client {
 	t.Helper()
+	return dialWith(t, srv, transport, http.Header{})
+}
+
+// dialWith is dial with the request headers h.
+func dialWith(t testing.TB, srv *httptest.Server, transport string, h http.Header) *client {
+	t.Helper()
 	// Reads wait for ever: the reader goroutine is ended by close; the
 	// waits of the test are bounded by waitLimit.
-	opts := &sockjstest.Options{Timeout: waitLimit, NoReadTimeout: true}
+	opts := &sockjstest.Options{Timeout: waitLimit, NoReadTimeout: true, Header: h}
 	switch transport {
 	case "websocket":
-		opts.Transport, opts.Header = sockjstest.Websocket, http.Header{"Origin": {srv.URL}}
+		opts.Transport = sockjstest.Websocket
+		h.Set("Origin", srv.URL)
 	case "xhr_streaming":
 		opts.Transport = sockjstest.XHRStreaming
 	default:

@@ -251,10 +251,10 @@ func (c *conn) doSignin(req protocol.Request) {
 	} else {
 		c.Send(c.srv.welcomes.forPlayer(p))
 	}
-	if req.Unfollow {
-		c.srv.lobby.JoinUnfollowed(c)
+	if from := c.s.Request().RemoteIP; req.Unfollow {
+		c.srv.lobby.JoinUnfollowed(c, from)
 	} else {
-		c.srv.lobby.JoinView(c, req.LobbyV, req.View)
+		c.srv.lobby.JoinView(c, from, req.LobbyV, req.View)
 	}
 	if !c.guest {
 		for _, t := range c.srv.cfg.Tables.SeatedAt(p.ID) {

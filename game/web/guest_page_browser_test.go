@@ -4,6 +4,7 @@ package web
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,8 +14,9 @@ import (
 // TestBrowserGuestWatchesThenSignsInToPlay: without signing in, the page
 // watches as a guest — the lobby with Anna's table, the table itself from
 // "Watch" — and "Sit here" asks the guest to sign in; signing in from that
-// prompt opens the club as a player. It needs the guest sign-in of the
-// protocol and skips on a tree without it.
+// prompt opens the club as a player. The lobby's counts name no tables
+// being set when there are none (they read "null"). It needs the guest
+// sign-in of the protocol and skips on a tree without it.
 func TestBrowserGuestWatchesThenSignsInToPlay(t *testing.T) {
 	if _, err := protocol.Decode([]byte(`{"type":"signin","guest":true}`)); err != nil {
 		t.Skipf("this tree has no guest sign-in: %v", err)
@@ -24,7 +26,7 @@ func TestBrowserGuestWatchesThenSignsInToPlay(t *testing.T) {
 	outb := runDriver(t, time.Second, "testdata/guest.mjs", node, chromium, pw, shots)
 	var out struct {
 		Lobby, Watched, Prompted, SignedIn bool
-		Table                              string
+		Table, LobbyBar                    string
 		Errors                             []string
 	}
 	if err := json.Unmarshal(outb, &out); err != nil {
@@ -35,5 +37,8 @@ func TestBrowserGuestWatchesThenSignsInToPlay(t *testing.T) {
 	}
 	if !out.Lobby || !out.Watched || !out.Prompted || !out.SignedIn {
 		t.Errorf("guest: lobby %v, watched %v, asked to sign in %v, signed in %v", out.Lobby, out.Watched, out.Prompted, out.SignedIn)
+	}
+	if !strings.Contains(out.LobbyBar, "Waiting 1") || strings.Contains(out.LobbyBar, "null") {
+		t.Errorf("the lobby's counts with no table being set read %q", out.LobbyBar)
 	}
 }

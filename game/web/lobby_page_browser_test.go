@@ -47,14 +47,20 @@ func bigClub(lb *lobby.Lobby) {
 // which brings 100; the "Waiting" filter shows the 20 waiting tables
 // alone; the names online are the first 50 of 81 (Anna and the 80) with
 // "+31 more", which brings the rest. A table Anna sets shows up as a delta in
-// the guest's page on a phone. Desktop and phone screenshots.
+// the guest's page on a phone. On a desktop, a phone and beside an open
+// table, a table's "Watch" sits beside its head or its seats (it sat on a
+// line of its own), no row overflows, the head breaks between its phrases,
+// never inside one ("60 s" / "a move"), and deals and watchers do not run
+// together ("deals: 2 8 watching"). Desktop and phone screenshots.
 func TestBrowserLobbyShowsAPageAndCounts(t *testing.T) {
 	node, chromium, pw := browserTools(t)
 	shots := screenshotDir(t, "lobby")
 	outb := runClub(t, nil, bigClub, time.Second, "testdata/lobby.mjs", node, chromium, pw, shots)
+	type layout struct{ WatchApart, Overflowing, BrokenPhrases, RunTogether, Tallest int }
 	var out struct {
 		First, AfterMore, Waiting, Names, AfterMoreNames, GuestSawSet int
 		FirstState, Shown, Counts, OnlineText                         string
+		Desktop, Phone, AtTable                                       *layout
 		Errors                                                        []string
 	}
 	if err := json.Unmarshal(outb, &out); err != nil {
@@ -86,5 +92,19 @@ func TestBrowserLobbyShowsAPageAndCounts(t *testing.T) {
 	}
 	if out.Counts == "" {
 		t.Error("the page shows no counts by state")
+	}
+	for _, l := range []struct {
+		name string
+		got  *layout
+	}{{"desktop (1280 px)", out.Desktop}, {"phone (390 px)", out.Phone}, {"beside a table (desktop)", out.AtTable}} {
+		switch {
+		case l.got == nil:
+			t.Errorf("%s: the rows were not measured", l.name)
+		case l.got.WatchApart != 0 || l.got.Overflowing != 0 || l.got.BrokenPhrases != 0 || l.got.RunTogether != 0:
+			t.Errorf("%s: %d rows with Watch on a line of its own, %d overflowing, %d phrases broken over two lines, %d rows with deals and watchers run together; want none",
+				l.name, l.got.WatchApart, l.got.Overflowing, l.got.BrokenPhrases, l.got.RunTogether)
+		default:
+			t.Logf("%s: the tallest row is %d px", l.name, l.got.Tallest)
+		}
 	}
 }

@@ -2,10 +2,15 @@ package web
 
 import (
 	"fmt"
+	"net/http"
+	"net/netip"
 	"strings"
 	"testing"
 
+	"github.com/trelljaz/trelljaz/game/lobby"
+	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/table"
+	"github.com/trelljaz/trelljaz/sockjs"
 )
 
 // lobbyMsgs returns the lobby messages ("lobby", "lobby_delta",
@@ -216,3 +221,43 @@ func TestALobbyViewIsThePageTheClientAsksFor(t *testing.T) {
 
 // list returns m[k] as a list, nil when it is not one.
 func (m msg) list(k string) []any { l, _ := m[k].([]any); return l }
+
+// TestLobbyViewsAreChargedToTheClientsAddress: the site tells the lobby
+// each connection's address (here behind a trusted proxy, from
+// X-Forwarded-For): the connections of one address make at most
+// lobby.DefaultViewsPerAddress views of the lobby (the next is answered
+// lobby_busy and gets the default view), and another address still gets
+// the view it asks for.
+func TestLobbyViewsAreChargedToTheClientsAddress(t *testing.T) {
+	proxy := []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	srv, _ := testServer(t, table.Config{}, Config{SockJS: &sockjs.Options{MaxMessageSize: 8192, TrustedProxies: proxy}})
+	// ask signs a guest in from address from with a view of n tables and
+	// returns the error code it gets, "" when it gets that view.
+	ask := func(from string, n int) string {
+		t.Helper()
+		c := dialWith(t, srv, "websocket", http.Header{"X-Forwarded-For": {from}})
+		c.send(msg{"type": "signin", "guest": true, "lobby_view": msg{"tables": n}})
+		for {
+			switch m := c.next(); m.str("type") {
+			case "error":
+				return m.str("code")
+			case "lobby":
+				if view, _ := m["view"].(map[string]any); view["tables"] != float64(n) {
+					t.Fatalf("asked for %d tables, got the view %v and no error", n, view)
+				}
+				return ""
+			}
+		}
+	}
+	for i := range lobby.DefaultViewsPerAddress {
+		if code := ask("198.51.100.1", 100+i); code != "" {
+			t.Fatalf("view %d of the address: %s", i+1, code)
+		}
+	}
+	if code := ask("198.51.100.1", 200); code != string(protocol.ErrLobbyBusy) {
+		t.Fatalf("view %d of the address: %q, want lobby_busy", lobby.DefaultViewsPerAddress+1, code)
+	}
+	if code := ask("198.51.100.2", 200); code != "" {
+		t.Fatalf("another address's view: %s", code)
+	}
+}

@@ -669,7 +669,7 @@ function renderLobbyBar() {
     filter("", t("lobby.all", { n: sumCounts(c) })),
     filter("waiting", t("lobby.waiting", { n: c.waiting || 0 })),
     filter("playing", t("lobby.playing", { n: c.playing || 0 })),
-    c.convention ? el("span", { class: "hint" }, t("lobby.beingSet", { n: c.convention })) : null);
+    ...(c.convention ? [el("span", { class: "hint" }, t("lobby.beingSet", { n: c.convention }))] : [])); // replaceChildren writes null as "null"
 }
 
 function sumCounts(c) { return (c.waiting || 0) + (c.convention || 0) + (c.playing || 0) + (c.finished || 0); }
@@ -698,16 +698,25 @@ function lobbyRow(x) {
     return el("li", { class: "seat-chip empty" }, "—");
   });
   const info = [t("preset." + x.preset), t("lobby.players", { n: x.players }), t("lobby.pool", { n: x.pool_target }), t("lobby.perMove", { n: x.move_time }), t("timeout." + x.timeout_action)];
+  // Two lines: the table and its conventions, then its seats; "Watch" to
+  // their right (style.css .lobby-table).
   return el("article", { class: "lobby-table state-" + x.state, "data-table": x.id },
     el("div", { class: "lt-head" },
       el("strong", {}, t("table.title", { table: x.id })),
       el("span", { class: "badge " + x.state }, t("state." + x.state)),
       x.state === "convention" ? countdown(x.deadline) : null,
-      x.deals ? el("span", { class: "hint" }, t("lobby.deals", { n: x.deals })) : null,
-      x.watchers ? el("span", { class: "hint" }, t("lobby.watchers", { n: x.watchers })) : null),
-    el("p", { class: "lt-conv" }, info.join(" · ")),
+      phrases("lt-conv", info),
+      phrases("hint", [x.deals ? t("lobby.deals", { n: x.deals }) : null, x.watchers ? t("lobby.watchers", { n: x.watchers }) : null].filter(Boolean))),
     x.state === "convention" ? null : el("ul", { class: "lt-seats" }, seats),
     el("button", { type: "button", class: "watch", onclick: () => { S.current = x.id; watch(x.id); render(); } }, mine ? t("lobby.open") : t("lobby.watch")));
+}
+
+// phrases is a span of short phrases separated by " · " that breaks
+// between phrases, never inside one ("60 s" on a line and "a move" on the
+// next); null for none.
+function phrases(cls, parts) {
+  if (!parts.length) return null;
+  return el("span", { class: cls }, parts.map((p, i) => [i ? " " : null, el("span", { class: "phrase" }, i < parts.length - 1 ? p + " ·" : p)]));
 }
 
 function watch(id) {

@@ -22,13 +22,19 @@
 // maximizer and the minimizer alike, tried before the other leads are
 // even ordered), the last two tricks played out by plain minimax,
 // equivalent-card reduction (of touching cards in play only one is
-// searched) and move ordering by a few rules of thumb (on
-// misère and raspasy: the counted player leads the highest card someone
-// must overtake, the others lead under all his cards where the partner
-// can stay under). Misère and raspasy have two quick bounds: the counted
-// player cannot be forced at all (0), or the other side forces him in the
-// trick about to be led (at least 1). Position.Limit caps the count: the
-// search then proves only whether it reaches 1, 2, ... Limit, which is
+// searched) and move ordering by a few rules of thumb (on misère and
+// raspasy: the counted player, when he may take a trick, leads and
+// discards first the top card of a suit he is not safe in, else leads
+// the highest card someone must overtake; the others lead first where he
+// can stay under, then under all his cards where the partner can stay
+// under). Misère and raspasy (no trumps) have quick bounds:
+// the counted player cannot be forced at all (0: in every suit his i-th
+// lowest card is under the others' i-th lowest, so he can always duck;
+// on lead he also needs a suit whose lowest card he can lead and stay
+// so; in the middle of a trick the same holds once he is beaten in it),
+// or the other side forces him in the trick about to be led (at least
+// 1). Position.Limit caps the count: the search then proves only
+// whether it reaches 1, 2, ... Limit, which is
 // what makes a full misère or raspasy cheap (the exact count of a badly
 // caught misère is the expensive part). Nothing here allocates after
 // NewSolver; a Solver is not safe for concurrent use (use one per

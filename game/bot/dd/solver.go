@@ -167,10 +167,12 @@ type node struct {
 }
 
 // ttBits sizes the table: 1<<ttBits entries of 16 bytes in buckets of
-// four (one cache line). 1 MB holds the ~30,000 trick starts of a hard
-// misère with room to spare; the 4 MB direct-mapped table before it
-// searched 4% more nodes in no less time.
-const ttBits = 16
+// four (one cache line). 512 KB holds the ~16,000 trick starts of a hard
+// misère: against 1 MB, 1% more misère nodes, the same or less time
+// (raspasy p50 0.52 against 0.63 ms, four runs each way), half the
+// memory; the 4 MB direct-mapped table before them searched 4% more
+// nodes in no less time.
+const ttBits = 15
 
 type ttEntry struct {
 	h      uint64
@@ -204,7 +206,7 @@ func (s *Solver) probe(key uint64, leader uint8, left int) *ttEntry {
 	return victim
 }
 
-// Solver solves positions. It owns a transposition table (1 MB)
+// Solver solves positions. It owns a transposition table (512 KB)
 // that it keeps between calls while the trump and goal stay the same.
 type Solver struct {
 	trump    int // 0..3, or 4 for none
@@ -246,7 +248,8 @@ func (s *Solver) setup(p *Position) node {
 		s.clear()
 	}
 	s.minD, s.minVs = -1, false
-	for d := 0; d < 3; d++ {
+	for d := 0; d < 3 && trump == 4; d++ {
+		// (the bounds of a counted minimizer hold without trumps only)
 		if p.Goal.Count == 1<<d && p.Goal.Max&(1<<d) == 0 {
 			s.minD = int8(d)
 			s.minVs = p.Goal.Max == 7&^(1<<d)
@@ -569,6 +572,9 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			return alpha
 		}
 	}
+	if nd.n > 0 && s.minD >= 0 && s.beatenAndSafe(nd) {
+		return 0
+	}
 	pl := (nd.leader + nd.n) % 3
 	maximizing := s.max&(1<<pl) != 0
 	var moves [16]uint8
@@ -581,7 +587,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	var nm []uint8
 	ordered := ttBest == 0xFF
 	if ordered {
-		nm = s.order(nd, pl, moves[:0], 0xFF)
+		nm = s.order(nd, pl, moves[:0], 0xFF, alpha)
 	} else {
 		moves[0] = ttBest
 		nm = moves[:1]
@@ -598,7 +604,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			if ordered {
 				break
 			}
-			nm = s.order(nd, pl, moves[:0], ttBest)
+			nm = s.order(nd, pl, moves[:0], ttBest, alpha)
 			ordered, i = true, 0
 			if len(nm) == 0 {
 				break
@@ -654,26 +660,118 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 }
 
 // clean reports whether the counted minimizer D can never be made to
-// take a trick from this trick start: in every suit all his cards are
-// below all the others' cards, so he can always play under, and if he is
-// on lead he has a suit the others must follow (and overtake) in.
+// take a trick from this trick start. Off lead, it is enough that in
+// every suit D's i-th lowest card is below the others' i-th lowest, as
+// far as both have cards (duckSafe): D plays, in each round of a suit
+// they lead, his highest card under the round's top card M (his lowest
+// is under their lowest, so under M), and discards the highest card of
+// a suit when void; the rule then still holds after the round (his
+// cards above the one he played are above M, and M, one of theirs below
+// each of them, is gone; cards they play or discard only lift theirs),
+// and a D who takes no trick never leads. On lead, D also needs a suit
+// the others hold where he can lead his lowest card and the rule holds
+// for his other cards whichever cards of theirs follow (leadSafe).
 func (s *Solver) clean(nd *node) bool {
 	d := uint8(s.minD)
 	dh := nd.hands[d]
 	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
 	safeLead := false
 	for su := 0; su < 4; su++ {
-		m := uint32(0xFF) << (8 * su)
-		ds, os := dh&m, oh&m
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
 		if ds == 0 || os == 0 {
 			continue
 		}
-		if 31-bits.LeadingZeros32(ds) > bits.TrailingZeros32(os) {
+		if !duckSafe(ds, os) {
 			return false
 		}
-		safeLead = true
+		if leadSafe(ds, os) {
+			safeLead = true
+		}
 	}
 	return nd.leader != d || safeLead
+}
+
+// beatenAndSafe reports, in the middle of an ordinary trick, whether the
+// counted minimizer D takes no trick from here on: he has played to the
+// trick and another player's card beats his (the cards still to come
+// cannot make him win it), so he does not lead the next trick, and
+// every suit passes duckSafe (the cards still to be played to this trick
+// only lift the others'), which is clean's rule for a D off lead.
+func (s *Solver) beatenAndSafe(nd *node) bool {
+	d := uint8(s.minD)
+	if s.inTalonTrick(nd) || nd.winP == d || (d+3-nd.leader)%3 >= nd.n {
+		return false
+	}
+	dh := nd.hands[d]
+	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+	for su := 0; su < 4; su++ {
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
+		if ds != 0 && os != 0 && !duckSafe(ds, os) {
+			return false
+		}
+	}
+	return true
+}
+
+// unsafeTop reports whether card c is the counted minimizer D's top card
+// of a suit that fails duckSafe (so he may be forced to take a trick in
+// it): the card he would rather lead, when he can afford a trick, or
+// discard.
+func (s *Solver) unsafeTop(nd *node, c uint8) bool {
+	d := uint8(s.minD)
+	ds := uint8(nd.hands[d] >> (c &^ 7))
+	os := uint8((nd.hands[(d+1)%3] | nd.hands[(d+2)%3]) >> (c &^ 7))
+	return uint8(2)<<(c&7) > ds && !duckSafe(ds, os)
+}
+
+// duckSafe reports whether, of two disjoint sets of ranks of one suit,
+// the i-th lowest of ds is below the i-th lowest of os for every i up to
+// the smaller count.
+func duckSafe(ds, os uint8) bool {
+	i := uint16(ds)<<8 | uint16(os)
+	return duckSafeBits[i>>6]>>(i&63)&1 != 0
+}
+
+// leadSafe reports whether a player holding ranks ds of a suit can lead
+// his lowest under every card of os and keep the rest safe (duckSafe)
+// whichever one or two cards of os follow: the (i+1)-th lowest of ds is
+// below the i-th lowest of os for every i up to the smaller count after
+// the lead.
+func leadSafe(ds, os uint8) bool {
+	i := uint16(ds)<<8 | uint16(os)
+	return leadSafeBits[i>>6]>>(i&63)&1 != 0
+}
+
+// duckSafeBits and leadSafeBits hold duckSafe and leadSafe by ds<<8|os,
+// a bit each (8 KB apiece, so they stay in cache).
+var duckSafeBits, leadSafeBits = rankPairBits(func(ds, os int) bool {
+	return under(ds, os)
+}), rankPairBits(func(ds, os int) bool {
+	return ds != 0 && os != 0 && ds&-ds < os&-os && under(ds&(ds-1), os)
+})
+
+// under reports whether the i-th lowest bit of a is below the i-th
+// lowest of b for every i up to the smaller count.
+func under(a, b int) bool {
+	for ; a != 0 && b != 0; a, b = a&(a-1), b&(b-1) {
+		if a&-a > b&-b {
+			return false
+		}
+	}
+	return true
+}
+
+// rankPairBits tabulates f over disjoint pairs of 8-bit rank sets.
+func rankPairBits(f func(ds, os int) bool) (t [1 << 10]uint64) {
+	for ds := 0; ds < 256; ds++ {
+		for os := 0; os < 256; os++ {
+			if ds&os == 0 && f(ds, os) {
+				i := ds<<8 | os
+				t[i>>6] |= 1 << (i & 63)
+			}
+		}
+	}
+	return t
 }
 
 // forcedNow reports whether the counted minimizer D takes the trick
@@ -812,8 +910,9 @@ func (s *Solver) trickWinner(l, c0, c1, c2 uint8) uint8 {
 var next3 = [3]uint8{1, 2, 0}
 
 // order appends the moves of pl worth searching (one card per run of
-// touching cards) but skip, best guesses first.
-func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
+// touching cards) but skip, best guesses first; alpha is the search's
+// (a misère declarer who may take alpha more tricks leads differently).
+func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
 	allowed := s.allowed(nd, pl)
 	rem := nd.rem
 	var reps uint32
@@ -862,7 +961,7 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 		suitMask := uint32(0xFF) << (8 * su)
 		var sc int
 		if ls < 0 && s.minD >= 0 {
-			sc = s.misereLead(nd, pl, c)
+			sc = s.misereLead(nd, pl, c, alpha)
 		} else if ls < 0 {
 			// leading
 			if inT {
@@ -912,10 +1011,14 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 				// stay under, shedding the highest card that does
 				switch {
 				case !wins && int8(pl) == s.minD && su != ls:
-					// a discard: the card most at risk first
+					// a discard: the top card of a suit where he is not
+					// safe first, then the card most at risk
 					sc = 150 + rank
 					o := (nd.hands[(pl+1)%3] | nd.hands[(pl+2)%3]) & suitMask
-					if o&-o < uint32(1)<<c {
+					switch {
+					case s.unsafeTop(nd, c):
+						sc = 270 + rank
+					case o&-o < uint32(1)<<c:
 						sc = 250 + rank
 					}
 				case !wins:
@@ -981,16 +1084,27 @@ var runTops = func() (t [1 << 16]uint8) {
 }()
 
 // misereLead scores a lead of card c by pl when the counted player D
-// wants no tricks (misère, raspasy): D leads the highest card some
-// opponent must overtake; the others lead under all of D's cards in a
-// suit where the third player can stay under too, and never a suit D
-// lacks (he would shed a card on it).
-func (s *Solver) misereLead(nd *node, pl, c uint8) int {
+// wants no tricks (misère, raspasy). D, when the search lets him take a
+// trick (alpha >= 1), first leads the top card of a suit where he is
+// not safe (duckSafe fails: a card he may be forced with anyway, so the
+// lead costs nothing more whether it wins or not; the shortest such suit
+// first), then the other cards
+// he may take, highest first; then, and first when he may take no
+// trick, the highest card some opponent must overtake. The others first
+// lead cards D can stay under, lowest first, in suits where he is safe
+// before the others (forcing him at once gives him the lead, from which
+// he sheds his worst card: measured, fewer nodes), then under all of D's
+// cards in a suit where the third player can stay under too, and last a
+// suit D lacks (he sheds a card on it).
+func (s *Solver) misereLead(nd *node, pl, c uint8, alpha int) int {
 	d := uint8(s.minD)
 	rank := int(c & 7)
 	m := uint32(0xFF) << (c &^ 7)
 	bit := uint32(1) << c
 	if pl == d {
+		if alpha >= 1 && s.unsafeTop(nd, c) {
+			return 440 + rank - 5*bits.OnesCount32(nd.hands[d]&m) // shortest suit first
+		}
 		for q := uint8(0); q < 3; q++ {
 			if q == d {
 				continue
@@ -1002,6 +1116,9 @@ func (s *Solver) misereLead(nd *node, pl, c uint8) int {
 		if nd.hands[(d+1)%3]&m == 0 && nd.hands[(d+2)%3]&m == 0 {
 			return 0 // nobody else holds the suit: he takes it
 		}
+		if alpha >= 1 {
+			return 350 + rank // he may take it, and can afford to: before the safe leads
+		}
 		return 100 - rank
 	}
 	dh := nd.hands[d] & m
@@ -1009,7 +1126,13 @@ func (s *Solver) misereLead(nd *node, pl, c uint8) int {
 		return 50 - rank // D sheds a card on it
 	}
 	if bit > dh&-dh {
-		return 100 - rank // D can stay under
+		// D can stay under: tried first, lowest first, in a suit where he
+		// is safe (duckSafe) before one where he is not; forcing him at
+		// once gives him the lead, from which he sheds his worst card
+		if duckSafe(uint8(dh>>(c&^7)), uint8((nd.hands[pl]|nd.hands[3-pl-d])>>(c&^7))) {
+			return 370 - rank
+		}
+		return 350 - rank
 	}
 	third := nd.hands[3-pl-d] & m
 	if third == 0 || third&-third < dh&-dh {

@@ -1,6 +1,7 @@
 package dd
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -213,4 +214,70 @@ func TestTwoTrickEndingsMatchBruteForce(t *testing.T) {
 			t.Errorf("no %s among the endings", k)
 		}
 	}
+}
+
+// TestCleanMeansNoTrick checks the bounds that a counted minimizer
+// (misère declarer, raspasy player) can escape every trick left against
+// brute force: whenever clean holds at a trick start, or beatenAndSafe
+// in the middle of a trick, brute force gives 0. The endings must include positions where only the weaker rules
+// hold (his i-th lowest card under the others' i-th lowest, not all his
+// cards under all theirs; a safe lead of his lowest card), so each rule
+// is seen at work.
+func TestCleanMeansNoTrick(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	s := NewSolver()
+	seen := map[string]int{}
+	n := 100000
+	if testing.Short() || raceEnabled {
+		n = 10000
+	}
+	for i := 0; i < n; i++ {
+		p := randomPosition(rng, 5)
+		if p.NTalon != 0 || p.Trump != rules.NoTrump {
+			continue
+		}
+		nd := s.setup(&p)
+		if s.minD < 0 {
+			continue
+		}
+		if p.NTrick > 0 {
+			if !s.beatenAndSafe(&nd) {
+				continue
+			}
+			if got := brute(p); got != 0 {
+				t.Fatalf("case %d: %+v: beaten in the trick and safe after, but brute force counts %d tricks", i, p, got)
+			}
+			seen["beaten mid-trick"]++
+			continue
+		}
+		if !s.clean(&nd) {
+			continue
+		}
+		if got := brute(p); got != 0 {
+			t.Fatalf("case %d: %+v: clean, but brute force counts %d tricks", i, p, got)
+		}
+		d := nd.hands[s.minD]
+		o := nd.hands[(s.minD+1)%3] | nd.hands[(s.minD+2)%3]
+		strict := true // every card of his under every card of theirs, suit by suit
+		for su := 0; su < 4; su++ {
+			ds, os := uint8(d>>(8*su)), uint8(o>>(8*su))
+			if ds != 0 && os != 0 && 7-bits.LeadingZeros8(ds) > bits.TrailingZeros8(os) {
+				strict = false
+			}
+		}
+		kind := "all under"
+		if !strict {
+			kind = "i-th under i-th"
+		}
+		if int(nd.leader) == int(s.minD) {
+			kind += ", on lead"
+		}
+		seen[kind]++
+	}
+	for _, k := range []string{"all under", "i-th under i-th", "i-th under i-th, on lead", "beaten mid-trick"} {
+		if seen[k] == 0 {
+			t.Errorf("no ending where the bound holds with %s (seen %v)", k, seen)
+		}
+	}
+	t.Logf("endings where the bound holds: %v", seen)
 }

@@ -5,7 +5,7 @@
 // Usage: node guest.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
 const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
 const { chromium } = await import(playwright);
-const out = { lobby: false, watched: false, prompted: false, signedIn: false, table: '', errors: [] };
+const out = { lobby: false, lobbyBar: '', watched: false, prompted: false, signedIn: false, table: '', errors: [] };
 const browser = await chromium.launch({
   executablePath: chromiumPath, headless: true, timeout: 30000,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -34,6 +34,7 @@ try {
   await guest.locator('#signin:not([hidden]) #dev-form').waitFor();
   await guest.locator(`#club:not([hidden]) .lobby-table[data-table="${out.table}"]`).waitFor();
   out.lobby = true;
+  out.lobbyBar = (await guest.locator('#lobby-bar').textContent()).trim(); // no table being set: no count of them
   await guest.locator(`.lobby-table[data-table="${out.table}"] button.watch`).click();
   await guest.locator(`#table:not([hidden])[data-table="${out.table}"]`).waitFor();
   out.watched = true;

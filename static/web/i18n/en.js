@@ -47,7 +47,7 @@ export default {
   "lobby.shown": "{n} of {total} shown",
   "lobby.more": "More tables",
   "lobby.moreNames": "+{n} more",
-  "err.lobby_busy": "The lobby is too busy for another view now: try again in a while.",
+  "err.lobby_busy": "The lobby cannot open another view now (too many are open, from your network or in all): try again in a while.",
 
   "state.convention": "conventions being chosen",
   "state.waiting": "waiting for players",
