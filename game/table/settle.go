@@ -180,6 +180,7 @@ func (t *tbl) settleStart(err error) {
 			if s.c != nil {
 				t.fail(s.c, protocol.ErrJournal, "the pulka could not start: "+err.Error())
 			}
+			t.awayAgain()
 		}
 	case errors.Is(err, ErrDiverged) || waited >= t.cfg.SettleLimit:
 		why := fmt.Sprintf("the store could not confirm the pulka's start in %v: %v", waited.Round(time.Second), err)
@@ -198,6 +199,18 @@ func (t *tbl) settleStart(err error) {
 	default:
 		t.log.Error("the journal cannot settle the pulka's start yet; asking again", "key", s.start.Key, "err", err)
 		t.settleStartLater()
+	}
+}
+
+// awayAgain gives every seated player with no connection a new grace
+// period (wentAway): the grace of one who went while the start was held
+// freed no seat then, and a table waiting again must not keep their seat
+// forever.
+func (t *tbl) awayAgain() {
+	for i, s := range t.seats {
+		if !s.empty() && !s.bot && t.online[s.p.ID] == 0 {
+			t.wentAway(i)
+		}
 	}
 }
 

@@ -298,3 +298,50 @@ func TestLeavingWhileTheStartIsHeldKeepsTheSeatAndSaysSo(t *testing.T) {
 		t.Fatalf("seats %+v once the pulka started, want Anna at seat 0", seats)
 	}
 }
+
+// dealDownJournal is a startLosingJournal whose Deal always fails: the
+// store takes the pulka's start, then is down for its first deal.
+type dealDownJournal struct {
+	startLosingJournal
+	tries int // calls of Deal
+}
+
+func (j *dealDownJournal) Deal(DealStart) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.tries++
+	return errors.New("database unavailable")
+}
+
+// A player who left while the start was held, for longer than the grace
+// period, keeps the seat only while the start is held: when the held start
+// is then taken but the pulka cannot begin (its first deal is not
+// written), the table waits again, and the absent player's seat is freed
+// after a grace period as any absent player's is — never held forever (a
+// table whose only human left would otherwise never be freed).
+func TestAnAbsentPlayersSeatKeptByAHeldStartIsFreedWhenTheTableWaitsAgain(t *testing.T) {
+	j := &dealDownJournal{startLosingJournal: startLosingJournal{loseStart: true, startDown: true}}
+	tb, clk, anna := fullTable(t, Config{Journal: j, SettleLimit: time.Hour})
+	boris := newConn("Boris")
+	tb.Watch(boris, 0)
+	tb.Leave(anna)
+	tb.Summary()
+	clk.Advance(2 * DefaultGrace) // the grace runs out while the start is held
+	if seats := boris.view(t).Seats; seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v while the start is held, want Anna's kept", seats)
+	}
+	j.mu.Lock()
+	j.startDown = false // the store takes the start, not its first deal
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the start taken, its first deal tried", func() bool {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		return j.tries > 0
+	})
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q once the first deal could not be written, want waiting", s.State)
+	}
+	advanceUntil(t, tb, clk, DefaultGrace/4, "the absent Anna's seat freed (the table has no other human: freed)", func() bool {
+		return tb.Summary().State == protocol.StateFree
+	})
+}
