@@ -207,7 +207,11 @@ func (b *Broker) Publish(ctx context.Context, channel string, payload []byte) er
 // of PUBLISH commands: one round trip for the lot where Publish makes one
 // each. It returns how many of them, from the first, Redis accepted; an
 // error says why the rest were not (a connection lost mid-pipeline may
-// still have delivered some of those).
+// still have delivered some of those). Delivery is at least once, as
+// Publish's is: a pipeline whose answers are lost after Redis ran it
+// (the connection cut) is sent again whole by the client's retries, so
+// subscribers may hear its payloads twice, each time in order, and the
+// count says all were sent.
 func (b *Broker) PublishBatch(ctx context.Context, channel string, payloads [][]byte) (int, error) {
 	b.mu.RLock()
 	closed := b.closed
