@@ -139,6 +139,7 @@ func New(cfg Config) (*Node, error) {
 		conns: newConnRegistry(), proxies: map[proxyKey]*proxy{}, queues: map[string]*tableQueue{},
 	}
 	n.notes.wake = make(chan struct{}, 1)
+	n.notes.boot, n.notes.heard = mrand.Uint64()|1, map[string]noteMark{}
 	n.done = make(chan struct{})
 	n.metrics = metrics{
 		moves:   prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_ownership_moves_total", Help: "Tables this process took over from another (dead, stopped or lost)."}),
@@ -369,6 +370,8 @@ func (n *Node) sayAll(nts []note) {
 			n.notes.mu.Unlock()
 			nt = n.rosterNote()
 		}
+		n.notes.sent++
+		nt.Boot, nt.Seq = n.notes.boot, n.notes.sent
 		if !batches {
 			n.say(nt)
 			continue
@@ -419,6 +422,9 @@ func (n *Node) onNote(payload []byte) {
 		return
 	}
 	n.heard(nt.From)
+	if n.repeat(nt) {
+		return
+	}
 	switch nt.Kind {
 	case noteHello:
 		n.queueRoster()
@@ -667,6 +673,30 @@ type notes struct {
 	queue  []note // a roster in it is put together when sent
 	roster bool   // a roster is queued
 	wake   chan struct{}
+	// boot and sent number the notes sent (note.Boot, note.Seq); sent
+	// belongs to the notes goroutine.
+	boot, sent uint64
+	// heard is the last numbered note had from each peer, under Node.mu.
+	heard map[string]noteMark
+}
+
+// noteMark is a peer's boot and the last Seq had from it.
+type noteMark struct{ boot, seq uint64 }
+
+// repeat reports whether nt is a note already had (the same Boot and a Seq
+// not above the last), and records it otherwise.
+func (n *Node) repeat(nt note) bool {
+	if nt.Seq == 0 {
+		return false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	m, ok := n.notes.heard[nt.From]
+	if ok && m.boot == nt.Boot && nt.Seq <= m.seq {
+		return true
+	}
+	n.notes.heard[nt.From] = noteMark{boot: nt.Boot, seq: nt.Seq}
+	return false
 }
 
 // publishOrdered queues a note; the notes goroutine (started by Start)
