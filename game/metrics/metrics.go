@@ -3,7 +3,7 @@
 // moves, timeouts, fines, send-queue drops, finished pulkas the journal
 // refused, and three latencies: a player's move at its table (arrival to
 // events queued), the store's group commits (time and moves per commit)
-// and a move's wait for its commit. It uses
+// and a move's wait for its commit, and SQLite's log syncs. It uses
 // prometheus/client_golang, the standard Go client, rather than a
 // hand-written exposition format.
 //
@@ -35,6 +35,7 @@ type Metrics struct {
 	commitTime    prometheus.Histogram
 	commitMoves   prometheus.Histogram
 	appendTime    prometheus.Histogram
+	syncTime      prometheus.Histogram
 }
 
 // latencyBuckets returns the upper bounds of the latency histograms: 0.1 ms
@@ -63,11 +64,13 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help: "One group commit of moves and deal starts, from its first statement to the commit's answer."}),
 		commitMoves: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_store_commit_writes", Buckets: prometheus.ExponentialBuckets(1, 2, 10),
 			Help: "Writes (Append and StartDeal calls) in one group commit."}),
+		syncTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_store_sync_seconds", Buckets: latencyBuckets(),
+			Help: "One sync (fsync) of SQLite's write-ahead log for the group commits made since the last (the writer commits on meanwhile)."}),
 		appendTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "trelljaz_store_append_seconds", Buckets: latencyBuckets(),
 			Help: "A write's wait for its group commit: from its handing to the store to its answer (the queue behind the commit in progress and its own)."}),
 	}
 	reg.MustRegister(m.sessions, m.tables, m.pulkaStarted, m.pulkaFinished, m.moves, m.illegal, m.timeouts, m.fines, m.drops, m.lobbyBytes,
-		m.storeFailures, m.unstored, m.moveTime, m.commitTime, m.commitMoves, m.appendTime)
+		m.storeFailures, m.unstored, m.moveTime, m.commitTime, m.commitMoves, m.appendTime, m.syncTime)
 	return m
 }
 
@@ -191,5 +194,12 @@ func (m *Metrics) Commit(d time.Duration, writes int) {
 func (m *Metrics) Appended(d time.Duration) {
 	if m != nil {
 		m.appendTime.Observe(d.Seconds())
+	}
+}
+
+// Synced records one sync of SQLite's write-ahead log that took d.
+func (m *Metrics) Synced(d time.Duration) {
+	if m != nil {
+		m.syncTime.Observe(d.Seconds())
 	}
 }

@@ -166,7 +166,15 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if maxBatch <= 0 {
 		maxBatch = 256
 	}
-	s.w = startWriter(s, maxBatch)
+	var wconn *sql.Conn
+	var sync *logSync
+	if engine == SQLite {
+		if wconn, sync, err = writerConn(ctx, db, sqlitePath(dsn), cfg.Metrics); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	s.w = startWriter(s, maxBatch, wconn, sync)
 	s.signups = startSignups(s)
 	return s, nil
 }
@@ -194,6 +202,12 @@ func source(cfg Config) (Engine, string, string, error) {
 	return "", "", "", fmt.Errorf("store: database URL %q: want postgres://..., sqlite:PATH or empty", u)
 }
 
+// sqlitePath is the database file of a DSN sqliteDSN made.
+func sqlitePath(dsn string) string {
+	p, _, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	return p
+}
+
 // sqliteDSN opens path in WAL mode with synchronous=FULL (a commit is on
 // disk, not only in the OS cache, when it returns), foreign keys on, a busy
 // timeout, and write transactions that take the write lock when they begin
@@ -205,7 +219,9 @@ func source(cfg Config) (Engine, string, string, error) {
 // NORMAL loses the last committed transactions on a power loss or an OS
 // crash (not on a process crash), and a table shows a move to its players
 // only once Append has returned. A club that lost moves its players saw
-// would rebuild a different deal.
+// would rebuild a different deal. (The moves' writer commits on a
+// connection of its own at NORMAL and syncs the log itself before it
+// answers, beside its next commit: logsync.go.)
 func sqliteDSN(path string) string {
 	if i := strings.IndexByte(path, '?'); i >= 0 {
 		path = path[:i] // options are the store's to choose
@@ -258,11 +274,11 @@ func (s *Store) Close() error {
 		s.detachedMu.Unlock()
 		s.detached.Wait() // each bounded by commitTimeout
 		s.signups.stop()
-		s.w.stop()
+		werr := s.w.stop()
 		if s.insertMove != nil {
 			_ = s.insertMove.Close() // the database's Close ends it anyway
 		}
-		s.closeErr = s.db.Close()
+		s.closeErr = errors.Join(werr, s.db.Close())
 	})
 	return s.closeErr
 }
@@ -314,6 +330,11 @@ func rollback(tx *sql.Tx) { _ = tx.Rollback() }
 // beginWrite begins a write transaction; done must be called after it
 // commits or rolls back (defer done() before defer rollback(tx)).
 func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err error) {
+	return s.beginWriteOn(ctx, nil)
+}
+
+// beginWriteOn is beginWrite on connection conn (nil: any of the pool's).
+func (s *Store) beginWriteOn(ctx context.Context, conn *sql.Conn) (tx *sql.Tx, done func(), err error) {
 	done = func() {}
 	if s.writing != nil {
 		select {
@@ -323,7 +344,11 @@ func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err er
 			return nil, done, ctx.Err()
 		}
 	}
-	tx, err = s.db.BeginTx(ctx, nil)
+	if conn != nil {
+		tx, err = conn.BeginTx(ctx, nil)
+	} else {
+		tx, err = s.db.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		done()
 		return nil, func() {}, err

@@ -130,6 +130,12 @@ type writer struct {
 	maxBatch int
 
 	commits, moves atomic.Int64
+
+	// conn and sync, on SQLite: the writer commits on a connection of its
+	// own without syncing, and sync answers each batch once the log is
+	// synced (logsync.go). Nil on PostgreSQL, whose COMMIT is durable.
+	conn *sql.Conn
+	sync *logSync
 }
 
 // commitTimeout bounds one group commit, so a database that stops
@@ -148,8 +154,9 @@ func (s *Store) Stats() Stats {
 	return Stats{Commits: s.w.commits.Load(), Moves: s.w.moves.Load()}
 }
 
-func startWriter(s *Store, maxBatch int) *writer {
-	w := &writer{s: s, reqs: make(chan *request), stopping: make(chan struct{}), stopped: make(chan struct{}), maxBatch: maxBatch}
+func startWriter(s *Store, maxBatch int, conn *sql.Conn, sync *logSync) *writer {
+	w := &writer{s: s, reqs: make(chan *request), stopping: make(chan struct{}), stopped: make(chan struct{}), maxBatch: maxBatch,
+		conn: conn, sync: sync}
 	go w.run()
 	return w
 }
@@ -177,9 +184,38 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 
 // stop lets the writer finish the batch in hand and the requests already
 // queued, then ends it.
-func (w *writer) stop() {
+func (w *writer) stop() error {
 	w.once.Do(func() { close(w.stopping) })
 	<-w.stopped
+	if w.sync == nil {
+		return nil
+	}
+	err := w.sync.stop()
+	if cerr := w.conn.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("store: close the writer's connection: %w", cerr)
+	}
+	return err
+}
+
+// answer tells r its commit's outcome: at once, or on SQLite, when the
+// commit succeeded, once the log is synced.
+func (w *writer) answer(r *request, err error) {
+	if err == nil && w.sync != nil {
+		w.sync.after(r)
+		return
+	}
+	r.done <- err
+}
+
+// begin begins the writer's transaction: on its own connection on SQLite.
+func (w *writer) begin(ctx context.Context) (*sql.Tx, func(), error) {
+	if w.conn == nil {
+		return w.s.beginWrite(ctx)
+	}
+	if err := w.sync.err(); err != nil {
+		return nil, func() {}, fmt.Errorf("store: writes refused since the log could not be synced: %v", err)
+	}
+	return w.s.beginWriteOn(ctx, w.conn)
 }
 
 func (w *writer) run() {
@@ -219,7 +255,11 @@ func (w *writer) run() {
 		if check != nil {
 			var err error
 			check.written, err = w.written(*check.check)
-			check.done <- err
+			if !check.written {
+				check.done <- err // nothing to sync: final now
+			} else {
+				w.answer(check, err) // durable once the log is synced
+			}
 		}
 	}
 }
@@ -270,13 +310,17 @@ func (w *writer) commitAll(batch []*request) {
 	// moves would then look refused as duplicates): each caller learns the
 	// outcome is unknown.
 	if err == nil || len(batch) == 1 || errors.Is(err, ErrUncertain) {
+		if err == nil && w.sync != nil {
+			w.sync.after(batch...)
+			return
+		}
 		for _, r := range batch {
 			r.done <- err
 		}
 		return
 	}
 	for _, r := range batch {
-		r.done <- w.commit([]*request{r})
+		w.answer(r, w.commit([]*request{r}))
 	}
 }
 
@@ -289,7 +333,7 @@ func (w *writer) commit(batch []*request) error {
 	// A caller's cancellation must not abort the others' commit.
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	tx, done, err := w.s.beginWrite(ctx)
+	tx, done, err := w.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store: write ahead: %w", err)
 	}

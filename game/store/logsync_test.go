@@ -1,0 +1,108 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/trelljaz/trelljaz/game/account"
+	"github.com/trelljaz/trelljaz/game/store"
+	"github.com/trelljaz/trelljaz/game/store/storetest"
+)
+
+// waitCommits waits until the writer has made n group commits (bounded).
+func waitCommits(t *testing.T, s *store.Store, n int64) {
+	t.Helper()
+	for range 10000 {
+		if s.Stats().Commits >= n {
+			return
+		}
+		waitABit()
+	}
+	t.Fatalf("%d commits, want %d", s.Stats().Commits, n)
+}
+
+// On SQLite the writer commits the next batch while the log syncs the last
+// one, and a batch's Append returns only once a sync after its commit has
+// returned: nothing is acknowledged before it is on disk.
+func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	release := make(chan struct{})
+	syncing := make(chan struct{}, 16)
+	s.SyncLogWith(func() error {
+		syncing <- struct{}{}
+		<-release
+		return nil
+	})
+	moves := p.Moves(id, 0, t0)
+	ctx := context.Background()
+	first := make(chan error, 1)
+	go func() { first <- s.Append(ctx, moves[0]) }()
+	<-syncing // committed, its sync held
+	second := make(chan error, 1)
+	go func() { second <- s.Append(ctx, moves[1]) }()
+	waitCommits(t, s, 2) // the next batch committed while the first syncs
+	select {
+	case err := <-first:
+		t.Fatalf("Append returned (%v) before its log was synced", err)
+	default:
+	}
+	close(release)
+	for i, ch := range []chan error{first, second} {
+		if err := <-ch; err != nil {
+			t.Errorf("Append %d: %v", i, err)
+		}
+	}
+	for _, m := range moves[:2] {
+		if ok, err := s.Written(ctx, m); err != nil || !ok {
+			t.Errorf("move %d written %v, %v", m.No, ok, err)
+		}
+	}
+}
+
+// A sync that fails leaves its moves' durability unknown (ErrUncertain),
+// and every write after it is refused: the kernel may have dropped the
+// pages it could not write, so nothing more may be acknowledged.
+func TestAFailedLogSyncRefusesEveryLaterWrite(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	s.SyncLogWith(func() error { return errors.New("EIO") })
+	moves := p.Moves(id, 0, t0)
+	ctx := context.Background()
+	if err := s.Append(ctx, moves[0]); !errors.Is(err, store.ErrUncertain) {
+		t.Fatalf("Append whose sync failed: %v, want ErrUncertain", err)
+	}
+	err := s.Append(ctx, moves[1])
+	if err == nil || errors.Is(err, store.ErrUncertain) {
+		t.Fatalf("Append after a failed sync: %v, want a refusal (nothing written)", err)
+	}
+	if ok, err := s.Written(ctx, moves[1]); err != nil || ok {
+		t.Errorf("the refused move: written %v, %v; want not written", ok, err)
+	}
+	if _, err := s.Written(ctx, moves[0]); err == nil {
+		t.Errorf("a move whose sync failed was confirmed written")
+	}
+}
+
+// beganPulka begins a played pulka with its first deal started.
+func beganPulka(t *testing.T, s *store.Store) (storetest.Played, store.PulkaID, []account.ID) {
+	t.Helper()
+	ctx := context.Background()
+	names := []string{"A", "B", "C"}
+	ids := signIn(t, s, names...)
+	p := play(t, 7, names, 1)
+	id, err := s.BeginPulka(ctx, p.Pulka("t", ids, t0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StartDeal(ctx, p.Starts(id, 0, t0)); err != nil {
+		t.Fatal(err)
+	}
+	return p, id, ids
+}
+
+// waitABit is one step of a bounded wait on the store's state.
+func waitABit() { time.Sleep(time.Millisecond) }
