@@ -42,6 +42,7 @@ type logSync struct {
 	failed  error      // the first failed sync: every later write is refused
 
 	wake     chan struct{}
+	taken    chan struct{} // the syncer took the waiting batches (ready)
 	stopping chan struct{}
 	stopped  chan struct{}
 }
@@ -64,7 +65,7 @@ func writerConn(ctx context.Context, db *sql.DB, path string, m *metrics.Metrics
 		conn.Close()
 		return nil, nil, fmt.Errorf("store: open the write-ahead log for its syncs: %w", err)
 	}
-	y := &logSync{file: f, syncFile: f.Sync, m: m, wake: make(chan struct{}, 1), stopping: make(chan struct{}), stopped: make(chan struct{})}
+	y := &logSync{file: f, syncFile: f.Sync, m: m, wake: make(chan struct{}, 1), taken: make(chan struct{}, 1), stopping: make(chan struct{}), stopped: make(chan struct{})}
 	go y.run()
 	return conn, y, nil
 }
@@ -85,6 +86,24 @@ func (y *logSync) after(rs ...*request) {
 	select {
 	case y.wake <- struct{}{}:
 	default:
+	}
+}
+
+// ready returns once no committed batch waits for a sync that has not
+// begun: the writer commits at most one batch ahead of the sync in
+// progress, and what arrives meanwhile joins the next batch (committing
+// every few writes while a sync runs wrote the same pages to the log over
+// and over: 3 writes a commit at 3,000 tables, against 9 without the
+// pipeline).
+func (y *logSync) ready() {
+	for {
+		y.mu.Lock()
+		n := len(y.waiting)
+		y.mu.Unlock()
+		if n == 0 {
+			return
+		}
+		<-y.taken
 	}
 }
 
@@ -115,6 +134,10 @@ func (y *logSync) syncWaiting() {
 	batch := y.waiting
 	y.waiting = nil
 	y.mu.Unlock()
+	select {
+	case y.taken <- struct{}{}:
+	default:
+	}
 	if len(batch) == 0 {
 		return
 	}

@@ -234,6 +234,9 @@ func (w *writer) run() {
 		case <-w.stopping:
 			return
 		}
+		if w.sync != nil {
+			w.sync.ready() // one batch ahead of the sync at most
+		}
 		// A check ends the batch: it must see what was handed before it
 		// committed or failed.
 	drain:
