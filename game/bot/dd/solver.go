@@ -572,7 +572,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			return alpha
 		}
 	}
-	if nd.n > 0 && s.minD >= 0 && s.beatenAndSafe(nd) {
+	if nd.n > 0 && s.minD >= 0 && s.cleanMidTrick(nd) {
 		return 0
 	}
 	pl := (nd.leader + nd.n) % 3
@@ -728,26 +728,80 @@ func safeLead(ds, qs, rs uint8) bool {
 	return duckSafe(ds&^x, qs|rs)
 }
 
-// beatenAndSafe reports, in the middle of an ordinary trick, whether the
-// counted minimizer D takes no trick from here on: he has played to the
-// trick and another player's card beats his (the cards still to come
-// cannot make him win it), so he does not lead the next trick, and
-// every suit passes duckSafe (the cards still to be played to this trick
-// only lift the others'), which is clean's rule for a D off lead.
-func (s *Solver) beatenAndSafe(nd *node) bool {
+// cleanMidTrick reports, in the middle of an ordinary trick, whether
+// the counted minimizer D takes no trick from here on: he does not win
+// this trick and every suit passes duckSafe once his card to it is
+// gone, which is clean's rule for a D off lead (the cards still to be
+// played to this trick only lift the others'). D does not win it when
+// he has played and another player's card beats his, or an opponent
+// still to play holds the suit only above D's card (he must overtake
+// it); or, D being still to play, when he holds a card of the suit
+// under the card winning it now (he plays the highest such, still under
+// whatever the others add: his others of the suit are above it, so the
+// rule loses least) or none of the suit (he discards the top card of a
+// suit: of the one suit failing the rule, if any).
+func (s *Solver) cleanMidTrick(nd *node) bool {
 	d := uint8(s.minD)
-	if s.inTalonTrick(nd) || nd.winP == d || (d+3-nd.leader)%3 >= nd.n {
+	if s.inTalonTrick(nd) {
 		return false
 	}
 	dh := nd.hands[d]
 	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+	ls := uint32(0xFF) << (nd.win &^ 7) // the suit led
+	if (d+3-nd.leader)%3 < nd.n {
+		// D has played
+		if nd.winP == d {
+			beaten := false
+			for i := nd.n; i < 3; i++ {
+				p := (nd.leader + i) % 3
+				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<nd.win {
+					beaten = true
+				}
+			}
+			if !beaten {
+				return false
+			}
+		}
+		return unsafeSuits(dh, oh) == 0
+	}
+	if ds := dh & ls; ds != 0 {
+		under := ds & (uint32(1)<<nd.win - 1)
+		if under == 0 {
+			return false
+		}
+		y := uint32(1) << (31 - bits.LeadingZeros32(under))
+		return unsafeSuits(dh&^y, oh) == 0
+	}
+	switch u := unsafeSuits(dh, oh); {
+	case u == 0:
+		return true
+	case u > 1:
+		return false
+	}
+	for su := 0; su < 4; su++ {
+		ds := dh & (0xFF << (8 * su))
+		if ds == 0 {
+			continue
+		}
+		top := uint32(1) << (31 - bits.LeadingZeros32(ds))
+		if unsafeSuits(dh&^top, oh) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// unsafeSuits returns the number of suits in which hand dh fails
+// duckSafe against the others' cards oh.
+func unsafeSuits(dh, oh uint32) int {
+	n := 0
 	for su := 0; su < 4; su++ {
 		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
 		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			return false
+			n++
 		}
 	}
-	return true
+	return n
 }
 
 // unsafeTop reports whether card c is the counted minimizer D's top card
