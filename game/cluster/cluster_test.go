@@ -366,14 +366,7 @@ func TestAPulkaAcrossThreeProcesses(t *testing.T) {
 		})
 	}
 	id := seatAll(t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
-	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
-		for _, c := range ps {
-			if c.settled() == nil {
-				return false
-			}
-		}
-		return true
-	})
+	waitSettled(t, ps)
 	for _, c := range ps[1:] {
 		if fmt.Sprint(c.settled()) != fmt.Sprint(ps[0].settled()) {
 			t.Errorf("%s sees %v, %s %v", c.p.Name, c.settled(), ps[0].p.Name, ps[0].settled())
@@ -473,14 +466,7 @@ func TestStoppedOwnerHandsItsTableOver(t *testing.T) {
 	procs[0].stop()
 	atStop := movesWritten(t, procs[1].st, id)
 	ps[0].moveTo(procs[1])
-	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
-		for _, c := range ps {
-			if c.settled() == nil {
-				return false
-			}
-		}
-		return true
-	})
+	waitSettled(t, ps)
 	_, onB := procs[1].lobby.Table(id)
 	_, onC := procs[2].lobby.Table(id)
 	if !onB && !onC {
@@ -525,14 +511,7 @@ func TestRedisRestartMidDeal(t *testing.T) {
 		return procs[0].dropped(t)+procs[1].dropped(t)+procs[2].dropped(t) > 0
 	})
 	rd.Start()
-	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
-		for _, c := range ps {
-			if c.settled() == nil {
-				return false
-			}
-		}
-		return true
-	})
+	waitSettled(t, ps)
 	if _, ok := procs[0].lobby.Table(id); !ok {
 		t.Errorf("a no longer runs %s after the Redis restart", id)
 	}
@@ -592,14 +571,7 @@ func TestDatabaseOutageRefusesMovesAndRecovers(t *testing.T) {
 	}
 	paused = false
 	waitFor(t, time.Minute, "/readyz's check passes again", func() bool { return a.node.Ready(context.Background()) == nil })
-	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
-		for _, c := range ps {
-			if c.settled() == nil {
-				return false
-			}
-		}
-		return true
-	})
+	waitSettled(t, ps)
 	storetest.CheckArchived(t, a.st, id, ps[0].settled())
 }
 

@@ -87,9 +87,12 @@
 // PeerChat). A process that starts (once its broker is connected), or
 // whose broker had a gap, says hello; every process answers with its
 // roster (its tables and players), which also drops listings that went
-// missing in the gap. A roster goes out among the notes, put together
-// when its turn comes: one taken earlier and sent after a new table's
-// note would make the others drop that table. Each lobby's versions
+// missing in the gap. The notes go out in the order they were queued,
+// what is queued in one pipeline (one Redis round trip for up to 500). A
+// roster goes out among the notes, put together when its turn comes (as
+// its pipeline is made, after every note before it was queued): one
+// taken earlier and sent after a new table's note would make the others
+// drop that table. Each lobby's versions
 // are its own range, reserved in the store (store.ReserveVersions), so a
 // client moving to another process with its lobby version gets the whole
 // lobby, never another lobby's deltas. Each process's beats and rosters

@@ -59,7 +59,7 @@ func TestAProcessWhoseBrokerComesLateSaysHelloThenAndLeavesNoGoroutine(t *testin
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				n.helloWhenLive(ctx)
+				n.helloWhenLive(ctx, time.After)
 			}()
 			if tc.readyAt > 0 {
 				select {
@@ -94,5 +94,46 @@ func TestAProcessWhoseBrokerComesLateSaysHelloThenAndLeavesNoGoroutine(t *testin
 			default:
 			}
 		})
+	}
+}
+
+// A process whose broker never comes looks whether it came with backoff:
+// over a minute it asks Ready about once a second (after a few quicker
+// first looks), not every 20 ms — and never waits longer than
+// helloPollMax between two looks, so a broker that comes late is noticed
+// within it. The minute is the test's own clock: each wait asked for
+// passes at once.
+func TestAProcessWhoseBrokerNeverComesLooksAboutOnceASecond(t *testing.T) {
+	mb := sockjs.NewMemoryBroker()
+	defer mb.Close()
+	b := &lateBroker{Broker: mb} // never ready
+	n := &Node{id: "a", cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var waited, longest time.Duration
+	after := func(d time.Duration) <-chan time.Time {
+		waited += d
+		longest = max(longest, d)
+		if waited >= time.Minute {
+			cancel() // Stop, a minute after Start
+			return nil
+		}
+		c := make(chan time.Time, 1)
+		c <- time.Time{}
+		return c
+	}
+	n.helloWhenLive(ctx, after)
+	looks := b.calls.Load()
+	// A look a second, and the doubling from 20 ms to a second: 7 more.
+	// (The bound is the issue's, not helloPollMax's: a shorter maximum
+	// must fail here.)
+	if limit := int64(60 + 7); looks > limit {
+		t.Errorf("Ready asked %d times in a minute of a broker that never comes, want at most %d", looks, limit)
+	}
+	if looks < 10 {
+		t.Errorf("Ready asked %d times in a minute, want it looked at still (about once a second)", looks)
+	}
+	if longest > time.Second {
+		t.Errorf("a wait of %v between two looks, want at most a second", longest)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 // startPulka joins every player to their process's lobby, seats them all
@@ -22,6 +24,37 @@ func startPulka(ctx context.Context, t *testing.T, ps []*player, options map[str
 		go p.play(ctx, t)
 	}
 	return id
+}
+
+// waitSettled waits (two minutes at most) until every player has the
+// pulka's settlement.
+func waitSettled(t *testing.T, ps []*player) {
+	t.Helper()
+	waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
+		for _, p := range ps {
+			if p.settled() == nil {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// heldClub starts what a test of a write whose answer the owner loses
+// needs: Redis; a PostgreSQL of the test's own (named name) and its
+// control, which can make commits wait on synchronous replication (only
+// process a's: b and the control commit locally); process a, the owner,
+// whose lease of a minute outlives the wait, so that it settles the write
+// itself before it hands the table over; process b; and Anna, Boris and
+// Vera signed in across them.
+func heldClub(t *testing.T, name string) (ctl *control, a, b *process, ps []*player) {
+	t.Helper()
+	rd := redistest.Start(t)
+	_, db := ownDatabase(t, name)
+	ctl, local := controlOf(t, db)
+	a = startProcessWith(t, "a", rd.URL(), db, time.Minute)
+	b = startProcess(t, "b", rd.URL(), local)
+	return ctl, a, b, signIn(t, []*process{a, b}, "Anna", "Boris", "Vera")
 }
 
 // sit seats c at seat i of table id, once c's process lists the table.
@@ -113,7 +146,12 @@ func (c *control) count(q string, args ...any) int {
 // So syncStandby waits until the control's own backend runs with the new
 // setting — it got the postmaster's signal, which the postmaster sends
 // to every backend at once, and each applies it before the next command
-// it reads.
+// it reads. That is not enough to turn it on: whether a commit waits is
+// read from shared memory (sync_standbys_defined), which the checkpointer
+// sets once it has taken the setting in, in its own time (under load a
+// commit slipped through before it: TestAPulkaStartWhoseWriteIsUnconfirmedIsOnePulka
+// looked a minute for a COMMIT waiting on replication). So syncStandby(true)
+// then waits until a probe commit does wait (commitsWait).
 func (c *control) syncStandby(on bool) {
 	c.t.Helper()
 	want := "nobody"
@@ -131,4 +169,63 @@ func (c *control) syncStandby(on bool) {
 		}
 		return got == want
 	})
+	if on {
+		c.commitsWait()
+	}
+}
+
+// commitsWait waits (a minute at most) until a commit of a session with
+// synchronous_commit on waits on replication: it commits a probe
+// transaction on a connection of its own until one waits, then cancels
+// that wait (the probe commits locally) and gives the connection back
+// as it found it.
+func (c *control) commitsWait() {
+	c.t.Helper()
+	ctx := context.Background()
+	conn, err := c.db.Conn(ctx)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer conn.Close()
+	var pid int
+	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS sync_probe (n int)"); err != nil {
+		c.t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SET synchronous_commit = on"); err != nil {
+		c.t.Fatal(err)
+	}
+	waitFor(c.t, time.Minute, "a probe commit waiting on replication", func() bool {
+		done := make(chan error, 1)
+		go func() {
+			_, err := conn.ExecContext(ctx, "INSERT INTO sync_probe VALUES (1)") // a commit that writes, so it waits
+			done <- err
+		}()
+		for {
+			select {
+			case err := <-done: // committed without waiting: not in effect yet
+				if err != nil {
+					c.t.Fatal(err)
+				}
+				return false
+			case <-time.After(5 * time.Millisecond):
+			}
+			var waiting bool
+			if err := c.db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event = 'SyncRep')", pid).Scan(&waiting); err != nil {
+				c.t.Fatal(err)
+			}
+			if waiting {
+				c.exec("SELECT pg_cancel_backend($1)", pid) // the wait ends with a warning; the probe is committed locally
+				if err := <-done; err != nil {
+					c.t.Fatal(err)
+				}
+				return true
+			}
+		}
+	})
+	if _, err := conn.ExecContext(ctx, "RESET synchronous_commit"); err != nil {
+		c.t.Fatal(err)
+	}
 }

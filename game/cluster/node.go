@@ -139,6 +139,7 @@ func New(cfg Config) (*Node, error) {
 		conns: newConnRegistry(), proxies: map[proxyKey]*proxy{}, queues: map[string]*tableQueue{},
 	}
 	n.notes.wake = make(chan struct{}, 1)
+	n.notes.boot, n.notes.heard = mrand.Uint64()|1, map[string]noteMark{}
 	n.done = make(chan struct{})
 	n.metrics = metrics{
 		moves:   prometheus.NewCounter(prometheus.CounterOpts{Name: "trelljaz_cluster_ownership_moves_total", Help: "Tables this process took over from another (dead, stopped or lost)."}),
@@ -204,7 +205,7 @@ func (n *Node) Start(ctx context.Context, lb *lobby.Lobby) error {
 		n.loops.Add(1)
 		go func() {
 			defer n.loops.Done()
-			n.helloWhenLive(lctx)
+			n.helloWhenLive(lctx, time.After)
 		}()
 	}
 	n.loops.Add(2)
@@ -220,24 +221,29 @@ func (n *Node) Start(ctx context.Context, lb *lobby.Lobby) error {
 	return nil
 }
 
-// helloPoll is how often a process that started before its broker was
-// connected looks whether it is now.
-const helloPoll = 20 * time.Millisecond
+// A process that started before its broker was connected looks whether
+// it is now after helloPoll, then after twice as long each time, up to
+// helloPollMax: a Redis that comes late is noticed within helloPollMax,
+// one that never comes costs a look a second, not fifty.
+const (
+	helloPoll    = 20 * time.Millisecond
+	helloPollMax = time.Second
+)
 
 // helloWhenLive says hello once the broker is ready: the peers' rosters
 // answer it on the club channel, and a subscription that is not live yet
 // would lose them — and, with them, the tables the peers set meanwhile,
 // whose notes it missed. (A broker not connected at Start returns from
 // Subscribe at once; its first connection is no gap, so no BrokerEvent
-// says hello then.)
-func (n *Node) helloWhenLive(ctx context.Context) {
-	tick := time.NewTicker(helloPoll)
-	defer tick.Stop()
-	for !n.cfg.Broker.Ready() {
+// says hello then, and the Broker interface has no other signal of
+// readiness: it is looked at, with backoff.) after is time.After (a
+// test's clock in tests).
+func (n *Node) helloWhenLive(ctx context.Context, after func(time.Duration) <-chan time.Time) {
+	for wait := helloPoll; !n.cfg.Broker.Ready(); wait = min(2*wait, helloPollMax) {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-after(wait):
 		}
 	}
 	n.say(note{Kind: noteHello})
@@ -349,6 +355,46 @@ func (n *Node) say(nt note) {
 	}
 }
 
+// sayAll publishes queued notes to every process in their order: in one
+// round trip when the broker is a batchPublisher, else one by one. A
+// roster among them is put together here (rosterNote), after every note
+// before it in the queue was queued, so it is never older than a note
+// published before it.
+func (n *Node) sayAll(nts []note) {
+	bp, batches := n.cfg.Broker.(batchPublisher)
+	var payloads [][]byte
+	for _, nt := range nts {
+		if nt.Kind == noteRoster {
+			n.notes.mu.Lock()
+			n.notes.roster = false
+			n.notes.mu.Unlock()
+			nt = n.rosterNote()
+		}
+		n.notes.sent++
+		nt.Boot, nt.Seq = n.notes.boot, n.notes.sent
+		if !batches {
+			n.say(nt)
+			continue
+		}
+		nt.From = n.id
+		b, err := json.Marshal(nt)
+		if err != nil {
+			n.log.Error("cluster: encode a note", "kind", nt.Kind, "err", err)
+			continue
+		}
+		payloads = append(payloads, b)
+	}
+	if len(payloads) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), publishTimeout)
+	defer cancel()
+	if sent, err := bp.PublishBatch(ctx, clubChannel, payloads); err != nil {
+		n.metrics.dropped.Add(float64(len(payloads) - sent))
+		n.log.Warn("cluster: notes were lost", "lost", len(payloads)-sent, "of", len(payloads), "err", err)
+	}
+}
+
 // outbox returns the outbox to process to.
 func (n *Node) outbox(to string) *outbox {
 	n.mu.Lock()
@@ -376,6 +422,9 @@ func (n *Node) onNote(payload []byte) {
 		return
 	}
 	n.heard(nt.From)
+	if n.repeat(nt) {
+		return
+	}
 	switch nt.Kind {
 	case noteHello:
 		n.queueRoster()
@@ -624,6 +673,30 @@ type notes struct {
 	queue  []note // a roster in it is put together when sent
 	roster bool   // a roster is queued
 	wake   chan struct{}
+	// boot and sent number the notes sent (note.Boot, note.Seq); sent
+	// belongs to the notes goroutine.
+	boot, sent uint64
+	// heard is the last numbered note had from each peer, under Node.mu.
+	heard map[string]noteMark
+}
+
+// noteMark is a peer's boot and the last Seq had from it.
+type noteMark struct{ boot, seq uint64 }
+
+// repeat reports whether nt is a note already had (the same Boot and a Seq
+// not above the last), and records it otherwise.
+func (n *Node) repeat(nt note) bool {
+	if nt.Seq == 0 {
+		return false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	m, ok := n.notes.heard[nt.From]
+	if ok && m.boot == nt.Boot && nt.Seq <= m.seq {
+		return true
+	}
+	n.notes.heard[nt.From] = noteMark{boot: nt.Boot, seq: nt.Seq}
+	return false
 }
 
 // publishOrdered queues a note; the notes goroutine (started by Start)
@@ -650,7 +723,20 @@ func (n *Node) publishOrdered(nt note) {
 	}
 }
 
-// noteLoop sends the queued notes until ctx ends, then what is left.
+// maxPipeline bounds the notes published in one round trip (a roster
+// lists every table of the process: a pipeline of them is bounded in
+// bytes too).
+const maxPipeline = 500
+
+// batchPublisher is a broker that publishes several payloads to one
+// channel, in order, in one round trip (redisbroker.Broker).
+type batchPublisher interface {
+	PublishBatch(ctx context.Context, channel string, payloads [][]byte) (int, error)
+}
+
+// noteLoop sends the queued notes until ctx ends, then what is left: what
+// is queued goes out in one pipeline (maxPipeline notes at most) when the
+// broker is a batchPublisher, else note by note.
 func (n *Node) noteLoop(ctx context.Context) {
 	q := &n.notes
 	flush := func() {
@@ -662,14 +748,10 @@ func (n *Node) noteLoop(ctx context.Context) {
 			if len(batch) == 0 {
 				return
 			}
-			for _, nt := range batch {
-				if nt.Kind == noteRoster {
-					q.mu.Lock()
-					q.roster = false
-					q.mu.Unlock()
-					nt = n.rosterNote()
-				}
-				n.say(nt)
+			for len(batch) > 0 {
+				k := min(len(batch), maxPipeline)
+				n.sayAll(batch[:k])
+				batch = batch[k:]
 			}
 		}
 	}

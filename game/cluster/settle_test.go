@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/store/storetest"
-	"github.com/trelljaz/trelljaz/sockjs/redisbroker/redistest"
 )
 
 // A move whose write the owner cannot confirm — its INSERT waits on a
@@ -31,15 +30,7 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 		{"not committed, the connection killed", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rd := redistest.Start(t)
-			_, db := ownDatabase(t, "held")
-			// Only the owner's commits wait on synchronous replication.
-			ctl, local := controlOf(t, db)
-			// The owner's lease outlives the wait, so it settles the move
-			// itself before it hands the table over.
-			a := startProcessWith(t, "a", rd.URL(), db, time.Minute)
-			b := startProcess(t, "b", rd.URL(), local)
-			ps := signIn(t, []*process{a, b}, "Anna", "Boris", "Vera")
+			ctl, a, b, ps := heldClub(t, "held")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			id := startPulka(ctx, t, ps, map[string]json.RawMessage{"pool_target": json.RawMessage("2")})
@@ -78,14 +69,7 @@ func TestAMoveWhoseWriteIsUnconfirmedIsAnsweredWithWhatTheStoreHolds(t *testing.
 					p.moveTo(b)
 				}
 			}
-			waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
-				for _, p := range ps {
-					if p.settled() == nil {
-						return false
-					}
-				}
-				return true
-			})
+			waitSettled(t, ps)
 			archived := storetest.CheckArchived(t, b.st, id, ps[1].settled())
 
 			which := fmt.Sprintf("deal %d move %d:", held.Deal, held.Index)
@@ -141,12 +125,7 @@ func TestAPulkaStartWhoseWriteIsUnconfirmedIsOnePulka(t *testing.T) {
 		{"not committed, the connection killed", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rd := redistest.Start(t)
-			_, db := ownDatabase(t, "start")
-			ctl, local := controlOf(t, db)
-			a := startProcessWith(t, "a", rd.URL(), db, time.Minute)
-			b := startProcess(t, "b", rd.URL(), local)
-			ps := signIn(t, []*process{a, b}, "Anna", "Boris", "Vera")
+			ctl, _, b, ps := heldClub(t, "start")
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			for _, p := range ps {
@@ -203,14 +182,7 @@ func TestAPulkaStartWhoseWriteIsUnconfirmedIsOnePulka(t *testing.T) {
 				stand(t, vera)
 				sit(t, vera, id, 2)
 			}
-			waitFor(t, 2*time.Minute, "the pulka's settlement at every seat", func() bool {
-				for _, p := range ps {
-					if p.settled() == nil {
-						return false
-					}
-				}
-				return true
-			})
+			waitSettled(t, ps)
 			storetest.CheckArchived(t, b.st, id, ps[0].settled())
 			if n := pulkas(); n != 1 {
 				t.Errorf("the store has %d pulkas of the table, want 1", n)

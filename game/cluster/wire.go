@@ -46,6 +46,14 @@ type note struct {
 	Addrs   map[string]string `json:"addrs,omitempty"`
 	// Guests (a beat or a roster) is the sender's guests.
 	Guests *int `json:"guests,omitempty"`
+	// Boot and Seq number the notes of the sender's ordered queue: Boot is
+	// drawn at the sender's start, Seq counts from 1. A pipeline whose
+	// answer was lost is sent again whole by the Redis client (at least
+	// once), so a receiver drops a note whose Seq it has had from that
+	// Boot: a lobby chat line is shown once. Notes said outside the queue
+	// (hello, beat, bye) have none.
+	Boot uint64 `json:"boot,omitempty"`
+	Seq  uint64 `json:"seq,omitempty"`
 }
 
 // letter is what a process sends one other on its inbox: requests of its

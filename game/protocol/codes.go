@@ -41,6 +41,15 @@ const ErrSigninRequired Code = "signin_required"
 // nothing was done; the client may try again.
 const ErrTableBusy Code = "table_busy"
 
+// ErrStartPending refuses what would change the seats of a table whose
+// pulka's start the store has not confirmed yet (the table holds the
+// start and begins it again until the store answers; see table.Settler):
+// standing up, a move, and the seat of a player who leaves — they go,
+// their seat stays. Once the store answers, the pulka starts with
+// everyone seated, or the start is given up (ErrAbandoned) and the table
+// freed.
+const ErrStartPending Code = "start_pending"
+
 // State is a table's state. A table goes free → convention → waiting →
 // playing → finished, and back to free (when it is reclaimed).
 type State = Code
@@ -60,10 +69,19 @@ const ReasonFine Code = "fine"
 
 // ReasonUnsettled is the Settlement reason of a pulka the table gave up
 // because the store could not confirm one of its writes in time (a held
-// move, table.Config.SettleLimit): it ends abandoned, unrated. It is also
-// the code of the error each of the table's connections is told then, and
-// of a table freed because its pulka's start could not be confirmed.
+// move, table.Config.SettleLimit): it ends abandoned, unrated. What each
+// of the table's connections is told then is an error of its own code,
+// ErrAbandoned.
 const ReasonUnsettled Code = "unsettled"
+
+// ErrAbandoned tells each connection of a table that the table gave up a
+// write the store never confirmed (table.Config.SettleLimit): a held
+// move's pulka is abandoned, unrated (its Settlement's reason is
+// ReasonUnsettled); a held pulka start never starts, and the table is
+// freed once the store has recorded that (until then the table refuses
+// what would change it with this code too). Up to session 6 this error
+// carried the code "unsettled"; a Settlement's reason still does.
+const ErrAbandoned Code = "abandoned"
 
 // Event kinds of the "table_event" message: what action made the event.
 const (

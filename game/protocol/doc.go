@@ -67,7 +67,9 @@
 //	                                                   creator sits at seat 0.
 //	{"type":"cancel","table":"t3"}                     the creator gives up a table being set
 //	{"type":"watch","table":"t3","v":57}               receive the table from version v (0: all of it)
-//	{"type":"leave","table":"t3"}                      stop receiving it (stands up first if waiting)
+//	{"type":"leave","table":"t3"}                      stop receiving it (stands up first if waiting;
+//	                                                   while the pulka's start is being confirmed the
+//	                                                   seat is kept and start_pending says so)
 //	{"type":"sit","table":"t3","seat":1}               take a seat of a waiting table
 //	{"type":"stand","table":"t3"}                      give up one's seat of a waiting table
 //	{"type":"add_bot","table":"t3","seat":2}           the creator seats a bot in an empty seat

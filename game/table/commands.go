@@ -33,11 +33,20 @@ func (h *Table) Detach(c Conn) {
 }
 
 // Leave detaches c at its player's request; at a waiting table the player
-// also stands up.
+// also stands up. While the table holds its pulka's start (settle.go) no
+// seat can be given up: the player goes, keeps the seat, and is told so
+// (code start_pending) — the pulka may start with them. A start already
+// given up needs no word: the table is freed, seats and all, once the
+// store has recorded it.
 func (h *Table) Leave(c Conn) {
 	h.do(func(t *tbl) {
-		if i := t.seatOf(c.Player().ID); i >= 0 && t.state == protocol.StateWaiting && t.starting == nil {
-			t.free(i) // goes out with what follows: seats, or the table freed
+		if i := t.seatOf(c.Player().ID); i >= 0 && t.state == protocol.StateWaiting {
+			switch {
+			case t.starting == nil:
+				t.free(i) // goes out with what follows: seats, or the table freed
+			case t.starting.givenUp == "":
+				t.fail(c, protocol.ErrStartPending, fmt.Sprintf("you keep seat %d: the table is confirming the pulka's start with the store, and no seat can be given up until it answers; if the pulka starts you play it (open the table again), and if the start is given up the table is freed", i))
+			}
 		}
 		t.detach(c)
 		c.Send(protocol.Encode(protocol.Left{Table: t.cfg.ID}))
@@ -154,7 +163,7 @@ func (h *Table) Stand(c Conn) {
 		case i < 0:
 			t.fail(c, protocol.ErrNotSeated, "you do not sit at this table")
 		case t.starting != nil:
-			t.fail(c, protocol.ErrJournal, errStarting.Error())
+			t.refuseHeldStart(c)
 		case t.state != protocol.StateWaiting:
 			t.fail(c, protocol.ErrWrongState, "the pulka has started: you cannot stand up")
 		default:
@@ -177,7 +186,7 @@ func (h *Table) Move(c Conn, m rules.Move) {
 		case i < 0:
 			t.fail(c, protocol.ErrNotSeated, "you do not sit at this table")
 		case t.starting != nil:
-			t.fail(c, protocol.ErrJournal, errStarting.Error())
+			t.refuseHeldStart(c)
 		case t.state != protocol.StatePlaying || t.deal.Done():
 			t.fail(c, protocol.ErrWrongState, "no deal is being played")
 		case int(m.Seat) != i:

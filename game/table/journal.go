@@ -63,7 +63,8 @@ var ErrDiverged = errors.New("the store holds something else under this entry")
 //
 // A pulka start a Settler answered with ErrUnsettled is held the same
 // way: the seats stay as they are (standing up and moves are refused,
-// code "journal") and Begin is called again with the same PulkaStart
+// code protocol.ErrStartPending; a player who leaves keeps the seat and
+// is told so) and Begin is called again with the same PulkaStart
 // until it answers nil; then the pulka starts, with the pulka the store
 // has, never a second one.
 //
@@ -73,9 +74,9 @@ var ErrDiverged = errors.New("the store holds something else under this entry")
 // abandoned, unrated (Settlement reason protocol.ReasonUnsettled; the
 // journal gets a PulkaRecord with Abandoned set); a held start frees the
 // table once the journal has taken a PulkaRecord with Abandoned and Start
-// set (retried as a finished pulka is). Every connection of the table is told (code "unsettled"), the
-// table logs it at ERROR, and metrics count it (PulkaFinished
-// "unsettled").
+// set (retried as a finished pulka is). Every connection of the table is
+// told (code protocol.ErrAbandoned), the table logs it at ERROR, and
+// metrics count it (PulkaFinished "unsettled").
 type Settler interface {
 	// Settle reports whether e was written. Its answer must be final: a
 	// write of e still in flight when Settle is called can no longer land

@@ -102,8 +102,17 @@ func (t *tbl) settle(written bool, err error) {
 	t.schedule()
 }
 
-// errStarting answers what a held pulka start refuses.
-var errStarting = fmt.Errorf("%w: the table is confirming the pulka's start with the store", errJournal)
+// refuseHeldStart answers c's request that a held pulka start refuses
+// (standing up, a move) with what is true: the start is being confirmed
+// with the store, or it was given up and the table waits for the journal
+// to abandon it before it is freed.
+func (t *tbl) refuseHeldStart(c Conn) {
+	if t.starting.givenUp != "" {
+		t.fail(c, protocol.ErrAbandoned, "the pulka's start was given up (the store never confirmed it): the table is freed as soon as the store has recorded that")
+		return
+	}
+	t.fail(c, protocol.ErrStartPending, "the table is confirming the pulka's start with the store: no seat changes and no move is made until it answers")
+}
 
 // heldStart is a pulka start the journal could not confirm (Begin
 // answered ErrUnsettled): the table begins it again, with the same
@@ -171,13 +180,14 @@ func (t *tbl) settleStart(err error) {
 			if s.c != nil {
 				t.fail(s.c, protocol.ErrJournal, "the pulka could not start: "+err.Error())
 			}
+			t.awayAgain()
 		}
 	case errors.Is(err, ErrDiverged) || waited >= t.cfg.SettleLimit:
 		why := fmt.Sprintf("the store could not confirm the pulka's start in %v: %v", waited.Round(time.Second), err)
 		t.log.Error("a pulka start the journal never settled is given up: the table is freed once the journal abandons it", "key", s.start.Key, "err", err)
 		t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
 		for c := range t.conns {
-			t.fail(c, protocol.ReasonUnsettled, why)
+			t.fail(c, protocol.ErrAbandoned, "the pulka's start is given up: "+why)
 		}
 		if errors.Is(err, ErrDiverged) { // the key is another pulka's: nothing of this start to abandon
 			t.starting = nil
@@ -189,6 +199,18 @@ func (t *tbl) settleStart(err error) {
 	default:
 		t.log.Error("the journal cannot settle the pulka's start yet; asking again", "key", s.start.Key, "err", err)
 		t.settleStartLater()
+	}
+}
+
+// awayAgain gives every seated player with no connection a new grace
+// period (wentAway): the grace of one who went while the start was held
+// freed no seat then, and a table waiting again must not keep their seat
+// forever.
+func (t *tbl) awayAgain() {
+	for i, s := range t.seats {
+		if !s.empty() && !s.bot && t.online[s.p.ID] == 0 {
+			t.wentAway(i)
+		}
 	}
 }
 
@@ -223,14 +245,15 @@ func (t *tbl) abandonStart(n int) {
 // giveUp ends the pulka of a held move the journal never settled: it is
 // finished unrated with reason protocol.ReasonUnsettled and handed to the
 // journal as abandoned (PulkaRecord.Abandoned), which is retried as any
-// finished pulka is (storeFinished). Everyone at the table is told why.
+// finished pulka is (storeFinished). Everyone at the table is told why
+// (code protocol.ErrAbandoned).
 func (t *tbl) giveUp(why string) {
 	t.log.Error("a move the journal never settled: the pulka is abandoned", "reason", why)
 	t.state = protocol.StateFinished
 	t.cfg.Metrics.PulkaFinished(string(protocol.ReasonUnsettled))
 	t.result = &protocol.Settlement{Reason: protocol.ReasonUnsettled}
 	for c := range t.conns {
-		t.fail(c, protocol.ReasonUnsettled, "the pulka is abandoned, unrated: "+why)
+		t.fail(c, protocol.ErrAbandoned, "the pulka is abandoned, unrated: "+why)
 	}
 	if t.cfg.Journal != nil {
 		rec := t.record(nil)

@@ -3,20 +3,33 @@ package table
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // startLosingJournal loses the answer to the first pulka start when
 // loseStart is set (Begin answers ErrUnsettled); Begin again fails while
 // startDown is set, answers startErr if set, and otherwise takes the
-// start.
+// start. Pulka (a finished pulka, or a given-up start to abandon) fails
+// while pulkaDown is set.
 type startLosingJournal struct {
 	losingJournal
-	loseStart, startDown bool
-	startErr             error
+	loseStart, startDown, pulkaDown bool
+	startErr                        error
+}
+
+func (j *startLosingJournal) Pulka(r PulkaRecord) error {
+	j.mu.Lock()
+	down := j.pulkaDown
+	j.mu.Unlock()
+	if down {
+		return errors.New("database unavailable")
+	}
+	return j.losingJournal.Pulka(r)
 }
 
 func (j *startLosingJournal) Begin(p PulkaStart) error {
@@ -67,7 +80,7 @@ func fullTable(t *testing.T, cfg Config) (*Table, *fakeClock, *fakeConn) {
 
 // A pulka start whose write the journal cannot confirm is held: the table
 // waits with its seats as they are (standing up and moves are refused with
-// the journal's code), begins the same start again — the same key — until
+// code start_pending), begins the same start again — the same key — until
 // the journal takes it, and then the pulka starts, once.
 func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
 	j := &startLosingJournal{loseStart: true, startDown: true}
@@ -80,8 +93,8 @@ func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
 	}
 	tb.Stand(anna)
 	tb.Summary()
-	if errs := anna.errors(t); !slices.Equal(errs, []string{"journal"}) {
-		t.Fatalf("errors %v for standing up while the start is held, want journal", errs)
+	if errs := anna.errors(t); !slices.Equal(errs, []string{"start_pending"}) {
+		t.Fatalf("errors %v for standing up while the start is held, want start_pending", errs)
 	}
 	if seats := anna.view(t).Seats; len(seats) != 3 || seats[0].Player.ID != anna.p.ID {
 		t.Fatalf("seats %+v while the start is held: Anna's seat was freed", seats)
@@ -112,7 +125,8 @@ func TestAPulkaStartTheJournalCannotConfirmIsHeldUntilSettled(t *testing.T) {
 // after Config.SettleLimit of asking, or at once when the journal says the
 // store holds something else (ErrDiverged). A held move's pulka ends
 // unrated with reason "unsettled", handed to the journal as abandoned; a
-// held start frees the table; everyone at the table is told "unsettled".
+// held start frees the table; everyone at the table is told, with the
+// error code "abandoned" (the settlement's reason is not an error code).
 func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 	diverged := errors.Join(errors.New("another move under its number"), ErrDiverged)
 	for _, c := range []struct {
@@ -165,8 +179,8 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				t.Fatalf("given up after %v: a diverged store should end it at once", waited)
 			}
 			for _, conn := range []*fakeConn{anna, boris} {
-				if errs := conn.errors(t); !slices.Contains(errs, string(protocol.ReasonUnsettled)) {
-					t.Errorf("%s was told %v, want %q", conn.p.Name, errs, protocol.ReasonUnsettled)
+				if errs := conn.errors(t); !slices.Equal(errs, []string{"abandoned"}) {
+					t.Errorf("%s was told %v, want [abandoned]", conn.p.Name, errs)
 				}
 			}
 			if c.start {
@@ -181,8 +195,8 @@ func TestAWriteTheJournalNeverSettlesIsGivenUp(t *testing.T) {
 				}
 				return
 			}
-			if r := anna.view(t).Result; r == nil || r.Reason != protocol.ReasonUnsettled || len(r.Rounded) != 0 {
-				t.Fatalf("result %+v, want reason %q and no settlement", r, protocol.ReasonUnsettled)
+			if r := anna.view(t).Result; r == nil || r.Reason != "unsettled" || len(r.Rounded) != 0 {
+				t.Fatalf("result %+v, want reason unsettled (the wire's word since session 6) and no settlement", r)
 			}
 			j.mu.Lock()
 			pulkas := slices.Clone(j.pulkas)
@@ -211,4 +225,123 @@ func TestAStoppedTableBeginsItsHeldStartNoMore(t *testing.T) {
 	if after := len(j.starts()); after != before {
 		t.Fatalf("the journal was asked to begin the held start %d times after the table stopped", after-before)
 	}
+}
+
+// refusals returns the errors c got, "code: text" each.
+func (c *fakeConn) refusals(t *testing.T) []string {
+	var out []string
+	for _, m := range c.all() {
+		if f := decodeFrame(t, m); f.Type == "error" {
+			out = append(out, f.Code+": "+f.Text)
+		}
+	}
+	return out
+}
+
+// A held pulka start given up is abandoned in the store before its table
+// is freed; while the journal cannot do that yet, the table refuses
+// standing up and moves with what is true — the start was given up (code
+// "abandoned") — not that it is being confirmed.
+func TestAGivenUpStartRefusesWithWhatIsTrue(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true, pulkaDown: true}
+	tb, clk, anna := fullTable(t, Config{Journal: j, SettleLimit: 30 * time.Second})
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the start given up", func() bool { return len(anna.errors(t)) > 0 })
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q while the journal cannot abandon the start, want waiting", s.State)
+	}
+	told := len(anna.refusals(t))
+	tb.Stand(anna)
+	tb.Move(anna, rules.Pass(0))
+	tb.Summary()
+	refused := anna.refusals(t)[told:]
+	if len(refused) != 2 {
+		t.Fatalf("answers %q to standing up and a move, want two refusals", refused)
+	}
+	for _, r := range refused {
+		if !strings.HasPrefix(r, "abandoned: ") || !strings.Contains(r, "given up") {
+			t.Errorf("refused with %q, want code abandoned and a text that says the start was given up", r)
+		}
+	}
+	j.mu.Lock()
+	j.pulkaDown = false
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the table freed once the start is abandoned", func() bool { return tb.Summary().State == protocol.StateFree })
+}
+
+// A player who leaves a table whose pulka's start is held goes, but keeps
+// the seat — no seat can be given up until the store answers — and is
+// told so (code start_pending), never silently; everyone still sees them
+// seated, and once the store takes the start the pulka starts with them.
+func TestLeavingWhileTheStartIsHeldKeepsTheSeatAndSaysSo(t *testing.T) {
+	j := &startLosingJournal{loseStart: true, startDown: true}
+	tb, clk, anna := fullTable(t, Config{Journal: j})
+	boris := newConn("Boris")
+	tb.Watch(boris, 0)
+	tb.Leave(anna)
+	tb.Summary()
+	refused := anna.refusals(t)
+	if len(refused) != 1 || !strings.HasPrefix(refused[0], "start_pending: ") || !strings.Contains(refused[0], "keep seat 0") {
+		t.Fatalf("Anna was told %q on leaving, want one start_pending that says she keeps seat 0", refused)
+	}
+	msgs := anna.all()
+	if f := decodeFrame(t, msgs[len(msgs)-1]); f.Type != "left" {
+		t.Fatalf("Anna's last message is %q, want left (her connection goes)", f.Type)
+	}
+	if seats := boris.view(t).Seats; len(seats) != 3 || seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v after Anna left while the start is held, want her at seat 0", seats)
+	}
+	j.mu.Lock()
+	j.startDown = false
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the pulka started", func() bool { return boris.view(t).State == "playing" })
+	if seats := boris.view(t).Seats; seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v once the pulka started, want Anna at seat 0", seats)
+	}
+}
+
+// dealDownJournal is a startLosingJournal whose Deal always fails: the
+// store takes the pulka's start, then is down for its first deal.
+type dealDownJournal struct {
+	startLosingJournal
+	tries int // calls of Deal
+}
+
+func (j *dealDownJournal) Deal(DealStart) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.tries++
+	return errors.New("database unavailable")
+}
+
+// A player who left while the start was held, for longer than the grace
+// period, keeps the seat only while the start is held: when the held start
+// is then taken but the pulka cannot begin (its first deal is not
+// written), the table waits again, and the absent player's seat is freed
+// after a grace period as any absent player's is — never held forever (a
+// table whose only human left would otherwise never be freed).
+func TestAnAbsentPlayersSeatKeptByAHeldStartIsFreedWhenTheTableWaitsAgain(t *testing.T) {
+	j := &dealDownJournal{startLosingJournal: startLosingJournal{loseStart: true, startDown: true}}
+	tb, clk, anna := fullTable(t, Config{Journal: j, SettleLimit: time.Hour})
+	boris := newConn("Boris")
+	tb.Watch(boris, 0)
+	tb.Leave(anna)
+	tb.Summary()
+	clk.Advance(2 * DefaultGrace) // the grace runs out while the start is held
+	if seats := boris.view(t).Seats; seats[0].Player.ID != anna.p.ID {
+		t.Fatalf("seats %+v while the start is held, want Anna's kept", seats)
+	}
+	j.mu.Lock()
+	j.startDown = false // the store takes the start, not its first deal
+	j.mu.Unlock()
+	advanceUntil(t, tb, clk, DefaultStoreRetry, "the start taken, its first deal tried", func() bool {
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		return j.tries > 0
+	})
+	if s := tb.Summary(); s.State != protocol.StateWaiting {
+		t.Fatalf("state %q once the first deal could not be written, want waiting", s.State)
+	}
+	advanceUntil(t, tb, clk, DefaultGrace/4, "the absent Anna's seat freed (the table has no other human: freed)", func() bool {
+		return tb.Summary().State == protocol.StateFree
+	})
 }

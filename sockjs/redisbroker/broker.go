@@ -203,6 +203,46 @@ func (b *Broker) Publish(ctx context.Context, channel string, payload []byte) er
 	return nil
 }
 
+// PublishBatch sends payloads to channel, in their order, in one pipeline
+// of PUBLISH commands: one round trip for the lot where Publish makes one
+// each. It returns how many of them, from the first, Redis accepted; an
+// error says why the rest were not (a connection lost mid-pipeline may
+// still have delivered some of those). Delivery is at least once, as
+// Publish's is: a pipeline whose answers are lost after Redis ran it
+// (the connection cut) is sent again whole by the client's retries, so
+// subscribers may hear its payloads twice, each time in order, and the
+// count says all were sent.
+func (b *Broker) PublishBatch(ctx context.Context, channel string, payloads [][]byte) (int, error) {
+	b.mu.RLock()
+	closed := b.closed
+	b.mu.RUnlock()
+	if closed {
+		return 0, sockjs.ErrBrokerClosed
+	}
+	if len(payloads) == 0 {
+		return 0, nil
+	}
+	name := b.opts.Prefix + channel
+	cmds, err := b.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, payload := range payloads {
+			p.Publish(ctx, name, payload)
+		}
+		return nil
+	})
+	sent := 0
+	for _, c := range cmds {
+		if c.Err() != nil {
+			break
+		}
+		sent++
+	}
+	b.metrics.published.Add(float64(sent))
+	if err != nil || sent < len(payloads) {
+		return sent, fmt.Errorf("redisbroker: publish %d payloads to %q: %d sent: %w", len(payloads), channel, sent, err)
+	}
+	return sent, nil
+}
+
 // Subscribe calls fn with every payload published to channel. While the
 // broker is connected it returns once Redis confirmed the subscription (or
 // ctx is done, or the connection drops); while it is not, it returns at once

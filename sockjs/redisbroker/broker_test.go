@@ -2,8 +2,10 @@ package redisbroker_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -151,3 +153,40 @@ func waitReady(t *testing.T, b *redisbroker.Broker) {
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// A batch publish reaches a subscriber whole and in order (one pipeline),
+// and a closed broker refuses it.
+func TestPublishBatchDeliversInOrder(t *testing.T) {
+	rs := redistest.Start(t)
+	b, err := redisbroker.New(redisbroker.Options{URL: rs.URL(), Prefix: "p:", Logger: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	waitReady(t, b)
+	got := make(chan string, 3000)
+	if _, err := b.Subscribe(context.Background(), "notes", func(p []byte) { got <- string(p) }); err != nil {
+		t.Fatal(err)
+	}
+	var want [][]byte
+	for i := range 2500 {
+		want = append(want, []byte(strconv.Itoa(i)))
+	}
+	if n, err := b.PublishBatch(context.Background(), "notes", want); n != len(want) || err != nil {
+		t.Fatalf("PublishBatch = %d, %v; want %d, nil", n, err, len(want))
+	}
+	for i, w := range want {
+		select {
+		case p := <-got:
+			if p != string(w) {
+				t.Fatalf("payload %d is %q, want %q", i, p, w)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%d of %d payloads heard after a minute", i, len(want))
+		}
+	}
+	b.Close()
+	if n, err := b.PublishBatch(context.Background(), "notes", want); n != 0 || !errors.Is(err, sockjs.ErrBrokerClosed) {
+		t.Fatalf("PublishBatch on a closed broker = %d, %v; want 0, ErrBrokerClosed", n, err)
+	}
+}

@@ -812,7 +812,8 @@ func (s *Solver) unsafeTop(nd *node, c uint8) bool {
 	d := uint8(s.minD)
 	ds := uint8(nd.hands[d] >> (c &^ 7))
 	os := uint8((nd.hands[(d+1)%3] | nd.hands[(d+2)%3]) >> (c &^ 7))
-	return uint8(2)<<(c&7) > ds && !duckSafe(ds, os)
+	// (ds>>rank == 1: no card of his above c; uint8(2)<<7 would be 0)
+	return ds>>(c&7) == 1 && !duckSafe(ds, os)
 }
 
 // duckSafe reports whether, of two disjoint sets of ranks of one suit,

@@ -436,3 +436,48 @@ func oldBeatenAndSafe(s *Solver, nd *node) bool {
 	}
 	return unsafeSuits(nd.hands[d], nd.hands[(d+1)%3]|nd.hands[(d+2)%3]) == 0
 }
+
+// TestUnsafeTopIsTheTopCardOfAnUnsafeSuit: unsafeTop (the misère
+// ordering's "lead or discard this first") holds for the counted
+// minimizer's highest card of a suit failing duckSafe, the ace included,
+// and for no other card.
+func TestUnsafeTopIsTheTopCardOfAnUnsafeSuit(t *testing.T) {
+	cases := []struct {
+		name   string
+		d, o   string // the minimizer's hand, the others' (split in two)
+		card   string
+		unsafe bool
+	}{
+		{"the ace on top of an unsafe suit", "8S AS", "7S 9S", "AS", true},
+		{"the king on top of an unsafe suit", "8S KS", "7S 9S", "KS", true},
+		{"a card under his top card", "8S AS", "7S 9S", "8S", false},
+		{"the ace on top of a safe suit", "7S 8S AS", "9S TS", "AS", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := rules.ParseHand(tc.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := rules.ParseHand(tc.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := rules.ParseCard(tc.card)
+			if err != nil {
+				t.Fatal(err)
+			}
+			oc := o.Cards(nil)
+			p := Position{
+				Hands: [3]rules.Hand{d, rules.Hand(0).With(oc[0]), rules.Hand(0).With(oc[1])},
+				Trump: rules.NoTrump,
+				Goal:  ContractGoal(0, true),
+			}
+			s := NewSolver()
+			nd := s.setup(&p)
+			if got := s.unsafeTop(&nd, uint8(c)); got != tc.unsafe {
+				t.Fatalf("unsafeTop(%v) = %v, want %v", c, got, tc.unsafe)
+			}
+		})
+	}
+}

@@ -173,6 +173,8 @@ export default {
   "err.rate_limited": "Too many requests: slow down.",
   "err.bad_token": "Your sign-in expired: please sign in again.",
   "err.table_limit": "You have set as many tables as allowed.",
+  "err.abandoned": "The server's database never confirmed this table's last write, so the pulka is abandoned: unrated, nobody wins or loses. The table is freed once the database has recorded that.",
+  "err.start_pending": "This pulka's start is still being confirmed with the server's database, and no seat can change until it is: you keep your seat. If the pulka starts, you play it (open the table again if you left it); if not, the table is freed.",
   "err.generic": "{text}",
 
   // the conventions dialog: one label per RULES §14 option
