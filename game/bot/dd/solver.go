@@ -680,23 +680,22 @@ func (s *Solver) clean(nd *node) bool {
 	dh := nd.hands[d]
 	q, r := nd.hands[(d+1)%3], nd.hands[(d+2)%3]
 	oh := q | r
-	unsafe := 0 // suits failing duckSafe
-	unsafeSu := -1
+	onLead := nd.leader == d
+	unsafeSu := -1 // the one suit failing duckSafe, if any
 	for su := 0; su < 4; su++ {
 		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
 		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			unsafe++
+			if !onLead || unsafeSu >= 0 {
+				return false
+			}
 			unsafeSu = su
 		}
 	}
-	if nd.leader != d {
-		return unsafe == 0
-	}
-	if unsafe > 1 {
-		return false
+	if !onLead {
+		return true
 	}
 	for su := 0; su < 4; su++ {
-		if unsafe == 1 && su != unsafeSu {
+		if unsafeSu >= 0 && su != unsafeSu {
 			continue
 		}
 		if safeLead(uint8(dh>>(8*su)), uint8(q>>(8*su)), uint8(r>>(8*su))) {
@@ -762,46 +761,44 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 				return false
 			}
 		}
-		return unsafeSuits(dh, oh) == 0
+		return allSafe(dh, oh)
 	}
 	if ds := dh & ls; ds != 0 {
 		under := ds & (uint32(1)<<nd.win - 1)
 		if under == 0 {
 			return false
 		}
-		y := uint32(1) << (31 - bits.LeadingZeros32(under))
-		return unsafeSuits(dh&^y, oh) == 0
+		return allSafe(dh&^(uint32(1)<<(31-bits.LeadingZeros32(under))), oh)
 	}
-	switch u := unsafeSuits(dh, oh); {
-	case u == 0:
-		return true
-	case u > 1:
-		return false
-	}
-	for su := 0; su < 4; su++ {
-		ds := dh & (0xFF << (8 * su))
-		if ds == 0 {
-			continue
-		}
-		top := uint32(1) << (31 - bits.LeadingZeros32(ds))
-		if unsafeSuits(dh&^top, oh) == 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// unsafeSuits returns the number of suits in which hand dh fails
-// duckSafe against the others' cards oh.
-func unsafeSuits(dh, oh uint32) int {
-	n := 0
+	// void in the suit led: he sheds the top card of the one suit failing
+	// duckSafe, if any
+	unsafeSu := -1
 	for su := 0; su < 4; su++ {
 		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
 		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			n++
+			if unsafeSu >= 0 {
+				return false // two suits fail: one shed card cannot mend both
+			}
+			unsafeSu = su
 		}
 	}
-	return n
+	if unsafeSu < 0 {
+		return true
+	}
+	ds := uint8(dh >> (8 * unsafeSu))
+	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>(8*unsafeSu)))
+}
+
+// allSafe reports whether hand dh passes duckSafe in every suit against
+// the others' cards oh.
+func allSafe(dh, oh uint32) bool {
+	for su := 0; su < 4; su++ {
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
+		if ds != 0 && os != 0 && !duckSafe(ds, os) {
+			return false
+		}
+	}
+	return true
 }
 
 // unsafeTop reports whether card c is the counted minimizer D's top card

@@ -434,7 +434,7 @@ func oldBeatenAndSafe(s *Solver, nd *node) bool {
 	if nd.winP == d || (d+3-nd.leader)%3 >= nd.n {
 		return false
 	}
-	return unsafeSuits(nd.hands[d], nd.hands[(d+1)%3]|nd.hands[(d+2)%3]) == 0
+	return allSafe(nd.hands[d], nd.hands[(d+1)%3]|nd.hands[(d+2)%3])
 }
 
 // TestUnsafeTopIsTheTopCardOfAnUnsafeSuit: unsafeTop (the misère
