@@ -30,8 +30,10 @@
 // under). Misère and raspasy (no trumps) have quick bounds:
 // the counted player cannot be forced at all (0: in every suit his i-th
 // lowest card is under the others' i-th lowest, so he can always duck;
-// on lead he also needs a suit whose lowest card he can lead and stay
-// so; in the middle of a trick the same holds once he is beaten in it),
+// on lead he also needs a card an opponent must overtake, the rest of
+// its suit staying so; in the middle of a trick the same holds once he
+// is beaten in it, or sure to be: an opponent still to play must
+// overtake him, or he can still stay under or shed a card),
 // or the other side forces him in the trick about to be led (at least
 // 1). Position.Limit caps the count: the search then proves only
 // whether it reaches 1, 2, ... Limit, which is

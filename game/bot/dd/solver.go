@@ -572,7 +572,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			return alpha
 		}
 	}
-	if nd.n > 0 && s.minD >= 0 && s.beatenAndSafe(nd) {
+	if nd.n > 0 && s.minD >= 0 && s.cleanMidTrick(nd) {
 		return 0
 	}
 	pl := (nd.leader + nd.n) % 3
@@ -668,42 +668,130 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 // a suit when void; the rule then still holds after the round (his
 // cards above the one he played are above M, and M, one of theirs below
 // each of them, is gone; cards they play or discard only lift theirs),
-// and a D who takes no trick never leads. On lead, D also needs a suit
-// the others hold where he can lead his lowest card and the rule holds
-// for his other cards whichever cards of theirs follow (leadSafe).
+// and a D who takes no trick never leads. On lead, D also needs a card
+// x that loses its trick, with the rule holding for the rest: x is of
+// a suit where an opponent holds only cards above x (he must overtake
+// it), every other suit passes duckSafe, and D's cards of x's suit but
+// x pass it too (whichever cards of theirs fall on x, they only lift
+// theirs). Of the cards that lose, the highest leaves the lowest rest,
+// so it is the one tried (safeLead).
 func (s *Solver) clean(nd *node) bool {
 	d := uint8(s.minD)
 	dh := nd.hands[d]
-	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
-	safeLead := false
+	q, r := nd.hands[(d+1)%3], nd.hands[(d+2)%3]
+	oh := q | r
+	onLead := nd.leader == d
+	unsafeSu := -1 // the one suit failing duckSafe, if any
 	for su := 0; su < 4; su++ {
 		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds == 0 || os == 0 {
-			continue
-		}
-		if !duckSafe(ds, os) {
-			return false
-		}
-		if leadSafe(ds, os) {
-			safeLead = true
+		if ds != 0 && os != 0 && !duckSafe(ds, os) {
+			if !onLead || unsafeSu >= 0 {
+				return false
+			}
+			unsafeSu = su
 		}
 	}
-	return nd.leader != d || safeLead
+	if !onLead {
+		return true
+	}
+	for su := 0; su < 4; su++ {
+		if unsafeSu >= 0 && su != unsafeSu {
+			continue
+		}
+		if safeLead(uint8(dh>>(8*su)), uint8(q>>(8*su)), uint8(r>>(8*su))) {
+			return true
+		}
+	}
+	return false
 }
 
-// beatenAndSafe reports, in the middle of an ordinary trick, whether the
-// counted minimizer D takes no trick from here on: he has played to the
-// trick and another player's card beats his (the cards still to come
-// cannot make him win it), so he does not lead the next trick, and
-// every suit passes duckSafe (the cards still to be played to this trick
-// only lift the others'), which is clean's rule for a D off lead.
-func (s *Solver) beatenAndSafe(nd *node) bool {
+// safeLead reports whether D, holding ranks ds of a suit in which the
+// opponents hold qs and rs, has a card x of it that loses the trick he
+// leads it to (an opponent holds the suit only above x, so he must
+// overtake it) with the rest of ds still under theirs (duckSafe, which
+// the cards they play to x only make easier). The highest such x leaves
+// the lowest rest, so it alone is tried.
+func safeLead(ds, qs, rs uint8) bool {
+	var thr uint8 // the bit of the highest lowest card among q's and r's
+	if qs != 0 {
+		thr = qs & -qs
+	}
+	if rs != 0 && rs&-rs > thr {
+		thr = rs & -rs
+	}
+	below := ds & (thr - 1)
+	if thr == 0 || below == 0 {
+		return false
+	}
+	x := uint8(1) << (7 - bits.LeadingZeros8(below))
+	return duckSafe(ds&^x, qs|rs)
+}
+
+// cleanMidTrick reports, in the middle of an ordinary trick, whether
+// the counted minimizer D takes no trick from here on: he does not win
+// this trick and every suit passes duckSafe once his card to it is
+// gone, which is clean's rule for a D off lead (the cards still to be
+// played to this trick only lift the others'). D does not win it when
+// he has played and another player's card beats his, or an opponent
+// still to play holds the suit only above D's card (he must overtake
+// it); or, D being still to play, when he holds a card of the suit
+// under the card winning it now (he plays the highest such, still under
+// whatever the others add: his others of the suit are above it, so the
+// rule loses least) or none of the suit (he discards the top card of a
+// suit: of the one suit failing the rule, if any).
+func (s *Solver) cleanMidTrick(nd *node) bool {
 	d := uint8(s.minD)
-	if s.inTalonTrick(nd) || nd.winP == d || (d+3-nd.leader)%3 >= nd.n {
+	if s.inTalonTrick(nd) {
 		return false
 	}
 	dh := nd.hands[d]
 	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+	ls := uint32(0xFF) << (nd.win &^ 7) // the suit led
+	if (d+3-nd.leader)%3 < nd.n {
+		// D has played
+		if nd.winP == d {
+			beaten := false
+			for i := nd.n; i < 3; i++ {
+				p := (nd.leader + i) % 3
+				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<nd.win {
+					beaten = true
+				}
+			}
+			if !beaten {
+				return false
+			}
+		}
+		return allSafe(dh, oh)
+	}
+	if ds := dh & ls; ds != 0 {
+		under := ds & (uint32(1)<<nd.win - 1)
+		if under == 0 {
+			return false
+		}
+		return allSafe(dh&^(uint32(1)<<(31-bits.LeadingZeros32(under))), oh)
+	}
+	// void in the suit led: he sheds the top card of the one suit failing
+	// duckSafe, if any
+	unsafeSu := -1
+	for su := 0; su < 4; su++ {
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
+		if ds != 0 && os != 0 && !duckSafe(ds, os) {
+			if unsafeSu >= 0 {
+				return false // two suits fail: one shed card cannot mend both
+			}
+			unsafeSu = su
+		}
+	}
+	if unsafeSu < 0 {
+		return true
+	}
+	ds := uint8(dh >> (8 * unsafeSu))
+	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>(8*unsafeSu)))
+}
+
+// allSafe reports whether hand dh passes duckSafe in every suit against
+// the others' cards oh.
+func allSafe(dh, oh uint32) bool {
 	for su := 0; su < 4; su++ {
 		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
 		if ds != 0 && os != 0 && !duckSafe(ds, os) {
@@ -733,23 +821,9 @@ func duckSafe(ds, os uint8) bool {
 	return duckSafeBits[i>>6]>>(i&63)&1 != 0
 }
 
-// leadSafe reports whether a player holding ranks ds of a suit can lead
-// his lowest under every card of os and keep the rest safe (duckSafe)
-// whichever one or two cards of os follow: the (i+1)-th lowest of ds is
-// below the i-th lowest of os for every i up to the smaller count after
-// the lead.
-func leadSafe(ds, os uint8) bool {
-	i := uint16(ds)<<8 | uint16(os)
-	return leadSafeBits[i>>6]>>(i&63)&1 != 0
-}
-
-// duckSafeBits and leadSafeBits hold duckSafe and leadSafe by ds<<8|os,
-// a bit each (8 KB apiece, so they stay in cache).
-var duckSafeBits, leadSafeBits = rankPairBits(func(ds, os int) bool {
-	return under(ds, os)
-}), rankPairBits(func(ds, os int) bool {
-	return ds != 0 && os != 0 && ds&-ds < os&-os && under(ds&(ds-1), os)
-})
+// duckSafeBits holds duckSafe by ds<<8|os, a bit each (8 KB, so it
+// stays in cache).
+var duckSafeBits = rankPairBits(func(ds, os int) bool { return under(ds, os) })
 
 // under reports whether the i-th lowest bit of a is below the i-th
 // lowest of b for every i up to the smaller count.

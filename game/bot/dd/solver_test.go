@@ -218,10 +218,11 @@ func TestTwoTrickEndingsMatchBruteForce(t *testing.T) {
 
 // TestCleanMeansNoTrick checks the bounds that a counted minimizer
 // (misère declarer, raspasy player) can escape every trick left against
-// brute force: whenever clean holds at a trick start, or beatenAndSafe
+// brute force: whenever clean holds at a trick start, or cleanMidTrick
 // in the middle of a trick, brute force gives 0. The endings must include positions where only the weaker rules
 // hold (his i-th lowest card under the others' i-th lowest, not all his
-// cards under all theirs; a safe lead of his lowest card), so each rule
+// cards under all theirs; a safe lead of his lowest card, or of a card
+// they must overtake), so each rule
 // is seen at work.
 func TestCleanMeansNoTrick(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
@@ -241,7 +242,7 @@ func TestCleanMeansNoTrick(t *testing.T) {
 			continue
 		}
 		if p.NTrick > 0 {
-			if !s.beatenAndSafe(&nd) {
+			if !s.cleanMidTrick(&nd) {
 				continue
 			}
 			if got := brute(p); got != 0 {
@@ -271,15 +272,169 @@ func TestCleanMeansNoTrick(t *testing.T) {
 		}
 		if int(nd.leader) == int(s.minD) {
 			kind += ", on lead"
+			if !oldSafeLead(d, o) {
+				kind = "on lead, a card they must overtake" // no suit has a safe lead of his lowest card
+			}
 		}
 		seen[kind]++
 	}
-	for _, k := range []string{"all under", "i-th under i-th", "i-th under i-th, on lead", "beaten mid-trick"} {
+	for _, k := range []string{"all under", "i-th under i-th", "i-th under i-th, on lead", "on lead, a card they must overtake", "beaten mid-trick"} {
 		if seen[k] == 0 {
 			t.Errorf("no ending where the bound holds with %s (seen %v)", k, seen)
 		}
 	}
 	t.Logf("endings where the bound holds: %v", seen)
+}
+
+// oldSafeLead reports whether the counted minimizer holding d has, against
+// the others' cards o, a suit where he can lead his lowest card under all
+// of theirs and stay under with the rest (the old leadSafe, the narrower rule
+// clean had before safeLead): endings where clean holds on lead without
+// it are the ones that check safeLead.
+func oldSafeLead(d, o uint32) bool {
+	for su := 0; su < 4; su++ {
+		ds, os := int(uint8(d>>(8*su))), int(uint8(o>>(8*su)))
+		if ds != 0 && os != 0 && ds&-ds < os&-os && under(ds&(ds-1), os) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSafeLeadMeansNoTrick checks safeLead, clean's rule for a counted
+// minimizer on lead, against brute force on endings where it alone makes
+// clean hold: D leads a card an opponent must overtake (not his lowest,
+// or his lowest with an opponent's card under it), his other suits and
+// the rest of that one pass duckSafe, and brute force must give 0.
+// Misère and raspasy endings of up to 4 tricks with D on lead, no talon.
+func TestSafeLeadMeansNoTrick(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	s := NewSolver()
+	want := 100000
+	if testing.Short() || raceEnabled {
+		want = 5000
+	}
+	hits, overtakenTop := 0, 0
+	for i := 0; hits < want; i++ {
+		var deck [rules.NumCards]rules.Card
+		for j := range deck {
+			deck[j] = rules.Card(j)
+		}
+		rng.Shuffle(len(deck), func(a, b int) { deck[a], deck[b] = deck[b], deck[a] })
+		k := 2 + rng.IntN(3)
+		d := rng.IntN(3)
+		p := Position{Leader: d, FirstHand: d, Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
+		if rng.IntN(2) == 0 {
+			p.Goal = RaspasyGoal(d)
+		}
+		for j := 0; j < 3*k; j++ {
+			p.Hands[j%3] = p.Hands[j%3].With(deck[j])
+		}
+		nd := s.setup(&p)
+		dh := nd.hands[d]
+		o := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
+		if !s.clean(&nd) || oldSafeLead(dh, o) {
+			continue
+		}
+		hits++
+		if got := brute(p); got != 0 {
+			t.Fatalf("case %d: %+v: clean by safeLead, but brute force counts %d tricks", i, p, got)
+		}
+		for su := 0; su < 4; su++ {
+			ds := uint8(dh >> (8 * su))
+			if ds != 0 && safeLead(ds, uint8(nd.hands[(d+1)%3]>>(8*su)), uint8(nd.hands[(d+2)%3]>>(8*su))) && !duckSafe(ds, uint8(o>>(8*su))) {
+				overtakenTop++ // the lead sheds a card that fails duckSafe
+			}
+		}
+	}
+	if overtakenTop == 0 {
+		t.Errorf("no ending where the lead sheds a card that fails duckSafe (of %d)", hits)
+	}
+	t.Logf("%d endings where clean holds by safeLead alone, %d shedding an unsafe card", hits, overtakenTop)
+}
+
+// TestCleanMidTrickMeansNoTrick checks cleanMidTrick against brute force
+// on endings in the middle of a trick where the narrower rule it
+// replaced (D has played and is beaten, every suit passing duckSafe)
+// does not hold: D has played and an opponent still to play must
+// overtake him, or D is still to play (next or last) and can stay
+// under, or is void and sheds a top card. Brute force must give 0.
+// Misère and raspasy endings of up to 4 tricks, no talon.
+func TestCleanMidTrickMeansNoTrick(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	s := NewSolver()
+	want := 100000
+	if testing.Short() || raceEnabled {
+		want = 5000
+	}
+	seen := map[string]int{}
+	hits := 0
+	for i := 0; hits < want; i++ {
+		var deck [rules.NumCards]rules.Card
+		for j := range deck {
+			deck[j] = rules.Card(j)
+		}
+		rng.Shuffle(len(deck), func(a, b int) { deck[a], deck[b] = deck[b], deck[a] })
+		k := 2 + rng.IntN(3)
+		d := rng.IntN(3)
+		p := Position{Leader: rng.IntN(3), Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
+		p.FirstHand = p.Leader
+		if rng.IntN(2) == 0 {
+			p.Goal = RaspasyGoal(d)
+		}
+		p.NTrick = 1 + rng.IntN(2)
+		next := 0
+		for i := 0; i < 3; i++ {
+			pl := (p.Leader + i) % 3
+			n := k
+			if i < p.NTrick {
+				n = k - 1
+				p.Trick[i] = deck[next]
+				next++
+			}
+			for j := 0; j < n; j++ {
+				p.Hands[pl] = p.Hands[pl].With(deck[next])
+				next++
+			}
+		}
+		nd := s.setup(&p)
+		if !s.cleanMidTrick(&nd) || oldBeatenAndSafe(s, &nd) {
+			continue
+		}
+		hits++
+		if got := brute(p); got != 0 {
+			t.Fatalf("case %d: %+v: clean in the trick, but brute force counts %d tricks", i, p, got)
+		}
+		dpos := (d + 3 - p.Leader) % 3 // D's place in the trick
+		ls := uint32(0xFF) << (nd.win &^ 7)
+		switch {
+		case dpos < p.NTrick:
+			seen["played, an opponent must overtake"]++
+		case nd.hands[d]&ls == 0:
+			seen["void, sheds a card"]++
+		case dpos == p.NTrick:
+			seen["to play, stays under"]++
+		default:
+			seen["to play after the next, stays under"]++
+		}
+	}
+	for _, k := range []string{"played, an opponent must overtake", "void, sheds a card", "to play, stays under", "to play after the next, stays under"} {
+		if seen[k] == 0 {
+			t.Errorf("no ending where the rule holds with D %s (seen %v)", k, seen)
+		}
+	}
+	t.Logf("endings where only the new rule holds: %v", seen)
+}
+
+// oldBeatenAndSafe is the rule cleanMidTrick widened: D has played to
+// the trick, another player's card beats his, and every suit passes
+// duckSafe.
+func oldBeatenAndSafe(s *Solver, nd *node) bool {
+	d := uint8(s.minD)
+	if nd.winP == d || (d+3-nd.leader)%3 >= nd.n {
+		return false
+	}
+	return allSafe(nd.hands[d], nd.hands[(d+1)%3]|nd.hands[(d+2)%3])
 }
 
 // TestUnsafeTopIsTheTopCardOfAnUnsafeSuit: unsafeTop (the misère
