@@ -112,15 +112,21 @@ func brute(p Position) int {
 	return rec(x)
 }
 
-// randomPosition deals a random valid ending of up to maxTricks tricks:
-// a random contract, misère, raspasy (with talon leads) or any other
-// goal, possibly in the middle of a trick.
-func randomPosition(rng *rand.Rand, maxTricks int) Position {
+// shuffled returns the 32 cards in an order rng draws.
+func shuffled(rng *rand.Rand) [rules.NumCards]rules.Card {
 	var deck [rules.NumCards]rules.Card
 	for i := range deck {
 		deck[i] = rules.Card(i)
 	}
 	rng.Shuffle(len(deck), func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
+	return deck
+}
+
+// randomPosition deals a random valid ending of up to maxTricks tricks:
+// a random contract, misère, raspasy (with talon leads) or any other
+// goal, possibly in the middle of a trick.
+func randomPosition(rng *rand.Rand, maxTricks int) Position {
+	deck := shuffled(rng)
 	k := 1 + rng.IntN(maxTricks)
 	var p Position
 	p.Leader = rng.IntN(3)
@@ -167,11 +173,7 @@ func randomPosition(rng *rand.Rand, maxTricks int) Position {
 // randomDeal deals a full 10-trick contract from the first hand (player
 // 0): 30 cards to three hands, two left out as the discard.
 func randomDeal(rng *rand.Rand) Position {
-	var deck [rules.NumCards]rules.Card
-	for i := range deck {
-		deck[i] = rules.Card(i)
-	}
-	rng.Shuffle(len(deck), func(i, j int) { deck[i], deck[j] = deck[j], deck[i] })
+	deck := shuffled(rng)
 	var p Position
 	for i := 0; i < 30; i++ {
 		p.Hands[i%3] = p.Hands[i%3].With(deck[i])

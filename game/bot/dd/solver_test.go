@@ -316,11 +316,7 @@ func TestSafeLeadMeansNoTrick(t *testing.T) {
 	}
 	hits, overtakenTop := 0, 0
 	for i := 0; hits < want; i++ {
-		var deck [rules.NumCards]rules.Card
-		for j := range deck {
-			deck[j] = rules.Card(j)
-		}
-		rng.Shuffle(len(deck), func(a, b int) { deck[a], deck[b] = deck[b], deck[a] })
+		deck := shuffled(rng)
 		k := 2 + rng.IntN(3)
 		d := rng.IntN(3)
 		p := Position{Leader: d, FirstHand: d, Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
@@ -370,11 +366,7 @@ func TestCleanMidTrickMeansNoTrick(t *testing.T) {
 	seen := map[string]int{}
 	hits := 0
 	for i := 0; hits < want; i++ {
-		var deck [rules.NumCards]rules.Card
-		for j := range deck {
-			deck[j] = rules.Card(j)
-		}
-		rng.Shuffle(len(deck), func(a, b int) { deck[a], deck[b] = deck[b], deck[a] })
+		deck := shuffled(rng)
 		k := 2 + rng.IntN(3)
 		d := rng.IntN(3)
 		p := Position{Leader: rng.IntN(3), Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
