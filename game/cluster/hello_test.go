@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/trelljaz/trelljaz/sockjs"
 )
 
@@ -42,8 +40,7 @@ func TestAProcessWhoseBrokerComesLateSaysHelloThenAndLeavesNoGoroutine(t *testin
 			mb := sockjs.NewMemoryBroker()
 			defer mb.Close()
 			b := &lateBroker{Broker: mb, readyAt: tc.readyAt}
-			n := &Node{id: "a", cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler),
-				metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
+			n := bareNode("a", b)
 			hellos := make(chan string, 4)
 			unsub, err := mb.Subscribe(context.Background(), clubChannel, func(p []byte) {
 				var nt note

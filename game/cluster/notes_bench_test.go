@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
@@ -33,9 +32,8 @@ func BenchmarkNotesToRedis(b *testing.B) {
 			b.Fatal("the broker is not ready after a minute")
 		}
 	}
-	n := &Node{id: "a", cfg: Config{Broker: br}, log: log,
-		metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
-	n.notes.wake = make(chan struct{}, 1)
+	n := bareNode("a", br)
+	n.log = log
 	var heard atomic.Int64
 	unsub, err := br.Subscribe(context.Background(), clubChannel, func([]byte) { heard.Add(1) })
 	if err != nil {

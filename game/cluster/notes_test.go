@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"net/netip"
 	"slices"
 	"sync"
@@ -220,9 +221,7 @@ func (b *recordingBroker) PublishBatch(_ context.Context, _ string, payloads [][
 // publishes.
 func TestQueuedNotesGoOutInPipelinesInOrder(t *testing.T) {
 	b := &recordingBroker{}
-	n := &Node{id: "a", cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler),
-		metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
-	n.notes.wake = make(chan struct{}, 1)
+	n := bareNode("a", b)
 	var want []string
 	for i := range 1200 {
 		p := protocol.Player{ID: fmt.Sprintf("dev:p%d", i), Name: fmt.Sprintf("P%d", i)}
@@ -249,13 +248,6 @@ func TestQueuedNotesGoOutInPipelinesInOrder(t *testing.T) {
 // name is heard anew.
 func TestANoteHeardTwiceIsTakenOnce(t *testing.T) {
 	sent := &recordingBroker{}
-	newNode := func(id string, b sockjs.Broker) *Node {
-		n := &Node{id: id, cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler),
-			metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
-		n.notes.wake = make(chan struct{}, 1)
-		n.notes.boot, n.notes.heard = uint64(len(id))<<32|1, map[string]noteMark{}
-		return n
-	}
 	// send queues count chat notes on a and returns what a published.
 	send := func(a *Node, count int) [][]byte {
 		sent.payloads = nil
@@ -267,7 +259,7 @@ func TestANoteHeardTwiceIsTakenOnce(t *testing.T) {
 		a.noteLoop(ctx)
 		return slices.Clone(sent.payloads)
 	}
-	b := newNode("b", nil)
+	b := bareNode("b", nil)
 	taken := func(payloads [][]byte) (n int) {
 		for _, p := range payloads {
 			var nt note
@@ -280,7 +272,7 @@ func TestANoteHeardTwiceIsTakenOnce(t *testing.T) {
 		}
 		return n
 	}
-	a := newNode("a", sent)
+	a := bareNode("a", sent)
 	first := send(a, 700) // two pipelines
 	if got := taken(append(slices.Clone(first), first...)); got != 700 {
 		t.Errorf("700 notes heard twice: %d taken, want 700", got)
@@ -291,8 +283,8 @@ func TestANoteHeardTwiceIsTakenOnce(t *testing.T) {
 		t.Errorf("3 new notes and 10 old ones: %d taken, want 3", got)
 	}
 	// The same name started again numbers from 1 under another boot.
-	restarted := newNode("a", sent)
-	restarted.notes.boot++
+	restarted := bareNode("a", sent)
+	restarted.notes.boot = a.notes.boot + 2
 	if got := taken(send(restarted, 5)); got != 5 {
 		t.Errorf("a restarted process's 5 notes: %d taken, want 5", got)
 	}
@@ -301,4 +293,14 @@ func TestANoteHeardTwiceIsTakenOnce(t *testing.T) {
 	if got := taken([][]byte{plain, plain}); got != 2 {
 		t.Errorf("an unnumbered note heard twice: %d taken, want 2", got)
 	}
+}
+
+// bareNode is a Node of id on broker b that was never started: what the
+// tests of its parts (notes, hello, outboxes) drive by hand.
+func bareNode(id string, b sockjs.Broker) *Node {
+	n := &Node{id: id, cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler), conns: newConnRegistry(),
+		metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
+	n.notes.wake = make(chan struct{}, 1)
+	n.notes.boot, n.notes.heard = mrand.Uint64()|1, map[string]noteMark{}
+	return n
 }

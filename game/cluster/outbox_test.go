@@ -3,13 +3,10 @@ package cluster
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"slices"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/trelljaz/trelljaz/game/protocol"
 	"github.com/trelljaz/trelljaz/game/rules"
@@ -46,8 +43,7 @@ func TestARequestThatCannotBeEncodedIsRefusedAloneNotItsLetter(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unsub()
-	n := &Node{id: "a", cfg: Config{Broker: b}, log: slog.New(slog.DiscardHandler), conns: newConnRegistry(),
-		metrics: metrics{dropped: prometheus.NewCounter(prometheus.CounterOpts{Name: "dropped"})}}
+	n := bareNode("a", b)
 	anna := &errConn{}
 	conn := n.conns.id(anna)
 	o := &outbox{n: n, to: "b", byMsg: map[*protocol.Encoded]uint64{}, lastOf: map[uint64]uint64{},
