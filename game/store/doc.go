@@ -8,7 +8,8 @@
 // Open picks the engine by URL: empty means SQLite in the data directory
 // (DataDir/trelljaz.db, the embedded default), "sqlite:PATH" SQLite in a
 // file, "postgres://..." PostgreSQL. SQLite is modernc.org/sqlite (pure Go:
-// no cgo, one static binary), in WAL mode with synchronous=FULL; PostgreSQL
+// no cgo, one static binary), in WAL mode with synchronous=FULL (the moves'
+// writer syncs the log itself: see below); PostgreSQL
 // is github.com/jackc/pgx/v5 through its database/sql driver, for several
 // processes sharing one database.
 //
@@ -26,9 +27,12 @@
 // A table writes each accepted move with Append before its events go out,
 // and each new deal (its seed, dealer and raspasy series) with StartDeal
 // before the deal's first move. Both return only when the rows are
-// committed; a group-commit writer lets concurrent tables share one
-// transaction, so the cost of a commit (an fsync) is paid once per batch,
-// not once per move. After a crash, InProgress returns every pulka not
+// committed and on disk; a group-commit writer lets concurrent tables
+// share one transaction, so the cost of a commit (an fsync) is paid once
+// per batch, not once per move. On SQLite the writer is pipelined: it
+// commits without syncing on a connection of its own while a syncer
+// fsyncs the log for the batches before, and a batch is answered only
+// after a sync that began once it was committed (logsync.go). After a crash, InProgress returns every pulka not
 // finished with its settings, seats, seeds and moves, and the tables are
 // rebuilt by replaying them (rules.Replay); a move that Append had
 // acknowledged is never missing (TestKillDuringAppendLosesNothingAcknowledged

@@ -58,11 +58,11 @@ func (s *Store) StartDeal(ctx context.Context, d DealStart) error {
 }
 
 // Append writes accepted moves ahead: it returns nil only when every one of
-// them is committed (durable: SQLite syncs its log on commit, PostgreSQL
-// its WAL), so a table acknowledges a move, and sends its events, only
-// after Append returns. Concurrent calls, from any number of tables, share
-// one transaction (group commit): the writer commits whatever has queued
-// while the previous commit was on disk. A call whose batch fails is
+// them is committed and durable (on SQLite the log is synced after the
+// commit, logsync.go; PostgreSQL syncs its WAL on commit), so a table
+// acknowledges a move, and sends its events, only after Append returns.
+// Concurrent calls, from any number of tables, share one transaction
+// (group commit): the writer commits whatever has queued meanwhile. A call whose batch fails is
 // retried alone, so one bad call does not fail another table's moves.
 //
 // A move with a (pulka, deal, number) already written is an error, as is a
