@@ -40,13 +40,7 @@ func BenchmarkNotesToRedis(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer unsub()
-	ctx, cancel := context.WithCancel(context.Background())
-	loop := make(chan struct{})
-	go func() {
-		defer close(loop)
-		n.noteLoop(ctx)
-	}()
-	defer func() { cancel(); <-loop }()
+	defer runNotes(n)()
 	players := make([]protocol.Player, maxNotes)
 	for i := range players {
 		players[i] = protocol.Player{ID: fmt.Sprintf("dev:p%d", i), Name: fmt.Sprintf("Player %d", i)}

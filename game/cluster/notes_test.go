@@ -117,13 +117,7 @@ func rosterNeverUndoes(t *testing.T, wrap func(*slowRosters) sockjs.Broker) {
 		t.Fatal(err)
 	}
 	defer unsub()
-	ctx, cancel := context.WithCancel(context.Background())
-	loop := make(chan struct{})
-	go func() {
-		defer close(loop)
-		n.noteLoop(ctx)
-	}()
-	defer func() { cancel(); <-loop }()
+	defer runNotes(n)()
 
 	n.onNote([]byte(`{"from":"b","kind":"hello"}`))
 	select {
@@ -303,4 +297,16 @@ func bareNode(id string, b sockjs.Broker) *Node {
 	n.notes.wake = make(chan struct{}, 1)
 	n.notes.boot, n.notes.heard = mrand.Uint64()|1, map[string]noteMark{}
 	return n
+}
+
+// runNotes runs n's notes goroutine until the returned stop is called
+// (which waits for what is queued to go out).
+func runNotes(n *Node) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	loop := make(chan struct{})
+	go func() {
+		defer close(loop)
+		n.noteLoop(ctx)
+	}()
+	return func() { cancel(); <-loop }
 }
