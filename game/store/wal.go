@@ -313,12 +313,8 @@ func (w *writer) commitAll(batch []*request) {
 	// moves would then look refused as duplicates): each caller learns the
 	// outcome is unknown.
 	if err == nil || len(batch) == 1 || errors.Is(err, ErrUncertain) {
-		if err == nil && w.sync != nil {
-			w.sync.after(batch...)
-			return
-		}
 		for _, r := range batch {
-			r.done <- err
+			w.answer(r, err)
 		}
 		return
 	}
