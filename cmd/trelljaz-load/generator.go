@@ -361,13 +361,11 @@ func (p *player) session(ctx context.Context, transport string) error {
 	base := p.g.cfg.URLs[p.urlIdx]
 	token, err := p.browser.token(ctx, base, p.name)
 	if err != nil {
-		p.g.stats.fail(errLost, err.Error())
-		return err
+		return p.lost(ctx, err)
 	}
 	l, err := p.g.dial(ctx, base, transport)
 	if err != nil {
-		p.g.stats.fail(errLost, err.Error())
-		return err
+		return p.lost(ctx, err)
 	}
 	p.link = l
 	p.g.stats.sessions.Add(1)
@@ -461,6 +459,15 @@ func (p *player) session(ctx context.Context, transport string) error {
 			}
 		}
 	}
+}
+
+// lost counts a failed sign-in or dial as an error, unless the run is
+// ending: a dial the end of the run cancels has not failed.
+func (p *player) lost(ctx context.Context, err error) error {
+	if !ending(ctx) {
+		p.g.stats.fail(errLost, err.Error())
+	}
+	return err
 }
 
 // signIn authenticates the session with a socket token and says which

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -214,6 +215,38 @@ func TestBotsHaveTheTablesConventions(t *testing.T) {
 			}
 			if c.Options != sc.Options || c.Options.Players != tt.players {
 				t.Errorf("bot options %+v, want the scoring's %+v", c.Options, sc.Options)
+			}
+		})
+	}
+}
+
+// A failed dial is an error while the run lasts, and not once the run is
+// ending: the end of the run cancels the dials in flight (a CI run once
+// counted one such as a lost connection).
+func TestADialTheRunsEndCancelsIsNoError(t *testing.T) {
+	live := context.Background()
+	canceled, cancel := context.WithCancel(live)
+	cancel()
+	past, cancelPast := context.WithDeadline(live, time.Now().Add(-time.Second))
+	defer cancelPast()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		want int64
+	}{
+		{"run going on", live, 1},
+		{"run canceled", canceled, 0},
+		{"run past its deadline", past, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &player{g: &generator{stats: newStats()}}
+			dialErr := errors.New("dial refused")
+			if err := p.lost(tt.ctx, dialErr); !errors.Is(err, dialErr) {
+				t.Errorf("lost returned %v, want the dial's error", err)
+			}
+			if got := p.g.stats.errs[errLost]; got != tt.want {
+				t.Errorf("%d %s errors counted, want %d", got, errLost, tt.want)
 			}
 		})
 	}
