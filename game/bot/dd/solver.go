@@ -332,7 +332,7 @@ func (s *Solver) mtd(nd *node, tricks, guess, limit int) int {
 		if g <= lo {
 			beta = lo + 1
 		}
-		g = s.search(*nd, beta-1, beta)
+		g = s.search(nd, beta-1, beta)
 		if g < beta {
 			hi = g
 		} else {
@@ -376,7 +376,8 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 		}
 		v := repValue[rep]
 		if v < 0 {
-			child, won := s.play(&nd, pl, rep)
+			child := nd
+			won := s.play(&child, pl, rep)
 			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won, limit-won)
 			v = min(v, limit)
 			repValue[rep] = v
@@ -476,47 +477,46 @@ func beats(c, b uint8, trump int) bool {
 	return int(c>>3) == trump
 }
 
-// play returns the child after player pl plays card c, and the counted
-// tricks won by the trick it completes (0 or 1).
-func (s *Solver) play(nd *node, pl, c uint8) (node, int) {
-	ch := *nd
-	ch.hands[pl] &^= 1 << c
+// play makes ch, a copy of a node, its child after player pl plays card
+// c, and returns the counted tricks won by the trick it completes (0 or
+// 1).
+func (s *Solver) play(ch *node, pl, c uint8) int {
+	ch.hands[pl] &^= 1 << (c & 31)
 	ch.trick[pl] = c
-	talon := s.inTalonTrick(&ch)
+	talon := s.inTalonTrick(ch)
 	if !talon && (ch.n == 0 || beats(c, ch.win, s.trump)) {
 		ch.win, ch.winP = c, pl
 	}
 	ch.n++
 	if ch.n < 3 {
-		return ch, 0
+		return 0
 	}
 	w := ch.winP
 	if talon {
-		w = s.winner(&ch)
+		w = s.winner(ch)
 	}
 	won := 0
-	if w != Nobody && s.count&(1<<w) != 0 {
+	if w != Nobody && s.count&(1<<(w&7)) != 0 {
 		won = 1
 	}
 	ch.n = 0
-	ch.rem &^= 1<<ch.trick[0] | 1<<ch.trick[1] | 1<<ch.trick[2]
+	ch.rem &^= 1<<(ch.trick[0]&31) | 1<<(ch.trick[1]&31) | 1<<(ch.trick[2]&31)
 	if talon {
-		ch.rem &^= 1 << s.talon[ch.talonPos]
+		ch.rem &^= 1 << (s.talon[ch.talonPos] & 31)
 		ch.talonPos++
 		ch.leader = s.first
-		if !s.inTalonTrick(&ch) && s.byWinner && w != Nobody {
+		if !s.inTalonTrick(ch) && s.byWinner && w != Nobody {
 			ch.leader = w
 		}
 	} else {
 		ch.leader = w
 	}
-	return ch, won
+	return won
 }
 
 // search is fail-soft alpha-beta: the counted tricks from nd on.
-func (s *Solver) search(n0 node, alpha, beta int) int {
+func (s *Solver) search(nd *node, alpha, beta int) int {
 	s.nodes++
-	nd := &n0
 	var e *ttEntry
 	var key uint64
 	if nd.n == 0 && !s.inTalonTrick(nd) {
@@ -599,6 +599,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 		bestV = 99
 	}
 	a, b := alpha, beta
+	var ch node // declared out of the loop, or escape analysis moves it to the heap
 	for i := 0; ; i++ {
 		if i == len(nm) {
 			if ordered {
@@ -611,8 +612,9 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			}
 		}
 		c := nm[i]
-		ch, won := s.play(nd, pl, c)
-		v := won + s.search(ch, a-won, b-won)
+		ch = *nd
+		won := s.play(&ch, pl, c)
+		v := won + s.search(&ch, a-won, b-won)
 		if maximizing {
 			if v > bestV {
 				bestV, bestC = v, c

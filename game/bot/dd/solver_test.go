@@ -473,3 +473,28 @@ func TestUnsafeTopIsTheTopCardOfAnUnsafeSuit(t *testing.T) {
 		})
 	}
 }
+
+// TestSolveDoesNotAllocate: a solve of any kind, and a Values into a
+// buffer large enough, allocate nothing (a node escaping to the heap
+// costs an allocation a node).
+func TestSolveDoesNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	s := NewSolver()
+	buf := make([]CardValue, 0, 10)
+	for _, mk := range []func(*rand.Rand) Position{randomDeal, misereDeal(0), misereDeal(3), raspasyDeal(0)} {
+		p := mk(rng)
+		p.Limit = min(p.Limit, 4) // a bounded count keeps the test quick
+		if p.Limit == 0 {
+			p.Limit = 4
+		}
+		allocs := testing.AllocsPerRun(3, func() {
+			s.Reset()
+			s.Solve(p)
+			s.Reset()
+			buf = s.Values(p, buf[:0])
+		})
+		if allocs != 0 {
+			t.Errorf("%+v: %.1f allocations a solve, want 0", p, allocs)
+		}
+	}
+}
