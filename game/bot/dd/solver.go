@@ -990,6 +990,14 @@ var next3 = [3]uint8{1, 2, 0}
 // touching cards) but skip, best guesses first; alpha is the search's
 // (a misère declarer who may take alpha more tricks leads differently).
 func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
+	if s.minVs && nd.n > 0 && !s.inTalonTrick(nd) {
+		return s.orderFollow(nd, pl, buf, skip)
+	}
+	return s.orderScored(nd, pl, buf, skip, alpha)
+}
+
+// orderScored is order by a score a card.
+func (s *Solver) orderScored(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
 	allowed := s.allowed(nd, pl)
 	rem := nd.rem
 	var reps uint32
@@ -1126,6 +1134,93 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) [
 			i--
 		}
 		buf[i], score[i] = c, sc16
+	}
+	return buf
+}
+
+// orderFollow is order off lead in an ordinary trick of a counted
+// minimizer D against two (misère, raspasy; no trumps), in the same
+// order by classes of cards drawn as bit sets instead of a score a
+// card: a defender plays first the cards under the trick's winning card
+// (highest first), then those over it (lowest first); D, following
+// suit, those under it, then those over it, highest first each; D,
+// discarding, first the top card of a suit failing duckSafe, then the
+// cards over some opponent's lowest of their suit, then the rest, each
+// class highest rank first. Cards of equal rank come in suit order, as
+// order's stable sort leaves them.
+func (s *Solver) orderFollow(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
+	h := nd.hands[pl]
+	lsu := nd.win >> 3
+	lsMask := uint32(0xFF) << (lsu * 8 & 31)
+	var reps uint32
+	follow := h & lsMask
+	if follow != 0 {
+		reps = uint32(runTops[uint16(nd.rem>>(lsu*8&31))&0xFF<<8|uint16(follow>>(lsu*8&31))&0xFF]) << (lsu * 8 & 31)
+	} else {
+		for su := uint(0); su < 32; su += 8 {
+			if a := uint16(h>>su) & 0xFF; a != 0 {
+				reps |= uint32(runTops[uint16(nd.rem>>su)&0xFF<<8|a]) << su
+			}
+		}
+	}
+	if skip != 0xFF {
+		reps &^= 1 << (skip & 31)
+	}
+	if follow != 0 {
+		under := reps & (uint32(1)<<(nd.win&31) - 1)
+		over := reps &^ under
+		buf = appendDown(buf, under)
+		if int8(pl) == s.minD {
+			return appendDown(buf, over)
+		}
+		for ; over != 0; over &= over - 1 {
+			buf = append(buf, uint8(bits.TrailingZeros32(over)))
+		}
+		return buf
+	}
+	if int8(pl) != s.minD {
+		return appendByRank(buf, reps)
+	}
+	oh := nd.hands[next3[pl]] | nd.hands[next3[next3[pl]]]
+	var unsafe, over uint32
+	for su := uint(0); su < 32; su += 8 {
+		r := reps >> su & 0xFF
+		if r == 0 {
+			continue
+		}
+		ds, os := uint8(h>>su), uint8(oh>>su)
+		if top := uint32(0x80) >> bits.LeadingZeros8(ds); r&top != 0 && !duckSafe(ds, os) {
+			unsafe |= top << su
+		}
+		if os == 0 {
+			over |= r << su // nobody else holds the suit
+		} else {
+			over |= r &^ (uint32(os&-os)<<1 - 1) << su
+		}
+	}
+	over &^= unsafe
+	buf = appendByRank(buf, unsafe)
+	buf = appendByRank(buf, over)
+	return appendByRank(buf, reps&^unsafe&^over)
+}
+
+// appendDown appends the cards of m, one suit's, highest first.
+func appendDown(buf []uint8, m uint32) []uint8 {
+	for ; m != 0; m &^= 1 << (31 - bits.LeadingZeros32(m)) {
+		buf = append(buf, uint8(31-bits.LeadingZeros32(m)))
+	}
+	return buf
+}
+
+// appendByRank appends the cards of m highest rank first, cards of one
+// rank in suit order.
+func appendByRank(buf []uint8, m uint32) []uint8 {
+	for r := 7; r >= 0 && m != 0; r-- {
+		col := m >> r & 0x01010101
+		m &^= col << r
+		for ; col != 0; col &= col - 1 {
+			buf = append(buf, uint8(bits.TrailingZeros32(col)+r))
+		}
 	}
 	return buf
 }
