@@ -530,3 +530,35 @@ func TestOrderFollowMatchesTheScores(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyIsTheHoldersInRelativeRanks: key gives, per suit, two bits a
+// card still in play from the lowest (its holder), 3 above the last, on
+// 10,000 random positions (a plain loop over the cards as the reference).
+func TestKeyIsTheHoldersInRelativeRanks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	s := NewSolver()
+	for i := 0; i < 10000; i++ {
+		p := randomPosition(rng, 10)
+		p.NTrick, p.NTalon = 0, 0
+		nd := node{hands: [3]uint32{uint32(p.Hands[0]), uint32(p.Hands[1]), uint32(p.Hands[2])}}
+		var want uint64
+		for su := 0; su < 4; su++ {
+			code, j := uint64(0), 0
+			for r := 0; r < 8; r++ {
+				for pl, h := range nd.hands {
+					if h>>(8*su+r)&1 != 0 {
+						code |= uint64(pl) << (2 * j)
+						j++
+					}
+				}
+			}
+			for ; j < 8; j++ {
+				code |= 3 << (2 * j)
+			}
+			want |= code << (16 * su)
+		}
+		if got := s.key(&nd); got != want {
+			t.Fatalf("case %d: %+v: key %#x, want %#x", i, p, got, want)
+		}
+	}
+}
