@@ -164,6 +164,11 @@ type node struct {
 	// win and winP are the card winning the current ordinary trick so
 	// far and its player (valid when n > 0 outside talon tricks)
 	win, winP uint8
+	// unsafe is, when there is a counted minimizer D (Solver.minD), the
+	// set of suits (bit su) in which his cards and the others' in hand
+	// fail duckSafe; play keeps it, looking at the suit of the card
+	// played only
+	unsafe uint8
 }
 
 // ttBits sizes the table: 1<<ttBits entries of 16 bytes in buckets of
@@ -277,6 +282,11 @@ func (s *Solver) setup(p *Position) node {
 		}
 	}
 	nd.rem = nd.hands[0] | nd.hands[1] | nd.hands[2]
+	if s.minD >= 0 {
+		for su := uint8(0); su < 4; su++ {
+			s.markUnsafe(&nd, su)
+		}
+	}
 	for i := 0; i < p.NTrick; i++ {
 		nd.rem |= 1 << uint8(p.Trick[i])
 	}
@@ -483,6 +493,9 @@ func beats(c, b uint8, trump int) bool {
 func (s *Solver) play(ch *node, pl, c uint8) int {
 	ch.hands[pl] &^= 1 << (c & 31)
 	ch.trick[pl] = c
+	if s.minD >= 0 {
+		s.markUnsafe(ch, c>>3)
+	}
 	talon := s.inTalonTrick(ch)
 	if !talon && (ch.n == 0 || beats(c, ch.win, s.trump)) {
 		ch.win, ch.winP = c, pl
@@ -661,6 +674,21 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	return bestV
 }
 
+// markUnsafe sets or clears suit su in nd.unsafe.
+func (s *Solver) markUnsafe(nd *node, su uint8) {
+	d := uint8(s.minD) & 3
+	sh := su * 8 & 31
+	dh := nd.hands[d]
+	ds := uint8(dh >> sh)
+	os := uint8((nd.hands[0] | nd.hands[1] | nd.hands[2]) &^ dh >> sh)
+	bit := uint8(1) << (su & 7)
+	if duckSafe(ds, os) {
+		nd.unsafe &^= bit
+	} else {
+		nd.unsafe |= bit
+	}
+}
+
 // clean reports whether the counted minimizer D can never be made to
 // take a trick from this trick start. Off lead, it is enough that in
 // every suit D's i-th lowest card is below the others' i-th lowest, as
@@ -678,29 +706,21 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 // theirs). Of the cards that lose, the highest leaves the lowest rest,
 // so it is the one tried (safeLead).
 func (s *Solver) clean(nd *node) bool {
-	d := uint8(s.minD)
-	dh := nd.hands[d]
-	q, r := nd.hands[(d+1)%3], nd.hands[(d+2)%3]
-	oh := q | r
-	onLead := nd.leader == d
-	unsafeSu := -1 // the one suit failing duckSafe, if any
-	for su := 0; su < 4; su++ {
-		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			if !onLead || unsafeSu >= 0 {
-				return false
-			}
-			unsafeSu = su
-		}
+	d := uint8(s.minD) & 3
+	unsafe := nd.unsafe
+	if nd.leader != d {
+		return unsafe == 0
 	}
-	if !onLead {
-		return true
+	if unsafe&(unsafe-1) != 0 {
+		return false
 	}
-	for su := 0; su < 4; su++ {
-		if unsafeSu >= 0 && su != unsafeSu {
-			continue
-		}
-		if safeLead(uint8(dh>>(8*su)), uint8(q>>(8*su)), uint8(r>>(8*su))) {
+	dh, q, r := nd.hands[d], nd.hands[next3[d]], nd.hands[next3[next3[d]]]
+	if unsafe != 0 {
+		sh := uint(bits.TrailingZeros8(unsafe)) * 8
+		return safeLead(uint8(dh>>sh), uint8(q>>sh), uint8(r>>sh))
+	}
+	for sh := uint(0); sh < 32; sh += 8 {
+		if safeLead(uint8(dh>>sh), uint8(q>>sh), uint8(r>>sh)) {
 			return true
 		}
 	}
@@ -742,20 +762,19 @@ func safeLead(ds, qs, rs uint8) bool {
 // rule loses least) or none of the suit (he discards the top card of a
 // suit: of the one suit failing the rule, if any).
 func (s *Solver) cleanMidTrick(nd *node) bool {
-	d := uint8(s.minD)
+	d := uint8(s.minD) & 3
 	if s.inTalonTrick(nd) {
 		return false
 	}
-	dh := nd.hands[d]
-	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
-	ls := uint32(0xFF) << (nd.win &^ 7) // the suit led
+	lsh := uint(nd.win&^7) & 31
+	ls := uint32(0xFF) << lsh // the suit led
 	if (d+3-nd.leader)%3 < nd.n {
 		// D has played
 		if nd.winP == d {
 			beaten := false
 			for i := nd.n; i < 3; i++ {
 				p := (nd.leader + i) % 3
-				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<nd.win {
+				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<(nd.win&31) {
 					beaten = true
 				}
 			}
@@ -763,44 +782,30 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 				return false
 			}
 		}
-		return allSafe(dh, oh)
+		return nd.unsafe == 0
 	}
+	dh := nd.hands[d]
+	oh := nd.hands[next3[d]] | nd.hands[next3[next3[d]]]
 	if ds := dh & ls; ds != 0 {
-		under := ds & (uint32(1)<<nd.win - 1)
-		if under == 0 {
+		under := ds & (uint32(1)<<(nd.win&31) - 1)
+		if under == 0 || nd.unsafe&^(1<<(lsh/8)) != 0 {
 			return false
 		}
-		return allSafe(dh&^(uint32(1)<<(31-bits.LeadingZeros32(under))), oh)
+		x := uint32(1) << (31 - bits.LeadingZeros32(under))
+		return duckSafe(uint8((ds&^x)>>lsh), uint8(oh>>lsh))
 	}
 	// void in the suit led: he sheds the top card of the one suit failing
 	// duckSafe, if any
-	unsafeSu := -1
-	for su := 0; su < 4; su++ {
-		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			if unsafeSu >= 0 {
-				return false // two suits fail: one shed card cannot mend both
-			}
-			unsafeSu = su
-		}
-	}
-	if unsafeSu < 0 {
+	unsafe := nd.unsafe
+	if unsafe == 0 {
 		return true
 	}
-	ds := uint8(dh >> (8 * unsafeSu))
-	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>(8*unsafeSu)))
-}
-
-// allSafe reports whether hand dh passes duckSafe in every suit against
-// the others' cards oh.
-func allSafe(dh, oh uint32) bool {
-	for su := 0; su < 4; su++ {
-		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			return false
-		}
+	if unsafe&(unsafe-1) != 0 {
+		return false // two suits fail: one shed card cannot mend both
 	}
-	return true
+	sh := uint(bits.TrailingZeros8(unsafe)) * 8
+	ds := uint8(dh >> sh)
+	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>sh))
 }
 
 // unsafeTop reports whether card c is the counted minimizer D's top card
@@ -808,11 +813,9 @@ func allSafe(dh, oh uint32) bool {
 // it): the card he would rather lead, when he can afford a trick, or
 // discard.
 func (s *Solver) unsafeTop(nd *node, c uint8) bool {
-	d := uint8(s.minD)
-	ds := uint8(nd.hands[d] >> (c &^ 7))
-	os := uint8((nd.hands[(d+1)%3] | nd.hands[(d+2)%3]) >> (c &^ 7))
+	ds := uint8(nd.hands[uint8(s.minD)&3] >> (c &^ 7 & 31))
 	// (ds>>rank == 1: no card of his above c; uint8(2)<<7 would be 0)
-	return ds>>(c&7) == 1 && !duckSafe(ds, os)
+	return ds>>(c&7) == 1 && nd.unsafe>>(c>>3&7)&1 != 0
 }
 
 // duckSafe reports whether, of two disjoint sets of ranks of one suit,
@@ -1189,7 +1192,7 @@ func (s *Solver) orderFollow(nd *node, pl uint8, buf []uint8, skip uint8) []uint
 			continue
 		}
 		ds, os := uint8(h>>su), uint8(oh>>su)
-		if top := uint32(0x80) >> bits.LeadingZeros8(ds); r&top != 0 && !duckSafe(ds, os) {
+		if top := uint32(0x80) >> bits.LeadingZeros8(ds); r&top != 0 && nd.unsafe>>(su/8)&1 != 0 {
 			unsafe |= top << su
 		}
 		if os == 0 {

@@ -562,3 +562,15 @@ func TestKeyIsTheHoldersInRelativeRanks(t *testing.T) {
 		}
 	}
 }
+
+// allSafe reports whether hand dh passes duckSafe in every suit against
+// the others' cards oh.
+func allSafe(dh, oh uint32) bool {
+	for su := 0; su < 4; su++ {
+		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
+		if ds != 0 && os != 0 && !duckSafe(ds, os) {
+			return false
+		}
+	}
+	return true
+}
