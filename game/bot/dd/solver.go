@@ -284,7 +284,8 @@ func (s *Solver) setup(p *Position) node {
 	nd.rem = nd.hands[0] | nd.hands[1] | nd.hands[2]
 	if s.minD >= 0 {
 		for su := uint8(0); su < 4; su++ {
-			s.markUnsafe(&nd, su)
+			dh := nd.hands[s.minD]
+			nd.unsafe |= suitUnsafe(dh, nd.rem&^dh, su) << su
 		}
 	}
 	for i := 0; i < p.NTrick; i++ {
@@ -491,11 +492,16 @@ func beats(c, b uint8, trump int) bool {
 // c, and returns the counted tricks won by the trick it completes (0 or
 // 1).
 func (s *Solver) play(ch *node, pl, c uint8) int {
+	if s.minD >= 0 {
+		// (the hands are read before one is written: measured, a load
+		// of what was just stored costs more)
+		all := (ch.hands[0] | ch.hands[1] | ch.hands[2]) &^ (1 << (c & 31))
+		dh := ch.hands[uint8(s.minD)&3] &^ (1 << (c & 31))
+		su := c >> 3 & 3
+		ch.unsafe = ch.unsafe&^(1<<su) | suitUnsafe(dh, all&^dh, su)<<su
+	}
 	ch.hands[pl] &^= 1 << (c & 31)
 	ch.trick[pl] = c
-	if s.minD >= 0 {
-		s.markUnsafe(ch, c>>3)
-	}
 	talon := s.inTalonTrick(ch)
 	if !talon && (ch.n == 0 || beats(c, ch.win, s.trump)) {
 		ch.win, ch.winP = c, pl
@@ -674,19 +680,12 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	return bestV
 }
 
-// markUnsafe sets or clears suit su in nd.unsafe.
-func (s *Solver) markUnsafe(nd *node, su uint8) {
-	d := uint8(s.minD) & 3
+// suitUnsafe is 1 when the minimizer's cards dh and the others' oh
+// fail duckSafe in suit su (0..3), else 0.
+func suitUnsafe(dh, oh uint32, su uint8) uint8 {
 	sh := su * 8 & 31
-	dh := nd.hands[d]
-	ds := uint8(dh >> sh)
-	os := uint8((nd.hands[0] | nd.hands[1] | nd.hands[2]) &^ dh >> sh)
-	bit := uint8(1) << (su & 7)
-	if duckSafe(ds, os) {
-		nd.unsafe &^= bit
-	} else {
-		nd.unsafe |= bit
-	}
+	i := uint(uint8(dh>>sh))<<8 | uint(uint8(oh>>sh))
+	return uint8(^duckSafeBits[i>>6]>>(i&63)) & 1
 }
 
 // clean reports whether the counted minimizer D can never be made to
