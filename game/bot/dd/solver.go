@@ -579,7 +579,10 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 				return int(e.ub)
 			}
 		} else {
-			*e = ttEntry{h: key, leader: nd.leader, lb: 0, ub: int8(left), best: 0xFF, gen: s.gen, left: uint8(left)}
+			// (field by field: a whole entry built and copied is stored
+			// byte by byte, then loaded whole, which the CPU cannot
+			// forward)
+			e.h, e.leader, e.lb, e.ub, e.best, e.gen, e.left = key, nd.leader, 0, int8(left), 0xFF, s.gen, uint8(left)
 		}
 		if int(e.lb) > alpha {
 			alpha = int(e.lb)
@@ -605,7 +608,9 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	// it often cuts off on its own.
 	var nm []uint8
 	ordered := ttBest == 0xFF
-	if ordered {
+	if ordered && nd.n > 0 && s.minVs && !s.inTalonTrick(nd) {
+		nm = s.orderFollow(nd, pl, moves[:0], 0xFF)
+	} else if ordered {
 		nm = s.order(nd, pl, moves[:0], 0xFF, alpha)
 	} else {
 		moves[0] = ttBest
