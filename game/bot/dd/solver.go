@@ -997,8 +997,11 @@ var next3 = [3]uint8{1, 2, 0}
 // touching cards) but skip, best guesses first; alpha is the search's
 // (a misère declarer who may take alpha more tricks leads differently).
 func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
-	if s.minVs && nd.n > 0 && !s.inTalonTrick(nd) {
-		return s.orderFollow(nd, pl, buf, skip)
+	if s.minVs && !s.inTalonTrick(nd) {
+		if nd.n > 0 {
+			return s.orderFollow(nd, pl, buf, skip)
+		}
+		return s.orderLead(nd, pl, buf, skip, alpha)
 	}
 	return s.orderScored(nd, pl, buf, skip, alpha)
 }
@@ -1211,6 +1214,121 @@ func (s *Solver) orderFollow(nd *node, pl uint8, buf []uint8, skip uint8) []uint
 	return appendByRank(buf, reps&^unsafe&^over)
 }
 
+// orderLead is order on lead in an ordinary trick of a counted
+// minimizer D against two (misère, raspasy), in misereLead's order by
+// classes of cards drawn as bit sets. D: when alpha >= 1 the top cards
+// of his unsafe suits (by rank less five a card of the suit, highest
+// first) and then, highest first, the cards nobody must overtake; the
+// cards an opponent must overtake (highest first); when alpha < 1 the
+// others, lowest first; last the suits nobody else holds. The others:
+// cards D can stay under in suits where he is safe, then where he is
+// not (lowest first each); cards under all of D's where the partner can
+// stay under too, then the rest under all of D's (highest first each);
+// last the suits D lacks (lowest first).
+func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
+	h := nd.hands[pl]
+	var reps uint32
+	for su := uint(0); su < 32; su += 8 {
+		if a := uint16(h>>su) & 0xFF; a != 0 {
+			reps |= uint32(runTops[uint16(nd.rem>>su)&0xFF<<8|a]) << su
+		}
+	}
+	if skip != 0xFF {
+		reps &^= 1 << (skip & 31)
+	}
+	if reps&(reps-1) == 0 {
+		if reps != 0 {
+			buf = append(buf, uint8(bits.TrailingZeros32(reps)))
+		}
+		return buf
+	}
+	d := uint8(s.minD) & 3
+	dh := nd.hands[d]
+	if pl == d {
+		q, r := nd.hands[next3[d]], nd.hands[next3[next3[d]]]
+		var tops, taken, overtaken, alone uint32
+		var topKey [4]int8 // by suit: rank less five a card of his suit
+		for su := uint(0); su < 32; su += 8 {
+			rs := reps >> su & 0xFF
+			if rs == 0 {
+				continue
+			}
+			ds, qs, ts := uint8(dh>>su), uint8(q>>su), uint8(r>>su)
+			if qs|ts == 0 {
+				alone |= rs << su
+				continue
+			}
+			if alpha >= 1 && nd.unsafe>>(su/8)&1 != 0 {
+				top := uint8(0x80) >> bits.LeadingZeros8(ds)
+				if uint32(top)&rs != 0 {
+					tops |= uint32(top) << su
+					taken |= uint32(top) << su
+					topKey[su/8] = int8(7-bits.LeadingZeros8(ds)) - 5*int8(bits.OnesCount8(ds))
+					rs &^= uint32(top)
+				}
+			}
+			thr := qs & -qs // the highest lowest card of the two
+			if ts&-ts > thr {
+				thr = ts & -ts
+			}
+			overtaken |= rs & (uint32(thr) - 1) << su
+		}
+		for tops != 0 {
+			// the best key first, the lowest suit of equal keys
+			best := uint8(0xFF)
+			for t := tops; t != 0; t &= t - 1 {
+				c := uint8(bits.TrailingZeros32(t))
+				if best == 0xFF || topKey[c>>3] > topKey[best>>3] {
+					best = c
+				}
+			}
+			buf = append(buf, best)
+			tops &^= 1 << (best & 31)
+		}
+		rest := reps &^ alone &^ overtaken &^ taken
+		if alpha >= 1 {
+			buf = appendByRank(buf, rest)
+			buf = appendByRank(buf, overtaken)
+		} else {
+			buf = appendByRank(buf, overtaken)
+			buf = appendByRankUp(buf, rest)
+		}
+		for ; alone != 0; alone &= alone - 1 {
+			buf = append(buf, uint8(bits.TrailingZeros32(alone)))
+		}
+		return buf
+	}
+	third := nd.hands[3-pl-d]
+	var safe, unsafe, partner, under, lacks uint32
+	for su := uint(0); su < 32; su += 8 {
+		rs := reps >> su & 0xFF
+		if rs == 0 {
+			continue
+		}
+		ds := dh >> su & 0xFF
+		if ds == 0 {
+			lacks |= rs << su
+			continue
+		}
+		low := ds & -ds
+		if nd.unsafe>>(su/8)&1 == 0 {
+			safe |= rs &^ (low - 1) << su
+		} else {
+			unsafe |= rs &^ (low - 1) << su
+		}
+		if ts := third >> su & 0xFF; ts == 0 || ts&-ts < low {
+			partner |= rs & (low - 1) << su
+		} else {
+			under |= rs & (low - 1) << su
+		}
+	}
+	buf = appendByRankUp(buf, safe)
+	buf = appendByRankUp(buf, unsafe)
+	buf = appendByRank(buf, partner)
+	buf = appendByRank(buf, under)
+	return appendByRankUp(buf, lacks)
+}
+
 // appendDown appends the cards of m, one suit's, highest first.
 func appendDown(buf []uint8, m uint32) []uint8 {
 	for ; m != 0; m &^= 1 << (31 - bits.LeadingZeros32(m)) {
@@ -1222,15 +1340,44 @@ func appendDown(buf []uint8, m uint32) []uint8 {
 // appendByRank appends the cards of m highest rank first, cards of one
 // rank in suit order.
 func appendByRank(buf []uint8, m uint32) []uint8 {
-	for r := 7; r >= 0 && m != 0; r-- {
-		col := m >> r & 0x01010101
-		m &^= col << r
-		for ; col != 0; col &= col - 1 {
-			buf = append(buf, uint8(bits.TrailingZeros32(col)+r))
-		}
+	if m == 0 {
+		return buf
+	}
+	// rank-major, suit 0 above suit 3 in each rank: read from the top
+	t := byRank[uint8(m)]<<3 | byRank[uint8(m>>8)]<<2 | byRank[uint8(m>>16)]<<1 | byRank[uint8(m>>24)]
+	for ; t != 0; t &^= 1 << (31 - bits.LeadingZeros32(t)) {
+		i := 31 - bits.LeadingZeros32(t)
+		buf = append(buf, uint8((3-i&3)*8+i>>2))
 	}
 	return buf
 }
+
+// appendByRankUp appends the cards of m lowest rank first, cards of one
+// rank in suit order.
+func appendByRankUp(buf []uint8, m uint32) []uint8 {
+	if m == 0 {
+		return buf
+	}
+	// rank-major, suit 0 below suit 3 in each rank: read from the bottom
+	t := byRank[uint8(m)] | byRank[uint8(m>>8)]<<1 | byRank[uint8(m>>16)]<<2 | byRank[uint8(m>>24)]<<3
+	for ; t != 0; t &= t - 1 {
+		i := bits.TrailingZeros32(t)
+		buf = append(buf, uint8((i&3)*8+i>>2))
+	}
+	return buf
+}
+
+// byRank[b] moves bit r of b to bit 4r.
+var byRank = func() (t [256]uint32) {
+	for b := 0; b < 256; b++ {
+		for r := 0; r < 8; r++ {
+			if b&(1<<r) != 0 {
+				t[b] |= 1 << (4 * r)
+			}
+		}
+	}
+	return t
+}()
 
 // runTops[rem<<8|a] is the set of top cards of the runs of a, where
 // touching means no card of rem lies between (a is a subset of rem).
