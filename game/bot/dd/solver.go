@@ -921,43 +921,51 @@ func (s *Solver) lastTrick(nd *node) int {
 }
 
 // twoTricks plays out the last two tricks by plain minimax (at most
-// eight ways to play the first; the second is forced).
+// eight ways to play the first; the second is forced). A player who
+// reaches the best he can (both tricks counted, or none) stops looking.
 func (s *Solver) twoTricks(nd *node) int {
 	l := nd.leader
 	p1, p2 := next3[l], next3[next3[l]]
 	h0, h1, h2 := nd.hands[l], nd.hands[p1], nd.hands[p2]
+	max0, max1, max2 := s.max>>(l&7)&1 != 0, s.max>>(p1&7)&1 != 0, s.max>>(p2&7)&1 != 0
 	best0 := -1
-	max0 := s.max&(1<<l) != 0
 	for a0 := h0; a0 != 0; a0 &= a0 - 1 {
 		c0 := uint8(bits.TrailingZeros32(a0))
-		m := uint32(0xFF) << (c0 &^ 7)
+		m := uint32(0xFF) << (c0 &^ 7 & 31)
+		r0 := uint8(bits.TrailingZeros32(h0 &^ (1 << (c0 & 31))))
 		best1 := -1
-		max1 := s.max&(1<<p1) != 0
 		for a1 := s.follow(h1, m); a1 != 0; a1 &= a1 - 1 {
 			c1 := uint8(bits.TrailingZeros32(a1))
+			r1 := uint8(bits.TrailingZeros32(h1 &^ (1 << (c1 & 31))))
 			best2 := -1
-			max2 := s.max&(1<<p2) != 0
 			for a2 := s.follow(h2, m); a2 != 0; a2 &= a2 - 1 {
 				c2 := uint8(bits.TrailingZeros32(a2))
 				w := s.trickWinner(l, c0, c1, c2)
-				v := int(s.count>>w) & 1
+				v := int(s.count>>(w&7)) & 1
 				// the last trick, led by w
-				r := [3]uint8{}
-				r[l] = uint8(bits.TrailingZeros32(h0 &^ (1 << c0)))
-				r[p1] = uint8(bits.TrailingZeros32(h1 &^ (1 << c1)))
-				r[p2] = uint8(bits.TrailingZeros32(h2 &^ (1 << c2)))
+				var r [3]uint8
+				r[l], r[p1], r[p2] = r0, r1, uint8(bits.TrailingZeros32(h2&^(1<<(c2&31))))
 				w2 := s.trickWinner(w, r[w], r[next3[w]], r[next3[next3[w]]])
-				v += int(s.count>>w2) & 1
+				v += int(s.count>>(w2&7)) & 1
 				if best2 < 0 || max2 == (v > best2) && v != best2 {
 					best2 = v
+				}
+				if best2 == 2 && max2 || best2 == 0 && !max2 {
+					break
 				}
 			}
 			if best1 < 0 || max1 == (best2 > best1) && best2 != best1 {
 				best1 = best2
 			}
+			if best1 == 2 && max1 || best1 == 0 && !max1 {
+				break
+			}
 		}
 		if best0 < 0 || max0 == (best1 > best0) && best1 != best0 {
 			best0 = best1
+		}
+		if best0 == 2 && max0 || best0 == 0 && !max0 {
+			break
 		}
 	}
 	return best0
