@@ -597,8 +597,8 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	if nd.n > 0 && s.minD >= 0 && s.cleanMidTrick(nd) {
 		return 0
 	}
-	pl := (nd.leader + nd.n) % 3
-	maximizing := s.max&(1<<pl) != 0
+	pl := seatAfter[(nd.leader+nd.n)&7]
+	maximizing := s.max>>(pl&7)&1 != 0
 	var moves [16]uint8
 	var ttBest uint8 = 0xFF
 	if e != nil && e.best != 0xFF {
@@ -772,12 +772,12 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 	}
 	lsh := uint(nd.win&^7) & 31
 	ls := uint32(0xFF) << lsh // the suit led
-	if (d+3-nd.leader)%3 < nd.n {
+	if seatAfter[(d+3-nd.leader)&7] < nd.n {
 		// D has played
 		if nd.winP == d {
 			beaten := false
 			for i := nd.n; i < 3; i++ {
-				p := (nd.leader + i) % 3
+				p := seatAfter[(nd.leader+i)&7]
 				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<(nd.win&31) {
 					beaten = true
 				}
@@ -997,6 +997,9 @@ func (s *Solver) trickWinner(l, c0, c1, c2 uint8) uint8 {
 	}
 	return who
 }
+
+// seatAfter[i] is i % 3 (i < 8): the player i places after player 0.
+var seatAfter = [8]uint8{0, 1, 2, 0, 1, 2, 0, 1}
 
 // next3[p] is the player after p in play order.
 var next3 = [3]uint8{1, 2, 0}
