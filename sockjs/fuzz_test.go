@@ -79,6 +79,13 @@ func FuzzQuote(f *testing.F) {
 				t.Fatalf("%q sent raw in %q", r, q)
 			}
 		}
+		// NewMessage's buffer: never more than the quoted string, and all
+		// of it when nothing but quotes and backslashes is escaped.
+		n := quotedSize(s)
+		plain := !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == utf8.RuneError || mustEscape(r) })
+		if n > len(q) || (plain && utf8.ValidString(s) && n != len(q)) {
+			t.Fatalf("quotedSize(%q) = %d, quoted is %d bytes", s, n, len(q))
+		}
 	})
 }
 

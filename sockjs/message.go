@@ -3,6 +3,7 @@ package sockjs
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -28,7 +29,15 @@ type Message struct {
 
 // NewMessage encodes payload for every transport.
 func NewMessage(payload string) *Message {
-	return &Message{raw: payload, quoted: appendQuoted(make([]byte, 0, len(payload)+2), payload)}
+	return &Message{raw: payload, quoted: appendQuoted(make([]byte, 0, quotedSize(payload)), payload)}
+}
+
+// quotedSize is the size of payload quoted by appendQuoted when it holds
+// nothing but quotes and backslashes to escape (a JSON payload's usual
+// case: a buffer of len+2 grew to twice that for every JSON message).
+// Rarer escapes grow the buffer.
+func quotedSize(payload string) int {
+	return len(payload) + 2 + strings.Count(payload, `"`) + strings.Count(payload, `\`)
 }
 
 // size is what the message counts against a session's send queue.

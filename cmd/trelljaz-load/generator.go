@@ -372,7 +372,10 @@ func (p *player) session(ctx context.Context, transport string) error {
 	defer p.g.stats.sessions.Add(-1)
 	defer l.Close()
 
-	frames := make(chan []string, 16)
+	// The reader stamps each frame as it arrives, as a browser's onmessage
+	// would: the hop to this loop is the generator's own queue, not the
+	// club's latency.
+	frames := make(chan arrival, 16)
 	recvErr := make(chan error, 1)
 	go func() {
 		for {
@@ -382,7 +385,7 @@ func (p *player) session(ctx context.Context, transport string) error {
 				close(frames)
 				return
 			}
-			frames <- msgs
+			frames <- arrival{msgs, time.Now()}
 		}
 	}()
 	if err := p.signIn(token); err != nil {
@@ -417,12 +420,12 @@ func (p *player) session(ctx context.Context, transport string) error {
 			if err := p.send(map[string]any{"type": "watch", "table": id}); err != nil {
 				return err
 			}
-		case msgs, ok := <-frames:
+		case f, ok := <-frames:
 			if !ok {
 				return <-recvErr
 			}
-			now := time.Now()
-			for _, raw := range msgs {
+			now := f.at
+			for _, raw := range f.msgs {
 				p.g.stats.received.Add(int64(len(raw)))
 				var m serverMsg
 				if strings.HasPrefix(raw, `{"type":"lobby`) {
@@ -459,6 +462,12 @@ func (p *player) session(ctx context.Context, transport string) error {
 			}
 		}
 	}
+}
+
+// arrival is one frame's messages and when the reader got them.
+type arrival struct {
+	msgs []string
+	at   time.Time
 }
 
 // lost counts a failed sign-in or dial as an error, unless the run is

@@ -25,10 +25,13 @@ const (
 	metricCommit = "trelljaz_store_commit_seconds"
 	metricAppend = "trelljaz_store_append_seconds"
 	metricWrites = "trelljaz_store_commit_writes"
+	metricSched  = "trelljaz_sched_latency_seconds" // the Go run queue's wait
+	metricGC     = "trelljaz_gc_cpu_seconds_total"  // a counter: kept as a hist's sum
 )
 
 // serverHists are the club's histograms by metric name, summed over the
-// processes scraped: cumulative counts per upper bound.
+// processes scraped: cumulative counts per upper bound. A counter
+// (metricGC) is kept as a hist with its value as the sum and no buckets.
 type serverHists map[string]*hist
 
 // hist is one histogram: cumulative counts per upper bound (increasing;
@@ -69,7 +72,17 @@ func (h serverHists) add(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
-	for _, name := range []string{metricMove, metricCommit, metricAppend, metricWrites} {
+	if f := fams[metricGC]; f != nil && f.GetType() == dto.MetricType_COUNTER {
+		c := h[metricGC]
+		if c == nil {
+			c = &hist{}
+			h[metricGC] = c
+		}
+		for _, m := range f.GetMetric() {
+			c.sum += m.GetCounter().GetValue()
+		}
+	}
+	for _, name := range []string{metricMove, metricCommit, metricAppend, metricWrites, metricSched} {
 		f := fams[name]
 		if f == nil || f.GetType() != dto.MetricType_HISTOGRAM {
 			continue
@@ -166,6 +179,12 @@ type serverSummary struct {
 	// commit in progress and its own).
 	AppendP50ms float64 `json:"append_p50_ms"`
 	AppendP99ms float64 `json:"append_p99_ms"`
+	// SchedP50ms and SchedP99ms are how long the club's goroutines waited
+	// runnable for a thread (Go's run queue: a full machine's wait), and
+	// GCCPUPct the CPU its garbage collector took, in % of one core.
+	SchedP50ms float64 `json:"sched_p50_ms"`
+	SchedP99ms float64 `json:"sched_p99_ms"`
+	GCCPUPct   float64 `json:"gc_cpu_pct"`
 }
 
 // serverFigures compares two scrapes window seconds apart; nil when the
@@ -190,6 +209,10 @@ func serverFigures(now, then serverHists, window float64) *serverSummary {
 		MoveP50ms: ms(metricMove, 0.5), MoveP99ms: ms(metricMove, 0.99),
 		CommitP50ms: ms(metricCommit, 0.5), CommitP99ms: ms(metricCommit, 0.99),
 		AppendP50ms: ms(metricAppend, 0.5), AppendP99ms: ms(metricAppend, 0.99),
+		SchedP50ms: ms(metricSched, 0.5), SchedP99ms: ms(metricSched, 0.99),
+	}
+	if g := now[metricGC]; g != nil && window > 0 {
+		s.GCCPUPct = math.Round(1000*g.since(then[metricGC]).sum/window) / 10
 	}
 	s.Moves = int64(move.since(then[metricMove]).count)
 	if c := now[metricCommit]; c != nil {

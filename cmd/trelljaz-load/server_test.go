@@ -116,3 +116,40 @@ func TestNoFiguresWithoutTheClubsHistograms(t *testing.T) {
 		t.Errorf("figures from a club without the histograms: %+v", s)
 	}
 }
+
+// The club's GC CPU is a counter summed over its processes, reported as
+// the window's share of one core.
+func TestGCFigureIsTheWindowsShareOfACore(t *testing.T) {
+	at := func(gc float64) *bytes.Buffer {
+		reg := prometheus.NewRegistry()
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: metricGC, Help: "x"})
+		c.Add(gc)
+		moves := prometheus.NewHistogram(prometheus.HistogramOpts{Name: metricMove, Help: "x"})
+		moves.Observe(0.001)
+		reg.MustRegister(c, moves)
+		return exposition(t, reg)
+	}
+	then := scrapeOf(t, at(1), at(2))
+	if got := then[metricGC].sum; got != 3 {
+		t.Fatalf("GC CPU summed over two processes = %v s, want 3", got)
+	}
+	s := serverFigures(scrapeOf(t, at(1.5), at(2.3)), then, 2)
+	if s == nil {
+		t.Fatal("no figures")
+	}
+	if math.Abs(s.GCCPUPct-40) > 0.05 {
+		t.Errorf("GC CPU = %v %%, want 40 (0.8 s of CPU in 2 s)", s.GCCPUPct)
+	}
+}
+
+// The run queue's latency comes with the club's metrics (the Go runtime's
+// own, of this test's process).
+func TestRunQueueFigures(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := metrics.New(reg)
+	m.MoveTime(time.Millisecond)
+	s := serverFigures(scrapeOf(t, exposition(t, reg)), serverHists{}, 1)
+	if s == nil || s.SchedP99ms <= 0 || s.SchedP50ms > s.SchedP99ms {
+		t.Errorf("run queue figures: %+v; want p99 > 0 and p50 <= p99", s)
+	}
+}

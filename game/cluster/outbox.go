@@ -270,7 +270,7 @@ func (it item) appendTo(b []byte) []byte {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, m.Bytes()...)
+		b = append(b, m.JSON()...)
 	}
 	return append(b, "]}"...)
 }

@@ -3,7 +3,9 @@
 // moves, timeouts, fines, send-queue drops, finished pulkas the journal
 // refused, and three latencies: a player's move at its table (arrival to
 // events queued), the store's group commits (time and moves per commit)
-// and a move's wait for its commit, and SQLite's log syncs. It uses
+// and a move's wait for its commit, and SQLite's log syncs; and from the
+// Go runtime, the scheduler's latencies and the garbage collector's CPU
+// (runtime.go). It uses
 // prometheus/client_golang, the standard Go client, rather than a
 // hand-written exposition format.
 //
@@ -70,7 +72,7 @@ func New(reg prometheus.Registerer) *Metrics {
 			Help: "A write's wait for its group commit: from its handing to the store to its answer (the queue behind the commit in progress and its own)."}),
 	}
 	reg.MustRegister(m.sessions, m.tables, m.pulkaStarted, m.pulkaFinished, m.moves, m.illegal, m.timeouts, m.fines, m.drops, m.lobbyBytes,
-		m.storeFailures, m.unstored, m.moveTime, m.commitTime, m.commitMoves, m.appendTime, m.syncTime)
+		m.storeFailures, m.unstored, m.moveTime, m.commitTime, m.commitMoves, m.appendTime, m.syncTime, newRuntimeCollector())
 	return m
 }
 

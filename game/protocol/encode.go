@@ -16,10 +16,14 @@ type Message interface {
 }
 
 // Encoded is a message encoded once for every recipient: its JSON and,
-// built on first use and shared, its SockJS frame. It is immutable and safe
-// for concurrent use.
+// built on first use and shared, its SockJS encoding. It is immutable and
+// safe for concurrent use.
+//
+// The JSON is a string, so that the SockJS encoding's raw payload shares
+// it instead of copying it: a table keeps its recent events for resync
+// (Bare), and a copy each was a third of a busy club's heap.
 type Encoded struct {
-	data []byte
+	data string
 	once sync.Once
 	msg  *sockjs.Message
 }
@@ -44,16 +48,23 @@ func Encode(m Message) *Encoded {
 // 2 kB, one without a few hundred bytes; the table keeps its recent events
 // for resync, so a buffer grown far past the message is cut to it.
 func encodeTableEvent(e *TableEvent) *Encoded {
-	size := 512
-	if e.Deal != nil {
-		size = 2048
+	buf := scratch.Get().(*[]byte)
+	data := appendTableEvent((*buf)[:0], e)
+	enc := &Encoded{data: string(data)}
+	if cap(data) <= maxScratch {
+		*buf = data
+		scratch.Put(buf)
 	}
-	data := appendTableEvent(make([]byte, 0, size), e)
-	if cap(data)-len(data) > len(data)/2 {
-		data = bytes.Clone(data)
-	}
-	return &Encoded{data: data}
+	return enc
 }
+
+// scratch holds the buffers table events are appended into before their
+// JSON is copied out as a string (an event with a deal is 1.5 to 2 kB).
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+// maxScratch is the largest buffer scratch keeps: a rare huge event (a
+// whole score sheet) does not pin its buffer.
+const maxScratch = 16 << 10
 
 // encodeReflect encodes m with encoding/json.
 func encodeReflect(m Message) *Encoded {
@@ -74,17 +85,26 @@ func encodeReflect(m Message) *Encoded {
 		out = append(out, ',')
 	}
 	out = append(out, body[1:]...)
-	return &Encoded{data: out}
+	return &Encoded{data: string(out)}
 }
 
-// Bytes returns the JSON of the message; the caller must not modify it.
-func (e *Encoded) Bytes() []byte { return e.data }
+// Bytes returns a copy of the message's JSON.
+func (e *Encoded) Bytes() []byte { return []byte(e.data) }
+
+// JSON returns the message's JSON.
+func (e *Encoded) JSON() string { return e.data }
 
 // SockJS returns the message as a SockJS message, encoded on first use.
 func (e *Encoded) SockJS() *sockjs.Message {
-	e.once.Do(func() { e.msg = sockjs.NewMessage(string(e.data)) })
+	e.once.Do(func() { e.msg = sockjs.NewMessage(e.data) })
 	return e.msg
 }
+
+// Bare returns the message without its SockJS encoding (sharing the
+// JSON): what is kept long after it was sent, so that the SockJS encoding
+// (larger than the JSON: every quote escaped) is freed once written and
+// built again only if the message is sent again.
+func (e *Encoded) Bare() *Encoded { return &Encoded{data: e.data} }
 
 // Len is the size of the message's JSON in bytes.
 func (e *Encoded) Len() int { return len(e.data) }

@@ -7,10 +7,10 @@ import (
 
 // Raw wraps a message another process encoded (Encoded.Bytes, carried
 // over the club's broker) so that it is sent as it is. data must be one
-// JSON object; Raw keeps it, the caller must not modify it.
+// JSON object.
 func Raw(data []byte) (*Encoded, error) {
 	if !json.Valid(data) || len(data) < 2 || data[0] != '{' {
 		return nil, fmt.Errorf("protocol: a raw message must be one JSON object, got %d bytes", len(data))
 	}
-	return &Encoded{data: data}, nil
+	return &Encoded{data: string(data)}, nil
 }

@@ -26,3 +26,20 @@ func TestRawTakesOneJSONObject(t *testing.T) {
 		}
 	}
 }
+
+// A bare copy shares the JSON and builds its own SockJS encoding when sent
+// again.
+func TestBareKeepsTheJSONAndNotTheSockJSEncoding(t *testing.T) {
+	e := Encode(Left{Table: "t1"})
+	sent := e.SockJS()
+	b := e.Bare()
+	if b.JSON() != e.JSON() || b.Len() != e.Len() {
+		t.Fatalf("bare JSON %q, want %q", b.JSON(), e.JSON())
+	}
+	if b.msg != nil {
+		t.Error("the bare copy holds a SockJS encoding before it is sent again")
+	}
+	if again := b.SockJS(); again == sent || again == nil {
+		t.Error("the bare copy shares the sent SockJS encoding (it would keep it alive)")
+	}
+}

@@ -105,6 +105,25 @@ var fields = map[string][2][]string{
 	TypeTableChat:   {{"table", "text"}, nil},
 }
 
+// carried is one optional field of the wire form and whether a message
+// carries it.
+type carried struct {
+	name string
+	set  bool
+}
+
+// take reports whether name is carried, and marks it seen (no longer set).
+func take(fields []carried, name string) bool {
+	for i := range fields {
+		if fields[i].name == name {
+			was := fields[i].set
+			fields[i].set = false
+			return was
+		}
+	}
+	return false
+}
+
 // ErrTooLarge is returned by Decode for a message over MaxClientMessage.
 var ErrTooLarge = fmt.Errorf("message: larger than %d bytes", MaxClientMessage)
 
@@ -127,24 +146,25 @@ func Decode(data []byte) (Request, error) {
 	if !ok {
 		return Request{}, fmt.Errorf("message: unknown type %q", w.Type)
 	}
-	has := map[string]bool{
-		"name": w.Name != nil, "token": w.Token != nil, "guest": w.Guest != nil, "lobby_v": w.LobbyV != nil, "tables": w.Tables != nil, "text": w.Text != nil,
-		"follow": w.Follow != nil, "follow_lobby": w.FollowLobby != nil, "view": w.View != nil, "lobby_view": w.LobbyView != nil,
-		"table": w.Table != nil, "v": w.V != nil, "seat": w.Seat != nil, "move": w.Move != nil,
-		"preset": w.Preset != nil, "options": w.Options != nil,
+	// Which fields the message carries, by name: an array on the stack (a
+	// map of them was most of what decoding a move allocated).
+	has := [...]carried{
+		{"name", w.Name != nil}, {"token", w.Token != nil}, {"guest", w.Guest != nil}, {"lobby_v", w.LobbyV != nil},
+		{"tables", w.Tables != nil}, {"text", w.Text != nil}, {"follow", w.Follow != nil}, {"follow_lobby", w.FollowLobby != nil},
+		{"view", w.View != nil}, {"lobby_view", w.LobbyView != nil}, {"table", w.Table != nil}, {"v", w.V != nil},
+		{"seat", w.Seat != nil}, {"move", w.Move != nil}, {"preset", w.Preset != nil}, {"options", w.Options != nil},
 	}
 	for _, f := range spec[0] {
-		if !has[f] {
+		if !take(has[:], f) {
 			return Request{}, fmt.Errorf("%s: missing field %q", w.Type, f)
 		}
-		delete(has, f)
 	}
 	for _, f := range spec[1] {
-		delete(has, f)
+		take(has[:], f)
 	}
-	for f, ok := range has {
-		if ok {
-			return Request{}, fmt.Errorf("%s: unexpected field %q", w.Type, f)
+	for _, f := range has {
+		if f.set {
+			return Request{}, fmt.Errorf("%s: unexpected field %q", w.Type, f.name)
 		}
 	}
 	if w.Type == TypeSignin {
