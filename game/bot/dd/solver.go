@@ -283,8 +283,8 @@ func (s *Solver) setup(p *Position) node {
 	}
 	nd.rem = nd.hands[0] | nd.hands[1] | nd.hands[2]
 	if s.minD >= 0 {
+		dh := nd.hands[s.minD]
 		for su := uint8(0); su < 4; su++ {
-			dh := nd.hands[s.minD]
 			nd.unsafe |= suitUnsafe(dh, nd.rem&^dh, su) << su
 		}
 	}
@@ -609,6 +609,7 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	var nm []uint8
 	ordered := ttBest == 0xFF
 	if ordered && nd.n > 0 && s.minVs && !s.inTalonTrick(nd) {
+		// (what order would call, one call less a node)
 		nm = s.orderFollow(nd, pl, moves[:0], 0xFF)
 	} else if ordered {
 		nm = s.order(nd, pl, moves[:0], 0xFF, alpha)
@@ -1168,7 +1169,7 @@ func (s *Solver) orderScored(nd *node, pl uint8, buf []uint8, skip uint8, alpha 
 // discarding, first the top card of a suit failing duckSafe, then the
 // cards over some opponent's lowest of their suit, then the rest, each
 // class highest rank first. Cards of equal rank come in suit order, as
-// order's stable sort leaves them.
+// orderScored's stable sort leaves them.
 func (s *Solver) orderFollow(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
 	h := nd.hands[pl]
 	lsu := nd.win >> 3
@@ -1226,16 +1227,19 @@ func (s *Solver) orderFollow(nd *node, pl uint8, buf []uint8, skip uint8) []uint
 }
 
 // orderLead is order on lead in an ordinary trick of a counted
-// minimizer D against two (misère, raspasy), in misereLead's order by
-// classes of cards drawn as bit sets. D: when alpha >= 1 the top cards
-// of his unsafe suits (by rank less five a card of the suit, highest
-// first) and then, highest first, the cards nobody must overtake; the
-// cards an opponent must overtake (highest first); when alpha < 1 the
-// others, lowest first; last the suits nobody else holds. The others:
-// cards D can stay under in suits where he is safe, then where he is
-// not (lowest first each); cards under all of D's where the partner can
-// stay under too, then the rest under all of D's (highest first each);
-// last the suits D lacks (lowest first).
+// minimizer D against two (misère, raspasy), in the order of
+// orderScored's scores (misereLead) by classes of cards drawn as bit
+// sets. D, when alpha >= 1: the top cards of his unsafe suits (the
+// highest rank less five a card of the suit first), then the cards no
+// opponent must overtake, then those an opponent must overtake (highest
+// first each); when alpha < 1: those an opponent must overtake (highest
+// first), then the others (lowest first); last the suits nobody else
+// holds. The others: the cards D can stay under in suits where he is
+// safe, then where he is not (lowest first each); the cards under all
+// of D's where the partner can stay under too, then the rest under all
+// of D's (highest first each); last the suits D lacks (lowest first).
+// Cards of equal rank come in suit order, as orderScored's stable sort
+// leaves them.
 func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
 	h := nd.hands[pl]
 	var reps uint32
@@ -1257,7 +1261,7 @@ func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha in
 	dh := nd.hands[d]
 	if pl == d {
 		q, r := nd.hands[next3[d]], nd.hands[next3[next3[d]]]
-		var tops, taken, overtaken, alone uint32
+		var tops, overtaken, alone uint32
 		var topKey [4]int8 // by suit: rank less five a card of his suit
 		for su := uint(0); su < 32; su += 8 {
 			rs := reps >> su & 0xFF
@@ -1273,7 +1277,6 @@ func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha in
 				top := uint8(0x80) >> bits.LeadingZeros8(ds)
 				if uint32(top)&rs != 0 {
 					tops |= uint32(top) << su
-					taken |= uint32(top) << su
 					topKey[su/8] = int8(7-bits.LeadingZeros8(ds)) - 5*int8(bits.OnesCount8(ds))
 					rs &^= uint32(top)
 				}
@@ -1284,6 +1287,7 @@ func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha in
 			}
 			overtaken |= rs & (uint32(thr) - 1) << su
 		}
+		rest := reps &^ alone &^ overtaken &^ tops
 		for tops != 0 {
 			// the best key first, the lowest suit of equal keys
 			best := uint8(0xFF)
@@ -1296,7 +1300,6 @@ func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha in
 			buf = append(buf, best)
 			tops &^= 1 << (best & 31)
 		}
-		rest := reps &^ alone &^ overtaken &^ taken
 		if alpha >= 1 {
 			buf = appendByRank(buf, rest)
 			buf = appendByRank(buf, overtaken)
