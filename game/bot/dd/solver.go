@@ -535,6 +535,9 @@ func (s *Solver) play(ch *node, pl, c uint8) int {
 
 // search is fail-soft alpha-beta: the counted tricks from nd on.
 func (s *Solver) search(nd *node, alpha, beta int) int {
+	if nd.n > 0 && s.minVs && !s.inTalonTrick(nd) {
+		return s.searchFollow(nd, alpha, beta)
+	}
 	s.nodes++
 	var e *ttEntry
 	var key uint64
@@ -608,10 +611,7 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 	// it often cuts off on its own.
 	var nm []uint8
 	ordered := ttBest == 0xFF
-	if ordered && nd.n > 0 && s.minVs && !s.inTalonTrick(nd) {
-		// (what order would call, one call less a node)
-		nm = s.orderFollow(nd, pl, moves[:0], 0xFF)
-	} else if ordered {
+	if ordered {
 		nm = s.order(nd, pl, moves[:0], 0xFF, alpha)
 	} else {
 		moves[0] = ttBest
@@ -639,7 +639,12 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 		c := nm[i]
 		ch = *nd
 		won := s.play(&ch, pl, c)
-		v := won + s.search(&ch, a-won, b-won)
+		var v int
+		if ch.n > 0 && s.minVs && !s.inTalonTrick(&ch) {
+			v = s.searchFollow(&ch, a, b)
+		} else {
+			v = won + s.search(&ch, a-won, b-won)
+		}
 		if maximizing {
 			if v > bestV {
 				bestV, bestC = v, c
@@ -681,6 +686,47 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 		} else {
 			e.lb, e.ub = int8(bestV), int8(bestV)
 			e.best = compress1(bestC, nd)
+		}
+	}
+	return bestV
+}
+
+// searchFollow is search off lead in an ordinary trick of a counted
+// minimizer D against two (misère, raspasy): no table, D's bound in
+// the middle of a trick, the moves by orderFollow. (Apart from search,
+// measured, to spare those nodes search's branches for trick starts.)
+func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
+	s.nodes++
+	if s.cleanMidTrick(nd) {
+		return 0
+	}
+	pl := seatAfter[(nd.leader+nd.n)&7]
+	var moves [16]uint8
+	nm := s.orderFollow(nd, pl, moves[:0], 0xFF)
+	var ch node // declared out of the loop, or escape analysis moves it to the heap
+	minimizing := int8(pl) == s.minD
+	bestV := -1
+	if minimizing {
+		bestV = 99
+	}
+	for _, c := range nm {
+		ch = *nd
+		won := s.play(&ch, pl, c)
+		var v int
+		if ch.n > 0 {
+			v = s.searchFollow(&ch, alpha, beta)
+		} else {
+			v = won + s.search(&ch, alpha-won, beta-won)
+		}
+		if minimizing {
+			bestV = min(bestV, v)
+			beta = min(beta, v)
+		} else {
+			bestV = max(bestV, v)
+			alpha = max(alpha, v)
+		}
+		if alpha >= beta {
+			break
 		}
 	}
 	return bestV
