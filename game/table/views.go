@@ -85,7 +85,7 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 			sv := rules.View(t.deal, rules.Spectator)
 			none := []rules.Move{}
 			ev.Deal, ev.Legal = &sv, &none
-			e.public = protocol.Encode(ev)
+			e.public = protocol.EncodeTableEvent(&ev)
 		}
 		for i, s := range t.seats {
 			if s.bot || s.empty() {
@@ -94,11 +94,11 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 			sv := rules.View(t.deal, i)
 			legal := t.legalFor(i)
 			ev.Deal, ev.Legal = &sv, &legal
-			e.seats[i], e.owners[i] = protocol.Encode(ev), s.p.ID
+			e.seats[i], e.owners[i] = protocol.EncodeTableEvent(&ev), s.p.ID
 			e.size += e.seats[i].Len()
 		}
 	} else {
-		e.public = protocol.Encode(ev)
+		e.public = protocol.EncodeTableEvent(&ev)
 	}
 	if e.public != nil {
 		e.size += e.public.Len()
