@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -96,8 +97,12 @@ func parseFrame(f []byte) (msgs []string, ok bool, err error) {
 	return nil, false, fmt.Errorf("frame: unknown type %q", f[0])
 }
 
-// wsLink is a session over the websocket transport.
-type wsLink struct{ c *websocket.Conn }
+// wsLink is a session over the websocket transport. buf is Recv's, reused
+// for every frame (its messages are decoded into strings of their own).
+type wsLink struct {
+	c   *websocket.Conn
+	buf bytes.Buffer
+}
 
 func (l *wsLink) Send(msg string) error {
 	b, err := json.Marshal([]string{msg})
@@ -109,11 +114,15 @@ func (l *wsLink) Send(msg string) error {
 
 func (l *wsLink) Recv() ([]string, error) {
 	for {
-		_, f, err := l.c.ReadMessage()
+		_, r, err := l.c.NextReader()
 		if err != nil {
 			return nil, err
 		}
-		if msgs, ok, err := parseFrame(f); ok || err != nil {
+		l.buf.Reset()
+		if _, err := l.buf.ReadFrom(r); err != nil {
+			return nil, err
+		}
+		if msgs, ok, err := parseFrame(l.buf.Bytes()); ok || err != nil {
 			return msgs, err
 		}
 	}

@@ -101,7 +101,7 @@ type player struct {
 	pending bool
 	// trace holds the last messages this player sent and got, for error
 	// reports.
-	trace []string
+	trace trace
 	// wait starts waiting for the table to change from old and delivers
 	// the new id to the session loop.
 	wait func(old string)
@@ -137,7 +137,7 @@ var errDropped = errors.New("dropped by the generator (-drop)")
 
 // handle applies one server message.
 func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
-	p.note(fmt.Sprintf("got %s %s v%d %s state=%q legal=%v actor=%v", m.Type, m.Table, m.V, m.Kind, m.State, legalLen(m.Legal), actorOf(m.Deal)))
+	p.trace.add(traced{got: m})
 	switch m.Type {
 	case "welcome":
 		if m.Player != nil {
@@ -160,7 +160,7 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 		}
 	case "error":
 		if m.Code == "illegal_move" || m.Code == "not_your_turn" {
-			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s (table %s, my seat %d, after v%d; my last move %v); last messages:\n  %s", m.Code, m.Text, p.tstate.table, p.tstate.seat, p.tstate.v, p.lastMove, strings.Join(p.trace, "\n  ")))
+			p.g.stats.fail(errRefused, fmt.Sprintf("%s: %s (table %s, my seat %d, after v%d; my last move %v); last messages:\n  %s", m.Code, m.Text, p.tstate.table, p.tstate.seat, p.tstate.v, p.lastMove, strings.Join(p.trace.lines(), "\n  ")))
 		} else {
 			p.g.stats.fail(errServer, fmt.Sprintf("%s: %s", m.Code, m.Text))
 		}
@@ -249,7 +249,7 @@ func (p *player) send(m map[string]any) error {
 	if err != nil {
 		return fmt.Errorf("encode %v: %w", m["type"], err)
 	}
-	p.note("sent " + string(b))
+	p.trace.add(traced{sent: b})
 	if err := p.link.Send(string(b)); err != nil {
 		return fmt.Errorf("send %v: %w", m["type"], err)
 	}
@@ -276,11 +276,38 @@ func (p *player) act(now time.Time) error {
 	return nil
 }
 
-func (p *player) note(s string) {
-	if len(p.trace) >= 16 {
-		p.trace = p.trace[1:]
+// trace is a ring of the last messages a player sent and got, formatted
+// only for an error report (formatting every message cost the generator
+// CPU its club shares).
+type trace struct {
+	ring [16]traced
+	n    int // messages added
+}
+
+// traced is one message: sent (its JSON) or got.
+type traced struct {
+	sent []byte
+	got  serverMsg
+}
+
+func (t *trace) add(m traced) {
+	t.ring[t.n%len(t.ring)] = m
+	t.n++
+}
+
+// lines returns the messages held, oldest first.
+func (t *trace) lines() []string {
+	var out []string
+	for i := max(0, t.n-len(t.ring)); i < t.n; i++ {
+		m := t.ring[i%len(t.ring)]
+		if m.sent != nil {
+			out = append(out, "sent "+string(m.sent))
+			continue
+		}
+		g := m.got
+		out = append(out, fmt.Sprintf("got %s %s v%d %s state=%q legal=%v actor=%v", g.Type, g.Table, g.V, g.Kind, g.State, legalLen(g.Legal), actorOf(g.Deal)))
 	}
-	p.trace = append(p.trace, s)
+	return out
 }
 
 func legalLen(l *[]rules.Move) int {

@@ -44,6 +44,11 @@ func Encode(m Message) *Encoded {
 	return encodeReflect(m)
 }
 
+// EncodeTableEvent is Encode for a table event, without the copy of the
+// event (and of the views it points to) that passing it as a Message
+// makes: a table encodes one per seat for every move.
+func EncodeTableEvent(e *TableEvent) *Encoded { return encodeTableEvent(e) }
+
 // encodeTableEvent encodes e with appends. An event with a deal is 1.5 to
 // 2 kB, one without a few hundred bytes; the table keeps its recent events
 // for resync, so a buffer grown far past the message is cut to it.

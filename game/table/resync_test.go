@@ -9,15 +9,18 @@ import (
 // TestAReconnectGetsExactlyWhatItMissed: a spectator drops at version v and
 // comes back saying v: it gets the events after v and nothing else, and its
 // picture equals that of a spectator who never left. Far behind, it gets
-// the whole table.
+// the whole table; so it does when nobody watched meanwhile (the events
+// then had no spectators' encoding).
 func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		eventBytes int
+		alone      bool // the other spectator leaves too
 		wantFull   bool
 	}{
-		{"a few events behind: the events", 0, false},
-		{"too far behind: the whole table", 1, true},
+		{"a few events behind: the events", 0, false, false},
+		{"too far behind: the whole table", 1, false, true},
+		{"nobody watched meanwhile: the whole table", 0, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tb, clk, anna := playing(t, Config{EventBytes: tc.eventBytes, Options: botTakeover()}, "")
@@ -26,6 +29,9 @@ func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 			tb.Watch(left, 0)
 			untilAnna(t, tb, clk, anna)
 			tb.Detach(left)
+			if tc.alone {
+				tb.Detach(stayed)
+			}
 			v := left.view(t).V
 			had := len(left.all())
 			tb.Chat(anna, "while you were away")
@@ -47,6 +53,11 @@ func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 			}
 			if full != tc.wantFull {
 				t.Fatalf("whole table sent: %v, want %v (%d messages)", full, tc.wantFull, len(got))
+			}
+			if tc.alone {
+				stayed = newConn("Vera")
+				tb.Watch(stayed, 0)
+				tb.Summary()
 			}
 			a, b := stayed.view(t), left.view(t)
 			if !reflect.DeepEqual(a, b) {

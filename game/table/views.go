@@ -33,8 +33,9 @@ type event struct {
 }
 
 // emit makes the next version from the parts one action changed, encodes it
-// once for the spectators and once per seated player when the deal differs
-// by seat, keeps it for resync and sends it to every connection.
+// once per seated player when the deal differs by seat and once for the
+// spectators (when the deal differs by seat: only while someone watches),
+// keeps it for resync and sends it to every connection.
 //
 // The parts changed earlier in the same action (tbl.pend) and its chat line
 // (tbl.chatOut) go out in this event too: one action, one event.
@@ -80,10 +81,12 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 	e := event{v: t.v, seats: make([]*protocol.Encoded, len(t.seats)), owners: make([]string, len(t.seats))}
 	if p&pDeal != 0 && t.dealNo > 0 {
 		ev.DealNo = t.dealNo
-		sv := rules.View(t.deal, rules.Spectator)
-		none := []rules.Move{}
-		ev.Deal, ev.Legal = &sv, &none
-		e.public = protocol.Encode(ev)
+		if t.watched() {
+			sv := rules.View(t.deal, rules.Spectator)
+			none := []rules.Move{}
+			ev.Deal, ev.Legal = &sv, &none
+			e.public = protocol.EncodeTableEvent(&ev)
+		}
 		for i, s := range t.seats {
 			if s.bot || s.empty() {
 				continue
@@ -91,13 +94,15 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 			sv := rules.View(t.deal, i)
 			legal := t.legalFor(i)
 			ev.Deal, ev.Legal = &sv, &legal
-			e.seats[i], e.owners[i] = protocol.Encode(ev), s.p.ID
+			e.seats[i], e.owners[i] = protocol.EncodeTableEvent(&ev), s.p.ID
 			e.size += e.seats[i].Len()
 		}
 	} else {
-		e.public = protocol.Encode(ev)
+		e.public = protocol.EncodeTableEvent(&ev)
 	}
-	e.size += e.public.Len()
+	if e.public != nil {
+		e.size += e.public.Len()
+	}
 	t.keep(e)
 	t.send(e)
 	t.changed()
@@ -116,7 +121,22 @@ func (t *tbl) send(e event) {
 	}
 }
 
-// audienceOf returns the encoding of e for player id.
+// watched reports whether a connection at the table is not a seated
+// player's: a spectator, who gets the spectators' encoding of an event.
+// An event with a deal encodes that one only then (most tables have no
+// spectators: one encoding in four saved); a spectator who comes later
+// gets the whole table.
+func (t *tbl) watched() bool {
+	for c := range t.conns {
+		if t.seatOf(c.Player().ID) < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// audienceOf returns the encoding of e for player id: nil for a spectator
+// when nobody watched at e (see watched).
 func (t *tbl) audienceOf(e event, id string) *protocol.Encoded {
 	if i := t.seatOf(id); i >= 0 && i < len(e.seats) && e.seats[i] != nil && e.owners[i] == id {
 		return e.seats[i]
@@ -129,7 +149,9 @@ func (t *tbl) audienceOf(e event, id string) *protocol.Encoded {
 // being sent are freed once written, not held for a resync that rarely
 // comes (at 3,000 tables they held two thirds of the ring's memory).
 func (t *tbl) keep(e event) {
-	e.public = e.public.Bare()
+	if e.public != nil {
+		e.public = e.public.Bare()
+	}
 	seats := make([]*protocol.Encoded, len(e.seats))
 	for i, x := range e.seats {
 		if x != nil {
@@ -170,7 +192,12 @@ func (t *tbl) resync(c Conn, v uint64) {
 				ok = false // made for someone else in this seat
 				break
 			}
-			out = append(out, t.audienceOf(e, id))
+			enc := t.audienceOf(e, id)
+			if enc == nil {
+				ok = false // nobody watched then: no spectators' encoding
+				break
+			}
+			out = append(out, enc)
 		}
 		if ok {
 			c.Send(out...)
