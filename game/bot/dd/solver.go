@@ -730,7 +730,16 @@ func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
 			ch.n = 2
 			v = s.searchFollow(&ch, alpha, beta)
 		} else {
-			won := s.play(&ch, pl, c)
+			// play for a third card, the end of an ordinary trick (no
+			// trumps, no talon), without play's branches for those
+			s.lay(&ch, pl, c)
+			w := nd.winP
+			if c>>3 == nd.win>>3 && c > nd.win {
+				w = pl
+			}
+			won := int(s.count >> (w & 7) & 1)
+			ch.n, ch.leader = 0, w
+			ch.rem &^= 1<<(ch.trick[0]&31) | 1<<(ch.trick[1]&31) | 1<<(ch.trick[2]&31)
 			v = won + s.search(&ch, alpha-won, beta-won)
 		}
 		if minimizing {
