@@ -716,14 +716,22 @@ func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
 	if minimizing {
 		bestV = 99
 	}
+	// lay, for every move: D's hand and the others' are the same but
+	// for the card played
+	dh := nd.hands[uint8(s.minD)&3]
+	oh := (nd.hands[0] | nd.hands[1] | nd.hands[2]) &^ dh
 	for _, c := range nm {
 		ch = *nd
+		bit := uint32(1) << (c & 31)
+		su := c >> 3 & 3
+		ch.unsafe = nd.unsafe&^(1<<su) | suitUnsafe(dh&^bit, oh&^bit, su)<<su
+		ch.hands[pl%3] &^= bit
+		ch.trick[pl%3] = c
 		var v int
 		if nd.n == 1 {
 			// play for a second card (no trumps, no talon), without
 			// play's branches for a trick's end: measured, fewer
 			// branches missed
-			s.lay(&ch, pl, c)
 			if c>>3 == nd.win>>3 && c > nd.win {
 				ch.win, ch.winP = c, pl
 			}
@@ -732,7 +740,6 @@ func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
 		} else {
 			// play for a third card, the end of an ordinary trick (no
 			// trumps, no talon), without play's branches for those
-			s.lay(&ch, pl, c)
 			w := nd.winP
 			if c>>3 == nd.win>>3 && c > nd.win {
 				w = pl
