@@ -867,12 +867,12 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 		return nd.unsafe == 0
 	}
 	dh := nd.hands[d]
-	oh := nd.hands[next3[d]] | nd.hands[next3[next3[d]]]
 	if ds := dh & ls; ds != 0 {
 		under := ds & (uint32(1)<<(nd.win&31) - 1)
 		if under == 0 || nd.unsafe&^(1<<(lsh/8)) != 0 {
 			return false
 		}
+		oh := nd.hands[next3[d]] | nd.hands[next3[next3[d]]]
 		x := uint32(1) << (31 - bits.LeadingZeros32(under))
 		return duckSafe(uint8((ds&^x)>>lsh), uint8(oh>>lsh))
 	}
@@ -887,6 +887,7 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 	}
 	sh := uint(bits.TrailingZeros8(unsafe)) * 8
 	ds := uint8(dh >> sh)
+	oh := nd.hands[next3[d]] | nd.hands[next3[next3[d]]]
 	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>sh))
 }
 
