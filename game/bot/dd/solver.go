@@ -189,26 +189,30 @@ type ttEntry struct {
 }
 
 // probe returns the entry of the table for key and leader in its bucket
-// of four (one cache line), or the one to replace: a stale one, else the
-// one for the fewest tricks.
-func (s *Solver) probe(key uint64, leader uint8, left int) *ttEntry {
+// of four (one cache line) and true, or the one to replace and false: a
+// stale one, else the one for the fewest tricks. (The bucket is searched
+// for the key first, apart from the choice of a victim: measured, fewer
+// instructions, most probes finding their entry.)
+func (s *Solver) probe(key uint64, leader uint8, left int) (*ttEntry, bool) {
 	i := hashKey(key, leader) & (1<<ttBits - 1) &^ 3
 	bucket := (*[4]ttEntry)(s.tt[i : i+4])
-	victim := &bucket[0]
 	for j := range bucket {
-		e := &bucket[j]
-		if e.gen != s.gen {
-			victim = e
-			continue
+		if e := &bucket[j]; e.h == key && e.leader == leader && e.gen == s.gen {
+			return e, true
 		}
-		if e.h == key && e.leader == leader {
-			return e
+	}
+	for j := len(bucket) - 1; j >= 0; j-- {
+		if e := &bucket[j]; e.gen != s.gen {
+			return e, false
 		}
-		if victim.gen == s.gen && e.left < victim.left {
+	}
+	victim := &bucket[0]
+	for j := 1; j < len(bucket); j++ {
+		if e := &bucket[j]; e.left < victim.left {
 			victim = e
 		}
 	}
-	return victim
+	return victim, false
 }
 
 // Solver solves positions. It owns a transposition table (512 KB)
@@ -580,8 +584,9 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 			}
 		}
 		key = s.key(nd)
-		e = s.probe(key, nd.leader, left)
-		if e.h == key && e.leader == nd.leader && e.gen == s.gen {
+		var hit bool
+		e, hit = s.probe(key, nd.leader, left)
+		if hit {
 			if int(e.lb) >= beta {
 				return int(e.lb)
 			}
