@@ -49,9 +49,9 @@ func Encode(m Message) *Encoded {
 // makes: a table encodes one per seat for every move.
 func EncodeTableEvent(e *TableEvent) *Encoded { return encodeTableEvent(e) }
 
-// encodeTableEvent encodes e with appends. An event with a deal is 1.5 to
-// 2 kB, one without a few hundred bytes; the table keeps its recent events
-// for resync, so a buffer grown far past the message is cut to it.
+// encodeTableEvent encodes e with appends into a scratch buffer and copies
+// the JSON out (a string of the message's size: the table keeps its recent
+// events for resync), so the buffer serves the next event.
 func encodeTableEvent(e *TableEvent) *Encoded {
 	buf := scratch.Get().(*[]byte)
 	data := appendTableEvent((*buf)[:0], e)
