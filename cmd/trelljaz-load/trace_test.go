@@ -29,7 +29,7 @@ func TestTraceKeepsTheLastMessagesInOrder(t *testing.T) {
 				if i%2 == 0 {
 					tr.add(traced{sent: fmt.Appendf(nil, `{"n":%d}`, i)})
 				} else {
-					tr.add(traced{got: serverMsg{Type: "table_event", Table: "t1", V: uint64(i), Kind: "move"}})
+					tr.add(traced{got: gotOf(serverMsg{Type: "table_event", Table: "t1", V: uint64(i), Kind: "move"})})
 				}
 			}
 			lines := tr.lines()
@@ -57,7 +57,7 @@ func TestTraceKeepsNoMessagesDealAlive(t *testing.T) {
 	deal := &rules.SeatView{Actor: 2}
 	legal := &[]rules.Move{{}, {}}
 	kept := weak.Make(deal)
-	tr.add(traced{got: serverMsg{Type: "table_event", Table: "t1", V: 3, Kind: "move", State: "playing", Deal: deal, Legal: legal}})
+	tr.add(traced{got: gotOf(serverMsg{Type: "table_event", Table: "t1", V: 3, Kind: "move", State: "playing", Deal: deal, Legal: legal})})
 	deal, legal = nil, nil
 	runtime.GC()
 	if kept.Value() != nil {
