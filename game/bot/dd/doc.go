@@ -27,7 +27,10 @@
 // discards first the top card of a suit he is not safe in, else leads
 // the highest card someone must overtake; the others lead first where he
 // can stay under, then under all his cards where the partner can stay
-// under). Misère and raspasy (no trumps) have quick bounds:
+// under; these orders are drawn as bit sets of classes of cards, not by
+// a score a card). Misère and raspasy (no trumps) have quick bounds
+// (the node carries the suits in which the counted player is not safe,
+// updated for the suit of each card played):
 // the counted player cannot be forced at all (0: in every suit his i-th
 // lowest card is under the others' i-th lowest, so he can always duck;
 // on lead he also needs a card an opponent must overtake, the rest of
@@ -39,8 +42,8 @@
 // whether it reaches 1, 2, ... Limit, which is
 // what makes a full misère or raspasy cheap (the exact count of a badly
 // caught misère is the expensive part). Nothing here allocates after
-// NewSolver; a Solver is not safe for concurrent use (use one per
-// goroutine).
+// NewSolver (a test checks it); a Solver is not safe for concurrent use
+// (use one per goroutine).
 //
 // Players are numbered 0, 1, 2 in play order (the order they play to a
 // trick, clockwise); callers map seats to these numbers.

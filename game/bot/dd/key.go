@@ -9,17 +9,17 @@ import "math/bits"
 // renumbered card, two bits naming its holder (0, 1, 2), 3 above the
 // last card.
 func (s *Solver) key(nd *node) uint64 {
-	rem := nd.hands[0] | nd.hands[1] | nd.hands[2]
-	var k uint64
-	for su := 0; su < 4; su++ {
-		r := uint16(rem>>(8*su)) & 0xFF
-		h1 := uint16(nd.hands[1]>>(8*su)) & 0xFF
-		h2 := uint16(nd.hands[2]>>(8*su)) & 0xFF
-		absent := uint8(0xFF) << bits.OnesCount16(r)
-		code := spread[squeeze[r<<8|h1]] | spread[squeeze[r<<8|h2]]<<1 | spread[absent]*3
-		k |= uint64(code) << (16 * su)
-	}
-	return k
+	h1, h2 := nd.hands[1], nd.hands[2]
+	rem := nd.hands[0] | h1 | h2
+	return suitKey(rem, h1, h2) | suitKey(rem>>8, h1>>8, h2>>8)<<16 |
+		suitKey(rem>>16, h1>>16, h2>>16)<<32 | suitKey(rem>>24, h1>>24, h2>>24)<<48
+}
+
+// suitKey is the 16 bits of key for the suit in the low byte of rem
+// (the cards in play) and of h1 and h2 (the hands of players 1 and 2).
+func suitKey(rem, h1, h2 uint32) uint64 {
+	r := uint16(rem) << 8
+	return uint64(spread[squeeze[r|uint16(uint8(h1))]] | spread[squeeze[r|uint16(uint8(h2))]]<<1 | absentCode[uint8(rem)])
 }
 
 // compress1 returns card c (in a hand of nd) in relative ranks.
@@ -66,6 +66,15 @@ var squeeze = func() (t [1 << 16]uint8) {
 			}
 			t[r<<8|h] = out
 		}
+	}
+	return t
+}()
+
+// absentCode[r] is the code of key for the places above the cards r of
+// a suit still in play: 3 in each.
+var absentCode = func() (t [256]uint16) {
+	for r := 0; r < 256; r++ {
+		t[r] = spread[uint8(0xFF)<<bits.OnesCount8(uint8(r))] * 3
 	}
 	return t
 }()

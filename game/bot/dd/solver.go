@@ -164,6 +164,11 @@ type node struct {
 	// win and winP are the card winning the current ordinary trick so
 	// far and its player (valid when n > 0 outside talon tricks)
 	win, winP uint8
+	// unsafe is, when there is a counted minimizer D (Solver.minD), the
+	// set of suits (bit su) in which his cards and the others' in hand
+	// fail duckSafe; play keeps it, looking at the suit of the card
+	// played only
+	unsafe uint8
 }
 
 // ttBits sizes the table: 1<<ttBits entries of 16 bytes in buckets of
@@ -277,6 +282,12 @@ func (s *Solver) setup(p *Position) node {
 		}
 	}
 	nd.rem = nd.hands[0] | nd.hands[1] | nd.hands[2]
+	if s.minD >= 0 {
+		dh := nd.hands[s.minD]
+		for su := uint8(0); su < 4; su++ {
+			nd.unsafe |= suitUnsafe(dh, nd.rem&^dh, su) << su
+		}
+	}
 	for i := 0; i < p.NTrick; i++ {
 		nd.rem |= 1 << uint8(p.Trick[i])
 	}
@@ -332,7 +343,7 @@ func (s *Solver) mtd(nd *node, tricks, guess, limit int) int {
 		if g <= lo {
 			beta = lo + 1
 		}
-		g = s.search(*nd, beta-1, beta)
+		g = s.search(nd, beta-1, beta)
 		if g < beta {
 			hi = g
 		} else {
@@ -376,7 +387,8 @@ func (s *Solver) Values(p Position, buf []CardValue) []CardValue {
 		}
 		v := repValue[rep]
 		if v < 0 {
-			child, won := s.play(&nd, pl, rep)
+			child := nd
+			won := s.play(&child, pl, rep)
 			v = won + s.mtd(&child, tricks-boolInt(child.n == 0 && nd.n == 2), guess-won, limit-won)
 			v = min(v, limit)
 			repValue[rep] = v
@@ -476,47 +488,64 @@ func beats(c, b uint8, trump int) bool {
 	return int(c>>3) == trump
 }
 
-// play returns the child after player pl plays card c, and the counted
-// tricks won by the trick it completes (0 or 1).
-func (s *Solver) play(nd *node, pl, c uint8) (node, int) {
-	ch := *nd
-	ch.hands[pl] &^= 1 << c
-	ch.trick[pl] = c
-	talon := s.inTalonTrick(&ch)
+// play makes ch, a copy of a node, its child after player pl plays card
+// c, and returns the counted tricks won by the trick it completes (0 or
+// 1).
+func (s *Solver) play(ch *node, pl, c uint8) int {
+	s.lay(ch, pl, c)
+	talon := s.inTalonTrick(ch)
 	if !talon && (ch.n == 0 || beats(c, ch.win, s.trump)) {
 		ch.win, ch.winP = c, pl
 	}
 	ch.n++
 	if ch.n < 3 {
-		return ch, 0
+		return 0
 	}
 	w := ch.winP
 	if talon {
-		w = s.winner(&ch)
+		w = s.winner(ch)
 	}
 	won := 0
-	if w != Nobody && s.count&(1<<w) != 0 {
+	if w != Nobody && s.count&(1<<(w&7)) != 0 {
 		won = 1
 	}
 	ch.n = 0
-	ch.rem &^= 1<<ch.trick[0] | 1<<ch.trick[1] | 1<<ch.trick[2]
+	ch.rem &^= 1<<(ch.trick[0]&31) | 1<<(ch.trick[1]&31) | 1<<(ch.trick[2]&31)
 	if talon {
-		ch.rem &^= 1 << s.talon[ch.talonPos]
+		ch.rem &^= 1 << (s.talon[ch.talonPos] & 31)
 		ch.talonPos++
 		ch.leader = s.first
-		if !s.inTalonTrick(&ch) && s.byWinner && w != Nobody {
+		if !s.inTalonTrick(ch) && s.byWinner && w != Nobody {
 			ch.leader = w
 		}
 	} else {
 		ch.leader = w
 	}
-	return ch, won
+	return won
+}
+
+// lay moves card c from player pl's hand to the trick in ch and keeps
+// ch.unsafe.
+func (s *Solver) lay(ch *node, pl, c uint8) {
+	bit := uint32(1) << (c & 31)
+	if s.minD >= 0 {
+		// (the hands are read before one is written: measured, a load
+		// of what was just stored costs more)
+		all := (ch.hands[0] | ch.hands[1] | ch.hands[2]) &^ bit
+		dh := ch.hands[uint8(s.minD)&3] &^ bit
+		su := c >> 3 & 3
+		ch.unsafe = ch.unsafe&^(1<<su) | suitUnsafe(dh, all&^dh, su)<<su
+	}
+	ch.hands[pl] &^= bit
+	ch.trick[pl] = c
 }
 
 // search is fail-soft alpha-beta: the counted tricks from nd on.
-func (s *Solver) search(n0 node, alpha, beta int) int {
+func (s *Solver) search(nd *node, alpha, beta int) int {
+	if nd.n > 0 && s.minVs && !s.inTalonTrick(nd) {
+		return s.searchFollow(nd, alpha, beta)
+	}
 	s.nodes++
-	nd := &n0
 	var e *ttEntry
 	var key uint64
 	if nd.n == 0 && !s.inTalonTrick(nd) {
@@ -560,7 +589,10 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 				return int(e.ub)
 			}
 		} else {
-			*e = ttEntry{h: key, leader: nd.leader, lb: 0, ub: int8(left), best: 0xFF, gen: s.gen, left: uint8(left)}
+			// (field by field: a whole entry built and copied is stored
+			// byte by byte, then loaded whole, which the CPU cannot
+			// forward)
+			e.h, e.leader, e.lb, e.ub, e.best, e.gen, e.left = key, nd.leader, 0, int8(left), 0xFF, s.gen, uint8(left)
 		}
 		if int(e.lb) > alpha {
 			alpha = int(e.lb)
@@ -575,8 +607,8 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	if nd.n > 0 && s.minD >= 0 && s.cleanMidTrick(nd) {
 		return 0
 	}
-	pl := (nd.leader + nd.n) % 3
-	maximizing := s.max&(1<<pl) != 0
+	pl := seatAfter[(nd.leader+nd.n)&7]
+	maximizing := s.max>>(pl&7)&1 != 0
 	var moves [16]uint8
 	var ttBest uint8 = 0xFF
 	if e != nil && e.best != 0xFF {
@@ -599,6 +631,7 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 		bestV = 99
 	}
 	a, b := alpha, beta
+	var ch node // declared out of the loop, or escape analysis moves it to the heap
 	for i := 0; ; i++ {
 		if i == len(nm) {
 			if ordered {
@@ -611,8 +644,14 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 			}
 		}
 		c := nm[i]
-		ch, won := s.play(nd, pl, c)
-		v := won + s.search(ch, a-won, b-won)
+		ch = *nd
+		won := s.play(&ch, pl, c)
+		var v int
+		if ch.n > 0 && s.minVs && !s.inTalonTrick(&ch) {
+			v = s.searchFollow(&ch, a, b)
+		} else {
+			v = won + s.search(&ch, a-won, b-won)
+		}
 		if maximizing {
 			if v > bestV {
 				bestV, bestC = v, c
@@ -659,6 +698,63 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 	return bestV
 }
 
+// searchFollow is search off lead in an ordinary trick of a counted
+// minimizer D against two (misère, raspasy): no table, D's bound in
+// the middle of a trick, the moves by orderFollow. (Apart from search,
+// measured, to spare those nodes search's branches for trick starts.)
+func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
+	s.nodes++
+	if s.cleanMidTrick(nd) {
+		return 0
+	}
+	pl := seatAfter[(nd.leader+nd.n)&7]
+	var moves [16]uint8
+	nm := s.orderFollow(nd, pl, moves[:0], 0xFF)
+	var ch node // declared out of the loop, or escape analysis moves it to the heap
+	minimizing := int8(pl) == s.minD
+	bestV := -1
+	if minimizing {
+		bestV = 99
+	}
+	for _, c := range nm {
+		ch = *nd
+		var v int
+		if nd.n == 1 {
+			// play for a second card (no trumps, no talon), without
+			// play's branches for a trick's end: measured, fewer
+			// branches missed
+			s.lay(&ch, pl, c)
+			if c>>3 == nd.win>>3 && c > nd.win {
+				ch.win, ch.winP = c, pl
+			}
+			ch.n = 2
+			v = s.searchFollow(&ch, alpha, beta)
+		} else {
+			won := s.play(&ch, pl, c)
+			v = won + s.search(&ch, alpha-won, beta-won)
+		}
+		if minimizing {
+			bestV = min(bestV, v)
+			beta = min(beta, v)
+		} else {
+			bestV = max(bestV, v)
+			alpha = max(alpha, v)
+		}
+		if alpha >= beta {
+			break
+		}
+	}
+	return bestV
+}
+
+// suitUnsafe is 1 when the minimizer's cards dh and the others' oh
+// fail duckSafe in suit su (0..3), else 0.
+func suitUnsafe(dh, oh uint32, su uint8) uint8 {
+	sh := su * 8 & 31
+	i := uint(uint8(dh>>sh))<<8 | uint(uint8(oh>>sh))
+	return uint8(^duckSafeBits[i>>6]>>(i&63)) & 1
+}
+
 // clean reports whether the counted minimizer D can never be made to
 // take a trick from this trick start. Off lead, it is enough that in
 // every suit D's i-th lowest card is below the others' i-th lowest, as
@@ -676,29 +772,21 @@ func (s *Solver) search(n0 node, alpha, beta int) int {
 // theirs). Of the cards that lose, the highest leaves the lowest rest,
 // so it is the one tried (safeLead).
 func (s *Solver) clean(nd *node) bool {
-	d := uint8(s.minD)
-	dh := nd.hands[d]
-	q, r := nd.hands[(d+1)%3], nd.hands[(d+2)%3]
-	oh := q | r
-	onLead := nd.leader == d
-	unsafeSu := -1 // the one suit failing duckSafe, if any
-	for su := 0; su < 4; su++ {
-		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			if !onLead || unsafeSu >= 0 {
-				return false
-			}
-			unsafeSu = su
-		}
+	d := uint8(s.minD) & 3
+	unsafe := nd.unsafe
+	if nd.leader != d {
+		return unsafe == 0
 	}
-	if !onLead {
-		return true
+	if unsafe&(unsafe-1) != 0 {
+		return false
 	}
-	for su := 0; su < 4; su++ {
-		if unsafeSu >= 0 && su != unsafeSu {
-			continue
-		}
-		if safeLead(uint8(dh>>(8*su)), uint8(q>>(8*su)), uint8(r>>(8*su))) {
+	dh, q, r := nd.hands[d], nd.hands[next3[d]], nd.hands[next3[next3[d]]]
+	if unsafe != 0 {
+		sh := uint(bits.TrailingZeros8(unsafe)) * 8
+		return safeLead(uint8(dh>>sh), uint8(q>>sh), uint8(r>>sh))
+	}
+	for sh := uint(0); sh < 32; sh += 8 {
+		if safeLead(uint8(dh>>sh), uint8(q>>sh), uint8(r>>sh)) {
 			return true
 		}
 	}
@@ -740,20 +828,19 @@ func safeLead(ds, qs, rs uint8) bool {
 // rule loses least) or none of the suit (he discards the top card of a
 // suit: of the one suit failing the rule, if any).
 func (s *Solver) cleanMidTrick(nd *node) bool {
-	d := uint8(s.minD)
+	d := uint8(s.minD) & 3
 	if s.inTalonTrick(nd) {
 		return false
 	}
-	dh := nd.hands[d]
-	oh := nd.hands[(d+1)%3] | nd.hands[(d+2)%3]
-	ls := uint32(0xFF) << (nd.win &^ 7) // the suit led
-	if (d+3-nd.leader)%3 < nd.n {
+	lsh := uint(nd.win&^7) & 31
+	ls := uint32(0xFF) << lsh // the suit led
+	if seatAfter[(d+3-nd.leader)&7] < nd.n {
 		// D has played
 		if nd.winP == d {
 			beaten := false
 			for i := nd.n; i < 3; i++ {
-				p := (nd.leader + i) % 3
-				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<nd.win {
+				p := seatAfter[(nd.leader+i)&7]
+				if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > uint32(1)<<(nd.win&31) {
 					beaten = true
 				}
 			}
@@ -761,44 +848,30 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 				return false
 			}
 		}
-		return allSafe(dh, oh)
+		return nd.unsafe == 0
 	}
+	dh := nd.hands[d]
+	oh := nd.hands[next3[d]] | nd.hands[next3[next3[d]]]
 	if ds := dh & ls; ds != 0 {
-		under := ds & (uint32(1)<<nd.win - 1)
-		if under == 0 {
+		under := ds & (uint32(1)<<(nd.win&31) - 1)
+		if under == 0 || nd.unsafe&^(1<<(lsh/8)) != 0 {
 			return false
 		}
-		return allSafe(dh&^(uint32(1)<<(31-bits.LeadingZeros32(under))), oh)
+		x := uint32(1) << (31 - bits.LeadingZeros32(under))
+		return duckSafe(uint8((ds&^x)>>lsh), uint8(oh>>lsh))
 	}
 	// void in the suit led: he sheds the top card of the one suit failing
 	// duckSafe, if any
-	unsafeSu := -1
-	for su := 0; su < 4; su++ {
-		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			if unsafeSu >= 0 {
-				return false // two suits fail: one shed card cannot mend both
-			}
-			unsafeSu = su
-		}
-	}
-	if unsafeSu < 0 {
+	unsafe := nd.unsafe
+	if unsafe == 0 {
 		return true
 	}
-	ds := uint8(dh >> (8 * unsafeSu))
-	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>(8*unsafeSu)))
-}
-
-// allSafe reports whether hand dh passes duckSafe in every suit against
-// the others' cards oh.
-func allSafe(dh, oh uint32) bool {
-	for su := 0; su < 4; su++ {
-		ds, os := uint8(dh>>(8*su)), uint8(oh>>(8*su))
-		if ds != 0 && os != 0 && !duckSafe(ds, os) {
-			return false
-		}
+	if unsafe&(unsafe-1) != 0 {
+		return false // two suits fail: one shed card cannot mend both
 	}
-	return true
+	sh := uint(bits.TrailingZeros8(unsafe)) * 8
+	ds := uint8(dh >> sh)
+	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>sh))
 }
 
 // unsafeTop reports whether card c is the counted minimizer D's top card
@@ -806,11 +879,9 @@ func allSafe(dh, oh uint32) bool {
 // it): the card he would rather lead, when he can afford a trick, or
 // discard.
 func (s *Solver) unsafeTop(nd *node, c uint8) bool {
-	d := uint8(s.minD)
-	ds := uint8(nd.hands[d] >> (c &^ 7))
-	os := uint8((nd.hands[(d+1)%3] | nd.hands[(d+2)%3]) >> (c &^ 7))
+	ds := uint8(nd.hands[uint8(s.minD)&3] >> (c &^ 7 & 31))
 	// (ds>>rank == 1: no card of his above c; uint8(2)<<7 would be 0)
-	return ds>>(c&7) == 1 && !duckSafe(ds, os)
+	return ds>>(c&7) == 1 && nd.unsafe>>(c>>3&7)&1 != 0
 }
 
 // duckSafe reports whether, of two disjoint sets of ranks of one suit,
@@ -912,43 +983,51 @@ func (s *Solver) lastTrick(nd *node) int {
 }
 
 // twoTricks plays out the last two tricks by plain minimax (at most
-// eight ways to play the first; the second is forced).
+// eight ways to play the first; the second is forced). A player who
+// reaches the best he can (both tricks counted, or none) stops looking.
 func (s *Solver) twoTricks(nd *node) int {
 	l := nd.leader
 	p1, p2 := next3[l], next3[next3[l]]
 	h0, h1, h2 := nd.hands[l], nd.hands[p1], nd.hands[p2]
+	max0, max1, max2 := s.max>>(l&7)&1 != 0, s.max>>(p1&7)&1 != 0, s.max>>(p2&7)&1 != 0
 	best0 := -1
-	max0 := s.max&(1<<l) != 0
 	for a0 := h0; a0 != 0; a0 &= a0 - 1 {
 		c0 := uint8(bits.TrailingZeros32(a0))
-		m := uint32(0xFF) << (c0 &^ 7)
+		m := uint32(0xFF) << (c0 &^ 7 & 31)
+		r0 := uint8(bits.TrailingZeros32(h0 &^ (1 << (c0 & 31))))
 		best1 := -1
-		max1 := s.max&(1<<p1) != 0
 		for a1 := s.follow(h1, m); a1 != 0; a1 &= a1 - 1 {
 			c1 := uint8(bits.TrailingZeros32(a1))
+			r1 := uint8(bits.TrailingZeros32(h1 &^ (1 << (c1 & 31))))
 			best2 := -1
-			max2 := s.max&(1<<p2) != 0
 			for a2 := s.follow(h2, m); a2 != 0; a2 &= a2 - 1 {
 				c2 := uint8(bits.TrailingZeros32(a2))
 				w := s.trickWinner(l, c0, c1, c2)
-				v := int(s.count>>w) & 1
+				v := int(s.count>>(w&7)) & 1
 				// the last trick, led by w
-				r := [3]uint8{}
-				r[l] = uint8(bits.TrailingZeros32(h0 &^ (1 << c0)))
-				r[p1] = uint8(bits.TrailingZeros32(h1 &^ (1 << c1)))
-				r[p2] = uint8(bits.TrailingZeros32(h2 &^ (1 << c2)))
+				var r [3]uint8
+				r[l], r[p1], r[p2] = r0, r1, uint8(bits.TrailingZeros32(h2&^(1<<(c2&31))))
 				w2 := s.trickWinner(w, r[w], r[next3[w]], r[next3[next3[w]]])
-				v += int(s.count>>w2) & 1
+				v += int(s.count>>(w2&7)) & 1
 				if best2 < 0 || max2 == (v > best2) && v != best2 {
 					best2 = v
+				}
+				if best2 == 2 && max2 || best2 == 0 && !max2 {
+					break
 				}
 			}
 			if best1 < 0 || max1 == (best2 > best1) && best2 != best1 {
 				best1 = best2
 			}
+			if best1 == 2 && max1 || best1 == 0 && !max1 {
+				break
+			}
 		}
 		if best0 < 0 || max0 == (best1 > best0) && best1 != best0 {
 			best0 = best1
+		}
+		if best0 == 2 && max0 || best0 == 0 && !max0 {
+			break
 		}
 	}
 	return best0
@@ -981,6 +1060,9 @@ func (s *Solver) trickWinner(l, c0, c1, c2 uint8) uint8 {
 	return who
 }
 
+// seatAfter[i] is i % 3 (i < 8): the player i places after player 0.
+var seatAfter = [8]uint8{0, 1, 2, 0, 1, 2, 0, 1}
+
 // next3[p] is the player after p in play order.
 var next3 = [3]uint8{1, 2, 0}
 
@@ -988,6 +1070,17 @@ var next3 = [3]uint8{1, 2, 0}
 // touching cards) but skip, best guesses first; alpha is the search's
 // (a misère declarer who may take alpha more tricks leads differently).
 func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
+	if s.minVs && !s.inTalonTrick(nd) {
+		if nd.n > 0 {
+			return s.orderFollow(nd, pl, buf, skip)
+		}
+		return s.orderLead(nd, pl, buf, skip, alpha)
+	}
+	return s.orderScored(nd, pl, buf, skip, alpha)
+}
+
+// orderScored is order by a score a card.
+func (s *Solver) orderScored(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
 	allowed := s.allowed(nd, pl)
 	rem := nd.rem
 	var reps uint32
@@ -1127,6 +1220,239 @@ func (s *Solver) order(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) [
 	}
 	return buf
 }
+
+// orderFollow is order off lead in an ordinary trick of a counted
+// minimizer D against two (misère, raspasy; no trumps), in the same
+// order by classes of cards drawn as bit sets instead of a score a
+// card: a defender plays first the cards under the trick's winning card
+// (highest first), then those over it (lowest first); D, following
+// suit, those under it, then those over it, highest first each; D,
+// discarding, first the top card of a suit failing duckSafe, then the
+// cards over some opponent's lowest of their suit, then the rest, each
+// class highest rank first. Cards of equal rank come in suit order, as
+// orderScored's stable sort leaves them.
+func (s *Solver) orderFollow(nd *node, pl uint8, buf []uint8, skip uint8) []uint8 {
+	h := nd.hands[pl]
+	lsu := nd.win >> 3
+	lsMask := uint32(0xFF) << (lsu * 8 & 31)
+	var reps uint32
+	follow := h & lsMask
+	if follow != 0 {
+		reps = uint32(runTops[uint16(nd.rem>>(lsu*8&31))&0xFF<<8|uint16(follow>>(lsu*8&31))&0xFF]) << (lsu * 8 & 31)
+	} else {
+		for su := uint(0); su < 32; su += 8 {
+			if a := uint16(h>>su) & 0xFF; a != 0 {
+				reps |= uint32(runTops[uint16(nd.rem>>su)&0xFF<<8|a]) << su
+			}
+		}
+	}
+	if skip != 0xFF {
+		reps &^= 1 << (skip & 31)
+	}
+	if follow != 0 {
+		under := reps & (uint32(1)<<(nd.win&31) - 1)
+		over := reps &^ under
+		buf = appendDown(buf, under)
+		if int8(pl) == s.minD {
+			return appendDown(buf, over)
+		}
+		for ; over != 0; over &= over - 1 {
+			buf = append(buf, uint8(bits.TrailingZeros32(over)))
+		}
+		return buf
+	}
+	if int8(pl) != s.minD {
+		return appendByRank(buf, reps)
+	}
+	oh := nd.hands[next3[pl]] | nd.hands[next3[next3[pl]]]
+	var unsafe, over uint32
+	for su := uint(0); su < 32; su += 8 {
+		r := reps >> su & 0xFF
+		if r == 0 {
+			continue
+		}
+		ds, os := uint8(h>>su), uint8(oh>>su)
+		if top := uint32(0x80) >> bits.LeadingZeros8(ds); r&top != 0 && nd.unsafe>>(su/8)&1 != 0 {
+			unsafe |= top << su
+		}
+		if os == 0 {
+			over |= r << su // nobody else holds the suit
+		} else {
+			over |= r &^ (uint32(os&-os)<<1 - 1) << su
+		}
+	}
+	over &^= unsafe
+	buf = appendByRank(buf, unsafe)
+	buf = appendByRank(buf, over)
+	return appendByRank(buf, reps&^unsafe&^over)
+}
+
+// orderLead is order on lead in an ordinary trick of a counted
+// minimizer D against two (misère, raspasy), in the order of
+// orderScored's scores (misereLead) by classes of cards drawn as bit
+// sets. D, when alpha >= 1: the top cards of his unsafe suits (the
+// highest rank less five a card of the suit first), then the cards no
+// opponent must overtake, then those an opponent must overtake (highest
+// first each); when alpha < 1: those an opponent must overtake (highest
+// first), then the others (lowest first); last the suits nobody else
+// holds. The others: the cards D can stay under in suits where he is
+// safe, then where he is not (lowest first each); the cards under all
+// of D's where the partner can stay under too, then the rest under all
+// of D's (highest first each); last the suits D lacks (lowest first).
+// Cards of equal rank come in suit order, as orderScored's stable sort
+// leaves them.
+func (s *Solver) orderLead(nd *node, pl uint8, buf []uint8, skip uint8, alpha int) []uint8 {
+	h := nd.hands[pl]
+	var reps uint32
+	for su := uint(0); su < 32; su += 8 {
+		if a := uint16(h>>su) & 0xFF; a != 0 {
+			reps |= uint32(runTops[uint16(nd.rem>>su)&0xFF<<8|a]) << su
+		}
+	}
+	if skip != 0xFF {
+		reps &^= 1 << (skip & 31)
+	}
+	if reps&(reps-1) == 0 {
+		if reps != 0 {
+			buf = append(buf, uint8(bits.TrailingZeros32(reps)))
+		}
+		return buf
+	}
+	d := uint8(s.minD) & 3
+	dh := nd.hands[d]
+	if pl == d {
+		q, r := nd.hands[next3[d]], nd.hands[next3[next3[d]]]
+		var tops, overtaken, alone uint32
+		var topKey [4]int8 // by suit: rank less five a card of his suit
+		for su := uint(0); su < 32; su += 8 {
+			rs := reps >> su & 0xFF
+			if rs == 0 {
+				continue
+			}
+			ds, qs, ts := uint8(dh>>su), uint8(q>>su), uint8(r>>su)
+			if qs|ts == 0 {
+				alone |= rs << su
+				continue
+			}
+			if alpha >= 1 && nd.unsafe>>(su/8)&1 != 0 {
+				top := uint8(0x80) >> bits.LeadingZeros8(ds)
+				if uint32(top)&rs != 0 {
+					tops |= uint32(top) << su
+					topKey[su/8] = int8(7-bits.LeadingZeros8(ds)) - 5*int8(bits.OnesCount8(ds))
+					rs &^= uint32(top)
+				}
+			}
+			thr := qs & -qs // the highest lowest card of the two
+			if ts&-ts > thr {
+				thr = ts & -ts
+			}
+			overtaken |= rs & (uint32(thr) - 1) << su
+		}
+		rest := reps &^ alone &^ overtaken &^ tops
+		for tops != 0 {
+			// the best key first, the lowest suit of equal keys
+			best := uint8(0xFF)
+			for t := tops; t != 0; t &= t - 1 {
+				c := uint8(bits.TrailingZeros32(t))
+				if best == 0xFF || topKey[c>>3] > topKey[best>>3] {
+					best = c
+				}
+			}
+			buf = append(buf, best)
+			tops &^= 1 << (best & 31)
+		}
+		if alpha >= 1 {
+			buf = appendByRank(buf, rest)
+			buf = appendByRank(buf, overtaken)
+		} else {
+			buf = appendByRank(buf, overtaken)
+			buf = appendByRankUp(buf, rest)
+		}
+		for ; alone != 0; alone &= alone - 1 {
+			buf = append(buf, uint8(bits.TrailingZeros32(alone)))
+		}
+		return buf
+	}
+	third := nd.hands[3-pl-d]
+	var safe, unsafe, partner, under, lacks uint32
+	for su := uint(0); su < 32; su += 8 {
+		rs := reps >> su & 0xFF
+		if rs == 0 {
+			continue
+		}
+		ds := dh >> su & 0xFF
+		if ds == 0 {
+			lacks |= rs << su
+			continue
+		}
+		low := ds & -ds
+		if nd.unsafe>>(su/8)&1 == 0 {
+			safe |= rs &^ (low - 1) << su
+		} else {
+			unsafe |= rs &^ (low - 1) << su
+		}
+		if ts := third >> su & 0xFF; ts == 0 || ts&-ts < low {
+			partner |= rs & (low - 1) << su
+		} else {
+			under |= rs & (low - 1) << su
+		}
+	}
+	buf = appendByRankUp(buf, safe)
+	buf = appendByRankUp(buf, unsafe)
+	buf = appendByRank(buf, partner)
+	buf = appendByRank(buf, under)
+	return appendByRankUp(buf, lacks)
+}
+
+// appendDown appends the cards of m, one suit's, highest first.
+func appendDown(buf []uint8, m uint32) []uint8 {
+	for ; m != 0; m &^= 1 << (31 - bits.LeadingZeros32(m)) {
+		buf = append(buf, uint8(31-bits.LeadingZeros32(m)))
+	}
+	return buf
+}
+
+// appendByRank appends the cards of m highest rank first, cards of one
+// rank in suit order.
+func appendByRank(buf []uint8, m uint32) []uint8 {
+	if m == 0 {
+		return buf
+	}
+	// rank-major, suit 0 above suit 3 in each rank: read from the top
+	t := byRank[uint8(m)]<<3 | byRank[uint8(m>>8)]<<2 | byRank[uint8(m>>16)]<<1 | byRank[uint8(m>>24)]
+	for ; t != 0; t &^= 1 << (31 - bits.LeadingZeros32(t)) {
+		i := 31 - bits.LeadingZeros32(t)
+		buf = append(buf, uint8((3-i&3)*8+i>>2))
+	}
+	return buf
+}
+
+// appendByRankUp appends the cards of m lowest rank first, cards of one
+// rank in suit order.
+func appendByRankUp(buf []uint8, m uint32) []uint8 {
+	if m == 0 {
+		return buf
+	}
+	// rank-major, suit 0 below suit 3 in each rank: read from the bottom
+	t := byRank[uint8(m)] | byRank[uint8(m>>8)]<<1 | byRank[uint8(m>>16)]<<2 | byRank[uint8(m>>24)]<<3
+	for ; t != 0; t &= t - 1 {
+		i := bits.TrailingZeros32(t)
+		buf = append(buf, uint8((i&3)*8+i>>2))
+	}
+	return buf
+}
+
+// byRank[b] moves bit r of b to bit 4r.
+var byRank = func() (t [256]uint32) {
+	for b := 0; b < 256; b++ {
+		for r := 0; r < 8; r++ {
+			if b&(1<<r) != 0 {
+				t[b] |= 1 << (4 * r)
+			}
+		}
+	}
+	return t
+}()
 
 // runTops[rem<<8|a] is the set of top cards of the runs of a, where
 // touching means no card of rem lies between (a is a subset of rem).
