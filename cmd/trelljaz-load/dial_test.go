@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/trelljaz/trelljaz/sockjs"
@@ -31,7 +32,9 @@ func TestAFramesMessagesOutliveTheNextFrame(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close()
-	sent := []string{"the first message", "a second message!", "third, as long..."}
+	// The third frame is past maxKeptFrame: read whole, and its buffer
+	// not kept after.
+	sent := []string{"the first message", "a second message!", strings.Repeat("a whole lobby ", 2*maxKeptFrame/14), "the last"}
 	var got [][]string
 	for _, m := range sent {
 		if err := l.Send(m); err != nil {
@@ -42,10 +45,13 @@ func TestAFramesMessagesOutliveTheNextFrame(t *testing.T) {
 			t.Fatal(err)
 		}
 		got = append(got, msgs)
+		if c := l.(*wsLink).buf.Cap(); c > maxKeptFrame {
+			t.Errorf("after a frame of %d bytes the link keeps a buffer of %d", len(m), c)
+		}
 	}
 	for i, msgs := range got {
 		if len(msgs) != 1 || msgs[0] != sent[i] {
-			t.Errorf("frame %d: %q, want [%q]", i, msgs, sent[i])
+			t.Errorf("frame %d: %.40q, want [%.40q]", i, msgs, sent[i])
 		}
 	}
 }

@@ -64,7 +64,9 @@ func encodeTableEvent(e *TableEvent) *Encoded {
 }
 
 // scratch holds the buffers table events are appended into before their
-// JSON is copied out as a string (an event with a deal is 1.5 to 2 kB).
+// JSON is copied out as a string (an event with a deal is 1.5 to 2 kB). A
+// package-level sync.Pool, as encoding/json and fmt keep theirs: a cache
+// of scratch space, holding nothing a caller can see.
 var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // maxScratch is the largest buffer scratch keeps: a rare huge event (a
