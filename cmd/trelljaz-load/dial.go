@@ -97,6 +97,10 @@ func parseFrame(f []byte) (msgs []string, ok bool, err error) {
 	return nil, false, fmt.Errorf("frame: unknown type %q", f[0])
 }
 
+// maxKeptFrame is the largest read buffer a websocket link keeps between
+// frames: a table event is 1–4 kB, a whole lobby hundreds.
+const maxKeptFrame = 16 << 10
+
 // wsLink is a session over the websocket transport. buf is Recv's, reused
 // for every frame (its messages are decoded into strings of their own).
 type wsLink struct {
@@ -122,7 +126,11 @@ func (l *wsLink) Recv() ([]string, error) {
 		if _, err := l.buf.ReadFrom(r); err != nil {
 			return nil, err
 		}
-		if msgs, ok, err := parseFrame(l.buf.Bytes()); ok || err != nil {
+		msgs, ok, err := parseFrame(l.buf.Bytes())
+		if l.buf.Cap() > maxKeptFrame {
+			l.buf = bytes.Buffer{} // a whole lobby's frame: not kept for the session's life
+		}
+		if ok || err != nil {
 			return msgs, err
 		}
 	}

@@ -137,7 +137,7 @@ var errDropped = errors.New("dropped by the generator (-drop)")
 
 // handle applies one server message.
 func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
-	p.trace.add(traced{got: m})
+	p.trace.add(traced{got: gotOf(m)})
 	switch m.Type {
 	case "welcome":
 		if m.Player != nil {
@@ -287,7 +287,21 @@ type trace struct {
 // traced is one message: sent (its JSON) or got.
 type traced struct {
 	sent []byte
-	got  serverMsg
+	got  gotLine
+}
+
+// gotLine is what an error report shows of a message got: its few fields,
+// not the message (its deal view and lists, 16 messages at each of
+// thousands of players, were 5.8 kB a player).
+type gotLine struct {
+	typ, table, kind, state string
+	v                       uint64
+	legal, actor            int
+}
+
+// gotOf returns what a trace keeps of m.
+func gotOf(m serverMsg) gotLine {
+	return gotLine{typ: m.Type, table: m.Table, kind: m.Kind, state: m.State, v: m.V, legal: legalLen(m.Legal), actor: actorOf(m.Deal)}
 }
 
 func (t *trace) add(m traced) {
@@ -305,7 +319,7 @@ func (t *trace) lines() []string {
 			continue
 		}
 		g := m.got
-		out = append(out, fmt.Sprintf("got %s %s v%d %s state=%q legal=%v actor=%v", g.Type, g.Table, g.V, g.Kind, g.State, legalLen(g.Legal), actorOf(g.Deal)))
+		out = append(out, fmt.Sprintf("got %s %s v%d %s state=%q legal=%v actor=%v", g.typ, g.table, g.v, g.kind, g.state, g.legal, g.actor))
 	}
 	return out
 }

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
+
+	"github.com/trelljaz/trelljaz/game/rules"
 )
 
 // A player's trace keeps its last 16 messages, oldest first, and formats
@@ -25,7 +29,7 @@ func TestTraceKeepsTheLastMessagesInOrder(t *testing.T) {
 				if i%2 == 0 {
 					tr.add(traced{sent: fmt.Appendf(nil, `{"n":%d}`, i)})
 				} else {
-					tr.add(traced{got: serverMsg{Type: "table_event", Table: "t1", V: uint64(i), Kind: "move"}})
+					tr.add(traced{got: gotOf(serverMsg{Type: "table_event", Table: "t1", V: uint64(i), Kind: "move"})})
 				}
 			}
 			lines := tr.lines()
@@ -42,5 +46,25 @@ func TestTraceKeepsTheLastMessagesInOrder(t *testing.T) {
 				t.Errorf("newest line %q, want message %d", last, tt.added-1)
 			}
 		})
+	}
+}
+
+// A trace keeps what its report shows of a message, not the message: the
+// deal view and the legal moves of its last 16 messages, held by each of
+// thousands of players, would be most of the generator's heap.
+func TestTraceKeepsNoMessagesDealAlive(t *testing.T) {
+	var tr trace
+	deal := &rules.SeatView{Actor: 2}
+	legal := &[]rules.Move{{}, {}}
+	kept := weak.Make(deal)
+	tr.add(traced{got: gotOf(serverMsg{Type: "table_event", Table: "t1", V: 3, Kind: "move", State: "playing", Deal: deal, Legal: legal})})
+	deal, legal = nil, nil
+	runtime.GC()
+	if kept.Value() != nil {
+		t.Error("the trace keeps the message's deal view alive")
+	}
+	want := `got table_event t1 v3 move state="playing" legal=2 actor=2`
+	if lines := tr.lines(); len(lines) != 1 || lines[0] != want {
+		t.Errorf("trace %q, want [%q]", lines, want)
 	}
 }

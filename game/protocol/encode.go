@@ -49,9 +49,9 @@ func Encode(m Message) *Encoded {
 // makes: a table encodes one per seat for every move.
 func EncodeTableEvent(e *TableEvent) *Encoded { return encodeTableEvent(e) }
 
-// encodeTableEvent encodes e with appends. An event with a deal is 1.5 to
-// 2 kB, one without a few hundred bytes; the table keeps its recent events
-// for resync, so a buffer grown far past the message is cut to it.
+// encodeTableEvent encodes e with appends into a scratch buffer and copies
+// the JSON out (a string of the message's size: the table keeps its recent
+// events for resync), so the buffer serves the next event.
 func encodeTableEvent(e *TableEvent) *Encoded {
 	buf := scratch.Get().(*[]byte)
 	data := appendTableEvent((*buf)[:0], e)
@@ -64,7 +64,9 @@ func encodeTableEvent(e *TableEvent) *Encoded {
 }
 
 // scratch holds the buffers table events are appended into before their
-// JSON is copied out as a string (an event with a deal is 1.5 to 2 kB).
+// JSON is copied out as a string (an event with a deal is 1.5 to 2 kB). A
+// package-level sync.Pool, as encoding/json and fmt keep theirs: a cache
+// of scratch space, holding nothing a caller can see.
 var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
 
 // maxScratch is the largest buffer scratch keeps: a rare huge event (a

@@ -45,3 +45,19 @@ func ExampleLobbyView_Normal() {
 	fmt.Printf("%+v\n", v.Normal())
 	// Output: {Tables:50 Online:50 State:waiting Players:0 Preset:}
 }
+
+func ExampleEncodeTableEvent() {
+	e := protocol.EncodeTableEvent(&protocol.TableEvent{Table: "t1", V: 7, Kind: protocol.KindChat})
+	fmt.Println(e.JSON())
+	// Output: {"type":"table_event","table":"t1","v":7,"kind":"chat"}
+}
+
+// A table keeps its recent events bare: the JSON, without the SockJS
+// encoding made when it was sent.
+func ExampleEncoded_Bare() {
+	e := protocol.Encode(protocol.Left{Table: "t1"})
+	e.SockJS() // sent
+	kept := e.Bare()
+	fmt.Println(kept.JSON() == e.JSON(), kept.Len())
+	// Output: true 28
+}
