@@ -499,35 +499,66 @@ func TestSolveDoesNotAllocate(t *testing.T) {
 	}
 }
 
-// TestOrderFollowMatchesTheScores: off lead in an ordinary trick of a
-// misère or raspasy, orderFollow gives the moves in the order the scores
-// of orderScored give them, on 100,000 random positions (10,000 under
-// -race or -short).
-func TestOrderFollowMatchesTheScores(t *testing.T) {
-	rng := rand.New(rand.NewPCG(11, 12))
-	s := NewSolver()
-	n := 100000
-	if testing.Short() || raceEnabled {
-		n = 10000
+// TestFastOrdersMatchTheScores: in an ordinary trick of a misère or
+// raspasy, orderFollow (off lead) and orderLead (on lead) give the moves
+// in the order the scores of orderScored give them, on 100,000 random
+// positions each (10,000 under -race or -short), for the minimizer and
+// the others, with alpha 0 and 1, a move skipped in one in five.
+func TestFastOrdersMatchTheScores(t *testing.T) {
+	tests := []struct {
+		name string
+		seed uint64
+		// position makes p a position of the case, or says there is none.
+		position func(p *Position) bool
+		order    func(s *Solver, nd *node, buf []uint8, skip uint8, alpha int) (pl uint8, moves []uint8)
+	}{
+		{"orderFollow", 11,
+			func(p *Position) bool { return p.NTalon == 0 && p.NTrick > 0 },
+			func(s *Solver, nd *node, buf []uint8, skip uint8, _ int) (uint8, []uint8) {
+				pl := (nd.leader + nd.n) % 3
+				return pl, s.orderFollow(nd, pl, buf, skip)
+			}},
+		{"orderLead", 17,
+			func(p *Position) bool {
+				p.NTrick, p.NTalon = 0, 0
+				for pl := range p.Hands {
+					for p.Hands[pl].Len() > p.Hands[p.Leader].Len() {
+						p.Hands[pl] &= p.Hands[pl] - 1
+					}
+				}
+				return true
+			},
+			func(s *Solver, nd *node, buf []uint8, skip uint8, alpha int) (uint8, []uint8) {
+				return nd.leader, s.orderLead(nd, nd.leader, buf, skip, alpha)
+			}},
 	}
-	var fast, scored [16]uint8
-	for i := 0; i < n; i++ {
-		p := randomPosition(rng, 10)
-		if p.Goal.Count&p.Goal.Max != 0 || bits.OnesCount8(p.Goal.Count) != 1 || p.NTalon > 0 || p.NTrick == 0 {
-			continue
-		}
-		p.Goal.Max = 7 &^ p.Goal.Count
-		nd := s.setup(&p)
-		pl := (nd.leader + nd.n) % 3
-		skip := uint8(0xFF)
-		if i%5 == 0 {
-			skip = uint8(bits.TrailingZeros32(nd.hands[pl]))
-		}
-		got := s.orderFollow(&nd, pl, fast[:0], skip)
-		want := s.orderScored(&nd, pl, scored[:0], skip, i%2)
-		if string(got) != string(want) {
-			t.Fatalf("case %d: %+v: orderFollow %v, orderScored %v", i, p, got, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(tt.seed, tt.seed+1))
+			s := NewSolver()
+			n := 100000
+			if testing.Short() || raceEnabled {
+				n = 10000
+			}
+			var fast, scored [16]uint8
+			for i := 0; i < n; i++ {
+				p := randomPosition(rng, 10)
+				if p.Goal.Count&p.Goal.Max != 0 || bits.OnesCount8(p.Goal.Count) != 1 || !tt.position(&p) {
+					continue
+				}
+				p.Goal.Max = 7 &^ p.Goal.Count
+				nd := s.setup(&p)
+				alpha := i % 2
+				skip := uint8(0xFF)
+				if i%5 == 0 {
+					skip = uint8(bits.TrailingZeros32(nd.hands[(nd.leader+nd.n)%3]))
+				}
+				pl, got := tt.order(s, &nd, fast[:0], skip, alpha)
+				if want := s.orderScored(&nd, pl, scored[:0], skip, alpha); string(got) != string(want) {
+					t.Fatalf("case %d: %+v alpha %d: %s %v, orderScored %v", i, p, alpha, tt.name, got, want)
+				}
+			}
+		})
 	}
 }
 
@@ -573,44 +604,4 @@ func allSafe(dh, oh uint32) bool {
 		}
 	}
 	return true
-}
-
-// TestOrderLeadMatchesTheScores: on lead in an ordinary trick of a
-// misère or raspasy, orderLead gives the moves in the order the scores
-// of orderScored (misereLead) give them, on 100,000 random positions
-// (10,000 under -race or -short), for the minimizer and the others,
-// with alpha 0 and 1.
-func TestOrderLeadMatchesTheScores(t *testing.T) {
-	rng := rand.New(rand.NewPCG(17, 18))
-	s := NewSolver()
-	n := 100000
-	if testing.Short() || raceEnabled {
-		n = 10000
-	}
-	var fast, scored [16]uint8
-	for i := 0; i < n; i++ {
-		p := randomPosition(rng, 10)
-		if p.Goal.Count&p.Goal.Max != 0 || bits.OnesCount8(p.Goal.Count) != 1 {
-			continue
-		}
-		p.Goal.Max = 7 &^ p.Goal.Count
-		p.NTrick, p.NTalon = 0, 0
-		for pl := range p.Hands {
-			for p.Hands[pl].Len() > p.Hands[p.Leader].Len() {
-				p.Hands[pl] &= p.Hands[pl] - 1
-			}
-		}
-		nd := s.setup(&p)
-		pl := nd.leader
-		skip := uint8(0xFF)
-		if i%5 == 0 {
-			skip = uint8(bits.TrailingZeros32(nd.hands[pl]))
-		}
-		alpha := i % 2
-		got := s.orderLead(&nd, pl, fast[:0], skip, alpha)
-		want := s.orderScored(&nd, pl, scored[:0], skip, alpha)
-		if string(got) != string(want) {
-			t.Fatalf("case %d: %+v alpha %d: orderLead %v, orderScored %v", i, p, alpha, got, want)
-		}
-	}
 }
