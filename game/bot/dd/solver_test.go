@@ -14,10 +14,7 @@ import (
 func TestSolveMatchesBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	s := NewSolver()
-	n := 4000
-	if testing.Short() || raceEnabled {
-		n = 800
-	}
+	n := trials(4000, 800)
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 5)
 		if err := p.Validate(); err != nil {
@@ -36,10 +33,7 @@ func TestValuesMatchBruteForce(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	s := NewSolver()
 	var buf []CardValue
-	n := 1000
-	if testing.Short() || raceEnabled {
-		n = 250
-	}
+	n := trials(1000, 250)
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 4)
 		buf = s.Values(p, buf[:0])
@@ -62,10 +56,7 @@ func TestLimitCapsTheCount(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	s := NewSolver()
 	var buf []CardValue
-	n := 1500
-	if testing.Short() || raceEnabled {
-		n = 300
-	}
+	n := trials(1500, 300)
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 5)
 		want := brute(p)
@@ -228,10 +219,7 @@ func TestCleanMeansNoTrick(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	s := NewSolver()
 	seen := map[string]int{}
-	n := 100000
-	if testing.Short() || raceEnabled {
-		n = 10000
-	}
+	n := trials(100000, 10000)
 	for i := 0; i < n; i++ {
 		p := randomPosition(rng, 5)
 		if p.NTalon != 0 || p.Trump != rules.NoTrump {
@@ -310,10 +298,7 @@ func oldSafeLead(d, o uint32) bool {
 func TestSafeLeadMeansNoTrick(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	s := NewSolver()
-	want := 100000
-	if testing.Short() || raceEnabled {
-		want = 5000
-	}
+	want := trials(100000, 5000)
 	hits, overtakenTop := 0, 0
 	for i := 0; hits < want; i++ {
 		deck := shuffled(rng)
@@ -359,10 +344,7 @@ func TestSafeLeadMeansNoTrick(t *testing.T) {
 func TestCleanMidTrickMeansNoTrick(t *testing.T) {
 	rng := rand.New(rand.NewPCG(15, 16))
 	s := NewSolver()
-	want := 100000
-	if testing.Short() || raceEnabled {
-		want = 5000
-	}
+	want := trials(100000, 5000)
 	seen := map[string]int{}
 	hits := 0
 	for i := 0; hits < want; i++ {
@@ -536,10 +518,7 @@ func TestFastOrdersMatchTheScores(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(tt.seed, tt.seed+1))
 			s := NewSolver()
-			n := 100000
-			if testing.Short() || raceEnabled {
-				n = 10000
-			}
+			n := trials(100000, 10000)
 			var fast, scored [16]uint8
 			for i := 0; i < n; i++ {
 				p := randomPosition(rng, 10)
@@ -604,4 +583,13 @@ func allSafe(dh, oh uint32) bool {
 		}
 	}
 	return true
+}
+
+// trials is how many random cases a brute-force or order test tries: full,
+// or light under -short or -race (the race detector's tenfold slowdown).
+func trials(full, light int) int {
+	if testing.Short() || raceEnabled {
+		return light
+	}
+	return full
 }
