@@ -35,7 +35,7 @@ type event struct {
 // emit makes the next version from the parts one action changed, encodes it
 // once per seated player when the deal differs by seat and once for the
 // spectators (when the deal differs by seat: only while someone watches),
-// keeps it for resync and sends it to every connection.
+// sends it to every connection and keeps it for resync.
 //
 // The parts changed earlier in the same action (tbl.pend) and its chat line
 // (tbl.chatOut) go out in this event too: one action, one event.
@@ -103,8 +103,8 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 	if e.public != nil {
 		e.size += e.public.Len()
 	}
-	t.keep(e)
 	t.send(e)
+	t.keep(e)
 	t.changed()
 }
 
@@ -144,7 +144,8 @@ func (t *tbl) audienceOf(e event, id string) *protocol.Encoded {
 	return e.public
 }
 
-// keep adds e to the recent events, dropping the oldest over EventBytes.
+// keep adds e, once sent, to the recent events, dropping the oldest over
+// EventBytes.
 // It keeps their JSON only (protocol.Encoded.Bare): the SockJS encodings
 // being sent are freed once written, not held for a resync that rarely
 // comes (at 3,000 tables they held two thirds of the ring's memory).
@@ -152,13 +153,11 @@ func (t *tbl) keep(e event) {
 	if e.public != nil {
 		e.public = e.public.Bare()
 	}
-	seats := make([]*protocol.Encoded, len(e.seats))
-	for i, x := range e.seats {
+	for i, x := range e.seats { // sent already: bared in place
 		if x != nil {
-			seats[i] = x.Bare()
+			e.seats[i] = x.Bare()
 		}
 	}
-	e.seats = seats
 	t.ring = append(t.ring, e)
 	t.ringBytes += e.size
 	n := 0
