@@ -570,6 +570,11 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 			if beta <= 1 && s.minVs && s.forcedNow(nd) {
 				return 1 // he takes this trick at least: fail high
 			}
+			if alpha >= left-1 && !s.forcedNow(nd) {
+				// a count of every trick left fails: he can lose this
+				// one whatever the others play (fail low)
+				return left - 1
+			}
 		}
 		if beta > left {
 			beta = left + 1
@@ -711,6 +716,11 @@ func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
 	s.nodes++
 	if s.cleanMidTrick(nd) {
 		return 0
+	}
+	if r := bits.OnesCount32(nd.hands[nd.leader]); alpha >= r && s.ducksMidTrick(nd) {
+		// a count of every trick left (r after this one) fails: he
+		// can lose this one whatever the others play (fail low)
+		return r
 	}
 	pl := seatAfter[(nd.leader+nd.n)&7]
 	var moves [16]uint8
@@ -896,6 +906,45 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>sh))
 }
 
+// ducksMidTrick reports, in the middle of an ordinary trick (no
+// trumps), whether the counted minimizer D can lose it whatever the
+// others play: he has played and another player's card beats his, or
+// an opponent still to play holds the suit only above it (he must
+// overtake); or he is still to play and is void in the suit led (his
+// discard cannot win) or holds a card under the winning one (the
+// winning card only rises); or he plays next, and the last player
+// holds the suit only above D's lowest card, which D plays.
+func (s *Solver) ducksMidTrick(nd *node) bool {
+	d := uint8(s.minD) & 3
+	lsh := uint(nd.win&^7) & 31
+	ls := uint32(0xFF) << lsh // the suit led
+	winBit := uint32(1) << (nd.win & 31)
+	at := seatAfter[(d+3-nd.leader)&7] // D's place in the trick
+	if at < nd.n {
+		// D has played
+		if nd.winP != d {
+			return true
+		}
+		for i := nd.n; i < 3; i++ {
+			p := seatAfter[(nd.leader+i)&7]
+			if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > winBit {
+				return true
+			}
+		}
+		return false
+	}
+	ds := nd.hands[d] & ls
+	if ds == 0 || ds&-ds < winBit {
+		return true
+	}
+	if at == 1 && nd.n == 1 {
+		// D plays next, and the player after him must overtake his lowest card
+		ts := nd.hands[next3[d]] & ls
+		return ts != 0 && ts&-ts > ds&-ds
+	}
+	return false
+}
+
 // unsafeTop reports whether card c is the counted minimizer D's top card
 // of a suit that fails duckSafe (so he may be forced to take a trick in
 // it): the card he would rather lead, when he can afford a trick, or
@@ -945,7 +994,10 @@ func rankPairBits(f func(ds, os int) bool) (t [1 << 10]uint64) {
 // forcedNow reports whether the counted minimizer D takes the trick
 // about to be led whatever he does: he leads and cannot lose the lead
 // (forcedLead), or another player leads a card under all of D's cards
-// in a suit where the third player can stay under D too.
+// in a suit where the third player can stay under D too. When it is
+// false, D can lose that trick whatever the others play (by the rules
+// alone: each lead has a card of his under it, or a void, or a player
+// who must overtake his lowest card).
 func (s *Solver) forcedNow(nd *node) bool {
 	d := uint8(s.minD)
 	if nd.leader == d {

@@ -593,3 +593,123 @@ func trials(full, light int) int {
 	}
 	return full
 }
+
+// TestEscapeRulesMeanTheTrickIsLost checks the rules by which the
+// search stops a count that needs every trick left (a fail low once the
+// counted minimizer D surely loses one): at a trick start, forcedNow
+// false; in the middle of a trick, ducksMidTrick. Whenever one holds, D
+// must be able to lose the current trick whatever the others play
+// (trickBrute, a minimax over that trick alone, gives 0), and each way
+// the rules decide must be seen. Misère and raspasy endings of up to 4
+// tricks, no talon.
+func TestEscapeRulesMeanTheTrickIsLost(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	s := NewSolver()
+	want := trials(100000, 5000)
+	seen := map[string]int{}
+	hits := 0
+	for i := 0; hits < want; i++ {
+		deck := shuffled(rng)
+		k := 1 + rng.IntN(4)
+		d := rng.IntN(3)
+		p := Position{Leader: rng.IntN(3), Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
+		p.FirstHand = p.Leader
+		if rng.IntN(2) == 0 {
+			p.Goal = RaspasyGoal(d)
+		}
+		p.NTrick = rng.IntN(3)
+		next := 0
+		for i := 0; i < 3; i++ {
+			pl := (p.Leader + i) % 3
+			n := k
+			if i < p.NTrick {
+				n = k - 1
+				p.Trick[i] = deck[next]
+				next++
+			}
+			for j := 0; j < n; j++ {
+				p.Hands[pl] = p.Hands[pl].With(deck[next])
+				next++
+			}
+		}
+		nd := s.setup(&p)
+		dpos := (d + 3 - p.Leader) % 3 // D's place in the trick
+		var kind string
+		switch {
+		case p.NTrick == 0 && s.forcedNow(&nd):
+			continue
+		case p.NTrick == 0 && dpos == 0:
+			kind = "on lead, a card an opponent must overtake"
+		case p.NTrick == 0:
+			kind = "an opponent leads, no card under his lowest that the third can follow"
+		case !s.ducksMidTrick(&nd):
+			continue
+		case dpos < p.NTrick && int(nd.winP) != d:
+			kind = "played, beaten"
+		case dpos < p.NTrick:
+			kind = "played, an opponent must overtake"
+		case nd.hands[d]&(uint32(0xFF)<<(nd.win&^7)) == 0:
+			kind = "void in the suit led"
+		case bits.TrailingZeros32(nd.hands[d]&(uint32(0xFF)<<(nd.win&^7))) < int(nd.win):
+			kind = "a card under the winning one"
+		default:
+			kind = "next, the last must overtake"
+		}
+		hits++
+		seen[kind]++
+		if got := trickBrute(p); got != 0 {
+			t.Fatalf("case %d (%s): %+v: the rule says D can lose the trick, but he wins it", i, kind, p)
+		}
+	}
+	for _, k := range []string{"on lead, a card an opponent must overtake", "an opponent leads, no card under his lowest that the third can follow",
+		"played, beaten", "played, an opponent must overtake", "void in the suit led", "a card under the winning one", "next, the last must overtake"} {
+		if seen[k] == 0 {
+			t.Errorf("no ending where the rule holds with %s (seen %v)", k, seen)
+		}
+	}
+	t.Logf("endings where a rule holds: %v", seen)
+}
+
+// trickBrute is 1 when the counted player wins the current trick of p
+// (an ordinary trick, no trumps) against every way he can play it, the
+// others trying to make him win it, else 0: a minimax over the trick
+// alone, written from the rules.
+func trickBrute(p Position) int {
+	var d int
+	for d = 0; p.Goal.Count != 1<<d; d++ {
+	}
+	var rec func(trick []rules.Card, hands [3]rules.Hand) int
+	rec = func(trick []rules.Card, hands [3]rules.Hand) int {
+		if len(trick) == 3 {
+			w := 0
+			for i := 1; i < 3; i++ {
+				if trick[i].Suit() == trick[w].Suit() && trick[i].Rank() > trick[w].Rank() {
+					w = i
+				}
+			}
+			if (p.Leader+w)%3 == d {
+				return 1
+			}
+			return 0
+		}
+		pl := (p.Leader + len(trick)) % 3
+		legal := hands[pl]
+		if len(trick) > 0 && legal.OfSuit(trick[0].Suit()) != 0 {
+			legal = legal.OfSuit(trick[0].Suit())
+		}
+		best := -1
+		if pl == d {
+			best = 2
+		}
+		for _, c := range legal.Cards(nil) {
+			h := hands
+			h[pl] = h[pl].Without(c)
+			v := rec(append(trick[:len(trick):len(trick)], c), h)
+			if pl == d && v < best || pl != d && v > best {
+				best = v
+			}
+		}
+		return best
+	}
+	return rec(p.Trick[:p.NTrick:p.NTrick], p.Hands)
+}
