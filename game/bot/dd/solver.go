@@ -567,13 +567,17 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 			if s.clean(nd) {
 				return 0
 			}
-			if beta <= 1 && s.minVs && s.forcedNow(nd) {
-				return 1 // he takes this trick at least: fail high
-			}
-			if alpha >= left-1 && !s.forcedNow(nd) {
-				// a count of every trick left fails: he can lose this
-				// one whatever the others play (fail low)
-				return left - 1
+			if beta <= 1 && s.minVs || alpha >= left-1 {
+				// who takes the trick about to be led decides a count
+				// of one trick (he takes it: fail high) or of every
+				// trick left (he can lose it: fail low)
+				forced := s.forcedNow(nd)
+				if forced && beta <= 1 && s.minVs {
+					return 1
+				}
+				if !forced && alpha >= left-1 {
+					return left - 1
+				}
 			}
 		}
 		if beta > left {
@@ -717,10 +721,17 @@ func (s *Solver) searchFollow(nd *node, alpha, beta int) int {
 	if s.cleanMidTrick(nd) {
 		return 0
 	}
-	if r := bits.OnesCount32(nd.hands[nd.leader]); alpha >= r && s.ducksMidTrick(nd) {
-		// a count of every trick left (r after this one) fails: he
-		// can lose this one whatever the others play (fail low)
-		return r
+	if r := bits.OnesCount32(nd.hands[nd.leader]); beta <= 1 || alpha >= r {
+		// who takes this trick decides a count of one trick (he takes
+		// it: fail high) or of every trick left, r after this one (he
+		// can lose it: fail low)
+		wins := s.winsMidTrick(nd)
+		if wins && beta <= 1 {
+			return 1
+		}
+		if !wins && alpha >= r {
+			return r
+		}
 	}
 	pl := seatAfter[(nd.leader+nd.n)&7]
 	var moves [16]uint8
@@ -906,43 +917,47 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>sh))
 }
 
-// ducksMidTrick reports, in the middle of an ordinary trick (no
-// trumps), whether the counted minimizer D can lose it whatever the
-// others play: he has played and another player's card beats his, or
-// an opponent still to play holds the suit only above it (he must
-// overtake); or he is still to play and is void in the suit led (his
-// discard cannot win) or holds a card under the winning one (the
-// winning card only rises); or he plays next, and the last player
-// holds the suit only above D's lowest card, which D plays.
-func (s *Solver) ducksMidTrick(nd *node) bool {
+// winsMidTrick reports, in the middle of an ordinary trick (no trumps),
+// whether the counted minimizer D takes it whatever he plays when the
+// others try to make him take it; when it is false, he can lose it
+// whatever they play. He has played: his card wins it now, and nobody
+// still to play holds the suit only above it (who must overtake). He
+// is still to play: he holds the suit led only above the winning card,
+// and the other player still to play, if any, is void in it or holds a
+// card under D's lowest (D plays his lowest; played after D, the other
+// stays under it; played before D, the other plays under it and D must
+// still overtake).
+func (s *Solver) winsMidTrick(nd *node) bool {
 	d := uint8(s.minD) & 3
 	lsh := uint(nd.win&^7) & 31
 	ls := uint32(0xFF) << lsh // the suit led
 	winBit := uint32(1) << (nd.win & 31)
 	at := seatAfter[(d+3-nd.leader)&7] // D's place in the trick
 	if at < nd.n {
-		// D has played
 		if nd.winP != d {
-			return true
+			return false
 		}
 		for i := nd.n; i < 3; i++ {
 			p := seatAfter[(nd.leader+i)&7]
 			if ps := nd.hands[p] & ls; ps != 0 && ps&-ps > winBit {
-				return true
+				return false
 			}
 		}
-		return false
+		return true
 	}
 	ds := nd.hands[d] & ls
 	if ds == 0 || ds&-ds < winBit {
+		return false
+	}
+	if nd.n == 2 {
 		return true
 	}
-	if at == 1 && nd.n == 1 {
-		// D plays next, and the player after him must overtake his lowest card
-		ts := nd.hands[next3[d]] & ls
-		return ts != 0 && ts&-ts > ds&-ds
+	o := next3[d]
+	if at == 2 {
+		o = seatAfter[(nd.leader+1)&7]
 	}
-	return false
+	ts := nd.hands[o] & ls
+	return ts == 0 || ts&-ts < ds&-ds
 }
 
 // unsafeTop reports whether card c is the counted minimizer D's top card
@@ -992,12 +1007,13 @@ func rankPairBits(f func(ds, os int) bool) (t [1 << 10]uint64) {
 }
 
 // forcedNow reports whether the counted minimizer D takes the trick
-// about to be led whatever he does: he leads and cannot lose the lead
-// (forcedLead), or another player leads a card under all of D's cards
-// in a suit where the third player can stay under D too. When it is
-// false, D can lose that trick whatever the others play (by the rules
-// alone: each lead has a card of his under it, or a void, or a player
-// who must overtake his lowest card).
+// about to be led whatever he does, when the others try to make him
+// take it: he leads and cannot lose the lead (forcedLead), or another
+// player leads a card under all of D's cards in a suit where the third
+// player can stay under D too. When it is false, D can lose that trick
+// whatever the others play (by the rules alone: each lead has a card
+// of his under it, or a void, or a player who must overtake his lowest
+// card).
 func (s *Solver) forcedNow(nd *node) bool {
 	d := uint8(s.minD)
 	if nd.leader == d {

@@ -594,21 +594,20 @@ func trials(full, light int) int {
 	return full
 }
 
-// TestEscapeRulesMeanTheTrickIsLost checks the rules by which the
-// search stops a count that needs every trick left (a fail low once the
-// counted minimizer D surely loses one): at a trick start, forcedNow
-// false; in the middle of a trick, ducksMidTrick. Whenever one holds, D
-// must be able to lose the current trick whatever the others play
-// (trickBrute, a minimax over that trick alone, gives 0), and each way
-// the rules decide must be seen. Misère and raspasy endings of up to 4
-// tricks, no talon.
-func TestEscapeRulesMeanTheTrickIsLost(t *testing.T) {
+// TestTrickRulesDecideTheTrick checks the rules by which the search
+// decides a count of one trick or of every trick left at once: whether
+// the counted minimizer D takes the current trick whatever he plays, the
+// others trying to make him (forcedNow at a trick start, winsMidTrick in
+// the middle of one), or else can lose it whatever they play. Each rule
+// must give trickBrute's answer, a minimax over that trick alone, on
+// every ending, and every way each decides must be seen. Misère and
+// raspasy endings of up to 4 tricks, no talon.
+func TestTrickRulesDecideTheTrick(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
 	s := NewSolver()
-	want := trials(100000, 5000)
+	n := trials(100000, 5000)
 	seen := map[string]int{}
-	hits := 0
-	for i := 0; hits < want; i++ {
+	for i := 0; i < n; i++ {
 		deck := shuffled(rng)
 		k := 1 + rng.IntN(4)
 		d := rng.IntN(3)
@@ -634,40 +633,55 @@ func TestEscapeRulesMeanTheTrickIsLost(t *testing.T) {
 		}
 		nd := s.setup(&p)
 		dpos := (d + 3 - p.Leader) % 3 // D's place in the trick
+		ls := uint32(0xFF) << (nd.win &^ 7)
+		var wins bool
 		var kind string
 		switch {
-		case p.NTrick == 0 && s.forcedNow(&nd):
-			continue
-		case p.NTrick == 0 && dpos == 0:
-			kind = "on lead, a card an opponent must overtake"
 		case p.NTrick == 0:
-			kind = "an opponent leads, no card under his lowest that the third can follow"
-		case !s.ducksMidTrick(&nd):
-			continue
-		case dpos < p.NTrick && int(nd.winP) != d:
-			kind = "played, beaten"
-		case dpos < p.NTrick:
-			kind = "played, an opponent must overtake"
-		case nd.hands[d]&(uint32(0xFF)<<(nd.win&^7)) == 0:
-			kind = "void in the suit led"
-		case bits.TrailingZeros32(nd.hands[d]&(uint32(0xFF)<<(nd.win&^7))) < int(nd.win):
-			kind = "a card under the winning one"
+			wins = s.forcedNow(&nd)
+			kind = "an opponent leads"
+			if dpos == 0 {
+				kind = "on lead"
+			}
 		default:
-			kind = "next, the last must overtake"
+			wins = s.winsMidTrick(&nd)
+			switch {
+			case dpos < p.NTrick && int(nd.winP) != d:
+				kind = "played, beaten"
+			case dpos < p.NTrick:
+				kind = "played, winning"
+			case nd.hands[d]&ls == 0:
+				kind = "void in the suit led"
+			case bits.TrailingZeros32(nd.hands[d]&ls) < int(nd.win):
+				kind = "a card under the winning one"
+			case p.NTrick == 2:
+				kind = "last, over the winning card"
+			case dpos == 1:
+				kind = "next, over the winning card"
+			default:
+				kind = "after the next, over the winning card"
+			}
 		}
-		hits++
+		if wins {
+			kind += ": takes it"
+		} else {
+			kind += ": can lose it"
+		}
 		seen[kind]++
-		if got := trickBrute(p); got != 0 {
-			t.Fatalf("case %d (%s): %+v: the rule says D can lose the trick, but he wins it", i, kind, p)
+		if want := trickBrute(p) == 1; wins != want {
+			t.Fatalf("case %d (%s): %+v: the rule says he takes the trick %v, minimax %v", i, kind, p, wins, want)
 		}
 	}
-	for _, k := range []string{"on lead, a card an opponent must overtake", "an opponent leads, no card under his lowest that the third can follow",
-		"played, beaten", "played, an opponent must overtake", "void in the suit led", "a card under the winning one", "next, the last must overtake"} {
+	for _, k := range []string{"on lead: takes it", "on lead: can lose it", "an opponent leads: takes it", "an opponent leads: can lose it",
+		"played, beaten: can lose it", "played, winning: takes it", "played, winning: can lose it",
+		"void in the suit led: can lose it", "a card under the winning one: can lose it", "last, over the winning card: takes it",
+		"next, over the winning card: takes it", "next, over the winning card: can lose it",
+		"after the next, over the winning card: takes it", "after the next, over the winning card: can lose it"} {
 		if seen[k] == 0 {
-			t.Errorf("no ending where the rule holds with %s (seen %v)", k, seen)
+			t.Errorf("no ending where %s (seen %v)", k, seen)
 		}
 	}
-	t.Logf("endings where a rule holds: %v", seen)
+	t.Logf("endings by how the rules decide: %v", seen)
 }
 
 // trickBrute is 1 when the counted player wins the current trick of p
