@@ -38,8 +38,9 @@
 // is beaten in it, or sure to be: an opponent still to play must
 // overtake him, or he can still stay under or shed a card),
 // or the other side forces him in the trick about to be led or under
-// way (at least 1), or else he can lose that trick whatever they play
-// (so he does not take every trick left). Position.Limit caps the count: the search then proves only
+// way (at least 1), or else he can lose that trick whatever they play,
+// or, taking it, keeps a card an opponent must overtake next (so he
+// does not take every trick left). Position.Limit caps the count: the search then proves only
 // whether it reaches 1, 2, ... Limit, which is
 // what makes a full misère or raspasy cheap (the exact count of a badly
 // caught misère is the expensive part). Nothing here allocates after

@@ -575,7 +575,7 @@ func (s *Solver) search(nd *node, alpha, beta int) int {
 				if forced && beta <= 1 && s.minVs {
 					return 1
 				}
-				if !forced && alpha >= left-1 {
+				if alpha >= left-1 && (!forced || s.keepsAnEscape(nd)) {
 					return left - 1
 				}
 			}
@@ -915,6 +915,33 @@ func (s *Solver) cleanMidTrick(nd *node) bool {
 	ds := uint8(dh >> sh)
 	oh := nd.hands[next3[d]] | nd.hands[next3[next3[d]]]
 	return duckSafe(ds&^(0x80>>bits.LeadingZeros8(ds)), uint8(oh>>sh))
+}
+
+// keepsAnEscape reports whether the counted minimizer D, on a trick
+// start with three tricks or more left, loses this trick or the next
+// whatever the others play: in some suit he holds, an opponent holds two
+// cards or more, all above D's lowest. Led, the suit costs D nothing (he
+// plays his lowest: the opponent led above it or must overtake it).
+// Else D keeps his lowest of it (void in the suit led, he sheds another
+// card) and the opponent a card of it above, so D, if he takes this
+// trick, leads his lowest next and the opponent must overtake it.
+func (s *Solver) keepsAnEscape(nd *node) bool {
+	d := uint8(s.minD) & 3
+	dh, q, r := nd.hands[d], nd.hands[next3[d]], nd.hands[next3[next3[d]]]
+	for sh := uint(0); sh < 32; sh += 8 {
+		ds := dh >> sh & 0xFF
+		if ds == 0 {
+			continue
+		}
+		low := ds & -ds
+		if qs := q >> sh & 0xFF; bits.OnesCount32(qs) >= 2 && qs&-qs > low {
+			return true
+		}
+		if rs := r >> sh & 0xFF; bits.OnesCount32(rs) >= 2 && rs&-rs > low {
+			return true
+		}
+	}
+	return false
 }
 
 // winsMidTrick reports, in the middle of an ordinary trick (no trumps),

@@ -608,29 +608,7 @@ func TestTrickRulesDecideTheTrick(t *testing.T) {
 	n := trials(100000, 5000)
 	seen := map[string]int{}
 	for i := 0; i < n; i++ {
-		deck := shuffled(rng)
-		k := 1 + rng.IntN(4)
-		d := rng.IntN(3)
-		p := Position{Leader: rng.IntN(3), Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
-		p.FirstHand = p.Leader
-		if rng.IntN(2) == 0 {
-			p.Goal = RaspasyGoal(d)
-		}
-		p.NTrick = rng.IntN(3)
-		next := 0
-		for i := 0; i < 3; i++ {
-			pl := (p.Leader + i) % 3
-			n := k
-			if i < p.NTrick {
-				n = k - 1
-				p.Trick[i] = deck[next]
-				next++
-			}
-			for j := 0; j < n; j++ {
-				p.Hands[pl] = p.Hands[pl].With(deck[next])
-				next++
-			}
-		}
+		p, d := minimizerEnding(rng, 1+rng.IntN(4), rng.IntN(3))
 		nd := s.setup(&p)
 		dpos := (d + 3 - p.Leader) % 3 // D's place in the trick
 		ls := uint32(0xFF) << (nd.win &^ 7)
@@ -726,4 +704,73 @@ func trickBrute(p Position) int {
 		return best
 	}
 	return rec(p.Trick[:p.NTrick:p.NTrick], p.Hands)
+}
+
+// TestKeepsAnEscapeMeansATrickLost checks keepsAnEscape, by which a
+// count of every trick left fails at a trick start even when the
+// counted minimizer D can be made to take that trick: whenever it holds
+// and forcedNow too, brute force must count fewer tricks than are left.
+// Misère and raspasy endings of 3 or 4 tricks from a trick start, no
+// talon; it fails when the opponent may hold a single card of the suit.
+func TestKeepsAnEscapeMeansATrickLost(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 20))
+	s := NewSolver()
+	want := trials(20000, 1000)
+	for hits, i := 0, 0; hits < want; i++ {
+		k := 3 + rng.IntN(2)
+		p, _ := minimizerEnding(rng, k, 0)
+		nd := s.setup(&p)
+		if !s.forcedNow(&nd) || !s.keepsAnEscape(&nd) {
+			continue
+		}
+		hits++
+		if got := brute(p); got >= k {
+			t.Fatalf("case %d: %+v: keepsAnEscape, but brute force counts all %d tricks", i, p, got)
+		}
+	}
+}
+
+// TestMisereEndingsMatchBruteForce checks the solver against brute force
+// on misère and raspasy endings of 5 tricks (no talon), from a trick
+// start or in the middle of a trick, where the bounds of a counted
+// minimizer are at work at every node.
+func TestMisereEndingsMatchBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	s := NewSolver()
+	n := trials(1000, 100)
+	for i := 0; i < n; i++ {
+		p, _ := minimizerEnding(rng, 5, rng.IntN(3))
+		s.Reset()
+		if got, want := s.Solve(p), brute(p); got != want {
+			t.Fatalf("case %d: %+v: solver %d, brute force %d", i, p, got, want)
+		}
+	}
+}
+
+// minimizerEnding deals a misère or raspasy ending (no talon, no trumps)
+// of k tricks with nTrick cards on the table, and returns it with its
+// counted minimizer.
+func minimizerEnding(rng *rand.Rand, k, nTrick int) (Position, int) {
+	deck := shuffled(rng)
+	d := rng.IntN(3)
+	p := Position{Leader: rng.IntN(3), Trump: rules.NoTrump, Goal: ContractGoal(d, true), NTrick: nTrick}
+	p.FirstHand = p.Leader
+	if rng.IntN(2) == 0 {
+		p.Goal = RaspasyGoal(d)
+	}
+	next := 0
+	for i := 0; i < 3; i++ {
+		pl := (p.Leader + i) % 3
+		n := k
+		if i < nTrick {
+			n = k - 1
+			p.Trick[i] = deck[next]
+			next++
+		}
+		for j := 0; j < n; j++ {
+			p.Hands[pl] = p.Hands[pl].With(deck[next])
+			next++
+		}
+	}
+	return p, d
 }
