@@ -3,3 +3,10 @@ package store
 // SyncLogWith makes the writer's log syncs call f instead of fsync (tests
 // of the pipelined commit); while no write is in flight.
 func (s *Store) SyncLogWith(f func() error) { s.w.sync.syncFile = f }
+
+// Queued is the number of writes handed to the writer and not yet taken.
+func (s *Store) Queued() int {
+	s.w.mu.Lock()
+	defer s.w.mu.Unlock()
+	return len(s.w.queue)
+}

@@ -30,6 +30,7 @@ func waitCommits(t *testing.T, s *store.Store, n int64) {
 func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
 	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
 	p, id, _ := beganPulka(t, s)
+	before := s.Stats().Commits // the deal's start
 	release := make(chan struct{})
 	syncing := make(chan struct{}, 16)
 	s.SyncLogWith(func() error {
@@ -44,7 +45,7 @@ func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
 	<-syncing // committed, its sync held
 	second := make(chan error, 1)
 	go func() { second <- s.Append(ctx, moves[1]) }()
-	waitCommits(t, s, 2) // the next batch committed while the first syncs
+	waitCommits(t, s, before+2) // the next batch committed while the first syncs
 	select {
 	case err := <-first:
 		t.Fatalf("Append returned (%v) before its log was synced", err)
@@ -66,6 +67,59 @@ func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
 // A sync that fails leaves its moves' durability unknown (ErrUncertain),
 // and every write after it is refused: the kernel may have dropped the
 // pages it could not write, so nothing more may be acknowledged.
+// An Append given up while it waits for the writer to take it (the writer
+// held one batch ahead of a slow sync) is taken out of the queue: its
+// caller is told plainly, not ErrUncertain, and the move is not written.
+func TestAnAppendGivenUpBeforeTheWriterTookItIsNotWritten(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	before := s.Stats().Commits // the deal's start
+	release := make(chan struct{})
+	syncing := make(chan struct{}, 16)
+	s.SyncLogWith(func() error {
+		syncing <- struct{}{}
+		<-release
+		return nil
+	})
+	moves := p.Moves(id, 0, t0)
+	ctx := context.Background()
+	held := make(chan error, 2)
+	go func() { held <- s.Append(ctx, moves[0]) }()
+	<-syncing
+	go func() { held <- s.Append(ctx, moves[1]) }()
+	waitCommits(t, s, before+2) // the writer now waits for the held sync
+
+	short, cancel := context.WithCancel(ctx)
+	given := make(chan error, 1)
+	go func() { given <- s.Append(short, moves[2]) }()
+	for i := 0; s.Queued() == 0; i++ {
+		if i == 10000 {
+			t.Fatal("the third Append never queued")
+		}
+		waitABit()
+	}
+	cancel()
+	err := <-given
+	if !errors.Is(err, context.Canceled) || errors.Is(err, store.ErrUncertain) {
+		t.Fatalf("Append given up before it was taken: %v, want canceled and certain", err)
+	}
+	if n := s.Queued(); n != 0 {
+		t.Errorf("%d writes still queued after the only one was given up", n)
+	}
+	close(release)
+	for range 2 {
+		if err := <-held; err != nil {
+			t.Errorf("held Append: %v", err)
+		}
+	}
+	if ok, err := s.Written(ctx, moves[2]); err != nil || ok {
+		t.Fatalf("Written(given up move) = %v, %v; want false", ok, err)
+	}
+	if err := s.Append(ctx, moves[2]); err != nil {
+		t.Errorf("the given-up move appended again: %v", err)
+	}
+}
+
 func TestAFailedLogSyncRefusesEveryLaterWrite(t *testing.T) {
 	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
 	p, id, _ := beganPulka(t, s)

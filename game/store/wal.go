@@ -120,10 +120,20 @@ type request struct {
 	done    chan error
 }
 
-// writer is the group-commit goroutine.
+// writer is the group-commit goroutine. Callers queue their requests
+// under mu and wake it; none waits for the writer to take its request, so
+// a caller is woken once a write, by its answer. (An unbuffered channel
+// woke every caller twice: when the writer took the request, then with the
+// answer. At 3,000 tables a 5 s execution trace counted 23 % of all the
+// server's waits for a thread in the first of those wakes.)
 type writer struct {
-	s        *Store
-	reqs     chan *request // unbuffered: a send succeeds only while the writer runs
+	s *Store
+
+	mu     sync.Mutex
+	queue  []*request // handed, not yet taken, in the order handed
+	closed bool       // stop was called: nothing more is queued
+
+	wake     chan struct{} // 1-buffered: the queue has something
 	stopping chan struct{}
 	stopped  chan struct{}
 	once     sync.Once
@@ -155,7 +165,7 @@ func (s *Store) Stats() Stats {
 }
 
 func startWriter(s *Store, maxBatch int, conn *sql.Conn, sync *logSync) *writer {
-	w := &writer{s: s, reqs: make(chan *request), stopping: make(chan struct{}), stopped: make(chan struct{}), maxBatch: maxBatch,
+	w := &writer{s: s, wake: make(chan struct{}, 1), stopping: make(chan struct{}), stopped: make(chan struct{}), maxBatch: maxBatch,
 		conn: conn, sync: sync}
 	go w.run()
 	return w
@@ -166,26 +176,82 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 	if r.check == nil && w.s.m != nil {
 		defer func(at time.Time) { w.s.m.Appended(time.Since(at)) }(time.Now())
 	}
-	select {
-	case w.reqs <- r:
-	case <-w.stopping:
+	w.mu.Lock()
+	switch {
+	case w.closed:
+		w.mu.Unlock()
 		return ErrClosed
-	case <-ctx.Done():
+	case ctx.Err() != nil:
+		w.mu.Unlock()
 		return fmt.Errorf("store: append: %w", ctx.Err())
+	}
+	w.queue = append(w.queue, r)
+	w.mu.Unlock()
+	select {
+	case w.wake <- struct{}{}:
+	default: // the writer is woken already
 	}
 	select {
 	case err := <-r.done:
 		return err
 	case <-ctx.Done():
+		if w.withdraw(r) {
+			return fmt.Errorf("store: append: %w", ctx.Err())
+		}
 		// The writer has it: it may still commit.
 		return fmt.Errorf("store: append: %w (%w)", ctx.Err(), ErrUncertain)
 	}
 }
 
+// withdraw takes r out of the queue if the writer has not taken it yet,
+// and reports whether it did: r is then certainly not written.
+func (w *writer) withdraw(r *request) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i, q := range w.queue {
+		if q == r {
+			last := len(w.queue) - 1
+			copy(w.queue[i:], w.queue[i+1:])
+			w.queue[last] = nil // keep no pointer past the end
+			w.queue = w.queue[:last]
+			return true
+		}
+	}
+	return false
+}
+
+// take moves the next batch out of the queue: requests in the order
+// handed, at most maxBatch of them, ending at the first check (Written),
+// which must see what was handed before it committed or failed. It
+// reports whether the queue still holds more.
+func (w *writer) take(batch []*request) (moves []*request, check *request, more bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := 0
+	for n < len(w.queue) && len(batch) < w.maxBatch {
+		r := w.queue[n]
+		n++
+		if r.check != nil {
+			check = r
+			break
+		}
+		batch = append(batch, r)
+	}
+	rest := copy(w.queue, w.queue[n:])
+	clear(w.queue[rest:])
+	w.queue = w.queue[:rest]
+	return batch, check, rest > 0
+}
+
 // stop lets the writer finish the batch in hand and the requests already
 // queued, then ends it.
 func (w *writer) stop() error {
-	w.once.Do(func() { close(w.stopping) })
+	w.once.Do(func() {
+		w.mu.Lock()
+		w.closed = true
+		w.mu.Unlock()
+		close(w.stopping)
+	})
 	<-w.stopped
 	if w.sync == nil {
 		return nil
@@ -221,50 +287,44 @@ func (w *writer) begin(ctx context.Context) (*sql.Tx, func(), error) {
 func (w *writer) run() {
 	defer close(w.stopped)
 	batch := make([]*request, 0, w.maxBatch)
+	more := false
 	for {
-		var check *request
-		batch = batch[:0]
-		select {
-		case r := <-w.reqs:
-			if r.check != nil {
-				check = r
-			} else {
-				batch = append(batch, r)
-			}
-		case <-w.stopping:
-			return
-		}
-		if w.sync != nil {
-			w.sync.ready() // one batch ahead of the sync at most
-		}
-		// A check ends the batch: it must see what was handed before it
-		// committed or failed.
-	drain:
-		for check == nil && len(batch) < w.maxBatch {
+		if !more {
 			select {
-			case r := <-w.reqs:
-				if r.check != nil {
-					check = r
-				} else {
-					batch = append(batch, r)
+			case <-w.wake:
+			case <-w.stopping:
+				// Nothing is queued after closed is set: finish what was.
+				for more = true; more; {
+					more = w.writeNext(batch[:0])
 				}
-			default:
-				break drain
+				return
 			}
 		}
-		if len(batch) > 0 {
-			w.commitAll(batch)
-		}
-		if check != nil {
-			var err error
-			check.written, err = w.written(*check.check)
-			if !check.written {
-				check.done <- err // nothing to sync: final now
-			} else {
-				w.answer(check, err) // durable once the log is synced
-			}
+		more = w.writeNext(batch[:0])
+	}
+}
+
+// writeNext commits the next batch of the queue and answers its check, if
+// any. It reports whether the queue holds more.
+func (w *writer) writeNext(batch []*request) (more bool) {
+	if w.sync != nil {
+		w.sync.ready() // one batch ahead of the sync at most
+	}
+	batch, check, more := w.take(batch)
+	if len(batch) > 0 {
+		w.commitAll(batch)
+	}
+	clear(batch)
+	if check != nil {
+		var err error
+		check.written, err = w.written(*check.check)
+		if !check.written {
+			check.done <- err // nothing to sync: final now
+		} else {
+			w.answer(check, err) // durable once the log is synced
 		}
 	}
+	return more
 }
 
 // written answers a Written call: under a lock on the move's deal (on
