@@ -40,10 +40,11 @@
 // or the other side forces him in the trick about to be led or under
 // way (at least 1), or else he can lose that trick whatever they play,
 // or, taking it, keeps a card an opponent must overtake next (so he
-// does not take every trick left). Position.Limit caps the count: the search then proves only
-// whether it reaches 1, 2, ... Limit, which is
-// what makes a full misère or raspasy cheap (the exact count of a badly
-// caught misère is the expensive part). Nothing here allocates after
+// does not take every trick left: measured, a third of the nodes of a
+// full misère or raspasy went to proving that). Position.Limit
+// caps the count: the search then proves only whether it reaches 1,
+// 2, ... Limit, which is what makes a full misère or raspasy cheap (the
+// exact count of a badly caught misère is the expensive part). Nothing here allocates after
 // NewSolver (a test checks it); a Solver is not safe for concurrent use
 // (use one per goroutine).
 //
