@@ -340,9 +340,13 @@ type benchTarget struct {
 }
 
 // benchSockJSTarget is the package's own server.
-func benchSockJSTarget() *benchTarget {
+func benchSockJSTarget() *benchTarget { return benchSockJSTargetWith(Options{}) }
+
+// benchSockJSTargetWith is benchSockJSTarget with opts (its Logger set).
+func benchSockJSTargetWith(opts Options) *benchTarget {
 	reg := &benchRegistry{}
-	srv := NewServer("/bench", func() Handler { return &benchHandler{reg: reg} }, &Options{Logger: benchSilentLogger()})
+	opts.Logger = benchSilentLogger()
+	srv := NewServer("/bench", func() Handler { return &benchHandler{reg: reg} }, &opts)
 	var sessions []*Session
 	return &benchTarget{
 		reg:     reg,
@@ -501,22 +505,25 @@ var benchBroadcastTargets = []struct {
 
 // BenchmarkUnicastLockstep is BenchmarkBroadcastLockstep with a message
 // of its own for every session (as a seated player's table event), so no
-// frame is shared: the per-message cost of a message written once.
+// frame is shared: the per-message cost of a message written once, through
+// the sessions' writer goroutines and with Options.DirectWrites.
 func BenchmarkUnicastLockstep(b *testing.B) {
-	b.Run("sockjs/sessions=2000", func(b *testing.B) {
-		t := benchSockJSTarget()
-		var sessions []*Session
-		reg := t.reg
-		t.broadcast = func(payload string) {
-			if sessions == nil {
-				sessions = reg.snapshot()
+	for _, direct := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sockjs/direct=%v/sessions=2000", direct), func(b *testing.B) {
+			t := benchSockJSTargetWith(Options{DirectWrites: direct})
+			var sessions []*Session
+			reg := t.reg
+			t.broadcast = func(payload string) {
+				if sessions == nil {
+					sessions = reg.snapshot()
+				}
+				for _, s := range sessions {
+					_ = s.SendMessage(NewMessage(payload))
+				}
 			}
-			for _, s := range sessions {
-				_ = s.SendMessage(NewMessage(payload))
-			}
-		}
-		benchBroadcast(b, t, 2000, 1)
-	})
+			benchBroadcast(b, t, 2000, 1)
+		})
+	}
 }
 
 // BenchmarkBroadcastLockstep is BenchmarkBroadcast with one broadcast in

@@ -210,10 +210,14 @@ func (p *blackholeProxy) close() {
 // them: a client that only listens to a busy session (a spectator) must be
 // asked for pongs, or Options.PeerTimeout would close it while it is there.
 func TestAHeartbeatDueWhileMessagesWaitStillPings(t *testing.T) {
+	forEachWriteMode(t, testAHeartbeatDueWhileMessagesWaitStillPings)
+}
+
+func testAHeartbeatDueWhileMessagesWaitStillPings(t *testing.T, direct bool) {
 	for _, path := range []string{"sockjs", "raw"} {
 		t.Run(path, func(t *testing.T) {
 			// No heartbeat of the ticker's during the test: the one due is set below.
-			env := newEnv(t, Options{HeartbeatDelay: time.Hour, PeerTimeout: time.Hour}, hooks{})
+			env := newEnv(t, Options{DirectWrites: direct, HeartbeatDelay: time.Hour, PeerTimeout: time.Hour}, hooks{})
 			var ws *websocket.Conn
 			if path == "raw" {
 				ws = env.dialRaw("/websocket", nil)

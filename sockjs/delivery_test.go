@@ -11,14 +11,16 @@ import (
 // backlog goes out in frames of at most maxDeliveryBytes of messages (or one
 // larger message), every message once and in order, on websocket and on
 // polling.
-func TestDeliveryFrameIsBounded(t *testing.T) {
+func TestDeliveryFrameIsBounded(t *testing.T) { forEachWriteMode(t, testDeliveryFrameIsBounded) }
+
+func testDeliveryFrameIsBounded(t *testing.T, direct bool) {
 	var sent []string
 	for i := range 100 {
 		sent = append(sent, fmt.Sprintf("%03d", i)+strings.Repeat("x", 2000))
 	}
 	huge := strings.Repeat("h", maxDeliveryBytes+1000) // one message over the bound goes whole
 	sent = append(sent, huge, "last")
-	env := newEnv(t, Options{}, hooks{onOpen: func(s *Session) error {
+	env := newEnv(t, Options{DirectWrites: direct}, hooks{onOpen: func(s *Session) error {
 		for _, m := range sent {
 			if err := s.Send(m); err != nil {
 				return err

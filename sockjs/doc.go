@@ -27,7 +27,10 @@
 //   - Send never blocks on the network. Each session has a bounded queue
 //     (Options.SendQueueBytes); a client that cannot keep up is closed with
 //     CloseSlowConsumer and the others are unaffected. Queued messages are
-//     coalesced into one SockJS frame per network write.
+//     coalesced into one SockJS frame per network write. With
+//     Options.DirectWrites a websocket session's message is written by Send
+//     itself when the socket takes it at once (no goroutine woken for it),
+//     else by the session's writer goroutine, as without it.
 //   - Bad input costs bounded memory: Options.MaxMessageSize bounds each
 //     message as OnMessage gets it, on every transport, and
 //     Options.MaxFrameSize one inbound frame (an xhr_send/jsonp_send body,

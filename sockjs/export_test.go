@@ -13,3 +13,11 @@ func DrainQueue(s *Session) int {
 // SyncBuffer is the goroutine-safe log sink of the tests, for the external
 // test package too.
 type SyncBuffer = syncBuffer
+
+// restPending reports whether a direct write left part of its frames for
+// the writer (wsdirect.go).
+func (s *Session) restPending() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rest != nil
+}

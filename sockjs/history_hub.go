@@ -97,7 +97,7 @@ func (hc *hubChannel) deliverPublication(frame []byte) {
 	defer hc.mu.Unlock()
 	if list := hc.list.Load(); list != nil {
 		for _, s := range *list {
-			_ = s.SendMessage(m)
+			_ = s.send(m, false)
 		}
 	}
 	joined := false
@@ -110,7 +110,7 @@ func (hc *hubChannel) deliverPublication(frame []byte) {
 		case r.until.covers(pos):
 			// Sent from history already.
 		default:
-			_ = s.SendMessage(m)
+			_ = s.send(m, false)
 			delete(hc.recovering, s)
 			hc.sessions[s] = struct{}{}
 			joined = true
@@ -141,14 +141,14 @@ func (hc *hubChannel) finishRecovery(s *Session, since Position, pubs []Publicat
 	missed, reason := recoverable(since, pubs, top)
 	rec = Recovery{Recovered: reason == "", Reason: reason, Missed: len(missed), Position: top}
 	for _, p := range missed {
-		_ = s.SendMessage(NewMessage(hc.encode(p)))
+		_ = s.send(NewMessage(hc.encode(p)), false)
 	}
 	r.until = top
 	for _, p := range r.pending {
 		if r.until.covers(p.pos) {
 			continue // in the history read: sent above, or older than since
 		}
-		_ = s.SendMessage(p.msg)
+		_ = s.send(p.msg, false)
 		if p.pos.Epoch == r.until.Epoch || r.until.IsZero() {
 			r.until = p.pos
 		}

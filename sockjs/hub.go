@@ -363,7 +363,7 @@ func (hc *hubChannel) deliver(payload []byte) {
 	m := NewMessage(string(payload))
 	for _, s := range *list {
 		// Never blocks; a full queue closes that session as a slow consumer.
-		_ = s.SendMessage(m)
+		_ = s.send(m, false)
 	}
 }
 

@@ -70,7 +70,7 @@ func Broadcast(sessions []*Session, payload string) int {
 	m := NewMessage(payload)
 	n := 0
 	for _, s := range sessions {
-		if s.SendMessage(m) == nil {
+		if s.send(m, false) == nil {
 			n++
 		}
 	}

@@ -134,6 +134,20 @@ type Options struct {
 	// goes out in several frames, never framed whole in memory.
 	SendQueueBytes int
 
+	// DirectWrites has Session.Send and SendMessage write a websocket
+	// session's frame to its socket themselves, on the caller's goroutine,
+	// when nothing else is being written to it: one non-blocking write. The
+	// session's writer goroutine then need not be woken for the message,
+	// which on a busy server is a wait for a thread per message (the
+	// package's benchmarks and Trelljaz's capacity notes measure it). A
+	// frame the socket does not take whole, a backlog, heartbeats and close
+	// frames still go through the writer goroutine, so Send never waits for
+	// the network. Broadcast and Hub deliveries never write directly: the
+	// writer goroutines spread a fan-out over the CPUs. It needs a
+	// connection with a descriptor (TCP, Unix; not TLS terminated in this
+	// process) on a Unix system; elsewhere it does nothing.
+	DirectWrites bool
+
 	// WriteTimeout bounds one network write. A client that does not read for
 	// that long is closed with CloseWriteTimeout. Zero means 10 seconds.
 	WriteTimeout time.Duration

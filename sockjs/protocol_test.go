@@ -621,8 +621,10 @@ func TestWebsocketHTTPErrors(t *testing.T) {
 	}
 }
 
-func TestWebsocketFraming(t *testing.T) {
-	env := newEnv(t, Options{MaxMessageSize: 1000}, hooks{})
+func TestWebsocketFraming(t *testing.T) { forEachWriteMode(t, testWebsocketFraming) }
+
+func testWebsocketFraming(t *testing.T, direct bool) {
+	env := newEnv(t, Options{DirectWrites: direct, MaxMessageSize: 1000}, hooks{})
 	ws := env.dial(nil)
 	for _, frame := range []string{"", "[]", `["a"]`} {
 		if err := ws.WriteMessage(1, []byte(frame)); err != nil {
@@ -689,8 +691,10 @@ func TestWebsocketFraming(t *testing.T) {
 	})
 }
 
-func TestRawWebsocket(t *testing.T) {
-	env := newEnv(t, Options{MaxMessageSize: 1000}, hooks{onMessage: func(s *Session, msg string) {
+func TestRawWebsocket(t *testing.T) { forEachWriteMode(t, testRawWebsocket) }
+
+func testRawWebsocket(t *testing.T, direct bool) {
+	env := newEnv(t, Options{DirectWrites: direct, MaxMessageSize: 1000}, hooks{onMessage: func(s *Session, msg string) {
 		if msg == "close" {
 			_ = s.Close(CloseGoAway, "Go away!")
 			return
@@ -717,7 +721,9 @@ func TestRawWebsocket(t *testing.T) {
 	}
 }
 
-func TestServerEscapes(t *testing.T) {
+func TestServerEscapes(t *testing.T) { forEachWriteMode(t, testServerEscapes) }
+
+func testServerEscapes(t *testing.T, direct bool) {
 	var in []rune
 	for r := rune(0); r < 0x20; r++ {
 		in = append(in, r)
@@ -746,7 +752,7 @@ func TestServerEscapes(t *testing.T) {
 	}
 
 	// End to end over xhr-polling, as the protocol suite checks it.
-	env := newEnv(t, Options{}, hooks{})
+	env := newEnv(t, Options{DirectWrites: direct}, hooks{})
 	url := env.base + "/000/" + randomID()
 	env.do("POST", url+"/xhr", "", nil)
 	body, _ := json.Marshal([]string{payload})

@@ -91,8 +91,15 @@ type Session struct {
 	timer *time.Timer
 
 	// Websocket transports.
-	ws      *websocket.Conn // set once OnOpen succeeded and "o" was sent
-	wake    chan struct{}
+	ws   *websocket.Conn // set once OnOpen succeeded and "o" was sent
+	wake chan struct{}
+	// Direct writes (wsdirect.go): direct is the connection's descriptor
+	// when Options.DirectWrites is on and it has one; wire is held by
+	// whoever writes to the connection; rest is what a direct write left
+	// of its frames, written before anything else.
+	direct  *directWriter
+	wire    sync.Mutex
+	rest    []byte
 	writeFn func()      // s.writeLoop, made once
 	idle    *time.Timer // the writer's idle timer, made on first use, kept
 	first   [8]byte     // what an idle reader's wait reads (waitFrames)
@@ -143,7 +150,17 @@ func (s *Session) SendJSON(v any) error {
 
 // SendMessage queues a pre-encoded message, as Send does. Sending one Message
 // to many sessions encodes it once and allocates nothing per session.
-func (s *Session) SendMessage(m *Message) error {
+//
+// With Options.DirectWrites, a websocket session's frame is written by
+// SendMessage itself when nothing else is being written to the connection
+// and its socket takes the frame at once (a non-blocking write); it still
+// never waits for the network.
+func (s *Session) SendMessage(m *Message) error { return s.send(m, true) }
+
+// send queues m; with direct, it writes it directly when it can
+// (wsdirect.go). Fan-outs (Broadcast, a Hub's deliveries) never write
+// directly: the sessions' writer goroutines spread them over the CPUs.
+func (s *Session) send(m *Message, direct bool) error {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -156,6 +173,12 @@ func (s *Session) SendMessage(m *Message) error {
 	}
 	s.queue = append(s.queue, m)
 	s.queued += m.size()
+	if direct && s.tryWireLocked() {
+		ws, o := s.ws, s.takeLocked()
+		s.mu.Unlock()
+		s.writeDirect(ws, o)
+		return nil
+	}
 	s.notifyLocked()
 	s.mu.Unlock()
 	return nil

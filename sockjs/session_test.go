@@ -285,8 +285,10 @@ func TestOnMessageOrderAndExclusion(t *testing.T) {
 }
 
 // Messages to one session arrive in the order sent, on every transport.
-func TestSendOrder(t *testing.T) {
-	env := newEnv(t, Options{}, hooks{})
+func TestSendOrder(t *testing.T) { forEachWriteMode(t, testSendOrder) }
+
+func testSendOrder(t *testing.T, direct bool) {
+	env := newEnv(t, Options{DirectWrites: direct}, hooks{})
 	ws := env.dial(nil)
 	c := env.next()
 	const n = 2000
@@ -316,8 +318,10 @@ func TestSendOrder(t *testing.T) {
 
 // A client that stops reading is closed as a slow consumer; the others get
 // every message, in order.
-func TestSlowConsumer(t *testing.T) {
-	env := newEnv(t, Options{SendQueueBytes: 64 << 10, WriteTimeout: 30 * time.Second}, hooks{})
+func TestSlowConsumer(t *testing.T) { forEachWriteMode(t, testSlowConsumer) }
+
+func testSlowConsumer(t *testing.T, direct bool) {
+	env := newEnv(t, Options{DirectWrites: direct, SendQueueBytes: 64 << 10, WriteTimeout: 30 * time.Second}, hooks{})
 	const healthy = 10
 	var readers []*websocket.Conn
 	var conns []*conn
@@ -930,9 +934,11 @@ func stalledConn(t *testing.T, addr string) net.Conn {
 // A session whose client stops reading until a write outlasts WriteTimeout
 // is closed with CloseWriteTimeout; one whose client drops the connection
 // (TCP reset) with CloseInterrupted, whatever the server was doing.
-func TestWriteFailureCloseCodes(t *testing.T) {
+func TestWriteFailureCloseCodes(t *testing.T) { forEachWriteMode(t, testWriteFailureCloseCodes) }
+
+func testWriteFailureCloseCodes(t *testing.T, direct bool) {
 	reg := prometheus.NewRegistry()
-	env := newEnv(t, Options{WriteTimeout: 300 * time.Millisecond, SendQueueBytes: 256 << 20, ResponseLimit: 1 << 30, Metrics: reg}, hooks{})
+	env := newEnv(t, Options{DirectWrites: direct, WriteTimeout: 300 * time.Millisecond, SendQueueBytes: 256 << 20, ResponseLimit: 1 << 30, Metrics: reg}, hooks{})
 	addr := strings.TrimPrefix(env.base, "http://")
 	addr = addr[:strings.Index(addr, "/")]
 	big := strings.Repeat("x", 16<<10)

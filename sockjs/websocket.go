@@ -99,6 +99,10 @@ func (s *Session) openWebsocket(ws *websocket.Conn) bool {
 	// From here the writer goroutine delivers; what OnOpen sent is queued.
 	s.mu.Lock()
 	s.ws = ws
+	if s.srv.opts.DirectWrites {
+		s.direct = newDirectWriter(ws.NetConn())
+		s.clearDeadline(ws) // the open frame's
+	}
 	if len(s.queue) > 0 || s.closed {
 		s.notifyLocked()
 	}
@@ -165,7 +169,7 @@ func (s *Session) readBurst(conn net.Conn, f *wsFrames, msg *bytes.Buffer) bool 
 		if err != nil {
 			var pe wsProtocolError
 			if errors.As(err, &pe) {
-				_ = s.ws.WriteControl(websocket.CloseMessage,
+				_ = s.writeControl(s.ws, websocket.CloseMessage,
 					closeMessage(websocket.CloseProtocolError, string(pe)), time.Now().Add(time.Second))
 			}
 			s.readFailed(err)
@@ -174,7 +178,7 @@ func (s *Session) readBurst(conn net.Conn, f *wsFrames, msg *bytes.Buffer) bool 
 		switch fr.op {
 		case wsOpPing:
 			// Failures to answer show on the next read or write.
-			_ = s.ws.WriteControl(websocket.PongMessage, fr.payload, time.Now().Add(time.Second))
+			_ = s.writeControl(s.ws, websocket.PongMessage, fr.payload, time.Now().Add(time.Second))
 			continue
 		case wsOpPong:
 			s.heardFromPeer()
@@ -208,7 +212,7 @@ func (s *Session) readClose(payload []byte) {
 	if err != nil {
 		var pe wsProtocolError
 		errors.As(err, &pe)
-		_ = s.ws.WriteControl(websocket.CloseMessage,
+		_ = s.writeControl(s.ws, websocket.CloseMessage,
 			closeMessage(websocket.CloseProtocolError, string(pe)), time.Now().Add(time.Second))
 		return
 	}
@@ -216,7 +220,7 @@ func (s *Session) readClose(payload []byte) {
 	if code != websocket.CloseNoStatusReceived {
 		echo = websocket.FormatCloseMessage(code, "")
 	}
-	_ = s.ws.WriteControl(websocket.CloseMessage, echo, time.Now().Add(time.Second))
+	_ = s.writeControl(s.ws, websocket.CloseMessage, echo, time.Now().Add(time.Second))
 	if code == websocket.CloseNoStatusReceived {
 		// Browsers close without a code; 1005 is never a status.
 		code, reason = CloseNormal, CloseReason(CloseNormal)
@@ -251,7 +255,7 @@ func (s *Session) readMessage(data []byte) bool {
 		s.mu.Lock()
 		s.closeLocked(CloseBadRequest, "Broken JSON encoding", closeFrameGone)
 		s.mu.Unlock()
-		_ = s.ws.WriteControl(websocket.CloseMessage,
+		_ = s.writeControl(s.ws, websocket.CloseMessage,
 			closeMessage(CloseBadRequest, "Broken JSON encoding"),
 			time.Now().Add(s.srv.opts.WriteTimeout))
 		return false
@@ -315,8 +319,20 @@ func (s *Session) abortWebsocket(code int, reason string) {
 	if ws == nil {
 		return // still opening: readLoop delivers the close after OnOpen
 	}
-	_ = ws.WriteControl(websocket.CloseMessage,
-		closeMessage(code, reason), time.Now().Add(100*time.Millisecond))
+	// Only when nobody is writing: the writer may be stuck on the network,
+	// and a frame a direct write left unfinished cannot be closed cleanly.
+	if s.wire.TryLock() {
+		s.mu.Lock()
+		clean := s.rest == nil
+		s.mu.Unlock()
+		if clean {
+			_ = ws.WriteControl(websocket.CloseMessage,
+				closeMessage(code, reason), time.Now().Add(100*time.Millisecond))
+		}
+		s.mu.Lock()
+		s.releaseWireLocked()
+		s.mu.Unlock()
+	}
 	_ = ws.Close()
 }
 
@@ -331,17 +347,23 @@ func (s *Session) writeLoop() {
 	// period passed without a write.
 	armed, wrote := false, false
 	for {
+		// The wire first, then what to write: a direct write (wsdirect.go)
+		// takes from the queue while it holds the wire, so taking without
+		// it could put this delivery behind a later one.
+		s.wire.Lock()
 		s.mu.Lock()
 		ws := s.ws
 		o := s.takeLocked()
-		if o.empty() && s.closed {
+		if o.empty() && s.rest == nil && s.closed {
 			// The close frame went out (or nobody is left to read it):
 			// nothing will ever be sent again.
 			s.writing = false
+			s.wire.Unlock()
 			s.mu.Unlock()
 			return
 		}
-		if o.empty() {
+		if o.empty() && s.rest == nil {
+			s.wire.Unlock()
 			if !armed {
 				if s.idle == nil {
 					s.idle = time.NewTimer(writerIdle)
@@ -360,7 +382,7 @@ func (s *Session) writeLoop() {
 					continue // not idle for a whole period yet
 				}
 				s.mu.Lock()
-				if len(s.queue) == 0 && !s.heartbeat && !s.closed {
+				if len(s.queue) == 0 && s.rest == nil && !s.heartbeat && !s.closed {
 					s.writing = false
 					s.mu.Unlock()
 					return
@@ -374,7 +396,12 @@ func (s *Session) writeLoop() {
 		if s.metrics != nil {
 			s.metrics.delivered(o.batch, o.queued)
 		}
-		err := s.writeOutbox(ws, o)
+		err := s.flushRest(ws, time.Now().Add(s.srv.opts.WriteTimeout))
+		if err == nil && !o.empty() {
+			err = s.writeOutbox(ws, o)
+		}
+		s.clearDeadline(ws)
+		s.wire.Unlock()
 		s.release(o.batch)
 		if err != nil || o.close {
 			if err != nil {

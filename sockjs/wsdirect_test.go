@@ -1,0 +1,260 @@
+package sockjs
+
+import (
+	"fmt"
+	"net"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// smallBufferDialer dials websockets whose receive buffer is tiny, so that
+// a client that pauses fills the server's socket at once.
+func smallBufferDialer() *websocket.Dialer {
+	return &websocket.Dialer{NetDial: func(network, addr string) (net.Conn, error) {
+		d := net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
+			return rc.Control(func(fd uintptr) {
+				_ = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			})
+		}}
+		return d.Dial(network, addr)
+	}}
+}
+
+// With DirectWrites, senders on several goroutines, a broadcast (through
+// the writer goroutine) and pongs to the client's pings share one
+// connection: a frame the socket took only in part is finished before
+// anything else, so the client reads every message whole, each sender's in
+// its order, and a pong for every ping.
+func TestDirectWritesFinishAFrameBeforeAnythingElse(t *testing.T) {
+	env := newEnv(t, Options{DirectWrites: true, SendQueueBytes: 64 << 20, WriteTimeout: 30 * time.Second}, hooks{})
+	ws, _, err := smallBufferDialer().Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/direct/websocket", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if f := env.readWS(ws); f != "o" {
+		t.Fatalf("first frame %q, want o", f)
+	}
+	c := env.next()
+	var pongs atomic.Int64
+	ws.SetPongHandler(func(string) error { pongs.Add(1); return nil })
+
+	const senders, each, broadcasts = 4, 400, 100
+	pad := strings.Repeat("p", 2000)
+	// One sender first, alone, until a direct write leaves a frame's rest:
+	// the client reads nothing, and its socket fills.
+	sent := 0
+	for ; !c.s.restPending(); sent++ {
+		if sent == 8000 { // 16 MB: the socket's buffer grows to a few
+			t.Fatalf("%d messages sent directly and none left unfinished: the socket never filled", sent)
+		}
+		if err := c.s.Send(fmt.Sprintf("0:%d:%s", sent, pad)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Then everyone at once, and pings, whose pongs must wait for the rest.
+	var wg sync.WaitGroup
+	for g := range senders {
+		wg.Go(func() {
+			i, end := 0, each
+			if g == 0 {
+				i, end = sent, sent+each
+			}
+			for ; i < end; i++ {
+				if err := c.s.Send(fmt.Sprintf("%d:%d:%s", g, i, pad)); err != nil {
+					t.Errorf("sender %d message %d: %v", g, i, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range broadcasts {
+			Broadcast([]*Session{c.s}, fmt.Sprintf("b:%d:%s", i, pad))
+		}
+	})
+	const pings = 5
+	for range pings {
+		if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next := make([]int, senders+1) // the last is the broadcast's
+	total := sent + senders*each + broadcasts
+	for got := 0; got < total; {
+		frame := env.readWS(ws)
+		if frame == "h" {
+			continue
+		}
+		var msgs []string
+		if err := jsonUnmarshalFrame(frame, &msgs); err != nil {
+			t.Fatalf("frame %.40q...: %v", frame, err)
+		}
+		for _, m := range msgs {
+			var who string
+			var i int
+			if _, err := fmt.Sscanf(strings.TrimSuffix(m, ":"+pad), "%1s:%d", &who, &i); err != nil || !strings.HasSuffix(m, pad) {
+				t.Fatalf("message %.40q... is not whole", m)
+			}
+			g := senders
+			if who != "b" {
+				g = int(who[0] - '0')
+			}
+			if i != next[g] {
+				t.Fatalf("sender %s: message %d, want %d", who, i, next[g])
+			}
+			next[g]++
+			got++
+		}
+	}
+	wg.Wait()
+	// The pongs were read with the frames (gorilla answers them while
+	// reading); one more message makes sure the last ones are in.
+	_ = c.s.Send("last")
+	if f := env.readWS(ws); f != `a["last"]` {
+		t.Fatalf("frame %.40q, want the last message", f)
+	}
+	if n := pongs.Load(); n != pings {
+		t.Errorf("%d pongs, want %d", n, pings)
+	}
+	if code, _ := c.s.CloseStatus(); code != 0 {
+		t.Errorf("session closed with %d", code)
+	}
+}
+
+// A control frame written from the reader (a pong) while a direct write's
+// frame is unfinished waits for the wire and writes that frame's rest
+// first: it never lands inside the frame.
+func TestAPongWaitsForTheRestOfAFrame(t *testing.T) {
+	env := newEnv(t, Options{DirectWrites: true}, hooks{})
+	ws := env.dial(nil)
+	c := env.next()
+	var pongs atomic.Int64
+	ws.SetPongHandler(func(string) error { pongs.Add(1); return nil })
+
+	// As a direct write whose socket took only half its frame leaves it.
+	frames := appendDirectFrames(nil, outbox{batch: []*Message{NewMessage("whole")}}, false)
+	half := len(frames) / 2
+	conn := openedConn(t, c.s)
+	c.s.wire.Lock()
+	if _, err := conn.Write(frames[:half]); err != nil {
+		t.Fatal(err)
+	}
+	c.s.mu.Lock()
+	c.s.rest = frames[half:]
+	c.s.mu.Unlock()
+
+	if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1<<20)
+	for i := 0; !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*Session).writeControl"); i++ {
+		if i == 10000 {
+			t.Fatal("the reader never came to write its pong")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.s.mu.Lock()
+	c.s.releaseWireLocked()
+	c.s.mu.Unlock()
+
+	if f := env.readWS(ws); f != `a["whole"]` {
+		t.Fatalf("frame %q, want the whole message", f)
+	}
+	_ = c.s.Send("after")
+	if f := env.readWS(ws); f != `a["after"]` {
+		t.Fatalf("frame %q, want the next message", f)
+	}
+	if n := pongs.Load(); n != 1 {
+		t.Errorf("%d pongs, want 1", n)
+	}
+}
+
+// forEachWriteMode runs test with the writer goroutine alone and with
+// direct writes (Options.DirectWrites).
+func forEachWriteMode(t *testing.T, test func(t *testing.T, direct bool)) {
+	for _, direct := range []bool{false, true} {
+		t.Run(fmt.Sprintf("direct=%v", direct), func(t *testing.T) { test(t, direct) })
+	}
+}
+
+// On the raw websocket endpoint a direct write sends each message as a
+// text frame of its own, unquoted, as the writer does.
+func TestDirectWritesOnTheRawEndpoint(t *testing.T) {
+	env := newEnv(t, Options{DirectWrites: true}, hooks{})
+	ws := env.dialRaw("/websocket", nil)
+	c := env.next()
+	want := []string{"one", `"two"`, strings.Repeat("3", 70000)} // the last needs a 64-bit length
+	for _, m := range want {
+		if err := c.s.Send(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range want {
+		if got := env.readWS(ws); got != m {
+			t.Fatalf("frame %.20q (%d bytes), want %.20q (%d bytes)", got, len(got), m, len(m))
+		}
+	}
+}
+
+// A blocking write (the open frame, the writer's, a pong) leaves its
+// deadline on the connection; a direct write after that deadline passed
+// still goes out (the runtime refuses any write past a deadline).
+func TestADirectWriteOutlivesTheDeadlinesOfOtherWrites(t *testing.T) {
+	const timeout = 20 * time.Millisecond
+	env := newEnv(t, Options{DirectWrites: true, WriteTimeout: timeout}, hooks{})
+	ws := env.dial(nil)
+	c := env.next()
+	waitPast := func(deadline time.Time) {
+		time.Sleep(time.Until(deadline)) // the condition is the clock itself
+	}
+	waitPast(time.Now().Add(2 * timeout)) // past the open frame's deadline
+	if err := c.s.Send("after the open frame"); err != nil {
+		t.Fatal(err)
+	}
+	if f := env.readWS(ws); f != `a["after the open frame"]` {
+		t.Fatalf("frame %q", f)
+	}
+	Broadcast([]*Session{c.s}, "through the writer")
+	if f := env.readWS(ws); f != `a["through the writer"]` {
+		t.Fatalf("frame %q", f)
+	}
+	if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	waitPast(time.Now().Add(2 * timeout)) // past the writer's and the pong's
+	if err := c.s.Send("after the writer"); err != nil {
+		t.Fatal(err)
+	}
+	if f := env.readWS(ws); f != `a["after the writer"]` {
+		t.Fatalf("frame %q", f)
+	}
+	if code, reason := c.s.CloseStatus(); code != 0 {
+		t.Errorf("session closed with %d %q", code, reason)
+	}
+}
+
+// openedConn waits until s's writes go to its connection (set after the
+// open frame, which the client may have read before) and returns it.
+func openedConn(t *testing.T, s *Session) net.Conn {
+	t.Helper()
+	for i := 0; ; i++ {
+		s.mu.Lock()
+		ws := s.ws
+		s.mu.Unlock()
+		if ws != nil {
+			return ws.NetConn()
+		}
+		if i == 10000 {
+			t.Fatal("the session's connection was never set")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
