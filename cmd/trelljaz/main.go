@@ -283,7 +283,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	if nets, _ := proxies(c.trustedProxies); len(nets) > 0 {
 		// Behind a load balancer every player would otherwise share its
 		// address (the per-IP session cap, the chat limit per IP).
-		wcfg.SockJS = &sockjs.Options{MaxMessageSize: 8192, Logger: log, TrustedProxies: nets}
+		wcfg.SockJS = &sockjs.Options{MaxMessageSize: 8192, DirectWrites: true, Logger: log, TrustedProxies: nets}
 	}
 	site := web.New(wcfg)
 	// No ReadTimeout or WriteTimeout: they would cut websocket and

@@ -56,7 +56,9 @@ type Config struct {
 	// Assets are the browser files (index.html, app.js, style.css).
 	Assets fs.FS
 	// SockJS are the endpoint's options. Nil means defaults with an 8 KiB
-	// message limit.
+	// message limit and direct writes (a table's events to a seat are
+	// written by the table's goroutine when the socket takes them at once:
+	// sockjs.Options.DirectWrites).
 	SockJS *sockjs.Options
 	// Identify turns a sign-in into a player. Nil means TokenIdentity(Auth)
 	// when Auth is set, else DevIdentity (tests).
@@ -174,7 +176,7 @@ func New(cfg Config) *Server {
 	defaults.NonZero[Tables](&cfg.Tables, lobbyTables{cfg.Lobby})
 	opts := cfg.SockJS
 	if opts == nil {
-		opts = &sockjs.Options{MaxMessageSize: 8192, Logger: cfg.Logger}
+		opts = &sockjs.Options{MaxMessageSize: 8192, DirectWrites: true, Logger: cfg.Logger}
 	}
 	s := &Server{cfg: cfg, lobby: cfg.Lobby, log: cfg.Logger, perIP: map[netip.Addr]int{}, limits: newLimits(cfg)}
 	w, err := newWelcomes(cfg.Lobby.Offer())
