@@ -94,7 +94,8 @@ type Session struct {
 	ws   *websocket.Conn // set once OnOpen succeeded and "o" was sent
 	wake chan struct{}
 	// Direct writes (wsdirect.go): direct is the connection's descriptor
-	// when Options.DirectWrites is on and it has one; wire is held by
+	// when Options.DirectWrites is on and it has one (nil again once a
+	// close frame, or a failed control frame, went out); wire is held by
 	// whoever writes to the connection; rest is what a direct write left
 	// of its frames, written before anything else.
 	direct  *directWriter

@@ -124,9 +124,8 @@ func appendFrameHeader(dst []byte, op byte, n int) []byte {
 }
 
 // flushRest writes what a direct write left, if anything. The wire must
-// be held.
-// The rest stays set while it is written: nobody tries a direct write
-// meanwhile.
+// be held. The rest stays set while it is written: nobody tries a direct
+// write meanwhile.
 func (s *Session) flushRest(ws *websocket.Conn, deadline time.Time) error {
 	s.mu.Lock()
 	rest := s.rest
@@ -135,12 +134,19 @@ func (s *Session) flushRest(ws *websocket.Conn, deadline time.Time) error {
 		return nil
 	}
 	conn := ws.NetConn()
+	n := 0
 	err := conn.SetWriteDeadline(deadline)
 	if err == nil {
-		_, err = conn.Write(rest)
+		n, err = conn.Write(rest)
 	}
 	s.mu.Lock()
-	s.rest = nil // written, or the session ends with the error
+	// What a failed write did not take stays the rest: the frame's start
+	// is on the wire, and whoever writes next (a pong's deadline is not
+	// the session's WriteTimeout) must finish it, or nobody may write.
+	s.rest = nil
+	if err != nil && n < len(rest) {
+		s.rest = rest[n:]
+	}
 	s.mu.Unlock()
 	return err
 }
@@ -158,14 +164,25 @@ func (s *Session) clearDeadline(ws *websocket.Conn) {
 // writeControl writes a control frame (a pong, a close) from outside the
 // writer goroutine: it waits for the wire, so it never lands inside a
 // frame, and first finishes a frame a direct write left.
+//
+// After a close frame nothing may be written (RFC 6455 §5.5.1), and after
+// a control frame whose write failed the wire may hold part of it: gorilla
+// then refuses every later write of its own, and the session's direct
+// writes end too (direct is set nil), so what is sent next goes through
+// the writer goroutine and its gorilla writes.
 func (s *Session) writeControl(ws *websocket.Conn, op int, payload []byte, deadline time.Time) error {
 	s.wire.Lock()
 	err := s.flushRest(ws, deadline)
+	stopDirect := false
 	if err == nil {
 		err = ws.WriteControl(op, payload, deadline)
+		stopDirect = op == websocket.CloseMessage || err != nil
 	}
 	s.clearDeadline(ws)
 	s.mu.Lock()
+	if stopDirect {
+		s.direct = nil // read under s.mu or with the wire held: both are held
+	}
 	s.releaseWireLocked()
 	s.mu.Unlock()
 	return err

@@ -43,6 +43,10 @@ func TestDirectWritesFinishAFrameBeforeAnythingElse(t *testing.T) {
 		t.Fatalf("first frame %q, want o", f)
 	}
 	c := env.next()
+	// Sends before the connection is set (the client may read "o" first)
+	// are queued for the writer goroutine, which would then hold the wire
+	// in a blocking write while the socket fills: no direct write at all.
+	openedConn(t, c.s)
 	var pongs atomic.Int64
 	ws.SetPongHandler(func(string) error { pongs.Add(1); return nil })
 
@@ -256,5 +260,66 @@ func openedConn(t *testing.T, s *Session) net.Conn {
 			t.Fatal("the session's connection was never set")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// A pong whose deadline passes while it writes the rest of a direct
+// write's frame (the client reads nothing for a while) leaves what it did
+// not write for the next writer: the frame is finished before the next
+// one, and the session, whose WriteTimeout has not run out, lives on.
+func TestAPongGivenUpMidRestLeavesTheRestForTheWriter(t *testing.T) {
+	env := newEnv(t, Options{DirectWrites: true, WriteTimeout: time.Minute}, hooks{})
+	ws, _, err := smallBufferDialer().Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	if f := env.readWS(ws); f != "o" {
+		t.Fatalf("first frame %q, want o", f)
+	}
+	c := env.next()
+	openedConn(t, c.s)
+
+	// As a direct write whose socket took nothing leaves a frame more than
+	// the sockets' buffers hold.
+	big := strings.Repeat("r", 16<<20)
+	c.s.wire.Lock()
+	c.s.mu.Lock()
+	c.s.rest = appendDirectFrames(nil, outbox{batch: []*Message{NewMessage(big)}}, false)
+	c.s.mu.Unlock()
+	if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	inWriteControl := func() bool {
+		buf := make([]byte, 1<<20)
+		return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*Session).writeControl")
+	}
+	for i := 0; !inWriteControl(); i++ {
+		if i == 10000 {
+			t.Fatal("the reader never came to write its pong")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c.s.wire.Unlock()                   // to the pong's writer alone: the writer goroutine is not told
+	for i := 0; inWriteControl(); i++ { // its one second passes
+		if i == 10000 {
+			t.Fatal("the pong's writer never gave up")
+		}
+		time.Sleep(time.Millisecond)
+	}
+
+	if err := c.s.Send("after"); err != nil {
+		t.Fatal(err)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+	_, b, err := ws.ReadMessage()
+	if err != nil || string(b) != `a["`+big+`"]` {
+		t.Fatalf("frame of %d bytes (%v), want the whole %d-byte message", len(b), err, len(big))
+	}
+	if f := env.readWS(ws); f != `a["after"]` {
+		t.Fatalf("frame %.40q, want the next message", f)
+	}
+	if code, reason := c.s.CloseStatus(); code != 0 {
+		t.Errorf("session closed with %d %q", code, reason)
 	}
 }
