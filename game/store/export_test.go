@@ -10,3 +10,11 @@ func (s *Store) Queued() int {
 	defer s.w.mu.Unlock()
 	return len(s.w.queue)
 }
+
+// WriterClosed reports whether Close has stopped the writer taking writes
+// (ErrClosed from here on).
+func (s *Store) WriterClosed() bool {
+	s.w.mu.Lock()
+	defer s.w.mu.Unlock()
+	return s.w.closed
+}

@@ -64,9 +64,6 @@ func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
 	}
 }
 
-// A sync that fails leaves its moves' durability unknown (ErrUncertain),
-// and every write after it is refused: the kernel may have dropped the
-// pages it could not write, so nothing more may be acknowledged.
 // An Append given up while it waits for the writer to take it (the writer
 // held one batch ahead of a slow sync) is taken out of the queue: its
 // caller is told plainly, not ErrUncertain, and the move is not written.
@@ -120,6 +117,9 @@ func TestAnAppendGivenUpBeforeTheWriterTookItIsNotWritten(t *testing.T) {
 	}
 }
 
+// A sync that fails leaves its moves' durability unknown (ErrUncertain),
+// and every write after it is refused: the kernel may have dropped the
+// pages it could not write, so nothing more may be acknowledged.
 func TestAFailedLogSyncRefusesEveryLaterWrite(t *testing.T) {
 	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
 	p, id, _ := beganPulka(t, s)
