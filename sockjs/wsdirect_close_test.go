@@ -2,17 +2,19 @@ package sockjs
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 )
 
 // handWS is a websocket client spoken by hand: it reads the server's
@@ -113,7 +115,8 @@ func testNoFrameFollowsTheCloseFrame(t *testing.T, direct bool) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var senders sync.WaitGroup
-			env := newEnv(t, Options{DirectWrites: direct, SendQueueBytes: 256 << 20}, hooks{onOpen: func(s *Session) error {
+			t.Cleanup(senders.Wait) // after the server's Shutdown (newEnv's cleanup) stopped them
+			env := newEnv(t, Options{DirectWrites: direct, SendQueueBytes: 1 << 20}, hooks{onOpen: func(s *Session) error {
 				// Tables' goroutines sending on and on, as fast as they can.
 				for range 4 {
 					senders.Go(func() {
@@ -123,7 +126,6 @@ func testNoFrameFollowsTheCloseFrame(t *testing.T, direct bool) {
 				}
 				return nil
 			}})
-			defer senders.Wait()
 			const sessions = 50
 			late := 0
 			for range sessions {
@@ -133,8 +135,9 @@ func testNoFrameFollowsTheCloseFrame(t *testing.T, direct bool) {
 					op, _, err := ws.next()
 					if err != nil {
 						if !closed {
-							buf := make([]byte, 1<<22)
-							t.Fatalf("read before the close frame: %v\n%s", err, buf[:runtime.Stack(buf, true)])
+							// A write that timed out (a loaded machine)
+							// ends the connection without its close frame.
+							t.Logf("the connection ended before its close frame: %v", err)
 						}
 						break // the server ended the connection
 					}
@@ -158,5 +161,109 @@ func testNoFrameFollowsTheCloseFrame(t *testing.T, direct bool) {
 				t.Errorf("%d sessions of %d wrote frames after their close frame", late, sessions)
 			}
 		})
+	}
+}
+
+// Shutdown with direct writes in flight, on clients that read and on
+// clients that stopped (their writers stuck in a blocking write): the
+// reading clients get every message sent before, then "going away"; the
+// stalled ones are dropped once Shutdown's context ends; every session
+// closes once with "going away", every sender stops, and no goroutine is
+// left (TestMain's goleak).
+func TestShutdownWithDirectWritesInFlight(t *testing.T) {
+	var senders sync.WaitGroup
+	t.Cleanup(senders.Wait) // after the server's Shutdown (newEnv's cleanup) stopped them
+	env := newEnv(t, Options{DirectWrites: true, SendQueueBytes: 64 << 20, WriteTimeout: time.Minute}, hooks{})
+	pad := strings.Repeat("p", 2000)
+	dial := func(d *websocket.Dialer) (*websocket.Conn, *conn) {
+		ws, _, err := d.Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ws.Close() })
+		if f := env.readWS(ws); f != "o" {
+			t.Fatalf("first frame %q, want o", f)
+		}
+		c := env.next()
+		openedConn(t, c.s)
+		return ws, c
+	}
+	var conns []*conn
+	for range 3 {
+		// Until a direct write leaves a frame's rest, then 8 MB more,
+		// which queue behind the writer goroutine's blocking writes.
+		_, c := dial(smallBufferDialer())
+		conns = append(conns, c)
+		sent := 0
+		for ; !c.s.restPending(); sent++ {
+			if sent == 8000 {
+				t.Fatalf("%d messages sent directly and none left unfinished: the socket never filled", sent)
+			}
+			if err := c.s.Send(fmt.Sprintf("%d:%s", sent, pad)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i := range 4000 {
+			if err := c.s.Send(fmt.Sprintf("%d:%s", sent+i, pad)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	readers := make(chan error, 3)
+	for range 3 {
+		ws, c := dial(dialer())
+		conns = append(conns, c)
+		senders.Go(func() { // on and on, until Shutdown closes the session
+			for i := 0; i < 1_000_000 && c.s.Send(fmt.Sprintf("%d:%s", i, pad)) == nil; i++ {
+			}
+		})
+		go func() { readers <- readUntilGoingAway(ws, pad) }()
+	}
+
+	// Shutdown waits for the stalled sessions until its context ends:
+	// once the reading clients have read everything and "going away".
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- env.srv.Shutdown(ctx) }()
+	for range 3 {
+		if err := <-readers; err != nil {
+			t.Error(err)
+		}
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	for _, c := range conns {
+		c.waitClosed(t)
+		if code, reason := c.s.CloseStatus(); code != CloseGoingAway {
+			t.Errorf("session closed with %d %q, want %d", code, reason, CloseGoingAway)
+		}
+	}
+}
+
+// readUntilGoingAway reads ws's frames, messages "i:pad" for i = 0, 1, ...,
+// until the close frame "going away".
+func readUntilGoingAway(ws *websocket.Conn, pad string) error {
+	for next := 0; ; {
+		_ = ws.SetReadDeadline(time.Now().Add(30 * time.Second))
+		_, b, err := ws.ReadMessage()
+		if err != nil {
+			return fmt.Errorf("after %d messages: %w", next, err)
+		}
+		if string(b) == `c[1001,"Going away"]` {
+			return nil
+		}
+		var msgs []string
+		if err := jsonUnmarshalFrame(string(b), &msgs); err != nil {
+			return fmt.Errorf("frame %.40q: %w", b, err)
+		}
+		for _, m := range msgs {
+			if want := fmt.Sprintf("%d:%s", next, pad); m != want {
+				return fmt.Errorf("message %.20q, want %.20q", m, want)
+			}
+			next++
+		}
 	}
 }
