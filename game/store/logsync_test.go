@@ -28,17 +28,7 @@ func waitCommits(t *testing.T, s *store.Store, n int64) {
 // one, and a batch's Append returns only once a sync after its commit has
 // returned: nothing is acknowledged before it is on disk.
 func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
-	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
-	p, id, _ := beganPulka(t, s)
-	before := s.Stats().Commits // the deal's start
-	release := make(chan struct{})
-	syncing := make(chan struct{}, 16)
-	s.SyncLogWith(func() error {
-		syncing <- struct{}{}
-		<-release
-		return nil
-	})
-	moves := p.Moves(id, 0, t0)
+	s, moves, before, syncing, release := heldSyncs(t)
 	ctx := context.Background()
 	first := make(chan error, 1)
 	go func() { first <- s.Append(ctx, moves[0]) }()
@@ -71,17 +61,7 @@ func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
 // held one batch ahead of a slow sync) is taken out of the queue: its
 // caller is told plainly, not ErrUncertain, and the move is not written.
 func TestAnAppendGivenUpBeforeTheWriterTookItIsNotWritten(t *testing.T) {
-	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
-	p, id, _ := beganPulka(t, s)
-	before := s.Stats().Commits // the deal's start
-	release := make(chan struct{})
-	syncing := make(chan struct{}, 16)
-	s.SyncLogWith(func() error {
-		syncing <- struct{}{}
-		<-release
-		return nil
-	})
-	moves := p.Moves(id, 0, t0)
+	s, moves, before, syncing, release := heldSyncs(t)
 	ctx := context.Background()
 	held := make(chan error, 2)
 	go func() { held <- s.Append(ctx, moves[0]) }()
@@ -139,6 +119,25 @@ func TestAFailedLogSyncRefusesEveryLaterWrite(t *testing.T) {
 	if _, err := s.Written(ctx, moves[0]); err == nil {
 		t.Errorf("a move whose sync failed was confirmed written")
 	}
+}
+
+// heldSyncs opens a SQLite store with a pulka begun and its first deal
+// started, whose log syncs are held: each signals syncing, then waits for
+// release to be closed. It returns the deal's moves and the commits made
+// so far.
+func heldSyncs(t *testing.T) (s *store.Store, moves []store.Move, before int64, syncing, release chan struct{}) {
+	t.Helper()
+	s = open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	before = s.Stats().Commits // the deal's start
+	release = make(chan struct{})
+	syncing = make(chan struct{}, 16)
+	s.SyncLogWith(func() error {
+		syncing <- struct{}{}
+		<-release
+		return nil
+	})
+	return s, p.Moves(id, 0, t0), before, syncing, release
 }
 
 // beganPulka begins a played pulka with its first deal started.
