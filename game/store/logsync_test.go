@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -159,3 +160,30 @@ func beganPulka(t *testing.T, s *store.Store) (storetest.Played, store.PulkaID, 
 
 // waitABit is one step of a bounded wait on the store's state.
 func waitABit() { time.Sleep(time.Millisecond) }
+
+// The writer's statements on SQLite run under a context that cannot end:
+// modernc.org/sqlite starts a goroutine to watch one that can, for every
+// statement. One table appending alone commits each move in a transaction
+// of its own (BEGIN, INSERT, COMMIT): at most the one goroutine
+// database/sql starts a transaction is made per move.
+func TestTheWriterStartsNoGoroutineAStatement(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	moves := p.Moves(id, 0, t0)
+	ctx := context.Background()
+	created := func() uint64 {
+		m := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+		metrics.Read(m)
+		return m[0].Value.Uint64()
+	}
+	before := created()
+	for _, m := range moves {
+		if err := s.Append(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	per := float64(created()-before) / float64(len(moves))
+	if per > 1.5 {
+		t.Errorf("%.1f goroutines made a move appended alone, want at most 1 (database/sql's for the transaction)", per)
+	}
+}
