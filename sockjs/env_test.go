@@ -271,6 +271,21 @@ func (env *testEnv) readWS(ws *websocket.Conn) string {
 	return string(b)
 }
 
+// readMessages reads the next SockJS frame from ws and returns the
+// messages it carries: none for a heartbeat.
+func (env *testEnv) readMessages(ws *websocket.Conn) []string {
+	env.t.Helper()
+	frame := env.readWS(ws)
+	if frame == "h" {
+		return nil
+	}
+	var msgs []string
+	if err := jsonUnmarshalFrame(frame, &msgs); err != nil {
+		env.t.Fatalf("frame %.40q: %v", frame, err)
+	}
+	return msgs
+}
+
 var idCounter atomic.Uint64
 
 func randomID() string {

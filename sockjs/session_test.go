@@ -299,15 +299,7 @@ func testSendOrder(t *testing.T, direct bool) {
 	}()
 	next := 0
 	for next < n {
-		frame := env.readWS(ws)
-		if frame == "h" {
-			continue
-		}
-		var got []string
-		if err := jsonUnmarshalFrame(frame, &got); err != nil {
-			t.Fatalf("frame %q: %v", frame, err)
-		}
-		for _, m := range got {
+		for _, m := range env.readMessages(ws) {
 			if m != fmt.Sprint(next) {
 				t.Fatalf("got %q, want %d", m, next)
 			}

@@ -315,23 +315,21 @@ func (s *Session) endWebsocket(ws *websocket.Conn) {
 func (s *Session) abortWebsocket(code int, reason string) {
 	s.mu.Lock()
 	ws := s.ws
+	// A frame a direct write left unfinished cannot be followed by a
+	// close frame: the client would read it as that frame's rest.
+	clean := s.rest == nil
 	s.mu.Unlock()
 	if ws == nil {
 		return // still opening: readLoop delivers the close after OnOpen
 	}
-	// Only when nobody is writing: the writer may be stuck on the network,
-	// and a frame a direct write left unfinished cannot be closed cleanly.
-	if s.wire.TryLock() {
-		s.mu.Lock()
-		clean := s.rest == nil
-		s.mu.Unlock()
-		if clean {
-			_ = ws.WriteControl(websocket.CloseMessage,
-				closeMessage(code, reason), time.Now().Add(100*time.Millisecond))
-		}
-		s.mu.Lock()
-		s.releaseWireLocked()
-		s.mu.Unlock()
+	if clean {
+		// Not under the wire, which a writer stuck on the network holds:
+		// gorilla/websocket's own lock orders the frame after a frame it
+		// is writing (for at most the deadline), and a direct write is
+		// one system call, which no other write enters. No direct write
+		// starts once the session is closed.
+		_ = ws.WriteControl(websocket.CloseMessage,
+			closeMessage(code, reason), time.Now().Add(100*time.Millisecond))
 	}
 	_ = ws.Close()
 }

@@ -93,15 +93,7 @@ func TestDirectWritesFinishAFrameBeforeAnythingElse(t *testing.T) {
 	next := make([]int, senders+1) // the last is the broadcast's
 	total := sent + senders*each + broadcasts
 	for got := 0; got < total; {
-		frame := env.readWS(ws)
-		if frame == "h" {
-			continue
-		}
-		var msgs []string
-		if err := jsonUnmarshalFrame(frame, &msgs); err != nil {
-			t.Fatalf("frame %.40q...: %v", frame, err)
-		}
-		for _, m := range msgs {
+		for _, m := range env.readMessages(ws) {
 			var who string
 			var i int
 			if _, err := fmt.Sscanf(strings.TrimSuffix(m, ":"+pad), "%1s:%d", &who, &i); err != nil || !strings.HasSuffix(m, pad) {

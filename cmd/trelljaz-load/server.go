@@ -25,13 +25,15 @@ const (
 	metricCommit = "trelljaz_store_commit_seconds"
 	metricAppend = "trelljaz_store_append_seconds"
 	metricWrites = "trelljaz_store_commit_writes"
-	metricSched  = "trelljaz_sched_latency_seconds" // the Go run queue's wait
-	metricGC     = "trelljaz_gc_cpu_seconds_total"  // a counter: kept as a hist's sum
+	metricSched  = "trelljaz_sched_latency_seconds"    // the Go run queue's wait
+	metricGC     = "trelljaz_gc_cpu_seconds_total"     // a counter: kept as a hist's sum
+	metricMade   = "trelljaz_goroutines_created_total" // a counter too
 )
 
 // serverHists are the club's histograms by metric name, summed over the
 // processes scraped: cumulative counts per upper bound. A counter
-// (metricGC) is kept as a hist with its value as the sum and no buckets.
+// (metricGC, metricMade) is kept as a hist with its value as the sum and
+// no buckets.
 type serverHists map[string]*hist
 
 // hist is one histogram: cumulative counts per upper bound (increasing;
@@ -72,11 +74,15 @@ func (h serverHists) add(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
-	if f := fams[metricGC]; f != nil && f.GetType() == dto.MetricType_COUNTER {
-		c := h[metricGC]
+	for _, name := range []string{metricGC, metricMade} {
+		f := fams[name]
+		if f == nil || f.GetType() != dto.MetricType_COUNTER {
+			continue
+		}
+		c := h[name]
 		if c == nil {
 			c = &hist{}
-			h[metricGC] = c
+			h[name] = c
 		}
 		for _, m := range f.GetMetric() {
 			c.sum += m.GetCounter().GetValue()
@@ -185,6 +191,9 @@ type serverSummary struct {
 	SchedP50ms float64 `json:"sched_p50_ms"`
 	SchedP99ms float64 `json:"sched_p99_ms"`
 	GCCPUPct   float64 `json:"gc_cpu_pct"`
+	// GoroutinesPerMove is how many goroutines the club made a move (each
+	// one more wait in the run queue), 0 from a club that does not count.
+	GoroutinesPerMove float64 `json:"goroutines_per_move"`
 }
 
 // serverFigures compares two scrapes window seconds apart; nil when the
@@ -215,6 +224,9 @@ func serverFigures(now, then serverHists, window float64) *serverSummary {
 		s.GCCPUPct = math.Round(1000*g.since(then[metricGC]).sum/window) / 10
 	}
 	s.Moves = int64(move.since(then[metricMove]).count)
+	if g := now[metricMade]; g != nil && s.Moves > 0 {
+		s.GoroutinesPerMove = math.Round(10*g.since(then[metricMade]).sum/float64(s.Moves)) / 10
+	}
 	if c := now[metricCommit]; c != nil {
 		d := c.since(then[metricCommit])
 		s.Commits = int64(d.count)

@@ -142,6 +142,31 @@ func TestGCFigureIsTheWindowsShareOfACore(t *testing.T) {
 	}
 }
 
+// The goroutines the club made are a counter summed over its processes,
+// reported per move of the window.
+func TestGoroutinesAMoveAreTheWindowsCountOverItsMoves(t *testing.T) {
+	at := func(made float64, moves int) *bytes.Buffer {
+		reg := prometheus.NewRegistry()
+		c := prometheus.NewCounter(prometheus.CounterOpts{Name: metricMade, Help: "x"})
+		c.Add(made)
+		h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: metricMove, Help: "x"})
+		for range moves {
+			h.Observe(0.001)
+		}
+		reg.MustRegister(c, h)
+		return exposition(t, reg)
+	}
+	then := scrapeOf(t, at(100, 1), at(200, 1))
+	s := serverFigures(scrapeOf(t, at(130, 5), at(250, 7)), then, 1)
+	if s == nil {
+		t.Fatal("no figures")
+	}
+	// 80 goroutines made for 10 moves.
+	if s.GoroutinesPerMove != 8 {
+		t.Errorf("goroutines a move = %v, want 8", s.GoroutinesPerMove)
+	}
+}
+
 // The run queue's latency comes with the club's metrics (the Go runtime's
 // own, of this test's process).
 func TestRunQueueFigures(t *testing.T) {

@@ -8,22 +8,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// runtimeCollector exports two of the Go runtime's own figures
+// runtimeCollector exports three of the Go runtime's own figures
 // (runtime/metrics) that say why a busy club's moves wait: how long
 // goroutines waited runnable for a thread (the run queue), in the same
-// buckets as the club's latencies, and the CPU the garbage collector
-// took. client_golang's Go collector exports the scheduler's histogram
+// buckets as the club's latencies, the CPU the garbage collector took,
+// and how many goroutines were made (each one more for the run queue). client_golang's Go collector exports the scheduler's histogram
 // too, but in buckets a factor 11 apart (1 ms, 10 ms, 117 ms), too coarse
 // for a p99 to be read from.
 type runtimeCollector struct {
-	sched, gc *prometheus.Desc
-	bounds    []float64
+	sched, gc, created *prometheus.Desc
+	bounds             []float64
 }
 
 // Runtime metric names (runtime/metrics).
 const (
 	runtimeSched = "/sched/latencies:seconds"
 	runtimeGC    = "/cpu/classes/gc/total:cpu-seconds"
+	runtimeMade  = "/sched/goroutines-created:goroutines"
 )
 
 func newRuntimeCollector() *runtimeCollector {
@@ -32,6 +33,8 @@ func newRuntimeCollector() *runtimeCollector {
 			"How long goroutines waited runnable before a thread ran them (Go's run queue; from runtime/metrics "+runtimeSched+", each runtime bucket counted at its upper edge).", nil, nil),
 		gc: prometheus.NewDesc("trelljaz_gc_cpu_seconds_total",
 			"CPU the Go garbage collector used (runtime/metrics "+runtimeGC+", an estimate).", nil, nil),
+		created: prometheus.NewDesc("trelljaz_goroutines_created_total",
+			"Goroutines made since the process started (runtime/metrics "+runtimeMade+").", nil, nil),
 		bounds: latencyBuckets(),
 	}
 }
@@ -40,11 +43,12 @@ func newRuntimeCollector() *runtimeCollector {
 func (c *runtimeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.sched
 	ch <- c.gc
+	ch <- c.created
 }
 
 // Collect implements prometheus.Collector.
 func (c *runtimeCollector) Collect(ch chan<- prometheus.Metric) {
-	s := []metrics.Sample{{Name: runtimeSched}, {Name: runtimeGC}}
+	s := []metrics.Sample{{Name: runtimeSched}, {Name: runtimeGC}, {Name: runtimeMade}}
 	metrics.Read(s)
 	if s[0].Value.Kind() == metrics.KindFloat64Histogram {
 		count, sum, buckets := rebucket(s[0].Value.Float64Histogram(), c.bounds)
@@ -52,6 +56,9 @@ func (c *runtimeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if s[1].Value.Kind() == metrics.KindFloat64 {
 		ch <- prometheus.MustNewConstMetric(c.gc, prometheus.CounterValue, s[1].Value.Float64())
+	}
+	if s[2].Value.Kind() == metrics.KindUint64 {
+		ch <- prometheus.MustNewConstMetric(c.created, prometheus.CounterValue, float64(s[2].Value.Uint64()))
 	}
 }
 

@@ -61,9 +61,12 @@ func TestTheRuntimesFiguresAreExported(t *testing.T) {
 			seen[f.GetName()] = true
 		case "trelljaz_gc_cpu_seconds_total":
 			seen[f.GetName()] = f.GetMetric()[0].GetCounter() != nil
+		case "trelljaz_goroutines_created_total":
+			// At least this test's own goroutine was made.
+			seen[f.GetName()] = f.GetMetric()[0].GetCounter().GetValue() >= 1
 		}
 	}
-	if !seen["trelljaz_sched_latency_seconds"] || !seen["trelljaz_gc_cpu_seconds_total"] {
+	if !seen["trelljaz_sched_latency_seconds"] || !seen["trelljaz_gc_cpu_seconds_total"] || !seen["trelljaz_goroutines_created_total"] {
 		t.Errorf("runtime figures exported: %v", seen)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -28,17 +29,7 @@ func waitCommits(t *testing.T, s *store.Store, n int64) {
 // one, and a batch's Append returns only once a sync after its commit has
 // returned: nothing is acknowledged before it is on disk.
 func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
-	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
-	p, id, _ := beganPulka(t, s)
-	before := s.Stats().Commits // the deal's start
-	release := make(chan struct{})
-	syncing := make(chan struct{}, 16)
-	s.SyncLogWith(func() error {
-		syncing <- struct{}{}
-		<-release
-		return nil
-	})
-	moves := p.Moves(id, 0, t0)
+	s, moves, before, syncing, release := heldSyncs(t)
 	ctx := context.Background()
 	first := make(chan error, 1)
 	go func() { first <- s.Append(ctx, moves[0]) }()
@@ -68,17 +59,7 @@ func TestTheWriterCommitsWhileTheLogSyncs(t *testing.T) {
 // held one batch ahead of a slow sync) is taken out of the queue: its
 // caller is told plainly, not ErrUncertain, and the move is not written.
 func TestAnAppendGivenUpBeforeTheWriterTookItIsNotWritten(t *testing.T) {
-	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
-	p, id, _ := beganPulka(t, s)
-	before := s.Stats().Commits // the deal's start
-	release := make(chan struct{})
-	syncing := make(chan struct{}, 16)
-	s.SyncLogWith(func() error {
-		syncing <- struct{}{}
-		<-release
-		return nil
-	})
-	moves := p.Moves(id, 0, t0)
+	s, moves, before, syncing, release := heldSyncs(t)
 	ctx := context.Background()
 	held := make(chan error, 2)
 	go func() { held <- s.Append(ctx, moves[0]) }()
@@ -141,6 +122,25 @@ func TestAFailedLogSyncRefusesEveryLaterWrite(t *testing.T) {
 	}
 }
 
+// heldSyncs opens a SQLite store with a pulka begun and its first deal
+// started, whose log syncs are held: each signals syncing, then waits for
+// release to be closed. It returns the deal's moves and the commits made
+// so far.
+func heldSyncs(t *testing.T) (s *store.Store, moves []store.Move, before int64, syncing, release chan struct{}) {
+	t.Helper()
+	s = open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	before = s.Stats().Commits // the deal's start
+	release = make(chan struct{})
+	syncing = make(chan struct{}, 16)
+	s.SyncLogWith(func() error {
+		syncing <- struct{}{}
+		<-release
+		return nil
+	})
+	return s, p.Moves(id, 0, t0), before, syncing, release
+}
+
 // beganPulka begins a played pulka with its first deal started.
 func beganPulka(t *testing.T, s *store.Store) (storetest.Played, store.PulkaID, []account.ID) {
 	t.Helper()
@@ -160,3 +160,30 @@ func beganPulka(t *testing.T, s *store.Store) (storetest.Played, store.PulkaID, 
 
 // waitABit is one step of a bounded wait on the store's state.
 func waitABit() { time.Sleep(time.Millisecond) }
+
+// The writer's statements on SQLite run under a context that cannot end:
+// modernc.org/sqlite starts a goroutine to watch one that can, for every
+// statement. One table appending alone commits each move in a transaction
+// of its own (BEGIN, INSERT, COMMIT): at most the one goroutine
+// database/sql starts a transaction is made per move.
+func TestTheWriterStartsNoGoroutineAStatement(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	moves := p.Moves(id, 0, t0)
+	ctx := context.Background()
+	created := func() uint64 {
+		m := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+		metrics.Read(m)
+		return m[0].Value.Uint64()
+	}
+	before := created()
+	for _, m := range moves {
+		if err := s.Append(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	per := float64(created()-before) / float64(len(moves))
+	if per > 1.5 {
+		t.Errorf("%.1f goroutines made a move appended alone, want at most 1 (database/sql's for the transaction)", per)
+	}
+}

@@ -330,11 +330,13 @@ func rollback(tx *sql.Tx) { _ = tx.Rollback() }
 // beginWrite begins a write transaction; done must be called after it
 // commits or rolls back (defer done() before defer rollback(tx)).
 func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err error) {
-	return s.beginWriteOn(ctx, nil)
+	return s.beginWriteOn(ctx, nil, ctx)
 }
 
-// beginWriteOn is beginWrite on connection conn (nil: any of the pool's).
-func (s *Store) beginWriteOn(ctx context.Context, conn *sql.Conn) (tx *sql.Tx, done func(), err error) {
+// beginWriteOn is beginWrite on connection conn (nil: any of the pool's):
+// it waits for the write slot under ctx and begins the transaction under
+// txCtx.
+func (s *Store) beginWriteOn(ctx context.Context, conn *sql.Conn, txCtx context.Context) (tx *sql.Tx, done func(), err error) {
 	done = func() {}
 	if s.writing != nil {
 		select {
@@ -345,9 +347,9 @@ func (s *Store) beginWriteOn(ctx context.Context, conn *sql.Conn) (tx *sql.Tx, d
 		}
 	}
 	if conn != nil {
-		tx, err = conn.BeginTx(ctx, nil)
+		tx, err = conn.BeginTx(txCtx, nil)
 	} else {
-		tx, err = s.db.BeginTx(ctx, nil)
+		tx, err = s.db.BeginTx(txCtx, nil)
 	}
 	if err != nil {
 		done()

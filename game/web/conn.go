@@ -30,7 +30,8 @@ type conn struct {
 // it, a table shows it the spectators' view).
 func (c *conn) Player() protocol.Player { return c.player }
 
-// Send queues msgs on the session back to back, so they leave in one frame.
+// Send queues msgs on the session back to back, in order: in one frame,
+// unless a direct write (sockjs.Options.DirectWrites) takes the first at once.
 func (c *conn) Send(msgs ...*protocol.Encoded) {
 	for _, m := range msgs {
 		if err := c.s.SendMessage(m.SockJS()); err != nil {

@@ -348,29 +348,8 @@ func TestCleanMidTrickMeansNoTrick(t *testing.T) {
 	seen := map[string]int{}
 	hits := 0
 	for i := 0; hits < want; i++ {
-		deck := shuffled(rng)
 		k := 2 + rng.IntN(3)
-		d := rng.IntN(3)
-		p := Position{Leader: rng.IntN(3), Trump: rules.NoTrump, Goal: ContractGoal(d, true)}
-		p.FirstHand = p.Leader
-		if rng.IntN(2) == 0 {
-			p.Goal = RaspasyGoal(d)
-		}
-		p.NTrick = 1 + rng.IntN(2)
-		next := 0
-		for i := 0; i < 3; i++ {
-			pl := (p.Leader + i) % 3
-			n := k
-			if i < p.NTrick {
-				n = k - 1
-				p.Trick[i] = deck[next]
-				next++
-			}
-			for j := 0; j < n; j++ {
-				p.Hands[pl] = p.Hands[pl].With(deck[next])
-				next++
-			}
-		}
+		p, d := minimizerEnding(rng, k, 1+rng.IntN(2))
 		nd := s.setup(&p)
 		if !s.cleanMidTrick(&nd) || oldBeatenAndSafe(s, &nd) {
 			continue
