@@ -198,6 +198,11 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 		if w.withdraw(r) {
 			return fmt.Errorf("store: append: %w", ctx.Err())
 		}
+		select {
+		case err := <-r.done: // answered meanwhile: the answer is final
+			return err
+		default:
+		}
 		// The writer has it: it may still commit.
 		return fmt.Errorf("store: append: %w (%w)", ctx.Err(), ErrUncertain)
 	}
