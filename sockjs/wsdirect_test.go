@@ -34,19 +34,7 @@ func smallBufferDialer() *websocket.Dialer {
 // its order, and a pong for every ping.
 func TestDirectWritesFinishAFrameBeforeAnythingElse(t *testing.T) {
 	env := newEnv(t, Options{DirectWrites: true, SendQueueBytes: 64 << 20, WriteTimeout: 30 * time.Second}, hooks{})
-	ws, _, err := smallBufferDialer().Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/direct/websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	if f := env.readWS(ws); f != "o" {
-		t.Fatalf("first frame %q, want o", f)
-	}
-	c := env.next()
-	// Sends before the connection is set (the client may read "o" first)
-	// are queued for the writer goroutine, which would then hold the wire
-	// in a blocking write while the socket fills: no direct write at all.
-	openedConn(t, c.s)
+	ws, c := dialSmallBuffer(t, env)
 	var pongs atomic.Int64
 	ws.SetPongHandler(func(string) error { pongs.Add(1); return nil })
 
@@ -237,6 +225,26 @@ func TestADirectWriteOutlivesTheDeadlinesOfOtherWrites(t *testing.T) {
 	}
 }
 
+// dialSmallBuffer opens a SockJS websocket session with a tiny receive
+// buffer (smallBufferDialer), reads its open frame and waits until the
+// session's writes go to the connection: sends before that are queued for
+// the writer goroutine, which would then hold the wire in a blocking
+// write while the socket fills, and no direct write would happen at all.
+func dialSmallBuffer(t *testing.T, env *testEnv) (*websocket.Conn, *conn) {
+	t.Helper()
+	ws, _, err := smallBufferDialer().Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	if f := env.readWS(ws); f != "o" {
+		t.Fatalf("first frame %q, want o", f)
+	}
+	c := env.next()
+	openedConn(t, c.s)
+	return ws, c
+}
+
 // openedConn waits until s's writes go to its connection (set after the
 // open frame, which the client may have read before) and returns it.
 func openedConn(t *testing.T, s *Session) net.Conn {
@@ -261,16 +269,7 @@ func openedConn(t *testing.T, s *Session) net.Conn {
 // one, and the session, whose WriteTimeout has not run out, lives on.
 func TestAPongGivenUpMidRestLeavesTheRestForTheWriter(t *testing.T) {
 	env := newEnv(t, Options{DirectWrites: true, WriteTimeout: time.Minute}, hooks{})
-	ws, _, err := smallBufferDialer().Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
-	if f := env.readWS(ws); f != "o" {
-		t.Fatalf("first frame %q, want o", f)
-	}
-	c := env.next()
-	openedConn(t, c.s)
+	ws, c := dialSmallBuffer(t, env)
 
 	// As a direct write whose socket took nothing leaves a frame more than
 	// the sockets' buffers hold.
