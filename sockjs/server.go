@@ -8,11 +8,11 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/gorilla/websocket"
 	"golang.org/x/time/rate"
@@ -46,8 +46,8 @@ type Server struct {
 	nextID         atomic.Uint64
 
 	mu           sync.Mutex
-	byID         map[string]*Session   // HTTP-transport sessions by client session id
-	live         map[*Session]struct{} // every session not yet finished
+	byID         map[string]*Session // HTTP-transport sessions by client session id
+	live         liveSessions        // every session not yet finished (heartbeat.go)
 	shuttingDown bool
 	heartbeats   chan struct{} // closed to stop the heartbeat goroutine; nil until started
 
@@ -72,7 +72,7 @@ func NewServer(prefix string, newHandler func() Handler, opts *Options) *Server 
 		log:        o.Logger,
 		idPrefix:   hex.EncodeToString(id[:]) + "-",
 		byID:       make(map[string]*Session),
-		live:       make(map[*Session]struct{}),
+		live:       newLiveSessions(heartbeatGroups(o.HeartbeatDelay)),
 	}
 	if o.Metrics != nil {
 		srv.metrics = newMetrics(o.Metrics, o.Logger)
@@ -129,7 +129,7 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 		cancel()
 		return nil
 	}
-	srv.live[s] = struct{}{}
+	srv.live.add(s)
 	if s.isWS {
 		// Count the reader goroutine now, while Shutdown cannot have
 		// started waiting: serveWebsocket starts it after the upgrade.
@@ -144,14 +144,14 @@ func (srv *Server) newSession(r *http.Request, transport string) *Session {
 func (srv *Server) forget(s *Session) {
 	s.cancel()
 	srv.mu.Lock()
-	delete(srv.live, s)
+	srv.live.remove(s)
 	srv.mu.Unlock()
 }
 
 // closed is called once a session's OnClose has run.
 func (srv *Server) closed(s *Session) {
 	srv.mu.Lock()
-	delete(srv.live, s)
+	srv.live.remove(s)
 	srv.mu.Unlock()
 }
 
@@ -161,47 +161,8 @@ func (srv *Server) closed(s *Session) {
 func (srv *Server) Sessions() []*Session {
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
-	out := make([]*Session, 0, len(srv.live))
-	for s := range srv.live {
-		if !s.isClosed() {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-// startHeartbeatsLocked starts the goroutine that sends heartbeat frames, on
-// the first session. srv.mu must be held.
-func (srv *Server) startHeartbeatsLocked() {
-	if srv.heartbeats != nil {
-		return
-	}
-	stop := make(chan struct{})
-	srv.heartbeats = stop
-	srv.running.Go(func() {
-		t := time.NewTicker(srv.opts.HeartbeatDelay)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				for _, s := range srv.snapshot() {
-					s.queueHeartbeat()
-				}
-			}
-		}
-	})
-}
-
-func (srv *Server) snapshot() []*Session {
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	out := make([]*Session, 0, len(srv.live))
-	for s := range srv.live {
-		out = append(out, s)
-	}
-	return out
+	all := srv.live.appendAll(make([]*Session, 0, srv.live.len()))
+	return slices.DeleteFunc(all, (*Session).isClosed)
 }
 
 // Shutdown stops accepting sessions, closes every open session with
@@ -221,10 +182,7 @@ func (srv *Server) Shutdown(ctx context.Context) error {
 	if srv.heartbeats != nil {
 		close(srv.heartbeats)
 	}
-	sessions := make([]*Session, 0, len(srv.live))
-	for s := range srv.live {
-		sessions = append(sessions, s)
-	}
+	sessions := srv.live.appendAll(make([]*Session, 0, srv.live.len()))
 	srv.mu.Unlock()
 
 	for _, s := range sessions {

@@ -63,6 +63,10 @@ type Session struct {
 	req       *RequestInfo
 	ctx       context.Context
 	cancel    context.CancelFunc
+	// Its group of the server's live sessions, and whether it sits out
+	// its group's next turn (heartbeat.go); srv.mu guards them.
+	beatGroup int
+	beatSkip  bool
 
 	// inMu serialises the hooks: OnOpen, every OnMessage, then OnClose.
 	inMu    sync.Mutex

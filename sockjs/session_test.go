@@ -564,7 +564,7 @@ func TestOpenCloseCyclesLeaveNothing(t *testing.T) {
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		env.srv.mu.Lock()
-		live, byID := len(env.srv.live), len(env.srv.byID)
+		live, byID := env.srv.live.len(), len(env.srv.byID)
 		env.srv.mu.Unlock()
 		n := runtime.NumGoroutine()
 		if live == 0 && byID == 0 && n <= baseline {
