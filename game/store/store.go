@@ -104,6 +104,7 @@ type Store struct {
 	// INSERT was parsed anew for every batch. Nil on PostgreSQL, where one
 	// statement for the batch saves round trips.
 	insertMove *sql.Stmt
+	ckpt       *checkpointer // SQLite's, nil on PostgreSQL (checkpoint.go)
 	closeOnce  sync.Once
 	closeErr   error
 }
@@ -175,6 +176,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 	}
 	s.w = startWriter(s, maxBatch, wconn, sync)
+	if engine == SQLite {
+		if s.ckpt, err = startCheckpointer(ctx, s, checkpointEvery, restartPages); err != nil {
+			_ = s.w.stop()
+			db.Close()
+			return nil, err
+		}
+	}
 	s.signups = startSignups(s)
 	return s, nil
 }
@@ -227,6 +235,7 @@ func sqliteDSN(path string) string {
 		path = path[:i] // options are the store's to choose
 	}
 	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+		"&_pragma=wal_autocheckpoint(0)" + // the checkpointer's (checkpoint.go)
 		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_txlock=immediate"
 }
 
@@ -275,6 +284,9 @@ func (s *Store) Close() error {
 		s.detached.Wait() // each bounded by commitTimeout
 		s.signups.stop()
 		werr := s.w.stop()
+		if s.ckpt != nil {
+			werr = errors.Join(werr, s.ckpt.stop())
+		}
 		if s.insertMove != nil {
 			_ = s.insertMove.Close() // the database's Close ends it anyway
 		}
