@@ -27,7 +27,10 @@ const (
 // documented default, so Options{} is a working configuration.
 type Options struct {
 	// HeartbeatDelay is how often an idle session gets a heartbeat frame, so
-	// proxies do not close idle connections. Zero means 25 seconds.
+	// proxies do not close idle connections. Zero means 25 seconds. The
+	// server's heartbeats are spread over the period, not sent to every
+	// session at once (a session's first comes 0.5–1.5 periods after it
+	// opened).
 	HeartbeatDelay time.Duration
 
 	// PeerTimeout is how long a websocket session (SockJS or raw) may go
