@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"runtime/metrics"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,5 +186,28 @@ func TestTheWriterStartsNoGoroutineAStatement(t *testing.T) {
 	per := float64(created()-before) / float64(len(moves))
 	if per > 1.5 {
 		t.Errorf("%.1f goroutines made a move appended alone, want at most 1 (database/sql's for the transaction)", per)
+	}
+}
+
+// A write given up before the writer took it names what it was in its
+// error: an append, a deal's start, a check of a move.
+func TestAGivenUpWriteNamesItsOperation(t *testing.T) {
+	s := open(t, "sqlite:"+filepath.Join(t.TempDir(), "club.db"))
+	p, id, _ := beganPulka(t, s)
+	m := p.Moves(id, 0, t0)[0]
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tc := range []struct {
+		op   string
+		call func() error
+	}{
+		{"append", func() error { return s.Append(ctx, m) }},
+		{"start a deal", func() error { return s.StartDeal(ctx, p.Starts(id, 0, t0)) }},
+		{"check a move", func() error { _, err := s.Written(ctx, m); return err }},
+	} {
+		err := tc.call()
+		if want := "store: " + tc.op + ": "; err == nil || !strings.HasPrefix(err.Error(), want) || !errors.Is(err, context.Canceled) {
+			t.Errorf("%s given up: %v, want %q… wrapping context.Canceled", tc.op, err, want)
+		}
 	}
 }

@@ -120,6 +120,17 @@ type request struct {
 	done    chan error
 }
 
+// op names what r asks for, in its errors.
+func (r *request) op() string {
+	switch {
+	case r.check != nil:
+		return "check a move"
+	case r.deal != nil:
+		return "start a deal"
+	}
+	return "append"
+}
+
 // writer is the group-commit goroutine. Callers queue their requests
 // under mu and wake it; none waits for the writer to take its request, so
 // a caller is woken once a write, by its answer. (An unbuffered channel
@@ -183,7 +194,7 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 		return ErrClosed
 	case ctx.Err() != nil:
 		w.mu.Unlock()
-		return fmt.Errorf("store: append: %w", ctx.Err())
+		return fmt.Errorf("store: %s: %w", r.op(), ctx.Err())
 	}
 	w.queue = append(w.queue, r)
 	w.mu.Unlock()
@@ -196,7 +207,7 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 		return err
 	case <-ctx.Done():
 		if w.withdraw(r) {
-			return fmt.Errorf("store: append: %w", ctx.Err())
+			return fmt.Errorf("store: %s: %w", r.op(), ctx.Err())
 		}
 		select {
 		case err := <-r.done: // answered meanwhile: the answer is final
@@ -204,7 +215,7 @@ func (w *writer) submit(ctx context.Context, r *request) error {
 		default:
 		}
 		// The writer has it: it may still commit.
-		return fmt.Errorf("store: append: %w (%w)", ctx.Err(), ErrUncertain)
+		return fmt.Errorf("store: %s: %w (%w)", r.op(), ctx.Err(), ErrUncertain)
 	}
 }
 
