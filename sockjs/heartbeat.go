@@ -20,9 +20,9 @@ import (
 // first heartbeat comes 0.5–1.5 periods after its open frame, never just
 // after it (with one ticker it came 0–1 period after).
 
-// heartbeatTurn is the shortest time between two turns: a short
+// minHeartbeatTurn is the shortest time between two turns: a short
 // HeartbeatDelay gets fewer groups.
-const heartbeatTurn = 100 * time.Millisecond
+const minHeartbeatTurn = 100 * time.Millisecond
 
 // maxHeartbeatGroups bounds the groups (64 turns a period: 390 ms apart at
 // the default 25 s).
@@ -30,7 +30,7 @@ const maxHeartbeatGroups = 64
 
 // heartbeatGroups is how many groups a heartbeat period is split into.
 func heartbeatGroups(period time.Duration) int {
-	return min(maxHeartbeatGroups, max(1, int(period/heartbeatTurn)))
+	return min(maxHeartbeatGroups, max(1, int(period/minHeartbeatTurn)))
 }
 
 // liveSessions is every session of a server not yet finished, in groups
