@@ -88,13 +88,12 @@ func (c *checkpointer) checkpoint() error {
 	}
 	// Nothing commits while the slot is held: this checkpoint copies the
 	// rest of the log, and the next commit starts it anew.
-	select {
-	case c.s.writing <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("store: wait for the write slot to restart the log: %w", ctx.Err())
+	release, err := c.s.writeSlot(ctx)
+	if err != nil {
+		return fmt.Errorf("store: wait for the write slot to restart the log: %w", err)
 	}
+	defer release()
 	_, err = c.passive(ctx)
-	<-c.s.writing
 	return err
 }
 

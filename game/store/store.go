@@ -345,18 +345,27 @@ func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, done func(), err er
 	return s.beginWriteOn(ctx, nil, ctx)
 }
 
+// writeSlot waits under ctx for SQLite's one write slot and returns its
+// release; on PostgreSQL there is none to wait for.
+func (s *Store) writeSlot(ctx context.Context) (release func(), err error) {
+	if s.writing == nil {
+		return func() {}, nil
+	}
+	select {
+	case s.writing <- struct{}{}:
+		return func() { <-s.writing }, nil
+	case <-ctx.Done():
+		return func() {}, ctx.Err()
+	}
+}
+
 // beginWriteOn is beginWrite on connection conn (nil: any of the pool's):
 // it waits for the write slot under ctx and begins the transaction under
 // txCtx.
 func (s *Store) beginWriteOn(ctx context.Context, conn *sql.Conn, txCtx context.Context) (tx *sql.Tx, done func(), err error) {
-	done = func() {}
-	if s.writing != nil {
-		select {
-		case s.writing <- struct{}{}:
-			done = func() { <-s.writing }
-		case <-ctx.Done():
-			return nil, done, ctx.Err()
-		}
+	done, err = s.writeSlot(ctx)
+	if err != nil {
+		return nil, done, err
 	}
 	if conn != nil {
 		tx, err = conn.BeginTx(txCtx, nil)
