@@ -175,24 +175,11 @@ func TestShutdownWithDirectWritesInFlight(t *testing.T) {
 	t.Cleanup(senders.Wait) // after the server's Shutdown (newEnv's cleanup) stopped them
 	env := newEnv(t, Options{DirectWrites: true, SendQueueBytes: 64 << 20, WriteTimeout: time.Minute}, hooks{})
 	pad := strings.Repeat("p", 2000)
-	dial := func(d *websocket.Dialer) (*websocket.Conn, *conn) {
-		ws, _, err := d.Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ws.Close() })
-		if f := env.readWS(ws); f != "o" {
-			t.Fatalf("first frame %q, want o", f)
-		}
-		c := env.next()
-		openedConn(t, c.s)
-		return ws, c
-	}
 	var conns []*conn
 	for range 3 {
 		// Until a direct write leaves a frame's rest, then 8 MB more,
 		// which queue behind the writer goroutine's blocking writes.
-		_, c := dial(smallBufferDialer())
+		_, c := dialSmallBuffer(t, env)
 		conns = append(conns, c)
 		sent := 0
 		for ; !c.s.restPending(); sent++ {
@@ -211,7 +198,7 @@ func TestShutdownWithDirectWritesInFlight(t *testing.T) {
 	}
 	readers := make(chan error, 3)
 	for range 3 {
-		ws, c := dial(dialer())
+		ws, c := dialOpened(t, env, dialer())
 		conns = append(conns, c)
 		senders.Go(func() { // on and on, until Shutdown closes the session
 			for i := 0; i < 1_000_000 && c.s.Send(fmt.Sprintf("%d:%s", i, pad)) == nil; i++ {

@@ -226,13 +226,20 @@ func TestADirectWriteOutlivesTheDeadlinesOfOtherWrites(t *testing.T) {
 }
 
 // dialSmallBuffer opens a SockJS websocket session with a tiny receive
-// buffer (smallBufferDialer), reads its open frame and waits until the
-// session's writes go to the connection: sends before that are queued for
-// the writer goroutine, which would then hold the wire in a blocking
-// write while the socket fills, and no direct write would happen at all.
+// buffer (smallBufferDialer); see dialOpened.
 func dialSmallBuffer(t *testing.T, env *testEnv) (*websocket.Conn, *conn) {
 	t.Helper()
-	ws, _, err := smallBufferDialer().Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
+	return dialOpened(t, env, smallBufferDialer())
+}
+
+// dialOpened opens a SockJS websocket session with d, reads its open frame
+// and waits until the session's writes go to the connection: sends before
+// that are queued for the writer goroutine, which would then hold the wire
+// in a blocking write while the socket fills, and no direct write would
+// happen at all.
+func dialOpened(t *testing.T, env *testEnv, d *websocket.Dialer) (*websocket.Conn, *conn) {
+	t.Helper()
+	ws, _, err := d.Dial("ws"+strings.TrimPrefix(env.base, "http")+"/000/"+randomID()+"/websocket", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
