@@ -41,7 +41,7 @@ func testDeliveryFrameIsBounded(t *testing.T, direct bool) {
 			}
 			bytes := 0
 			for _, m := range msgs {
-				bytes += NewMessage(m).size()
+				bytes += NewMessage(m).queueSize()
 			}
 			if len(msgs) > 1 && bytes > maxDeliveryBytes {
 				t.Errorf("a frame carried %d messages, %d bytes: over %d", len(msgs), bytes, maxDeliveryBytes)

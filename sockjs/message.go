@@ -14,34 +14,57 @@ import (
 // Message is a payload encoded once for every transport, so that sending it
 // to many sessions costs no further encoding. A Message is immutable and safe
 // for concurrent use; build one with NewMessage.
+//
+// Most messages go to one session only (a seat's table event, an answer):
+// their first delivery quotes the payload straight into the frame it is
+// written in, and only a second delivery keeps a quoted copy (and, on
+// websocket, a prepared frame) for itself and the ones after. A message
+// sent once so allocates nothing but itself.
 type Message struct {
-	raw    string // the payload as the raw websocket endpoint sends it (no copy of it is made)
-	quoted []byte // the payload as a SockJS-escaped JSON string literal
+	raw  string // the payload as the raw websocket endpoint sends it (no copy of it is made)
+	size int    // what the message counts against a session's send queue (queueSize)
 
-	// websocketWrites counts the websocket deliveries of the message alone
-	// in its frame: the first is framed into a pooled buffer, the ones
-	// after share frame (a message sent to one session, as a seat's table
-	// event, never builds one).
+	// deliveries counts the deliveries that framed the message (appendTo)
+	// and websocketWrites its websocket deliveries alone in their frame.
+	deliveries      atomic.Int32
 	websocketWrites atomic.Int32
+	quoteOnce       sync.Once
+	quoted          []byte // the payload as a SockJS-escaped JSON string literal, from the second delivery on
 	frameOnce       sync.Once
 	frame           *websocket.PreparedMessage // a["<quoted>"], built on its second websocket delivery
 }
 
 // NewMessage encodes payload for every transport.
 func NewMessage(payload string) *Message {
-	return &Message{raw: payload, quoted: appendQuoted(make([]byte, 0, quotedSize(payload)), payload)}
+	return &Message{raw: payload, size: quotedSize(payload) + 1}
 }
 
 // quotedSize is the size of payload quoted by appendQuoted when it holds
 // nothing but quotes and backslashes to escape (a JSON payload's usual
-// case: a buffer of len+2 grew to twice that for every JSON message).
-// Rarer escapes grow the buffer.
+// case). Rarer escapes make the quoted string longer.
 func quotedSize(payload string) int {
 	return len(payload) + 2 + strings.Count(payload, `"`) + strings.Count(payload, `\`)
 }
 
-// size is what the message counts against a session's send queue.
-func (m *Message) size() int { return len(m.quoted) + 1 }
+// queueSize is what the message counts against a session's send queue:
+// its quoted size and a separator, short of rare escapes (quotedSize).
+func (m *Message) queueSize() int { return m.size }
+
+// appendTo appends the payload as a SockJS-escaped JSON string literal.
+// The first delivery quotes it into dst; the ones after append the quoted
+// copy the second built.
+func (m *Message) appendTo(dst []byte) []byte {
+	if m.deliveries.Add(1) == 1 {
+		return appendQuoted(dst, m.raw)
+	}
+	return append(dst, m.quotedCopy()...)
+}
+
+// quotedCopy returns the payload quoted, built on its first call.
+func (m *Message) quotedCopy() []byte {
+	m.quoteOnce.Do(func() { m.quoted = appendQuoted(make([]byte, 0, m.size+1), m.raw) })
+	return m.quoted
+}
 
 // sharedFrame reports whether this websocket delivery of the message alone
 // should use its prepared frame (websocketFrame): not for the first one,
@@ -52,9 +75,10 @@ func (m *Message) sharedFrame() bool { return m.websocketWrites.Add(1) > 1 }
 // shared by every websocket session it is written to.
 func (m *Message) websocketFrame() *websocket.PreparedMessage {
 	m.frameOnce.Do(func() {
-		buf := make([]byte, 0, len(m.quoted)+3)
+		q := m.quotedCopy()
+		buf := make([]byte, 0, len(q)+3)
 		buf = append(buf, 'a', '[')
-		buf = append(buf, m.quoted...)
+		buf = append(buf, q...)
 		buf = append(buf, ']')
 		// NewPreparedMessage fails only for invalid message types.
 		m.frame, _ = websocket.NewPreparedMessage(websocket.TextMessage, buf)

@@ -171,13 +171,13 @@ func (s *Session) send(m *Message, direct bool) error {
 		s.mu.Unlock()
 		return ErrSessionClosed
 	}
-	if s.queued+m.size() > s.srv.opts.SendQueueBytes {
+	if s.queued+m.queueSize() > s.srv.opts.SendQueueBytes {
 		s.mu.Unlock()
 		s.closeWith(CloseSlowConsumer, CloseReason(CloseSlowConsumer), true)
 		return ErrSlowConsumer
 	}
 	s.queue = append(s.queue, m)
-	s.queued += m.size()
+	s.queued += m.queueSize()
 	if direct && s.tryWireLocked() {
 		ws, o := s.ws, s.takeLocked()
 		s.mu.Unlock()
@@ -354,9 +354,9 @@ func (s *Session) takeLocked() outbox {
 		// One delivery carries at most maxDeliveryBytes (or one larger
 		// message): its frame is built whole in memory, and a write of it
 		// must finish within WriteTimeout.
-		k, size := 1, s.queue[0].size()
-		for k < len(s.queue) && size+s.queue[k].size() <= maxDeliveryBytes {
-			size += s.queue[k].size()
+		k, size := 1, s.queue[0].queueSize()
+		for k < len(s.queue) && size+s.queue[k].queueSize() <= maxDeliveryBytes {
+			size += s.queue[k].queueSize()
 			k++
 		}
 		o.batch = s.queue[:k]

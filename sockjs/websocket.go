@@ -462,7 +462,7 @@ func (s *Session) writeFrames(ws *websocket.Conn, o outbox, deadline time.Time) 
 		// to a connection of its own) cost more than framing it here.
 		n := 3
 		for _, m := range o.batch {
-			n += len(m.quoted) + 1
+			n += m.queueSize()
 		}
 		buf := s.srv.getBuffer()
 		buf.Grow(n)
@@ -507,7 +507,7 @@ func appendBatchFrame(dst []byte, batch []*Message) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, m.quoted...)
+		dst = m.appendTo(dst)
 	}
 	return append(dst, ']')
 }

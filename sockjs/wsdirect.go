@@ -71,13 +71,14 @@ func (s *Session) writeDirect(ws *websocket.Conn, o outbox) {
 	}
 }
 
-// directFramesSize is at least what appendDirectFrames appends for o.
+// directFramesSize is what appendDirectFrames appends for o, short of
+// rare escapes (Message.queueSize), and the room it reserves for a header.
 func directFramesSize(o outbox, raw bool) int {
-	n := 2 + 2 // a[ ], the ping
+	n := maxFrameHeader + 2 + 2 // a[ ], the ping
 	for _, m := range o.batch {
-		n += maxFrameHeader + len(m.quoted) + 1
+		n += m.queueSize()
 		if raw {
-			n += len(m.raw)
+			n += maxFrameHeader + len(m.raw)
 		}
 	}
 	return n
@@ -96,17 +97,26 @@ func appendDirectFrames(dst []byte, o outbox, raw bool) []byte {
 			dst = append(dst, m.raw...)
 		}
 	} else {
-		n := 2 // a[ and ], less the comma counted for the first message
-		for _, m := range o.batch {
-			n += len(m.quoted) + 1
-		}
-		dst = appendFrameHeader(dst, wsOpText, n)
-		dst = appendBatchFrame(dst, o.batch)
+		dst = appendArrayFrame(dst, o.batch)
 	}
 	if o.ping {
 		dst = appendFrameHeader(dst, wsOpPing, 0)
 	}
 	return dst
+}
+
+// appendArrayFrame appends one websocket text frame holding the SockJS
+// array frame of batch. Its length is known only once its messages are
+// quoted into it (Message.appendTo), so the longest header's room is kept
+// before it and the frame moved down to the header it got.
+func appendArrayFrame(dst []byte, batch []*Message) []byte {
+	at := len(dst)
+	dst = append(dst, make([]byte, maxFrameHeader)...)
+	dst = appendBatchFrame(dst, batch)
+	n := len(dst) - at - maxFrameHeader
+	header := appendFrameHeader(dst[at:at], wsOpText, n)
+	copy(dst[at+len(header):], dst[at+maxFrameHeader:])
+	return dst[:at+len(header)+n]
 }
 
 // appendFrameHeader appends the header of an unmasked, final websocket

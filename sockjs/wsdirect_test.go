@@ -321,3 +321,39 @@ func TestAPongGivenUpMidRestLeavesTheRestForTheWriter(t *testing.T) {
 		t.Errorf("session closed with %d %q", code, reason)
 	}
 }
+
+// A SockJS frame's websocket header is written once its messages are
+// quoted into it: at every length where the header changes size (7, 16
+// and 64-bit lengths), and when rare escapes make the quoted message
+// longer than its queue size, every delivery (the first quotes the
+// payload into the frame, the second appends the copy it keeps) arrives
+// whole, in both write modes.
+func TestEveryFrameLengthArrivesWhole(t *testing.T) {
+	forEachWriteMode(t, func(t *testing.T, direct bool) {
+		env := newEnv(t, Options{DirectWrites: direct}, hooks{})
+		ws := env.dial(nil)
+		c := env.next()
+		for _, frame := range []int{125, 126, 127, 65535, 65536, 65537} {
+			// A plain payload of n bytes is framed in n+5: a[" "].
+			plain := strings.Repeat("x", frame-5)
+			// Each \x01 is quoted as \u0001, 6 bytes: 5 more than quotedSize counts.
+			escaped := strings.Repeat("\x01", 3) + strings.Repeat("y", frame-5-3*6)
+			for _, payload := range []string{plain, escaped} {
+				m := NewMessage(payload)
+				want := "a[" + string(appendQuoted(nil, payload)) + "]"
+				if len(want) != frame {
+					t.Fatalf("test payload framed in %d bytes, want %d", len(want), frame)
+				}
+				for delivery := 1; delivery <= 2; delivery++ {
+					if err := c.s.SendMessage(m); err != nil {
+						t.Fatal(err)
+					}
+					if got := env.readWS(ws); got != want {
+						t.Fatalf("frame of %d bytes, delivery %d: got %d bytes %.30q…, want %.30q…",
+							frame, delivery, len(got), got, want)
+					}
+				}
+			}
+		}
+	})
+}

@@ -109,8 +109,9 @@ func (e *Encoded) SockJS() *sockjs.Message {
 
 // Bare returns the message without its SockJS encoding (sharing the
 // JSON): what is kept long after it was sent, so that the SockJS encoding
-// (larger than the JSON: every quote escaped) is freed once written and
-// built again only if the message is sent again.
+// (from its second delivery on a quoted copy of the JSON, larger: every
+// quote escaped) is freed once written and built again only if the message
+// is sent again.
 func (e *Encoded) Bare() *Encoded { return &Encoded{data: e.data} }
 
 // Len is the size of the message's JSON in bytes.
