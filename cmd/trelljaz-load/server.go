@@ -24,6 +24,7 @@ const (
 	metricMove   = "trelljaz_move_seconds"
 	metricCommit = "trelljaz_store_commit_seconds"
 	metricAppend = "trelljaz_store_append_seconds"
+	metricSync   = "trelljaz_store_sync_seconds"
 	metricWrites = "trelljaz_store_commit_writes"
 	metricSched  = "trelljaz_sched_latency_seconds"    // the Go run queue's wait
 	metricGC     = "trelljaz_gc_cpu_seconds_total"     // a counter: kept as a hist's sum
@@ -88,7 +89,7 @@ func (h serverHists) add(r io.Reader) error {
 			c.sum += m.GetCounter().GetValue()
 		}
 	}
-	for _, name := range []string{metricMove, metricCommit, metricAppend, metricWrites, metricSched} {
+	for _, name := range []string{metricMove, metricCommit, metricAppend, metricSync, metricWrites, metricSched} {
 		f := fams[name]
 		if f == nil || f.GetType() != dto.MetricType_HISTOGRAM {
 			continue
@@ -185,6 +186,11 @@ type serverSummary struct {
 	// commit in progress and its own).
 	AppendP50ms float64 `json:"append_p50_ms"`
 	AppendP99ms float64 `json:"append_p99_ms"`
+	// SyncP50ms and SyncP99ms are the syncs (fsync) of SQLite's log for
+	// the commits made since the last (0 on PostgreSQL, which syncs in its
+	// commits): the disk's part of an append.
+	SyncP50ms float64 `json:"sync_p50_ms"`
+	SyncP99ms float64 `json:"sync_p99_ms"`
 	// SchedP50ms and SchedP99ms are how long the club's goroutines waited
 	// runnable for a thread (Go's run queue: a full machine's wait), and
 	// GCCPUPct the CPU its garbage collector took, in % of one core.
@@ -218,6 +224,7 @@ func serverFigures(now, then serverHists, window float64) *serverSummary {
 		MoveP50ms: ms(metricMove, 0.5), MoveP99ms: ms(metricMove, 0.99),
 		CommitP50ms: ms(metricCommit, 0.5), CommitP99ms: ms(metricCommit, 0.99),
 		AppendP50ms: ms(metricAppend, 0.5), AppendP99ms: ms(metricAppend, 0.99),
+		SyncP50ms: ms(metricSync, 0.5), SyncP99ms: ms(metricSync, 0.99),
 		SchedP50ms: ms(metricSched, 0.5), SchedP99ms: ms(metricSched, 0.99),
 	}
 	if g := now[metricGC]; g != nil && window > 0 {

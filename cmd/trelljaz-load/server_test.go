@@ -52,7 +52,7 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 	}
 	then := scrapeOf(t, exposition(t, regA), exposition(t, regB))
 	// In the window: 99 moves of 3 ms and one of 400 ms over two processes,
-	// commits of 1 ms with 4 writes each.
+	// commits of 1 ms with 4 writes each, log syncs of 5 ms.
 	for i := range 99 {
 		[]*metrics.Metrics{a, b}[i%2].MoveTime(3 * time.Millisecond)
 	}
@@ -60,6 +60,7 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 	for range 10 {
 		a.Commit(time.Millisecond, 4)
 		a.Appended(2 * time.Millisecond)
+		b.Synced(5 * time.Millisecond)
 	}
 	now := scrapeOf(t, exposition(t, regA), exposition(t, regB))
 	s := serverFigures(now, then, 2)
@@ -80,6 +81,7 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 	within("move p99", s.MoveP99ms, 3) // the 99th of 100 is still 3 ms
 	within("commit p99", s.CommitP99ms, 1)
 	within("append p50", s.AppendP50ms, 2)
+	within("log sync p99", s.SyncP99ms, 5)
 	if q := now[metricMove].since(then[metricMove]).quantile(0.999); q < 0.4/1.5 || q > 0.4*1.5 {
 		t.Errorf("move p99.9 = %v s, want about 0.4 (the slow one)", q)
 	}

@@ -233,9 +233,9 @@ func (sum summary) line() string {
 	}
 	fmt.Fprintf(&b, " load_cpu=%.0f%%", sum.LoadCPUPct)
 	if sv := sum.Server; sv != nil {
-		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms mean=%.1fms busy=%.0f%%; append p50=%.1fms p99=%.1fms; run queue p50=%.2fms p99=%.1fms; gc=%.0f%%; goroutines made a move=%.1f",
+		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms mean=%.1fms busy=%.0f%%; append p50=%.1fms p99=%.1fms; log sync p50=%.1fms p99=%.1fms; run queue p50=%.2fms p99=%.1fms; gc=%.0f%%; goroutines made a move=%.1f",
 			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.CommitMeanms, sv.CommitBusyPct, sv.AppendP50ms, sv.AppendP99ms,
-			sv.SchedP50ms, sv.SchedP99ms, sv.GCCPUPct, sv.GoroutinesPerMove)
+			sv.SyncP50ms, sv.SyncP99ms, sv.SchedP50ms, sv.SchedP99ms, sv.GCCPUPct, sv.GoroutinesPerMove)
 	}
 	return b.String()
 }
