@@ -82,18 +82,18 @@ func (t *tbl) emit(kind protocol.Code, p parts, m *rules.Move) {
 	if p&pDeal != 0 && t.dealNo > 0 {
 		ev.DealNo = t.dealNo
 		if t.watched() {
-			sv := rules.View(t.deal, rules.Spectator)
+			t.view = rules.View(t.deal, rules.Spectator)
 			none := []rules.Move{}
-			ev.Deal, ev.Legal = &sv, &none
+			ev.Deal, ev.Legal = &t.view, &none
 			e.public = protocol.EncodeTableEvent(&ev)
 		}
 		for i, s := range t.seats {
 			if s.bot || s.empty() {
 				continue
 			}
-			sv := rules.View(t.deal, i)
+			t.view = rules.View(t.deal, i)
 			legal := t.legalFor(i)
-			ev.Deal, ev.Legal = &sv, &legal
+			ev.Deal, ev.Legal = &t.view, &legal
 			e.seats[i], e.owners[i] = protocol.EncodeTableEvent(&ev), s.p.ID
 			e.size += e.seats[i].Len()
 		}
