@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trelljaz/trelljaz/game/rules"
 	"github.com/trelljaz/trelljaz/game/score"
 )
 
@@ -249,5 +251,33 @@ func TestADialTheRunsEndCancelsIsNoError(t *testing.T) {
 				t.Errorf("%d %s errors counted, want %d", got, errLost, tt.want)
 			}
 		})
+	}
+}
+
+// cutLink is a session whose sends fail as an xhr_send cancelled by the
+// run's end does, after its request may have reached the club.
+type cutLink struct{ err error }
+
+func (l cutLink) Send(string) error       { return l.err }
+func (l cutLink) Recv() ([]string, error) { return nil, l.err }
+func (l cutLink) Close() error            { return nil }
+
+// A move is counted once handed to the transport, even when the send then
+// fails: the club may have it, and its timings must never count more
+// moves than the players sent (TestGeneratorPlaysWholePulkas checks that).
+func TestAMoveIsCountedWhenHandedToTheTransport(t *testing.T) {
+	cut := errors.New("request cancelled")
+	p := &player{
+		g:      &generator{stats: newStats()},
+		table:  &tableRun{},
+		link:   cutLink{cut},
+		mover:  randomMover{rand.New(rand.NewPCG(1, 2))},
+		tstate: tableState{table: "t1", state: "playing", deal: &rules.SeatView{}, legal: []rules.Move{{Kind: rules.MovePass}}},
+	}
+	if err := p.act(time.Now()); !errors.Is(err, cut) {
+		t.Fatalf("act returned %v, want the send's error", err)
+	}
+	if got := p.g.stats.actions.Load(); got != 1 {
+		t.Errorf("%d actions counted, want 1", got)
 	}
 }

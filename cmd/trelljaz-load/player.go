@@ -269,11 +269,12 @@ func (p *player) act(now time.Time) error {
 	p.pending = true
 	p.table.acted(p.tstate.table, p.tstate.v+1, now)
 	p.lastAct = now
-	if err := p.send(map[string]any{"type": "move", "table": p.tstate.table, "move": mv}); err != nil {
-		return err
-	}
+	// Counted once handed to the transport, before the send returns: a
+	// send the run's end cuts short (an xhr_send whose request is
+	// cancelled) may still have reached the club, which must never time
+	// more moves than the players sent.
 	p.g.stats.actions.Add(1)
-	return nil
+	return p.send(map[string]any{"type": "move", "table": p.tstate.table, "move": mv})
 }
 
 // trace is a ring of the last messages a player sent and got, formatted

@@ -22,7 +22,7 @@ type stats struct {
 	sessions   atomic.Int64 // SockJS sessions open now
 	playing    atomic.Int64 // tables in the playing state now
 	pulkas     atomic.Int64 // pulkas finished
-	actions    atomic.Int64 // moves sent
+	actions    atomic.Int64 // moves handed to the transport (player.act)
 	reconnects atomic.Int64 // sessions re-dialled after a loss
 	received   atomic.Int64 // bytes of the messages the players got (measured window)
 	lobbyBytes atomic.Int64 // of which lobby messages ("lobby", "lobby_delta", "lobby_left")
