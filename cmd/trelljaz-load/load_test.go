@@ -145,6 +145,9 @@ func TestConfigIsBounded(t *testing.T) {
 		{[]string{"-ramp", "2m", "-duration", "1m"}, "-ramp"},
 		{[]string{"-warmup", "1m", "-duration", "1m"}, "-warmup"},
 		{[]string{"-lobby", "sometimes"}, "-lobby"},
+		{[]string{"-think-spread", "-0.1"}, "-think-spread"},
+		{[]string{"-think-spread", "1.5"}, "-think-spread"},
+		{[]string{"-think-spread", "NaN"}, "-think-spread"},
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
@@ -155,6 +158,35 @@ func TestConfigIsBounded(t *testing.T) {
 	}
 	if _, err := parseFlags(nil, os.Stderr); err != nil {
 		t.Errorf("defaults refused: %v", err)
+	}
+}
+
+// A think time is spread evenly around -think, and exactly -think
+// without a spread.
+func TestThinkIsSpreadAroundItsMean(t *testing.T) {
+	tests := []struct {
+		spread     float64
+		u          float64
+		wantMillis int64
+	}{
+		{0, 0, 1000},
+		{0, 0.999, 1000},
+		{0.5, 0, 500},
+		{0.5, 0.25, 750},
+		{0.5, 0.5, 1000},
+		{0.5, 0.75, 1250},
+		{1, 0, 0},
+		{1, 0.5, 1000},
+	}
+	for _, tt := range tests {
+		c := config{Think: time.Second, Spread: tt.spread}
+		if got := c.think(tt.u).Milliseconds(); got != tt.wantMillis {
+			t.Errorf("spread %v, u %v: think %d ms, want %d", tt.spread, tt.u, got, tt.wantMillis)
+		}
+	}
+	c := config{Think: time.Second, Spread: 0.5}
+	if got := c.think(0.999999); got < 1499*time.Millisecond || got >= 1500*time.Millisecond {
+		t.Errorf("spread 0.5, u just under 1: think %v, want just under 1.5 s", got)
 	}
 }
 

@@ -15,6 +15,10 @@
 // spread over the processes, and a player whose session drops reconnects to
 // the next URL, as a browser behind a load balancer would.
 //
+// -think is the mean of a player's pause before each move; -think-spread
+// (0.5 unless set) draws each pause evenly from -think×[1−s, 1+s], so the
+// players do not move in lockstep (config.think).
+//
 // -ramp spreads the players' arrival over a time, -warmup leaves the
 // start-up out of the figures (its errors still count), and -drop has every
 // session dropped by the client after a while, so that reconnects and
@@ -58,7 +62,8 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	c.stormConfig.flags(fs)
 	fs.IntVar(&c.Tables, "tables", 10, fmt.Sprintf("tables to play at once (1..%d)", maxTables))
 	fs.IntVar(&c.Players, "players", 3, "players per table (3 or 4)")
-	fs.DurationVar(&c.Think, "think", time.Second, "think time before each move (0: flat out)")
+	fs.DurationVar(&c.Think, "think", time.Second, "mean think time before each move (0: flat out)")
+	fs.Float64Var(&c.Spread, "think-spread", 0.5, "each think time is drawn uniformly from think×[1−s, 1+s]; 0 makes every one exactly -think (the players then move in lockstep bursts)")
 	fs.DurationVar(&c.Duration, "duration", time.Minute, fmt.Sprintf("how long to run (at most %v)", maxDuration))
 	fs.DurationVar(&c.Ramp, "ramp", 0, "start the tables evenly spread over this time (0: all at once)")
 	fs.DurationVar(&c.Drop, "drop", 0, "each session is dropped by the client after d/2..3d/2 and the player reconnects and resyncs (0: never)")
