@@ -190,6 +190,33 @@ func TestThinkIsSpreadAroundItsMean(t *testing.T) {
 	}
 }
 
+// A report's period figures are of the latencies since the report
+// before; the window's are of all of them.
+func TestAReportsPeriodIsItsOwn(t *testing.T) {
+	s := newStats()
+	now := time.Now()
+	for _, tt := range []struct {
+		record           []time.Duration
+		wantP99, wantMax float64 // this period's, ms
+		wantWindowMax    float64
+	}{
+		{[]time.Duration{5 * time.Millisecond, 10 * time.Millisecond}, 10, 10, 10},
+		{[]time.Duration{200 * time.Millisecond}, 200, 200, 200},
+		{[]time.Duration{3 * time.Millisecond}, 3, 3, 200},
+		{nil, 0, 0, 200},
+	} {
+		for _, d := range tt.record {
+			s.latency(d)
+		}
+		sum := s.snapshot(1, now, time.Second, nil)
+		near := func(got, want float64) bool { return got >= want*0.99 && got <= want*1.01 }
+		if !near(sum.PeriodP99ms, tt.wantP99) || !near(sum.PeriodMaxms, tt.wantMax) || !near(sum.Maxms, tt.wantWindowMax) {
+			t.Errorf("after %v: period p99 %.2f max %.2f, window max %.2f ms; want %v, %v, %v",
+				tt.record, sum.PeriodP99ms, sum.PeriodMaxms, sum.Maxms, tt.wantP99, tt.wantMax, tt.wantWindowMax)
+		}
+	}
+}
+
 // The warm-up's latencies and actions are not in the figures; its errors
 // are.
 func TestMeasureFromDropsTheWarmupButNotItsErrors(t *testing.T) {

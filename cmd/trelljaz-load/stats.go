@@ -27,8 +27,11 @@ type stats struct {
 	received   atomic.Int64 // bytes of the messages the players got (measured window)
 	lobbyBytes atomic.Int64 // of which lobby messages ("lobby", "lobby_delta", "lobby_left")
 
-	mu      sync.Mutex
-	hist    *hdrhistogram.Histogram
+	mu   sync.Mutex
+	hist *hdrhistogram.Histogram
+	// period holds the latencies since the last snapshot: a report's own
+	// p99 and max, where hist's are of the whole window.
+	period  *hdrhistogram.Histogram
 	errs    map[errKind]int64
 	samples map[errKind]string // the first message of each kind
 	// whyReconnect is the first reconnect's cause.
@@ -51,6 +54,7 @@ type stats struct {
 func newStats() *stats {
 	return &stats{
 		hist:      hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		period:    hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
 		errs:      map[errKind]int64{},
 		samples:   map[errKind]string{},
 		since:     time.Now(),
@@ -86,6 +90,7 @@ func (s *stats) measureFrom(now time.Time, proc *procSample) {
 func (s *stats) latency(d time.Duration) {
 	s.mu.Lock()
 	record(s.hist, d)
+	record(s.period, d)
 	if s.storming.Load() {
 		record(s.stormHist, d)
 	}
@@ -168,6 +173,10 @@ type summary struct {
 	// MeasuredS is the measured window: the run after its warm-up. Actions,
 	// rates and latencies are of this window.
 	MeasuredS float64 `json:"measured_s"`
+	// PeriodP99ms and PeriodMaxms are of the latencies since the report
+	// before (the periodic lines'; a spike the window's p99 hides).
+	PeriodP99ms float64 `json:"-"`
+	PeriodMaxms float64 `json:"-"`
 	// Storm is the storm's or the churn's part, nil without one.
 	Storm *stormSummary `json:"storm,omitempty"`
 	// Server is what the club's own histograms say of the window (its
@@ -193,6 +202,9 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 		sum.Errors += n
 	}
 	sum.P90ms = float64(s.hist.ValueAtQuantile(90)) / 1000
+	sum.PeriodP99ms = float64(s.period.ValueAtQuantile(99)) / 1000
+	sum.PeriodMaxms = float64(s.period.Max()) / 1000
+	s.period.Reset()
 	if sum.MeasuredS > 0 {
 		sum.ActionsPerS = float64(sum.Actions) / sum.MeasuredS
 	}
@@ -218,9 +230,9 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 // line is the periodic human-readable report.
 func (sum summary) line() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%6.1fs sessions=%d playing=%d pulkas=%d actions=%d (%.1f/s) p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms errors=%d reconnects=%d",
+	fmt.Fprintf(&b, "%6.1fs sessions=%d playing=%d pulkas=%d actions=%d (%.1f/s) p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms (this period: p99=%.1fms max=%.1fms) errors=%d reconnects=%d",
 		sum.ElapsedS, sum.Sessions, sum.Playing, sum.Pulkas, sum.Actions, sum.ActionsPerS,
-		sum.P50ms, sum.P90ms, sum.P99ms, sum.Maxms, sum.Errors, sum.Reconnects)
+		sum.P50ms, sum.P90ms, sum.P99ms, sum.Maxms, sum.PeriodP99ms, sum.PeriodMaxms, sum.Errors, sum.Reconnects)
 	for _, k := range slices.Sorted(maps.Keys(sum.ErrorsByKind)) {
 		fmt.Fprintf(&b, " %s=%d", k, sum.ErrorsByKind[k])
 	}
