@@ -73,7 +73,7 @@ type config struct {
 	botDelay, dealPause, conventionTime, grace       time.Duration
 	finishedKeep, lobbyFlush, signinTimeout          time.Duration
 	drainDelay, readHeaderTimeout, idleTimeout       time.Duration
-	sendReadTimeout, shutdownTimeout                 time.Duration
+	sendReadTimeout, shutdownTimeout, commitEvery    time.Duration
 	maxWatchers, maxTables, maxTablesPerPlayer, fine int
 	bank, sessionsPerIP, maxTablesPerIP              int
 	lobbyViewsPerAddress                             int
@@ -122,6 +122,7 @@ func flags(fs *flag.FlagSet, c *config) []string {
 	add(&c.devSignIn, "dev-signin", "development sign-in (choose a name): auto (on when no OAuth provider is configured), true or false")
 	add(&strValue{&c.dataDir}, "data", "data directory (the SQLite database and session.key are kept there)")
 	add(&strValue{&c.botLevel}, "bot-level", `how the club's bots play: "strong" (sampling and double-dummy search) or "basic" (rules of thumb)`)
+	add(&durValue{&c.commitEvery}, "commit-every", "SQLite: least time between two group commits of moves (each synced once); the moves of that time share one (0: commit as soon as one is queued)")
 	add(&strValue{&c.db}, "db", "database: empty for SQLite in the data directory, or postgres://user:pass@host/db")
 	add(&boolValue{&c.secureCookies}, "secure-cookies", "Secure cookies behind a TLS-terminating proxy")
 	add(&strValue{&c.redis}, "redis", "Redis URL (redis://host:6379/0): run as one process of a club of several, with -db postgres://...")
@@ -141,8 +142,17 @@ func defaults() config {
 		messageRate: web.DefaultMessageRate, chatRate: web.DefaultChatRate, chatRatePerIP: web.DefaultChatRatePerIP,
 		signinTimeout: web.DefaultSigninTimeout, sessionsPerIP: web.DefaultSessionsPerIP, drainDelay: 5 * time.Second,
 		readHeaderTimeout: 10 * time.Second, idleTimeout: 30 * time.Second, sendReadTimeout: web.DefaultSendReadTimeout,
-		shutdownTimeout: 10 * time.Second, dataDir: "./trelljaz-data", botLevel: "strong",
+		shutdownTimeout: 10 * time.Second, dataDir: "./trelljaz-data", botLevel: "strong", commitEvery: store.DefaultCommitEvery,
 	}
+}
+
+// commitEvery is the store's CommitEvery for the -commit-every flag, whose
+// 0 means no wait (the Config's zero means its default).
+func commitEvery(flag time.Duration) time.Duration {
+	if flag == 0 {
+		return -1
+	}
+	return flag
 }
 
 // parse reads the environment, then args, over the defaults.
@@ -198,7 +208,7 @@ func run(ctx context.Context, args []string, logs io.Writer, ready func(addr str
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := metrics.New(reg)
 
-	st, err := store.Open(ctx, store.Config{URL: c.db, DataDir: c.dataDir, Logger: log, Metrics: m})
+	st, err := store.Open(ctx, store.Config{URL: c.db, DataDir: c.dataDir, CommitEvery: commitEvery(c.commitEvery), Logger: log, Metrics: m})
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/trelljaz/trelljaz/game/store"
 )
 
 // syncBuffer is a log sink safe for the server's goroutines.
@@ -140,6 +142,27 @@ func TestHelpListsEveryFlagWithItsEnvAndExitsZero(t *testing.T) {
 		env, name, _ := strings.Cut(e, "=")
 		if !strings.Contains(out.String(), "-"+name) || !strings.Contains(out.String(), "env "+env) {
 			t.Errorf("-h does not list -%s with %s", name, env)
+		}
+	}
+}
+
+// -commit-every 0 is no wait at all, where the store's zero is its
+// default.
+func TestCommitEveryZeroIsNoWait(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want time.Duration
+	}{
+		{nil, store.DefaultCommitEvery},
+		{[]string{"-commit-every", "0"}, -1},
+		{[]string{"-commit-every", "5ms"}, 5 * time.Millisecond},
+	} {
+		c, err := parse(tt.args, io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.args, err)
+		}
+		if got := commitEvery(c.commitEvery); got != tt.want {
+			t.Errorf("%v: the store's CommitEvery %v, want %v", tt.args, got, tt.want)
 		}
 	}
 }

@@ -32,7 +32,10 @@
 // per batch, not once per move. On SQLite the writer is pipelined: it
 // commits without syncing on a connection of its own while a syncer
 // fsyncs the log for the batches before, and a batch is answered only
-// after a sync that began once it was committed (logsync.go). No commit
+// after a sync that began once it was committed (logsync.go). Its commits
+// begin Config.CommitEvery apart at least (2 ms unless set), so the moves
+// of that time share one commit and one sync even when they arrive
+// evenly, not in bursts. No commit
 // checkpoints SQLite's log: a goroutine of the store's own copies it into
 // the database beside the writer and has it restart once it holds 32 MB
 // (checkpoint.go). After a crash, InProgress returns every pulka not

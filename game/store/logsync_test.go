@@ -142,6 +142,47 @@ func heldSyncs(t *testing.T) (s *store.Store, moves []store.Move, before int64, 
 	return s, p.Moves(id, 0, t0), before, syncing, release
 }
 
+// On SQLite the moves' group commits begin CommitEvery apart at least, and
+// the writes handed meanwhile share the next one (and its sync): one
+// table's moves, each appended once the last returned, wait for their
+// commits in turn, and moves handed together while the writer waits go in
+// one commit.
+func TestGroupCommitsAreCommitEveryApart(t *testing.T) {
+	const every = time.Second
+	s := openWith(t, store.Config{URL: "sqlite:" + filepath.Join(t.TempDir(), "club.db"), CommitEvery: every})
+	p, id, _ := beganPulka(t, s)
+	moves := p.Moves(id, 0, t0)
+	ctx := context.Background()
+	start := time.Now()
+	for _, m := range moves[:2] {
+		if err := s.Append(ctx, m); err != nil {
+			t.Fatalf("Append move %d: %v", m.No, err)
+		}
+	}
+	if took := time.Since(start); took < every {
+		t.Errorf("two moves appended one after the other took %v, want at least %v (a commit each, %v apart)", took, every, every)
+	}
+	before := s.Stats().Commits
+	together := moves[2:6]
+	errs := make(chan error, len(together))
+	for _, m := range together {
+		go func() { errs <- s.Append(ctx, m) }()
+	}
+	for range together {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := s.Stats().Commits - before; n != 1 {
+		t.Errorf("%d moves handed together made %d commits, want 1", len(together), n)
+	}
+	for _, m := range moves[:6] {
+		if ok, err := s.Written(ctx, m); err != nil || !ok {
+			t.Errorf("move %d written %v, %v", m.No, ok, err)
+		}
+	}
+}
+
 // beganPulka begins a played pulka with its first deal started.
 func beganPulka(t *testing.T, s *store.Store) (storetest.Played, store.PulkaID, []account.ID) {
 	t.Helper()

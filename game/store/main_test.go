@@ -52,7 +52,13 @@ func forEachEngine(t *testing.T, f func(t *testing.T, s *store.Store, url string
 
 func open(t testing.TB, url string) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), store.Config{URL: url})
+	return openWith(t, store.Config{URL: url})
+}
+
+// openWith opens the store cfg says, closed at the test's end.
+func openWith(t testing.TB, cfg store.Config) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

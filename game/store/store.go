@@ -29,6 +29,9 @@ import (
 // directory is given.
 const DefaultDataDir = "./trelljaz-data"
 
+// DefaultCommitEvery is Config.CommitEvery's default.
+const DefaultCommitEvery = 2 * time.Millisecond
+
 // DBFile is the SQLite database's file name in the data directory.
 const DBFile = "trelljaz.db"
 
@@ -66,6 +69,11 @@ type Config struct {
 	// MaxBatch is the most Append and StartDeal calls one group commit
 	// writes. Default 256.
 	MaxBatch int
+	// CommitEvery is, on SQLite, the least time from the start of one
+	// group commit of moves to the next (wal.go, pace): the writes handed
+	// meanwhile share one commit and one sync of the log. Zero:
+	// DefaultCommitEvery; negative: commit as soon as anything is queued.
+	CommitEvery time.Duration
 	// Logger receives the store's logs. Default slog.Default().
 	Logger *slog.Logger
 	// Metrics, if set, records the group commits' times and sizes and
@@ -175,7 +183,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, err
 		}
 	}
-	s.w = startWriter(s, maxBatch, wconn, sync)
+	every := cfg.CommitEvery
+	if every == 0 {
+		every = DefaultCommitEvery
+	}
+	s.w = startWriter(s, maxBatch, wconn, sync, every)
 	if engine == SQLite {
 		if s.ckpt, err = startCheckpointer(ctx, s, checkpointEvery, restartPages); err != nil {
 			_ = s.w.stop()
