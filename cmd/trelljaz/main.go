@@ -148,11 +148,11 @@ func defaults() config {
 
 // commitEvery is the store's CommitEvery for the -commit-every flag, whose
 // 0 means no wait (the Config's zero means its default).
-func commitEvery(flag time.Duration) time.Duration {
-	if flag == 0 {
+func commitEvery(d time.Duration) time.Duration {
+	if d == 0 {
 		return -1
 	}
-	return flag
+	return d
 }
 
 // parse reads the environment, then args, over the defaults.

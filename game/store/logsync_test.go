@@ -176,10 +176,9 @@ func TestGroupCommitsAreCommitEveryApart(t *testing.T) {
 	if n := s.Stats().Commits - before; n != 1 {
 		t.Errorf("%d moves handed together made %d commits, want 1", len(together), n)
 	}
-	for _, m := range moves[:6] {
-		if ok, err := s.Written(ctx, m); err != nil || !ok {
-			t.Errorf("move %d written %v, %v", m.No, ok, err)
-		}
+	// A check waits its turn too (a second each): the last move will do.
+	if ok, err := s.Written(ctx, moves[5]); err != nil || !ok {
+		t.Errorf("move %d written %v, %v", moves[5].No, ok, err)
 	}
 }
 

@@ -367,8 +367,9 @@ func (w *writer) writeNext(batch []*request) (more bool) {
 // the writes handed meanwhile share the next commit and its sync; a
 // stopping writer does not wait. Measured at 3,000 tables (about 2,700
 // moves a second, arriving evenly): committing and syncing as soon as
-// anything was queued made 1,100 commits and syncs a second of 2.5 moves
-// each, and they cost the server a fifth of its CPU per move.
+// anything was queued made 980–1,100 commits and syncs a second of 2.5–2.8
+// moves each, and the server spent 0.338 ms of CPU a move; paced at 2 ms,
+// 330 commits of 8.5 moves and 0.286–0.291 ms.
 func (w *writer) pace() {
 	if wait := w.every - time.Since(w.began); wait > 0 {
 		w.gap.Reset(wait)
