@@ -138,16 +138,14 @@ func TestAPongWaitsForTheRestOfAFrame(t *testing.T) {
 	if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 1<<20)
-	for i := 0; !strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*Session).writeControl"); i++ {
-		if i == 10000 {
-			t.Fatal("the reader never came to write its pong")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitWriteControl(t, true, "the reader never came to write its pong")
 	c.s.mu.Lock()
 	c.s.releaseWireLocked()
 	c.s.mu.Unlock()
+	// The writer goroutine, told of the rest, may finish the frame, and a
+	// direct write may then take the wire before the pong's writer wakes:
+	// the pong is on the wire before "after" is sent only once it is gone.
+	waitWriteControl(t, false, "the pong was never written")
 
 	if f := env.readWS(ws); f != `a["whole"]` {
 		t.Fatalf("frame %q, want the whole message", f)
@@ -288,23 +286,9 @@ func TestAPongGivenUpMidRestLeavesTheRestForTheWriter(t *testing.T) {
 	if err := ws.WriteControl(websocket.PingMessage, nil, time.Now().Add(5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	inWriteControl := func() bool {
-		buf := make([]byte, 1<<20)
-		return strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*Session).writeControl")
-	}
-	for i := 0; !inWriteControl(); i++ {
-		if i == 10000 {
-			t.Fatal("the reader never came to write its pong")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	c.s.wire.Unlock()                   // to the pong's writer alone: the writer goroutine is not told
-	for i := 0; inWriteControl(); i++ { // its one second passes
-		if i == 10000 {
-			t.Fatal("the pong's writer never gave up")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	waitWriteControl(t, true, "the reader never came to write its pong")
+	c.s.wire.Unlock()                                             // to the pong's writer alone: the writer goroutine is not told
+	waitWriteControl(t, false, "the pong's writer never gave up") // its one second passes
 
 	if err := c.s.Send("after"); err != nil {
 		t.Fatal(err)
@@ -356,4 +340,17 @@ func TestEveryFrameLengthArrivesWhole(t *testing.T) {
 			}
 		}
 	})
+}
+
+// waitWriteControl waits until some goroutine is in Session.writeControl
+// (in) or none is (!in), and fails with what after about ten seconds.
+func waitWriteControl(t *testing.T, in bool, what string) {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for i := 0; strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*Session).writeControl") != in; i++ {
+		if i == 10000 {
+			t.Fatal(what)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
