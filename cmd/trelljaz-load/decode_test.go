@@ -179,3 +179,20 @@ func TestDecodeShortArrayWritesNothingPastIt(t *testing.T) {
 		}
 	}
 }
+
+// decodeMessage hands go-json the bytes of the string it is given, not a
+// copy: every message decodes, and each string holds after it what it held
+// before (go-json copies its input and never writes to it).
+func TestDecodeMessageLeavesItsInputAsItWas(t *testing.T) {
+	msgs, _ := randomEvents(t, 2)
+	for _, m := range msgs {
+		in := string([]byte(m)) // memory of its own, which a write would change
+		if _, err := decodeMessage(in); err != nil {
+			t.Fatal(err)
+		}
+		if in != m {
+			t.Fatalf("the input changed: %.80q, was %.80q", in, m)
+		}
+	}
+	t.Logf("%d messages decoded", len(msgs))
+}

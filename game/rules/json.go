@@ -18,28 +18,29 @@ func (c Card) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes a card written as ParseCard accepts, or null (NoCard).
 func (c *Card) UnmarshalJSON(data []byte) error {
+	return unmarshalName(data, "card", c, NoCard, ParseCard)
+}
+
+// unmarshalName decodes the JSON string data with parse into *v, or null
+// into none: how a card and a bid decode. Their wire form ("10H",
+// "misere") is a plain string (plainString), which needs no second
+// decoder; any other string is unquoted by encoding/json.
+func unmarshalName[T any](data []byte, what string, v *T, none T, parse func(string) (T, error)) error {
 	if string(data) == "null" {
-		*c = NoCard
+		*v = none
 		return nil
 	}
-	if s, ok := plainString(data); ok {
-		// The wire form ("10H"): no second decoder for it.
-		v, err := ParseCard(s)
-		if err != nil {
-			return err
+	s, ok := plainString(data)
+	if !ok {
+		if err := json.Unmarshal(data, &s); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		*c = v
-		return nil
 	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("card: %w", err)
-	}
-	v, err := ParseCard(s)
+	parsed, err := parse(s)
 	if err != nil {
 		return err
 	}
-	*c = v
+	*v = parsed
 	return nil
 }
 
@@ -168,20 +169,7 @@ func (b Bid) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes a bid written as ParseBid accepts, or null (NoBid).
 func (b *Bid) UnmarshalJSON(data []byte) error {
-	if string(data) == "null" {
-		*b = NoBid
-		return nil
-	}
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return fmt.Errorf("bid: %w", err)
-	}
-	v, err := ParseBid(s)
-	if err != nil {
-		return err
-	}
-	*b = v
-	return nil
+	return unmarshalName(data, "bid", b, NoBid, ParseBid)
 }
 
 var kindNames = [...]string{"undecided", "contract", "misere", "raspasy"}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -211,4 +212,59 @@ func TestCanonicalMoveReadsWhatMarshalWrites(t *testing.T) {
 		}
 	}
 	t.Logf("%d moves", n)
+}
+
+// A card and a bid decode from their wire form, from any other JSON
+// string that spells it (escapes), and from null; anything else is an
+// error naming what was read.
+func TestCardsAndBidsDecodeFromAnyJSONString(t *testing.T) {
+	tests := []struct {
+		in      string
+		card    Card
+		bid     Bid
+		cardErr string
+		bidErr  string
+	}{
+		{in: `"AH"`, card: NewCard(Ace, Hearts), bidErr: "bid"},
+		{in: `"\u0041H"`, card: NewCard(Ace, Hearts), bidErr: "bid"},
+		{in: `"10H"`, card: NewCard(Ten, Hearts), bid: mustBid(t, "10H")},
+		{in: `"7D"`, card: NewCard(Seven, Diamonds), bid: mustBid(t, "7D")},
+		{in: `"\u0037D"`, card: NewCard(Seven, Diamonds), bid: mustBid(t, "7D")},
+		{in: `"misere"`, cardErr: "card", bid: mustBid(t, "misere")},
+		{in: `"mis\u0065re"`, cardErr: "card", bid: mustBid(t, "misere")},
+		{in: `null`, card: NoCard, bid: NoBid},
+		{in: `7`, cardErr: "card: json", bidErr: "bid: json"},
+		{in: `"7D`, cardErr: "card: ", bidErr: "bid: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var c Card
+			err := c.UnmarshalJSON([]byte(tt.in))
+			if tt.cardErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.cardErr) {
+					t.Errorf("card: error %v, want %q", err, tt.cardErr)
+				}
+			} else if err != nil || c != tt.card {
+				t.Errorf("card %v (%v), want %v", c, err, tt.card)
+			}
+			var b Bid
+			err = b.UnmarshalJSON([]byte(tt.in))
+			if tt.bidErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.bidErr) {
+					t.Errorf("bid: error %v, want %q", err, tt.bidErr)
+				}
+			} else if err != nil || b != tt.bid {
+				t.Errorf("bid %v (%v), want %v", b, err, tt.bid)
+			}
+		})
+	}
+}
+
+func mustBid(t *testing.T, s string) Bid {
+	t.Helper()
+	b, err := ParseBid(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
