@@ -178,6 +178,8 @@ type generator struct {
 	// measured window began (nil when it failed).
 	metrics    *http.Client
 	serverThen serverHists
+	// ownThen is the generator's own runtime figures then (ownHists).
+	ownThen serverHists
 }
 
 // run plays until ctx ends or cfg.Duration passes, printing a report every
@@ -298,6 +300,7 @@ func (g *generator) stopProfile() {
 // with it.
 func (g *generator) measureFrom(ctx context.Context, now time.Time) {
 	g.stats.measureFrom(now, g.proc())
+	g.ownThen = ownHists()
 	g.serverThen = g.scrape(ctx)
 }
 
@@ -315,6 +318,10 @@ func (g *generator) scrape(ctx context.Context) serverHists {
 
 func (g *generator) snapshot(ctx context.Context, start time.Time) summary {
 	sum := g.stats.snapshot(g.cfg.Tables, time.Now(), time.Since(start), g.proc())
+	if g.ownThen != nil {
+		own := runtimeFigures(ownHists(), g.ownThen, sum.MeasuredS)
+		sum.LoadSchedP50ms, sum.LoadSchedP99ms, sum.LoadGCCPUPct = own.SchedP50ms, own.SchedP99ms, own.GCCPUPct
+	}
 	if g.serverThen != nil {
 		if now := g.scrape(ctx); now != nil {
 			sum.Server = serverFigures(now, g.serverThen, sum.MeasuredS)

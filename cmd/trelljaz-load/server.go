@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	rtmetrics "runtime/metrics"
 	"strings"
 	"time"
 
@@ -202,6 +203,68 @@ type serverSummary struct {
 	GoroutinesPerMove float64 `json:"goroutines_per_move"`
 }
 
+// ms returns the q-quantile of histogram name over the observations since
+// then, in milliseconds rounded to the microsecond; 0 without any.
+func (h serverHists) ms(then serverHists, name string, q float64) float64 {
+	cur := h[name]
+	if cur == nil {
+		return 0
+	}
+	v := cur.since(then[name]).quantile(q)
+	if math.IsNaN(v) {
+		return 0
+	}
+	return math.Round(v*1e6) / 1e3
+}
+
+// runtimeRead is what a process's Go runtime says of a window: how long
+// its goroutines waited runnable for a thread (the run queue), and the CPU
+// its garbage collector took, in % of one core.
+type runtimeRead struct {
+	SchedP50ms, SchedP99ms, GCCPUPct float64
+}
+
+// runtimeFigures reads metricSched and metricGC of two reads window
+// seconds apart: the club's scrapes, or the generator's own (ownHists).
+func runtimeFigures(now, then serverHists, window float64) runtimeRead {
+	r := runtimeRead{SchedP50ms: now.ms(then, metricSched, 0.5), SchedP99ms: now.ms(then, metricSched, 0.99)}
+	if g := now[metricGC]; g != nil && window > 0 {
+		r.GCCPUPct = math.Round(1000*g.since(then[metricGC]).sum/window) / 10
+	}
+	return r
+}
+
+// ownHists reads the generator's own run queue and GC CPU from its Go
+// runtime (runtime/metrics), under the names of the club's figures for
+// the same, so runtimeFigures reads both. The generator shares the
+// machine: the time its players' goroutines wait runnable before they
+// read a frame is in the latencies it reports, and not the club's.
+func ownHists() serverHists {
+	s := []rtmetrics.Sample{{Name: "/sched/latencies:seconds"}, {Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	rtmetrics.Read(s)
+	h := serverHists{}
+	if s[0].Value.Kind() == rtmetrics.KindFloat64Histogram {
+		h[metricSched] = histOf(s[0].Value.Float64Histogram())
+	}
+	if s[1].Value.Kind() == rtmetrics.KindFloat64 {
+		h[metricGC] = &hist{sum: s[1].Value.Float64()}
+	}
+	return h
+}
+
+// histOf copies a runtime histogram (counts per bucket, len(Counts)+1
+// boundaries) into a hist (cumulative counts per upper bound). The sum is
+// left 0: the quantiles do not need it.
+func histOf(r *rtmetrics.Float64Histogram) *hist {
+	h := &hist{bounds: make([]float64, len(r.Counts)), cum: make([]float64, len(r.Counts))}
+	for i, n := range r.Counts {
+		h.count += float64(n)
+		h.bounds[i] = r.Buckets[i+1]
+		h.cum[i] = h.count
+	}
+	return h
+}
+
 // serverFigures compares two scrapes window seconds apart; nil when the
 // club keeps no timings.
 func serverFigures(now, then serverHists, window float64) *serverSummary {
@@ -209,26 +272,14 @@ func serverFigures(now, then serverHists, window float64) *serverSummary {
 	if move == nil {
 		return nil
 	}
-	ms := func(name string, q float64) float64 {
-		h := now[name]
-		if h == nil {
-			return 0
-		}
-		v := h.since(then[name]).quantile(q)
-		if math.IsNaN(v) {
-			return 0
-		}
-		return math.Round(v*1e6) / 1e3
-	}
+	ms := func(name string, q float64) float64 { return now.ms(then, name, q) }
+	rq := runtimeFigures(now, then, window)
 	s := &serverSummary{
 		MoveP50ms: ms(metricMove, 0.5), MoveP99ms: ms(metricMove, 0.99),
 		CommitP50ms: ms(metricCommit, 0.5), CommitP99ms: ms(metricCommit, 0.99),
 		AppendP50ms: ms(metricAppend, 0.5), AppendP99ms: ms(metricAppend, 0.99),
 		SyncP50ms: ms(metricSync, 0.5), SyncP99ms: ms(metricSync, 0.99),
-		SchedP50ms: ms(metricSched, 0.5), SchedP99ms: ms(metricSched, 0.99),
-	}
-	if g := now[metricGC]; g != nil && window > 0 {
-		s.GCCPUPct = math.Round(1000*g.since(then[metricGC]).sum/window) / 10
+		SchedP50ms: rq.SchedP50ms, SchedP99ms: rq.SchedP99ms, GCCPUPct: rq.GCCPUPct,
 	}
 	s.Moves = int64(move.since(then[metricMove]).count)
 	if g := now[metricMade]; g != nil && s.Moves > 0 {

@@ -3,6 +3,10 @@ package main
 import (
 	"bytes"
 	"math"
+	"runtime"
+	rtmetrics "runtime/metrics"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -178,5 +182,56 @@ func TestRunQueueFigures(t *testing.T) {
 	s := serverFigures(scrapeOf(t, exposition(t, reg)), serverHists{}, 1)
 	if s == nil || s.SchedP99ms <= 0 || s.SchedP50ms > s.SchedP99ms {
 		t.Errorf("run queue figures: %+v; want p99 > 0 and p50 <= p99", s)
+	}
+}
+
+// A runtime histogram (counts per bucket between boundaries) becomes a
+// hist of cumulative counts per upper bound, whose quantiles are read as
+// the club's are.
+func TestHistOfARuntimeHistogram(t *testing.T) {
+	h := histOf(&rtmetrics.Float64Histogram{
+		Counts:  []uint64{0, 10, 0, 20, 10},
+		Buckets: []float64{math.Inf(-1), 1, 2, 3, 4, math.Inf(1)},
+	})
+	if want := []float64{1, 2, 3, 4, math.Inf(1)}; !slices.Equal(h.bounds, want) {
+		t.Errorf("bounds %v, want %v", h.bounds, want)
+	}
+	if want := []float64{0, 10, 10, 30, 40}; !slices.Equal(h.cum, want) || h.count != 40 {
+		t.Errorf("cumulative counts %v of %v, want %v of 40", h.cum, h.count, want)
+	}
+	tests := []struct{ q, want float64 }{
+		{0.25, 2},    // rank 10: the top of [1, 2)
+		{0.5, 3.5},   // rank 20: half way through [3, 4)
+		{0.99, 4},    // in [4, +Inf): the last finite bound
+		{0.125, 1.5}, // rank 5: half way through [1, 2)
+	}
+	for _, tt := range tests {
+		if got := h.quantile(tt.q); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("quantile(%v) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+// The generator's own figures are its process's: goroutines it runs add
+// to its run queue's histogram, and a collection to its GC's CPU.
+func TestOwnRuntimeFiguresAreThisProcesss(t *testing.T) {
+	then := ownHists()
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 1000 { // the runtime times one goroutine in about 8
+		wg.Go(func() { <-start })
+	}
+	close(start)
+	wg.Wait()
+	runtime.GC()
+	now := ownHists()
+	if now[metricSched] == nil || then[metricSched] == nil || now[metricSched].count <= then[metricSched].count {
+		t.Fatalf("run queue histogram did not grow: %+v then %+v", now[metricSched], then[metricSched])
+	}
+	if now[metricGC] == nil || now[metricGC].sum <= then[metricGC].sum {
+		t.Errorf("GC CPU did not grow over a collection: %+v then %+v", now[metricGC], then[metricGC])
+	}
+	if r := runtimeFigures(now, then, 1); r.SchedP50ms > r.SchedP99ms || r.GCCPUPct <= 0 {
+		t.Errorf("figures %+v: want p50 <= p99 and some GC CPU", r)
 	}
 }

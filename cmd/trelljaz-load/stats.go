@@ -165,6 +165,13 @@ type summary struct {
 	// it plays 3,000 tables): it shares the machine with the server.
 	LoadCPUPct         float64 `json:"load_cpu_pct"`
 	LoadCPUmsPerAction float64 `json:"load_cpu_ms_per_action"`
+	// LoadSchedP50ms and LoadSchedP99ms are how long the generator's own
+	// goroutines waited runnable for a thread over the window, and
+	// LoadGCCPUPct the CPU its garbage collector took (% of one core):
+	// its players' waits are in the latencies above.
+	LoadSchedP50ms float64 `json:"load_sched_p50_ms"`
+	LoadSchedP99ms float64 `json:"load_sched_p99_ms"`
+	LoadGCCPUPct   float64 `json:"load_gc_cpu_pct"`
 	// ReceivedMB is what the players got in the measured window (the
 	// messages, unframed); LobbyMB the part that was lobby messages.
 	ReceivedMB float64 `json:"received_mb"`
@@ -243,7 +250,7 @@ func (sum summary) line() string {
 	if sum.ServerRSSMB > 0 {
 		fmt.Fprintf(&b, " server_rss=%.1fMB server_cpu=%.1fs (%.0f%%)", sum.ServerRSSMB, sum.ServerCPUs, sum.ServerCPUPct)
 	}
-	fmt.Fprintf(&b, " load_cpu=%.0f%%", sum.LoadCPUPct)
+	fmt.Fprintf(&b, " load_cpu=%.0f%% (run queue p50=%.2fms p99=%.1fms; gc=%.0f%%)", sum.LoadCPUPct, sum.LoadSchedP50ms, sum.LoadSchedP99ms, sum.LoadGCCPUPct)
 	if sv := sum.Server; sv != nil {
 		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms mean=%.1fms busy=%.0f%%; append p50=%.1fms p99=%.1fms; log sync p50=%.1fms p99=%.1fms; run queue p50=%.2fms p99=%.1fms; gc=%.0f%%; goroutines made a move=%.1f",
 			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.CommitMeanms, sv.CommitBusyPct, sv.AppendP50ms, sv.AppendP99ms,
