@@ -36,7 +36,7 @@ func dialSockJS(ctx context.Context, base, transport string) (link, error) {
 			return nil, fmt.Errorf("url %q: %w", base, err)
 		}
 		u.Scheme = strings.Replace(u.Scheme, "http", "ws", 1)
-		c, _, err := websocket.DefaultDialer.DialContext(ctx, u.String(), nil)
+		c, _, err := stampingDialer.DialContext(ctx, u.String(), nil)
 		if err != nil {
 			return nil, fmt.Errorf("dial %s: %w", u, err)
 		}
@@ -56,6 +56,25 @@ func dialSockJS(ctx context.Context, base, transport string) (link, error) {
 		return nil, fmt.Errorf("open %s over %s: %w", session, transport, err)
 	}
 	return l, nil
+}
+
+// stampingDialer is gorilla's default dialer on connections that note
+// when their bytes came (stamp.go).
+var stampingDialer = func() *websocket.Dialer {
+	d := *websocket.DefaultDialer
+	d.NetDialContext = dialStamped
+	return &d
+}()
+
+// socketTime returns when the bytes of the frame l's Recv returned last
+// came into its socket: zero but over websocket on a stamped connection.
+func socketTime(l link) time.Time {
+	if ws, ok := l.(*wsLink); ok {
+		if c, ok := ws.c.NetConn().(*stampedConn); ok {
+			return c.last
+		}
+	}
+	return time.Time{}
 }
 
 // httpClient carries the HTTP transports: enough idle connections for

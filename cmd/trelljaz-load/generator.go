@@ -410,7 +410,7 @@ func (p *player) session(ctx context.Context, transport string) error {
 				close(frames)
 				return
 			}
-			frames <- arrival{msgs, time.Now()}
+			frames <- arrival{msgs, stamp{at: time.Now(), sock: socketTime(l)}}
 		}
 	}()
 	if err := p.signIn(token); err != nil {
@@ -449,7 +449,7 @@ func (p *player) session(ctx context.Context, transport string) error {
 			if !ok {
 				return <-recvErr
 			}
-			now := f.at
+			got := f.stamp
 			for _, raw := range f.msgs {
 				p.g.stats.received.Add(int64(len(raw)))
 				var m serverMsg
@@ -460,7 +460,7 @@ func (p *player) session(ctx context.Context, transport string) error {
 						// decoding a whole lobby of 3,000 tables for them
 						// took the generator's CPU from the server's.
 						m = lm
-						if err := p.step(ctx, m, now); err != nil {
+						if err := p.step(ctx, m, got); err != nil {
 							return err
 						}
 						continue
@@ -471,7 +471,7 @@ func (p *player) session(ctx context.Context, transport string) error {
 					p.g.stats.fail(errProtocol, fmt.Sprintf("undecodable %.80q: %v", raw, err))
 					continue
 				}
-				if err := p.step(ctx, m, now); err != nil {
+				if err := p.step(ctx, m, got); err != nil {
 					return err
 				}
 			}
@@ -492,7 +492,14 @@ func (p *player) session(ctx context.Context, transport string) error {
 // arrival is one frame's messages and when the reader got them.
 type arrival struct {
 	msgs []string
-	at   time.Time
+	stamp
+}
+
+// stamp is when a frame came: at, when the player's reader had read it,
+// and sock, when its bytes came into the player's socket (zero where the
+// transport does not say).
+type stamp struct {
+	at, sock time.Time
 }
 
 // lost counts a failed sign-in or dial as an error, unless the run is
@@ -538,8 +545,8 @@ func (p *player) signIn(token string) error {
 // step handles one message and drives the table's life: the first player
 // sets the table and sits; the others watch and sit once they know it; a
 // finished pulka is left and a new table set.
-func (p *player) step(ctx context.Context, m serverMsg, now time.Time) error {
-	if err := p.handle(ctx, m, now); err != nil {
+func (p *player) step(ctx context.Context, m serverMsg, got stamp) error {
+	if err := p.handle(ctx, m, got); err != nil {
 		return err
 	}
 	waiting := p.tstate.table == "" || p.tstate.leaving // for the next table

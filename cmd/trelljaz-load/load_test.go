@@ -120,6 +120,12 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			if sum.Actions == 0 || sum.P99ms <= 0 || sum.ServerRSSMB <= 0 {
 				t.Errorf("figures missing: %+v", sum)
 			}
+			// Over websocket the frames say when they came into the
+			// sockets: before the players read them, never after.
+			if tt.transports == "websocket" && (sum.SocketP99ms <= 0 || sum.SocketMaxms > sum.Maxms) {
+				t.Errorf("latencies to the sockets p99 %.3f ms max %.3f ms; want some, the max at most the players' %.3f ms",
+					sum.SocketP99ms, sum.SocketMaxms, sum.Maxms)
+			}
 			// The club's own timings of this run's moves (its /metrics).
 			if sv := sum.Server; sv == nil || sv.Moves == 0 || sv.Moves > sum.Actions || sv.Commits == 0 || sv.MoveP99ms <= 0 || sv.CommitP99ms <= 0 {
 				t.Errorf("the club's timings missing or wrong (%d actions sent): %+v", sum.Actions, sv)
@@ -206,7 +212,7 @@ func TestAReportsPeriodIsItsOwn(t *testing.T) {
 		{nil, 0, 0, 200},
 	} {
 		for _, d := range tt.record {
-			s.latency(d)
+			s.latency(d, 0, false)
 		}
 		sum := s.snapshot(1, now, time.Second, nil)
 		near := func(got, want float64) bool { return got >= want*0.99 && got <= want*1.01 }
@@ -217,25 +223,29 @@ func TestAReportsPeriodIsItsOwn(t *testing.T) {
 	}
 }
 
-// The warm-up's latencies and actions are not in the figures; its errors
-// are.
+// The warm-up's latencies (to the players and to their sockets) and
+// actions are not in the figures; its errors are.
 func TestMeasureFromDropsTheWarmupButNotItsErrors(t *testing.T) {
 	s := newStats()
 	start := time.Now()
 	s.measureFrom(start, &procSample{CPUSecs: 1})
-	s.latency(5 * time.Second)
+	s.latency(5*time.Second, 4*time.Second, true)
 	s.actions.Add(10)
 	s.fail(errRefused, "during the warm-up")
 	warm := start.Add(10 * time.Second)
 	s.measureFrom(warm, &procSample{CPUSecs: 3})
-	s.latency(20 * time.Millisecond)
+	s.latency(20*time.Millisecond, 8*time.Millisecond, true)
+	s.latency(30*time.Millisecond, 0, false) // a frame without a socket time
 	s.actions.Add(4)
 	sum := s.snapshot(1, warm.Add(2*time.Second), 12*time.Second, &procSample{CPUSecs: 4, RSSBytes: 1 << 20})
 	if sum.Actions != 4 || sum.ActionsPerS != 2 {
 		t.Errorf("actions = %d (%.1f/s), want 4 (2/s)", sum.Actions, sum.ActionsPerS)
 	}
-	if sum.Maxms > 21 || sum.P50ms < 19 {
-		t.Errorf("latency p50 %.1f ms max %.1f ms, want the 20 ms after the warm-up only", sum.P50ms, sum.Maxms)
+	if sum.Maxms > 31 || sum.P50ms < 19 {
+		t.Errorf("latency p50 %.1f ms max %.1f ms, want the 20 and 30 ms after the warm-up only", sum.P50ms, sum.Maxms)
+	}
+	if sum.SocketMaxms > 8.1 || sum.SocketP50ms < 7.9 {
+		t.Errorf("latency to the sockets p50 %.1f ms max %.1f ms, want the one 8 ms after the warm-up", sum.SocketP50ms, sum.SocketMaxms)
 	}
 	if sum.Errors != 1 {
 		t.Errorf("errors = %d, want the warm-up's one", sum.Errors)

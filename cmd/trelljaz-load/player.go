@@ -136,7 +136,7 @@ const (
 var errDropped = errors.New("dropped by the generator (-drop)")
 
 // handle applies one server message.
-func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
+func (p *player) handle(ctx context.Context, m serverMsg, got stamp) error {
 	p.trace.add(traced{got: gotOf(m)})
 	switch m.Type {
 	case "welcome":
@@ -204,7 +204,7 @@ func (p *player) handle(ctx context.Context, m serverMsg, now time.Time) error {
 			p.tstate.legal = *m.Legal
 		}
 		if m.Kind == "move" || m.Kind == "timeout" {
-			p.table.observe(m.Table, m.V, now, p.g.stats)
+			p.table.observe(m.Table, m.V, got, p.g.stats)
 		}
 		if len(m.Result) > 0 && string(m.Result) != "null" || p.tstate.state == "finished" {
 			p.tstate.done = true

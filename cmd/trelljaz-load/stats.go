@@ -31,7 +31,10 @@ type stats struct {
 	hist *hdrhistogram.Histogram
 	// period holds the latencies since the last snapshot: a report's own
 	// p99 and max, where hist's are of the whole window.
-	period  *hdrhistogram.Histogram
+	period *hdrhistogram.Histogram
+	// sock holds the latencies to the players' sockets (stamp.sock), of
+	// the frames that have a socket time.
+	sock    *hdrhistogram.Histogram
 	errs    map[errKind]int64
 	samples map[errKind]string // the first message of each kind
 	// whyReconnect is the first reconnect's cause.
@@ -55,6 +58,7 @@ func newStats() *stats {
 	return &stats{
 		hist:      hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
 		period:    hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
+		sock:      hdrhistogram.New(1, int64(time.Minute/time.Microsecond), 3),
 		errs:      map[errKind]int64{},
 		samples:   map[errKind]string{},
 		since:     time.Now(),
@@ -77,6 +81,7 @@ func (s *stats) measureFrom(now time.Time, proc *procSample) {
 	}
 	s.stormHist.Reset()
 	s.hist.Reset()
+	s.sock.Reset()
 	s.actions.Store(0)
 	s.received.Store(0)
 	s.lobbyBytes.Store(0)
@@ -86,10 +91,14 @@ func (s *stats) measureFrom(now time.Time, proc *procSample) {
 	}
 }
 
-// latency records one action→event latency.
-func (s *stats) latency(d time.Duration) {
+// latency records one action→event latency: d to the player, and sock to
+// its socket when the frame has a socket time (ok).
+func (s *stats) latency(d, sock time.Duration, ok bool) {
 	s.mu.Lock()
 	record(s.hist, d)
+	if ok {
+		record(s.sock, sock)
+	}
 	record(s.period, d)
 	if s.storming.Load() {
 		record(s.stormHist, d)
@@ -139,16 +148,23 @@ func (s *stats) fail(k errKind, msg string) {
 
 // summary is the run's figures; its JSON is the generator's last line.
 type summary struct {
-	Tables       int               `json:"tables"`
-	Sessions     int64             `json:"sessions"`
-	Playing      int64             `json:"tables_playing"`
-	Pulkas       int64             `json:"pulkas_finished"`
-	Actions      int64             `json:"actions"`
-	ActionsPerS  float64           `json:"actions_per_s"`
-	P50ms        float64           `json:"p50_ms"`
-	P90ms        float64           `json:"p90_ms"`
-	P99ms        float64           `json:"p99_ms"`
-	Maxms        float64           `json:"max_ms"`
+	Tables      int     `json:"tables"`
+	Sessions    int64   `json:"sessions"`
+	Playing     int64   `json:"tables_playing"`
+	Pulkas      int64   `json:"pulkas_finished"`
+	Actions     int64   `json:"actions"`
+	ActionsPerS float64 `json:"actions_per_s"`
+	P50ms       float64 `json:"p50_ms"`
+	P90ms       float64 `json:"p90_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	Maxms       float64 `json:"max_ms"`
+	// SocketP50ms, SocketP99ms and SocketMaxms are the same latencies to
+	// the players' sockets: until the kernel had the event's frame, before
+	// the player's goroutine waited in the generator's run queue to read
+	// it (websocket only; 0 without such frames). See stamp.go.
+	SocketP50ms  float64           `json:"socket_p50_ms"`
+	SocketP99ms  float64           `json:"socket_p99_ms"`
+	SocketMaxms  float64           `json:"socket_max_ms"`
 	Errors       int64             `json:"errors"`
 	ErrorsByKind map[errKind]int64 `json:"errors_by_kind"`
 	Reconnects   int64             `json:"reconnects"`
@@ -209,6 +225,11 @@ func (s *stats) snapshot(tables int, now time.Time, elapsed time.Duration, proc 
 		sum.Errors += n
 	}
 	sum.P90ms = float64(s.hist.ValueAtQuantile(90)) / 1000
+	if s.sock.TotalCount() > 0 {
+		sum.SocketP50ms = float64(s.sock.ValueAtQuantile(50)) / 1000
+		sum.SocketP99ms = float64(s.sock.ValueAtQuantile(99)) / 1000
+		sum.SocketMaxms = float64(s.sock.Max()) / 1000
+	}
 	sum.PeriodP99ms = float64(s.period.ValueAtQuantile(99)) / 1000
 	sum.PeriodMaxms = float64(s.period.Max()) / 1000
 	s.period.Reset()
@@ -242,6 +263,9 @@ func (sum summary) line() string {
 		sum.P50ms, sum.P90ms, sum.P99ms, sum.Maxms, sum.PeriodP99ms, sum.PeriodMaxms, sum.Errors, sum.Reconnects)
 	for _, k := range slices.Sorted(maps.Keys(sum.ErrorsByKind)) {
 		fmt.Fprintf(&b, " %s=%d", k, sum.ErrorsByKind[k])
+	}
+	if sum.SocketP99ms > 0 {
+		fmt.Fprintf(&b, " | at the sockets: p50=%.1fms p99=%.1fms max=%.1fms |", sum.SocketP50ms, sum.SocketP99ms, sum.SocketMaxms)
 	}
 	if st := sum.Storm; st != nil {
 		fmt.Fprintf(&b, " | storm rounds=%d watched=%d capped=%d churn_cycles=%d: %d actions p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms",

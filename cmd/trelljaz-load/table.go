@@ -84,9 +84,9 @@ func (t *tableRun) acted(table string, v uint64, now time.Time) {
 	t.sent[tableV{table, v}] = now
 }
 
-// observe records one seat's receipt of version v of table at now: the
-// latency from the move's send to this seat's receipt.
-func (t *tableRun) observe(table string, v uint64, now time.Time, s *stats) {
+// observe records one seat's receipt of version v of table at got: the
+// latency from the move's send to this seat's receipt (and to its socket).
+func (t *tableRun) observe(table string, v uint64, got stamp, s *stats) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	k := tableV{table, v}
@@ -94,7 +94,7 @@ func (t *tableRun) observe(table string, v uint64, now time.Time, s *stats) {
 	if !ok {
 		return // a bot's or a timeout's move: nobody here sent it
 	}
-	s.latency(now.Sub(at))
+	s.latency(got.at.Sub(at), got.sock.Sub(at), !got.sock.IsZero())
 	t.seen[k]++
 	if t.seen[k] >= len(t.players) {
 		delete(t.sent, k)

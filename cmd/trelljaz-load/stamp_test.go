@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"testing"
+	"time"
+)
+
+// A stamped connection's read says when its bytes came into the socket,
+// not when they were read: bytes written, then read 20 ms later, carry the
+// time of their write. Past a deadline a read fails as a plain
+// connection's does, and a closed peer reads as io.EOF.
+func TestAStampedReadSaysWhenItsBytesCame(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := dialStamped(context.Background(), "tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sc, ok := c.(*stampedConn)
+	if !ok {
+		t.Skipf("the kernel refused receive timestamps: %T", c)
+	}
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+
+	// The kernel stamps the bytes of every socket once one asks, but the
+	// switch is deferred (and flips back a moment after the last such
+	// socket closes): a read may have no time, and then says none. The
+	// first read that has one is checked.
+	buf := make([]byte, 16)
+	for start := time.Now(); ; {
+		if time.Since(start) > 10*time.Second {
+			t.Fatal("no read had a receive timestamp in 10 s")
+		}
+		before := time.Now()
+		if _, err := peer.Write([]byte("hello")); err != nil {
+			t.Fatal(err)
+		}
+		written := time.Now()
+		for time.Since(written) < 20*time.Millisecond { // the condition is the clock itself
+			time.Sleep(time.Millisecond)
+		}
+		n, err := sc.Read(buf)
+		read := time.Now()
+		if err != nil || string(buf[:n]) != "hello" {
+			t.Fatalf("read %q, %v", buf[:n], err)
+		}
+		if sc.last.IsZero() {
+			continue
+		}
+		if sc.last.Before(before.Add(-time.Millisecond)) || sc.last.After(written) || read.Sub(sc.last) < 20*time.Millisecond {
+			t.Errorf("stamped %v after the write began, %v before the read; want within the write (%v long) and 20 ms or more before the read",
+				sc.last.Sub(before), read.Sub(sc.last), written.Sub(before))
+		}
+		break
+	}
+
+	if err := sc.SetReadDeadline(time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sc.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("read past its deadline: %v, want os.ErrDeadlineExceeded", err)
+	}
+	_ = sc.SetReadDeadline(time.Time{})
+	peer.Close()
+	if _, err := sc.Read(buf); err != io.EOF {
+		t.Errorf("read after the peer closed: %v, want io.EOF", err)
+	}
+}
