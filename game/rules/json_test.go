@@ -227,11 +227,11 @@ func TestCardsAndBidsDecodeFromAnyJSONString(t *testing.T) {
 	}{
 		{in: `"AH"`, card: NewCard(Ace, Hearts), bidErr: "bid"},
 		{in: `"\u0041H"`, card: NewCard(Ace, Hearts), bidErr: "bid"},
-		{in: `"10H"`, card: NewCard(Ten, Hearts), bid: mustBid(t, "10H")},
-		{in: `"7D"`, card: NewCard(Seven, Diamonds), bid: mustBid(t, "7D")},
-		{in: `"\u0037D"`, card: NewCard(Seven, Diamonds), bid: mustBid(t, "7D")},
-		{in: `"misere"`, cardErr: "card", bid: mustBid(t, "misere")},
-		{in: `"mis\u0065re"`, cardErr: "card", bid: mustBid(t, "misere")},
+		{in: `"10H"`, card: NewCard(Ten, Hearts), bid: bid(t, "10H")},
+		{in: `"7D"`, card: NewCard(Seven, Diamonds), bid: bid(t, "7D")},
+		{in: `"\u0037D"`, card: NewCard(Seven, Diamonds), bid: bid(t, "7D")},
+		{in: `"misere"`, cardErr: "card", bid: bid(t, "misere")},
+		{in: `"mis\u0065re"`, cardErr: "card", bid: bid(t, "misere")},
 		{in: `null`, card: NoCard, bid: NoBid},
 		{in: `7`, cardErr: "card: json", bidErr: "bid: json"},
 		{in: `"7D`, cardErr: "card: ", bidErr: "bid: "},
@@ -258,13 +258,4 @@ func TestCardsAndBidsDecodeFromAnyJSONString(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustBid(t *testing.T, s string) Bid {
-	t.Helper()
-	b, err := ParseBid(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
