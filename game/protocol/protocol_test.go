@@ -60,8 +60,10 @@ func TestDecode(t *testing.T) {
 		{"trailing data is refused", `{"type":"watch","table":"t1"} {}`, Request{}, "after top-level value"},
 		{"a message is an object", `["type","set"]`, Request{}, "message: want an object"},
 		{"names match exactly", `{"TYPE":"stand","table":"t1"}`, Request{}, `unknown field "TYPE"`},
-		{"a name twice is refused", `{"type":"stand","table":"t1","table":"t2"}`, Request{}, `bad JSON at "table" (byte 29): duplicate object member name`},
-		{"invalid UTF-8 is refused", "{\"type\":\"lobby_chat\",\"text\":\"\xff\"}", Request{}, "invalid UTF-8"},
+		{"a name twice is refused", `{"type":"stand","table":"t1","table":"t2"}`, Request{}, "duplicate object member name"},
+		{"invalid UTF-8 becomes U+FFFD", "{\"type\":\"lobby_chat\",\"text\":\"a\xff\"}", Request{Type: "lobby_chat", Text: "a\uFFFD"}, ""},
+		{"half an emoji becomes U+FFFD", `{"type":"table_chat","table":"t1","text":"a\ud83d"}`, Request{Type: "table_chat", Table: "t1", Text: "a\uFFFD"}, ""},
+		{"an emoji is one character", `{"type":"lobby_chat","text":"\ud83d\ude00"}`, Request{Type: "lobby_chat", Text: "😀"}, ""},
 		{"a seat is a number", `{"type":"sit","table":"t1","seat":"1"}`, Request{}, `field "seat": want a whole number`},
 		{"a version is not negative", `{"type":"watch","table":"t1","v":-1}`, Request{}, `field "v": want a whole number`},
 		{"unknown types are refused", `{"type":"dance"}`, Request{}, "unknown type"},
@@ -79,7 +81,7 @@ func TestDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Type != tt.want.Type || got.Name != tt.want.Name || got.Table != tt.want.Table || got.V != tt.want.V ||
+			if got.Type != tt.want.Type || got.Name != tt.want.Name || got.Table != tt.want.Table || got.V != tt.want.V || got.Text != tt.want.Text ||
 				got.LobbyV != tt.want.LobbyV || got.Unfollow != tt.want.Unfollow || got.Preset != tt.want.Preset || got.Move != tt.want.Move || got.Seat != tt.want.Seat ||
 				(got.View == nil) != (tt.want.View == nil) || got.View != nil && *got.View != *tt.want.View {
 				t.Fatalf("got %+v, want %+v", got, tt.want)

@@ -90,18 +90,19 @@ type wire struct {
 	Options     map[string]json.RawMessage `json:"options"`
 }
 
-// strict is how Decode reads a client message: with encoding/json/v2's
-// semantics, from github.com/go-json-experiment/json, the module that
-// mirrors the standard library's v2 (an experiment in Go 1.25, stable in
-// Go 1.27, when the module aliases the standard library's), so the same
-// calls carry over. Its Unmarshal reads from the bytes with no
-// json.Decoder (encoding/json has no strict Unmarshal, and the Decoder
-// this took for DisallowUnknownFields was 8 % of the bytes the club
-// allocated at 3,000 tables) and is stricter where a client's input must
-// be: member names match exactly (v1 matched them in any case), a name
-// twice, invalid UTF-8 and trailing data are refused, and so is an
-// unknown member, in the message and in its nested objects.
-var strict = jsonv2.RejectUnknownMembers(true)
+// strict is how Decode reads a client message: encoding/json/v2's
+// Unmarshal (from github.com/go-json-experiment/json, the module that
+// mirrors the standard library's v2 and becomes an alias of it where the
+// standard library has it), straight from the bytes, with no json.Decoder
+// (encoding/json has no strict Unmarshal; the Decoder this took for
+// DisallowUnknownFields was 8 % of the bytes the club allocated at 3,000
+// tables). Member names match exactly, a name given twice is refused, and
+// so is an unknown member, in the message and in its nested objects.
+// Invalid UTF-8 and an escaped lone surrogate (what JSON.stringify writes
+// for half an emoji, which a text field's length limit can cut) become
+// U+FFFD, as encoding/json made them: a chat line keeps its other
+// characters.
+var strict = jsonv2.JoinOptions(jsonv2.RejectUnknownMembers(true), jsontext.AllowInvalidUTF8(true))
 
 // fields of each client message: required ones, then optional ones after "|".
 var fields = map[string][2][]string{
@@ -282,17 +283,18 @@ func Decode(data []byte) (Request, error) {
 func wireError(err error) error {
 	var serr *jsonv2.SemanticError
 	var syn *jsontext.SyntacticError
+	isSemantic := errors.As(err, &serr)
 	switch {
-	case errors.As(err, &serr) && serr.Err == jsonv2.ErrUnknownName:
+	case isSemantic && serr.Err == jsonv2.ErrUnknownName:
 		if in := serr.JSONPointer.Parent(); in != "" {
 			return fmt.Errorf("message: unknown field %q in %q", serr.JSONPointer.LastToken(), strings.TrimPrefix(string(in), "/"))
 		}
 		return fmt.Errorf("message: unknown field %q", serr.JSONPointer.LastToken())
-	case errors.As(err, &serr) && serr.GoType != nil:
+	case isSemantic && serr.GoType != nil:
 		if serr.JSONPointer == "" {
-			return fmt.Errorf("message: %s", want(serr.GoType))
+			return fmt.Errorf("message: %s", expectedJSON(serr.GoType))
 		}
-		return fmt.Errorf("message: field %q: %s", strings.TrimPrefix(string(serr.JSONPointer), "/"), want(serr.GoType))
+		return fmt.Errorf("message: field %q: %s", strings.TrimPrefix(string(serr.JSONPointer), "/"), expectedJSON(serr.GoType))
 	case errors.As(err, &syn):
 		if syn.JSONPointer != "" {
 			return fmt.Errorf("message: bad JSON at %q (byte %d): %w", strings.TrimPrefix(string(syn.JSONPointer), "/"), syn.ByteOffset, syn.Err)
@@ -302,8 +304,8 @@ func wireError(err error) error {
 	return fmt.Errorf("message: %w", err)
 }
 
-// want names the JSON a field of Go type t takes.
-func want(t reflect.Type) string {
+// expectedJSON says what JSON a field of Go type t takes.
+func expectedJSON(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
