@@ -343,12 +343,22 @@ func TestEveryFrameLengthArrivesWhole(t *testing.T) {
 }
 
 // waitWriteControl waits until some goroutine is in Session.writeControl
-// (in) or none is (!in), and fails with what after about ten seconds.
+// (in) or none is (!in), and fails with what after ten seconds. It reads
+// every goroutine's stack, into a buffer grown until the dump fits (a cut
+// dump could miss the goroutine).
 func waitWriteControl(t *testing.T, in bool, what string) {
 	t.Helper()
 	buf := make([]byte, 1<<20)
-	for i := 0; strings.Contains(string(buf[:runtime.Stack(buf, true)]), "(*Session).writeControl") != in; i++ {
-		if i == 10000 {
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		n := runtime.Stack(buf, true)
+		if n == len(buf) {
+			buf = make([]byte, 2*len(buf))
+			continue
+		}
+		if strings.Contains(string(buf[:n]), "(*Session).writeControl") == in {
+			return
+		}
+		if time.Now().After(deadline) {
 			t.Fatal(what)
 		}
 		time.Sleep(time.Millisecond)

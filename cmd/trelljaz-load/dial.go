@@ -66,17 +66,6 @@ var stampingDialer = func() *websocket.Dialer {
 	return &d
 }()
 
-// socketTime returns when the bytes of the frame l's Recv returned last
-// came into its socket: zero but over websocket on a stamped connection.
-func socketTime(l link) time.Time {
-	if ws, ok := l.(*wsLink); ok {
-		if c, ok := ws.c.NetConn().(*stampedConn); ok {
-			return c.last
-		}
-	}
-	return time.Time{}
-}
-
 // httpClient carries the HTTP transports: enough idle connections for
 // every session's receiving and sending requests on loopback.
 var httpClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1 << 14, IdleConnTimeout: time.Minute}}

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -120,9 +121,9 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			if sum.Actions == 0 || sum.P99ms <= 0 || sum.ServerRSSMB <= 0 {
 				t.Errorf("figures missing: %+v", sum)
 			}
-			// Over websocket the frames say when they came into the
-			// sockets: before the players read them, never after.
-			if tt.transports == "websocket" && (sum.SocketP99ms <= 0 || sum.SocketMaxms > sum.Maxms) {
+			// Over websocket on Linux the frames say when they came into
+			// the sockets: before the players read them, never after.
+			if runtime.GOOS == "linux" && tt.transports == "websocket" && (sum.SocketP99ms <= 0 || sum.SocketMaxms > sum.Maxms) {
 				t.Errorf("latencies to the sockets p99 %.3f ms max %.3f ms; want some, the max at most the players' %.3f ms",
 					sum.SocketP99ms, sum.SocketMaxms, sum.Maxms)
 			}

@@ -265,7 +265,7 @@ func (sum summary) line() string {
 		fmt.Fprintf(&b, " %s=%d", k, sum.ErrorsByKind[k])
 	}
 	if sum.SocketP99ms > 0 {
-		fmt.Fprintf(&b, " | at the sockets: p50=%.1fms p99=%.1fms max=%.1fms |", sum.SocketP50ms, sum.SocketP99ms, sum.SocketMaxms)
+		fmt.Fprintf(&b, " [to the sockets: p50=%.1fms p99=%.1fms max=%.1fms]", sum.SocketP50ms, sum.SocketP99ms, sum.SocketMaxms)
 	}
 	if st := sum.Storm; st != nil {
 		fmt.Fprintf(&b, " | storm rounds=%d watched=%d capped=%d churn_cycles=%d: %d actions p50=%.1fms p90=%.1fms p99=%.1fms max=%.1fms",
