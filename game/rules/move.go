@@ -216,13 +216,9 @@ func (m Move) MarshalJSON() ([]byte, error) {
 func (m *Move) UnmarshalJSON(data []byte) error {
 	w, ok := canonicalMove(data)
 	if !ok {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&w); err != nil {
-			return fmt.Errorf("move: %w", err)
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return errors.New("move: trailing data after the JSON object")
+		var err error
+		if w, err = strictMove(data); err != nil {
+			return err
 		}
 	}
 	if w.Seat < 0 || w.Seat > 3 {
@@ -284,6 +280,23 @@ func (m *Move) UnmarshalJSON(data []byte) error {
 	}
 	*m = out
 	return nil
+}
+
+// strictMove decodes any other form of a move with encoding/json. It is
+// a function of its own so that only this path puts a moveJSON on the
+// heap (the decoder takes its address): in UnmarshalJSON it put one there
+// for every move, canonical or not (80 bytes of a view's every legal move).
+func strictMove(data []byte) (moveJSON, error) {
+	var w moveJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
+		return moveJSON{}, fmt.Errorf("move: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return moveJSON{}, errors.New("move: trailing data after the JSON object")
+	}
+	return w, nil
 }
 
 // canonicalMove reads data when it is a move exactly as MarshalJSON writes
