@@ -82,9 +82,10 @@ func expectOpen(l link) error {
 	return nil
 }
 
-// parseFrame reads one SockJS frame: nil for "o", the messages of "a",
-// errClosed for "c"; heartbeats are skipped by the caller (ok false).
-func parseFrame(f []byte) (msgs []string, ok bool, err error) {
+// frameOf reads one SockJS frame: nil for "o", the JSON array of "a"
+// (without the 'a'), errClosed for "c"; heartbeats are skipped by the
+// caller (ok false).
+func frameOf(f []byte) (payload []byte, ok bool, err error) {
 	if len(f) == 0 {
 		return nil, false, nil
 	}
@@ -94,15 +95,21 @@ func parseFrame(f []byte) (msgs []string, ok bool, err error) {
 	case 'h':
 		return nil, false, nil
 	case 'a':
-		msgs, err := decodeFrameMessages(f[1:])
-		if err != nil {
-			return nil, false, fmt.Errorf("frame: %w", err)
-		}
-		return msgs, true, nil
+		return f[1:], true, nil
 	case 'c':
 		return nil, false, fmt.Errorf("%w: %s", errClosed, f[1:])
 	}
 	return nil, false, fmt.Errorf("frame: unknown type %q", f[0])
+}
+
+// recvMessages is Recv for a link's RecvFrame: the frame's messages as
+// strings of their own (nil for the open frame).
+func recvMessages(recvFrame func() ([]byte, error)) ([]string, error) {
+	f, err := recvFrame()
+	if err != nil || f == nil {
+		return nil, err
+	}
+	return decodeFrameMessages(f)
 }
 
 // maxKeptFrame is the largest read buffer a websocket link keeps between
@@ -124,22 +131,23 @@ func (l *wsLink) Send(msg string) error {
 	return l.c.WriteMessage(websocket.TextMessage, b)
 }
 
-func (l *wsLink) Recv() ([]string, error) {
+func (l *wsLink) Recv() ([]string, error) { return recvMessages(l.RecvFrame) }
+
+func (l *wsLink) RecvFrame() ([]byte, error) {
 	for {
 		_, r, err := l.c.NextReader()
 		if err != nil {
 			return nil, err
 		}
+		if l.buf.Cap() > maxKeptFrame {
+			l.buf = bytes.Buffer{} // a whole lobby's frame: not kept for the session's life
+		}
 		l.buf.Reset()
 		if _, err := l.buf.ReadFrom(r); err != nil {
 			return nil, err
 		}
-		msgs, ok, err := parseFrame(l.buf.Bytes())
-		if l.buf.Cap() > maxKeptFrame {
-			l.buf = bytes.Buffer{} // a whole lobby's frame: not kept for the session's life
-		}
-		if ok || err != nil {
-			return msgs, err
+		if f, ok, err := frameOf(l.buf.Bytes()); ok || err != nil {
+			return f, err
 		}
 	}
 }
@@ -183,7 +191,9 @@ func (l *xhrLink) Send(msg string) error {
 	return nil
 }
 
-func (l *xhrLink) Recv() ([]string, error) {
+func (l *xhrLink) Recv() ([]string, error) { return recvMessages(l.RecvFrame) }
+
+func (l *xhrLink) RecvFrame() ([]byte, error) {
 	for {
 		if l.lines == nil {
 			req, err := http.NewRequestWithContext(l.ctx, http.MethodPost, l.session+l.recv, nil)
@@ -217,8 +227,8 @@ func (l *xhrLink) Recv() ([]string, error) {
 		if len(f) > 0 && strings.Trim(string(f), "h") == "" && len(f) > 1 {
 			continue // the xhr-streaming prelude: 2048 'h'
 		}
-		if msgs, ok, err := parseFrame(f); ok || err != nil {
-			return msgs, err
+		if f, ok, err := frameOf(f); ok || err != nil {
+			return f, err
 		}
 	}
 }

@@ -328,9 +328,10 @@ func TestADialTheRunsEndCancelsIsNoError(t *testing.T) {
 // run's end does, after its request may have reached the club.
 type cutLink struct{ err error }
 
-func (l cutLink) Send(string) error       { return l.err }
-func (l cutLink) Recv() ([]string, error) { return nil, l.err }
-func (l cutLink) Close() error            { return nil }
+func (l cutLink) Send(string) error          { return l.err }
+func (l cutLink) Recv() ([]string, error)    { return nil, l.err }
+func (l cutLink) RecvFrame() ([]byte, error) { return nil, l.err }
+func (l cutLink) Close() error               { return nil }
 
 // A move is counted once handed to the transport, even when the send then
 // fails: the club may have it, and its timings must never count more
