@@ -396,168 +396,102 @@ func (p *player) session(ctx context.Context, transport string) error {
 	if err != nil {
 		return p.lost(ctx, err)
 	}
+	p.link = l
 	p.g.stats.sessions.Add(1)
 	defer p.g.stats.sessions.Add(-1)
 	defer l.Close()
 
-	s := &sessionRun{p: p, l: l}
-	defer s.close()
-	stop := context.AfterFunc(ctx, func() { l.Close() })
-	defer stop()
-	p.mu.Lock()
-	p.link = l
+	// The reader stamps each frame as it arrives, as a browser's onmessage
+	// would: the hop to this loop is the generator's own queue, not the
+	// club's latency. It decodes the frame's messages too, from a buffer
+	// it reuses (decode.go), and hands on their decoded values only.
+	frames := make(chan arrival, 16)
+	recvErr := make(chan error, 1)
+	go func() {
+		var d msgDecoder
+		for {
+			f, err := l.RecvFrame()
+			if err == nil && f != nil {
+				got := stamp{at: time.Now(), sock: socketTime(l)}
+				var msgs []inbound
+				if msgs, err = d.frame(f); err == nil {
+					frames <- arrival{msgs, got}
+				}
+			}
+			if err != nil {
+				recvErr <- err
+				close(frames)
+				return
+			}
+		}
+	}()
+	if err := p.signIn(token); err != nil {
+		return err
+	}
+	var due, drop <-chan time.Time
 	if d := p.g.cfg.Drop; d > 0 {
 		// A session lives d/2 to 3d/2, then the client drops it, as a
 		// browser losing its network would: the move in flight, if any, may
 		// or may not have reached the club.
-		s.drop = time.AfterFunc(d/2+rand.N(d), func() { s.end(errDropped) })
+		drop = time.After(d/2 + rand.N(d))
 	}
+	newTable := make(chan string, 1)
 	p.wait = func(old string) {
 		go func() {
 			if id := p.table.next(ctx, old); id != "" {
-				s.watch(id)
+				newTable <- id
 			}
 		}()
 	}
-	err = p.signIn(token)
-	p.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	err = s.read(ctx)
-	if ended := s.close(); ended != nil {
-		return ended
-	}
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
-}
-
-// sessionRun is one session of a player. Its reader is the session's own
-// goroutine: it reads each frame, stamps it as it arrives (as a browser's
-// onmessage would), decodes it from a buffer it reuses (decode.go) and
-// plays it, with no hop to another goroutine, which would be the
-// generator's own queue in every latency and a second wake-up a frame.
-// The think pause, the drop (-drop) and the wait for the next table run
-// on timers and goroutines of their own; they take the player's lock, as
-// the reader does for each frame, and do nothing once the session is over.
-type sessionRun struct {
-	p *player
-	l link
-	// Under p.mu:
-	over  bool        // the session has ended: late timers do nothing
-	think *time.Timer // the pause before this player's move, nil when none
-	drop  *time.Timer // -drop's end of the session, nil when none
-	ended error       // why a timer or a wait ended the session
-}
-
-// read reads and plays the session's frames until its link fails or is
-// closed.
-func (s *sessionRun) read(ctx context.Context) error {
-	var d msgDecoder
 	for {
-		f, err := s.l.RecvFrame()
-		if err != nil {
-			return err
-		}
-		if f == nil {
-			continue
-		}
-		got := stamp{at: time.Now(), sock: socketTime(s.l)}
-		msgs, err := d.frame(f)
-		if err != nil {
-			return err
-		}
-		s.p.mu.Lock()
-		err = s.play(ctx, msgs, got)
-		s.p.mu.Unlock()
-		if err != nil {
-			return err
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-drop:
+			return errDropped
+		case id := <-newTable:
+			if id == p.tstate.table {
+				continue
+			}
+			p.tstate = tableState{table: id, seat: -1}
+			if err := p.send(map[string]any{"type": "watch", "table": id}); err != nil {
+				return err
+			}
+		case f, ok := <-frames:
+			if !ok {
+				return <-recvErr
+			}
+			for _, in := range f.msgs {
+				p.g.stats.received.Add(int64(in.size))
+				if in.lobby {
+					p.g.stats.lobbyBytes.Add(int64(in.size))
+				}
+				if in.err != nil {
+					p.g.stats.fail(errProtocol, in.err.Error())
+					continue
+				}
+				if err := p.step(ctx, in.m, f.stamp); err != nil {
+					return err
+				}
+			}
+			if due == nil && p.due() {
+				due = time.After(p.g.cfg.think(rand.Float64()))
+			}
+		case <-due:
+			due = nil
+			if p.due() {
+				if err := p.act(time.Now()); err != nil {
+					return err
+				}
+			}
 		}
 	}
 }
 
-// play applies one frame's messages and, when it is this player's turn,
-// starts the pause before its move.
-func (s *sessionRun) play(ctx context.Context, msgs []inbound, got stamp) error {
-	p := s.p
-	for _, in := range msgs {
-		p.g.stats.received.Add(int64(in.size))
-		if in.lobby {
-			p.g.stats.lobbyBytes.Add(int64(in.size))
-		}
-		if in.err != nil {
-			p.g.stats.fail(errProtocol, in.err.Error())
-			continue
-		}
-		if err := p.step(ctx, in.m, got); err != nil {
-			return err
-		}
-	}
-	if s.think == nil && p.due() {
-		s.think = time.AfterFunc(p.g.cfg.think(rand.Float64()), s.move)
-	}
-	return nil
-}
-
-// move plays this player's move at the end of its pause.
-func (s *sessionRun) move() {
-	p := s.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s.think = nil
-	if s.over || !p.due() {
-		return
-	}
-	if err := p.act(time.Now()); err != nil {
-		s.endLocked(err)
-	}
-}
-
-// watch follows the next table, id, which the first player has set.
-func (s *sessionRun) watch(id string) {
-	p := s.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if s.over || id == p.tstate.table {
-		return
-	}
-	p.tstate = tableState{table: id, seat: -1}
-	if err := p.send(map[string]any{"type": "watch", "table": id}); err != nil {
-		s.endLocked(err)
-	}
-}
-
-// end ends the session for err: its link is closed, so the reader stops.
-func (s *sessionRun) end(err error) {
-	s.p.mu.Lock()
-	defer s.p.mu.Unlock()
-	s.endLocked(err)
-}
-
-func (s *sessionRun) endLocked(err error) {
-	if s.over {
-		return
-	}
-	if s.ended == nil {
-		s.ended = err
-	}
-	s.l.Close()
-}
-
-// close marks the session over, stops its timers and returns why a timer
-// or a wait ended it, if one did. It may be called again.
-func (s *sessionRun) close() error {
-	s.p.mu.Lock()
-	defer s.p.mu.Unlock()
-	s.over = true
-	for _, t := range []*time.Timer{s.think, s.drop} {
-		if t != nil {
-			t.Stop()
-		}
-	}
-	return s.ended
+// arrival is one frame's messages and when the reader got them.
+type arrival struct {
+	msgs []inbound
+	stamp
 }
 
 // stamp is when a frame came: at, when the player's reader had read it,

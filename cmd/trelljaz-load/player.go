@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/trelljaz/trelljaz/game/rules"
@@ -82,9 +81,6 @@ func (m randomMover) Move(_ rules.SeatView, legal []rules.Move) rules.Move {
 // player is one simulated person: one SockJS session (re-dialled on loss),
 // one seat at one table.
 type player struct {
-	// mu guards what follows between the reader of the player's session
-	// and its timers (sessionRun).
-	mu      sync.Mutex
 	g       *generator
 	browser *browser
 	name    string
