@@ -164,6 +164,31 @@ func (h *hist) quantile(q float64) float64 {
 	return lower
 }
 
+// above returns how many observations exceed x, interpolated linearly
+// within x's bucket as quantile is; none past the last finite bound is
+// counted in part.
+func (h *hist) above(x float64) float64 {
+	lower, below := 0.0, 0.0
+	for i, c := range h.cum {
+		upper := h.bounds[i]
+		if x <= lower {
+			return h.count - below
+		}
+		if x < upper {
+			if math.IsInf(upper, 1) {
+				return h.count - below
+			}
+			return h.count - below - (c-below)*(x-lower)/(upper-lower)
+		}
+		lower, below = upper, c
+	}
+	return h.count - below
+}
+
+// slowMs is the time past which a sync or an append is counted slow
+// (SlowSyncs, SlowAppendPct): the issue's bar for a whole move.
+const slowMs = 20
+
 // serverSummary is what the club's histograms say of the measured window.
 type serverSummary struct {
 	// Moves is how many players' moves the club timed at their tables;
@@ -192,6 +217,12 @@ type serverSummary struct {
 	// commits): the disk's part of an append.
 	SyncP50ms float64 `json:"sync_p50_ms"`
 	SyncP99ms float64 `json:"sync_p99_ms"`
+	// SlowSyncs is how many of those syncs took over slowMs, and
+	// SlowAppendPct the share of appends that did, in %: a sync that
+	// stalls holds every move that arrives meanwhile, so a few slow
+	// syncs are many slow moves.
+	SlowSyncs     int64   `json:"slow_syncs"`
+	SlowAppendPct float64 `json:"slow_append_pct"`
 	// SchedP50ms and SchedP99ms are how long the club's goroutines waited
 	// runnable for a thread (Go's run queue: a full machine's wait), and
 	// GCCPUPct the CPU its garbage collector took, in % of one core.
@@ -293,6 +324,14 @@ func serverFigures(now, then serverHists, window float64) *serverSummary {
 		}
 		if window > 0 {
 			s.CommitBusyPct = math.Round(1000*d.sum/window) / 10
+		}
+	}
+	if y := now[metricSync]; y != nil {
+		s.SlowSyncs = int64(math.Round(y.since(then[metricSync]).above(slowMs / 1e3)))
+	}
+	if a := now[metricAppend]; a != nil {
+		if d := a.since(then[metricAppend]); d.count > 0 {
+			s.SlowAppendPct = math.Round(1000*d.above(slowMs/1e3)/d.count) / 10
 		}
 	}
 	if w := now[metricWrites]; w != nil {

@@ -66,6 +66,10 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 		a.Appended(2 * time.Millisecond)
 		b.Synced(5 * time.Millisecond)
 	}
+	for range 3 { // slow ones, over slowMs
+		b.Synced(50 * time.Millisecond)
+		a.Appended(60 * time.Millisecond)
+	}
 	now := scrapeOf(t, exposition(t, regA), exposition(t, regB))
 	s := serverFigures(now, then, 2)
 	if s == nil {
@@ -81,11 +85,15 @@ func TestServerFiguresAreOfTheWindowAndEveryProcess(t *testing.T) {
 		t.Errorf("moves %d commits %d writes per commit %v mean %v ms busy %v %%, want 100, 10, 4, 1 ms, 0.5 %% (10 ms of 2 s)",
 			s.Moves, s.Commits, s.WritesPerCommit, s.CommitMeanms, s.CommitBusyPct)
 	}
+	if s.SlowSyncs != 3 || s.SlowAppendPct != 23.1 {
+		t.Errorf("%d slow syncs and %v %% slow appends, want 3 and 23.1 %% (3 of 13)", s.SlowSyncs, s.SlowAppendPct)
+	}
 	within("move p50", s.MoveP50ms, 3)
 	within("move p99", s.MoveP99ms, 3) // the 99th of 100 is still 3 ms
 	within("commit p99", s.CommitP99ms, 1)
 	within("append p50", s.AppendP50ms, 2)
-	within("log sync p99", s.SyncP99ms, 5)
+	within("log sync p50", s.SyncP50ms, 5)
+	within("log sync p99", s.SyncP99ms, 50) // a slow one
 	if q := now[metricMove].since(then[metricMove]).quantile(0.999); q < 0.4/1.5 || q > 0.4*1.5 {
 		t.Errorf("move p99.9 = %v s, want about 0.4 (the slow one)", q)
 	}
@@ -114,6 +122,29 @@ func TestQuantileOfABucketedHistogram(t *testing.T) {
 
 // A club without the histograms (an older build) gives no figures rather
 // than zeros that read as measured.
+func TestAboveOfABucketedHistogram(t *testing.T) {
+	h := &hist{bounds: []float64{1, 2, 4, math.Inf(1)}, cum: []float64{10, 10, 30, 40}, count: 40}
+	tests := []struct {
+		x, want float64
+	}{
+		{0, 40},   // everything
+		{0.5, 35}, // half of the first bucket's 10
+		{1, 30},   // the first bucket's top
+		{3, 20},   // half way through (2, 4]
+		{4, 10},   // the +Inf bucket only
+		{100, 10}, // past the last bound: the +Inf bucket, whole
+		{1.5, 30}, // (1, 2] is empty
+		{-1, 40},  // below everything
+		{2, 30},   // a bound
+		{3.5, 15}, // three quarters through (2, 4]
+	}
+	for _, tt := range tests {
+		if got := h.above(tt.x); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("above(%v) = %v, want %v", tt.x, got, tt.want)
+		}
+	}
+}
+
 func TestNoFiguresWithoutTheClubsHistograms(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{Name: "other_total", Help: "x"}))

@@ -276,9 +276,9 @@ func (sum summary) line() string {
 	}
 	fmt.Fprintf(&b, " load_cpu=%.0f%% (run queue p50=%.2fms p99=%.1fms; gc=%.0f%%)", sum.LoadCPUPct, sum.LoadSchedP50ms, sum.LoadSchedP99ms, sum.LoadGCCPUPct)
 	if sv := sum.Server; sv != nil {
-		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms mean=%.1fms busy=%.0f%%; append p50=%.1fms p99=%.1fms; log sync p50=%.1fms p99=%.1fms; run queue p50=%.2fms p99=%.1fms; gc=%.0f%%; goroutines made a move=%.1f",
-			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.CommitMeanms, sv.CommitBusyPct, sv.AppendP50ms, sv.AppendP99ms,
-			sv.SyncP50ms, sv.SyncP99ms, sv.SchedP50ms, sv.SchedP99ms, sv.GCCPUPct, sv.GoroutinesPerMove)
+		fmt.Fprintf(&b, " | at the tables: move p50=%.1fms p99=%.1fms; commits=%d (%.1f writes) p50=%.1fms p99=%.1fms mean=%.1fms busy=%.0f%%; append p50=%.1fms p99=%.1fms (%.1f%% over %dms); log sync p50=%.1fms p99=%.1fms (%d over %dms); run queue p50=%.2fms p99=%.1fms; gc=%.0f%%; goroutines made a move=%.1f",
+			sv.MoveP50ms, sv.MoveP99ms, sv.Commits, sv.WritesPerCommit, sv.CommitP50ms, sv.CommitP99ms, sv.CommitMeanms, sv.CommitBusyPct, sv.AppendP50ms, sv.AppendP99ms, sv.SlowAppendPct, slowMs,
+			sv.SyncP50ms, sv.SyncP99ms, sv.SlowSyncs, slowMs, sv.SchedP50ms, sv.SchedP99ms, sv.GCCPUPct, sv.GoroutinesPerMove)
 	}
 	return b.String()
 }
