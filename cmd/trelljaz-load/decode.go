@@ -147,7 +147,7 @@ func decodeInbound(msg []byte) inbound {
 }
 
 // decodeFrameMessages returns the messages of a SockJS "a" frame (data
-// without the 'a') as strings of their own, for the links' Recv.
+// without the 'a') as strings of their own, for recv.
 func decodeFrameMessages(data []byte) ([]string, error) {
 	var d msgDecoder
 	msgs := []string{}

@@ -72,7 +72,7 @@ var httpClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1 
 
 // expectOpen reads the "o" frame every session starts with.
 func expectOpen(l link) error {
-	msgs, err := l.Recv()
+	msgs, err := recv(l)
 	switch {
 	case err != nil:
 		return err
@@ -102,10 +102,10 @@ func frameOf(f []byte) (payload []byte, ok bool, err error) {
 	return nil, false, fmt.Errorf("frame: unknown type %q", f[0])
 }
 
-// recvMessages is Recv for a link's RecvFrame: the frame's messages as
-// strings of their own (nil for the open frame).
-func recvMessages(recvFrame func() ([]byte, error)) ([]string, error) {
-	f, err := recvFrame()
+// recv returns the messages of l's next frame as strings of their own
+// (nil for the open frame).
+func recv(l link) ([]string, error) {
+	f, err := l.RecvFrame()
 	if err != nil || f == nil {
 		return nil, err
 	}
@@ -130,8 +130,6 @@ func (l *wsLink) Send(msg string) error {
 	}
 	return l.c.WriteMessage(websocket.TextMessage, b)
 }
-
-func (l *wsLink) Recv() ([]string, error) { return recvMessages(l.RecvFrame) }
 
 func (l *wsLink) RecvFrame() ([]byte, error) {
 	for {
@@ -190,8 +188,6 @@ func (l *xhrLink) Send(msg string) error {
 	}
 	return nil
 }
-
-func (l *xhrLink) Recv() ([]string, error) { return recvMessages(l.RecvFrame) }
 
 func (l *xhrLink) RecvFrame() ([]byte, error) {
 	for {

@@ -17,7 +17,7 @@ func (e *echo) OnMessage(msg string)           { _ = e.s.Send(msg) }
 func (e *echo) OnClose()                       {}
 
 // TestAFramesMessagesOutliveTheNextFrame: a websocket link reads every
-// frame into one buffer, and the messages Recv returns are strings of
+// frame into one buffer, and the messages recv returns are strings of
 // their own, unchanged by the frames read into it after; the buffer of a
 // frame past maxKeptFrame is let go when the next frame is read.
 func TestAFramesMessagesOutliveTheNextFrame(t *testing.T) {
@@ -40,7 +40,7 @@ func TestAFramesMessagesOutliveTheNextFrame(t *testing.T) {
 		if err := l.Send(m); err != nil {
 			t.Fatal(err)
 		}
-		msgs, err := l.Recv()
+		msgs, err := recv(l)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -151,12 +151,10 @@ func (c config) tableSettings() (score.Settings, error) {
 type link interface {
 	// Send sends one message.
 	Send(msg string) error
-	// Recv returns the next batch of messages (one SockJS frame); io.EOF
-	// or another error when the session is over.
-	Recv() ([]string, error)
-	// RecvFrame returns the next frame as Recv would, undecoded: nil for
+	// RecvFrame returns the next SockJS frame, heartbeats skipped: nil for
 	// the open frame, else the JSON array of an "a" frame (without the
-	// 'a'), valid until the next call.
+	// 'a'), valid until the next call; io.EOF or another error when the
+	// session is over. recv decodes its messages.
 	RecvFrame() ([]byte, error)
 	// Close ends the session.
 	Close() error

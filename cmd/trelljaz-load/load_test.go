@@ -329,7 +329,6 @@ func TestADialTheRunsEndCancelsIsNoError(t *testing.T) {
 type cutLink struct{ err error }
 
 func (l cutLink) Send(string) error          { return l.err }
-func (l cutLink) Recv() ([]string, error)    { return nil, l.err }
 func (l cutLink) RecvFrame() ([]byte, error) { return nil, l.err }
 func (l cutLink) Close() error               { return nil }
 

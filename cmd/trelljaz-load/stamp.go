@@ -18,9 +18,9 @@ type receiveStamper interface {
 	receivedLast() time.Time
 }
 
-// socketTime returns when the bytes of the frame l's Recv returned last
-// came into its socket: zero but over websocket on a stamped connection.
-// It is called by l's reader, after its Recv.
+// socketTime returns when the bytes of the frame l's RecvFrame returned
+// last came into its socket: zero but over websocket on a stamped
+// connection. It is called by l's reader, after its RecvFrame.
 func socketTime(l link) time.Time {
 	if ws, ok := l.(*wsLink); ok {
 		if c, ok := ws.c.NetConn().(receiveStamper); ok {

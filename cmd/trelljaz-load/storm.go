@@ -252,7 +252,7 @@ func (g *generator) stormRound(ctx context.Context, probe *probe, round int, tab
 			go func() {
 				defer dropped.Done()
 				for {
-					if _, err := l.Recv(); err != nil {
+					if _, err := l.RecvFrame(); err != nil {
 						if !dropping.Load() && !ending(ctx) {
 							g.stats.fail(errStorm, fmt.Sprintf("round %d watcher %d lost while holding: %v", round, i, err))
 						}
@@ -376,7 +376,7 @@ func (g *generator) watchOnce(ctx context.Context, base, table string) (l link, 
 		}
 	}
 	for {
-		msgs, err := l.Recv()
+		msgs, err := recv(l)
 		if err != nil {
 			l.Close()
 			if ctx.Err() != nil {
@@ -457,7 +457,7 @@ func openProbe(ctx context.Context, dial func(context.Context, string, string) (
 func (p *probe) read() {
 	defer close(p.done)
 	for {
-		msgs, err := p.l.Recv()
+		msgs, err := recv(p.l)
 		if err != nil {
 			p.mu.Lock()
 			p.err = err
