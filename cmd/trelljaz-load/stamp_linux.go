@@ -9,6 +9,7 @@ import (
 	"os"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // On Linux a TCP socket with SO_TIMESTAMPNS set gets, with every recvmsg,
@@ -106,18 +107,34 @@ func (c *stampedConn) Read(b []byte) (int, error) {
 func (c *stampedConn) receivedLast() time.Time { return c.last }
 
 // receivedAt finds the SCM_TIMESTAMPNS message among a recvmsg's control
-// messages: zero without one.
+// messages: zero without one. It reads the headers where they lie, as
+// syscall.ParseSocketControlMessage does, but without the slice that makes
+// on every read of every player, and field by field, so oob need not be
+// aligned.
 func receivedAt(oob []byte) time.Time {
-	msgs, err := syscall.ParseSocketControlMessage(oob)
-	if err != nil {
-		return time.Time{}
-	}
-	for _, m := range msgs {
-		if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == syscall.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
-			sec := int64(binary.NativeEndian.Uint64(m.Data[0:8]))
-			nsec := int64(binary.NativeEndian.Uint64(m.Data[8:16]))
+	var h syscall.Cmsghdr
+	hdr := syscall.CmsgLen(0)
+	level, typ := int(unsafe.Offsetof(h.Level)), int(unsafe.Offsetof(h.Type))
+	for len(oob) >= hdr {
+		n := int(binary.NativeEndian.Uint32(oob))
+		if unsafe.Sizeof(h.Len) == 8 {
+			n = int(binary.NativeEndian.Uint64(oob))
+		}
+		if n < hdr || n > len(oob) {
+			return time.Time{}
+		}
+		if int32(binary.NativeEndian.Uint32(oob[level:])) == syscall.SOL_SOCKET &&
+			int32(binary.NativeEndian.Uint32(oob[typ:])) == syscall.SCM_TIMESTAMPNS && n-hdr >= 16 {
+			data := oob[hdr:n]
+			sec := int64(binary.NativeEndian.Uint64(data[0:8]))
+			nsec := int64(binary.NativeEndian.Uint64(data[8:16]))
 			return time.Unix(sec, nsec)
 		}
+		next := syscall.CmsgSpace(n - hdr)
+		if next > len(oob) {
+			break
+		}
+		oob = oob[next:]
 	}
 	return time.Time{}
 }

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"net"
 	"os"
+	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // A stamped connection's read says when its bytes came into the socket,
@@ -89,5 +92,38 @@ func TestAStampedReadSaysWhenItsBytesCame(t *testing.T) {
 	peer.Close()
 	if _, err := sc.Read(buf); err != io.EOF {
 		t.Errorf("read after the peer closed: %v, want io.EOF", err)
+	}
+}
+
+// receivedAt finds the timestamp among a read's control messages, after
+// another kind of message too, and reads no time from a cut or a lying
+// header.
+func TestReceivedAtReadsTheTimestampMessage(t *testing.T) {
+	at := time.Date(2026, 12, 6, 13, 20, 0, 123456789, time.UTC)
+	stamp := make([]byte, syscall.CmsgSpace(16))
+	h := (*syscall.Cmsghdr)(unsafe.Pointer(&stamp[0]))
+	h.Level, h.Type = syscall.SOL_SOCKET, syscall.SCM_TIMESTAMPNS
+	h.SetLen(syscall.CmsgLen(16))
+	binary.NativeEndian.PutUint64(stamp[syscall.CmsgLen(0):], uint64(at.Unix()))
+	binary.NativeEndian.PutUint64(stamp[syscall.CmsgLen(0)+8:], uint64(at.Nanosecond()))
+	rights := syscall.UnixRights(0) // an SCM_RIGHTS message, as the kernel lays one out
+	lying := append([]byte(nil), stamp...)
+	(*syscall.Cmsghdr)(unsafe.Pointer(&lying[0])).SetLen(len(lying) + 8)
+	tests := []struct {
+		name string
+		oob  []byte
+		want time.Time
+	}{
+		{"none", nil, time.Time{}},
+		{"the timestamp", stamp, at},
+		{"after another message", append(append([]byte(nil), rights...), stamp...), at},
+		{"another message only", rights, time.Time{}},
+		{"cut short", stamp[:syscall.CmsgLen(8)], time.Time{}},
+		{"a header longer than the buffer", lying, time.Time{}},
+	}
+	for _, tt := range tests {
+		if got := receivedAt(tt.oob); !got.Equal(tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
