@@ -3,20 +3,19 @@
 // seats three bots and plays the first deal through the page until the
 // score sheet shows it. Waits on the page's state only.
 // Usage: node bots.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
+import { launch, watcher } from './browser.mjs';
+
 const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
 const { chromium } = await import(playwright);
 const out = { banks: 0, bankText: '', soundOff: false, signedIn: false, players: 0, moves: 0, sitsOut: false, lastDeal: '', sheet: '', signinPage: '', errors: [] };
-const browser = await chromium.launch({
-  executablePath: chromiumPath, headless: true, timeout: 30000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launch(chromium, chromiumPath);
+const watched = watcher(out);
 const ACTIONABLE = '#actions button.move:not([disabled]), #hand button.card:not([disabled]), .open-hand button.card:not([disabled])';
 try {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(20000);
-  page.on('pageerror', (e) => out.errors.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(m.text()); });
+  watched.watch(page, 'Anna');
   await page.goto(url);
   await page.locator('#dev-form').waitFor();
   out.signinPage = await page.locator('#signin').textContent();
@@ -71,6 +70,7 @@ try {
   await page.screenshot({ path: `${shots}/four-players.png`, fullPage: true });
 } catch (e) {
   out.errors.push(String(e && e.stack ? e.stack : e));
+  await watched.explain();
 } finally {
   await browser.close();
 }

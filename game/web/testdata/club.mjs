@@ -10,6 +10,8 @@
 // whister plays the passer's cards from the open hand.
 // Usage: node club.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir> <transports|""> <mode|"">
 // Prints one JSON object with what it saw.
+import { launch, watcher } from './browser.mjs';
+
 const [url, chromiumPath, playwright, shots, transports, mode] = process.argv.slice(2);
 const { chromium } = await import(playwright);
 
@@ -19,21 +21,14 @@ const out = { openPlays: 0, signedIn: [], transport: '', table: '', moves: 0, re
 const NAMES = ['Anna', '__proto__', 'Konstantin Konstantinopolsky'];
 const WAIT = 20000;
 
-const browser = await chromium.launch({
-  executablePath: chromiumPath, headless: true, timeout: 30000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
-
-function watchErrors(page, who) {
-  page.on('pageerror', (e) => out.errors.push(`${who}: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(`${who}: console: ${m.text()}`); });
-}
+const browser = await launch(chromium, chromiumPath);
+const watched = watcher(out);
 
 async function open(name, viewport) {
   const ctx = await browser.newContext({ viewport, locale: 'en-GB' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(WAIT);
-  watchErrors(page, name);
+  watched.watch(page, name);
   await page.goto(url + q);
   await page.locator('#dev-name').fill(name);
   await page.locator('#dev-form button[type=submit]').click();
@@ -210,6 +205,7 @@ try {
   out.russian = await anna.locator('#sheet-h').textContent();
 } catch (e) {
   out.errors.push(String(e && e.stack ? e.stack : e));
+  await watched.explain();
 } finally {
   await browser.close();
 }

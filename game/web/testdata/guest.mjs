@@ -3,19 +3,18 @@
 // watches Anna's table, is asked to sign in when trying to sit, and signs
 // in from that prompt. Waits on the page's state only.
 // Usage: node guest.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
+import { launch, watcher } from './browser.mjs';
+
 const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
 const { chromium } = await import(playwright);
 const out = { lobby: false, lobbyBar: '', watched: false, prompted: false, signedIn: false, table: '', errors: [] };
-const browser = await chromium.launch({
-  executablePath: chromiumPath, headless: true, timeout: 30000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launch(chromium, chromiumPath);
+const watched = watcher(out);
 async function open(who, viewport) {
   const ctx = await browser.newContext({ viewport, locale: 'en-GB' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(20000);
-  page.on('pageerror', (e) => out.errors.push(`${who}: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(`${who}: console: ${m.text()}`); });
+  watched.watch(page, who);
   await page.goto(url);
   return page;
 }
@@ -51,6 +50,7 @@ try {
   out.signedIn = true;
 } catch (e) {
   out.errors.push(String(e && e.stack ? e.stack : e));
+  await watched.explain();
 } finally {
   await browser.close();
 }

@@ -6,19 +6,18 @@
 // between its phrases only. Waits on the page's state only (locators,
 // waitForFunction).
 // Usage: node lobby.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
+import { launch, watcher } from './browser.mjs';
+
 const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
 const { chromium } = await import(playwright);
 const out = { desktop: null, phone: null, atTable: null, first: 0, firstState: '', shown: '', counts: '', afterMore: 0, waiting: 0, names: 0, afterMoreNames: 0, guestSawSet: 0, onlineText: '', errors: [] };
-const browser = await chromium.launch({
-  executablePath: chromiumPath, headless: true, timeout: 30000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launch(chromium, chromiumPath);
+const watched = watcher(out);
 async function open(who, viewport) {
   const ctx = await browser.newContext({ viewport, locale: 'en-GB' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(20000);
-  page.on('pageerror', (e) => out.errors.push(`${who}: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(`${who}: console: ${m.text()}`); });
+  watched.watch(page, who);
   await page.goto(url);
   return page;
 }
@@ -111,6 +110,7 @@ try {
   await guest.screenshot({ path: `${shots}/lobby-phone-more.png` });
 } catch (e) {
   out.errors.push(String(e && e.stack ? e.stack : e));
+  await watched.explain();
 } finally {
   await browser.close();
 }

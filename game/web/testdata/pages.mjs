@@ -3,21 +3,20 @@
 // through with the keyboard, a player's profile with the rating plot; on a
 // desktop and on a 390 px phone. Waits on the page's state only.
 // Usage: node pages.mjs <url> <chromium> <playwright-core/index.mjs> <shots dir>
+import { launch, watcher } from './browser.mjs';
+
 const [url, chromiumPath, playwright, shots] = process.argv.slice(2);
 const { chromium } = await import(playwright);
 const out = { top: 0, latest: 0, faces: [], steps: 0, trickSeen: false, dealAfterDown: '', hash: '', plotDots: 0, games: 0,
   profileName: '', russian: '', widths: {}, smallTargets: [], errors: [], shots: [] };
-const browser = await chromium.launch({
-  executablePath: chromiumPath, headless: true, timeout: 30000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launch(chromium, chromiumPath);
+const watched = watcher(out);
 
 async function open(viewport, who) {
   const ctx = await browser.newContext({ viewport, locale: 'en-GB' });
   const page = await ctx.newPage();
   page.setDefaultTimeout(20000);
-  page.on('pageerror', (e) => out.errors.push(`${who}: ${e}`));
-  page.on('console', (m) => { if (m.type() === 'error') out.errors.push(`${who}: console: ${m.text()}`); });
+  watched.watch(page, who);
   return page;
 }
 
@@ -96,6 +95,7 @@ try {
   }
 } catch (e) {
   out.errors.push(String(e && e.stack ? e.stack : e));
+  await watched.explain();
 } finally {
   await browser.close();
 }
