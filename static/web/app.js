@@ -209,6 +209,7 @@ function startSocket() {
         S.busy.set = !S.guest;
       }
       renderConn();
+      renderSetTable();
     },
     async onOpen(sendRaw) {
       const tables = {};
@@ -475,6 +476,14 @@ function renderChrome() {
   $("page-back").textContent = t("page.back");
 }
 
+// renderSetTable enables "Set a table" only on an open connection whose
+// welcome has come (busy.set): a click it would drop must not be offered.
+// The connection's state changes without a render of the lobby (a guest
+// who signs in gets a new socket), so each change renders it too.
+function renderSetTable() {
+  $("set-table").disabled = S.busy.set || S.conn.state !== "open";
+}
+
 function renderConn() {
   const c = $("conn");
   const { state, detail } = S.conn;
@@ -634,8 +643,7 @@ function renderLobby() {
   const L = S.lobby;
   $("lobby").classList.toggle("paused", !S.lobbyFollow);
   $("lobby-h").title = S.lobbyFollow ? "" : t("lobby.paused");
-  const set = $("set-table");
-  set.disabled = S.busy.set || S.conn.state !== "open";
+  renderSetTable();
   renderLobbyBar();
   const list = $("tables");
   const rows = [...L.tables.values()].sort(tableOrder);
