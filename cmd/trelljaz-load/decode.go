@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"strings"
-	"unsafe"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -124,16 +122,20 @@ func (d *msgDecoder) frame(f []byte) ([]inbound, error) {
 	return msgs, err
 }
 
+// lobbyHeadLen bounds the head of a lobby message that lobbyHead reads:
+// its type, version and base version, with room to spare.
+const lobbyHeadLen = 128
+
 // decodeInbound decodes one message from msg, which it does not keep.
 func decodeInbound(msg []byte) inbound {
 	in := inbound{size: len(msg)}
 	if bytes.HasPrefix(msg, []byte(`{"type":"lobby`)) {
 		in.lobby = true
-		if m, ok := lobbyHead(unsafe.String(unsafe.SliceData(msg), len(msg))); ok {
-			// Only the type and version matter to a player: decoding a
-			// whole lobby of 3,000 tables for them took the generator's
-			// CPU from the server's. The type is a copy: msg is reused.
-			m.Type = strings.Clone(m.Type)
+		// Only the type and version matter to a player: decoding a whole
+		// lobby of 3,000 tables for them took the generator's CPU from the
+		// server's. They are in its head, which is copied (msg is reused):
+		// a head cut short is decoded whole below.
+		if m, ok := lobbyHead(string(msg[:min(len(msg), lobbyHeadLen)])); ok {
 			in.m = m
 			return in
 		}

@@ -156,6 +156,30 @@ func TestAPlayersReaderDecodesEveryMessageOfAFrame(t *testing.T) {
 	}
 }
 
+// A whole lobby is read from its head alone (its first lobbyHeadLen
+// bytes, copied), however long the message, and what was read holds after
+// the reader's buffer is reused.
+func TestALongLobbyIsReadFromItsHead(t *testing.T) {
+	lobby := `{"type":"lobby","v":18446744073709551615,"since":18446744073709551614,"tables":[` +
+		strings.TrimSuffix(strings.Repeat(`{"id":"t1","state":"playing"},`, 3000), ",") + `]}`
+	frame, err := json.Marshal([]string{lobby})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d msgDecoder
+	got, err := d.frame(frame)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("%d messages, %v", len(got), err)
+	}
+	if _, err := d.frame([]byte(`["{\"type\":\"chat\",\"text\":\"xxxxxxxxxxxxxxxxxxxx\"}"]`)); err != nil {
+		t.Fatal(err)
+	}
+	l := got[0]
+	if !l.lobby || l.err != nil || l.size != len(lobby) || l.m.Type != "lobby" || l.m.V != 18446744073709551615 || l.m.Since != 18446744073709551614 {
+		t.Errorf("a lobby of %d bytes: %+v", len(lobby), l)
+	}
+}
+
 // FuzzFrameMessages: what a player's reader takes from a frame is what
 // encoding/json reads there, and a frame encoding/json refuses it refuses
 // too. (It refuses more: null, lone surrogates and invalid UTF-8, which
