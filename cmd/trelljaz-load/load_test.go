@@ -127,6 +127,12 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 				t.Errorf("latencies to the sockets p99 %.3f ms max %.3f ms; want some, the max at most the players' %.3f ms",
 					sum.SocketP99ms, sum.SocketMaxms, sum.Maxms)
 			}
+			// The summary says whether this machine's kernel ran DAMON,
+			// and the output warns when it did.
+			if want := kdamondState(os.DirFS(damonAdmin)); sum.Kdamond != want || strings.Contains(out.String(), kdamondWarning) != (want == "on") {
+				t.Errorf("kdamond %q in the summary, warned %v; this machine's is %q",
+					sum.Kdamond, strings.Contains(out.String(), kdamondWarning), want)
+			}
 			// The club's own timings of this run's moves (its /metrics).
 			if sv := sum.Server; sv == nil || sv.Moves == 0 || sv.Moves > sum.Actions || sv.Commits == 0 || sv.MoveP99ms <= 0 || sv.CommitP99ms <= 0 {
 				t.Errorf("the club's timings missing or wrong (%d actions sent): %+v", sum.Actions, sv)

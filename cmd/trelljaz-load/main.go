@@ -109,6 +109,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, settings: set}
+	kdamond := kdamondState(os.DirFS(damonAdmin))
+	if kdamond == "on" {
+		fmt.Fprintln(out, kdamondWarning)
+	}
 	sum := g.run(ctx)
+	sum.Kdamond = kdamond
 	return sum.writeJSON(out)
 }

@@ -200,6 +200,9 @@ type summary struct {
 	// before (the periodic lines'; a spike the window's p99 hides).
 	PeriodP99ms float64 `json:"-"`
 	PeriodMaxms float64 `json:"-"`
+	// Kdamond is whether DAMON monitored the machine's memory as the run
+	// began (damon.go): "on", "off", or "" where the kernel shows none.
+	Kdamond string `json:"kdamond,omitempty"`
 	// Storm is the storm's or the churn's part, nil without one.
 	Storm *stormSummary `json:"storm,omitempty"`
 	// Server is what the club's own histograms say of the window (its
