@@ -39,4 +39,4 @@ func kdamondState(admin fs.FS) string {
 
 // kdamondWarning is the line the generator prints before a run on a
 // machine where a kdamond is on.
-const kdamondWarning = "warning: DAMON (kdamond) samples this machine's memory: its passes stall every process for tens of milliseconds about twice a second, and the latencies below include them (README, Capacity; turn it off with: echo off > " + damonAdmin + "/kdamonds/N/state)"
+const kdamondWarning = "warning: DAMON (kdamond) samples this machine's memory: under load its passes stalled the club and this generator for tens of milliseconds about twice a second, and the latencies below include such stalls (README, Capacity; turn it off with: echo off > " + damonAdmin + "/kdamonds/N/state)"
