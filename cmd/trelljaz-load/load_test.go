@@ -129,9 +129,9 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			}
 			// The summary says whether this machine's kernel ran DAMON,
 			// and the output warns when it did.
-			if want := kdamondState(os.DirFS(damonAdmin)); sum.Kdamond != want || strings.Contains(out.String(), kdamondWarning) != (want == "on") {
-				t.Errorf("kdamond %q in the summary, warned %v; this machine's is %q",
-					sum.Kdamond, strings.Contains(out.String(), kdamondWarning), want)
+			want, warned := kdamondState(os.DirFS(damonAdmin)), strings.Contains(out.String(), kdamondWarning)
+			if sum.Kdamond != want || warned != (want == "on") {
+				t.Errorf("kdamond %q in the summary, warned %v; this machine's is %q", sum.Kdamond, warned, want)
 			}
 			// The club's own timings of this run's moves (its /metrics).
 			if sv := sum.Server; sv == nil || sv.Moves == 0 || sv.Moves > sum.Actions || sv.Commits == 0 || sv.MoveP99ms <= 0 || sv.CommitP99ms <= 0 {
