@@ -41,6 +41,7 @@ type config struct {
 	Every      time.Duration // report period
 	Lobby      string        // when the players follow the lobby: lobbyIdle, lobbyAlways or lobbyNever
 	CPUProfile string        // file for the generator's CPU profile of the measured window ("" = none)
+	GOGC       int           // the generator's own GC percent for the run (0: the runtime's; gogc.go)
 }
 
 // How the players follow the lobby's feed (-lobby).
@@ -86,6 +87,8 @@ func (c config) validate() error {
 		return fmt.Errorf("-warmup %v: want 0 or more and less than -duration", c.Warmup)
 	case c.Drop != 0 && c.Drop < 100*time.Millisecond:
 		return fmt.Errorf("-drop %v: want 0 (never) or at least 100ms", c.Drop)
+	case c.GOGC < 0:
+		return fmt.Errorf("-gogc %d: want a GC percent over 0, or 0 to leave the runtime's (GOGC)", c.GOGC)
 	case c.Pool < 1 || c.Pool > 500:
 		return fmt.Errorf("-pool %d: want 1..500", c.Pool)
 	case len(c.Transports) == 0:

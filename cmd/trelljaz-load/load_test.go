@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -83,12 +84,13 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 		transports string
 		drop       string // -drop: sessions dropped and resumed
 		lobby      string // -lobby: when the players follow the lobby
+		gogc       int    // -gogc when not 0: the generator's own GC percent
 	}{
-		{"3 players over websocket", 3, "websocket", "", "idle"},
-		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling", "", "idle"},
-		{"3 players dropping their sessions", 3, "websocket,xhr-streaming,xhr-polling", "300ms", "idle"},
-		{"3 players following the lobby all along", 3, "websocket,xhr-polling", "", "always"},
-		{"3 players never following the lobby", 3, "websocket", "", "never"},
+		{"3 players over websocket", 3, "websocket", "", "idle", 0},
+		{"4 players over every transport", 4, "websocket,xhr-streaming,xhr-polling", "", "idle", 0},
+		{"3 players dropping their sessions", 3, "websocket,xhr-streaming,xhr-polling", "300ms", "idle", 0},
+		{"3 players following the lobby all along", 3, "websocket,xhr-polling", "", "always", 0},
+		{"3 players never following the lobby, collecting at 250", 3, "websocket", "", "never", 250},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,8 +101,15 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			if tt.drop != "" {
 				args = append(args, "-drop", tt.drop)
 			}
+			if tt.gogc != 0 {
+				args = append(args, "-gogc", fmt.Sprint(tt.gogc))
+			}
+			gcBefore := gcPercent()
 			if err := run(context.Background(), args, &out); err != nil {
 				t.Fatal(err)
+			}
+			if got := gcPercent(); got != gcBefore {
+				t.Errorf("the run left the GC percent at %d, want it restored to %d", got, gcBefore)
 			}
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 			var sum summary
@@ -133,12 +142,28 @@ func TestGeneratorPlaysWholePulkas(t *testing.T) {
 			if sum.Kdamond != want || warned != (want == "on") {
 				t.Errorf("kdamond %q in the summary, warned %v; this machine's is %q", sum.Kdamond, warned, want)
 			}
+			// The summary says what the generator collected at: -gogc, or
+			// its default unless the environment sets GOGC.
+			wantGOGC := effectiveGOGC(gcPercentFlag(os.Getenv("GOGC")), os.Getenv("GOGC"))
+			if tt.gogc != 0 {
+				wantGOGC = tt.gogc
+			}
+			if sum.LoadGOGC != wantGOGC {
+				t.Errorf("load_gogc %d in the summary, want %d", sum.LoadGOGC, wantGOGC)
+			}
 			// The club's own timings of this run's moves (its /metrics).
 			if sv := sum.Server; sv == nil || sv.Moves == 0 || sv.Moves > sum.Actions || sv.Commits == 0 || sv.MoveP99ms <= 0 || sv.CommitP99ms <= 0 {
 				t.Errorf("the club's timings missing or wrong (%d actions sent): %+v", sum.Actions, sv)
 			}
 		})
 	}
+}
+
+// gcPercent returns the process's GC percent, leaving it as it was.
+func gcPercent() int {
+	p := debug.SetGCPercent(100)
+	debug.SetGCPercent(p)
+	return p
 }
 
 func TestConfigIsBounded(t *testing.T) {

@@ -29,6 +29,10 @@
 // or N guests connect, watch and drop in a loop. The players' latencies
 // while the storm is on are reported apart (the summary's "storm"), with
 // each round's attach and drop times.
+//
+// -gogc is the generator's own GC percent while it runs (400 unless set, or
+// the environment's GOGC; gogc.go): its collections pause its players, so
+// it collects rarely and spends memory instead.
 package main
 
 import (
@@ -38,6 +42,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -75,6 +80,7 @@ func parseFlags(args []string, out io.Writer) (config, error) {
 	fs.IntVar(&c.PID, "pid", 0, "server process to sample for RSS and CPU (0: none)")
 	fs.DurationVar(&c.Every, "every", 5*time.Second, "report period")
 	fs.StringVar(&c.Lobby, "lobby", lobbyIdle, "when players follow the lobby's deltas: idle (not while their table plays, as the page does), always, never")
+	fs.IntVar(&c.GOGC, "gogc", gcPercentFlag(os.Getenv("GOGC")), "the generator's own GC percent while it runs (0: leave the runtime's, GOGC); its collections pause its players, so it collects rarely")
 	fs.StringVar(&c.CPUProfile, "cpuprofile", "", "write the generator's own CPU profile of the measured window to this file (empty: none)")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
@@ -108,6 +114,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if cfg.GOGC > 0 {
+		defer debug.SetGCPercent(debug.SetGCPercent(cfg.GOGC))
+	}
 	g := &generator{cfg: cfg, stats: newStats(), dial: dialSockJS, out: out, settings: set}
 	kdamond := kdamondState(os.DirFS(damonAdmin))
 	if kdamond == "on" {
@@ -115,5 +124,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	sum := g.run(ctx)
 	sum.Kdamond = kdamond
+	sum.LoadGOGC = effectiveGOGC(cfg.GOGC, os.Getenv("GOGC"))
 	return sum.writeJSON(out)
 }

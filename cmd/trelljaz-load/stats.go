@@ -203,6 +203,9 @@ type summary struct {
 	// Kdamond is whether DAMON monitored the machine's memory as the run
 	// began (damon.go): "on", "off", or "" where the kernel shows none.
 	Kdamond string `json:"kdamond,omitempty"`
+	// LoadGOGC is the generator's own GC percent in the run (gogc.go; -1
+	// for off).
+	LoadGOGC int `json:"load_gogc"`
 	// Storm is the storm's or the churn's part, nil without one.
 	Storm *stormSummary `json:"storm,omitempty"`
 	// Server is what the club's own histograms say of the window (its
