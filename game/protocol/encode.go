@@ -21,7 +21,7 @@ type Message interface {
 //
 // The JSON is a string, so that the SockJS encoding's raw payload shares
 // it instead of copying it: a table keeps its recent events for resync
-// (Bare), and a copy each was a third of a busy club's heap.
+// (as their JSON, Resend), and a copy each was a third of a busy club's heap.
 type Encoded struct {
 	data string
 	once sync.Once
@@ -107,12 +107,13 @@ func (e *Encoded) SockJS() *sockjs.Message {
 	return e.msg
 }
 
-// Bare returns the message without its SockJS encoding (sharing the
-// JSON): what is kept long after it was sent, so that the SockJS encoding
-// (from its second delivery on a quoted copy of the JSON, larger: every
-// quote escaped) is freed once written and built again only if the message
-// is sent again.
-func (e *Encoded) Bare() *Encoded { return &Encoded{data: e.data} }
+// Resend returns the message whose JSON (Encoded.JSON) was kept, to send
+// it again. What is kept long after it was sent is that string alone: no
+// SockJS encoding (from its second delivery a quoted copy of the JSON,
+// larger), freed once written and built again only if the message is
+// sent again, and no object of its own for the collector to mark. The
+// caller vouches that json came from JSON; nothing is checked.
+func Resend(json string) *Encoded { return &Encoded{data: json} }
 
 // Len is the size of the message's JSON in bytes.
 func (e *Encoded) Len() int { return len(e.data) }

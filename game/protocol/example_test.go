@@ -52,12 +52,13 @@ func ExampleEncodeTableEvent() {
 	// Output: {"type":"table_event","table":"t1","v":7,"kind":"chat"}
 }
 
-// A table keeps its recent events bare: the JSON, without the SockJS
-// encoding made when it was sent.
-func ExampleEncoded_Bare() {
+// A table keeps its recent events as their JSON alone, and sends one
+// again from it when a client resyncs.
+func ExampleResend() {
 	e := protocol.Encode(protocol.Left{Table: "t1"})
 	e.SockJS() // sent
-	kept := e.Bare()
-	fmt.Println(kept.JSON() == e.JSON(), kept.Len())
+	kept := e.JSON()
+	again := protocol.Resend(kept)
+	fmt.Println(again.JSON() == e.JSON(), again.Len())
 	// Output: true 28
 }

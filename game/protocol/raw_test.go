@@ -27,19 +27,19 @@ func TestRawTakesOneJSONObject(t *testing.T) {
 	}
 }
 
-// A bare copy shares the JSON and builds its own SockJS encoding when sent
-// again.
-func TestBareKeepsTheJSONAndNotTheSockJSEncoding(t *testing.T) {
+// A message sent again from its kept JSON shares the JSON and builds its
+// own SockJS encoding.
+func TestResendKeepsTheJSONAndNotTheSockJSEncoding(t *testing.T) {
 	e := Encode(Left{Table: "t1"})
 	sent := e.SockJS()
-	b := e.Bare()
+	b := Resend(e.JSON())
 	if b.JSON() != e.JSON() || b.Len() != e.Len() {
-		t.Fatalf("bare JSON %q, want %q", b.JSON(), e.JSON())
+		t.Fatalf("resent JSON %q, want %q", b.JSON(), e.JSON())
 	}
 	if b.msg != nil {
-		t.Error("the bare copy holds a SockJS encoding before it is sent again")
+		t.Error("the resent message holds a SockJS encoding before it is sent")
 	}
 	if again := b.SockJS(); again == sent || again == nil {
-		t.Error("the bare copy shares the sent SockJS encoding (it would keep it alive)")
+		t.Error("the resent message shares the sent SockJS encoding (it would keep it alive)")
 	}
 }

@@ -68,3 +68,48 @@ func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 		})
 	}
 }
+
+// TestASeatedPlayerReconnectingGetsItsOwnEvents: Anna drops at version v
+// while a bot plays her seat, and comes back saying v. She gets the events
+// after v as they were made for her seat (her own cards in them), not the
+// whole table, and her picture equals that of a new connection of hers.
+func TestASeatedPlayerReconnectingGetsItsOwnEvents(t *testing.T) {
+	tb, clk, anna := playing(t, Config{Options: botTakeover()}, "")
+	untilAnna(t, tb, clk, anna)
+	tb.Detach(anna)
+	v := anna.view(t).V
+	had := len(anna.all())
+	clk.Advance(DefaultMoveTime) // Anna times out; a bot plays for her
+	for range 5 {
+		clk.Advance(DefaultBotDelay)
+		tb.Summary()
+	}
+	tb.Watch(anna, v)
+	tb.Summary()
+	got := anna.all()[had:]
+	if len(got) == 0 {
+		t.Fatal("nothing sent on the reconnect")
+	}
+	for _, m := range got {
+		switch f := decodeFrame(t, m); {
+		case f.Type == "table":
+			t.Fatalf("the whole table sent, want the %d events missed", len(got))
+		case f.Type == "table_event" && f.V <= v:
+			t.Fatalf("got event v%d again after v%d", f.V, v)
+		case f.Type == "table_event" && f.Deal != nil && f.Deal.Viewer != 0:
+			t.Fatalf("event v%d made for viewer %d, want Anna's seat 0", f.V, f.Deal.Viewer)
+		}
+	}
+	fresh := newConn("Anna")
+	tb.Watch(fresh, 0)
+	tb.Summary()
+	a, b := fresh.view(t), anna.view(t)
+	if !reflect.DeepEqual(a, b) {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		t.Fatalf("after the reconnect:\n%s\nwant\n%s", jb, ja)
+	}
+	if a.Deal == nil || a.Deal.Hands[0] == 0 {
+		t.Fatalf("Anna's view has no cards of hers: %+v", a.Deal)
+	}
+}

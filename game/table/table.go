@@ -244,7 +244,7 @@ type tbl struct {
 	v         uint64
 	snaps     map[int]*protocol.Encoded // whole views by viewer at version snapsV
 	snapsV    uint64
-	ring      []event
+	ring      []kept
 	ringBytes int
 	summary   protocol.Summary
 }
