@@ -32,17 +32,7 @@ func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 			if tc.alone {
 				tb.Detach(stayed)
 			}
-			v := left.view(t).V
-			had := len(left.all())
-			tb.Chat(anna, "while you were away")
-			clk.Advance(DefaultMoveTime) // Anna times out; a bot plays for her
-			for range 5 {
-				clk.Advance(DefaultBotDelay)
-				tb.Summary()
-			}
-			tb.Watch(left, v)
-			tb.Summary()
-			got := left.all()[had:]
+			v, got := awayAndBack(t, tb, clk, left, func() { tb.Chat(anna, "while you were away") })
 			full := false
 			for _, m := range got {
 				f := decodeFrame(t, m)
@@ -59,14 +49,42 @@ func TestAReconnectGetsExactlyWhatItMissed(t *testing.T) {
 				tb.Watch(stayed, 0)
 				tb.Summary()
 			}
-			a, b := stayed.view(t), left.view(t)
-			if !reflect.DeepEqual(a, b) {
-				ja, _ := json.Marshal(a)
-				jb, _ := json.Marshal(b)
-				t.Fatalf("after the reconnect:\n%s\nwant\n%s", jb, ja)
-			}
+			sameView(t, left, stayed)
 		})
 	}
+}
+
+// awayAndBack plays on while c is away: it notes the version c has, runs
+// meanwhile (nil for nothing), lets Anna time out and a bot play for her,
+// and has c watch again from that version. It returns the version and what
+// c got since.
+func awayAndBack(t *testing.T, tb *Table, clk *fakeClock, c *fakeConn, meanwhile func()) (uint64, [][]byte) {
+	t.Helper()
+	v := c.view(t).V
+	had := len(c.all())
+	if meanwhile != nil {
+		meanwhile()
+	}
+	clk.Advance(DefaultMoveTime) // Anna times out; a bot plays for her
+	for range 5 {
+		clk.Advance(DefaultBotDelay)
+		tb.Summary()
+	}
+	tb.Watch(c, v)
+	tb.Summary()
+	return v, c.all()[had:]
+}
+
+// sameView fails t unless c's picture of the table is want's, and returns it.
+func sameView(t *testing.T, c, want *fakeConn) view {
+	t.Helper()
+	a, b := want.view(t), c.view(t)
+	if !reflect.DeepEqual(a, b) {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		t.Fatalf("after the reconnect:\n%s\nwant\n%s", jb, ja)
+	}
+	return a
 }
 
 // TestASeatedPlayerReconnectingGetsItsOwnEvents: Anna drops at version v
@@ -77,16 +95,7 @@ func TestASeatedPlayerReconnectingGetsItsOwnEvents(t *testing.T) {
 	tb, clk, anna := playing(t, Config{Options: botTakeover()}, "")
 	untilAnna(t, tb, clk, anna)
 	tb.Detach(anna)
-	v := anna.view(t).V
-	had := len(anna.all())
-	clk.Advance(DefaultMoveTime) // Anna times out; a bot plays for her
-	for range 5 {
-		clk.Advance(DefaultBotDelay)
-		tb.Summary()
-	}
-	tb.Watch(anna, v)
-	tb.Summary()
-	got := anna.all()[had:]
+	v, got := awayAndBack(t, tb, clk, anna, nil)
 	if len(got) == 0 {
 		t.Fatal("nothing sent on the reconnect")
 	}
@@ -103,13 +112,7 @@ func TestASeatedPlayerReconnectingGetsItsOwnEvents(t *testing.T) {
 	fresh := newConn("Anna")
 	tb.Watch(fresh, 0)
 	tb.Summary()
-	a, b := fresh.view(t), anna.view(t)
-	if !reflect.DeepEqual(a, b) {
-		ja, _ := json.Marshal(a)
-		jb, _ := json.Marshal(b)
-		t.Fatalf("after the reconnect:\n%s\nwant\n%s", jb, ja)
-	}
-	if a.Deal == nil || a.Deal.Hands[0] == 0 {
+	if a := sameView(t, anna, fresh); a.Deal == nil || a.Deal.Hands[0] == 0 {
 		t.Fatalf("Anna's view has no cards of hers: %+v", a.Deal)
 	}
 }
