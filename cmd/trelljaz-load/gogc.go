@@ -1,6 +1,6 @@
 package main
 
-import "strconv"
+import rtmetrics "runtime/metrics"
 
 // The generator's own garbage collector runs on the machine the club runs
 // on, and while it marks, its players' clocks run on with their frames
@@ -29,21 +29,14 @@ func gcPercentFlag(envGOGC string) int {
 	return defaultGOGC
 }
 
-// effectiveGOGC is the GC percent the generator runs at, for its summary:
-// gogc when it is set (> 0), else the environment's GOGC as the runtime
-// reads it ("off" is -1, unset or unreadable is the runtime's 100).
-func effectiveGOGC(gogc int, envGOGC string) int {
-	if gogc > 0 {
-		return gogc
+// gcPercent is the GC percent the runtime runs at, as GOGC or
+// debug.SetGCPercent set it (runtime/metrics' /gc/gogc:percent): -1 when
+// collection is off, 0 when the runtime does not say.
+func gcPercent() int {
+	s := []rtmetrics.Sample{{Name: "/gc/gogc:percent"}}
+	rtmetrics.Read(s)
+	if s[0].Value.Kind() != rtmetrics.KindUint64 {
+		return 0
 	}
-	switch envGOGC {
-	case "off":
-		return -1
-	case "":
-		return 100
-	}
-	if n, err := strconv.Atoi(envGOGC); err == nil {
-		return n
-	}
-	return 100
+	return int(int64(s[0].Value.Uint64())) // off is the uint64 of -1
 }

@@ -1,25 +1,24 @@
 package main
 
 import (
+	"runtime/debug"
 	"strings"
 	"testing"
 )
 
 func TestGeneratorGOGCDefaultsTo400UnlessTheEnvironmentSetsOne(t *testing.T) {
 	for _, tc := range []struct {
-		name      string
-		env       string
-		args      []string
-		wantFlag  int // config.GOGC after parsing
-		wantInRun int // the summary's load_gogc
+		name     string
+		env      string
+		args     []string
+		wantFlag int // config.GOGC after parsing (0: the runtime's, left alone)
 	}{
-		{"neither", "", nil, defaultGOGC, defaultGOGC},
-		{"flag", "", []string{"-gogc", "150"}, 150, 150},
-		{"environment", "200", nil, 0, 200},
-		{"environment off", "off", nil, 0, -1},
-		{"environment unreadable", "lots", nil, 0, 100},
-		{"flag over environment", "200", []string{"-gogc", "800"}, 800, 800},
-		{"flag leaves the runtime's", "", []string{"-gogc", "0"}, 0, 100},
+		{"neither", "", nil, defaultGOGC},
+		{"flag", "", []string{"-gogc", "150"}, 150},
+		{"environment", "200", nil, 0},
+		{"environment off", "off", nil, 0},
+		{"flag over environment", "200", []string{"-gogc", "800"}, 800},
+		{"flag leaves the runtime's", "", []string{"-gogc", "0"}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("GOGC", tc.env)
@@ -30,10 +29,19 @@ func TestGeneratorGOGCDefaultsTo400UnlessTheEnvironmentSetsOne(t *testing.T) {
 			if c.GOGC != tc.wantFlag {
 				t.Errorf("-gogc parsed as %d, want %d", c.GOGC, tc.wantFlag)
 			}
-			if got := effectiveGOGC(c.GOGC, tc.env); got != tc.wantInRun {
-				t.Errorf("effective GOGC %d, want %d", got, tc.wantInRun)
-			}
 		})
+	}
+}
+
+// The summary's load_gogc is the runtime's own percent: what -gogc,
+// GOGC or debug.SetGCPercent made it, -1 when collection is off.
+func TestGCPercentIsTheRuntimes(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, want := range []int{250, -1, 100} {
+		debug.SetGCPercent(want)
+		if got := gcPercent(); got != want {
+			t.Errorf("gcPercent() = %d after debug.SetGCPercent(%d)", got, want)
+		}
 	}
 }
 

@@ -124,6 +124,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	sum := g.run(ctx)
 	sum.Kdamond = kdamond
-	sum.LoadGOGC = effectiveGOGC(cfg.GOGC, os.Getenv("GOGC"))
+	sum.LoadGOGC = gcPercent() // before the deferred restore
 	return sum.writeJSON(out)
 }
